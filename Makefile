@@ -1,0 +1,46 @@
+# Sanxiang — the two commands a new user needs are `make run` and `make test`.
+# Both install any missing Debian package first (apt-get; sudo when not root).
+
+SWIFT ?= swift
+DEBIAN_PACKAGES := libcairo2-dev libharfbuzz-dev libfreetype-dev libxml2-dev libsqlite3-dev \
+                   pkg-config fonts-noto-cjk poppler-utils
+SANXIANG := .build/debug/sanxiang
+
+.PHONY: run test deps build bench-ingest clean
+
+deps:
+	@missing=""; \
+	for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
+	if [ -n "$$missing" ]; then \
+	  echo "安装缺少的系统软件包 / installing missing packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# Runs the whole pipeline on the bundled sample export. Exit status 3 from
+# sanxiang means rows were set aside — the sample has 8 broken rows on purpose.
+run: build
+	@status=0; $(SANXIANG) run --config pipeline.yml || status=$$?; \
+	if [ $$status -eq 3 ]; then echo "（示例数据中故意放入了有问题的行，退出状态 3 属预期 / the sample's broken rows are expected）"; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi
+
+test: deps
+	$(SWIFT) test
+
+# Benchmark: ingest of a 100,000-case export (release build). See README.
+BENCH_DIR ?= /tmp/sanxiang-bench-100k
+bench-ingest: deps
+	@[ -f $(BENCH_DIR)/cases.csv ] || python3 Tests/Fixtures/gen_export.py --out $(BENCH_DIR) --cases 100000 --seed 7 --no-media
+	$(SWIFT) build -c release --product sanxiang
+	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+	.build/release/sanxiang bench ingest --input $(BENCH_DIR) --as-of 2026-01-06
+
+clean:
+	rm -rf .build Output

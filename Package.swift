@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The package graph is kept lean on purpose: CI builds every dependency from
+// scratch on two cores, so each one must earn its build minutes.
+let package = Package(
+    name: "Sanxiang",
+    products: [
+        .executable(name: "sanxiang", targets: ["sanxiang"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries: system-library targets, imported only by `Native`.
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CHarfBuzz", pkgConfig: "harfbuzz-subset",
+                       providers: [.apt(["libharfbuzz-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2",
+                       providers: [.apt(["libfreetype-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
+                       providers: [.apt(["libxml2-dev"])]),
+
+        // The one thin, safe layer that owns every C pointer.
+        .target(name: "Native", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CLibXML2"]),
+
+        // Domain.
+        .target(name: "CaseModel"),
+        .target(name: "Ingest", dependencies: [
+            "CaseModel", "Native",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "Pipeline", dependencies: [
+            "CaseModel", "Ingest", "Native",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .target(name: "SanxiangCLI", dependencies: [
+            "Pipeline", "Ingest", "CaseModel", "Native",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sanxiang", dependencies: ["SanxiangCLI"]),
+
+        .testTarget(name: "NativeTests", dependencies: ["Native"]),
+        .testTarget(name: "CaseModelTests", dependencies: ["CaseModel"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseModel"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,260 @@
+import CaseModel
+import Dispatch
+import Foundation
+
+public struct IngestOptions: Sendable {
+    /// "Today" for the rule that no decision lies in the future.
+    public var asOf: CivilDate
+
+    public init(asOf: CivilDate) { self.asOf = asOf }
+}
+
+/// How many rows of one file were read, accepted and set aside.
+public struct FileBalance: Codable, Hashable, Sendable {
+    public var file: String
+    public var encoding: String?
+    public var read: Int
+    public var accepted: Int
+    public var setAside: Int
+
+    enum CodingKeys: String, CodingKey {
+        case file, encoding, read, accepted, setAside = "set_aside"
+    }
+}
+
+/// Everything read from one export folder: the accepted records and every problem.
+public struct IngestResult: Sendable {
+    public var agencies: [Agency] = []
+    public var officers: [Officer] = []
+    public var cases: [EnforcementCase] = []
+    public var reviews: [Review] = []
+    public var records: [ProcessRecord] = []
+    /// Errors (rows set aside) and warnings, in file and row order.
+    public var problems: [Problem] = []
+    public var balances: [FileBalance] = []
+
+    public init() {}
+
+    public var errors: [Problem] { problems.filter { $0.severity == .error } }
+    public var warnings: [Problem] { problems.filter { $0.severity == .warning } }
+    public var rowsSetAside: Int { balances.reduce(0) { $0 + $1.setAside } }
+}
+
+/// A problem that stops the whole run (exit status 1).
+public enum IngestError: Error, Equatable, Sendable {
+    case folderUnreadable(path: String)
+    case requiredFileMissing(folder: String, file: String)
+    case requiredFileUnreadable(file: String, reason: String)
+
+    /// For the 法制科: what happened and what to do.
+    public var message: String {
+        switch self {
+        case .folderUnreadable(let path):
+            return "无法读取导出文件夹“\(path)”：文件夹不存在或没有读取权限。"
+        case .requiredFileMissing(let folder, let file):
+            return "导出文件夹“\(folder)”中缺少必需的文件 \(file)。"
+        case .requiredFileUnreadable(let file, let reason):
+            return "无法读取必需的文件 \(file)：\(reason)"
+        }
+    }
+}
+
+/// Reads an export folder according to the contract and validates it.
+public enum ExportReader {
+    public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
+
+    public static func read(folder: URL, options: IngestOptions, progress: Progress? = nil) throws -> IngestResult {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue,
+              FileManager.default.isReadableFile(atPath: folder.path) else {
+            throw IngestError.folderUnreadable(path: folder.path)
+        }
+        var session = Session(folder: folder)
+        try session.load()
+        return session.validate(options: options, progress: progress)
+    }
+}
+
+/// One read of one folder: tables first, then decoding and cross-checks.
+private struct Session {
+    let folder: URL
+    var tables: [ExportFile: [RawRow]] = [:]
+    var encodings: [ExportFile: SourceEncoding] = [:]
+    var fileProblems: [Problem] = []
+
+    init(folder: URL) { self.folder = folder }
+
+    func exists(_ file: ExportFile) -> Bool {
+        FileManager.default.fileExists(atPath: folder.appendingPathComponent(file.rawValue).path)
+    }
+
+    mutating func load() throws {
+        for required in [ExportFile.agencies, .officers] where !exists(required) {
+            throw IngestError.requiredFileMissing(folder: folder.path, file: required.rawValue)
+        }
+        if !exists(.casesCSV) && !exists(.casesJSON) {
+            throw IngestError.requiredFileMissing(folder: folder.path, file: "cases.csv 或 cases.json")
+        }
+        for file in ExportFile.allCases where exists(file) {
+            do {
+                tables[file] = try table(file)
+            } catch let error as TableError {
+                let reason = Self.describe(error)
+                if file == .agencies || file == .officers {
+                    throw IngestError.requiredFileUnreadable(file: file.rawValue, reason: reason)
+                }
+                fileProblems.append(Problem(file: file.rawValue, row: 0, caseID: nil, field: nil, kind: .unreadableFile,
+                                            message: "\(file.rawValue) 无法读取，整个文件未导入：\(reason)"))
+            }
+        }
+    }
+
+    private mutating func table(_ file: ExportFile) throws -> [RawRow] {
+        let url = folder.appendingPathComponent(file.rawValue)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw TableError.decoding(.undecodable(line: 1))
+        }
+        let decoded: DecodedText
+        do {
+            decoded = try TextDecoding.decode([UInt8](data))
+        } catch let error as TextDecodingError {
+            throw TableError.decoding(error)
+        }
+        encodings[file] = decoded.encoding
+        if file == .casesJSON { return try TableReader.rows(json: decoded.utf8) }
+        do {
+            return TableReader.rows(csv: try CSVReader.parse(decoded.utf8), file: file)
+        } catch let error as CSVError {
+            throw TableError.csv(error)
+        }
+    }
+
+    static func describe(_ error: TableError) -> String {
+        switch error {
+        case .decoding(.undecodable(let line)):
+            return "第\(line)行附近的字节既不是 UTF-8 也不是 GB18030 编码。"
+        case .csv(.unterminatedQuote(let line)):
+            return "第\(line)行开始的带引号字段没有结束引号（CSV 格式错误）。"
+        case .json(let line):
+            return "不是有效的 JSON" + (line.map { "（第\($0)行附近）" } ?? "") + "。"
+        case .notAnArray:
+            return "应为由对象组成的 JSON 数组。"
+        }
+    }
+
+    func validate(options: IngestOptions, progress: ExportReader.Progress?) -> IngestResult {
+        var problems = fileProblems
+        func decode<T>(_ file: ExportFile, _ decoder: @Sendable (RawRow) -> (T?, [Problem])) -> [T] {
+            let outcomes = parallelMap(tables[file] ?? [], decoder)
+            problems += outcomes.flatMap(\.1)
+            return outcomes.compactMap(\.0)
+        }
+        let agencies = decode(.agencies, RowDecoding.agency)
+        let officers = decode(.officers, RowDecoding.officer)
+        let caseRows = (tables[.casesCSV] ?? []) + (tables[.casesJSON] ?? [])
+        let caseOutcomes = parallelMap(caseRows, RowDecoding.enforcementCase, progress: progress)
+        problems += caseOutcomes.flatMap(\.1)
+        let cases = caseOutcomes.compactMap(\.0)
+        let reviews = decode(.reviews, RowDecoding.review)
+        var records = decode(.records, RowDecoding.record)
+
+        var checks = CrossChecks(asOf: options.asOf, media: MediaFolder(exportFolder: folder))
+        checks.duplicates(keyed(tables[.agencies], "agency_code", .agencies), field: "agency_code",
+                          kind: .duplicateKey, noun: "主体代码")
+        checks.duplicates(keyed(tables[.officers], "cert_no", .officers), field: "cert_no",
+                          kind: .duplicateKey, noun: "执法证号")
+        let caseKeys = keyed(tables[.casesCSV], "case_id", .casesCSV) + keyed(tables[.casesJSON], "case_id", .casesJSON)
+        checks.duplicates(caseKeys.map { ($0.key, $0.source, $0.key) }, field: "case_id",
+                          kind: .duplicateCaseID, noun: "案件编号")
+        checks.duplicates(keyed(tables[.reviews], "review_id", .reviews), field: "review_id",
+                          kind: .duplicateKey, noun: "审核编号")
+        checks.duplicates(keyed(tables[.records], "record_id", .records), field: "record_id",
+                          kind: .duplicateKey, noun: "记录编号")
+
+        let agencyIndex = Dictionary(agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        let officerIndex = Dictionary(officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
+        let allCaseIDs = Set(caseKeys.map(\.key))
+        let decisions = Dictionary(cases.map { ($0.id, $0.decisionDate) }, uniquingKeysWith: { first, _ in first })
+        checks.officers(officers, agencies: agencyIndex)
+        checks.cases(cases, agencies: agencyIndex, officers: officerIndex, reviewIDs: Set(reviews.map(\.id)))
+        checks.reviews(reviews, caseIDs: allCaseIDs, decisions: decisions)
+        checks.records(&records, caseIDs: allCaseIDs, officers: officerIndex)
+        problems += checks.problems
+        if tables[.records] != nil && checks.media == nil && !records.isEmpty {
+            problems.append(Problem(file: ExportFile.records.rawValue, row: 0, caseID: nil, field: "file",
+                                    kind: .mediaNotDelivered,
+                                    message: "records.csv 列出了 \(records.count) 个音像文件，但导出中没有 media 文件夹：记录已导入，文件未能核验。",
+                                    severity: .warning))
+        }
+        return assemble(problems: problems, agencies: agencies, officers: officers, cases: cases,
+                        reviews: reviews, records: records)
+    }
+
+    private func keyed(_ rows: [RawRow]?, _ key: String, _ file: ExportFile) -> [(key: String, source: SourceRef, caseID: String?)] {
+        let layout = TableLayout(file)
+        return (rows ?? []).map { row in
+            let reader = FieldReader(row: row, layout: layout)
+            let caseID = layout.index["case_id"] != nil ? Normalize.code(reader.text("case_id")) : nil
+            return (Normalize.code(reader.text(key)), row.source, caseID)
+        }
+    }
+
+    /// Drops every record whose row has an error and balances each file.
+    private func assemble(problems: [Problem], agencies: [Agency], officers: [Officer], cases: [EnforcementCase],
+                          reviews: [Review], records: [ProcessRecord]) -> IngestResult {
+        let rejected = Set(problems.filter { $0.severity == .error }.map { SourceRef(file: $0.file, row: $0.row) })
+        func keep<T>(_ items: [T], _ source: (T) -> SourceRef) -> [T] { items.filter { !rejected.contains(source($0)) } }
+        var result = IngestResult()
+        result.agencies = keep(agencies, \.source)
+        result.officers = keep(officers, \.source)
+        result.cases = keep(cases, \.source)
+        result.reviews = keep(reviews, \.source)
+        result.records = keep(records, \.source)
+        let order = Dictionary(uniqueKeysWithValues: ExportFile.allCases.enumerated().map { ($1.rawValue, $0) })
+        result.problems = problems.sorted {
+            (order[$0.file] ?? 99, $0.row, $0.field ?? "", $0.kind.rawValue) < (order[$1.file] ?? 99, $1.row, $1.field ?? "", $1.kind.rawValue)
+        }
+        let accepted: [String: Int] = [
+            ExportFile.agencies.rawValue: result.agencies.count, ExportFile.officers.rawValue: result.officers.count,
+            ExportFile.casesCSV.rawValue: result.cases.filter { $0.source.file == ExportFile.casesCSV.rawValue }.count,
+            ExportFile.casesJSON.rawValue: result.cases.filter { $0.source.file == ExportFile.casesJSON.rawValue }.count,
+            ExportFile.reviews.rawValue: result.reviews.count, ExportFile.records.rawValue: result.records.count,
+        ]
+        for file in ExportFile.allCases where tables[file] != nil || fileProblems.contains(where: { $0.file == file.rawValue }) {
+            let read = tables[file]?.count ?? 0
+            let kept = accepted[file.rawValue] ?? 0
+            result.balances.append(FileBalance(file: file.rawValue, encoding: encodings[file]?.rawValue, read: read,
+                                               accepted: kept, setAside: read - kept))
+        }
+        return result
+    }
+}
+
+/// Decodes rows on every core, keeping their order.
+func parallelMap<T>(_ rows: [RawRow], _ transform: (RawRow) -> T, progress: ExportReader.Progress? = nil) -> [T] {
+    let chunkSize = 2048
+    let chunks = (rows.count + chunkSize - 1) / chunkSize
+    guard chunks > 1 else {
+        let out = rows.map(transform)
+        progress?(rows.count, rows.count)
+        return out
+    }
+    var results = [[T]](repeating: [], count: chunks)
+    let lock = NSLock()
+    var done = 0
+    results.withUnsafeMutableBufferPointer { buffer in
+        let slots = buffer
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let range = chunk * chunkSize ..< min(rows.count, (chunk + 1) * chunkSize)
+            slots[chunk] = rows[range].map(transform)
+            if let progress {
+                lock.lock()
+                done += range.count
+                let snapshot = done
+                lock.unlock()
+                progress(snapshot, rows.count)
+            }
+        }
+    }
+    return results.flatMap { $0 }
+}

@@ -1,0 +1,74 @@
+import CaseModel
+import Foundation
+import Yams
+
+/// The stages a run can have, in the only order they may run.
+public enum StageName: String, CaseIterable, Codable, Sendable {
+    case ingest
+}
+
+/// MM-DD, e.g. the annual report's deadline 01-20.
+public struct MonthDay: Hashable, Codable, Sendable, CustomStringConvertible {
+    public let month: Int
+    public let day: Int
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-")
+        guard parts.count == 2, let m = Int(parts[0]), let d = Int(parts[1]),
+              (1...12).contains(m), (1...CivilDate.daysIn(month: m, year: 2024)).contains(d) else { return nil }
+        month = m
+        day = d
+    }
+
+    public var description: String { "\(month)月\(day)日" }
+}
+
+/// Settings an agency may set for itself; `agencies.defaults` applies to all.
+public struct AgencySettings: Hashable, Sendable {
+    /// Deadline for the annual statistics report (national rule: 1月31日).
+    public var annualReportDeadline = MonthDay("01-20")!
+    /// Working days from a decision to its publication, by action type.
+    public var disclosureWorkingDays: [ActionType: Int] = Dictionary(
+        uniqueKeysWithValues: ActionType.allCases.map { ($0, [.licensing, .penalty].contains($0) ? 7 : 20) })
+    /// Working days to take down or update a changed or withdrawn decision.
+    public var withdrawalWorkingDays = 3
+
+    public init() {}
+}
+
+public struct PipelineConfig: Sendable {
+    /// The folder of the configuration file: relative paths start there.
+    public var baseFolder: URL
+    public var input: String = "Examples/sample-export"
+    public var output: String = "Output"
+    /// The state store; relative paths are inside the output folder.
+    public var stateStore: String = "state.sqlite"
+    public var stages: [StageName] = StageName.allCases
+    public var agencyDefaults = AgencySettings()
+    public var agencyOverrides: [String: AgencySettings] = [:]
+
+    public init(baseFolder: URL) { self.baseFolder = baseFolder }
+
+    public var inputURL: URL { resolve(input, against: baseFolder) }
+    public var outputURL: URL { resolve(output, against: baseFolder) }
+    public var stateStoreURL: URL { resolve(stateStore, against: outputURL) }
+
+    public func settings(forAgency code: String) -> AgencySettings { agencyOverrides[code] ?? agencyDefaults }
+
+    private func resolve(_ path: String, against base: URL) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
+    }
+}
+
+/// A mistake in pipeline.yml, with the key and the line it is on.
+public struct ConfigError: Error, Equatable, Sendable {
+    public var file: String
+    public var line: Int?
+    public var key: String
+    public var problem: String
+
+    public var message: String {
+        let place = line.map { "第\($0)行" } ?? ""
+        return "配置文件 \(file) \(place)设置项“\(key)”：\(problem)"
+    }
+}

@@ -1,0 +1,164 @@
+import CaseModel
+import Foundation
+import Yams
+
+/// Reads pipeline.yml. Every key is known, every value checked; a mistake
+/// names the key and its line, so nobody runs with a setting silently ignored.
+public enum ConfigLoader {
+    public static func load(file: URL) throws -> PipelineConfig {
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            throw ConfigError(file: file.path, line: nil, key: "-", problem: "无法读取该文件。")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: file.path, line: nil, key: "-", problem: "文件不是 UTF-8 编码。")
+        }
+        return try parse(text, file: file.lastPathComponent, baseFolder: file.deletingLastPathComponent())
+    }
+
+    public static func parse(_ text: String, file: String, baseFolder: URL) throws -> PipelineConfig {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError(file: file, line: yamlErrorLine(error), key: "-", problem: "YAML 语法错误。")
+        }
+        var config = PipelineConfig(baseFolder: baseFolder)
+        guard let root = node else { return config }
+        let reader = NodeReader(file: file)
+        for (key, value) in try reader.mapping(root, key: "(根)") {
+            switch key.string ?? "" {
+            case "input": config.input = try reader.path(value, key: "input")
+            case "output": config.output = try reader.path(value, key: "output")
+            case "state_store": config.stateStore = try reader.path(value, key: "state_store")
+            case "stages": config.stages = try stages(value, reader)
+            case "agencies": try agencies(value, reader, into: &config)
+            default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "stages", "agencies"])
+            }
+        }
+        return config
+    }
+
+    private static func stages(_ node: Node, _ reader: NodeReader) throws -> [StageName] {
+        let items = try reader.sequence(node, key: "stages")
+        var stages: [StageName] = []
+        for item in items {
+            let name = try reader.string(item, key: "stages")
+            guard let stage = StageName(rawValue: name) else {
+                throw reader.error(item, key: "stages",
+                                   "未知的阶段“\(name)”（可用：\(StageName.allCases.map(\.rawValue).joined(separator: "、"))）。")
+            }
+            guard !stages.contains(stage) else { throw reader.error(item, key: "stages", "阶段“\(name)”重复。") }
+            if let last = stages.last, StageName.allCases.firstIndex(of: last)! > StageName.allCases.firstIndex(of: stage)! {
+                throw reader.error(item, key: "stages", "阶段“\(name)”必须排在“\(last.rawValue)”之前。")
+            }
+            stages.append(stage)
+        }
+        guard stages.first == .ingest else {
+            throw reader.error(node, key: "stages", "第一个阶段必须是 ingest（读取导出数据）。")
+        }
+        return stages
+    }
+
+    private static func agencies(_ node: Node, _ reader: NodeReader, into config: inout PipelineConfig) throws {
+        var overrides: [(String, Node)] = []
+        for (key, value) in try reader.mapping(node, key: "agencies") {
+            let name = try reader.string(key, key: "agencies")
+            if name == "defaults" {
+                config.agencyDefaults = try settings(value, base: config.agencyDefaults, path: "agencies.defaults", reader)
+            } else {
+                guard UnifiedSocialCreditCode.validate(name) == nil else {
+                    throw reader.error(key, key: "agencies.\(name)", "应为 defaults 或执法主体的统一社会信用代码（18位，校验码正确）。")
+                }
+                overrides.append((name, value))
+            }
+        }
+        // Overrides start from the defaults wherever they stand in the file.
+        for (code, value) in overrides {
+            config.agencyOverrides[code] = try settings(value, base: config.agencyDefaults, path: "agencies.\(code)", reader)
+        }
+    }
+
+    private static func settings(_ node: Node, base: AgencySettings, path: String, _ reader: NodeReader) throws -> AgencySettings {
+        var settings = base
+        for (key, value) in try reader.mapping(node, key: path) {
+            let name = key.string ?? ""
+            let keyPath = "\(path).\(name)"
+            switch name {
+            case "annual_report_deadline":
+                let text = try reader.string(value, key: keyPath)
+                guard let deadline = MonthDay(text) else { throw reader.error(value, key: keyPath, "应为“月-日”，如 \"01-20\"。") }
+                settings.annualReportDeadline = deadline
+            case "disclosure_working_days":
+                for (typeKey, days) in try reader.mapping(value, key: keyPath) {
+                    let typeName = try reader.string(typeKey, key: keyPath)
+                    guard let type = ActionType(rawValue: typeName) else {
+                        throw reader.error(typeKey, key: "\(keyPath).\(typeName)",
+                                           "不是执法类别（可用：\(ActionType.allCases.map(\.rawValue).joined(separator: "、"))）。")
+                    }
+                    settings.disclosureWorkingDays[type] = try reader.integer(days, key: "\(keyPath).\(typeName)", range: 1...60)
+                }
+            case "withdrawal_working_days":
+                settings.withdrawalWorkingDays = try reader.integer(value, key: keyPath, range: 1...30)
+            default:
+                throw reader.unknown(key, in: path,
+                                     allowed: ["annual_report_deadline", "disclosure_working_days", "withdrawal_working_days"])
+            }
+        }
+        return settings
+    }
+
+    private static func yamlErrorLine(_ error: YamlError) -> Int? {
+        let text = "\(error)"
+        guard let range = text.range(of: #"^\d+:"#, options: .regularExpression) else {
+            return text.range(of: #"line (\d+)"#, options: .regularExpression).flatMap { Int(text[$0].dropFirst(5)) }
+        }
+        return Int(text[range].dropLast())
+    }
+}
+
+/// Typed access to YAML nodes with errors that carry the line.
+struct NodeReader {
+    let file: String
+
+    func error(_ node: Node, key: String, _ problem: String) -> ConfigError {
+        ConfigError(file: file, line: node.mark?.line, key: key, problem: problem)
+    }
+
+    func unknown(_ keyNode: Node, in section: String, allowed: [String]) -> ConfigError {
+        let name = keyNode.string ?? "?"
+        return error(keyNode, key: name, "\(section) 下没有这个设置项（可用：\(allowed.joined(separator: "、"))）。")
+    }
+
+    func mapping(_ node: Node, key: String) throws -> [(Node, Node)] {
+        guard case .mapping(let mapping) = node else { throw error(node, key: key, "应为键值映射。") }
+        var seen = Set<String>()
+        for (k, _) in mapping {
+            let name = k.string ?? ""
+            guard seen.insert(name).inserted else { throw error(k, key: name, "重复出现。") }
+        }
+        return Array(mapping)
+    }
+
+    func sequence(_ node: Node, key: String) throws -> [Node] {
+        guard case .sequence(let sequence) = node else { throw error(node, key: key, "应为列表。") }
+        return Array(sequence)
+    }
+
+    func string(_ node: Node, key: String) throws -> String {
+        guard case .scalar(let scalar) = node, !scalar.string.isEmpty else { throw error(node, key: key, "应为非空文字。") }
+        return scalar.string
+    }
+
+    func path(_ node: Node, key: String) throws -> String {
+        let text = try string(node, key: key)
+        guard !text.contains("\0") else { throw error(node, key: key, "不是有效路径。") }
+        return text
+    }
+
+    func integer(_ node: Node, key: String, range: ClosedRange<Int>) throws -> Int {
+        guard case .scalar(let scalar) = node, let value = Int(scalar.string), range.contains(value) else {
+            throw error(node, key: key, "应为 \(range.lowerBound) 到 \(range.upperBound) 之间的整数。")
+        }
+        return value
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// The one writer of the output folder. Files are staged in a hidden folder
+/// and moved into place together at `commit()`, so a failed run never leaves
+/// half-written output behind; nothing is written outside `root`.
+public final class OutputWriter {
+    public let root: URL
+    private let staging: URL
+    private var staged: Set<String> = []
+
+    public init(root: URL) throws {
+        self.root = root.standardizedFileURL
+        staging = self.root.appendingPathComponent(".staging", isDirectory: true)
+        let manager = FileManager.default
+        try manager.createDirectory(at: self.root, withIntermediateDirectories: true)
+        if manager.fileExists(atPath: staging.path) { try manager.removeItem(at: staging) }
+        try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+    }
+
+    /// Stages `data` at `relativePath` (e.g. `quarantine/quarantine.json`).
+    public func write(_ data: Data, to relativePath: String) throws {
+        let components = relativePath.split(separator: "/").map(String.init)
+        guard !components.isEmpty, !components.contains(".."), !components.contains("."), !relativePath.hasPrefix("/") else {
+            throw CocoaError(.fileWriteInvalidFileName)
+        }
+        let target = staging.appendingPathComponent(relativePath)
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: target)
+        staged.insert(components[0])
+    }
+
+    public func write(_ text: String, to relativePath: String) throws {
+        try write(Data(text.utf8), to: relativePath)
+    }
+
+    /// Moves every staged top-level entry into the output folder, replacing
+    /// the previous run's entry of the same name.
+    public func commit() throws {
+        let manager = FileManager.default
+        for name in staged.sorted() {
+            let destination = root.appendingPathComponent(name)
+            if manager.fileExists(atPath: destination.path) { try manager.removeItem(at: destination) }
+            try manager.moveItem(at: staging.appendingPathComponent(name), to: destination)
+        }
+        try manager.removeItem(at: staging)
+        staged.removeAll()
+    }
+
+    public func path(of relativePath: String) -> String { root.appendingPathComponent(relativePath).path }
+}

@@ -1,0 +1,119 @@
+import CaseModel
+import Foundation
+import Ingest
+
+/// What a run did, for the terminal and for run-summary.json.
+public struct RunSummary: Codable, Sendable {
+    public var asOf: String
+    public var input: String
+    public var stages: [String]
+    public var balances: [FileBalance]
+    public var rowsSetAside: Int
+    public var problemsSetAside: Int
+    public var warnings: Int
+    public var cases: CaseCounts
+    public var store: StoreChanges?
+    /// Paths of what the run wrote, relative to the output folder.
+    public var outputs: [String: String]
+
+    public struct CaseCounts: Codable, Sendable {
+        public var accepted: Int
+        public var byActionType: [String: Int]
+        public var byAgency: [String: Int]
+
+        enum CodingKeys: String, CodingKey {
+            case accepted, byActionType = "by_action_type", byAgency = "by_agency"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case asOf = "as_of", input, stages, balances, rowsSetAside = "rows_set_aside",
+             problemsSetAside = "problems_set_aside", warnings, cases, store, outputs
+    }
+
+    /// 0 when nothing was set aside, 3 when some rows were.
+    public var exitStatus: Int32 { rowsSetAside == 0 ? 0 : 3 }
+}
+
+/// Progress events a front end may show.
+public enum RunEvent: Sendable {
+    case stageStarted(index: Int, count: Int, stage: StageName)
+    case rows(done: Int, total: Int)
+}
+
+public struct RunRequest: Sendable {
+    public var config: PipelineConfig
+    public var asOf: CivilDate
+    /// False for `sanxiang check`: only the quarantine is written, and only with an output folder.
+    public var useStateStore: Bool
+    public var writeOutputs: Bool
+
+    public init(config: PipelineConfig, asOf: CivilDate, useStateStore: Bool = true, writeOutputs: Bool = true) {
+        self.config = config
+        self.asOf = asOf
+        self.useStateStore = useStateStore
+        self.writeOutputs = writeOutputs
+    }
+}
+
+/// Runs the configured stages top to bottom; the output writer commits at the end.
+public enum PipelineRunner {
+    public static func run(_ request: RunRequest,
+                           events: (@Sendable (RunEvent) -> Void)? = nil) throws -> (RunSummary, IngestResult) {
+        let config = request.config
+        let stages = config.stages
+        var summary: RunSummary?
+        var ingest = IngestResult()
+        for (index, stage) in stages.enumerated() {
+            events?(.stageStarted(index: index + 1, count: stages.count, stage: stage))
+            switch stage {
+            case .ingest:
+                ingest = try ExportReader.read(folder: config.inputURL, options: IngestOptions(asOf: request.asOf)) { done, total in
+                    events?(.rows(done: done, total: total))
+                }
+                summary = makeSummary(ingest, request: request, stages: stages)
+            }
+        }
+        guard var result = summary else { throw ConfigError(file: "pipeline.yml", line: nil, key: "stages", problem: "没有阶段。") }
+        guard request.writeOutputs else { return (result, ingest) }
+        let writer = try OutputWriter(root: config.outputURL)
+        try writer.write(QuarantineReport.json(ingest), to: "quarantine/quarantine.json")
+        try writer.write(QuarantineReport.warningsJSON(ingest), to: "quarantine/warnings.json")
+        try writer.write(QuarantineReport.text(ingest, asOf: request.asOf.iso, input: config.inputURL.path),
+                         to: "quarantine/report.txt")
+        result.outputs["quarantine"] = "quarantine/quarantine.json"
+        result.outputs["quarantine_report"] = "quarantine/report.txt"
+        if request.useStateStore {
+            let store = try StateStore(path: config.stateStoreURL.path)
+            result.store = try store.replaceSnapshot(
+                agencies: ingest.agencies, officers: ingest.officers, cases: ingest.cases, reviews: ingest.reviews,
+                records: ingest.records, asOf: request.asOf, input: config.inputURL.path,
+                summary: String(decoding: try encode(result), as: UTF8.self))
+            result.outputs["state_store"] = config.stateStoreURL.path
+            result.outputs["summary"] = "run-summary.json"
+            try writer.write(encode(result), to: "run-summary.json")
+        }
+        try writer.commit()
+        return (result, ingest)
+    }
+
+    static func makeSummary(_ ingest: IngestResult, request: RunRequest, stages: [StageName]) -> RunSummary {
+        var byType: [String: Int] = [:]
+        var byAgency: [String: Int] = [:]
+        for item in ingest.cases {
+            byType[item.actionType.rawValue, default: 0] += 1
+            byAgency[item.agencyCode, default: 0] += 1
+        }
+        return RunSummary(asOf: request.asOf.iso, input: request.config.inputURL.path, stages: stages.map(\.rawValue),
+                          balances: ingest.balances, rowsSetAside: ingest.rowsSetAside,
+                          problemsSetAside: ingest.errors.count, warnings: ingest.warnings.count,
+                          cases: .init(accepted: ingest.cases.count, byActionType: byType, byAgency: byAgency),
+                          store: nil, outputs: [:])
+    }
+
+    static func encode(_ summary: RunSummary) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(summary) + Data("\n".utf8)
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import CaseModel
+import Foundation
+import Pipeline
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "性能基准（用 swift run -c release 运行）。",
+        subcommands: [BenchIngest.self])
+}
+
+/// Times the ingest stage exactly as `run` performs it, state store included.
+struct BenchIngest: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "ingest", abstract: "导入一个导出文件夹并计时。")
+
+    @Option(name: .long, help: "导出文件夹。")
+    var input: String
+
+    @Option(name: .customLong("as-of"), help: "数据基准日 YYYY-MM-DD。")
+    var asOf: String = "2026-01-06"
+
+    func run() throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-bench-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var config = PipelineConfig(baseFolder: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        config.input = URL(fileURLWithPath: input, relativeTo: config.baseFolder).path
+        config.output = scratch.path
+        config.stages = [.ingest]
+        guard let day = CivilDate(iso: asOf) else { throw UserFacingError(message: "--as-of 格式应为 YYYY-MM-DD。") }
+        let start = Date()
+        let (summary, _) = try PipelineRunner.run(RunRequest(config: config, asOf: day))
+        let seconds = Date().timeIntervalSince(start)
+        let rows = summary.balances.reduce(0) { $0 + $1.read }
+        print(String(format: "cases=%d rows=%d set_aside=%d seconds=%.3f rows_per_second=%.0f peak_rss_mib=%.1f",
+                     summary.cases.accepted + (summary.balances.filter { $0.file.hasPrefix("cases") }.reduce(0) { $0 + $1.setAside }),
+                     rows, summary.rowsSetAside, seconds, Double(rows) / seconds, PeakMemory.mebibytes()))
+    }
+}
+
+enum PeakMemory {
+    /// VmHWM from /proc: the resident-set high-water mark of this process.
+    static func mebibytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+        let kib = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+        return kib / 1024
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import CaseModel
+import Foundation
+import Ingest
+import Pipeline
+
+/// Options shared by the commands that read an export.
+struct ExportOptions: ParsableArguments {
+    @Option(name: .long, help: "配置文件（默认：当前目录下的 pipeline.yml，没有则用内置默认值）。")
+    var config: String?
+
+    @Option(name: .long, help: "办案系统导出文件夹（覆盖 pipeline.yml 的 input）。")
+    var input: String?
+
+    @Option(name: .long, help: "输出文件夹（覆盖 pipeline.yml 的 output）。")
+    var output: String?
+
+    @Option(name: .customLong("as-of"), help: "数据基准日 YYYY-MM-DD（默认：今天）。")
+    var asOf: String?
+
+    func loadConfig() throws -> PipelineConfig {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        var settings: PipelineConfig
+        if let path = config {
+            settings = try ConfigLoader.load(file: absolute(path, cwd))
+        } else if FileManager.default.fileExists(atPath: cwd.appendingPathComponent("pipeline.yml").path) {
+            settings = try ConfigLoader.load(file: cwd.appendingPathComponent("pipeline.yml"))
+        } else {
+            settings = PipelineConfig(baseFolder: cwd)
+        }
+        if let input { settings.input = absolute(input, cwd).path }
+        if let output { settings.output = absolute(output, cwd).path }
+        return settings
+    }
+
+    func resolvedAsOf() throws -> CivilDate {
+        guard let text = asOf else { return Self.today() }
+        guard let date = CivilDate(iso: text) else {
+            throw UserFacingError(message: "--as-of 的值“\(text)”不是 YYYY-MM-DD 格式的日期。")
+        }
+        return date
+    }
+
+    static func today() -> CivilDate {
+        let parts = Calendar(identifier: .gregorian).dateComponents([.year, .month, .day], from: Date())
+        return CivilDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? CivilDate(dayNumber: 0)
+    }
+
+    private func absolute(_ path: String, _ base: URL) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path).standardizedFileURL
+    }
+}

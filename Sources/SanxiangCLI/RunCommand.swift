@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Pipeline
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "按 pipeline.yml 中的阶段运行整条流水线。",
+        discussion: "退出状态：0 全部接收；3 有行被暂存（见 quarantine/report.txt）；1 无法运行。")
+
+    @OptionGroup var options: ExportOptions
+
+    func run() throws {
+        let config = try options.loadConfig()
+        let request = RunRequest(config: config, asOf: try options.resolvedAsOf())
+        let progress = ProgressPrinter()
+        let (summary, _) = try PipelineRunner.run(request, events: progress.handle)
+        progress.finish()
+        print(SummaryText.render(summary, outputFolder: config.outputURL.path))
+        if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "只核查导出数据，不生成其他输出；给出 --output 时写入暂存清单。",
+        discussion: "退出状态：0 全部接收；3 有行被暂存；1 无法运行。")
+
+    @OptionGroup var options: ExportOptions
+
+    func run() throws {
+        var config = try options.loadConfig()
+        config.stages = [.ingest]
+        let request = RunRequest(config: config, asOf: try options.resolvedAsOf(), useStateStore: false,
+                                 writeOutputs: options.output != nil)
+        let progress = ProgressPrinter()
+        let (summary, ingest) = try PipelineRunner.run(request, events: progress.handle)
+        progress.finish()
+        for problem in ingest.errors { print("暂存  " + problem.message) }
+        for problem in ingest.warnings { print("提示  " + problem.message) }
+        print(SummaryText.render(summary, outputFolder: options.output == nil ? nil : config.outputURL.path))
+        if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
+    }
+}
+
+/// The run's summary as a clerk reads it in the terminal.
+enum SummaryText {
+    static func render(_ summary: RunSummary, outputFolder: String?) -> String {
+        var lines = ["", "导入结果（数据基准日 \(summary.asOf)）：读取 = 接收 + 暂存"]
+        let width = summary.balances.map(\.file.count).max() ?? 0
+        for balance in summary.balances {
+            let name = balance.file.padding(toLength: width, withPad: " ", startingAt: 0)
+            let encoding = balance.encoding.map { "  [\($0)]" } ?? ""
+            lines.append("  \(name)  \(balance.read) = \(balance.accepted) + \(balance.setAside)\(encoding)")
+        }
+        lines.append("接收案件 \(summary.cases.accepted) 件；暂存 \(summary.rowsSetAside) 行（\(summary.problemsSetAside) 个问题）；提示 \(summary.warnings) 条。")
+        if !summary.cases.byActionType.isEmpty {
+            let types = summary.cases.byActionType.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            lines.append("按执法类别：" + types.joined(separator: "，"))
+        }
+        if let store = summary.store {
+            lines.append("状态库：新增 \(store.added)，变更 \(store.changed)，未变 \(store.unchanged)，本次缺失 \(store.absent)。")
+        }
+        if let outputFolder {
+            lines.append("输出：")
+            let labels = ["quarantine": "暂存清单", "quarantine_report": "核查报告", "summary": "运行摘要", "state_store": "状态库"]
+            for key in ["quarantine_report", "quarantine", "summary", "state_store"] {
+                guard let path = summary.outputs[key] else { continue }
+                let full = path.hasPrefix("/") ? path : (outputFolder as NSString).appendingPathComponent(path)
+                lines.append("  \(labels[key] ?? key)：\(full)")
+            }
+        }
+        if summary.rowsSetAside > 0 {
+            lines.append("有行被暂存：请法制科按核查报告在办案系统中更正后重新导出（退出状态 3）。")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

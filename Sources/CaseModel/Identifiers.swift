@@ -46,7 +46,7 @@ public enum ResidentIDNumber {
         func number(_ range: Range<Int>) -> Int? { Int(String(chars[range])) }
         switch chars.count {
         case 18:
-            guard let y = number(6..<10), let m = number(10..<12), let d = number(12..<14), y >= 1900 else { return nil }
+            guard let y = number(6..<10), let m = number(10..<12), let d = number(12..<14), y >= 1800 else { return nil }
             return CivilDate(year: y, month: m, day: d)
         case 15:
             guard let y = number(6..<8), let m = number(8..<10), let d = number(10..<12) else { return nil }

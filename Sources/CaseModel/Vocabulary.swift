@@ -116,7 +116,7 @@ public enum RecordKind: String, CaseIterable, Codable, Sendable {
 }
 
 /// The ten items a 法制审核 checks (reviews.csv), in the order of the opinion's table.
-public enum ReviewItem: String, CaseIterable, Codable, Sendable {
+public enum ReviewItem: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable {
     case subjectLawful = "subject_lawful"
     case officerQualified = "officer_qualified"
     case factsClear = "facts_clear"

@@ -21,7 +21,7 @@ extension RowDecoding {
         let confiscation = reader.amount("confiscation_amount")
         let decisionDate = reader.date("decision_date", required: true)
         let served = reader.optionalDate("served_date")
-        let officers = reader.list("officers", separators: Normalize.listSeparators).map(Normalize.code)
+        let officers = reader.list("officers", separators: .items).map(Normalize.code)
         if officers.isEmpty { reader.report(.missingRequiredField, "officers", "必填项为空。") }
         let major = reader.flag("major")
         let hearing = reader.flag("hearing")
@@ -41,14 +41,14 @@ extension RowDecoding {
         var result = EnforcementCase(
             id: id, agencyCode: agency, actionType: action, procedure: procedure, docNo: docNo, title: title,
             party: party, facts: reader.text("facts"),
-            evidence: reader.list("evidence", separators: Normalize.evidenceSeparators),
+            evidence: reader.list("evidence", separators: .evidence),
             violatedProvisions: reader.text("violated_provisions"), penaltyProvisions: reader.text("penalty_provisions"),
             discretion: reader.text("discretion"), decision: reader.text("decision"), penaltyKinds: kinds,
             fine: fine, confiscation: confiscation, decisionDate: decisionDate, servedDate: served.value,
             officerCerts: officers, major: major, hearing: hearing,
             reviewID: Normalize.code(reader.text("review_id")).nonEmpty, disclosure: disclosure,
             nondisclosureReason: reason,
-            tradeSecretSpans: reader.list("trade_secret_spans", separators: [";", "；", "\n", "\r\n"]),
+            tradeSecretSpans: reader.list("trade_secret_spans", separators: .evidence),
             status: status, statusDate: statusDate.value, statusReason: reader.text("status_reason"),
             updatedAt: updatedAt, extra: row.extra, source: row.source)
         checkParty(&result, &reader)
@@ -61,7 +61,7 @@ extension RowDecoding {
         let type = reader.choice("party_type", PartyType.self, required: true)
         let rawName = reader.required("party_name")
         let idType = reader.choice("party_id_type", PartyIDType.self, required: false)
-        let idNumber = Normalize.code(reader.text("party_id_no")).replacingOccurrences(of: " ", with: "")
+        let idNumber = Normalize.withoutSpaces(Normalize.code(reader.text("party_id_no")))
         let minor = reader.flag("party_minor")
         guard let type, let rawName, let minor else { return nil }
         let name = type == .naturalPerson ? Normalize.personName(rawName) : rawName
@@ -74,7 +74,7 @@ extension RowDecoding {
     private static func penaltyKinds(_ reader: inout FieldReader) -> [PenaltyKind]? {
         var kinds: [PenaltyKind] = []
         var ok = true
-        for item in reader.list("penalty_kinds", separators: Normalize.listSeparators) {
+        for item in reader.list("penalty_kinds", separators: .items) {
             if let kind = PenaltyKind(rawValue: Normalize.code(item)) {
                 if !kinds.contains(kind) { kinds.append(kind) }
             } else {
@@ -167,7 +167,7 @@ extension RowDecoding {
 
 extension Normalize {
     /// Document numbers keep their Chinese and brackets but not full-width digits.
-    static func halfWidthDigits(_ text: String) -> String { halfWidth(text).replacingOccurrences(of: " ", with: "") }
+    static func halfWidthDigits(_ text: String) -> String { withoutSpaces(halfWidth(text)) }
 }
 
 extension String {

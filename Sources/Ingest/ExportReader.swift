@@ -32,6 +32,8 @@ public struct IngestResult: Sendable {
     /// Errors (rows set aside) and warnings, in file and row order.
     public var problems: [Problem] = []
     public var balances: [FileBalance] = []
+    /// Wall-clock seconds per phase, for `sanxiang bench`.
+    public var timings: [(phase: String, seconds: Double)] = []
 
     public init() {}
 
@@ -70,8 +72,12 @@ public enum ExportReader {
             throw IngestError.folderUnreadable(path: folder.path)
         }
         var session = Session(folder: folder)
+        var clock = PhaseClock()
         try session.load()
-        return session.validate(options: options, progress: progress)
+        clock.lap("read+parse")
+        var result = session.validate(options: options, progress: progress, clock: &clock)
+        result.timings = clock.laps
+        return result
     }
 }
 
@@ -142,7 +148,7 @@ private struct Session {
         }
     }
 
-    func validate(options: IngestOptions, progress: ExportReader.Progress?) -> IngestResult {
+    func validate(options: IngestOptions, progress: ExportReader.Progress?, clock: inout PhaseClock) -> IngestResult {
         var problems = fileProblems
         func decode<T>(_ file: ExportFile, _ decoder: @Sendable (RawRow) -> (T?, [Problem])) -> [T] {
             let outcomes = parallelMap(tables[file] ?? [], decoder)
@@ -158,6 +164,7 @@ private struct Session {
         let reviews = decode(.reviews, RowDecoding.review)
         var records = decode(.records, RowDecoding.record)
 
+        clock.lap("decode rows")
         var checks = CrossChecks(asOf: options.asOf, media: MediaFolder(exportFolder: folder))
         checks.duplicates(keyed(tables[.agencies], "agency_code", .agencies), field: "agency_code",
                           kind: .duplicateKey, noun: "主体代码")
@@ -186,16 +193,22 @@ private struct Session {
                                     message: "records.csv 列出了 \(records.count) 个音像文件，但导出中没有 media 文件夹：记录已导入，文件未能核验。",
                                     severity: .warning))
         }
+        clock.lap("cross-checks")
+        defer { clock.lap("assemble") }
         return assemble(problems: problems, agencies: agencies, officers: officers, cases: cases,
                         reviews: reviews, records: records)
     }
 
     private func keyed(_ rows: [RawRow]?, _ key: String, _ file: ExportFile) -> [(key: String, source: SourceRef, caseID: String?)] {
         let layout = TableLayout(file)
-        return (rows ?? []).map { row in
-            let reader = FieldReader(row: row, layout: layout)
-            let caseID = layout.index["case_id"] != nil ? Normalize.code(reader.text("case_id")) : nil
-            return (Normalize.code(reader.text(key)), row.source, caseID)
+        let keyIndex = layout.index[key]!
+        let caseIndex = layout.index["case_id"]
+        func cell(_ row: RawRow, _ index: Int) -> String {
+            guard index < row.cells.count, case .text(let value)? = row.cells[index] else { return "" }
+            return Normalize.code(value)
+        }
+        return concurrentMap(rows ?? []) { row in
+            (cell(row, keyIndex), row.source, caseIndex.map { cell(row, $0) })
         }
     }
 
@@ -216,8 +229,8 @@ private struct Session {
         }
         let accepted: [String: Int] = [
             ExportFile.agencies.rawValue: result.agencies.count, ExportFile.officers.rawValue: result.officers.count,
-            ExportFile.casesCSV.rawValue: result.cases.filter { $0.source.file == ExportFile.casesCSV.rawValue }.count,
-            ExportFile.casesJSON.rawValue: result.cases.filter { $0.source.file == ExportFile.casesJSON.rawValue }.count,
+            ExportFile.casesCSV.rawValue: result.cases.reduce(0) { $0 + ($1.source.file == ExportFile.casesCSV.rawValue ? 1 : 0) },
+            ExportFile.casesJSON.rawValue: result.cases.reduce(0) { $0 + ($1.source.file == ExportFile.casesJSON.rawValue ? 1 : 0) },
             ExportFile.reviews.rawValue: result.reviews.count, ExportFile.records.rawValue: result.records.count,
         ]
         for file in ExportFile.allCases where tables[file] != nil || fileProblems.contains(where: { $0.file == file.rawValue }) {
@@ -228,6 +241,20 @@ private struct Session {
         }
         return result
     }
+}
+
+/// Maps on every core, keeping the order.
+public func concurrentMap<T, U>(_ items: [T], _ transform: (T) -> U) -> [U] {
+    let chunkSize = 1024
+    let chunks = (items.count + chunkSize - 1) / chunkSize
+    guard chunks > 1 else { return items.map(transform) }
+    var results = [[U]](repeating: [], count: chunks)
+    results.withUnsafeMutableBufferPointer { slots in
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            slots[chunk] = items[chunk * chunkSize ..< min(items.count, (chunk + 1) * chunkSize)].map(transform)
+        }
+    }
+    return results.flatMap { $0 }
 }
 
 /// Decodes rows on every core, keeping their order.
@@ -257,4 +284,18 @@ func parallelMap<T>(_ rows: [RawRow], _ transform: (RawRow) -> T, progress: Expo
         }
     }
     return results.flatMap { $0 }
+}
+
+/// Laps of a wall clock, named by phase.
+public struct PhaseClock {
+    private var last = DispatchTime.now()
+    public private(set) var laps: [(phase: String, seconds: Double)] = []
+
+    public init() {}
+
+    public mutating func lap(_ phase: String) {
+        let now = DispatchTime.now()
+        laps.append((phase, Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9))
+        last = now
+    }
 }

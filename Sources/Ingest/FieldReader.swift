@@ -27,7 +27,7 @@ struct FieldReader {
         }
     }
 
-    func list(_ key: String, separators: Set<Character>) -> [String] {
+    func list(_ key: String, separators: Normalize.ListSeparators) -> [String] {
         guard let position = layout.index[key], position < row.cells.count, let cell = row.cells[position] else { return [] }
         switch cell {
         case .text(let value): return Normalize.list(value, separators: separators)

@@ -46,36 +46,28 @@ public enum Normalize {
 
     /// `2025-03-14`, `2025/3/14`, `2025.03.14`, `2025年3月14日`, `20250314`.
     public static func date(_ raw: String) -> CivilDate? {
-        let text = code(raw)
-        if text.count == 8, text.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            let digits = Array(text)
-            return CivilDate(year: Int(String(digits[0..<4]))!, month: Int(String(digits[4..<6]))!,
-                             day: Int(String(digits[6..<8]))!)
-        }
-        var body = Substring(text)
-        if body.hasSuffix("日") { body = body.dropLast() }
-        let parts = body.split(omittingEmptySubsequences: false) { "-/.年月".contains($0) }
-        guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
-              parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        // Mixed separators such as 2025-3月14 are not a form any system writes.
-        let separators = text.filter { "-/.年月".contains($0) }
-        guard ["--", "//", "..", "年月"].contains(separators), text.hasSuffix("日") == (separators == "年月") else { return nil }
-        return CivilDate(year: y, month: m, day: d)
+        let bytes = Array(code(raw).utf8)
+        var scanner = DateScanner(bytes: bytes)
+        guard let date = scanner.date(), scanner.atEnd else { return nil }
+        return date
     }
 
     /// A date with a time: `2025-03-14 10:20[:30]`, `2025-03-14T10:20:30`, `2025/3/14 10:20`.
     public static func dateTime(_ raw: String) -> CivilDateTime? {
-        let text = code(raw)
-        let halves = text.split(maxSplits: 1) { $0 == " " || $0 == "T" }
-        guard let day = halves.first.flatMap({ date(String($0)) }) else { return nil }
-        guard halves.count == 2 else { return CivilDateTime(date: day, hour: 0, minute: 0, second: 0) }
-        let clock = halves[1].split(separator: ":", omittingEmptySubsequences: false)
-        guard (2...3).contains(clock.count), clock.allSatisfy({ (1...2).contains($0.count) && $0.allSatisfy(\.isNumber) }) else {
-            return nil
+        let bytes = Array(code(raw).utf8)
+        var scanner = DateScanner(bytes: bytes)
+        guard let day = scanner.date() else { return nil }
+        if scanner.atEnd { return CivilDateTime(date: day, hour: 0, minute: 0, second: 0) }
+        guard scanner.skip(UInt8(ascii: " ")) || scanner.skip(UInt8(ascii: "T")),
+              let hour = scanner.number(digits: 1...2), scanner.skip(UInt8(ascii: ":")),
+              let minute = scanner.number(digits: 1...2) else { return nil }
+        var second = 0
+        if scanner.skip(UInt8(ascii: ":")) {
+            guard let value = scanner.number(digits: 1...2) else { return nil }
+            second = value
         }
-        let numbers = clock.compactMap { Int($0) }
-        return CivilDateTime(date: day, hour: numbers[0], minute: numbers[1], second: numbers.count == 3 ? numbers[2] : 0)
+        guard scanner.atEnd else { return nil }
+        return CivilDateTime(date: day, hour: hour, minute: minute, second: second)
     }
 
     /// 是/否, Y/N, 1/0, true/false (any case), yes/no.
@@ -102,7 +94,9 @@ public enum Normalize {
             tenThousands = true
             text.removeLast()
         }
-        text = text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "，", with: "")
+        if text.utf8.contains(0x2C) || text.contains("，") {
+            text = String(text.filter { $0 != "," && $0 != "，" })
+        }
         text = trim(text)
         guard !text.isEmpty, !text.hasPrefix("-") else { return nil }
         if tenThousands { return scaledByTenThousand(text).map { .some($0) } }
@@ -121,12 +115,108 @@ public enum Normalize {
         return Yuan(decimal: shifted)
     }
 
-    /// Splits a list cell on any of `separators`, trimming and dropping empty items.
-    public static func list(_ raw: String, separators: Set<Character>) -> [String] {
-        raw.split(whereSeparator: { separators.contains($0) }).map { trim(String($0)) }.filter { !$0.isEmpty }
+    /// Which marks separate the items of a list cell.
+    public struct ListSeparators: Sendable {
+        /// Semicolons (half- and full-width) and line ends always separate.
+        var commas: Bool
+
+        /// Officers and penalty kinds: also commas, 、 and |.
+        public static let items = ListSeparators(commas: true)
+        /// Evidence items may contain commas, so only semicolons and line ends separate them.
+        public static let evidence = ListSeparators(commas: false)
     }
 
-    public static let listSeparators: Set<Character> = [";", "；", ",", "，", "、", "\n", "\r\n", "|"]
-    /// Evidence items may contain commas, so only semicolons and line ends separate them.
-    public static let evidenceSeparators: Set<Character> = [";", "；", "\n", "\r\n"]
+    /// Splits a list cell, trimming and dropping empty items.
+    public static func list(_ raw: String, separators: ListSeparators) -> [String] {
+        var items: [String] = []
+        var utf8 = Array(raw.utf8)
+        utf8.append(0x3B)  // a final separator flushes the last item
+        var start = 0
+        var i = 0
+        while i < utf8.count {
+            var width = 0
+            switch utf8[i] {
+            case 0x3B, 0x0A, 0x0D: width = 1
+            case 0x2C, 0x7C: width = separators.commas ? 1 : 0
+            case 0xEF where i + 2 < utf8.count && utf8[i + 1] == 0xBC && utf8[i + 2] == 0x9B: width = 3      // ；
+            case 0xEF where separators.commas && i + 2 < utf8.count && utf8[i + 1] == 0xBC && utf8[i + 2] == 0x8C: width = 3  // ，
+            case 0xE3 where separators.commas && i + 2 < utf8.count && utf8[i + 1] == 0x80 && utf8[i + 2] == 0x81: width = 3  // 、
+            default: width = 0
+            }
+            if width > 0 {
+                let item = trim(String(decoding: utf8[start..<i], as: UTF8.self))
+                if !item.isEmpty { items.append(item) }
+                i += width
+                start = i
+            } else {
+                i += 1
+            }
+        }
+        return items
+    }
+
+    /// The text without any ASCII space (ID numbers, document numbers).
+    static func withoutSpaces(_ text: String) -> String {
+        guard text.utf8.contains(0x20) else { return text }
+        return String(decoding: text.utf8.filter { $0 != 0x20 }, as: UTF8.self)
+    }
+}
+
+/// Reads the date forms of the export contract from UTF-8 bytes; the hot
+/// path of an ingest, so no intermediate strings.
+struct DateScanner {
+    let bytes: [UInt8]
+    var position = 0
+
+    private static let year: [UInt8] = Array("年".utf8)
+    private static let month: [UInt8] = Array("月".utf8)
+    private static let day: [UInt8] = Array("日".utf8)
+
+    var atEnd: Bool { position == bytes.count }
+
+    mutating func skip(_ byte: UInt8) -> Bool {
+        guard position < bytes.count, bytes[position] == byte else { return false }
+        position += 1
+        return true
+    }
+
+    mutating func skip(_ sequence: [UInt8]) -> Bool {
+        guard position + sequence.count <= bytes.count,
+              bytes[position ..< position + sequence.count].elementsEqual(sequence) else { return false }
+        position += sequence.count
+        return true
+    }
+
+    mutating func number(digits: ClosedRange<Int>) -> Int? {
+        var value = 0
+        var count = 0
+        while position < bytes.count, count < digits.upperBound, (0x30...0x39).contains(bytes[position]) {
+            value = value * 10 + Int(bytes[position] - 0x30)
+            position += 1
+            count += 1
+        }
+        return digits.contains(count) ? value : nil
+    }
+
+    mutating func date() -> CivilDate? {
+        let start = position
+        if let compact = number(digits: 8...8) {
+            return CivilDate(year: compact / 10000, month: compact / 100 % 100, day: compact % 100)
+        }
+        position = start
+        guard let year = number(digits: 4...4) else { return nil }
+        if skip(Self.year) {
+            guard let month = number(digits: 1...2), skip(Self.month), let day = number(digits: 1...2), skip(Self.day) else {
+                return nil
+            }
+            return CivilDate(year: year, month: month, day: day)
+        }
+        guard position < bytes.count, [UInt8(ascii: "-"), UInt8(ascii: "/"), UInt8(ascii: ".")].contains(bytes[position]) else {
+            return nil
+        }
+        let separator = bytes[position]
+        position += 1
+        guard let month = number(digits: 1...2), skip(separator), let day = number(digits: 1...2) else { return nil }
+        return CivilDate(year: year, month: month, day: day)
+    }
 }

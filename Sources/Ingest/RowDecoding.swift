@@ -40,7 +40,7 @@ enum RowDecoding {
         reader.caseID = caseID
         let id = reader.code("review_id", required: true)
         let submitted = reader.date("submitted_on", required: true)
-        let reviewers = reader.list("reviewers", separators: Normalize.listSeparators).map(Normalize.personName)
+        let reviewers = reader.list("reviewers", separators: .items).map(Normalize.personName)
         if reviewers.isEmpty { reader.report(.missingRequiredField, "reviewers", "必填项为空。") }
         var items: [ReviewItem: ReviewItemResult] = [:]
         for item in ReviewItem.allCases {

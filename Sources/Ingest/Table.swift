@@ -20,7 +20,13 @@ struct TableLayout: Sendable {
     let columns: [Column]
     let index: [String: Int]
 
-    init(_ file: ExportFile) {
+    private static let cached: [ExportFile: TableLayout] = Dictionary(
+        uniqueKeysWithValues: ExportFile.allCases.map { ($0, TableLayout(building: $0)) })
+
+    /// The layout of a contract file, built once.
+    init(_ file: ExportFile) { self = Self.cached[file]! }
+
+    private init(building file: ExportFile) {
         columns = file.columns
         index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.key, $0) })
     }
@@ -60,9 +66,8 @@ enum TableReader {
                 extraNames.append(cleaned.isEmpty ? "第\(i + 1)列" : cleaned)
             }
         }
-        var rows: [RawRow] = []
-        rows.reserveCapacity(records.count - 1)
-        for (number, record) in records.dropFirst().enumerated() {
+        let numbered = Array(records.dropFirst().enumerated())
+        return concurrentMap(numbered) { number, record in
             var cells = [RawValue?](repeating: nil, count: layout.columns.count)
             var extra: [String: String] = [:]
             for (i, value) in record.fields.enumerated() {
@@ -72,9 +77,8 @@ enum TableReader {
                     extra[i < extraNames.count ? extraNames[i]! : "第\(i + 1)列"] = value
                 }
             }
-            rows.append(RawRow(source: SourceRef(file: file.rawValue, row: number + 1), cells: cells, extra: extra))
+            return RawRow(source: SourceRef(file: file.rawValue, row: number + 1), cells: cells, extra: extra)
         }
-        return rows
     }
 
     /// Maps the objects of cases.json onto contract rows; a non-object element

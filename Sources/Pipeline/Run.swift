@@ -84,17 +84,28 @@ public enum PipelineRunner {
         result.outputs["quarantine"] = "quarantine/quarantine.json"
         result.outputs["quarantine_report"] = "quarantine/report.txt"
         if request.useStateStore {
+            var clock = PhaseClock()
+            defer { ingest.timings += clock.laps }
             let store = try StateStore(path: config.stateStoreURL.path)
             result.store = try store.replaceSnapshot(
                 agencies: ingest.agencies, officers: ingest.officers, cases: ingest.cases, reviews: ingest.reviews,
                 records: ingest.records, asOf: request.asOf, input: config.inputURL.path,
                 summary: String(decoding: try encode(result), as: UTF8.self))
-            result.outputs["state_store"] = config.stateStoreURL.path
+            clock.lap("state store")
+            result.outputs["state_store"] = relative(config.stateStoreURL, to: config.outputURL)
             result.outputs["summary"] = "run-summary.json"
             try writer.write(encode(result), to: "run-summary.json")
         }
         try writer.commit()
         return (result, ingest)
+    }
+
+    /// Paths inside the output folder are given relative to it, so two runs
+    /// into different folders write the same summary.
+    static func relative(_ url: URL, to folder: URL) -> String {
+        let path = url.standardizedFileURL.path
+        let base = folder.standardizedFileURL.path + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : path
     }
 
     static func makeSummary(_ ingest: IngestResult, request: RunRequest, stages: [StageName]) -> RunSummary {

@@ -1,5 +1,7 @@
 import CaseModel
 import Crypto
+import Dispatch
+import Ingest
 import Foundation
 import GRDB
 
@@ -31,7 +33,18 @@ public final class StateStore {
         do {
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                                                     withIntermediateDirectories: true)
-            queue = try DatabaseQueue(path: path)
+            var configuration = Configuration()
+            // The store is rebuilt from the export on every run; a crash loses
+            // nothing the next run cannot redo, so durability syncs are skipped.
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = OFF")
+                try db.execute(sql: "PRAGMA journal_mode = MEMORY")
+                // Large pages keep a case's payload on one page instead of an
+                // overflow chain; the cache holds the hot b-tree levels.
+                try db.execute(sql: "PRAGMA page_size = 65536")
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+            }
+            queue = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
         } catch {
             throw StateStoreError(path: path, reason: "\(error)")
@@ -47,8 +60,8 @@ public final class StateStore {
                     as_of TEXT NOT NULL,
                     input TEXT NOT NULL,
                     summary TEXT NOT NULL);
-                CREATE TABLE agency (code TEXT PRIMARY KEY, payload TEXT NOT NULL);
-                CREATE TABLE officer (cert_no TEXT PRIMARY KEY, agency_code TEXT NOT NULL, payload TEXT NOT NULL);
+                CREATE TABLE agency (code TEXT PRIMARY KEY, payload BLOB NOT NULL);
+                CREATE TABLE officer (cert_no TEXT PRIMARY KEY, agency_code TEXT NOT NULL, payload BLOB NOT NULL);
                 CREATE TABLE enforcement_case (
                     id TEXT PRIMARY KEY,
                     agency_code TEXT NOT NULL,
@@ -60,49 +73,45 @@ public final class StateStore {
                     source_row INTEGER NOT NULL,
                     present INTEGER NOT NULL,
                     changed_in_run INTEGER NOT NULL,
-                    payload TEXT NOT NULL);
+                    payload BLOB NOT NULL);
                 CREATE INDEX enforcement_case_agency ON enforcement_case(agency_code, decision_date);
-                CREATE TABLE review (id TEXT PRIMARY KEY, case_id TEXT NOT NULL, payload TEXT NOT NULL);
+                CREATE TABLE review (id TEXT PRIMARY KEY, case_id TEXT NOT NULL, payload BLOB NOT NULL);
                 CREATE INDEX review_case ON review(case_id);
-                CREATE TABLE process_record (id TEXT PRIMARY KEY, case_id TEXT NOT NULL, payload TEXT NOT NULL);
+                CREATE TABLE process_record (id TEXT PRIMARY KEY, case_id TEXT NOT NULL, payload BLOB NOT NULL);
                 CREATE INDEX process_record_case ON process_record(case_id);
                 """)
         }
         return migrator
     }
 
-    /// The canonical bytes of a case: sorted keys, and no source position, so
-    /// a case that only moved within the export keeps its hash.
-    public static func canonicalPayload(_ item: EnforcementCase, encoder: JSONEncoder) throws -> Data {
-        var anchored = item
-        anchored.source = SourceRef(file: "", row: 0)
-        return try encoder.encode(anchored)
-    }
-
-    public static func contentHash(_ payload: Data) -> String {
-        SHA256.hash(data: payload).map { String(format: "%02x", $0) }.joined()
-    }
-
-    static func makeEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
+    /// Lowercase hex SHA-256 of a case's canonical payload.
+    public static func contentHash(_ payload: [UInt8]) -> String {
+        let hex = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(64)
+        for byte in SHA256.hash(data: payload) {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Replaces the stored export with this one and reports what changed.
     public func replaceSnapshot(agencies: [Agency], officers: [Officer], cases: [EnforcementCase],
                                 reviews: [Review], records: [ProcessRecord],
                                 asOf: CivilDate, input: String, summary: String) throws -> StoreChanges {
-        let prepared = try Self.prepare(cases)
+        let prepared = Self.prepare(cases)
+        let recordRows = concurrentMap(records) { ($0.id, Optional($0.caseID), CanonicalJSON.payload(of: $0)) }
         do {
             return try queue.write { db in
                 try db.execute(sql: "INSERT INTO run (as_of, input, summary) VALUES (?, ?, ?)",
                                arguments: [asOf.iso, input, summary])
                 let runID = db.lastInsertedRowID
-                try Self.replace(db, table: "agency", key: "code", agencies.map { ($0.code, nil, $0) })
-                try Self.replace(db, table: "officer", key: "cert_no", officers.map { ($0.certNo, $0.agencyCode, $0) })
-                try Self.replace(db, table: "review", key: "id", reviews.map { ($0.id, $0.caseID, $0) })
-                try Self.replace(db, table: "process_record", key: "id", records.map { ($0.id, $0.caseID, $0) })
+                try Self.replace(db, table: "agency", key: "code", agencies.map { ($0.code, nil, CanonicalJSON.payload(of: $0)) })
+                try Self.replace(db, table: "officer", key: "cert_no",
+                                 officers.map { ($0.certNo, $0.agencyCode, CanonicalJSON.payload(of: $0)) })
+                try Self.replace(db, table: "review", key: "id", reviews.map { ($0.id, $0.caseID, CanonicalJSON.payload(of: $0)) })
+                try Self.replace(db, table: "process_record", key: "id", recordRows)
                 return try Self.upsert(db, prepared, runID: runID)
             }
         } catch {
@@ -110,34 +119,35 @@ public final class StateStore {
         }
     }
 
+    /// What the store keeps of a case: its key columns, canonical payload and hash.
     private struct PreparedCase {
-        let item: EnforcementCase
-        let payload: String
+        let arguments: [DatabaseValueConvertible]
+        let id: String
         let hash: String
     }
 
-    private static func prepare(_ cases: [EnforcementCase]) throws -> [PreparedCase] {
-        let encoder = makeEncoder()
-        return try cases.map { item in
-            let payload = try canonicalPayload(item, encoder: encoder)
-            return PreparedCase(item: item, payload: String(decoding: payload, as: UTF8.self), hash: contentHash(payload))
+    /// Serialises and hashes on every core: the costliest part of storing.
+    private static func prepare(_ cases: [EnforcementCase]) -> [PreparedCase] {
+        concurrentMap(cases) { item in
+            let payload = CanonicalJSON.payload(of: item)
+            let hash = contentHash(payload)
+            return PreparedCase(arguments: [item.id, item.agencyCode, item.actionType.rawValue, item.decisionDate.iso,
+                                            item.status.rawValue, hash, item.source.file, item.source.row, Data(payload)],
+                                id: item.id, hash: hash)
         }
     }
 
-    private static func replace<T: Encodable>(_ db: Database, table: String, key: String,
-                                              _ rows: [(String, String?, T)]) throws {
+    private static func replace(_ db: Database, table: String, key: String, _ rows: [(String, String?, [UInt8])]) throws {
         try db.execute(sql: "DELETE FROM \(table)")
-        let encoder = makeEncoder()
         let secondColumn = table == "agency" ? nil : (table == "officer" ? "agency_code" : "case_id")
         let sql = secondColumn.map { "INSERT OR REPLACE INTO \(table) (\(key), \($0), payload) VALUES (?, ?, ?)" }
             ?? "INSERT OR REPLACE INTO \(table) (\(key), payload) VALUES (?, ?)"
         let statement = try db.makeStatement(sql: sql)
-        for (id, second, value) in rows {
-            let payload = String(decoding: try encoder.encode(value), as: UTF8.self)
+        for (id, second, payload) in rows {
             if secondColumn != nil {
-                try statement.execute(arguments: [id, second ?? "", payload])
+                try statement.execute(arguments: [id, second ?? "", Data(payload)])
             } else {
-                try statement.execute(arguments: [id, payload])
+                try statement.execute(arguments: [id, Data(payload)])
             }
         }
     }
@@ -147,28 +157,30 @@ public final class StateStore {
         let rows = try Row.fetchCursor(db, sql: "SELECT id, content_hash FROM enforcement_case")
         while let row = try rows.next() { known[row["id"]] = row["content_hash"] }
         var changes = StoreChanges()
-        let statement = try db.makeStatement(sql: """
+        let insert = try db.makeStatement(sql: """
             INSERT INTO enforcement_case (id, agency_code, action_type, decision_date, status, content_hash,
-                                          source_file, source_row, present, changed_in_run, payload)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET
-                agency_code = excluded.agency_code, action_type = excluded.action_type,
-                decision_date = excluded.decision_date, status = excluded.status,
-                source_file = excluded.source_file, source_row = excluded.source_row, present = 1,
-                changed_in_run = CASE WHEN content_hash = excluded.content_hash THEN changed_in_run ELSE excluded.changed_in_run END,
-                content_hash = excluded.content_hash, payload = excluded.payload
+                                          source_file, source_row, payload, present, changed_in_run)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+            """)
+        let update = try db.makeStatement(sql: """
+            UPDATE enforcement_case SET agency_code = ?1, action_type = ?2, decision_date = ?3, status = ?4,
+                changed_in_run = CASE WHEN content_hash = ?5 THEN changed_in_run ELSE ?9 END,
+                content_hash = ?5, source_file = ?6, source_row = ?7, payload = ?8, present = 1
+            WHERE id = ?10
             """)
         try db.execute(sql: "UPDATE enforcement_case SET present = 0")
         for entry in prepared {
-            let item = entry.item
-            switch known.removeValue(forKey: item.id) {
+            let previous = known.removeValue(forKey: entry.id)
+            switch previous {
             case nil: changes.added += 1
             case entry.hash?: changes.unchanged += 1
             default: changes.changed += 1
             }
-            try statement.execute(arguments: [item.id, item.agencyCode, item.actionType.rawValue, item.decisionDate.iso,
-                                              item.status.rawValue, entry.hash, item.source.file, item.source.row,
-                                              runID, entry.payload])
+            if previous == nil {
+                try insert.execute(arguments: StatementArguments(entry.arguments + [runID]))
+            } else {
+                try update.execute(arguments: StatementArguments(Array(entry.arguments.dropFirst()) + [runID, entry.id]))
+            }
         }
         changes.absent = known.count
         return changes
@@ -180,7 +192,7 @@ public final class StateStore {
         return try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT payload, source_file, source_row FROM enforcement_case WHERE present = 1 ORDER BY id")
                 .map { row in
-                    var item = try decoder.decode(EnforcementCase.self, from: Data((row["payload"] as String).utf8))
+                    var item = try decoder.decode(EnforcementCase.self, from: row["payload"] as Data)
                     item.source = SourceRef(file: row["source_file"], row: row["source_row"])
                     return item
                 }
@@ -197,3 +209,4 @@ public final class StateStore {
         }
     }
 }
+

@@ -28,8 +28,9 @@ struct BenchIngest: ParsableCommand {
         config.stages = [.ingest]
         guard let day = CivilDate(iso: asOf) else { throw UserFacingError(message: "--as-of 格式应为 YYYY-MM-DD。") }
         let start = Date()
-        let (summary, _) = try PipelineRunner.run(RunRequest(config: config, asOf: day))
+        let (summary, ingest) = try PipelineRunner.run(RunRequest(config: config, asOf: day))
         let seconds = Date().timeIntervalSince(start)
+        for lap in ingest.timings { print("  " + lap.phase.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%.3f s", lap.seconds)) }
         let rows = summary.balances.reduce(0) { $0 + $1.read }
         print(String(format: "cases=%d rows=%d set_aside=%d seconds=%.3f rows_per_second=%.0f peak_rss_mib=%.1f",
                      summary.cases.accepted + (summary.balances.filter { $0.file.hasPrefix("cases") }.reduce(0) { $0 + $1.setAside }),

@@ -134,6 +134,7 @@ extension CanonicalJSON {
             json.member("confiscation", item.confiscation?.decimalString)
             json.member("decision", item.decision)
             json.member("decisionDate", item.decisionDate.iso)
+            json.member("disclosure", item.disclosure.rawValue)
             json.member("discretion", item.discretion)
             json.member("docNo", item.docNo)
             json.member("evidence", strings: item.evidence)

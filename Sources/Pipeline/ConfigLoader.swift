@@ -20,7 +20,7 @@ public enum ConfigLoader {
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw ConfigError(file: file, line: yamlErrorLine(error), key: "-", problem: "YAML 语法错误。")
+            throw configError(error, file: file)
         }
         var config = PipelineConfig(baseFolder: baseFolder)
         guard let root = node else { return config }
@@ -107,12 +107,17 @@ public enum ConfigLoader {
         return settings
     }
 
-    private static func yamlErrorLine(_ error: YamlError) -> Int? {
-        let text = "\(error)"
-        guard let range = text.range(of: #"^\d+:"#, options: .regularExpression) else {
-            return text.range(of: #"line (\d+)"#, options: .regularExpression).flatMap { Int(text[$0].dropFirst(5)) }
+    private static func configError(_ error: YamlError, file: String) -> ConfigError {
+        switch error {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ConfigError(file: file, line: context.mark.line, key: duplicates.first ?? "-",
+                               problem: "重复出现（此处为第一次出现）。")
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+             .composer(_, let problem, let mark, _):
+            return ConfigError(file: file, line: mark.line, key: "-", problem: "YAML 语法错误（\(problem)）。")
+        default:
+            return ConfigError(file: file, line: nil, key: "-", problem: "YAML 语法错误。")
         }
-        return Int(text[range].dropLast())
     }
 }
 

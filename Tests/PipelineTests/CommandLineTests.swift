@@ -1,0 +1,47 @@
+import Foundation
+import XCTest
+
+/// The built `sanxiang` executable, as the 法制科 and CI call it.
+final class CommandLineTests: XCTestCase {
+    var executable: String {
+        // swift test builds every product into the folder that holds the test runner.
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sanxiang").path
+    }
+
+    func testExitStatusSaysWhetherRowsWereSetAside() throws {
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: executable), executable)
+        let sample = try Repo.run(executable, ["check", "--input", Repo.sample.path, "--as-of", "2026-01-06"])
+        XCTAssertEqual(sample.code, 3, sample.output)
+        XCTAssertTrue(sample.output.contains("cases.csv     68 = 61 + 7"), sample.output)
+
+        let parent = Repo.temporaryFolder("cli")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let clean = try Repo.generate(cases: 60, seed: 5, broken: 0, into: parent)
+        let result = try Repo.run(executable, ["check", "--input", clean.path, "--as-of", "2026-01-06"])
+        XCTAssertEqual(result.code, 0, result.output)
+    }
+
+    func testFatalProblemsExitWithOneAndAClearMessage() throws {
+        let missing = try Repo.run(executable, ["check", "--input", "/no/such/export", "--as-of", "2026-01-06"])
+        XCTAssertEqual(missing.code, 1)
+        XCTAssertTrue(missing.output.contains("无法读取导出文件夹“/no/such/export”"), missing.output)
+
+        let folder = Repo.temporaryFolder("badconfig")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("pipeline.yml")
+        try "input: x\nstagez: [ingest]\n".write(to: config, atomically: true, encoding: .utf8)
+        let bad = try Repo.run(executable, ["run", "--config", config.path])
+        XCTAssertEqual(bad.code, 1)
+        XCTAssertTrue(bad.output.contains("第2行") && bad.output.contains("stagez"), bad.output)
+    }
+
+    func testRunPrintsWhereItsOutputsAre() throws {
+        let output = Repo.temporaryFolder("cli-run")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let result = try Repo.run(executable, ["run", "--config", Repo.root.appendingPathComponent("pipeline.yml").path,
+                                               "--output", output.path, "--as-of", "2026-01-06"])
+        XCTAssertEqual(result.code, 3, result.output)
+        XCTAssertTrue(result.output.contains(output.appendingPathComponent("quarantine/report.txt").path), result.output)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("state.sqlite").path))
+    }
+}

@@ -1,0 +1,67 @@
+import CaseModel
+import Foundation
+@testable import Pipeline
+import XCTest
+
+final class ConfigTests: XCTestCase {
+    let base = URL(fileURLWithPath: "/srv/sanxiang")
+
+    func testTheRepositoryConfigLoads() throws {
+        let config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
+        XCTAssertEqual(config.stages, [.ingest])
+        XCTAssertEqual(config.inputURL.path, Repo.root.appendingPathComponent("Examples/sample-export").path)
+        XCTAssertEqual(config.stateStoreURL.path, Repo.root.appendingPathComponent("Output/state.sqlite").path)
+        XCTAssertEqual(config.agencyDefaults.disclosureWorkingDays[.penalty], 7)
+        XCTAssertEqual(config.agencyDefaults.disclosureWorkingDays[.inspection], 20)
+        XCTAssertEqual(config.settings(forAgency: "11530400MA8602299H").annualReportDeadline, MonthDay("01-15"))
+        XCTAssertEqual(config.settings(forAgency: "other").annualReportDeadline, MonthDay("01-20"))
+    }
+
+    func testUnknownKeyNamesKeyAndLine() {
+        let yaml = "input: in\noutput: out\nstage:\n  - ingest\n"
+        XCTAssertThrowsError(try ConfigLoader.parse(yaml, file: "pipeline.yml", baseFolder: base)) { error in
+            let config = error as? ConfigError
+            XCTAssertEqual(config?.key, "stage")
+            XCTAssertEqual(config?.line, 3)
+            XCTAssertTrue(config?.message.contains("第3行") ?? false)
+        }
+    }
+
+    func testBadValuesNameKeyAndLine() {
+        let cases: [(String, String, Int)] = [
+            ("stages:\n  - ingest\n  - publish\n", "stages", 3),
+            ("agencies:\n  defaults:\n    withdrawal_working_days: many\n", "agencies.defaults.withdrawal_working_days", 3),
+            ("agencies:\n  defaults:\n    annual_report_deadline: \"02-30\"\n", "agencies.defaults.annual_report_deadline", 3),
+            ("agencies:\n  defaults:\n    disclosure_working_days:\n      行政处分: 7\n", "agencies.defaults.disclosure_working_days.行政处分", 4),
+            ("agencies:\n  \"12345\":\n    withdrawal_working_days: 3\n", "agencies.12345", 2),
+            ("agencies:\n  defaults:\n    colour: red\n", "colour", 3),
+            ("input: a\ninput: b\n", "input", 1),
+        ]
+        for (yaml, key, line) in cases {
+            XCTAssertThrowsError(try ConfigLoader.parse(yaml, file: "pipeline.yml", baseFolder: base), yaml) { error in
+                XCTAssertEqual((error as? ConfigError)?.key, key, yaml)
+                XCTAssertEqual((error as? ConfigError)?.line, line, yaml)
+            }
+        }
+    }
+
+    func testSyntaxErrorsGiveALine() {
+        XCTAssertThrowsError(try ConfigLoader.parse("input: [unclosed\n", file: "pipeline.yml", baseFolder: base)) { error in
+            XCTAssertNotNil((error as? ConfigError)?.line)
+        }
+    }
+
+    func testOverridesStartFromTheDefaults() throws {
+        let yaml = """
+        agencies:
+          "91350100M000100Y43":
+            withdrawal_working_days: 5
+          defaults:
+            annual_report_deadline: "01-31"
+        """
+        let config = try ConfigLoader.parse(yaml, file: "pipeline.yml", baseFolder: base)
+        let agency = config.settings(forAgency: "91350100M000100Y43")
+        XCTAssertEqual(agency.withdrawalWorkingDays, 5)
+        XCTAssertEqual(agency.annualReportDeadline, MonthDay("01-31"))
+    }
+}

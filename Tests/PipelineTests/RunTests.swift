@@ -1,0 +1,116 @@
+import CaseModel
+import Foundation
+import Ingest
+@testable import Pipeline
+import XCTest
+
+final class RunTests: XCTestCase {
+    let asOf = CivilDate(iso: "2026-01-06")!
+
+    private func run(input: URL, output: URL) throws -> RunSummary {
+        var config = PipelineConfig(baseFolder: Repo.root)
+        config.input = input.path
+        config.output = output.path
+        return try PipelineRunner.run(RunRequest(config: config, asOf: asOf)).0
+    }
+
+    func testSampleRunWritesTheQuarantineAsSpecified() throws {
+        let output = Repo.temporaryFolder("run")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let summary = try run(input: Repo.sample, output: output)
+        XCTAssertEqual(summary.exitStatus, 3)
+        XCTAssertEqual(summary.rowsSetAside, 8)
+        for balance in summary.balances { XCTAssertEqual(balance.read, balance.accepted + balance.setAside, balance.file) }
+
+        let data = try Data(contentsOf: output.appendingPathComponent("quarantine/quarantine.json"))
+        let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        let expected = try ExpectedError.load(Repo.sample)
+        XCTAssertEqual(Set(entries.map { "\($0["file"]!)#\($0["row"]!)" }), Set(expected.map { "\($0.file)#\($0.row)" }))
+        for entry in entries {
+            XCTAssertEqual(Set(entry.keys), ["file", "row", "case_id", "field", "kind", "message"])
+            XCTAssertTrue((entry["message"] as? String)?.contains("第\(entry["row"]!)行") ?? false)
+        }
+        let report = try String(contentsOf: output.appendingPathComponent("quarantine/report.txt"), encoding: .utf8)
+        XCTAssertTrue(report.contains("cases.csv：读取 68 行，接收 61 行，暂存 7 行"), report)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent(".staging").path))
+    }
+
+    func testSameInputGivesByteIdenticalOutputs() throws {
+        let first = Repo.temporaryFolder("det1"), second = Repo.temporaryFolder("det2")
+        defer { try? FileManager.default.removeItem(at: first); try? FileManager.default.removeItem(at: second) }
+        _ = try run(input: Repo.sample, output: first)
+        _ = try run(input: Repo.sample, output: second)
+        for file in ["quarantine/quarantine.json", "quarantine/warnings.json", "quarantine/report.txt", "run-summary.json"] {
+            XCTAssertEqual(try Data(contentsOf: first.appendingPathComponent(file)),
+                           try Data(contentsOf: second.appendingPathComponent(file)), file)
+        }
+    }
+
+    func testStateStoreKeepsHashesAndReportsChanges() throws {
+        let parent = Repo.temporaryFolder("store")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let export = parent.appendingPathComponent("export")
+        try FileManager.default.copyItem(at: Repo.sample, to: export)
+        let output = parent.appendingPathComponent("out")
+
+        let first = try run(input: export, output: output)
+        XCTAssertEqual(first.store, StoreChanges(added: 73, changed: 0, unchanged: 0, absent: 0))
+        let second = try run(input: export, output: output)
+        XCTAssertEqual(second.store, StoreChanges(added: 0, changed: 0, unchanged: 73, absent: 0))
+
+        // Change one case's facts in cases.json and drop another from it.
+        let jsonURL = export.appendingPathComponent("cases.json")
+        var objects = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: jsonURL)) as? [[String: Any]])
+        objects[0]["facts"] = "（更正）" + (objects[0]["facts"] as? String ?? "")
+        let dropped = objects.removeLast()["case_id"] as? String
+        try JSONSerialization.data(withJSONObject: objects).write(to: jsonURL)
+        let third = try run(input: export, output: output)
+        XCTAssertEqual(third.store, StoreChanges(added: 0, changed: 1, unchanged: 71, absent: 1))
+
+        let store = try StateStore(path: output.appendingPathComponent("state.sqlite").path)
+        let stored = try store.cases()
+        XCTAssertEqual(stored.count, 72)
+        XCTAssertFalse(stored.contains { $0.id == dropped })
+        let hashes = try store.contentHashes()
+        for item in stored {
+            XCTAssertEqual(hashes[item.id], StateStore.contentHash(CanonicalJSON.payload(of: item)), item.id)
+        }
+    }
+
+    func testCanonicalPayloadRoundTripsThroughJSONDecoder() throws {
+        let result = try ExportReader.read(folder: Repo.sample, options: IngestOptions(asOf: asOf))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for item in result.cases {
+            var anchored = item
+            anchored.source = SourceRef(file: "", row: 0)
+            let payload = CanonicalJSON.payload(of: item)
+            XCTAssertEqual(try JSONDecoder().decode(EnforcementCase.self, from: Data(payload)), anchored, item.id)
+            // Byte for byte what the standard encoder writes for the same value.
+            XCTAssertEqual(String(decoding: payload, as: UTF8.self), String(decoding: try encoder.encode(anchored), as: UTF8.self))
+        }
+        for review in result.reviews {
+            XCTAssertEqual(try JSONDecoder().decode(Review.self, from: Data(CanonicalJSON.payload(of: review))), review)
+        }
+        for record in result.records {
+            XCTAssertEqual(try JSONDecoder().decode(ProcessRecord.self, from: Data(CanonicalJSON.payload(of: record))), record)
+        }
+        for officer in result.officers {
+            XCTAssertEqual(try JSONDecoder().decode(Officer.self, from: Data(CanonicalJSON.payload(of: officer))), officer)
+        }
+        for agency in result.agencies {
+            XCTAssertEqual(try JSONDecoder().decode(Agency.self, from: Data(CanonicalJSON.payload(of: agency))), agency)
+        }
+    }
+
+    func testOutputWriterStaysInsideItsFolder() throws {
+        let output = Repo.temporaryFolder("writer")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let writer = try OutputWriter(root: output)
+        XCTAssertThrowsError(try writer.write("x", to: "../escape.txt"))
+        XCTAssertThrowsError(try writer.write("x", to: "/etc/escape.txt"))
+        try writer.write("kept", to: "a/b.txt")
+        try writer.commit()
+        XCTAssertEqual(try String(contentsOf: output.appendingPathComponent("a/b.txt"), encoding: .utf8), "kept")
+    }
+}

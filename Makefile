@@ -32,7 +32,7 @@ run: build
 	elif [ $$status -ne 0 ]; then exit $$status; fi
 
 test: deps
-	$(SWIFT) test
+	$(SWIFT) test --disable-swift-testing
 
 # Benchmark: ingest of a 100,000-case export (release build). See README.
 BENCH_DIR ?= /tmp/sanxiang-bench-100k

@@ -6,7 +6,9 @@ import Pipeline
 final class ProgressPrinter: @unchecked Sendable {
     private let enabled = isatty(STDERR_FILENO) == 1
     private let lock = NSLock()
-    private var started = Date()
+    /// Rate and time left count from the first row event: reading and
+    /// parsing the files before it would make the early rate look slow.
+    private var baseline: (time: Date, done: Int)?
     private var lastDraw = Date.distantPast
     private var drewLine = false
 
@@ -20,13 +22,17 @@ final class ProgressPrinter: @unchecked Sendable {
         case .stageStarted(let index, let count, let stage):
             clearLine()
             FileHandle.standardError.write(Data("[\(index)/\(count)] \(stage.rawValue)\n".utf8))
-            started = Date()
+            baseline = nil
         case .rows(let done, let total):
             let now = Date()
+            guard let start = baseline else {
+                baseline = (now, done)
+                return
+            }
             guard now.timeIntervalSince(lastDraw) > 0.2 || done == total else { return }
             lastDraw = now
-            let elapsed = max(now.timeIntervalSince(started), 0.001)
-            let rate = Double(done) / elapsed
+            let elapsed = max(now.timeIntervalSince(start.time), 0.001)
+            let rate = Double(done - start.done) / elapsed
             let remaining = rate > 0 ? Double(total - done) / rate : 0
             let line = String(format: "\r  %d/%d 行  %.0f 行/秒  剩余约 %.0f 秒   ", done, total, rate, remaining)
             FileHandle.standardError.write(Data(line.utf8))

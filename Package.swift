@@ -28,6 +28,12 @@ let package = Package(
         // The one thin, safe layer that owns every C pointer.
         .target(name: "Native", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CLibXML2"]),
 
+        // Typesetting: GB/T 9704 layout, HarfBuzz shaping, Cairo PDF/PS.
+        .target(name: "Typesetting", dependencies: [
+            "Native",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+
         // Domain.
         .target(name: "CaseModel"),
         .target(name: "Ingest", dependencies: [
@@ -47,6 +53,7 @@ let package = Package(
         .executableTarget(name: "sanxiang", dependencies: ["SanxiangCLI"]),
 
         .testTarget(name: "NativeTests", dependencies: ["Native"]),
+        .testTarget(name: "TypesettingTests", dependencies: ["Typesetting"]),
         .testTarget(name: "CaseModelTests", dependencies: ["CaseModel"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseModel"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI"]),

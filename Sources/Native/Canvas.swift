@@ -1,0 +1,245 @@
+import CCairo
+import CFreeType
+import Foundation
+
+/// FreeType's library handle is shared; FreeType wants face creation and
+/// disposal on one library serialised.
+private enum FreeType {
+    static let lock = NSLock()
+    nonisolated(unsafe) static var library: FT_Library? = {
+        var library: FT_Library?
+        return FT_Init_FreeType(&library) == 0 ? library : nil
+    }()
+}
+
+/// The bytes and FreeType face behind a Cairo font face; freed by Cairo's
+/// destroy callback when Cairo drops its last reference.
+private final class FaceOwner {
+    let bytes: UnsafeMutableRawBufferPointer
+    var face: FT_Face?
+
+    init(bytes: [UInt8]) {
+        self.bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+        self.bytes.copyBytes(from: bytes)
+    }
+
+    deinit {
+        FreeType.lock.lock()
+        if let face { FT_Done_Face(face) }
+        FreeType.lock.unlock()
+        bytes.deallocate()
+    }
+}
+
+private var faceOwnerKey = cairo_user_data_key_t()
+
+/// A font Cairo can draw with, made from a document's subset.
+public final class CanvasFont: @unchecked Sendable {
+    fileprivate let face: OpaquePointer
+    public let subset: FontSubset
+
+    public enum Failure: Error, Sendable { case unusable }
+
+    public init(subset: FontSubset) throws {
+        let owner = FaceOwner(bytes: subset.bytes)
+        var ftFace: FT_Face?
+        FreeType.lock.lock()
+        let status = FT_New_Memory_Face(FreeType.library, owner.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                                        FT_Long(owner.bytes.count), 0, &ftFace)
+        FreeType.lock.unlock()
+        guard status == 0, let ftFace else { throw Failure.unusable }
+        owner.face = ftFace
+        guard let cairoFace = cairo_ft_font_face_create_for_ft_face(ftFace, 0) else { throw Failure.unusable }
+        let retained = Unmanaged.passRetained(owner).toOpaque()
+        cairo_font_face_set_user_data(cairoFace, &faceOwnerKey, retained) { pointer in
+            if let pointer { Unmanaged<FaceOwner>.fromOpaque(pointer).release() }
+        }
+        face = cairoFace
+        self.subset = subset
+    }
+
+    deinit { cairo_font_face_destroy(face) }
+}
+
+/// Document metadata written into the PDF's Info dictionary.
+public struct CanvasMetadata: Sendable {
+    public var title: String
+    public var subject: String
+    public var author: String
+    public var keywords: String
+    public var creator: String
+    /// ISO date-time `YYYY-MM-DDThh:mm:ss`, taken from the data so output is reproducible.
+    public var created: String
+
+    public init(title: String, subject: String, author: String, keywords: String, creator: String, created: String) {
+        self.title = title
+        self.subject = subject
+        self.author = author
+        self.keywords = keywords
+        self.creator = creator
+        self.created = created
+    }
+}
+
+/// Collects what Cairo writes.
+private final class ByteSink {
+    var bytes: [UInt8] = []
+}
+
+/// A PDF or PostScript document drawn page by page, written to memory.
+public final class VectorCanvas {
+    public enum Format: Sendable { case pdf, postscript }
+
+    private let surface: OpaquePointer
+    private let context: OpaquePointer
+    private let sink = ByteSink()
+    private let format: Format
+    private let metadata: CanvasMetadata
+    private var finished = false
+
+    public init(format: Format, width: Double, height: Double, metadata: CanvasMetadata) {
+        self.format = format
+        self.metadata = metadata
+        let closure = Unmanaged.passUnretained(sink).toOpaque()
+        let write: cairo_write_func_t = { closure, data, length in
+            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
+            Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue().bytes
+                .append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
+            return CAIRO_STATUS_SUCCESS
+        }
+        switch format {
+        case .pdf:
+            surface = cairo_pdf_surface_create_for_stream(write, closure, width, height)
+            cairo_pdf_surface_restrict_to_version(surface, CAIRO_PDF_VERSION_1_5)
+            let fields: [(cairo_pdf_metadata_t, String)] = [
+                (CAIRO_PDF_METADATA_TITLE, metadata.title), (CAIRO_PDF_METADATA_SUBJECT, metadata.subject),
+                (CAIRO_PDF_METADATA_AUTHOR, metadata.author), (CAIRO_PDF_METADATA_KEYWORDS, metadata.keywords),
+                (CAIRO_PDF_METADATA_CREATOR, metadata.creator), (CAIRO_PDF_METADATA_CREATE_DATE, metadata.created),
+                (CAIRO_PDF_METADATA_MOD_DATE, metadata.created),
+            ]
+            for (field, value) in fields where !value.isEmpty { cairo_pdf_surface_set_metadata(surface, field, value) }
+        case .postscript:
+            surface = cairo_ps_surface_create_for_stream(write, closure, width, height)
+            cairo_ps_surface_dsc_comment(surface, "%%Title: " + metadata.title.replacingOccurrences(of: "\n", with: " "))
+        }
+        context = cairo_create(surface)
+    }
+
+    deinit {
+        cairo_destroy(context)
+        cairo_surface_destroy(surface)
+    }
+
+    public func setGray(_ level: Double) { cairo_set_source_rgb(context, level, level, level) }
+
+    public func setColor(red: Double, green: Double, blue: Double) { cairo_set_source_rgb(context, red, green, blue) }
+
+    /// Draws shaped glyphs and tells the PDF which text they stand for, so
+    /// copying or pdftotext gives back the source characters.
+    public func showGlyphs(font: CanvasFont, size: Double, glyphs: [(id: UInt32, x: Double, y: Double)], text: String,
+                           clusters: [(bytes: Int, glyphs: Int)]) {
+        guard !glyphs.isEmpty else { return }
+        cairo_set_font_face(context, font.face)
+        cairo_set_font_size(context, size)
+        var cairoGlyphs = glyphs.map { cairo_glyph_t(index: UInt($0.id), x: $0.x, y: $0.y) }
+        var cairoClusters = clusters.map { cairo_text_cluster_t(num_bytes: Int32($0.bytes), num_glyphs: Int32($0.glyphs)) }
+        let utf8 = Array(text.utf8CString)
+        utf8.withUnsafeBufferPointer { textPointer in
+            cairo_show_text_glyphs(context, textPointer.baseAddress, Int32(utf8.count - 1), &cairoGlyphs, Int32(cairoGlyphs.count),
+                                   &cairoClusters, Int32(cairoClusters.count), cairo_text_cluster_flags_t(rawValue: 0))
+        }
+    }
+
+    public func line(from start: (x: Double, y: Double), to end: (x: Double, y: Double), width: Double) {
+        cairo_set_line_width(context, width)
+        cairo_set_line_cap(context, CAIRO_LINE_CAP_SQUARE)
+        cairo_move_to(context, start.x, start.y)
+        cairo_line_to(context, end.x, end.y)
+        cairo_stroke(context)
+    }
+
+    public func strokeRectangle(x: Double, y: Double, width: Double, height: Double, lineWidth: Double) {
+        cairo_set_line_width(context, lineWidth)
+        cairo_rectangle(context, x, y, width, height)
+        cairo_stroke(context)
+    }
+
+    public func strokeCircle(centerX: Double, centerY: Double, radius: Double, lineWidth: Double, dashed: Bool) {
+        cairo_save(context)
+        cairo_set_line_width(context, lineWidth)
+        if dashed {
+            var pattern: [Double] = [3, 3]
+            cairo_set_dash(context, &pattern, 2, 0)
+        }
+        cairo_new_sub_path(context)
+        cairo_arc(context, centerX, centerY, radius, 0, 2 * Double.pi)
+        cairo_stroke(context)
+        cairo_restore(context)
+    }
+
+    public enum ImageFailure: Error, Sendable { case notPNG }
+
+    /// Places a PNG image scaled into the box; `grayscale` for black-only printing.
+    public func drawPNG(_ png: [UInt8], x: Double, y: Double, width: Double, height: Double) throws {
+        final class Source { var bytes: [UInt8]; var offset = 0; init(_ bytes: [UInt8]) { self.bytes = bytes } }
+        let source = Source(png)
+        let read: cairo_read_func_t = { closure, data, length in
+            guard let closure, let data else { return CAIRO_STATUS_READ_ERROR }
+            let source = Unmanaged<Source>.fromOpaque(closure).takeUnretainedValue()
+            let count = Int(length)
+            guard source.offset + count <= source.bytes.count else { return CAIRO_STATUS_READ_ERROR }
+            source.bytes.withUnsafeBufferPointer { buffer in
+                data.update(from: buffer.baseAddress! + source.offset, count: count)
+            }
+            source.offset += count
+            return CAIRO_STATUS_SUCCESS
+        }
+        let image = withExtendedLifetime(source) {
+            cairo_image_surface_create_from_png_stream(read, Unmanaged.passUnretained(source).toOpaque())
+        }
+        defer { cairo_surface_destroy(image) }
+        guard cairo_surface_status(image) == CAIRO_STATUS_SUCCESS else { throw ImageFailure.notPNG }
+        let pixelWidth = Double(cairo_image_surface_get_width(image))
+        let pixelHeight = Double(cairo_image_surface_get_height(image))
+        guard pixelWidth > 0, pixelHeight > 0 else { throw ImageFailure.notPNG }
+        cairo_save(context)
+        cairo_translate(context, x, y)
+        cairo_scale(context, width / pixelWidth, height / pixelHeight)
+        cairo_set_source_surface(context, image, 0, 0)
+        cairo_paint(context)
+        cairo_restore(context)
+    }
+
+    /// Moves everything drawn after it: the print profile's printable-area fit.
+    public func transform(translateX: Double, translateY: Double, scale: Double) {
+        cairo_translate(context, translateX, translateY)
+        cairo_scale(context, scale, scale)
+    }
+
+    public func endPage() {
+        cairo_show_page(context)
+        cairo_identity_matrix(context)
+    }
+
+    /// Finishes the document and returns its bytes.
+    public func finish() -> [UInt8] {
+        if !finished {
+            cairo_surface_finish(surface)
+            finished = true
+        }
+        guard format == .postscript else { return sink.bytes }
+        return Self.pinCreationDate(sink.bytes, to: metadata.created)
+    }
+
+    /// Cairo stamps PostScript with the wall clock; the data's date replaces it.
+    private static func pinCreationDate(_ bytes: [UInt8], to date: String) -> [UInt8] {
+        let marker = Array("%%CreationDate: ".utf8)
+        guard let start = bytes.firstRange(of: marker)?.upperBound,
+              let end = bytes[start...].firstIndex(of: 0x0A) else { return bytes }
+        var out = bytes
+        out.replaceSubrange(start..<end, with: Array(date.utf8))
+        return out
+    }
+
+    public var status: String { String(cString: cairo_status_to_string(cairo_status(context))) }
+}

@@ -1,0 +1,207 @@
+import CFreeType
+import CHarfBuzz
+import Foundation
+
+/// A font file held in memory once, shared by shaping, subsetting and drawing.
+public final class FontFile: @unchecked Sendable {
+    public let path: String
+    private let storage: UnsafeMutableRawBufferPointer
+    fileprivate let blob: OpaquePointer
+
+    public enum Failure: Error, Equatable, Sendable {
+        case unreadable(path: String)
+        case noSuchFace(path: String, index: Int)
+    }
+
+    public init(path: String) throws {
+        guard let file = fopen(path, "rb") else { throw Failure.unreadable(path: path) }
+        defer { fclose(file) }
+        fseek(file, 0, SEEK_END)
+        let size = ftell(file)
+        fseek(file, 0, SEEK_SET)
+        guard size > 0 else { throw Failure.unreadable(path: path) }
+        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        guard fread(storage.baseAddress, 1, size, file) == size else {
+            storage.deallocate()
+            throw Failure.unreadable(path: path)
+        }
+        // READONLY: HarfBuzz never writes into the bytes, which this object owns.
+        blob = hb_blob_create(storage.baseAddress?.assumingMemoryBound(to: CChar.self), UInt32(size),
+                              HB_MEMORY_MODE_READONLY, nil, nil)
+        self.path = path
+    }
+
+    deinit {
+        hb_blob_destroy(blob)
+        storage.deallocate()
+    }
+
+    /// Number of faces (a .ttc collection holds several).
+    public var faceCount: Int { Int(hb_face_count(blob)) }
+}
+
+/// One glyph as HarfBuzz placed it; advances in font units.
+public struct ShapedGlyph: Equatable, Sendable {
+    public var glyph: UInt32
+    /// UTF-8 byte offset of the cluster in the shaped text.
+    public var cluster: Int
+    public var xAdvance: Int32
+    public var xOffset: Int32
+    public var yOffset: Int32
+}
+
+/// A face of a font file, ready for shaping and subsetting.
+public final class FontFace: @unchecked Sendable {
+    public let file: FontFile
+    public let index: Int
+    private let face: OpaquePointer
+    private let font: OpaquePointer
+    /// Prepared on first use so each later subset is cheap (hb_subset_preprocess);
+    /// only documents with characters outside the working font need it.
+    private var preprocessed: OpaquePointer?
+    private let lock = NSLock()
+    public let unitsPerEm: Int
+    public let familyName: String
+    public let ascender: Int
+    public let descender: Int
+
+    public init(file: FontFile, index: Int) throws {
+        guard index >= 0, index < max(file.faceCount, 1) else {
+            throw FontFile.Failure.noSuchFace(path: file.path, index: index)
+        }
+        self.file = file
+        self.index = index
+        face = hb_face_create(file.blob, UInt32(index))
+        font = hb_font_create(face)
+        unitsPerEm = Int(hb_face_get_upem(face))
+        hb_font_set_scale(font, Int32(unitsPerEm), Int32(unitsPerEm))
+        var extents = hb_font_extents_t()
+        hb_font_get_h_extents(font, &extents)
+        ascender = Int(extents.ascender)
+        descender = Int(extents.descender)
+        familyName = Self.name(of: face, id: hb_ot_name_id_t(HB_OT_NAME_ID_FONT_FAMILY))
+        guard hb_face_get_glyph_count(face) > 0 else {
+            hb_font_destroy(font)
+            hb_face_destroy(face)
+            throw FontFile.Failure.noSuchFace(path: file.path, index: index)
+        }
+    }
+
+    deinit {
+        hb_font_destroy(font)
+        hb_face_destroy(face)
+        if let preprocessed { hb_face_destroy(preprocessed) }
+    }
+
+    private var subsetSource: OpaquePointer {
+        lock.lock()
+        defer { lock.unlock() }
+        if let preprocessed { return preprocessed }
+        let prepared = hb_subset_preprocess(face)!
+        preprocessed = prepared
+        return prepared
+    }
+
+    private static func name(of face: OpaquePointer, id: hb_ot_name_id_t) -> String {
+        var length: UInt32 = 128
+        var buffer = [CChar](repeating: 0, count: 129)
+        _ = hb_ot_name_get_utf8(face, id, hb_language_from_string("en", -1), &length, &buffer)
+        return String(cString: buffer)
+    }
+
+    /// Shapes one run of text left to right with Simplified Chinese rules.
+    public func shape(_ text: String) -> [ShapedGlyph] {
+        let buffer = hb_buffer_create()
+        defer { hb_buffer_destroy(buffer) }
+        var utf8 = Array(text.utf8)
+        utf8.withUnsafeMutableBufferPointer { bytes in
+            bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                hb_buffer_add_utf8(buffer, $0, Int32(bytes.count), 0, Int32(bytes.count))
+            }
+        }
+        hb_buffer_set_direction(buffer, HB_DIRECTION_LTR)
+        hb_buffer_set_script(buffer, HB_SCRIPT_HAN)
+        hb_buffer_set_language(buffer, Self.chinese)
+        hb_buffer_set_cluster_level(buffer, HB_BUFFER_CLUSTER_LEVEL_MONOTONE_CHARACTERS)
+        hb_shape(font, buffer, nil, 0)
+        var count: UInt32 = 0
+        guard let infos = hb_buffer_get_glyph_infos(buffer, &count),
+              let positions = hb_buffer_get_glyph_positions(buffer, &count) else { return [] }
+        return (0..<Int(count)).map { i in
+            ShapedGlyph(glyph: infos[i].codepoint, cluster: Int(infos[i].cluster), xAdvance: positions[i].x_advance,
+                        xOffset: positions[i].x_offset, yOffset: positions[i].y_offset)
+        }
+    }
+
+    private static let chinese = hb_language_from_string("zh-Hans", -1)
+
+    /// Whether the face has a glyph for the scalar (for fallback between roles).
+    public func covers(_ scalar: Unicode.Scalar) -> Bool {
+        var glyph: hb_codepoint_t = 0
+        return hb_font_get_nominal_glyph(font, scalar.value, &glyph) != 0
+    }
+
+    /// A new font holding only `glyphs`, with the map from old to new glyph ids.
+    public func subset(_ glyphs: Set<UInt32>) -> FontSubset? {
+        guard let input = hb_subset_input_create_or_fail() else { return nil }
+        defer { hb_subset_input_destroy(input) }
+        let set = hb_subset_input_glyph_set(input)
+        for glyph in glyphs { hb_set_add(set, glyph) }
+        return subset(input, source: subsetSource, wanted: glyphs, flags: HB_SUBSET_FLAGS_DEFAULT)
+    }
+
+    /// A font holding the glyphs of `scalars` and every glyph the layout
+    /// features can turn them into (such as the zh-Hans `locl` forms).
+    public func subset(covering scalars: [UInt32]) -> FontSubset? {
+        guard let input = hb_subset_input_create_or_fail() else { return nil }
+        defer { hb_subset_input_destroy(input) }
+        let set = hb_subset_input_unicode_set(input)
+        for scalar in scalars { hb_set_add(set, scalar) }
+        // Without subroutines each glyph's outline stands alone, so whoever
+        // subsets this font again copies only the outlines it needs.
+        return subset(input, source: face, wanted: nil, flags: HB_SUBSET_FLAGS_DESUBROUTINIZE)
+    }
+
+    private func subset(_ input: OpaquePointer, source: OpaquePointer, wanted: Set<UInt32>?,
+                        flags: hb_subset_flags_t) -> FontSubset? {
+        hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_NO_HINTING.rawValue | flags.rawValue)
+        guard let plan = hb_subset_plan_create_or_fail(source, input) else { return nil }
+        defer { hb_subset_plan_destroy(plan) }
+        guard let subsetFace = hb_subset_plan_execute_or_fail(plan) else { return nil }
+        defer { hb_face_destroy(subsetFace) }
+        let mapping = hb_subset_plan_old_to_new_glyph_mapping(plan)
+        var newIDs: [UInt32: UInt32] = [:]
+        if let wanted {
+            for glyph in wanted {
+                let mapped = hb_map_get(mapping, glyph)
+                if mapped != UInt32.max { newIDs[glyph] = mapped }  // HB_MAP_VALUE_INVALID
+            }
+        } else {
+            // HarfBuzz 6 cannot iterate a map; new ids are dense, so walk them.
+            let backwards = hb_subset_plan_new_to_old_glyph_mapping(plan)
+            for new in 0..<hb_map_get_population(backwards) {
+                let old = hb_map_get(backwards, new)
+                if old != UInt32.max { newIDs[old] = new }
+            }
+        }
+        let blob = hb_face_reference_blob(subsetFace)
+        defer { hb_blob_destroy(blob) }
+        var length: UInt32 = 0
+        guard let data = hb_blob_get_data(blob, &length), length > 0 else { return nil }
+        let bytes = UnsafeRawBufferPointer(start: data, count: Int(length))
+        return FontSubset(bytes: Array(bytes), newIDs: newIDs, unitsPerEm: unitsPerEm)
+    }
+}
+
+/// A per-document font: the subset's bytes and the glyph-id map.
+public final class FontSubset: @unchecked Sendable {
+    public let bytes: [UInt8]
+    public let newIDs: [UInt32: UInt32]
+    public let unitsPerEm: Int
+
+    public init(bytes: [UInt8], newIDs: [UInt32: UInt32], unitsPerEm: Int) {
+        self.bytes = bytes
+        self.newIDs = newIDs
+        self.unitsPerEm = unitsPerEm
+    }
+}

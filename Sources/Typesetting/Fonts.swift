@@ -1,0 +1,88 @@
+import Foundation
+import Native
+import Yams
+
+/// What a font is used for; GB/T 9704 assigns a typeface to each.
+public enum FontRole: String, CaseIterable, Sendable {
+    case title, body, heading, kai, latin
+
+    var chineseName: String {
+        switch self {
+        case .title: return "标题（小标宋）"
+        case .body: return "正文（仿宋）"
+        case .heading: return "标题（黑体）"
+        case .kai: return "楷体"
+        case .latin: return "西文和数字"
+        }
+    }
+}
+
+/// A problem with the font manifest or a font file, naming the role and path.
+public struct FontError: Error, Equatable, Sendable {
+    public var role: String
+    public var path: String
+    public var problem: String
+
+    public var message: String { "字体“\(role)”（\(path)）：\(problem)" }
+}
+
+/// The faces of every role, loaded once and shared by all documents.
+public final class FontSet: @unchecked Sendable {
+    let faces: [FontRole: FontFace]
+    /// One prepared font per distinct face (roles may share a face).
+    let prepared: [ObjectIdentifier: PreparedFont]
+
+    init(faces: [FontRole: FontFace], cache: FontCache) throws {
+        self.faces = faces
+        var prepared: [ObjectIdentifier: PreparedFont] = [:]
+        for face in faces.values where prepared[ObjectIdentifier(face)] == nil {
+            prepared[ObjectIdentifier(face)] = try PreparedFont(face: face, cache: cache)
+        }
+        self.prepared = prepared
+    }
+
+    func face(_ role: FontRole) -> FontFace { faces[role]! }
+
+    func prepared(_ face: FontFace) -> PreparedFont { prepared[ObjectIdentifier(face)]! }
+
+    /// Loads `fonts.yml`; relative paths are inside the manifest's folder.
+    public static func load(manifest url: URL) throws -> FontSet {
+        try load(manifest: url, cache: .standard())
+    }
+
+    static func load(manifest url: URL, cache: FontCache) throws -> FontSet {
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            throw FontError(role: "-", path: url.path, problem: "无法读取字体清单。")
+        }
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            throw FontError(role: "-", path: url.path, problem: "字体清单不是有效的 YAML。")
+        }
+        guard let roles = root?["roles"]?.mapping else {
+            throw FontError(role: "-", path: url.path, problem: "字体清单缺少 roles。")
+        }
+        var files: [String: FontFile] = [:]
+        var faces: [FontRole: FontFace] = [:]
+        var byLocation: [String: FontFace] = [:]
+        for role in FontRole.allCases {
+            guard let entry = roles[role.rawValue], let file = entry["file"]?.string else {
+                throw FontError(role: role.chineseName, path: url.path, problem: "清单中没有这个角色的 file。")
+            }
+            let index = entry["index"]?.int ?? 0
+            let path = file.hasPrefix("/") ? file : url.deletingLastPathComponent().appendingPathComponent(file).path
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw FontError(role: role.chineseName, path: path, problem: "字体文件不存在（可安装 fonts-noto-cjk，或修改 Fonts/fonts.yml）。")
+            }
+            do {
+                let fontFile = try files[path] ?? FontFile(path: path)
+                files[path] = fontFile
+                let face = try byLocation["\(path)#\(index)"] ?? FontFace(file: fontFile, index: index)
+                byLocation["\(path)#\(index)"] = face
+                faces[role] = face
+            } catch {
+                throw FontError(role: role.chineseName, path: path, problem: "无法读取字体文件或其中第 \(index) 个字体。")
+            }
+        }
+        return try FontSet(faces: faces, cache: cache)
+    }
+}

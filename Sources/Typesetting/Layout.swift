@@ -1,0 +1,217 @@
+import Native
+
+/// Glyphs of one face at one size, placed on a page.
+struct GlyphRun {
+    var face: FontFace
+    var size: Double
+    var glyphs: [(id: UInt32, x: Double, y: Double)]
+    var text: String
+    var clusters: [(bytes: Int, glyphs: Int)]
+}
+
+enum PageItem {
+    case glyphs(GlyphRun)
+    case rule(x1: Double, y1: Double, x2: Double, y2: Double, width: Double)
+    case image(png: [UInt8], x: Double, y: Double, width: Double, height: Double)
+}
+
+/// A laid-out page: items in drawing order, and where its text lines start
+/// (for tests and the page-number rule).
+struct LaidOutPage {
+    var items: [PageItem] = []
+    var lineBaselines: [Double] = []
+}
+
+/// Places blocks on the GB/T 9704 grid, page by page.
+final class LayoutEngine {
+    let fonts: FontSet
+    let geometry: PageGeometry
+    private let shaper: Shaper
+    private(set) var pages: [LaidOutPage] = [LaidOutPage()]
+    /// The next free grid line on the current page (0-based).
+    private var line = 0
+
+    init(fonts: FontSet, geometry: PageGeometry) {
+        self.fonts = fonts
+        self.geometry = geometry
+        shaper = Shaper(fonts: fonts)
+    }
+
+    var pitch: Double { geometry.characterPitch }
+
+    // MARK: Blocks
+
+    func layout(_ blocks: [Block]) throws {
+        for block in blocks { try place(block) }
+        if pages.count > 1, pages.last?.items.isEmpty == true { pages.removeLast() }
+    }
+
+    private func place(_ block: Block) throws {
+        switch block {
+        case .title(let lines):
+            for text in lines { setLines(text, role: .title, size: geometry.titleSize, alignment: .center) }
+            line += 1
+        case .documentNumber(let text):
+            setLines(text, role: .body, size: geometry.bodySize, alignment: .trailing)
+        case .heading(let level, let text):
+            let role: FontRole = level == .one ? .heading : (level == .two ? .kai : .body)
+            setLines(text, role: role, size: geometry.bodySize, firstIndent: 2 * pitch)
+        case .paragraph(let text):
+            setLines(text, role: .body, size: geometry.bodySize, firstIndent: 2 * pitch)
+        case .flush(let text):
+            setLines(text, role: .body, size: geometry.bodySize)
+        case .keyValue(let key, let value):
+            let keyWidth = shaper.units(key, role: .body, size: geometry.bodySize, cell: pitch).reduce(0) { $0 + $1.width }
+            setLines(key + value, role: .body, size: geometry.bodySize,
+                     otherIndent: keyWidth <= geometry.blockWidth / 3 ? keyWidth : 2 * pitch)
+        case .numberedList(let items):
+            for (number, item) in items.enumerated() {
+                setLines("\(number + 1).\(item)", role: .body, size: geometry.bodySize, firstIndent: 2 * pitch)
+            }
+        case .table(let table):
+            try TableLayout(engine: self, table: table).place()
+        case .signature(let signature):
+            placeSignature(signature)
+        case .image(let image):
+            placeImage(image)
+        case .blankLine:
+            if line > 0 { line += 1 }
+        case .pageBreak:
+            newPage()
+        }
+    }
+
+    enum Alignment { case justified, center, trailing }
+
+    /// Sets text on consecutive grid lines, breaking pages as needed.
+    func setLines(_ text: String, role: FontRole, size: Double, firstIndent: Double = 0, otherIndent: Double = 0,
+                  alignment: Alignment = .justified, trailingIndent: Double = 0) {
+        let cell: Double? = size == geometry.bodySize ? pitch : nil
+        let units = shaper.units(text, role: role, size: size, cell: cell)
+        let measure = geometry.blockWidth - trailingIndent
+        let lines = LineBreaker.breakLines(units, firstWidth: measure - firstIndent, otherWidth: measure - otherIndent,
+                                           justify: alignment == .justified)
+        for (index, broken) in lines.enumerated() {
+            if line >= geometry.linesPerPage { newPage() }
+            let indent = index == 0 ? firstIndent : otherIndent
+            let x: Double
+            switch alignment {
+            case .justified: x = geometry.left + indent
+            case .center: x = geometry.left + (geometry.blockWidth - broken.width) / 2
+            case .trailing: x = geometry.right - trailingIndent - broken.width
+            }
+            draw(broken, x: x, baseline: baseline(ofLine: line), size: size)
+            line += 1
+        }
+        if lines.isEmpty { line += 1 }
+    }
+
+    /// The baseline of a grid line: the em box centred in the line's pitch.
+    func baseline(ofLine index: Int) -> Double {
+        let top = geometry.top + Double(index) * geometry.linePitch
+        return top + (geometry.linePitch - geometry.bodySize) / 2 + geometry.bodySize * 0.88
+    }
+
+    /// Emits a line as few glyph runs as possible — one per change of face —
+    /// because every run is an operation Cairo records, analyses and replays.
+    func draw(_ broken: BrokenLine, x: Double, baseline: Double, size: Double) {
+        pages[pages.count - 1].lineBaselines.append(baseline)
+        for run in Self.runs(of: broken, x: x, baseline: baseline, size: size) { append(.glyphs(run)) }
+    }
+
+    static func runs(of broken: BrokenLine, x: Double, baseline: Double, size: Double) -> [GlyphRun] {
+        var runs: [GlyphRun] = []
+        for (unit, offset) in zip(broken.units, broken.offsets) {
+            var pen = x + offset
+            for piece in unit.pieces {
+                var glyphs: [(id: UInt32, x: Double, y: Double)] = []
+                glyphs.reserveCapacity(piece.glyphs.count)
+                var glyphX = pen
+                for glyph in piece.glyphs {
+                    glyphs.append((glyph.id, glyphX + glyph.xOffset, baseline - glyph.yOffset))
+                    glyphX += glyph.advance
+                }
+                if let last = runs.last, last.face === piece.face {
+                    runs[runs.count - 1].glyphs += glyphs
+                    runs[runs.count - 1].text += piece.text
+                    runs[runs.count - 1].clusters += piece.clusters
+                } else {
+                    runs.append(GlyphRun(face: piece.face, size: size, glyphs: glyphs, text: piece.text, clusters: piece.clusters))
+                }
+                pen += piece.width
+            }
+        }
+        return runs
+    }
+
+    func append(_ item: PageItem) { pages[pages.count - 1].items.append(item) }
+
+    func newPage() {
+        pages.append(LaidOutPage())
+        line = 0
+    }
+
+    var linesLeft: Int { geometry.linesPerPage - line }
+
+    /// The y where the next grid line starts (tables and images leave the grid there).
+    var cursorY: Double { geometry.top + Double(line) * geometry.linePitch }
+
+    /// Returns to the grid at the first whole line below `y`.
+    func resumeGrid(below y: Double) {
+        line = Int(((y - geometry.top) / geometry.linePitch).rounded(.up))
+        if line >= geometry.linesPerPage { newPage() }
+    }
+
+    // MARK: Signature and images
+
+    /// GB/T 9704 7.3.5: the date sits four characters in from the right, the
+    /// issuing body centred over it; the seal presses on both. Kept on one page.
+    private func placeSignature(_ signature: Signature) {
+        let needed = 2 + signature.names.count + 1
+        if linesLeft < needed { newPage() }
+        if line > 0 { line += 2 }
+        let dateUnits = shaper.units(signature.date, role: .body, size: geometry.bodySize, cell: pitch)
+        let dateWidth = dateUnits.reduce(0) { $0 + $1.width }
+        let dateRight = geometry.right - 4 * pitch
+        let center = dateRight - dateWidth / 2
+        let firstNameLine = line
+        for name in signature.names {
+            let units = shaper.units(name, role: .body, size: geometry.bodySize, cell: pitch)
+            let broken = LineBreaker.breakLines(units, firstWidth: geometry.blockWidth, otherWidth: geometry.blockWidth,
+                                                justify: false)
+            for part in broken {
+                let x = min(center - part.width / 2, geometry.right - part.width)
+                draw(part, x: x, baseline: baseline(ofLine: line), size: geometry.bodySize)
+                line += 1
+            }
+        }
+        let date = LineBreaker.breakLines(dateUnits, firstWidth: geometry.blockWidth, otherWidth: geometry.blockWidth, justify: false)
+        for part in date {
+            draw(part, x: dateRight - part.width, baseline: baseline(ofLine: line), size: geometry.bodySize)
+            line += 1
+        }
+        if let seal = signature.sealPNG {
+            // A 42 mm seal centred on the signature, over the name and the date.
+            let diameter = 42 * PageGeometry.millimetre
+            let middle = (baseline(ofLine: firstNameLine) + baseline(ofLine: line - 1)) / 2 - geometry.bodySize * 0.35
+            append(.image(png: seal, x: center - diameter / 2, y: middle - diameter / 2, width: diameter, height: diameter))
+        }
+    }
+
+    private func placeImage(_ image: Image) {
+        let width = min(image.width * PageGeometry.millimetre, geometry.blockWidth)
+        let height = image.height * PageGeometry.millimetre * width / (image.width * PageGeometry.millimetre)
+        let lines = Int((height / geometry.linePitch).rounded(.up)) + (image.caption == nil ? 0 : 1)
+        if linesLeft < lines && line > 0 { newPage() }
+        let y = cursorY
+        append(.image(png: image.png, x: geometry.left + (geometry.blockWidth - width) / 2, y: y, width: width, height: height))
+        resumeGrid(below: y + height)
+        if let caption = image.caption {
+            setLines(caption, role: .body, size: geometry.bodySize, alignment: .center)
+        }
+    }
+
+    func measure(_ text: String, role: FontRole, size: Double) -> [Unit] {
+        shaper.units(text, role: role, size: size, cell: size == geometry.bodySize ? pitch : nil)
+    }
+}

@@ -1,0 +1,141 @@
+import Native
+
+/// A glyph with its advance in points, ready to be placed.
+struct PlacedGlyph: Sendable {
+    var id: UInt32
+    var advance: Double
+    var xOffset: Double
+    var yOffset: Double
+}
+
+/// The smallest piece of text the line breaker moves: a CJK character or
+/// punctuation mark, a whole Latin word or number, or a space.
+struct Unit: Sendable {
+    enum Kind: Sendable { case wide, word, space }
+
+    var kind: Kind
+    var text: String
+    /// One entry per font run inside the unit (a word is one run).
+    var pieces: [Piece]
+    var width: Double
+    /// Closing punctuation: may not start a line (clreq 3.1.7).
+    var noStart: Bool
+    /// Opening punctuation: may not end a line.
+    var noEnd: Bool
+
+    struct Piece: Sendable {
+        var face: FontFace
+        var text: String
+        var glyphs: [PlacedGlyph]
+        /// (UTF-8 bytes, glyphs) per cluster, for the text-to-glyph map in the PDF.
+        var clusters: [(bytes: Int, glyphs: Int)]
+        var width: Double
+    }
+}
+
+/// Shapes text into units with HarfBuzz. Full-width characters are set on
+/// the character grid: each takes exactly `cell` points when a cell is given.
+struct Shaper {
+    let fonts: FontSet
+
+    static let closing: Set<Character> = Set("，。、；：？！）》」』】〕〉〗〙〛”’…—·％‰℃,.;:?!)]}>%")
+    static let opening: Set<Character> = Set("（《「『【〔〈〖〘〚“‘([{<¥$￥#")
+
+    func units(_ text: String, role: FontRole, size: Double, cell: Double?) -> [Unit] {
+        var atoms: [Unit] = []
+        for run in fontRuns(text, role: role) {
+            atoms += shapeRun(run.text, face: run.face, size: size, cell: cell)
+        }
+        return merge(atoms)
+    }
+
+    /// ASCII goes to the Latin face for body-like roles; titles and headings
+    /// keep their own face so a number in a bold title stays bold.
+    private func fontRuns(_ text: String, role: FontRole) -> [(text: String, face: FontFace)] {
+        let useLatin = role == .body || role == .kai
+        var runs: [(String, FontFace)] = []
+        var current = ""
+        var currentIsLatin: Bool?
+        for character in text {
+            let latin = useLatin && character.isASCII
+            if let open = currentIsLatin, open != latin {
+                runs.append((current, fonts.face(open ? .latin : role)))
+                current = ""
+            }
+            current.append(character)
+            currentIsLatin = latin
+        }
+        if let open = currentIsLatin, !current.isEmpty { runs.append((current, fonts.face(open ? .latin : role))) }
+        return runs
+    }
+
+    private func shapeRun(_ text: String, face: FontFace, size: Double, cell: Double?) -> [Unit] {
+        let shaped = face.shape(text)
+        let utf8 = Array(text.utf8)
+        let scale = size / Double(face.unitsPerEm)
+        var units: [Unit] = []
+        var index = 0
+        while index < shaped.count {
+            let cluster = shaped[index].cluster
+            var end = index + 1
+            while end < shaped.count, shaped[end].cluster == cluster { end += 1 }
+            let nextCluster = end < shaped.count ? shaped[end].cluster : utf8.count
+            let piece = String(decoding: utf8[cluster..<max(cluster, nextCluster)], as: UTF8.self)
+            var glyphs = shaped[index..<end].map {
+                PlacedGlyph(id: $0.glyph, advance: Double($0.xAdvance) * scale,
+                            xOffset: Double($0.xOffset) * scale, yOffset: Double($0.yOffset) * scale)
+            }
+            var width = glyphs.reduce(0) { $0 + $1.advance }
+            let wide = !piece.unicodeScalars.allSatisfy(\.isASCII) && abs(width - size) < size * 0.05
+            if wide, let cell, let last = glyphs.indices.last {
+                // Full-width characters sit on the grid: tracking absorbs the difference.
+                glyphs[last].advance += cell - width
+                width = cell
+            }
+            let kind: Unit.Kind = piece == " " ? .space : (piece.unicodeScalars.allSatisfy(\.isASCII) ? .word : .wide)
+            let character = piece.first
+            units.append(Unit(kind: kind, text: piece,
+                              pieces: [.init(face: face, text: piece, glyphs: glyphs, clusters: [(utf8Count(piece), glyphs.count)],
+                                             width: width)],
+                              width: width, noStart: character.map(Self.closing.contains) ?? false,
+                              noEnd: character.map(Self.opening.contains) ?? false))
+            index = end
+        }
+        return units
+    }
+
+    private func utf8Count(_ text: String) -> Int { text.utf8.count }
+
+    /// Latin words and numbers stay whole; ……, —— and a closing mark after a
+    /// word stay with what they follow.
+    private func merge(_ atoms: [Unit]) -> [Unit] {
+        var units: [Unit] = []
+        for atom in atoms {
+            if var last = units.last, shouldJoin(last, atom) {
+                last.text += atom.text
+                last.width += atom.width
+                if last.pieces.last?.face === atom.pieces[0].face, var piece = last.pieces.popLast() {
+                    piece.text += atom.pieces[0].text
+                    piece.glyphs += atom.pieces[0].glyphs
+                    piece.clusters += atom.pieces[0].clusters
+                    piece.width += atom.pieces[0].width
+                    last.pieces.append(piece)
+                } else {
+                    last.pieces += atom.pieces
+                }
+                last.noEnd = atom.noEnd
+                units[units.count - 1] = last
+            } else {
+                units.append(atom)
+            }
+        }
+        return units
+    }
+
+    private func shouldJoin(_ previous: Unit, _ next: Unit) -> Bool {
+        if previous.kind == .word && next.kind == .word { return true }
+        // The two halves of …… and —— never part.
+        if let a = previous.text.last, let b = next.text.first, a == b, a == "…" || a == "—" { return true }
+        return false
+    }
+}

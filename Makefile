@@ -6,7 +6,7 @@ DEBIAN_PACKAGES := libcairo2-dev libharfbuzz-dev libfreetype-dev libxml2-dev lib
                    pkg-config fonts-noto-cjk poppler-utils
 SANXIANG := .build/debug/sanxiang
 
-.PHONY: run test deps build bench-ingest clean
+.PHONY: run test deps build bench-ingest golden clean
 
 deps:
 	@missing=""; \
@@ -44,3 +44,7 @@ bench-ingest: deps
 
 clean:
 	rm -rf .build Output
+
+# Re-record the golden PNGs of the typesetting tests after an intended change.
+golden: deps
+	RECORD_GOLDEN=1 $(SWIFT) test --disable-swift-testing --filter GoldenTests

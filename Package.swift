@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(name: "sanxiang", dependencies: ["SanxiangCLI"]),
 
         .testTarget(name: "NativeTests", dependencies: ["Native"]),
-        .testTarget(name: "TypesettingTests", dependencies: ["Typesetting"]),
+        .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Native"], exclude: ["Golden"]),
         .testTarget(name: "CaseModelTests", dependencies: ["CaseModel"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseModel"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI"]),

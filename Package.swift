@@ -40,14 +40,15 @@ let package = Package(
             "CaseModel", "Native",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        .target(name: "Documents", dependencies: ["CaseModel", "Typesetting"]),
         .target(name: "Pipeline", dependencies: [
-            "CaseModel", "Ingest", "Native",
+            "CaseModel", "Ingest", "Native", "Documents", "Typesetting",
             .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SanxiangCLI", dependencies: [
-            "Pipeline", "Ingest", "CaseModel", "Native",
+            "Pipeline", "Ingest", "CaseModel", "Native", "Documents", "Typesetting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sanxiang", dependencies: ["SanxiangCLI"]),
@@ -56,6 +57,7 @@ let package = Package(
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Native"], exclude: ["Golden"]),
         .testTarget(name: "CaseModelTests", dependencies: ["CaseModel"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseModel"]),
+        .testTarget(name: "DocumentsTests", dependencies: ["Documents", "CaseModel", "Typesetting", "Ingest"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI"]),
     ],
     swiftLanguageModes: [.v5]

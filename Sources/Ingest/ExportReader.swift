@@ -245,7 +245,11 @@ private struct Session {
 
 /// Maps on every core, keeping the order.
 public func concurrentMap<T, U>(_ items: [T], _ transform: (T) -> U) -> [U] {
-    let chunkSize = 1024
+    concurrentMap(items, chunkSize: 1024, transform)
+}
+
+/// Maps on every core in chunks of `chunkSize`, keeping the order.
+public func concurrentMap<T, U>(_ items: [T], chunkSize: Int, _ transform: (T) -> U) -> [U] {
     let chunks = (items.count + chunkSize - 1) / chunkSize
     guard chunks > 1 else { return items.map(transform) }
     var results = [[U]](repeating: [], count: chunks)

@@ -49,7 +49,9 @@ public final class CanvasFont: @unchecked Sendable {
         FreeType.lock.unlock()
         guard status == 0, let ftFace else { throw Failure.unusable }
         owner.face = ftFace
-        guard let cairoFace = cairo_ft_font_face_create_for_ft_face(ftFace, 0) else { throw Failure.unusable }
+        // Outlines only: a PDF needs no hinting, and hinting CFF glyphs is what costs.
+        let flags = Int32(FT_LOAD_NO_HINTING | FT_LOAD_NO_BITMAP | FT_LOAD_NO_AUTOHINT)
+        guard let cairoFace = cairo_ft_font_face_create_for_ft_face(ftFace, flags) else { throw Failure.unusable }
         let retained = Unmanaged.passRetained(owner).toOpaque()
         cairo_font_face_set_user_data(cairoFace, &faceOwnerKey, retained) { pointer in
             if let pointer { Unmanaged<FaceOwner>.fromOpaque(pointer).release() }

@@ -157,9 +157,7 @@ public final class FontFace: @unchecked Sendable {
         defer { hb_subset_input_destroy(input) }
         let set = hb_subset_input_unicode_set(input)
         for scalar in scalars { hb_set_add(set, scalar) }
-        // Without subroutines each glyph's outline stands alone, so whoever
-        // subsets this font again copies only the outlines it needs.
-        return subset(input, source: face, wanted: nil, flags: HB_SUBSET_FLAGS_DESUBROUTINIZE)
+        return subset(input, source: face, wanted: nil, flags: HB_SUBSET_FLAGS_DEFAULT)
     }
 
     private func subset(_ input: OpaquePointer, source: OpaquePointer, wanted: Set<UInt32>?,

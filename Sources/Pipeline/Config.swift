@@ -5,6 +5,7 @@ import Yams
 /// The stages a run can have, in the only order they may run.
 public enum StageName: String, CaseIterable, Codable, Sendable {
     case ingest
+    case render
 }
 
 /// MM-DD, e.g. the annual report's deadline 01-20.
@@ -43,6 +44,8 @@ public struct PipelineConfig: Sendable {
     public var output: String = "Output"
     /// The state store; relative paths are inside the output folder.
     public var stateStore: String = "state.sqlite"
+    /// The font manifest (fonts by role).
+    public var fonts: String = "Fonts/fonts.yml"
     public var stages: [StageName] = StageName.allCases
     public var agencyDefaults = AgencySettings()
     public var agencyOverrides: [String: AgencySettings] = [:]
@@ -52,6 +55,7 @@ public struct PipelineConfig: Sendable {
     public var inputURL: URL { resolve(input, against: baseFolder) }
     public var outputURL: URL { resolve(output, against: baseFolder) }
     public var stateStoreURL: URL { resolve(stateStore, against: outputURL) }
+    public var fontsURL: URL { resolve(fonts, against: baseFolder) }
 
     public func settings(forAgency code: String) -> AgencySettings { agencyOverrides[code] ?? agencyDefaults }
 

@@ -30,9 +30,10 @@ public enum ConfigLoader {
             case "input": config.input = try reader.path(value, key: "input")
             case "output": config.output = try reader.path(value, key: "output")
             case "state_store": config.stateStore = try reader.path(value, key: "state_store")
+            case "fonts": config.fonts = try reader.path(value, key: "fonts")
             case "stages": config.stages = try stages(value, reader)
             case "agencies": try agencies(value, reader, into: &config)
-            default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "stages", "agencies"])
+            default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "stages", "agencies"])
             }
         }
         return config

@@ -1,6 +1,8 @@
 import CaseModel
+import Documents
 import Foundation
 import Ingest
+import Typesetting
 
 /// What a run did, for the terminal and for run-summary.json.
 public struct RunSummary: Codable, Sendable {
@@ -13,6 +15,7 @@ public struct RunSummary: Codable, Sendable {
     public var warnings: Int
     public var cases: CaseCounts
     public var store: StoreChanges?
+    public var documents: RenderSummary?
     /// Paths of what the run wrote, relative to the output folder.
     public var outputs: [String: String]
 
@@ -28,7 +31,7 @@ public struct RunSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", input, stages, balances, rowsSetAside = "rows_set_aside",
-             problemsSetAside = "problems_set_aside", warnings, cases, store, outputs
+             problemsSetAside = "problems_set_aside", warnings, cases, store, documents, outputs
     }
 
     /// 0 when nothing was set aside, 3 when some rows were.
@@ -62,6 +65,7 @@ public enum PipelineRunner {
                            events: (@Sendable (RunEvent) -> Void)? = nil) throws -> (RunSummary, IngestResult) {
         let config = request.config
         let stages = config.stages
+        let writer = request.writeOutputs ? try OutputWriter(root: config.outputURL) : nil
         var summary: RunSummary?
         var ingest = IngestResult()
         for (index, stage) in stages.enumerated() {
@@ -72,32 +76,59 @@ public enum PipelineRunner {
                     events?(.rows(done: done, total: total))
                 }
                 summary = makeSummary(ingest, request: request, stages: stages)
+            case .render:
+                guard let writer else { continue }
+                summary?.documents = try render(ingest, config: config, writer: writer, events: events)
+                summary?.outputs["documents"] = "internal/documents"
             }
         }
         guard var result = summary else { throw ConfigError(file: "pipeline.yml", line: nil, key: "stages", problem: "没有阶段。") }
-        guard request.writeOutputs else { return (result, ingest) }
-        let writer = try OutputWriter(root: config.outputURL)
-        try writer.write(QuarantineReport.json(ingest), to: "quarantine/quarantine.json")
-        try writer.write(QuarantineReport.warningsJSON(ingest), to: "quarantine/warnings.json")
-        try writer.write(QuarantineReport.text(ingest, asOf: request.asOf.iso, input: config.inputURL.path),
-                         to: "quarantine/report.txt")
-        result.outputs["quarantine"] = "quarantine/quarantine.json"
-        result.outputs["quarantine_report"] = "quarantine/report.txt"
+        guard let writer else { return (result, ingest) }
+        try writeQuarantine(ingest, request: request, writer: writer, into: &result)
         if request.useStateStore {
-            var clock = PhaseClock()
-            defer { ingest.timings += clock.laps }
-            let store = try StateStore(path: config.stateStoreURL.path)
-            result.store = try store.replaceSnapshot(
-                agencies: ingest.agencies, officers: ingest.officers, cases: ingest.cases, reviews: ingest.reviews,
-                records: ingest.records, asOf: request.asOf, input: config.inputURL.path,
-                summary: String(decoding: try encode(result), as: UTF8.self))
-            clock.lap("state store")
-            result.outputs["state_store"] = relative(config.stateStoreURL, to: config.outputURL)
-            result.outputs["summary"] = "run-summary.json"
-            try writer.write(encode(result), to: "run-summary.json")
+            try store(&ingest, request: request, writer: writer, into: &result)
         }
         try writer.commit()
         return (result, ingest)
+    }
+
+    private static func render(_ ingest: IngestResult, config: PipelineConfig, writer: OutputWriter,
+                               events: (@Sendable (RunEvent) -> Void)?) throws -> RenderSummary {
+        let renderer: DocumentRenderer
+        do {
+            renderer = try DocumentRenderer(fontManifest: config.fontsURL)
+        } catch let error as FontError {
+            throw ConfigError(file: "pipeline.yml", line: nil, key: "fonts", problem: error.message)
+        }
+        return try RenderStage(renderer: renderer).run(RenderStage.jobs(for: ingest), write: { try writer.write(Data($1), to: $0) }) {
+            events?(.rows(done: $0, total: $1))
+        }
+    }
+
+    private static func writeQuarantine(_ ingest: IngestResult, request: RunRequest, writer: OutputWriter,
+                                        into result: inout RunSummary) throws {
+        try writer.write(QuarantineReport.json(ingest), to: "quarantine/quarantine.json")
+        try writer.write(QuarantineReport.warningsJSON(ingest), to: "quarantine/warnings.json")
+        try writer.write(QuarantineReport.text(ingest, asOf: request.asOf.iso, input: request.config.inputURL.path),
+                         to: "quarantine/report.txt")
+        result.outputs["quarantine"] = "quarantine/quarantine.json"
+        result.outputs["quarantine_report"] = "quarantine/report.txt"
+    }
+
+    private static func store(_ ingest: inout IngestResult, request: RunRequest, writer: OutputWriter,
+                              into result: inout RunSummary) throws {
+        let config = request.config
+        var clock = PhaseClock()
+        let store = try StateStore(path: config.stateStoreURL.path)
+        result.store = try store.replaceSnapshot(
+            agencies: ingest.agencies, officers: ingest.officers, cases: ingest.cases, reviews: ingest.reviews,
+            records: ingest.records, asOf: request.asOf, input: config.inputURL.path,
+            summary: String(decoding: try encode(result), as: UTF8.self))
+        clock.lap("state store")
+        ingest.timings += clock.laps
+        result.outputs["state_store"] = relative(config.stateStoreURL, to: config.outputURL)
+        result.outputs["summary"] = "run-summary.json"
+        try writer.write(encode(result), to: "run-summary.json")
     }
 
     /// Paths inside the output folder are given relative to it, so two runs

@@ -1,12 +1,15 @@
 import ArgumentParser
 import CaseModel
+import Documents
 import Foundation
+import Ingest
 import Pipeline
+import Typesetting
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "性能基准（用 swift run -c release 运行）。",
-        subcommands: [BenchIngest.self])
+        subcommands: [BenchIngest.self, BenchRender.self])
 }
 
 /// Times the ingest stage exactly as `run` performs it, state store included.
@@ -45,5 +48,51 @@ enum PeakMemory {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
         let kib = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
         return kib / 1024
+    }
+}
+
+/// Times the render stage exactly as `run` performs it: the 行政处罚决定书 of
+/// the first N penalty cases, distinct documents, on every core, written to a
+/// temporary folder. Fonts are loaded and one document rendered before the clock starts.
+struct BenchRender: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "render", abstract: "渲染行政处罚决定书并计时。")
+
+    @Option(name: .long, help: "导出文件夹。")
+    var input: String
+
+    @Option(name: .long, help: "文书份数。")
+    var documents: Int = 100
+
+    @Option(name: .long, help: "字体清单（默认 Fonts/fonts.yml）。")
+    var fonts: String = "Fonts/fonts.yml"
+
+    @Option(name: .customLong("as-of"), help: "数据基准日 YYYY-MM-DD。")
+    var asOf: String = "2026-01-06"
+
+    func run() throws {
+        guard let day = CivilDate(iso: asOf) else { throw UserFacingError(message: "--as-of 格式应为 YYYY-MM-DD。") }
+        let ingest = try ExportReader.read(folder: URL(fileURLWithPath: input), options: IngestOptions(asOf: day))
+        let jobs = Array(RenderStage.jobs(for: ingest).prefix(documents))
+        guard !jobs.isEmpty else { throw UserFacingError(message: "导出中没有普通程序的行政处罚案件。") }
+        let stage: RenderStage
+        do {
+            stage = RenderStage(renderer: try DocumentRenderer(fontManifest: URL(fileURLWithPath: fonts)))
+        } catch let error as FontError {
+            throw UserFacingError(message: error.message)
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-bench-render-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        func write(_ path: String, _ bytes: [UInt8]) throws {
+            let url = scratch.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(bytes).write(to: url)
+        }
+        _ = try stage.run([jobs[0]], write: { _, _ in })
+        let start = DispatchTime.now()
+        let summary = try stage.run(jobs, write: write)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        print("cores=\(ProcessInfo.processInfo.activeProcessorCount)")
+        print(String(format: "documents=%d pages=%d seconds=%.3f ms_per_document=%.3f",
+                     summary.documents, summary.pages, seconds, seconds / Double(summary.documents) * 1000))
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Ingest
 import Native
 import Pipeline
+import Typesetting
 
 /// `sanxiang`: the nightly pipeline of the 三项制度 and its tools.
 public struct SanxiangEntry: ParsableCommand {
@@ -47,6 +48,8 @@ struct UserFacingError: Error {
         case let error as ConfigError: message = error.message
         case let error as StateStoreError: message = error.message
         case let error as UserFacingError: message = error.message
+        case let error as FontError: message = error.message
+        case let error as TypesettingError: message = error.message
         case let error as CocoaError:
             message = "写入输出失败：\(error.localizedDescription)（\(error.userInfo[NSFilePathErrorKey] ?? "")）"
         default: return nil

@@ -60,13 +60,18 @@ enum SummaryText {
             let types = summary.cases.byActionType.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
             lines.append("按执法类别：" + types.joined(separator: "，"))
         }
+        if let documents = summary.documents {
+            let kinds = documents.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) 份" }
+            lines.append("文书：共 \(documents.documents) 份 \(documents.pages) 页" + (kinds.isEmpty ? "" : "（" + kinds.joined(separator: "，") + "）") + "。")
+        }
         if let store = summary.store {
             lines.append("状态库：新增 \(store.added)，变更 \(store.changed)，未变 \(store.unchanged)，本次缺失 \(store.absent)。")
         }
         if let outputFolder {
             lines.append("输出：")
-            let labels = ["quarantine": "暂存清单", "quarantine_report": "核查报告", "summary": "运行摘要", "state_store": "状态库"]
-            for key in ["quarantine_report", "quarantine", "summary", "state_store"] {
+            let labels = ["quarantine": "暂存清单", "quarantine_report": "核查报告", "summary": "运行摘要", "state_store": "状态库",
+                          "documents": "执法文书"]
+            for key in ["documents", "quarantine_report", "quarantine", "summary", "state_store"] {
                 guard let path = summary.outputs[key] else { continue }
                 let full = path.hasPrefix("/") ? path : (outputFolder as NSString).appendingPathComponent(path)
                 lines.append("  \(labels[key] ?? key)：\(full)")

@@ -19,8 +19,11 @@ final class PreparedFont: @unchecked Sendable {
             guard let made = face.subset(covering: WorkingSet.scalars) else {
                 throw FontError(role: face.familyName, path: face.file.path, problem: "无法生成常用字子集。")
             }
-            working = made
-            cache.store(made, for: face)
+            // TrueType outlines let Cairo copy only the glyphs a document uses;
+            // a font that is TrueType already is kept as it is.
+            let outlines = (try? TrueTypeBuilder.convert(made.bytes)) ?? made.bytes
+            working = FontSubset(bytes: outlines, newIDs: made.newIDs, unitsPerEm: made.unitsPerEm)
+            cache.store(working, for: face)
         }
         canvasFont = try CanvasFont(subset: working)
     }
@@ -29,7 +32,7 @@ final class PreparedFont: @unchecked Sendable {
 /// The characters every working font covers.
 enum WorkingSet {
     /// Bump when the set changes, so cached fonts are rebuilt.
-    static let version = 2
+    static let version = 3
 
     static let scalars: [UInt32] = {
         var set = Set<UInt32>(0x20...0x7E)

@@ -8,7 +8,8 @@ final class ConfigTests: XCTestCase {
 
     func testTheRepositoryConfigLoads() throws {
         let config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
-        XCTAssertEqual(config.stages, [.ingest])
+        XCTAssertEqual(config.stages, [.ingest, .render])
+        XCTAssertEqual(config.fontsURL.path, Repo.root.appendingPathComponent("Fonts/fonts.yml").path)
         XCTAssertEqual(config.inputURL.path, Repo.root.appendingPathComponent("Examples/sample-export").path)
         XCTAssertEqual(config.stateStoreURL.path, Repo.root.appendingPathComponent("Output/state.sqlite").path)
         XCTAssertEqual(config.agencyDefaults.disclosureWorkingDays[.penalty], 7)

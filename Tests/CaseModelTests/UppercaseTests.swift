@@ -1,0 +1,21 @@
+import CaseModel
+import XCTest
+
+/// Amounts in Chinese uppercase, against forms printed on real documents and
+/// in the standard bank and invoice conventions.
+final class UppercaseTests: XCTestCase {
+    func testKnownForms() {
+        let cases: [(String, String)] = [
+            ("50000", "人民币伍万元整"), ("200", "人民币贰佰元整"), ("3000", "人民币叁仟元整"),
+            ("15000", "人民币壹万伍仟元整"), ("151400", "人民币壹拾伍万壹仟肆佰元整"),
+            ("10500", "人民币壹万零伍佰元整"), ("100010", "人民币壹拾万零壹拾元整"), ("1000000", "人民币壹佰万元整"),
+            ("105000000", "人民币壹亿零伍佰万元整"), ("1234.56", "人民币壹仟贰佰叁拾肆元伍角陆分"),
+            ("1000.05", "人民币壹仟元零伍分"), ("0.5", "人民币伍角整"), ("0.05", "人民币伍分"), ("0", "人民币零元整"),
+            ("10", "人民币壹拾元整"), ("100.10", "人民币壹佰元壹角整"), ("60036", "人民币陆万零叁拾陆元整"),
+            ("2000", "人民币贰仟元整"), ("101", "人民币壹佰零壹元整"),
+        ]
+        for (amount, expected) in cases {
+            XCTAssertEqual(Yuan(decimal: amount)?.chineseUppercase, expected, amount)
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Native
 import Yams
@@ -34,10 +35,12 @@ public final class FontSet: @unchecked Sendable {
 
     init(faces: [FontRole: FontFace], cache: FontCache) throws {
         self.faces = faces
+        var distinct: [FontFace] = []
+        for role in FontRole.allCases where !distinct.contains(where: { $0 === faces[role] }) { distinct.append(faces[role]!) }
+        // Each face is prepared on its own core: the first run converts them all.
+        let made = concurrentResults(distinct) { try PreparedFont(face: $0, cache: cache) }
         var prepared: [ObjectIdentifier: PreparedFont] = [:]
-        for face in faces.values where prepared[ObjectIdentifier(face)] == nil {
-            prepared[ObjectIdentifier(face)] = try PreparedFont(face: face, cache: cache)
-        }
+        for (face, result) in zip(distinct, made) { prepared[ObjectIdentifier(face)] = try result.get() }
         self.prepared = prepared
     }
 
@@ -85,4 +88,15 @@ public final class FontSet: @unchecked Sendable {
         }
         return try FontSet(faces: faces, cache: cache)
     }
+}
+
+/// Runs `work` for each item on every core and returns the results in order.
+func concurrentResults<T, U>(_ items: [T], _ work: (T) throws -> U) -> [Result<U, Error>] {
+    var results = [Result<U, Error>?](repeating: nil, count: items.count)
+    results.withUnsafeMutableBufferPointer { slots in
+        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+            slots[index] = Result { try work(items[index]) }
+        }
+    }
+    return results.map { $0! }
 }

@@ -32,7 +32,7 @@ final class PreparedFont: @unchecked Sendable {
 /// The characters every working font covers.
 enum WorkingSet {
     /// Bump when the set changes, so cached fonts are rebuilt.
-    static let version = 3
+    static let version = 4
 
     static let scalars: [UInt32] = {
         var set = Set<UInt32>(0x20...0x7E)
@@ -83,7 +83,7 @@ struct FontCache {
         let key = "\(face.file.path)|\(size)|\(modified)|\(face.index)|\(WorkingSet.version)"
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
         for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return folder.appendingPathComponent(String(hash, radix: 16) + ".sxfont")
+        return folder.appendingPathComponent(String(hash, radix: 16) + "-v\(WorkingSet.version).sxfont")
     }
 
     private static let magic = Array("SXWF1\n".utf8)
@@ -115,7 +115,14 @@ struct FontCache {
             append(new)
         }
         bytes += subset.bytes
-        try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let folder = url.deletingLastPathComponent()
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try? Data(bytes).write(to: url, options: .atomic)
+        // Fonts prepared by an older working set are never read again.
+        let current = "-v\(WorkingSet.version).sxfont"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        where name.hasSuffix(".sxfont") && !name.hasSuffix(current) {
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+        }
     }
 }

@@ -6,7 +6,7 @@ DEBIAN_PACKAGES := libcairo2-dev libharfbuzz-dev libfreetype-dev libxml2-dev lib
                    pkg-config fonts-noto-cjk poppler-utils
 SANXIANG := .build/debug/sanxiang
 
-.PHONY: run test deps build bench-ingest golden clean
+.PHONY: run test deps build bench-ingest bench-render golden clean
 
 deps:
 	@missing=""; \
@@ -41,6 +41,18 @@ bench-ingest: deps
 	$(SWIFT) build -c release --product sanxiang
 	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 	.build/release/sanxiang bench ingest --input $(BENCH_DIR) --as-of 2026-01-06
+
+# Benchmark: render the 行政处罚决定书 of 100 penalty cases on both cores and on
+# one, then Typst on the same export in the same run. See README.
+RENDER_BENCH_DIR ?= /tmp/sanxiang-bench-render
+bench-render: deps
+	@[ -f $(RENDER_BENCH_DIR)/cases.csv ] || python3 Tests/Fixtures/gen_export.py --out $(RENDER_BENCH_DIR) --cases 400 --seed 3 --no-media
+	$(SWIFT) build -c release --product sanxiang
+	@python3 -c "import typst" 2>/dev/null || pip install --quiet typst
+	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+	@echo "== sanxiang, all cores"; .build/release/sanxiang bench render --input $(RENDER_BENCH_DIR) --documents 100
+	@echo "== sanxiang, one core"; taskset -c 0 .build/release/sanxiang bench render --input $(RENDER_BENCH_DIR) --documents 100
+	@echo "== typst"; python3 Tests/Bench/typst_baseline.py --input $(RENDER_BENCH_DIR) --documents 100
 
 clean:
 	rm -rf .build Output

@@ -94,3 +94,26 @@ final class CSVAndEncodingTests: XCTestCase {
         XCTAssertTrue(TextDecoding.isValidUTF8(Array("𠀀执法".utf8)))
     }
 }
+
+final class ParallelCSVTests: XCTestCase {
+    /// A large input parses in pieces on every core; the result must equal one serial pass.
+    func testPiecesGiveTheSameRecordsAsOnePass() throws {
+        var text = "id,note,amount\r\n"
+        for row in 0..<6_000 {
+            text += row % 7 == 0 ? "\(row),\"多行\r\n备注，含\"\"引号\"\"\",\(row)元\r\n" : "\(row),普通备注,\(row)\r\n"
+        }
+        let bytes = Array(text.utf8)
+        let parallel = try CSVReader.parse(bytes, parts: 8)
+        let serial = try CSVReader.parse(bytes, parts: 1)
+        XCTAssertEqual(bytes.withUnsafeBufferPointer { CSVReader.split($0, parts: 8) }.count, 8)
+        XCTAssertEqual(parallel.count, 6_001)
+        XCTAssertEqual(parallel.map(\.fields), serial.map(\.fields))
+        XCTAssertEqual(parallel.map(\.line), serial.map(\.line))
+        XCTAssertEqual(serial[8].line, 10, "row 0 spans two lines")
+    }
+
+    func testStrayQuotesFallBackToOnePiece() {
+        let bytes = Array(("a,b\n" + String(repeating: "1,x\"y\n", count: 10)).utf8)
+        XCTAssertEqual(bytes.withUnsafeBufferPointer { CSVReader.split($0, parts: 4) }.count, 1)
+    }
+}

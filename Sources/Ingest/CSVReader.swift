@@ -48,7 +48,10 @@ public enum CSVReader {
                         i += 2
                         continue
                     }
-                    guard i + 1 == buffer.count || [comma, lf, cr].contains(buffer[i + 1]) else { return whole }
+                    if i + 1 < buffer.count {
+                        let next = buffer[i + 1]
+                        guard next == comma || next == lf || next == cr else { return whole }
+                    }
                     inQuotes = false
                 } else if byte == lf || (byte == cr && (i + 1 >= buffer.count || buffer[i + 1] != lf)) {
                     line += 1

@@ -21,8 +21,8 @@ struct MediaFolder {
     }
 
     static func isPlainFileName(_ name: String) -> Bool {
-        !name.isEmpty && name != "." && name != ".." && !name.contains("/") && !name.contains("\\")
-            && !name.contains("\0") && !name.hasPrefix("~")
+        !name.isEmpty && name != "." && name != ".." && !name.hasPrefix("~")
+            && !name.utf8.contains { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") || $0 == 0 }
     }
 
     func verify(file name: String, sha256 expected: String) -> Verdict {

@@ -94,7 +94,7 @@ public enum Normalize {
             tenThousands = true
             text.removeLast()
         }
-        if text.utf8.contains(0x2C) || text.contains("，") {
+        if text.utf8.contains(0x2C) || text.contains(Character("，")) {
             text = String(text.filter { $0 != "," && $0 != "，" })
         }
         text = trim(text)

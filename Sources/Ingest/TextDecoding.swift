@@ -44,7 +44,24 @@ public enum TextDecoding {
         }
     }
 
-    static func isValidUTF8(_ bytes: [UInt8]) -> Bool { firstInvalidUTF8(bytes) == bytes.count }
+    /// Large inputs are checked in pieces on every core; pieces start on a
+    /// byte that begins a character, so no sequence is cut in two.
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        let parts = bytes.count > 4 << 20 ? 8 : 1
+        guard parts > 1 else { return firstInvalidUTF8(bytes) == bytes.count }
+        var starts = [0]
+        for part in 1..<parts {
+            var offset = bytes.count * part / parts
+            while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+            starts.append(offset)
+        }
+        starts.append(bytes.count)
+        let ranges = zip(starts, starts.dropFirst()).map { $0..<$1 }
+        return concurrentMap(ranges, chunkSize: 1) { range in
+            let piece = Array(bytes[range])
+            return firstInvalidUTF8(piece) == piece.count
+        }.allSatisfy { $0 }
+    }
 
     /// Offset of the first byte that does not start a valid UTF-8 sequence, or `count`.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int {

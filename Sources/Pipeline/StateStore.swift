@@ -100,8 +100,10 @@ public final class StateStore {
     public func replaceSnapshot(agencies: [Agency], officers: [Officer], cases: [EnforcementCase],
                                 reviews: [Review], records: [ProcessRecord],
                                 asOf: CivilDate, input: String, summary: String) throws -> StoreChanges {
-        let prepared = Self.prepare(cases)
+        // Key order turns B-tree inserts into appends.
+        let prepared = Self.prepare(cases).sorted { $0.id < $1.id }
         let recordRows = concurrentMap(records) { ($0.id, Optional($0.caseID), CanonicalJSON.payload(of: $0)) }
+            .sorted { $0.0 < $1.0 }
         do {
             return try queue.write { db in
                 try db.execute(sql: "INSERT INTO run (as_of, input, summary) VALUES (?, ?, ?)",

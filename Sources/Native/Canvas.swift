@@ -181,33 +181,15 @@ public final class VectorCanvas {
 
     public enum ImageFailure: Error, Sendable { case notPNG }
 
-    /// Places a PNG image scaled into the box; `grayscale` for black-only printing.
+    /// Places a PNG image scaled into the box.
     public func drawPNG(_ png: [UInt8], x: Double, y: Double, width: Double, height: Double) throws {
-        final class Source { var bytes: [UInt8]; var offset = 0; init(_ bytes: [UInt8]) { self.bytes = bytes } }
-        let source = Source(png)
-        let read: cairo_read_func_t = { closure, data, length in
-            guard let closure, let data else { return CAIRO_STATUS_READ_ERROR }
-            let source = Unmanaged<Source>.fromOpaque(closure).takeUnretainedValue()
-            let count = Int(length)
-            guard source.offset + count <= source.bytes.count else { return CAIRO_STATUS_READ_ERROR }
-            source.bytes.withUnsafeBufferPointer { buffer in
-                data.update(from: buffer.baseAddress! + source.offset, count: count)
-            }
-            source.offset += count
-            return CAIRO_STATUS_SUCCESS
-        }
-        let image = withExtendedLifetime(source) {
-            cairo_image_surface_create_from_png_stream(read, Unmanaged.passUnretained(source).toOpaque())
-        }
-        defer { cairo_surface_destroy(image) }
-        guard cairo_surface_status(image) == CAIRO_STATUS_SUCCESS else { throw ImageFailure.notPNG }
-        let pixelWidth = Double(cairo_image_surface_get_width(image))
-        let pixelHeight = Double(cairo_image_surface_get_height(image))
-        guard pixelWidth > 0, pixelHeight > 0 else { throw ImageFailure.notPNG }
+        let image: RasterImage
+        do { image = try RasterImage(png: png) } catch { throw ImageFailure.notPNG }
+        guard image.width > 0, image.height > 0 else { throw ImageFailure.notPNG }
         cairo_save(context)
         cairo_translate(context, x, y)
-        cairo_scale(context, width / pixelWidth, height / pixelHeight)
-        cairo_set_source_surface(context, image, 0, 0)
+        cairo_scale(context, width / Double(image.width), height / Double(image.height))
+        cairo_set_source_surface(context, image.surface, 0, 0)
         cairo_paint(context)
         cairo_restore(context)
     }

@@ -3,7 +3,8 @@ import CCairo
 /// An ARGB raster in memory: decoded PNGs for golden-file comparison, and
 /// small pictures (seal marks, test charts) encoded as PNG.
 public final class RasterImage {
-    private let surface: OpaquePointer
+    /// The Cairo image surface (for drawing this raster onto a canvas).
+    let surface: OpaquePointer
 
     public enum Failure: Error, Sendable { case notPNG, cannotEncode }
 

@@ -4,20 +4,14 @@ import Ingest
 /// The set-aside rows for machines (quarantine.json) and for the 法制科 (report.txt).
 enum QuarantineReport {
     /// One object per problem of a set-aside row, in file and row order.
-    static func json(_ result: IngestResult) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let entries = result.errors.map { problem in
-            Entry(file: problem.file, row: problem.row, caseID: problem.caseID, field: problem.field,
-                  kind: problem.kind.rawValue, message: problem.message)
-        }
-        return try encoder.encode(entries) + Data("\n".utf8)
-    }
+    static func json(_ result: IngestResult) throws -> Data { try encode(result.errors) }
 
-    static func warningsJSON(_ result: IngestResult) throws -> Data {
+    static func warningsJSON(_ result: IngestResult) throws -> Data { try encode(result.warnings) }
+
+    private static func encode(_ problems: [Problem]) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let entries = result.warnings.map { problem in
+        let entries = problems.map { problem in
             Entry(file: problem.file, row: problem.row, caseID: problem.caseID, field: problem.field,
                   kind: problem.kind.rawValue, message: problem.message)
         }

@@ -74,7 +74,6 @@ public final class StateStore {
                     present INTEGER NOT NULL,
                     changed_in_run INTEGER NOT NULL,
                     payload BLOB NOT NULL);
-                CREATE INDEX enforcement_case_agency ON enforcement_case(agency_code, decision_date);
                 CREATE TABLE review (id TEXT PRIMARY KEY, case_id TEXT NOT NULL, payload BLOB NOT NULL);
                 CREATE INDEX review_case ON review(case_id);
                 CREATE TABLE process_record (id TEXT PRIMARY KEY, case_id TEXT NOT NULL, payload BLOB NOT NULL);
@@ -141,16 +140,15 @@ public final class StateStore {
 
     private static func replace(_ db: Database, table: String, key: String, _ rows: [(String, String?, [UInt8])]) throws {
         try db.execute(sql: "DELETE FROM \(table)")
-        let secondColumn = table == "agency" ? nil : (table == "officer" ? "agency_code" : "case_id")
-        let sql = secondColumn.map { "INSERT OR REPLACE INTO \(table) (\(key), \($0), payload) VALUES (?, ?, ?)" }
-            ?? "INSERT OR REPLACE INTO \(table) (\(key), payload) VALUES (?, ?)"
-        let statement = try db.makeStatement(sql: sql)
-        for (id, second, payload) in rows {
-            if secondColumn != nil {
-                try statement.execute(arguments: [id, second ?? "", Data(payload)])
-            } else {
-                try statement.execute(arguments: [id, Data(payload)])
-            }
+        if table == "agency" {
+            var insert = try BulkInsert(db, sql: "INSERT INTO agency (code, payload) VALUES", columns: 2)
+            for (id, _, payload) in rows { try insert.add([id, Data(payload)]) }
+            try insert.finish()
+        } else {
+            let second = table == "officer" ? "agency_code" : "case_id"
+            var insert = try BulkInsert(db, sql: "INSERT INTO \(table) (\(key), \(second), payload) VALUES", columns: 3)
+            for (id, other, payload) in rows { try insert.add([id, other ?? "", Data(payload)]) }
+            try insert.finish()
         }
     }
 
@@ -159,11 +157,10 @@ public final class StateStore {
         let rows = try Row.fetchCursor(db, sql: "SELECT id, content_hash FROM enforcement_case")
         while let row = try rows.next() { known[row["id"]] = row["content_hash"] }
         var changes = StoreChanges()
-        let insert = try db.makeStatement(sql: """
+        var insert = try BulkInsert(db, sql: """
             INSERT INTO enforcement_case (id, agency_code, action_type, decision_date, status, content_hash,
-                                          source_file, source_row, payload, present, changed_in_run)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-            """)
+                                          source_file, source_row, payload, changed_in_run, present) VALUES
+            """, columns: 10, constants: "1")
         let update = try db.makeStatement(sql: """
             UPDATE enforcement_case SET agency_code = ?1, action_type = ?2, decision_date = ?3, status = ?4,
                 changed_in_run = CASE WHEN content_hash = ?5 THEN changed_in_run ELSE ?9 END,
@@ -179,11 +176,14 @@ public final class StateStore {
             default: changes.changed += 1
             }
             if previous == nil {
-                try insert.execute(arguments: StatementArguments(entry.arguments + [runID]))
+                try insert.add(entry.arguments + [runID])
             } else {
                 try update.execute(arguments: StatementArguments(Array(entry.arguments.dropFirst()) + [runID, entry.id]))
             }
         }
+        try insert.finish()
+        // Built after the rows are in: one sort instead of 100,000 scattered inserts.
+        try db.execute(sql: "CREATE INDEX IF NOT EXISTS enforcement_case_agency ON enforcement_case(agency_code, decision_date)")
         changes.absent = known.count
         return changes
     }
@@ -212,3 +212,39 @@ public final class StateStore {
     }
 }
 
+
+/// INSERTs many rows per statement: a fresh store takes hundreds of thousands,
+/// and one statement per row costs more than the rows themselves.
+struct BulkInsert {
+    private let db: Database
+    private let columns: Int
+    private let batch: Statement
+    private let single: Statement
+    private var pending: [DatabaseValueConvertible?] = []
+    private static let rowsPerStatement = 64
+
+    /// `sql` ends with VALUES; `constants` are trailing literal columns every row shares.
+    init(_ db: Database, sql: String, columns: Int, constants: String? = nil) throws {
+        self.db = db
+        self.columns = columns
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + (constants.map { ", " + $0 } ?? "") + ")"
+        batch = try db.makeStatement(sql: sql + " " + Array(repeating: row, count: Self.rowsPerStatement).joined(separator: ","))
+        single = try db.makeStatement(sql: sql + " " + row)
+        pending.reserveCapacity(columns * Self.rowsPerStatement)
+    }
+
+    mutating func add(_ values: [DatabaseValueConvertible?]) throws {
+        pending += values
+        if pending.count == columns * Self.rowsPerStatement {
+            try batch.execute(arguments: StatementArguments(pending))
+            pending.removeAll(keepingCapacity: true)
+        }
+    }
+
+    mutating func finish() throws {
+        for start in stride(from: 0, to: pending.count, by: columns) {
+            try single.execute(arguments: StatementArguments(Array(pending[start..<start + columns])))
+        }
+        pending.removeAll()
+    }
+}

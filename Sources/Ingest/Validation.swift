@@ -42,24 +42,33 @@ struct CrossChecks {
         }
     }
 
+    /// Each case is checked on its own, so the cases are checked on every core.
     mutating func cases(_ cases: [EnforcementCase], agencies: [String: Agency], officers: [String: Officer],
                         reviewIDs: Set<String>) {
-        for item in cases {
-            if agencies[item.agencyCode] == nil {
-                report(item.source, caseID: item.id, field: "agency_code", kind: .unknownAgency,
-                       "主体代码“\(item.agencyCode)”不在 agencies.csv 中。")
-            }
-            if item.decisionDate > asOf {
-                // A future date is the root problem; certificate checks against it would only add noise.
-                report(item.source, caseID: item.id, field: "decision_date", kind: .futureDecisionDate,
-                       "决定日期 \(item.decisionDate.iso) 晚于数据基准日 \(asOf.iso)。")
-            } else {
-                certificates(of: item, officers: officers)
-            }
-            if let reviewID = item.reviewID, !reviewIDs.contains(reviewID) {
-                report(item.source, caseID: item.id, field: "review_id", kind: .reviewNotFound,
-                       "审核编号“\(reviewID)”在 reviews.csv 中没有可用的记录。", severity: .warning)
-            }
+        let found = concurrentMap(cases) { item -> [Problem] in
+            var local = CrossChecks(asOf: asOf, media: media)
+            local.check(item, agencies: agencies, officers: officers, reviewIDs: reviewIDs)
+            return local.problems
+        }
+        problems += found.joined()
+    }
+
+    private mutating func check(_ item: EnforcementCase, agencies: [String: Agency], officers: [String: Officer],
+                                reviewIDs: Set<String>) {
+        if agencies[item.agencyCode] == nil {
+            report(item.source, caseID: item.id, field: "agency_code", kind: .unknownAgency,
+                   "主体代码“\(item.agencyCode)”不在 agencies.csv 中。")
+        }
+        if item.decisionDate > asOf {
+            // A future date is the root problem; certificate checks against it would only add noise.
+            report(item.source, caseID: item.id, field: "decision_date", kind: .futureDecisionDate,
+                   "决定日期 \(item.decisionDate.iso) 晚于数据基准日 \(asOf.iso)。")
+        } else {
+            certificates(of: item, officers: officers)
+        }
+        if let reviewID = item.reviewID, !reviewIDs.contains(reviewID) {
+            report(item.source, caseID: item.id, field: "review_id", kind: .reviewNotFound,
+                   "审核编号“\(reviewID)”在 reviews.csv 中没有可用的记录。", severity: .warning)
         }
     }
 
@@ -105,36 +114,46 @@ struct CrossChecks {
         }
     }
 
+    /// Records, and the hashing of their media files, are checked on every core.
     mutating func records(_ records: inout [ProcessRecord], caseIDs: Set<String>, officers: [String: Officer]) {
-        for index in records.indices {
-            let record = records[index]
-            if !caseIDs.contains(record.caseID) {
-                report(record.source, caseID: record.caseID, field: "case_id", kind: .recordUnknownCase,
-                       "案件编号“\(record.caseID)”在案件数据中不存在。")
-            }
-            if officers[record.officerCert] == nil {
-                report(record.source, caseID: record.caseID, field: "officer", kind: .unknownOfficerCert,
-                       "记录人执法证号“\(record.officerCert)”不在 officers.csv 中。")
-            }
-            guard MediaFolder.isPlainFileName(record.file) else {
-                report(record.source, caseID: record.caseID, field: "file", kind: .mediaPathEscape,
-                       "文件名必须是 media 文件夹中的文件名，不能含路径（/、\\、..）。")
-                continue
-            }
-            guard let media else { continue }
-            switch media.verify(file: record.file, sha256: record.sha256) {
-            case .matches:
-                records[index].mediaVerified = true
-            case .missing:
-                report(record.source, caseID: record.caseID, field: "file", kind: .mediaMissing,
-                       "media 文件夹中没有文件“\(record.file)”。")
-            case .escapes:
-                report(record.source, caseID: record.caseID, field: "file", kind: .mediaPathEscape,
-                       "文件“\(record.file)”指向导出文件夹之外。")
-            case .differs:
-                report(record.source, caseID: record.caseID, field: "sha256", kind: .mediaHashMismatch,
-                       "文件“\(record.file)”的 SHA-256 与记录不符：文件在入库后被改动或损坏。")
-            }
+        let found = concurrentMap(records) { record -> (problems: [Problem], verified: Bool) in
+            var local = CrossChecks(asOf: asOf, media: media)
+            let verified = local.check(record, caseIDs: caseIDs, officers: officers)
+            return (local.problems, verified)
         }
+        for index in records.indices { records[index].mediaVerified = found[index].verified }
+        problems += found.map(\.problems).joined()
+    }
+
+    /// Whether the record's media file was found and matched its hash.
+    private mutating func check(_ record: ProcessRecord, caseIDs: Set<String>, officers: [String: Officer]) -> Bool {
+        if !caseIDs.contains(record.caseID) {
+            report(record.source, caseID: record.caseID, field: "case_id", kind: .recordUnknownCase,
+                   "案件编号“\(record.caseID)”在案件数据中不存在。")
+        }
+        if officers[record.officerCert] == nil {
+            report(record.source, caseID: record.caseID, field: "officer", kind: .unknownOfficerCert,
+                   "记录人执法证号“\(record.officerCert)”不在 officers.csv 中。")
+        }
+        guard MediaFolder.isPlainFileName(record.file) else {
+            report(record.source, caseID: record.caseID, field: "file", kind: .mediaPathEscape,
+                   "文件名必须是 media 文件夹中的文件名，不能含路径（/、\\、..）。")
+            return false
+        }
+        guard let media else { return false }
+        switch media.verify(file: record.file, sha256: record.sha256) {
+        case .matches:
+            return true
+        case .missing:
+            report(record.source, caseID: record.caseID, field: "file", kind: .mediaMissing,
+                   "media 文件夹中没有文件“\(record.file)”。")
+        case .escapes:
+            report(record.source, caseID: record.caseID, field: "file", kind: .mediaPathEscape,
+                   "文件“\(record.file)”指向导出文件夹之外。")
+        case .differs:
+            report(record.source, caseID: record.caseID, field: "sha256", kind: .mediaHashMismatch,
+                   "文件“\(record.file)”的 SHA-256 与记录不符：文件在入库后被改动或损坏。")
+        }
+        return false
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One record of a CSV file with the physical line it starts on.
 public struct CSVRecord: Sendable {
     public var fields: [String]
@@ -29,52 +31,81 @@ public enum CSVReader {
     }
 
     /// Cuts the input into about `parts` pieces at line ends outside quotes,
-    /// with the line number each piece starts on. Quotes that are not where
-    /// RFC 4180 puts them make quote parity unreliable: then one piece.
+    /// with the line number each piece starts on. Only the quotes are visited
+    /// one by one (memchr jumps between them); quotes that are not where
+    /// RFC 4180 puts them make quote parity unreliable, and then there is one piece.
     static func split(_ buffer: UnsafeBufferPointer<UInt8>, parts: Int) -> [(range: Range<Int>, line: Int)] {
         let whole = [(range: 0..<buffer.count, line: 1)]
-        guard parts > 1 else { return whole }
-        var pieces: [(range: Range<Int>, line: Int)] = []
-        var start = 0, startLine = 1, line = 1
-        var inQuotes = false
-        var fieldStart = true
-        let target = buffer.count / parts
-        var i = 0
-        while i < buffer.count {
-            let byte = buffer[i]
-            if inQuotes {
-                if byte == quote {
-                    if i + 1 < buffer.count && buffer[i + 1] == quote {
-                        i += 2
-                        continue
-                    }
-                    if i + 1 < buffer.count {
-                        let next = buffer[i + 1]
-                        guard next == comma || next == lf || next == cr else { return whole }
-                    }
-                    inQuotes = false
-                } else if byte == lf || (byte == cr && (i + 1 >= buffer.count || buffer[i + 1] != lf)) {
-                    line += 1
-                }
-                i += 1
-                continue
-            }
-            if byte == quote {
-                guard fieldStart else { return whole }
-                inQuotes = true
-            } else if byte == lf || (byte == cr && (i + 1 >= buffer.count || buffer[i + 1] != lf)) {
-                line += 1
-                if i + 1 - start >= target && pieces.count < parts - 1 {
-                    pieces.append((start..<i + 1, startLine))
-                    start = i + 1
-                    startLine = line
+        guard parts > 1, let quoted = quotedRanges(buffer) else { return whole }
+        var cuts: [Int] = []
+        var next = 0
+        for part in 1..<parts {
+            var offset = max(buffer.count * part / parts, next)
+            while offset < buffer.count {
+                guard let newline = firstIndex(of: lf, in: buffer, from: offset) else { offset = buffer.count; break }
+                if let inside = quoted.first(where: { $0.contains(newline) }) {
+                    offset = inside.upperBound
+                } else {
+                    offset = newline + 1
+                    break
                 }
             }
-            fieldStart = byte == comma || byte == lf || byte == cr
-            i += 1
+            if offset < buffer.count && offset > (cuts.last ?? 0) { cuts.append(offset) }
+            next = offset
         }
-        pieces.append((start..<buffer.count, startLine))
-        return pieces
+        let bounds = [0] + cuts + [buffer.count]
+        let ranges = zip(bounds, bounds.dropFirst()).map { $0..<$1 }
+        let breaks = concurrentMap(ranges, chunkSize: 1) { lineBreaks(in: buffer, $0) }
+        var line = 1
+        return zip(ranges, breaks).map { range, count in
+            defer { line += count }
+            return (range, line)
+        }
+    }
+
+    /// The spans from each opening quote to its closing quote, or nil when a
+    /// quote stands where a field cannot start or end.
+    private static func quotedRanges(_ buffer: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+        var ranges: [Range<Int>] = []
+        var from = 0
+        while let open = firstIndex(of: quote, in: buffer, from: from) {
+            if open > 0 {
+                let previous = buffer[open - 1]
+                guard previous == comma || previous == lf || previous == cr else { return nil }
+            }
+            var search = open + 1
+            while true {
+                guard let close = firstIndex(of: quote, in: buffer, from: search) else { return nil }
+                if close + 1 < buffer.count && buffer[close + 1] == quote {
+                    search = close + 2
+                    continue
+                }
+                if close + 1 < buffer.count {
+                    let after = buffer[close + 1]
+                    guard after == comma || after == lf || after == cr else { return nil }
+                }
+                ranges.append(open..<close + 1)
+                from = close + 1
+                break
+            }
+        }
+        return ranges
+    }
+
+    private static func firstIndex(of byte: UInt8, in buffer: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard start < buffer.count, let base = buffer.baseAddress,
+              let found = memchr(base + start, Int32(byte), buffer.count - start) else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// Line ends as the parser counts them: LF, CRLF and a lone CR.
+    private static func lineBreaks(in buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        var count = 0
+        for index in range {
+            let byte = buffer[index]
+            if byte == lf || (byte == cr && (index + 1 >= buffer.count || buffer[index + 1] != lf)) { count += 1 }
+        }
+        return count
     }
 
     private static let comma: UInt8 = 0x2C, quote: UInt8 = 0x22, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A

@@ -117,12 +117,12 @@ private struct Session {
 
     private mutating func table(_ file: ExportFile) throws -> [RawRow] {
         let url = folder.appendingPathComponent(file.rawValue)
-        guard let data = FileManager.default.contents(atPath: url.path) else {
+        guard let bytes = Self.readBytes(url.path) else {
             throw TableError.decoding(.undecodable(line: 1))
         }
         let decoded: DecodedText
         do {
-            decoded = try TextDecoding.decode([UInt8](data))
+            decoded = try TextDecoding.decode(bytes)
         } catch let error as TextDecodingError {
             throw TableError.decoding(error)
         }
@@ -133,6 +133,21 @@ private struct Session {
         } catch let error as CSVError {
             throw TableError.csv(error)
         }
+    }
+
+    /// The file's bytes, read straight into the array the parser works on.
+    static func readBytes(_ path: String) -> [UInt8]? {
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        guard fseek(file, 0, SEEK_END) == 0 else { return nil }
+        let size = ftell(file)
+        guard size >= 0, fseek(file, 0, SEEK_SET) == 0 else { return nil }
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = size == 0 ? 0 : fread(buffer.baseAddress, 1, size, file)
+            failed = count != size
+        }
+        return failed ? nil : bytes
     }
 
     static func describe(_ error: TableError) -> String {

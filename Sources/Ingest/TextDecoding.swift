@@ -57,40 +57,44 @@ public enum TextDecoding {
         }
         starts.append(bytes.count)
         let ranges = zip(starts, starts.dropFirst()).map { $0..<$1 }
-        return concurrentMap(ranges, chunkSize: 1) { range in
-            let piece = Array(bytes[range])
-            return firstInvalidUTF8(piece) == piece.count
-        }.allSatisfy { $0 }
+        return bytes.withUnsafeBufferPointer { buffer in
+            concurrentMap(ranges, chunkSize: 1) { range in
+                let piece = UnsafeBufferPointer(rebasing: buffer[range])
+                return firstInvalidUTF8(piece) == piece.count
+            }.allSatisfy { $0 }
+        }
     }
 
     /// Offset of the first byte that does not start a valid UTF-8 sequence, or `count`.
     static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int {
-        bytes.withUnsafeBufferPointer { buffer in
-            let n = buffer.count
-            var i = 0
-            while i < n {
-                let b = buffer[i]
-                if b < 0x80 { i += 1; continue }
-                let length: Int
-                let minimum: UInt32
-                var scalar: UInt32
-                switch b {
-                case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(b & 0x1F)
-                case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(b & 0x0F)
-                case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(b & 0x07)
-                default: return i
-                }
-                guard i + length <= n else { return i }
-                for k in 1..<length {
-                    let c = buffer[i + k]
-                    guard c & 0xC0 == 0x80 else { return i }
-                    scalar = scalar << 6 | UInt32(c & 0x3F)
-                }
-                if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return i }
-                i += length
+        bytes.withUnsafeBufferPointer { firstInvalidUTF8($0) }
+    }
+
+    static func firstInvalidUTF8(_ buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = buffer.count
+        var i = 0
+        while i < n {
+            let b = buffer[i]
+            if b < 0x80 { i += 1; continue }
+            let length: Int
+            let minimum: UInt32
+            var scalar: UInt32
+            switch b {
+            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(b & 0x1F)
+            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(b & 0x0F)
+            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(b & 0x07)
+            default: return i
             }
-            return n
+            guard i + length <= n else { return i }
+            for k in 1..<length {
+                let c = buffer[i + k]
+                guard c & 0xC0 == 0x80 else { return i }
+                scalar = scalar << 6 | UInt32(c & 0x3F)
+            }
+            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return i }
+            i += length
         }
+        return n
     }
 
     static func lineOf(offset: Int, in bytes: [UInt8]) -> Int {

@@ -1,5 +1,6 @@
 import CaseModel
 import Foundation
+import Typesetting
 import Yams
 
 /// The stages a run can have, in the only order they may run.
@@ -37,6 +38,17 @@ public struct AgencySettings: Hashable, Sendable {
     public init() {}
 }
 
+/// How documents for the officers' portable printers are made.
+public struct PrintSettings: Equatable, Sendable {
+    /// Margins the printer cannot mark, in millimetres.
+    public var printableArea = PrintableArea(top: 5, right: 5, bottom: 5, left: 5)
+    public var format: OutputProfile.Format = .pdf
+
+    public init() {}
+
+    public var profile: OutputProfile { OutputProfile(kind: .print(printableArea), format: format) }
+}
+
 public struct PipelineConfig: Sendable {
     /// The folder of the configuration file: relative paths start there.
     public var baseFolder: URL
@@ -47,6 +59,7 @@ public struct PipelineConfig: Sendable {
     /// The font manifest (fonts by role).
     public var fonts: String = "Fonts/fonts.yml"
     public var stages: [StageName] = StageName.allCases
+    public var printing = PrintSettings()
     public var agencyDefaults = AgencySettings()
     public var agencyOverrides: [String: AgencySettings] = [:]
 

@@ -1,5 +1,6 @@
 import CaseModel
 import Foundation
+import Typesetting
 import Yams
 
 /// Reads pipeline.yml. Every key is known, every value checked; a mistake
@@ -33,7 +34,8 @@ public enum ConfigLoader {
             case "fonts": config.fonts = try reader.path(value, key: "fonts")
             case "stages": config.stages = try stages(value, reader)
             case "agencies": try agencies(value, reader, into: &config)
-            default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "stages", "agencies"])
+            case "printing": config.printing = try printing(value, reader)
+            default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "stages", "printing", "agencies"])
             }
         }
         return config
@@ -58,6 +60,35 @@ public enum ConfigLoader {
             throw reader.error(node, key: "stages", "第一个阶段必须是 ingest（读取导出数据）。")
         }
         return stages
+    }
+
+    private static func printing(_ node: Node, _ reader: NodeReader) throws -> PrintSettings {
+        var settings = PrintSettings()
+        for (key, value) in try reader.mapping(node, key: "printing") {
+            let name = key.string ?? ""
+            switch name {
+            case "format":
+                switch try reader.string(value, key: "printing.format") {
+                case "pdf": settings.format = .pdf
+                case "ps", "postscript": settings.format = .postscript
+                default: throw reader.error(value, key: "printing.format", "应为 pdf 或 ps。")
+                }
+            case "printable_area_mm":
+                var margins: [String: Double] = [:]
+                for (side, amount) in try reader.mapping(value, key: "printing.printable_area_mm") {
+                    let sideName = try reader.string(side, key: "printing.printable_area_mm")
+                    guard ["top", "right", "bottom", "left"].contains(sideName) else {
+                        throw reader.unknown(side, in: "printing.printable_area_mm", allowed: ["top", "right", "bottom", "left"])
+                    }
+                    margins[sideName] = Double(try reader.integer(amount, key: "printing.printable_area_mm.\(sideName)", range: 0...60))
+                }
+                settings.printableArea = PrintableArea(top: margins["top"] ?? 5, right: margins["right"] ?? 5,
+                                                       bottom: margins["bottom"] ?? 5, left: margins["left"] ?? 5)
+            default:
+                throw reader.unknown(key, in: "printing", allowed: ["format", "printable_area_mm"])
+            }
+        }
+        return settings
     }
 
     private static func agencies(_ node: Node, _ reader: NodeReader, into config: inout PipelineConfig) throws {

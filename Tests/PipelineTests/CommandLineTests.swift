@@ -44,4 +44,30 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(result.output.contains(output.appendingPathComponent("quarantine/report.txt").path), result.output)
         XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("state.sqlite").path))
     }
+
+    func testRenderOneDocumentForThePortablePrinter() throws {
+        let folder = Repo.temporaryFolder("render")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("pipeline.yml")
+        try """
+        input: \(Repo.sample.path)
+        fonts: \(Repo.root.appendingPathComponent("Fonts/fonts.yml").path)
+        printing:
+          format: ps
+          printable_area_mm: {top: 40, right: 30, bottom: 40, left: 30}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let file = folder.appendingPathComponent("print.ps")
+        let result = try Repo.run(executable, ["render", "--config", config.path, "--case", "YXSL-2025-000002",
+                                               "--profile", "print", "-o", file.path, "--as-of", "2026-01-06"])
+        XCTAssertEqual(result.code, 0, result.output)
+        let bytes = try Data(contentsOf: file)
+        XCTAssertEqual(String(decoding: bytes.prefix(4), as: UTF8.self), "%!PS")
+        let refused = try Repo.run(executable, ["render", "--config", config.path, "--case", "KQSJ-2024-000001",
+                                                "-o", file.path, "--as-of", "2026-01-06"])
+        XCTAssertEqual(refused.code, 1)
+        XCTAssertTrue(refused.output.contains("不适用行政处罚决定书"), refused.output)
+        let publicCopy = try Repo.run(executable, ["render", "--config", config.path, "--case", "YXSL-2025-000002",
+                                                   "--profile", "public", "-o", file.path, "--as-of", "2026-01-06"])
+        XCTAssertEqual(publicCopy.code, 1, "no public copy before redaction exists")
+    }
 }

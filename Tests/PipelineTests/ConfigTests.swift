@@ -1,6 +1,7 @@
 import CaseModel
 import Foundation
 @testable import Pipeline
+import Typesetting
 import XCTest
 
 final class ConfigTests: XCTestCase {
@@ -49,6 +50,17 @@ final class ConfigTests: XCTestCase {
     func testSyntaxErrorsGiveALine() {
         XCTAssertThrowsError(try ConfigLoader.parse("input: [unclosed\n", file: "pipeline.yml", baseFolder: base)) { error in
             XCTAssertNotNil((error as? ConfigError)?.line)
+        }
+    }
+
+    func testPrintingSettings() throws {
+        let yaml = "printing:\n  format: ps\n  printable_area_mm:\n    top: 8\n    left: 12\n"
+        let config = try ConfigLoader.parse(yaml, file: "pipeline.yml", baseFolder: base)
+        XCTAssertEqual(config.printing.format, .postscript)
+        XCTAssertEqual(config.printing.printableArea, PrintableArea(top: 8, right: 5, bottom: 5, left: 12))
+        XCTAssertThrowsError(try ConfigLoader.parse("printing:\n  format: tiff\n", file: "pipeline.yml", baseFolder: base)) {
+            XCTAssertEqual(($0 as? ConfigError)?.key, "printing.format")
+            XCTAssertEqual(($0 as? ConfigError)?.line, 2)
         }
     }
 

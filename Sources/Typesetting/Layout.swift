@@ -15,11 +15,9 @@ enum PageItem {
     case image(png: [UInt8], x: Double, y: Double, width: Double, height: Double)
 }
 
-/// A laid-out page: items in drawing order, and where its text lines start
-/// (for tests and the page-number rule).
+/// A laid-out page: items in drawing order.
 struct LaidOutPage {
     var items: [PageItem] = []
-    var lineBaselines: [Double] = []
 }
 
 /// Places blocks on the GB/T 9704 grid, page by page.
@@ -85,10 +83,10 @@ final class LayoutEngine {
 
     /// Sets text on consecutive grid lines, breaking pages as needed.
     func setLines(_ text: String, role: FontRole, size: Double, firstIndent: Double = 0, otherIndent: Double = 0,
-                  alignment: Alignment = .justified, trailingIndent: Double = 0) {
+                  alignment: Alignment = .justified) {
         let cell: Double? = size == geometry.bodySize ? pitch : nil
         let units = shaper.units(text, role: role, size: size, cell: cell)
-        let measure = geometry.blockWidth - trailingIndent
+        let measure = geometry.blockWidth
         let lines = LineBreaker.breakLines(units, firstWidth: measure - firstIndent, otherWidth: measure - otherIndent,
                                            justify: alignment == .justified)
         for (index, broken) in lines.enumerated() {
@@ -98,7 +96,7 @@ final class LayoutEngine {
             switch alignment {
             case .justified: x = geometry.left + indent
             case .center: x = geometry.left + (geometry.blockWidth - broken.width) / 2
-            case .trailing: x = geometry.right - trailingIndent - broken.width
+            case .trailing: x = geometry.right - broken.width
             }
             draw(broken, x: x, baseline: baseline(ofLine: line), size: size)
             line += 1
@@ -115,7 +113,6 @@ final class LayoutEngine {
     /// Emits a line as few glyph runs as possible — one per change of face —
     /// because every run is an operation Cairo records, analyses and replays.
     func draw(_ broken: BrokenLine, x: Double, baseline: Double, size: Double) {
-        pages[pages.count - 1].lineBaselines.append(baseline)
         for run in Self.runs(of: broken, x: x, baseline: baseline, size: size) { append(.glyphs(run)) }
     }
 

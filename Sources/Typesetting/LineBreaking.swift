@@ -4,7 +4,6 @@ struct BrokenLine: Sendable {
     /// x of each unit from the line's start.
     var offsets: [Double]
     var width: Double
-    var isLast: Bool
 }
 
 /// Chinese line breaking after W3C clreq: a break may fall between any two
@@ -29,7 +28,7 @@ enum LineBreaker {
             if end == start { end = start + 1 }  // a word wider than the line goes on a line of its own
             if end < units.count { end = legalBreak(units, start: start, proposed: end) }
             let isLast = end >= units.count
-            lines.append(place(units[start..<end], measure: measure, justify: justify && !isLast, isLast: isLast))
+            lines.append(place(units[start..<end], measure: measure, justify: justify && !isLast))
             start = end
         }
         return lines
@@ -49,7 +48,7 @@ enum LineBreaker {
         return legal(end) ? end : proposed
     }
 
-    private static func place(_ slice: ArraySlice<Unit>, measure: Double, justify: Bool, isLast: Bool) -> BrokenLine {
+    private static func place(_ slice: ArraySlice<Unit>, measure: Double, justify: Bool) -> BrokenLine {
         var units = slice
         while let last = units.last, last.kind == .space, units.count > 1 { units = units.dropLast() }
         let natural = units.reduce(0) { $0 + $1.width }
@@ -61,7 +60,6 @@ enum LineBreaker {
             offsets.append(x)
             x += unit.width + extra
         }
-        return BrokenLine(units: units, offsets: offsets, width: justify && gaps > 0 ? max(measure, natural) : natural,
-                          isLast: isLast)
+        return BrokenLine(units: units, offsets: offsets, width: justify && gaps > 0 ? max(measure, natural) : natural)
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 public enum TrueTypeBuilder {
     public enum Failure: Error, Sendable { case unreadable, notCFF, glyph(Int) }
 
-    public static func convert(_ font: [UInt8], tolerance: Double = 2.0) throws -> [UInt8] {
+    public static func convert(_ font: [UInt8], tolerance: Double = 4.0) throws -> [UInt8] {
         let tables = try SfntTables(font)
         guard tables["CFF "] != nil, let head = tables["head"], let hhea = tables["hhea"], let hmtx = tables["hmtx"],
               let maxpSource = tables["maxp"] else { throw Failure.notCFF }

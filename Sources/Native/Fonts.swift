@@ -31,6 +31,15 @@ public final class FontFile: @unchecked Sendable {
         self.path = path
     }
 
+    /// A font held only in memory (a prepared subset); `name` stands for the path in messages.
+    public init(bytes: [UInt8], name: String) {
+        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        storage.copyBytes(from: bytes)
+        blob = hb_blob_create(storage.baseAddress?.assumingMemoryBound(to: CChar.self), UInt32(bytes.count),
+                              HB_MEMORY_MODE_READONLY, nil, nil)
+        path = name
+    }
+
     deinit {
         hb_blob_destroy(blob)
         storage.deallocate()

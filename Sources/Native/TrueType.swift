@@ -149,10 +149,11 @@ public enum TrueTypeBuilder {
             let p0 = ring[index - 1]
             if ring[index].tag == 2, index + 2 < ring.count {
                 let c1 = ring[index], c2 = ring[index + 1], p3 = ring[index + 2]
-                for (control, end) in cubicToQuads((p0.x, p0.y), (c1.x, c1.y), (c2.x, c2.y), (p3.x, p3.y), tolerance) {
+                // Consecutive off-curve points imply the on-curve point halfway between them.
+                for control in cubicToSpline((p0.x, p0.y), (c1.x, c1.y), (c2.x, c2.y), (p3.x, p3.y), tolerance) {
                     emit(control.0, control.1, false)
-                    emit(end.0, end.1, true)
                 }
+                emit(p3.x, p3.y, true)
                 index += 3
             } else {
                 emit(ring[index].x, ring[index].y, ring[index].tag != 0)
@@ -165,24 +166,67 @@ public enum TrueTypeBuilder {
 
     typealias Point = (Double, Double)
 
-    /// The fewest equal pieces (up to 16) whose single-quadratic fits stay within tolerance.
-    static func cubicToQuads(_ p0: Point, _ p1: Point, _ p2: Point, _ p3: Point, _ tolerance: Double) -> [(Point, Point)] {
-        for pieces in 1...16 {
-            var result: [(Point, Point)] = []
-            var fits = true
-            for piece in 0..<pieces {
-                let (a, b, c, d) = segment(p0, p1, p2, p3, from: Double(piece) / Double(pieces), to: Double(piece + 1) / Double(pieces))
-                let control = ((3 * (b.0 + c.0) - a.0 - d.0) / 4, (3 * (b.1 + c.1) - a.1 - d.1) / 4)
-                for t in [0.25, 0.5, 0.75] {
-                    let cubic = bezier(a, b, c, d, t), quad = quadraticPoint(a, control, d, t)
-                    if hypot(cubic.0 - quad.0, cubic.1 - quad.1) > tolerance { fits = false }
-                }
-                if !fits && pieces < 16 { break }
-                result.append((control, d))
-            }
-            if fits || pieces == 16 { return result }
+    /// The off-curve points of the shortest quadratic spline (up to 16 of them)
+    /// that stays within `tolerance` of the cubic, its on-curve points implied
+    /// halfway between neighbours — the cu2qu method of fontTools.
+    static func cubicToSpline(_ p0: Point, _ p1: Point, _ p2: Point, _ p3: Point, _ tolerance: Double) -> [Point] {
+        for count in 1...16 {
+            if let spline = spline(p0, p1, p2, p3, count: count, tolerance: tolerance) { return spline }
         }
-        return []
+        // Sixteen pieces always come within a unit for glyph-sized curves; fall back to them regardless.
+        return (0..<16).map { piece in
+            let (a, b, c, d) = segment(p0, p1, p2, p3, from: Double(piece) / 16, to: Double(piece + 1) / 16)
+            return ((3 * (b.0 + c.0) - a.0 - d.0) / 4, (3 * (b.1 + c.1) - a.1 - d.1) / 4)
+        }
+    }
+
+    private static func spline(_ p0: Point, _ p1: Point, _ p2: Point, _ p3: Point, count: Int, tolerance: Double) -> [Point]? {
+        let pieces = (0..<count).map { segment(p0, p1, p2, p3, from: Double($0) / Double(count), to: Double($0 + 1) / Double(count)) }
+        func control(_ t: Double, _ piece: (Point, Point, Point, Point)) -> Point {
+            let (a, b, c, d) = piece
+            let first = (a.0 + (b.0 - a.0) * 1.5, a.1 + (b.1 - a.1) * 1.5)
+            let second = (d.0 + (c.0 - d.0) * 1.5, d.1 + (c.1 - d.1) * 1.5)
+            return (first.0 + (second.0 - first.0) * t, first.1 + (second.1 - first.1) * t)
+        }
+        if count == 1 {
+            let q = control(0.5, pieces[0])
+            let e1 = (p0.0 + (q.0 - p0.0) * 2 / 3 - p1.0, p0.1 + (q.1 - p0.1) * 2 / 3 - p1.1)
+            let e2 = (p3.0 + (q.0 - p3.0) * 2 / 3 - p2.0, p3.1 + (q.1 - p3.1) * 2 / 3 - p2.1)
+            return farthestFitsInside((0, 0), e1, e2, (0, 0), tolerance) ? [q] : nil
+        }
+        var controls: [Point] = []
+        var nextControl = control(0, pieces[0])
+        controls.append(nextControl)
+        var q2 = p0
+        var d1: Point = (0, 0)
+        for index in 1...count {
+            let (_, c1, c2, c3) = pieces[index - 1]
+            let q0 = q2
+            let q1 = nextControl
+            if index < count {
+                nextControl = control(Double(index) / Double(count - 1), pieces[index])
+                controls.append(nextControl)
+                q2 = ((q1.0 + nextControl.0) / 2, (q1.1 + nextControl.1) / 2)
+            } else {
+                q2 = c3
+            }
+            let d0 = d1
+            d1 = (q2.0 - c3.0, q2.1 - c3.1)
+            let e1 = (q0.0 + (q1.0 - q0.0) * 2 / 3 - c1.0, q0.1 + (q1.1 - q0.1) * 2 / 3 - c1.1)
+            let e2 = (q2.0 + (q1.0 - q2.0) * 2 / 3 - c2.0, q2.1 + (q1.1 - q2.1) * 2 / 3 - c2.1)
+            if hypot(d1.0, d1.1) > tolerance || !farthestFitsInside(d0, e1, e2, d1, tolerance) { return nil }
+        }
+        return controls
+    }
+
+    /// Whether the cubic of error vectors stays inside the tolerance circle.
+    private static func farthestFitsInside(_ p0: Point, _ p1: Point, _ p2: Point, _ p3: Point, _ tolerance: Double) -> Bool {
+        if hypot(p1.0, p1.1) <= tolerance && hypot(p2.0, p2.1) <= tolerance { return true }
+        let mid = ((p0.0 + 3 * (p1.0 + p2.0) + p3.0) * 0.125, (p0.1 + 3 * (p1.1 + p2.1) + p3.1) * 0.125)
+        if hypot(mid.0, mid.1) > tolerance { return false }
+        let d3 = ((p3.0 + p2.0 - p1.0 - p0.0) * 0.125, (p3.1 + p2.1 - p1.1 - p0.1) * 0.125)
+        return farthestFitsInside(p0, ((p0.0 + p1.0) / 2, (p0.1 + p1.1) / 2), (mid.0 - d3.0, mid.1 - d3.1), mid, tolerance)
+            && farthestFitsInside(mid, (mid.0 + d3.0, mid.1 + d3.1), ((p2.0 + p3.0) / 2, (p2.1 + p3.1) / 2), p3, tolerance)
     }
 
     private static func bezier(_ a: Point, _ b: Point, _ c: Point, _ d: Point, _ t: Double) -> Point {

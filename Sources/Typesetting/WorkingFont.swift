@@ -32,7 +32,7 @@ final class PreparedFont: @unchecked Sendable {
 /// The characters every working font covers.
 enum WorkingSet {
     /// Bump when the set changes, so cached fonts are rebuilt.
-    static let version = 5
+    static let version = 6
 
     static let scalars: [UInt32] = {
         var set = Set<UInt32>(0x20...0x7E)

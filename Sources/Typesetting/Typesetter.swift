@@ -68,6 +68,13 @@ public final class Typesetter: @unchecked Sendable {
     /// from one small subset of the full face per document.
     private func draw(_ pages: [LaidOutPage], metadata: Document.Metadata, profile: OutputProfile) throws -> [UInt8] {
         let fallback = try fallbackFonts(pages)
+        var borrowed: [ObjectIdentifier: CanvasFont] = [:]
+        defer { for (key, font) in borrowed { fonts.prepared[key]?.giveBack(font) } }
+        for page in pages {
+            for case .glyphs(let run) in page.items where borrowed[ObjectIdentifier(run.face)] == nil {
+                borrowed[ObjectIdentifier(run.face)] = try fonts.prepared(run.face).borrowCanvasFont()
+            }
+        }
         let canvas = VectorCanvas(format: profile.format == .pdf ? .pdf : .postscript, width: geometry.pageWidth,
                                   height: geometry.pageHeight, metadata: canvasMetadata(metadata))
         let fit = printableFit(profile)
@@ -77,7 +84,8 @@ public final class Typesetter: @unchecked Sendable {
             for item in Self.coalesced(page.items) {
                 switch item {
                 case .glyphs(let run):
-                    drawRun(run, on: canvas, fallback: fallback[ObjectIdentifier(run.face)])
+                    drawRun(run, on: canvas, working: borrowed[ObjectIdentifier(run.face)]!,
+                            fallback: fallback[ObjectIdentifier(run.face)])
                 case .rule(let x1, let y1, let x2, let y2, let width):
                     canvas.line(from: (x1, y1), to: (x2, y2), width: width)
                 case .image(let png, let x, let y, let width, let height):
@@ -151,11 +159,10 @@ public final class Typesetter: @unchecked Sendable {
     }
 
     /// Splits a run where its clusters change between the working and the fallback font.
-    private func drawRun(_ run: GlyphRun, on canvas: VectorCanvas, fallback: CanvasFont?) {
-        let working = fonts.prepared(run.face)
+    private func drawRun(_ run: GlyphRun, on canvas: VectorCanvas, working: CanvasFont, fallback: CanvasFont?) {
         guard let fallback else {
-            let glyphs = run.glyphs.map { (id: working.working.newIDs[$0.id] ?? 0, x: $0.x, y: $0.y) }
-            canvas.showGlyphs(font: working.canvasFont, size: run.size, glyphs: glyphs, text: run.text, clusters: run.clusters)
+            let glyphs = run.glyphs.map { (id: working.subset.newIDs[$0.id] ?? 0, x: $0.x, y: $0.y) }
+            canvas.showGlyphs(font: working, size: run.size, glyphs: glyphs, text: run.text, clusters: run.clusters)
             return
         }
         var segment: (font: CanvasFont, text: String, glyphs: [(id: UInt32, x: Double, y: Double)], clusters: [(bytes: Int, glyphs: Int)])?
@@ -166,8 +173,8 @@ public final class Typesetter: @unchecked Sendable {
             segment = nil
         }
         for cluster in Self.clusters(of: run) {
-            let fromWorking = cluster.glyphs.allSatisfy { working.working.newIDs[$0.id] != nil }
-            let font = fromWorking ? working.canvasFont : fallback
+            let fromWorking = cluster.glyphs.allSatisfy { working.subset.newIDs[$0.id] != nil }
+            let font = fromWorking ? working : fallback
             let map = font.subset.newIDs
             if let open = segment, open.font !== font { flush() }
             if segment == nil { segment = (font, "", [], []) }

@@ -9,7 +9,10 @@ import Native
 final class PreparedFont: @unchecked Sendable {
     let face: FontFace
     let working: FontSubset
-    let canvasFont: CanvasFont
+    /// Cairo faces of the working font, one per document being drawn at once:
+    /// a shared face would make the threads queue on Cairo's glyph-cache lock.
+    private var spare: [CanvasFont]
+    private let lock = NSLock()
 
     init(face: FontFace, cache: FontCache) throws {
         self.face = face
@@ -25,7 +28,19 @@ final class PreparedFont: @unchecked Sendable {
             working = FontSubset(bytes: outlines, newIDs: made.newIDs, unitsPerEm: made.unitsPerEm)
             cache.store(working, for: face)
         }
-        canvasFont = try CanvasFont(subset: working)
+        spare = [try CanvasFont(subset: working)]
+    }
+
+    func borrowCanvasFont() throws -> CanvasFont {
+        lock.lock()
+        defer { lock.unlock() }
+        return try spare.popLast() ?? CanvasFont(subset: working)
+    }
+
+    func giveBack(_ font: CanvasFont) {
+        lock.lock()
+        spare.append(font)
+        lock.unlock()
     }
 }
 

@@ -88,7 +88,7 @@ final class LayoutEngine {
         let units = shaper.units(text, role: role, size: size, cell: cell)
         let measure = geometry.blockWidth
         let lines = LineBreaker.breakLines(units, firstWidth: measure - firstIndent, otherWidth: measure - otherIndent,
-                                           justify: alignment == .justified)
+                                           justify: alignment == .justified, maxGap: size * 0.09)
         for (index, broken) in lines.enumerated() {
             if line >= geometry.linesPerPage { newPage() }
             let indent = index == 0 ? firstIndent : otherIndent

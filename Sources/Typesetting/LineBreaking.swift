@@ -11,7 +11,12 @@ struct BrokenLine: Sendable {
 /// inside a Latin word or number. Full lines are justified to the measure;
 /// the last line of a paragraph is left ragged.
 enum LineBreaker {
-    static func breakLines(_ units: [Unit], firstWidth: Double, otherWidth: Double, justify: Bool = true) -> [BrokenLine] {
+    /// `maxGap` caps the space justification may add between two units: wider
+    /// gaps (poppler starts a new word past a tenth of an em) come out of PDF text
+    /// extraction as spaces, so a line that would need more — a long number
+    /// pushed to the next line — stays a little short instead.
+    static func breakLines(_ units: [Unit], firstWidth: Double, otherWidth: Double, justify: Bool = true,
+                           maxGap: Double = .infinity) -> [BrokenLine] {
         var lines: [BrokenLine] = []
         var start = 0
         while start < units.count {
@@ -28,7 +33,7 @@ enum LineBreaker {
             if end == start { end = start + 1 }  // a word wider than the line goes on a line of its own
             if end < units.count { end = legalBreak(units, start: start, proposed: end) }
             let isLast = end >= units.count
-            lines.append(place(units[start..<end], measure: measure, justify: justify && !isLast))
+            lines.append(place(units[start..<end], measure: measure, justify: justify && !isLast, maxGap: maxGap))
             start = end
         }
         return lines
@@ -48,18 +53,18 @@ enum LineBreaker {
         return legal(end) ? end : proposed
     }
 
-    private static func place(_ slice: ArraySlice<Unit>, measure: Double, justify: Bool) -> BrokenLine {
+    private static func place(_ slice: ArraySlice<Unit>, measure: Double, justify: Bool, maxGap: Double) -> BrokenLine {
         var units = slice
         while let last = units.last, last.kind == .space, units.count > 1 { units = units.dropLast() }
         let natural = units.reduce(0) { $0 + $1.width }
         let gaps = units.count - 1
-        let extra = justify && gaps > 0 ? max(0, measure - natural) / Double(gaps) : 0
+        let extra = justify && gaps > 0 ? min(max(0, measure - natural) / Double(gaps), maxGap) : 0
         var offsets: [Double] = []
         var x = 0.0
         for unit in units {
             offsets.append(x)
             x += unit.width + extra
         }
-        return BrokenLine(units: units, offsets: offsets, width: justify && gaps > 0 ? max(measure, natural) : natural)
+        return BrokenLine(units: units, offsets: offsets, width: natural + extra * Double(max(gaps, 0)))
     }
 }

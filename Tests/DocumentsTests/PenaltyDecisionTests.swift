@@ -40,11 +40,10 @@ enum DocumentFixtures {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         // Lines and pages are joined and page numbers dropped: an element may
-        // wrap or break across pages anywhere. Spaces are dropped too: poppler
-        // reads the wider gaps of a line justified around a long number as spaces.
+        // wrap or break across pages anywhere.
         let text = String(decoding: data, as: UTF8.self)
             .replacingOccurrences(of: #"— ?\d+ ?—"#, with: "", options: .regularExpression)
-        return text.filter { $0 != "\n" && $0 != "\u{0C}" && $0 != " " }
+        return text.filter { $0 != "\n" && $0 != "\u{0C}" }
     }
 }
 
@@ -53,17 +52,15 @@ final class PenaltyDecisionTests: XCTestCase {
     func testStatutoryElementsAppearInThePDF() throws {
         let cases = DocumentFixtures.ingest.cases.filter { $0.actionType == .penalty && $0.procedure == .ordinary }
         XCTAssertGreaterThan(cases.count, 10)
-        for item in cases.prefix(12) {
+        for item in cases {
             let context = DocumentFixtures.context(for: item)
             let text = try DocumentFixtures.text(DocumentFixtures.renderer.penaltyDecision(item, context: context).bytes)
             let agency = context.agency
             XCTAssertTrue(text.contains(agency.name + "行政处罚决定书"), item.id)
             XCTAssertTrue(text.contains(item.docNo), "\(item.id) 文书编号")
             XCTAssertTrue(text.contains("当事人：" + item.party.name), "\(item.id) 当事人")
-            XCTAssertTrue(text.contains(String(item.facts.prefix(20)).filter { $0 != " " }), "\(item.id) 违法事实")
-            for evidence in item.evidence {
-                XCTAssertTrue(text.contains(evidence.filter { $0 != " " }), "\(item.id) 证据 \(evidence)")
-            }
+            XCTAssertTrue(text.contains(item.facts), "\(item.id) 违法事实")
+            for evidence in item.evidence { XCTAssertTrue(text.contains(evidence), "\(item.id) 证据 \(evidence)") }
             XCTAssertTrue(text.contains(item.penaltyProvisions), "\(item.id) 处罚依据")
             for kind in item.penaltyKinds { XCTAssertTrue(text.contains(kind.rawValue), "\(item.id) 种类 \(kind)") }
             if let fine = item.fine, item.penaltyKinds.contains(.fine) {

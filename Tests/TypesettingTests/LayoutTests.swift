@@ -54,15 +54,29 @@ final class LineBreakingTests: XCTestCase {
     }
 
     func testJustifiedLinesEndAtTheRightEdgeAndTheLastLineIsRagged() throws {
-        let text = String(repeating: "汉", count: 25) + "50,000.00元和" + String(repeating: "字", count: 30)
+        // "2025" does not fit after 26 characters; the line is spread to the edge.
+        let text = String(repeating: "汉", count: 26) + "2025年" + String(repeating: "字", count: 30)
         let pages = try Fixtures.typesetter.layout(Fixtures.document([.flush(text)], pageNumbers: .none))
         let result = pages[0].lines
         XCTAssertEqual(result.count, 3)
-        // The first line is short of natural width (the number moved down) but spread to the edge.
+        XCTAssertEqual(result[0].text.count, 26)
         let cell = geometry.characterPitch
         XCTAssertEqual(result[0].lastX + cell, geometry.right, accuracy: 0.6)
         XCTAssertEqual(result[1].lastX + cell, geometry.right, accuracy: 0.6)
         XCTAssertLessThan(result[2].lastX + cell, geometry.right - cell)
+    }
+
+    func testJustificationNeverOpensGapsThatReadAsSpaces() throws {
+        // A long number leaves three characters of room: the gaps stop at a tenth of an em.
+        let text = String(repeating: "汉", count: 25) + "50,000.00元和" + String(repeating: "字", count: 30)
+        let first = try Fixtures.typesetter.layout(Fixtures.document([.flush(text)], pageNumbers: .none))[0]
+        var xs: [Double] = []
+        for case .glyphs(let run) in first.items where run.glyphs.first?.y == first.lines[0].baseline {
+            xs += run.glyphs.map(\.x)
+        }
+        for (a, b) in zip(xs, xs.dropFirst()) {
+            XCTAssertLessThan(b - a - geometry.characterPitch, 16 * 0.1)
+        }
     }
 
     func testFirstLineIndentIsTwoCharacters() throws {
@@ -183,6 +197,17 @@ final class PDFTests: XCTestCase {
         XCTAssertEqual(extracted, source)
         // Kangxi radicals (U+2F00…) would mean glyphs were mapped back without the text.
         XCTAssertFalse(extracted.unicodeScalars.contains { (0x2F00...0x2FDF).contains($0.value) })
+    }
+
+    /// A long number pushed to the next line would leave wide gaps; justification
+    /// stops short of the width at which text extraction reads gaps as spaces.
+    func testLooseLinesStillExtractWithoutSpaces() throws {
+        let item = "罚款人民币壹拾壹万陆仟捌佰伍拾元整（¥116,850.00）。"
+        let source = "1." + item
+        let rendered = try Fixtures.typesetter.render(Fixtures.document([.numberedList([item])], pageNumbers: .none))
+        let extracted = try Fixtures.pdftotext(rendered.bytes).replacingOccurrences(of: "\n", with: "")
+            .replacingOccurrences(of: "\u{0C}", with: "")
+        XCTAssertEqual(extracted, source)
     }
 
     func testSameInputSameBytes() throws {

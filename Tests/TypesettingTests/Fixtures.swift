@@ -64,12 +64,17 @@ extension Fixtures {
     }
 
     static func pdftotext(_ bytes: [UInt8], arguments: [String]) throws -> String {
+        try poppler("pdftotext", bytes, arguments: arguments + ["-enc", "UTF-8"], trailing: ["-"])
+    }
+
+    /// Runs a poppler tool on the PDF and returns what it prints.
+    static func poppler(_ tool: String, _ bytes: [UInt8], arguments: [String] = [], trailing: [String] = []) throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("typeset-\(UUID().uuidString).pdf")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = arguments + ["-enc", "UTF-8", file.path, "-"]
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
+        process.arguments = arguments + [file.path] + trailing
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

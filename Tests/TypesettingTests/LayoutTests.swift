@@ -225,17 +225,7 @@ final class PDFTests: XCTestCase {
 
     func testMetadataComesFromTheData() throws {
         let rendered = try Fixtures.typesetter.render(Fixtures.document([.paragraph("正文")]))
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("meta-\(UUID().uuidString).pdf")
-        try Data(rendered.bytes).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdfinfo")
-        process.arguments = ["-isodates", file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let info = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let info = try Fixtures.poppler("pdfinfo", rendered.bytes, arguments: ["-isodates"])
         XCTAssertTrue(info.contains("Title:           行政处罚决定书"), info)
         XCTAssertTrue(info.contains("Author:          玉溪市水利局"), info)
         XCTAssertTrue(info.contains("Subject:         行政处罚"), info)
@@ -246,17 +236,7 @@ final class PDFTests: XCTestCase {
 
     func testFontsAreEmbeddedAsSubsets() throws {
         let rendered = try Fixtures.typesetter.render(Fixtures.document([.title(["标题"]), .paragraph("正文Latin 123")]))
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fonts-\(UUID().uuidString).pdf")
-        try Data(rendered.bytes).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdffonts")
-        process.arguments = [file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let fonts = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let fonts = try Fixtures.poppler("pdffonts", rendered.bytes)
         let rows = fonts.split(separator: "\n").dropFirst(2)
         XCTAssertFalse(rows.isEmpty)
         for row in rows {

@@ -38,8 +38,10 @@ struct Unit: Sendable {
 struct Shaper {
     let fonts: FontSet
 
-    static let closing: Set<Character> = Set("，。、；：？！）》」』】〕〉〗〙〛”’…—·％‰℃,.;:?!)]}>%")
-    static let opening: Set<Character> = Set("（《「『【〔〈〖〘〚“‘([{<¥$￥#")
+    /// Scalar values, not Characters: hashing a Character means finding its
+    /// grapheme boundaries, and this runs for every character of every document.
+    static let closing: Set<UInt32> = Set("，。、；：？！）》」』】〕〉〗〙〛”’…—·％‰℃,.;:?!)]}>%".unicodeScalars.map(\.value))
+    static let opening: Set<UInt32> = Set("（《「『【〔〈〖〘〚“‘([{<¥$￥#".unicodeScalars.map(\.value))
 
     func units(_ text: String, role: FontRole, size: Double, cell: Double?) -> [Unit] {
         var atoms: [Unit] = []
@@ -52,20 +54,17 @@ struct Shaper {
     /// ASCII goes to the Latin face for body-like roles; titles and headings
     /// keep their own face so a number in a bold title stays bold.
     private func fontRuns(_ text: String, role: FontRole) -> [(text: String, face: FontFace)] {
-        let useLatin = role == .body || role == .kai
+        guard role == .body || role == .kai else { return text.isEmpty ? [] : [(text, fonts.face(role))] }
         var runs: [(String, FontFace)] = []
-        var current = ""
-        var currentIsLatin: Bool?
-        for character in text {
-            let latin = useLatin && character.isASCII
-            if let open = currentIsLatin, open != latin {
-                runs.append((current, fonts.face(open ? .latin : role)))
-                current = ""
-            }
-            current.append(character)
-            currentIsLatin = latin
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var startIsLatin = scalars.first?.isASCII ?? false
+        for index in scalars.indices where scalars[index].isASCII != startIsLatin {
+            runs.append((String(scalars[start..<index]), fonts.face(startIsLatin ? .latin : role)))
+            start = index
+            startIsLatin.toggle()
         }
-        if let open = currentIsLatin, !current.isEmpty { runs.append((current, fonts.face(open ? .latin : role))) }
+        if start < scalars.endIndex { runs.append((String(scalars[start...]), fonts.face(startIsLatin ? .latin : role))) }
         return runs
     }
 
@@ -86,19 +85,20 @@ struct Shaper {
                             xOffset: Double($0.xOffset) * scale, yOffset: Double($0.yOffset) * scale)
             }
             var width = glyphs.reduce(0) { $0 + $1.advance }
-            let wide = !piece.unicodeScalars.allSatisfy(\.isASCII) && abs(width - size) < size * 0.05
+            let ascii = piece.utf8.allSatisfy { $0 < 0x80 }
+            let wide = !ascii && abs(width - size) < size * 0.05
             if wide, let cell, let last = glyphs.indices.last {
                 // Full-width characters sit on the grid: tracking absorbs the difference.
                 glyphs[last].advance += cell - width
                 width = cell
             }
-            let kind: Unit.Kind = piece == " " ? .space : (piece.unicodeScalars.allSatisfy(\.isASCII) ? .word : .wide)
-            let character = piece.first
+            let kind: Unit.Kind = piece == " " ? .space : (ascii ? .word : .wide)
+            let first = piece.unicodeScalars.first?.value
             units.append(Unit(kind: kind, text: piece,
                               pieces: [.init(face: face, text: piece, glyphs: glyphs, clusters: [(utf8Count(piece), glyphs.count)],
                                              width: width)],
-                              width: width, noStart: character.map(Self.closing.contains) ?? false,
-                              noEnd: character.map(Self.opening.contains) ?? false))
+                              width: width, noStart: first.map(Self.closing.contains) ?? false,
+                              noEnd: first.map(Self.opening.contains) ?? false))
             index = end
         }
         return units
@@ -135,7 +135,8 @@ struct Shaper {
     private func shouldJoin(_ previous: Unit, _ next: Unit) -> Bool {
         if previous.kind == .word && next.kind == .word { return true }
         // The two halves of …… and —— never part.
-        if let a = previous.text.last, let b = next.text.first, a == b, a == "…" || a == "—" { return true }
+        if let a = previous.text.unicodeScalars.last, let b = next.text.unicodeScalars.first, a == b,
+           a == "…" || a == "—" { return true }
         return false
     }
 }

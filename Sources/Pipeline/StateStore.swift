@@ -33,22 +33,39 @@ public final class StateStore {
         do {
             try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(),
                                                     withIntermediateDirectories: true)
-            var configuration = Configuration()
-            // The store is rebuilt from the export on every run; a crash loses
-            // nothing the next run cannot redo, so durability syncs are skipped.
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = OFF")
-                try db.execute(sql: "PRAGMA journal_mode = MEMORY")
-                // Large pages keep a case's payload on one page instead of an
-                // overflow chain; the cache holds the hot b-tree levels.
-                try db.execute(sql: "PRAGMA page_size = 65536")
-                try db.execute(sql: "PRAGMA cache_size = -65536")
+            queue = try Self.open(path)
+        } catch let error as DatabaseError where [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode) {
+            // A run cut off mid-write can leave a damaged file (durability syncs
+            // are off). The store is rebuilt from the export, so the damaged file
+            // is kept aside for inspection and a new one started.
+            do {
+                let aside = path + ".damaged"
+                try? FileManager.default.removeItem(atPath: aside)
+                try FileManager.default.moveItem(atPath: path, toPath: aside)
+                queue = try Self.open(path)
+            } catch {
+                throw StateStoreError(path: path, reason: "\(error)")
             }
-            queue = try DatabaseQueue(path: path, configuration: configuration)
-            try Self.migrator.migrate(queue)
         } catch {
             throw StateStoreError(path: path, reason: "\(error)")
         }
+    }
+
+    private static func open(_ path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        // The store is rebuilt from the export on every run; a crash loses
+        // nothing the next run cannot redo, so durability syncs are skipped.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = OFF")
+            try db.execute(sql: "PRAGMA journal_mode = MEMORY")
+            // Large pages keep a case's payload on one page instead of an
+            // overflow chain; the cache holds the hot b-tree levels.
+            try db.execute(sql: "PRAGMA page_size = 65536")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        try migrator.migrate(queue)
+        return queue
     }
 
     static var migrator: DatabaseMigrator {

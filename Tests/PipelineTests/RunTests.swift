@@ -77,6 +77,16 @@ final class RunTests: XCTestCase {
         }
     }
 
+    func testADamagedStoreIsSetAsideAndRebuilt() throws {
+        let output = Repo.temporaryFolder("damaged")
+        defer { try? FileManager.default.removeItem(at: output) }
+        try Data("this is not a database, it is what a crash left behind".utf8)
+            .write(to: output.appendingPathComponent("state.sqlite"))
+        let summary = try run(input: Repo.sample, output: output)
+        XCTAssertEqual(summary.store?.added, 73)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("state.sqlite.damaged").path))
+    }
+
     func testCanonicalPayloadRoundTripsThroughJSONDecoder() throws {
         let result = try ExportReader.read(folder: Repo.sample, options: IngestOptions(asOf: asOf))
         let encoder = JSONEncoder()

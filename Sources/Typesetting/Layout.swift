@@ -121,20 +121,19 @@ final class LayoutEngine {
         for (unit, offset) in zip(broken.units, broken.offsets) {
             var pen = x + offset
             for piece in unit.pieces {
-                var glyphs: [(id: UInt32, x: Double, y: Double)] = []
-                glyphs.reserveCapacity(piece.glyphs.count)
+                // Mutate the last run in place: binding it to a local first would
+                // copy its arrays on every append.
+                if runs.isEmpty || runs[runs.count - 1].face !== piece.face {
+                    runs.append(GlyphRun(face: piece.face, size: size, glyphs: [], text: "", clusters: []))
+                }
+                let last = runs.count - 1
                 var glyphX = pen
                 for glyph in piece.glyphs {
-                    glyphs.append((glyph.id, glyphX + glyph.xOffset, baseline - glyph.yOffset))
+                    runs[last].glyphs.append((glyph.id, glyphX + glyph.xOffset, baseline - glyph.yOffset))
                     glyphX += glyph.advance
                 }
-                if let last = runs.last, last.face === piece.face {
-                    runs[runs.count - 1].glyphs += glyphs
-                    runs[runs.count - 1].text += piece.text
-                    runs[runs.count - 1].clusters += piece.clusters
-                } else {
-                    runs.append(GlyphRun(face: piece.face, size: size, glyphs: glyphs, text: piece.text, clusters: piece.clusters))
-                }
+                runs[last].text += piece.text
+                runs[last].clusters += piece.clusters
                 pen += piece.width
             }
         }

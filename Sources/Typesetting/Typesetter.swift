@@ -106,16 +106,24 @@ public final class Typesetter: @unchecked Sendable {
     static func coalesced(_ items: [PageItem]) -> [PageItem] {
         var out: [PageItem] = []
         out.reserveCapacity(items.count)
+        var open: GlyphRun?
         for item in items {
-            if case .glyphs(let run) = item, case .glyphs(var last)? = out.last, last.face === run.face, last.size == run.size {
-                last.glyphs += run.glyphs
-                last.text += run.text
-                last.clusters += run.clusters
-                out[out.count - 1] = .glyphs(last)
+            if case .glyphs(let run) = item {
+                if open != nil, open!.face === run.face, open!.size == run.size {
+                    open!.glyphs += run.glyphs
+                    open!.text += run.text
+                    open!.clusters += run.clusters
+                } else {
+                    if let finished = open { out.append(.glyphs(finished)) }
+                    open = run
+                }
             } else {
+                if let finished = open { out.append(.glyphs(finished)) }
+                open = nil
                 out.append(item)
             }
         }
+        if let finished = open { out.append(.glyphs(finished)) }
         return out
     }
 

@@ -110,23 +110,24 @@ struct Shaper {
     /// word stay with what they follow.
     private func merge(_ atoms: [Unit]) -> [Unit] {
         var units: [Unit] = []
+        units.reserveCapacity(atoms.count)
         for atom in atoms {
-            if var last = units.last, shouldJoin(last, atom) {
-                last.text += atom.text
-                last.width += atom.width
-                if last.pieces.last?.face === atom.pieces[0].face, var piece = last.pieces.popLast() {
-                    piece.text += atom.pieces[0].text
-                    piece.glyphs += atom.pieces[0].glyphs
-                    piece.clusters += atom.pieces[0].clusters
-                    piece.width += atom.pieces[0].width
-                    last.pieces.append(piece)
-                } else {
-                    last.pieces += atom.pieces
-                }
-                last.noEnd = atom.noEnd
-                units[units.count - 1] = last
-            } else {
+            guard let previous = units.indices.last, shouldJoin(units[previous], atom) else {
                 units.append(atom)
+                continue
+            }
+            // In place: a copy of the last unit would duplicate its arrays on every join.
+            units[previous].text += atom.text
+            units[previous].width += atom.width
+            units[previous].noEnd = atom.noEnd
+            let piece = atom.pieces[0]
+            if let last = units[previous].pieces.indices.last, units[previous].pieces[last].face === piece.face {
+                units[previous].pieces[last].text += piece.text
+                units[previous].pieces[last].glyphs += piece.glyphs
+                units[previous].pieces[last].clusters += piece.clusters
+                units[previous].pieces[last].width += piece.width
+            } else {
+                units[previous].pieces += atom.pieces
             }
         }
         return units

@@ -57,10 +57,7 @@ public final class Typesetter: @unchecked Sendable {
             case .gbt9704: x = number % 2 == 1 ? geometry.right - size - line.width : geometry.left + size
             default: x = geometry.left + (geometry.blockWidth - line.width) / 2
             }
-            var page = pages[index]
-            let runs = LayoutEngine.runs(of: line, x: x, baseline: baseline, size: size).map(PageItem.glyphs)
-            page.items += runs
-            pages[index] = page
+            pages[index].items += LayoutEngine.runs(of: line, x: x, baseline: baseline, size: size).map(PageItem.glyphs)
         }
     }
 

@@ -59,7 +59,7 @@ final class LayoutEngine {
         case .flush(let text):
             setLines(text, role: .body, size: geometry.bodySize)
         case .keyValue(let key, let value):
-            let keyWidth = shaper.units(key, role: .body, size: geometry.bodySize, cell: pitch).reduce(0) { $0 + $1.width }
+            let keyWidth = measure(key, role: .body, size: geometry.bodySize).reduce(0) { $0 + $1.width }
             setLines(key + value, role: .body, size: geometry.bodySize,
                      otherIndent: keyWidth <= geometry.blockWidth / 3 ? keyWidth : 2 * pitch)
         case .numberedList(let items):
@@ -84,10 +84,9 @@ final class LayoutEngine {
     /// Sets text on consecutive grid lines, breaking pages as needed.
     func setLines(_ text: String, role: FontRole, size: Double, firstIndent: Double = 0, otherIndent: Double = 0,
                   alignment: Alignment = .justified) {
-        let cell: Double? = size == geometry.bodySize ? pitch : nil
-        let units = shaper.units(text, role: role, size: size, cell: cell)
-        let measure = geometry.blockWidth
-        let lines = LineBreaker.breakLines(units, firstWidth: measure - firstIndent, otherWidth: measure - otherIndent,
+        let units = measure(text, role: role, size: size)
+        let width = geometry.blockWidth
+        let lines = LineBreaker.breakLines(units, firstWidth: width - firstIndent, otherWidth: width - otherIndent,
                                            justify: alignment == .justified, maxGap: size * 0.09)
         for (index, broken) in lines.enumerated() {
             if line >= geometry.linesPerPage { newPage() }
@@ -166,13 +165,13 @@ final class LayoutEngine {
         let needed = 2 + signature.names.count + 1
         if linesLeft < needed { newPage() }
         if line > 0 { line += 2 }
-        let dateUnits = shaper.units(signature.date, role: .body, size: geometry.bodySize, cell: pitch)
+        let dateUnits = measure(signature.date, role: .body, size: geometry.bodySize)
         let dateWidth = dateUnits.reduce(0) { $0 + $1.width }
         let dateRight = geometry.right - 4 * pitch
         let center = dateRight - dateWidth / 2
         let firstNameLine = line
         for name in signature.names {
-            let units = shaper.units(name, role: .body, size: geometry.bodySize, cell: pitch)
+            let units = measure(name, role: .body, size: geometry.bodySize)
             let broken = LineBreaker.breakLines(units, firstWidth: geometry.blockWidth, otherWidth: geometry.blockWidth,
                                                 justify: false)
             for part in broken {
@@ -207,6 +206,7 @@ final class LayoutEngine {
         }
     }
 
+    /// Shaped units; text at the body size sits on the character grid.
     func measure(_ text: String, role: FontRole, size: Double) -> [Unit] {
         shaper.units(text, role: role, size: size, cell: size == geometry.bodySize ? pitch : nil)
     }

@@ -130,6 +130,8 @@ public final class Typesetter: @unchecked Sendable {
         for page in pages {
             for case .glyphs(let run) in page.items {
                 let working = fonts.prepared(run.face).working
+                // Nearly every run is covered: only then is it worth cutting into clusters.
+                guard run.glyphs.contains(where: { working.newIDs[$0.id] == nil }) else { continue }
                 for cluster in Self.clusters(of: run) where cluster.glyphs.contains(where: { working.newIDs[$0.id] == nil }) {
                     missing[ObjectIdentifier(run.face), default: (run.face, [0])].glyphs.formUnion(cluster.glyphs.map(\.id))
                 }

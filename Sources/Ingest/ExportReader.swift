@@ -263,46 +263,39 @@ public func concurrentMap<T, U>(_ items: [T], _ transform: (T) -> U) -> [U] {
     concurrentMap(items, chunkSize: 1024, transform)
 }
 
-/// Maps on every core in chunks of `chunkSize`, keeping the order.
-public func concurrentMap<T, U>(_ items: [T], chunkSize: Int, _ transform: (T) -> U) -> [U] {
+/// Maps on every core in chunks of `chunkSize`, keeping the order;
+/// `finished` hears the size of each chunk as it completes.
+public func concurrentMap<T, U>(_ items: [T], chunkSize: Int, finished: ((Int) -> Void)? = nil,
+                                _ transform: (T) -> U) -> [U] {
     let chunks = (items.count + chunkSize - 1) / chunkSize
-    guard chunks > 1 else { return items.map(transform) }
+    guard chunks > 1 else {
+        let out = items.map(transform)
+        finished?(items.count)
+        return out
+    }
     var results = [[U]](repeating: [], count: chunks)
     results.withUnsafeMutableBufferPointer { slots in
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            slots[chunk] = items[chunk * chunkSize ..< min(items.count, (chunk + 1) * chunkSize)].map(transform)
+            let range = chunk * chunkSize ..< min(items.count, (chunk + 1) * chunkSize)
+            slots[chunk] = items[range].map(transform)
+            finished?(range.count)
         }
     }
     return results.flatMap { $0 }
 }
 
-/// Decodes rows on every core, keeping their order.
+/// Decodes rows on every core, keeping their order and reporting progress.
 func parallelMap<T>(_ rows: [RawRow], _ transform: (RawRow) -> T, progress: ExportReader.Progress? = nil) -> [T] {
-    let chunkSize = 2048
-    let chunks = (rows.count + chunkSize - 1) / chunkSize
-    guard chunks > 1 else {
-        let out = rows.map(transform)
-        progress?(rows.count, rows.count)
-        return out
-    }
-    var results = [[T]](repeating: [], count: chunks)
+    guard let progress else { return concurrentMap(rows, chunkSize: 2048, transform) }
     let lock = NSLock()
     var done = 0
-    results.withUnsafeMutableBufferPointer { buffer in
-        let slots = buffer
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let range = chunk * chunkSize ..< min(rows.count, (chunk + 1) * chunkSize)
-            slots[chunk] = rows[range].map(transform)
-            if let progress {
-                lock.lock()
-                done += range.count
-                let snapshot = done
-                lock.unlock()
-                progress(snapshot, rows.count)
-            }
-        }
-    }
-    return results.flatMap { $0 }
+    return concurrentMap(rows, chunkSize: 2048, finished: { count in
+        lock.lock()
+        done += count
+        let snapshot = done
+        lock.unlock()
+        progress(snapshot, rows.count)
+    }, transform)
 }
 
 /// Laps of a wall clock, named by phase.

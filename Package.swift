@@ -44,14 +44,16 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Documents", dependencies: ["CaseModel", "Typesetting"]),
+        .target(name: "WorkingDays", dependencies: ["CaseModel"]),
+        .target(name: "Reports", dependencies: ["CaseModel", "WorkingDays", "Typesetting"]),
         .target(name: "Pipeline", dependencies: [
-            "CaseModel", "Ingest", "Native", "Documents", "Typesetting",
+            "CaseModel", "Ingest", "Native", "Documents", "Typesetting", "WorkingDays", "Reports",
             .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SanxiangCLI", dependencies: [
-            "Pipeline", "Ingest", "CaseModel", "Native", "Documents", "Typesetting",
+            "Pipeline", "Ingest", "CaseModel", "Native", "Documents", "Typesetting", "WorkingDays", "Reports",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sanxiang", dependencies: ["SanxiangCLI"]),
@@ -61,6 +63,8 @@ let package = Package(
         .testTarget(name: "CaseModelTests", dependencies: ["CaseModel"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseModel"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "CaseModel", "Typesetting", "Ingest"]),
+        .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "CaseModel"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "WorkingDays", "CaseModel", "Typesetting"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI"]),
     ],
     swiftLanguageModes: [.v5]

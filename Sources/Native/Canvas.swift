@@ -166,6 +166,34 @@ public final class VectorCanvas {
         cairo_stroke(context)
     }
 
+    /// Fills a rectangle in a grey level (0 black, 1 white): chart bars print on a black-only printer.
+    public func fillRectangle(x: Double, y: Double, width: Double, height: Double, gray: Double) {
+        cairo_save(context)
+        cairo_set_source_rgb(context, gray, gray, gray)
+        cairo_rectangle(context, x, y, width, height)
+        cairo_fill(context)
+        cairo_restore(context)
+    }
+
+    /// Strokes an open path through the points, with round joins, and dots each point.
+    public func polyline(_ points: [(x: Double, y: Double)], width: Double, markerRadius: Double) {
+        guard let first = points.first else { return }
+        cairo_save(context)
+        cairo_set_line_width(context, width)
+        cairo_set_line_join(context, CAIRO_LINE_JOIN_ROUND)
+        cairo_move_to(context, first.x, first.y)
+        for point in points.dropFirst() { cairo_line_to(context, point.x, point.y) }
+        cairo_stroke(context)
+        if markerRadius > 0 {
+            for point in points {
+                cairo_new_sub_path(context)
+                cairo_arc(context, point.x, point.y, markerRadius, 0, 2 * Double.pi)
+            }
+            cairo_fill(context)
+        }
+        cairo_restore(context)
+    }
+
     public func strokeCircle(centerX: Double, centerY: Double, radius: Double, lineWidth: Double, dashed: Bool) {
         cairo_save(context)
         cairo_set_line_width(context, lineWidth)

@@ -60,6 +60,8 @@ public enum Block: Sendable {
     /// Agency name and date placed per GB/T 9704, kept on one page, with a seal area.
     case signature(Signature)
     case image(Image)
+    /// A bar or line chart drawn as vectors, labels set as text.
+    case chart(Chart)
     case blankLine
     case pageBreak
 }
@@ -119,5 +121,48 @@ public struct Image: Sendable {
         self.width = width
         self.height = height
         self.caption = caption
+    }
+}
+
+/// A simple chart: one series of values over labelled categories.
+public struct Chart: Sendable {
+    public enum Kind: Sendable {
+        /// One bar per category, e.g. decisions by action type.
+        case bars
+        /// A line through the values, e.g. a monthly trend.
+        case line
+    }
+
+    public var kind: Kind
+    /// Printed centred under the chart, e.g. 图1 各类行政执法决定数量.
+    public var caption: String
+    public var labels: [String]
+    public var values: [Int]
+    /// The unit of the value axis, e.g. 件.
+    public var unit: String
+    /// Height of the plot on the page, in millimetres; the width is the text block's.
+    public var height: Double
+
+    public init(kind: Kind, caption: String, labels: [String], values: [Int], unit: String, height: Double = 80) {
+        self.kind = kind
+        self.caption = caption
+        self.labels = labels
+        self.values = values
+        self.unit = unit
+        self.height = height
+    }
+
+    /// Value-axis ticks: 0 and about five round steps (1, 2 or 5 × 10ⁿ) up to at least the largest value.
+    public var ticks: [Int] {
+        let top = max(values.max() ?? 0, 1)
+        var magnitude = 1
+        while true {
+            for factor in [1, 2, 5] {
+                let step = factor * magnitude
+                let count = (top + step - 1) / step
+                if count <= 5 { return (0...count).map { $0 * step } }
+            }
+            magnitude *= 10
+        }
     }
 }

@@ -13,6 +13,8 @@ enum PageItem {
     case glyphs(GlyphRun)
     case rule(x1: Double, y1: Double, x2: Double, y2: Double, width: Double)
     case image(png: [UInt8], x: Double, y: Double, width: Double, height: Double)
+    case fill(x: Double, y: Double, width: Double, height: Double, gray: Double)
+    case polyline(points: [(x: Double, y: Double)], width: Double, markerRadius: Double)
 }
 
 /// A laid-out page: items in drawing order.
@@ -72,6 +74,8 @@ final class LayoutEngine {
             placeSignature(signature)
         case .image(let image):
             placeImage(image)
+        case .chart(let chart):
+            ChartLayout(engine: self, chart: chart).place()
         case .blankLine:
             if line > 0 { line += 1 }
         case .pageBreak:

@@ -91,6 +91,10 @@ public final class Typesetter: @unchecked Sendable {
                     } catch {
                         throw TypesettingError(message: "图片不是有效的 PNG 文件。")
                     }
+                case .fill(let x, let y, let width, let height, let gray):
+                    canvas.fillRectangle(x: x, y: y, width: width, height: height, gray: gray)
+                case .polyline(let points, let width, let markerRadius):
+                    canvas.polyline(points, width: width, markerRadius: markerRadius)
                 }
             }
             canvas.endPage()

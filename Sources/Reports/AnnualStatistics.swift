@@ -1,0 +1,175 @@
+import CaseModel
+import WorkingDays
+
+/// Everything one agency (or all of them) did in a statistical year.
+/// Field names are those of statistics.json; `Templates/reports/statistics.md` documents each.
+public struct AgencyStatistics: Codable, Equatable, Sendable {
+    public var agencyCode: String
+    public var name: String
+    /// Decisions dated in the year, withdrawn ones included.
+    public var decisions: Int
+    public var byActionType: [String: Int]
+    public var byMonth: [Int]
+    public var licensing: Licensing
+    public var penalties: Int
+    public var penaltiesByHeaviestKind: [String: Int]
+    public var penaltiesByProcedure: [String: Int]
+    public var finesYuan: String
+    public var finesWanYuan: String
+    public var confiscationsYuan: String
+    public var confiscationsWanYuan: String
+    public var hearings: Int
+    public var majorDecisions: Int
+    public var reviews: Int
+    public var reviewsByConclusion: [String: Int]
+    public var majorDecisionsWithoutReview: Int
+    public var disclosure: Disclosure
+    public var changed: Int
+    public var withdrawn: Withdrawn
+    public var officers: Officers
+    /// The previous year's figures, when the data holds decisions of that year.
+    public var previousYear: PreviousYear?
+
+    public struct Licensing: Codable, Equatable, Sendable {
+        public var applied = 0
+        public var accepted = 0
+        public var granted = 0
+        public var refused = 0
+    }
+
+    public struct Disclosure: Codable, Equatable, Sendable {
+        /// 主动公开 decisions the portal must carry (minors' cases excluded).
+        public var due = 0
+        public var onTime = 0
+        public var late = 0
+        /// Past the deadline on the report date without a publication on record.
+        public var overdueUnpublished = 0
+        /// Not yet published and still within the deadline.
+        public var pending = 0
+        public var onRequest = 0
+        public var withheld = 0
+        public var withheldByReason: [String: Int] = [:]
+
+        enum CodingKeys: String, CodingKey {
+            case due, onTime = "on_time", late, overdueUnpublished = "overdue_unpublished", pending,
+                 onRequest = "on_request", withheld, withheldByReason = "withheld_by_reason"
+        }
+    }
+
+    public struct Withdrawn: Codable, Equatable, Sendable {
+        public var count = 0
+        public var byActionType: [String: Int] = [:]
+        public var finesYuan = "0.00"
+
+        enum CodingKeys: String, CodingKey {
+            case count, byActionType = "by_action_type", finesYuan = "fines_yuan"
+        }
+    }
+
+    public struct Officers: Codable, Equatable, Sendable {
+        public var total = 0
+        public var withValidCertificate = 0
+        /// Per cent with two decimals, e.g. "87.50"; "0.00" when there are no officers.
+        public var validCertificateShare = "0.00"
+        /// The day the certificates were judged on: the year's last day, or the report date if earlier.
+        public var judgedOn = ""
+
+        enum CodingKeys: String, CodingKey {
+            case total, withValidCertificate = "with_valid_certificate",
+                 validCertificateShare = "valid_certificate_share_percent", judgedOn = "judged_on"
+        }
+    }
+
+    public struct PreviousYear: Codable, Equatable, Sendable {
+        public var year: Int
+        public var decisions: Int
+        public var byActionType: [String: Int]
+        public var penalties: Int
+        public var finesYuan: String
+        /// This year's decisions less last year's.
+        public var decisionsChange: Int
+        /// The change as a percentage of last year's, two decimals; nil when last year had none.
+        public var decisionsChangePercent: String?
+
+        enum CodingKeys: String, CodingKey {
+            case year, decisions, byActionType = "by_action_type", penalties, finesYuan = "fines_yuan",
+                 decisionsChange = "decisions_change", decisionsChangePercent = "decisions_change_percent"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case agencyCode = "agency_code", name, decisions, byActionType = "by_action_type", byMonth = "by_month",
+             licensing, penalties, penaltiesByHeaviestKind = "penalties_by_heaviest_kind",
+             penaltiesByProcedure = "penalties_by_procedure", finesYuan = "fines_yuan",
+             finesWanYuan = "fines_wan_yuan", confiscationsYuan = "confiscations_yuan",
+             confiscationsWanYuan = "confiscations_wan_yuan", hearings, majorDecisions = "major_decisions",
+             reviews, reviewsByConclusion = "reviews_by_conclusion",
+             majorDecisionsWithoutReview = "major_decisions_without_review", disclosure, changed, withdrawn,
+             officers, previousYear = "previous_year"
+    }
+}
+
+/// The rows an ingest set aside, as the report states them.
+public struct SetAsideRows: Codable, Equatable, Sendable {
+    public var total: Int
+    /// Chinese reason → rows.
+    public var byReason: [String: Int]
+    /// Export file → rows.
+    public var byFile: [String: Int]
+
+    public init(total: Int, byReason: [String: Int], byFile: [String: Int]) {
+        self.total = total
+        self.byReason = byReason
+        self.byFile = byFile
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case total, byReason = "by_reason", byFile = "by_file"
+    }
+}
+
+/// statistics.json: the whole report as data.
+public struct AnnualStatistics: Codable, Equatable, Sendable {
+    public var year: Int
+    /// The date the figures were taken (the run's “today”).
+    public var asOf: String
+    public var period: String
+    public var agencies: [AgencyStatistics]
+    public var total: AgencyStatistics
+    public var setAside: SetAsideRows
+
+    enum CodingKeys: String, CodingKey {
+        case year, asOf = "as_of", period, agencies, total, setAside = "set_aside"
+    }
+}
+
+/// What the statistics are computed from: accepted rows only.
+public struct StatisticsInput: Sendable {
+    public var year: Int
+    public var asOf: CivilDate
+    public var agencies: [Agency]
+    public var officers: [Officer]
+    public var cases: [EnforcementCase]
+    public var reviews: [Review]
+    public var setAside: SetAsideRows
+    /// The day each case was first published on the portal, by case id.
+    public var publishedOn: [String: CivilDate]
+    public var calendar: WorkingCalendar
+    /// Working days from decision to publication, per agency and action type.
+    public var disclosureWorkingDays: @Sendable (_ agencyCode: String, _ type: ActionType) -> Int
+
+    public init(year: Int, asOf: CivilDate, agencies: [Agency], officers: [Officer], cases: [EnforcementCase],
+                reviews: [Review], setAside: SetAsideRows, publishedOn: [String: CivilDate], calendar: WorkingCalendar,
+                disclosureWorkingDays: @escaping @Sendable (String, ActionType) -> Int) {
+        self.year = year
+        self.asOf = asOf
+        self.agencies = agencies
+        self.officers = officers
+        self.cases = cases
+        self.reviews = reviews
+        self.setAside = setAside
+        self.publishedOn = publishedOn
+        self.calendar = calendar
+        self.disclosureWorkingDays = disclosureWorkingDays
+    }
+}

@@ -1,0 +1,183 @@
+import CaseModel
+import Foundation
+import WorkingDays
+
+/// Counts the year's figures per agency and in total, by the national counting rules:
+/// a decision counts in the year of its decision date; a 行政处罚 counts once,
+/// under its heaviest kind; withdrawn decisions count and are also shown apart.
+public enum StatisticsCalculator {
+    public static let totalName = "合计"
+
+    public static func compute(_ input: StatisticsInput) throws -> AnnualStatistics {
+        let reviewsByID = Dictionary(input.reviews.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let thisYear = input.cases.filter { $0.decisionDate.year == input.year }
+        let lastYear = input.cases.filter { $0.decisionDate.year == input.year - 1 }
+        let judgedOn = min(CivilDate(year: input.year, month: 12, day: 31)!, input.asOf)
+        let context = Context(input: input, reviewsByID: reviewsByID, judgedOn: judgedOn)
+
+        var perAgency: [AgencyStatistics] = []
+        let casesByAgency = Dictionary(grouping: thisYear, by: \.agencyCode)
+        let previousByAgency = Dictionary(grouping: lastYear, by: \.agencyCode)
+        let officersByAgency = Dictionary(grouping: input.officers, by: \.agencyCode)
+        for agency in input.agencies.sorted(by: { $0.code < $1.code }) {
+            perAgency.append(try context.figures(code: agency.code, name: agency.name,
+                                                 cases: casesByAgency[agency.code] ?? [],
+                                                 previous: previousByAgency[agency.code] ?? [],
+                                                 officers: officersByAgency[agency.code] ?? []))
+        }
+        let total = try context.figures(code: "", name: totalName, cases: thisYear, previous: lastYear,
+                                        officers: input.officers)
+        return AnnualStatistics(year: input.year, asOf: input.asOf.iso,
+                                period: "\(input.year)-01-01/\(input.year)-12-31",
+                                agencies: perAgency, total: total, setAside: input.setAside)
+    }
+
+    /// The kind a decision counts under: its heaviest listed kind, or 其他 when it names none of the thirteen.
+    public static func heaviestKind(_ kinds: [PenaltyKind]) -> PenaltyKind {
+        kinds.filter { $0 != .other }.max { rank($0) < rank($1) } ?? .other
+    }
+
+    /// Lightest first: the order of 行政处罚法 第九条 as the statistics count it.
+    public static let penaltyOrder: [PenaltyKind] = PenaltyKind.allCases.filter { $0 != .other }
+
+    private static func rank(_ kind: PenaltyKind) -> Int { penaltyOrder.firstIndex(of: kind) ?? -1 }
+
+    /// Whether a licensing decision refused the application.
+    public static func isRefusal(_ decision: String) -> Bool {
+        let text = decision.trimmingCharacters(in: .whitespaces)
+        return text.hasPrefix("不予") || text.contains("不予许可") || text.contains("不予行政许可") || text.contains("不准予")
+    }
+
+    private struct Context {
+        let input: StatisticsInput
+        let reviewsByID: [String: Review]
+        let judgedOn: CivilDate
+
+        func figures(code: String, name: String, cases: [EnforcementCase], previous: [EnforcementCase],
+                     officers: [Officer]) throws -> AgencyStatistics {
+            var byType = Dictionary(uniqueKeysWithValues: ActionType.allCases.map { ($0.rawValue, 0) })
+            var byMonth = Array(repeating: 0, count: 12)
+            var heaviest = Dictionary(uniqueKeysWithValues: PenaltyKind.allCases.map { ($0.rawValue, 0) })
+            var procedures = Dictionary(uniqueKeysWithValues: Procedure.allCases.map { ($0.rawValue, 0) })
+            var conclusions = Dictionary(uniqueKeysWithValues: ReviewConclusion.allCases.map { ($0.rawValue, 0) })
+            var licensing = AgencyStatistics.Licensing()
+            var fines = Yuan.zero, confiscations = Yuan.zero
+            var penalties = 0, hearings = 0, major = 0, reviews = 0, majorWithoutReview = 0, changed = 0
+            var withdrawn = AgencyStatistics.Withdrawn()
+            var withdrawnFines = Yuan.zero
+            var disclosure = AgencyStatistics.Disclosure()
+            for item in cases {
+                byType[item.actionType.rawValue, default: 0] += 1
+                byMonth[item.decisionDate.month - 1] += 1
+                fines = fines + (item.fine ?? .zero)
+                confiscations = confiscations + (item.confiscation ?? .zero)
+                if item.actionType == .penalty {
+                    penalties += 1
+                    heaviest[StatisticsCalculator.heaviestKind(item.penaltyKinds).rawValue, default: 0] += 1
+                    if let procedure = item.procedure { procedures[procedure.rawValue, default: 0] += 1 }
+                }
+                if item.actionType == .licensing {
+                    licensing.applied += 1
+                    licensing.accepted += 1
+                    if StatisticsCalculator.isRefusal(item.decision) { licensing.refused += 1 } else { licensing.granted += 1 }
+                }
+                if item.hearing { hearings += 1 }
+                let review = item.reviewID.flatMap { reviewsByID[$0] }
+                if let review {
+                    reviews += 1
+                    let final = ReviewConclusion(rawValue: review.recheckConclusion) ?? review.conclusion
+                    conclusions[final.rawValue, default: 0] += 1
+                }
+                if item.major {
+                    major += 1
+                    if review == nil { majorWithoutReview += 1 }
+                }
+                switch item.status {
+                case .inForce: break
+                case .changed: changed += 1
+                case .withdrawn:
+                    withdrawn.count += 1
+                    withdrawn.byActionType[item.actionType.rawValue, default: 0] += 1
+                    withdrawnFines = withdrawnFines + (item.fine ?? .zero)
+                }
+                try count(disclosureOf: item, into: &disclosure)
+            }
+            withdrawn.finesYuan = withdrawnFines.decimalString
+            return AgencyStatistics(
+                agencyCode: code, name: name, decisions: cases.count, byActionType: byType, byMonth: byMonth,
+                licensing: licensing, penalties: penalties, penaltiesByHeaviestKind: heaviest,
+                penaltiesByProcedure: procedures, finesYuan: fines.decimalString, finesWanYuan: Self.wan(fines),
+                confiscationsYuan: confiscations.decimalString, confiscationsWanYuan: Self.wan(confiscations),
+                hearings: hearings, majorDecisions: major, reviews: reviews, reviewsByConclusion: conclusions,
+                majorDecisionsWithoutReview: majorWithoutReview, disclosure: disclosure, changed: changed,
+                withdrawn: withdrawn, officers: officerFigures(officers),
+                previousYear: previousYear(previous, current: cases.count))
+        }
+
+        private func count(disclosureOf item: EnforcementCase, into figures: inout AgencyStatistics.Disclosure) throws {
+            if item.disclosure == .withheld {
+                figures.withheld += 1
+                figures.withheldByReason[item.nondisclosureReason?.rawValue ?? "未说明理由", default: 0] += 1
+                return
+            }
+            if item.party.isMinor {
+                // 未成年人 cases never reach the portal, whatever the case system says.
+                figures.withheld += 1
+                figures.withheldByReason[Self.minorReason, default: 0] += 1
+                return
+            }
+            if item.disclosure == .onRequest {
+                figures.onRequest += 1
+                return
+            }
+            figures.due += 1
+            let days = input.disclosureWorkingDays(item.agencyCode, item.actionType)
+            let deadline = try input.calendar.date(workingDays: days, after: item.decisionDate)
+            if let published = input.publishedOn[item.id] {
+                if published <= deadline { figures.onTime += 1 } else { figures.late += 1 }
+            } else if input.asOf > deadline {
+                figures.overdueUnpublished += 1
+            } else {
+                figures.pending += 1
+            }
+        }
+
+        static let minorReason = "涉及未成年人"
+
+        private func officerFigures(_ officers: [Officer]) -> AgencyStatistics.Officers {
+            let valid = officers.filter { $0.status == .active && $0.validUntil >= judgedOn }.count
+            return AgencyStatistics.Officers(total: officers.count, withValidCertificate: valid,
+                                             validCertificateShare: Self.percent(valid, of: officers.count) ?? "0.00",
+                                             judgedOn: judgedOn.iso)
+        }
+
+        private func previousYear(_ cases: [EnforcementCase], current: Int) -> AgencyStatistics.PreviousYear? {
+            guard !cases.isEmpty else { return nil }
+            var byType = Dictionary(uniqueKeysWithValues: ActionType.allCases.map { ($0.rawValue, 0) })
+            var fines = Yuan.zero
+            for item in cases {
+                byType[item.actionType.rawValue, default: 0] += 1
+                fines = fines + (item.fine ?? .zero)
+            }
+            let change = current - cases.count
+            let percent = Self.percent(abs(change), of: cases.count).map { (change < 0 ? "-" : "") + $0 }
+            return AgencyStatistics.PreviousYear(
+                year: input.year - 1, decisions: cases.count, byActionType: byType,
+                penalties: cases.filter { $0.actionType == .penalty }.count, finesYuan: fines.decimalString,
+                decisionsChange: change, decisionsChangePercent: percent)
+        }
+
+        /// `part / whole` as a percentage with two decimals, rounded half up; nil when `whole` is 0.
+        static func percent(_ part: Int, of whole: Int) -> String? {
+            guard whole > 0 else { return nil }
+            let hundredths = (part * 20_000 + whole) / (2 * whole)
+            return "\(hundredths / 100)." + String(format: "%02d", hundredths % 100)
+        }
+
+        /// 万元 with two decimals, rounded half up: 1万元 is 1,000,000 fen.
+        static func wan(_ amount: Yuan) -> String {
+            let hundredths = (amount.fen + 5_000) / 10_000
+            return "\(hundredths / 100)." + String(format: "%02d", Int(hundredths % 100))
+        }
+    }
+}

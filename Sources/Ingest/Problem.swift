@@ -72,3 +72,47 @@ public enum ProblemKind: String, Codable, CaseIterable, Sendable {
     case mediaHashMismatch = "media_hash_mismatch"
     case mediaNotDelivered = "media_not_delivered"
 }
+
+extension ProblemKind {
+    /// A short name for a clerk, as reports group set-aside rows by it.
+    public var label: String {
+        switch self {
+        case .unreadableFile: return "文件无法读取"
+        case .malformedRow: return "行格式错误"
+        case .missingRequiredField: return "缺少必填项"
+        case .unparseableDate: return "日期无法识别"
+        case .invalidValue: return "取值不在规定范围内"
+        case .invalidAmount: return "金额无法识别"
+        case .badIDCheckDigit: return "身份证号码校验码错误"
+        case .badIDNumber: return "证件号码格式错误"
+        case .badCreditCode: return "统一社会信用代码错误"
+        case .unknownAgency: return "执法主体不存在"
+        case .unknownOfficerCert: return "执法证号不存在"
+        case .officerCertificateExpired: return "执法证已过期"
+        case .officerNotActive: return "执法人员不在岗"
+        case .officerOtherAgency: return "执法人员属其他主体"
+        case .tooFewOfficers: return "执法人员少于两人"
+        case .duplicateCaseID: return "案件编号重复"
+        case .duplicateKey: return "编号重复"
+        case .futureDecisionDate: return "决定日期晚于导出日"
+        case .servedBeforeDecision: return "送达早于决定"
+        case .withdrawnWithoutStatusDate: return "已撤销但无状态日期"
+        case .changedWithoutStatusDate: return "已变更但无状态日期"
+        case .statusDateBeforeDecision: return "状态日期早于决定"
+        case .simpleProcedureOverCap: return "简易程序超出罚款限额"
+        case .simpleProcedurePenaltyKind: return "简易程序处罚种类不符"
+        case .nondisclosureReasonMissing: return "不予公开但无理由"
+        case .minorFlagMismatch: return "未成年人标记与证件不符"
+        case .fineWithoutFineKind: return "有罚款金额但无罚款种类"
+        case .reviewNotFound: return "审核编号不存在"
+        case .reviewUnknownCase: return "审核对应的案件不存在"
+        case .reviewAfterDecision: return "审核晚于决定"
+        case .reviewDatesInconsistent: return "审核日期前后矛盾"
+        case .recordUnknownCase: return "记录对应的案件不存在"
+        case .mediaPathEscape: return "音像文件路径越界"
+        case .mediaMissing: return "音像文件缺失"
+        case .mediaHashMismatch: return "音像文件哈希不符"
+        case .mediaNotDelivered: return "未随导出提供音像文件"
+        }
+    }
+}

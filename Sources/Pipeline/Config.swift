@@ -7,6 +7,11 @@ import Yams
 public enum StageName: String, CaseIterable, Codable, Sendable {
     case ingest
     case render
+    /// The previous year's annual statistics report, from 1 January until the agencies' deadline.
+    case report
+
+    /// Position in the only order stages may run in.
+    var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 }
 
 /// MM-DD, e.g. the annual report's deadline 01-20.
@@ -22,13 +27,26 @@ public struct MonthDay: Hashable, Codable, Sendable, CustomStringConvertible {
         day = d
     }
 
+    public init(month: Int, day: Int) {
+        self.month = month
+        self.day = day
+    }
+
     public var description: String { "\(month)月\(day)日" }
+
+    /// This month and day in `year` (29 February falls back to the 28th).
+    public func date(in year: Int) -> CivilDate {
+        CivilDate(year: year, month: month, day: min(day, CivilDate.daysIn(month: month, year: year)))
+            ?? CivilDate(dayNumber: 0)
+    }
 }
 
 /// Settings an agency may set for itself; `agencies.defaults` applies to all.
 public struct AgencySettings: Hashable, Sendable {
     /// Deadline for the annual statistics report (national rule: 1月31日).
-    public var annualReportDeadline = MonthDay("01-20")!
+    public var annualReportDeadline = MonthDay(month: 1, day: 20)
+    /// How many days before that deadline a run starts warning while the report is not out.
+    public var annualReportWarningDays = 10
     /// Working days from a decision to its publication, by action type.
     public var disclosureWorkingDays: [ActionType: Int] = Dictionary(
         uniqueKeysWithValues: ActionType.allCases.map { ($0, [.licensing, .penalty].contains($0) ? 7 : 20) })
@@ -58,6 +76,8 @@ public struct PipelineConfig: Sendable {
     public var stateStore: String = "state.sqlite"
     /// The font manifest (fonts by role).
     public var fonts: String = "Fonts/fonts.yml"
+    /// Working-day calendar data (holidays and make-up working days).
+    public var calendar: String = "Templates/calendar/cn-working-days.json"
     public var stages: [StageName] = StageName.allCases
     public var printing = PrintSettings()
     public var agencyDefaults = AgencySettings()
@@ -69,6 +89,7 @@ public struct PipelineConfig: Sendable {
     public var outputURL: URL { resolve(output, against: baseFolder) }
     public var stateStoreURL: URL { resolve(stateStore, against: outputURL) }
     public var fontsURL: URL { resolve(fonts, against: baseFolder) }
+    public var calendarURL: URL { resolve(calendar, against: baseFolder) }
 
     public func settings(forAgency code: String) -> AgencySettings { agencyOverrides[code] ?? agencyDefaults }
 

@@ -32,10 +32,11 @@ public enum ConfigLoader {
             case "output": config.output = try reader.path(value, key: "output")
             case "state_store": config.stateStore = try reader.path(value, key: "state_store")
             case "fonts": config.fonts = try reader.path(value, key: "fonts")
+            case "calendar": config.calendar = try reader.path(value, key: "calendar")
             case "stages": config.stages = try stages(value, reader)
             case "agencies": try agencies(value, reader, into: &config)
             case "printing": config.printing = try printing(value, reader)
-            default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "stages", "printing", "agencies"])
+            default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "calendar", "stages", "printing", "agencies"])
             }
         }
         return config
@@ -51,7 +52,7 @@ public enum ConfigLoader {
                                    "未知的阶段“\(name)”（可用：\(StageName.allCases.map(\.rawValue).joined(separator: "、"))）。")
             }
             guard !stages.contains(stage) else { throw reader.error(item, key: "stages", "阶段“\(name)”重复。") }
-            if let last = stages.last, StageName.allCases.firstIndex(of: last)! > StageName.allCases.firstIndex(of: stage)! {
+            if let last = stages.last, last.order > stage.order {
                 throw reader.error(item, key: "stages", "阶段“\(name)”必须排在“\(last.rawValue)”之前。")
             }
             stages.append(stage)
@@ -129,11 +130,14 @@ public enum ConfigLoader {
                     }
                     settings.disclosureWorkingDays[type] = try reader.integer(days, key: "\(keyPath).\(typeName)", range: 1...60)
                 }
+            case "annual_report_warning_days":
+                settings.annualReportWarningDays = try reader.integer(value, key: keyPath, range: 0...31)
             case "withdrawal_working_days":
                 settings.withdrawalWorkingDays = try reader.integer(value, key: keyPath, range: 1...30)
             default:
                 throw reader.unknown(key, in: path,
-                                     allowed: ["annual_report_deadline", "disclosure_working_days", "withdrawal_working_days"])
+                                     allowed: ["annual_report_deadline", "annual_report_warning_days", "disclosure_working_days",
+                                               "withdrawal_working_days"])
             }
         }
         return settings

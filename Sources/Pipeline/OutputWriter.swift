@@ -33,6 +33,33 @@ public final class OutputWriter {
         try write(Data(text.utf8), to: relativePath)
     }
 
+    /// Carries an entry of the previous run's output (a file or a folder) into
+    /// this run's, for outputs a run does not remake, such as earlier years' reports.
+    public func preserve(_ relativePath: String) throws {
+        let components = relativePath.split(separator: "/").map(String.init)
+        guard !components.isEmpty, !components.contains(".."), !components.contains(".") else {
+            throw CocoaError(.fileWriteInvalidFileName)
+        }
+        let manager = FileManager.default
+        let source = root.appendingPathComponent(relativePath)
+        let target = staging.appendingPathComponent(relativePath)
+        guard manager.fileExists(atPath: source.path), !manager.fileExists(atPath: target.path) else { return }
+        try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try manager.copyItem(at: source, to: target)
+        staged.insert(components[0])
+    }
+
+    /// Names in a folder of the previous run's output, sorted; empty when it does not exist.
+    public func existingEntries(in relativePath: String) -> [String] {
+        let folder = root.appendingPathComponent(relativePath)
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+    }
+
+    /// Reads a file of the previous run's output.
+    public func existingFile(_ relativePath: String) -> Data? {
+        FileManager.default.contents(atPath: root.appendingPathComponent(relativePath).path)
+    }
+
     /// Moves every staged top-level entry into the output folder, replacing
     /// the previous run's entry of the same name.
     public func commit() throws {

@@ -16,6 +16,7 @@ public struct RunSummary: Codable, Sendable {
     public var cases: CaseCounts
     public var store: StoreChanges?
     public var documents: RenderSummary?
+    public var report: ReportSummary?
     /// Paths of what the run wrote, relative to the output folder.
     public var outputs: [String: String]
 
@@ -31,7 +32,7 @@ public struct RunSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", input, stages, balances, rowsSetAside = "rows_set_aside",
-             problemsSetAside = "problems_set_aside", warnings, cases, store, documents, outputs
+             problemsSetAside = "problems_set_aside", warnings, cases, store, documents, report, outputs
     }
 
     /// 0 when nothing was set aside, 3 when some rows were.
@@ -50,12 +51,16 @@ public struct RunRequest: Sendable {
     /// False for `sanxiang check`: only the quarantine is written, and only with an output folder.
     public var useStateStore: Bool
     public var writeOutputs: Bool
+    /// The report stage's year when asked for one (`sanxiang report --year`); nil for the previous year.
+    public var reportYear: Int?
 
-    public init(config: PipelineConfig, asOf: CivilDate, useStateStore: Bool = true, writeOutputs: Bool = true) {
+    public init(config: PipelineConfig, asOf: CivilDate, useStateStore: Bool = true, writeOutputs: Bool = true,
+                reportYear: Int? = nil) {
         self.config = config
         self.asOf = asOf
         self.useStateStore = useStateStore
         self.writeOutputs = writeOutputs
+        self.reportYear = reportYear
     }
 }
 
@@ -68,6 +73,13 @@ public enum PipelineRunner {
         let writer = request.writeOutputs ? try OutputWriter(root: config.outputURL) : nil
         var summary: RunSummary?
         var ingest = IngestResult()
+        var typesetter: Typesetter?
+        func sharedTypesetter() throws -> Typesetter {
+            if let typesetter { return typesetter }
+            let made = try makeTypesetter(config)
+            typesetter = made
+            return made
+        }
         for (index, stage) in stages.enumerated() {
             events?(.stageStarted(index: index + 1, count: stages.count, stage: stage))
             switch stage {
@@ -78,8 +90,15 @@ public enum PipelineRunner {
                 summary = makeSummary(ingest, request: request, stages: stages)
             case .render:
                 guard let writer else { continue }
-                summary?.documents = try render(ingest, config: config, writer: writer, events: events)
+                summary?.documents = try render(ingest, renderer: DocumentRenderer(typesetter: sharedTypesetter()),
+                                                writer: writer, events: events)
                 summary?.outputs["documents"] = "internal/documents"
+            case .report:
+                guard let writer, request.useStateStore else { continue }
+                let stage = ReportStage(config: config, asOf: request.asOf, writer: writer, typesetter: sharedTypesetter)
+                let report = try stage.run(ingest, year: request.reportYear)
+                summary?.report = report
+                summary?.outputs["report"] = report.folder
             }
         }
         guard var result = summary else { throw ConfigError(file: "pipeline.yml", line: nil, key: "stages", problem: "没有阶段。") }
@@ -92,14 +111,16 @@ public enum PipelineRunner {
         return (result, ingest)
     }
 
-    private static func render(_ ingest: IngestResult, config: PipelineConfig, writer: OutputWriter,
-                               events: (@Sendable (RunEvent) -> Void)?) throws -> RenderSummary {
-        let renderer: DocumentRenderer
+    private static func makeTypesetter(_ config: PipelineConfig) throws -> Typesetter {
         do {
-            renderer = try DocumentRenderer(fontManifest: config.fontsURL)
+            return Typesetter(fonts: try FontSet.load(manifest: config.fontsURL))
         } catch let error as FontError {
             throw ConfigError(file: "pipeline.yml", line: nil, key: "fonts", problem: error.message)
         }
+    }
+
+    private static func render(_ ingest: IngestResult, renderer: DocumentRenderer, writer: OutputWriter,
+                               events: (@Sendable (RunEvent) -> Void)?) throws -> RenderSummary {
         return try RenderStage(renderer: renderer).run(RenderStage.jobs(for: ingest), write: { try writer.write(Data($1), to: $0) }) {
             events?(.rows(done: $0, total: $1))
         }

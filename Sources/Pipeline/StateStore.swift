@@ -14,6 +14,14 @@ public struct StoreChanges: Codable, Hashable, Sendable {
     public var absent = 0
 }
 
+/// One agency's annual report as the store remembers it.
+public struct ReportDelivery: Codable, Hashable, Sendable {
+    public var deadline: CivilDate
+    public var firstPublishedOn: CivilDate
+    public var lastPublishedOn: CivilDate
+    public var contentHash: String
+}
+
 /// A failure of the state store, for the message at the edge.
 public struct StateStoreError: Error, Sendable {
     public var path: String
@@ -95,6 +103,19 @@ public final class StateStore {
                 CREATE INDEX review_case ON review(case_id);
                 CREATE TABLE process_record (id TEXT PRIMARY KEY, case_id TEXT NOT NULL, payload BLOB NOT NULL);
                 CREATE INDEX process_record_case ON process_record(case_id);
+                """)
+        }
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                CREATE TABLE annual_report (
+                    year INTEGER NOT NULL,
+                    agency_code TEXT NOT NULL,
+                    deadline TEXT NOT NULL,
+                    first_published_on TEXT NOT NULL,
+                    last_published_on TEXT NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    PRIMARY KEY (year, agency_code));
+                CREATE TABLE publication (case_id TEXT PRIMARY KEY, first_published_on TEXT NOT NULL);
                 """)
         }
         return migrator
@@ -215,6 +236,60 @@ public final class StateStore {
                     item.source = SourceRef(file: row["source_file"], row: row["source_row"])
                     return item
                 }
+        }
+    }
+
+    /// When each agency's annual report for `year` was first and last published.
+    public func reportDeliveries(year: Int) throws -> [String: ReportDelivery] {
+        do {
+            return try queue.read { db in
+                var out: [String: ReportDelivery] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT agency_code, deadline, first_published_on, last_published_on, content_hash
+                    FROM annual_report WHERE year = ?
+                    """, arguments: [year]) {
+                    guard let deadline = CivilDate(iso: row["deadline"]), let first = CivilDate(iso: row["first_published_on"]),
+                          let last = CivilDate(iso: row["last_published_on"]) else { continue }
+                    out[row["agency_code"]] = ReportDelivery(deadline: deadline, firstPublishedOn: first, lastPublishedOn: last,
+                                                             contentHash: row["content_hash"])
+                }
+                return out
+            }
+        } catch {
+            throw StateStoreError(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Records that an agency's annual report was published on `date`; the first date is kept.
+    public func recordReport(year: Int, agencyCode: String, deadline: CivilDate, publishedOn date: CivilDate,
+                             contentHash: String) throws {
+        do {
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO annual_report (year, agency_code, deadline, first_published_on, last_published_on, content_hash)
+                    VALUES (?1, ?2, ?3, ?4, ?4, ?5)
+                    ON CONFLICT (year, agency_code) DO UPDATE SET
+                        deadline = ?3, last_published_on = ?4, content_hash = ?5,
+                        first_published_on = MIN(first_published_on, ?4)
+                    """, arguments: [year, agencyCode, deadline.iso, date.iso, contentHash])
+            }
+        } catch {
+            throw StateStoreError(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The day the portal first published each case (written by the portal stage).
+    public func publicationDates() throws -> [String: CivilDate] {
+        do {
+            return try queue.read { db in
+                var out: [String: CivilDate] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT case_id, first_published_on FROM publication") {
+                    if let date = CivilDate(iso: row["first_published_on"]) { out[row["case_id"]] = date }
+                }
+                return out
+            }
+        } catch {
+            throw StateStoreError(path: path, reason: "\(error)")
         }
     }
 

@@ -40,6 +40,19 @@ public enum StatisticsCalculator {
     /// Lightest first: the order of 行政处罚法 第九条 as the statistics count it.
     public static let penaltyOrder: [PenaltyKind] = PenaltyKind.allCases.filter { $0 != .other }
 
+    /// `part / whole` as a percentage with two decimals, rounded half up; nil when `whole` is 0.
+    static func percent(_ part: Int, of whole: Int) -> String? {
+        guard whole > 0 else { return nil }
+        let hundredths = (part * 20_000 + whole) / (2 * whole)
+        return "\(hundredths / 100)." + String(format: "%02d", hundredths % 100)
+    }
+
+    /// 万元 with two decimals, rounded half up: 1万元 is 1,000,000 fen.
+    static func wan(_ amount: Yuan) -> String {
+        let hundredths = (amount.fen + 5_000) / 10_000
+        return "\(hundredths / 100)." + String(format: "%02d", Int(hundredths % 100))
+    }
+
     private static func rank(_ kind: PenaltyKind) -> Int { penaltyOrder.firstIndex(of: kind) ?? -1 }
 
     /// Whether a licensing decision refused the application.
@@ -106,8 +119,8 @@ public enum StatisticsCalculator {
             return AgencyStatistics(
                 agencyCode: code, name: name, decisions: cases.count, byActionType: byType, byMonth: byMonth,
                 licensing: licensing, penalties: penalties, penaltiesByHeaviestKind: heaviest,
-                penaltiesByProcedure: procedures, finesYuan: fines.decimalString, finesWanYuan: Self.wan(fines),
-                confiscationsYuan: confiscations.decimalString, confiscationsWanYuan: Self.wan(confiscations),
+                penaltiesByProcedure: procedures, finesYuan: fines.decimalString, finesWanYuan: StatisticsCalculator.wan(fines),
+                confiscationsYuan: confiscations.decimalString, confiscationsWanYuan: StatisticsCalculator.wan(confiscations),
                 hearings: hearings, majorDecisions: major, reviews: reviews, reviewsByConclusion: conclusions,
                 majorDecisionsWithoutReview: majorWithoutReview, disclosure: disclosure, changed: changed,
                 withdrawn: withdrawn, officers: officerFigures(officers),
@@ -147,7 +160,7 @@ public enum StatisticsCalculator {
         private func officerFigures(_ officers: [Officer]) -> AgencyStatistics.Officers {
             let valid = officers.filter { $0.status == .active && $0.validUntil >= judgedOn }.count
             return AgencyStatistics.Officers(total: officers.count, withValidCertificate: valid,
-                                             validCertificateShare: Self.percent(valid, of: officers.count) ?? "0.00",
+                                             validCertificateShare: StatisticsCalculator.percent(valid, of: officers.count) ?? "0.00",
                                              judgedOn: judgedOn.iso)
         }
 
@@ -160,24 +173,11 @@ public enum StatisticsCalculator {
                 fines = fines + (item.fine ?? .zero)
             }
             let change = current - cases.count
-            let percent = Self.percent(abs(change), of: cases.count).map { (change < 0 ? "-" : "") + $0 }
+            let percent = StatisticsCalculator.percent(abs(change), of: cases.count).map { (change < 0 ? "-" : "") + $0 }
             return AgencyStatistics.PreviousYear(
                 year: input.year - 1, decisions: cases.count, byActionType: byType,
                 penalties: cases.filter { $0.actionType == .penalty }.count, finesYuan: fines.decimalString,
                 decisionsChange: change, decisionsChangePercent: percent)
-        }
-
-        /// `part / whole` as a percentage with two decimals, rounded half up; nil when `whole` is 0.
-        static func percent(_ part: Int, of whole: Int) -> String? {
-            guard whole > 0 else { return nil }
-            let hundredths = (part * 20_000 + whole) / (2 * whole)
-            return "\(hundredths / 100)." + String(format: "%02d", hundredths % 100)
-        }
-
-        /// 万元 with two decimals, rounded half up: 1万元 is 1,000,000 fen.
-        static func wan(_ amount: Yuan) -> String {
-            let hundredths = (amount.fen + 5_000) / 10_000
-            return "\(hundredths / 100)." + String(format: "%02d", Int(hundredths % 100))
         }
     }
 }

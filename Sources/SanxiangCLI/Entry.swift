@@ -4,6 +4,7 @@ import Ingest
 import Native
 import Pipeline
 import Typesetting
+import WorkingDays
 
 /// `sanxiang`: the nightly pipeline of the 三项制度 and its tools.
 public struct SanxiangEntry: ParsableCommand {
@@ -11,7 +12,8 @@ public struct SanxiangEntry: ParsableCommand {
         commandName: "sanxiang",
         abstract: "三项制度流水线：读取办案系统导出数据，核查、生成文书、公示与归档。",
         version: "0.1.0",
-        subcommands: [RunCommand.self, CheckCommand.self, RenderCommand.self, BenchCommand.self, VersionCommand.self])
+        subcommands: [RunCommand.self, CheckCommand.self, RenderCommand.self, ReportCommand.self, CalendarCommand.self,
+                      BenchCommand.self, VersionCommand.self])
 
     public init() {}
 
@@ -50,6 +52,7 @@ struct UserFacingError: Error {
         case let error as UserFacingError: message = error.message
         case let error as FontError: message = error.message
         case let error as TypesettingError: message = error.message
+        case let error as CalendarError: message = error.message
         case let error as CocoaError:
             message = "写入输出失败：\(error.localizedDescription)（\(error.userInfo[NSFilePathErrorKey] ?? "")）"
         default: return nil

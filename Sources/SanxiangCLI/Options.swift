@@ -20,17 +20,23 @@ struct ExportOptions: ParsableArguments {
 
     func loadConfig() throws -> PipelineConfig {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        var settings: PipelineConfig
-        if let path = config {
-            settings = try ConfigLoader.load(file: absolute(path, cwd))
-        } else if FileManager.default.fileExists(atPath: cwd.appendingPathComponent("pipeline.yml").path) {
-            settings = try ConfigLoader.load(file: cwd.appendingPathComponent("pipeline.yml"))
-        } else {
-            settings = PipelineConfig(baseFolder: cwd)
-        }
+        var settings = try Self.loadConfig(path: config)
         if let input { settings.input = absolute(input, cwd).path }
         if let output { settings.output = absolute(output, cwd).path }
         return settings
+    }
+
+    /// pipeline.yml at `path`, else in the current folder, else the built-in defaults.
+    static func loadConfig(path: String?) throws -> PipelineConfig {
+        let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        if let path {
+            return try ConfigLoader.load(file: path.hasPrefix("/") ? URL(fileURLWithPath: path)
+                                                                  : cwd.appendingPathComponent(path).standardizedFileURL)
+        }
+        if FileManager.default.fileExists(atPath: cwd.appendingPathComponent("pipeline.yml").path) {
+            return try ConfigLoader.load(file: cwd.appendingPathComponent("pipeline.yml"))
+        }
+        return PipelineConfig(baseFolder: cwd)
     }
 
     func resolvedAsOf() throws -> CivilDate {

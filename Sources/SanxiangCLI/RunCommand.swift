@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaseModel
 import Foundation
 import Ingest
 import Pipeline
@@ -64,14 +65,15 @@ enum SummaryText {
             let kinds = documents.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) 份" }
             lines.append("文书：共 \(documents.documents) 份 \(documents.pages) 页" + (kinds.isEmpty ? "" : "（" + kinds.joined(separator: "，") + "）") + "。")
         }
+        if let report = summary.report { lines += reportLines(report) }
         if let store = summary.store {
             lines.append("状态库：新增 \(store.added)，变更 \(store.changed)，未变 \(store.unchanged)，本次缺失 \(store.absent)。")
         }
         if let outputFolder {
             lines.append("输出：")
             let labels = ["quarantine": "暂存清单", "quarantine_report": "核查报告", "summary": "运行摘要", "state_store": "状态库",
-                          "documents": "执法文书"]
-            for key in ["documents", "quarantine_report", "quarantine", "summary", "state_store"] {
+                          "documents": "执法文书", "report": "年度报告"]
+            for key in ["documents", "report", "quarantine_report", "quarantine", "summary", "state_store"] {
                 guard let path = summary.outputs[key] else { continue }
                 let full = path.hasPrefix("/") ? path : (outputFolder as NSString).appendingPathComponent(path)
                 lines.append("  \(labels[key] ?? key)：\(full)")
@@ -81,5 +83,22 @@ enum SummaryText {
             lines.append("有行被暂存：请法制科按核查报告在办案系统中更正后重新导出（退出状态 3）。")
         }
         return lines.joined(separator: "\n")
+    }
+
+    private static func reportLines(_ report: ReportSummary) -> [String] {
+        var lines = [report.produced ? "\(report.year)年度行政执法数据报告：已生成。"
+                                     : "\(report.year)年度行政执法数据报告：截止日已过，保留已公开的版本（更正请用 sanxiang report --year \(report.year)）。"]
+        for agency in report.agencies {
+            let due = CivilDate(iso: agency.deadline)?.chinese ?? agency.deadline
+            let state: String
+            switch (agency.firstPublishedOn, agency.daysLate) {
+            case (let first?, 0?): state = "\(first) 首次公开，按期"
+            case (let first?, let late?): state = "\(first) 首次公开，逾期 \(late) 天"
+            default: state = "尚未公开"
+            }
+            lines.append("  \(agency.name)：截止 \(due)，\(state)")
+        }
+        for warning in report.warnings { lines.append("提醒：" + warning) }
+        return lines
     }
 }

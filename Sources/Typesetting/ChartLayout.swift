@@ -10,7 +10,7 @@ struct ChartLayout {
     private let labelSize = 9.0
     private let valueSize = 10.5
     private let axisWidth = 0.8
-    private let gridWidth = 0.3
+    private let gridWidth = 0.4
 
     func place() {
         let plotHeight = chart.height * PageGeometry.millimetre
@@ -32,7 +32,9 @@ struct ChartLayout {
 
         for (tick, tickText) in zip(ticks, tickTexts) {
             let tickY = y(for: tick)
-            if tick > 0 { engine.append(.rule(x1: left, y1: tickY, x2: right, y2: tickY, width: gridWidth)) }
+            if tick > 0 {
+                engine.append(.fill(x: left, y: tickY - gridWidth / 2, width: right - left, height: gridWidth, gray: 0.6))
+            }
             text(tickText, size: labelSize, right: left - labelSize * 0.4, baseline: tickY + labelSize * 0.35)
         }
         text(unitText, size: labelSize, right: left - labelSize * 0.4, baseline: top - valueSize * 0.9)
@@ -54,7 +56,8 @@ struct ChartLayout {
             case .line:
                 points.append((center, valueY))
             }
-            text(String(value), size: valueSize, center: center, baseline: valueY - valueSize * 0.45)
+            // Over a bar, or clear of the marker and the line on a point.
+            text(String(value), size: valueSize, center: center, baseline: valueY - valueSize * (chart.kind == .bars ? 0.45 : 0.8))
             text(label, size: labelSize, center: center, baseline: bottom + labelSize * 1.5)
         }
         if chart.kind == .line { engine.append(.polyline(points: points, width: 1.2, markerRadius: 2)) }

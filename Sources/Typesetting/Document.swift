@@ -52,6 +52,8 @@ public enum Block: Sendable {
     case paragraph(String)
     /// A paragraph set flush left (顶格), e.g. a salutation line.
     case flush(String)
+    /// A centred line such as a table's caption (表1 …).
+    case centered(String)
     /// `当事人：张三` with continuation lines hanging under the value.
     case keyValue(key: String, value: String)
     /// Items numbered 1. 2. 3. with hanging continuation lines.

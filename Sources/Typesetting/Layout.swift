@@ -60,6 +60,8 @@ final class LayoutEngine {
             setLines(text, role: .body, size: geometry.bodySize, firstIndent: 2 * pitch)
         case .flush(let text):
             setLines(text, role: .body, size: geometry.bodySize)
+        case .centered(let text):
+            setLines(text, role: .body, size: geometry.bodySize, alignment: .center)
         case .keyValue(let key, let value):
             let keyWidth = measure(key, role: .body, size: geometry.bodySize).reduce(0) { $0 + $1.width }
             setLines(key + value, role: .body, size: geometry.bodySize,

@@ -45,6 +45,27 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("state.sqlite").path))
     }
 
+    func testCalendarDeadlinePrintsTheDateLast() throws {
+        let result = try Repo.run(executable, ["calendar", "deadline", "--from", "2026-02-12", "--working-days", "7"], in: Repo.root)
+        XCTAssertEqual(result.code, 0, result.output)
+        XCTAssertEqual(result.output.split(separator: "\n").last, "2026-02-28")
+        let missing = try Repo.run(executable, ["calendar", "deadline", "--from", "2026-12-28", "--working-days", "20"], in: Repo.root)
+        XCTAssertEqual(missing.code, 1)
+        XCTAssertTrue(missing.output.contains("没有 2027 年的节假日安排"), missing.output)
+    }
+
+    func testReportCommandWritesTheYearsReport() throws {
+        let output = Repo.temporaryFolder("cli-report")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let result = try Repo.run(executable, ["report", "--year", "2024", "--config", Repo.root.appendingPathComponent("pipeline.yml").path,
+                                               "--output", output.path, "--as-of", "2026-01-06"])
+        XCTAssertEqual(result.code, 3, result.output)
+        XCTAssertTrue(result.output.contains("2024年度行政执法数据报告：已生成"), result.output)
+        for file in ["report.pdf", "index.html", "statistics.json", "statistics.csv"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("public/reports/2024/\(file)").path), file)
+        }
+    }
+
     func testRenderOneDocumentForThePortablePrinter() throws {
         let folder = Repo.temporaryFolder("render")
         defer { try? FileManager.default.removeItem(at: folder) }

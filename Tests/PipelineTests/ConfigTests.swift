@@ -9,7 +9,8 @@ final class ConfigTests: XCTestCase {
 
     func testTheRepositoryConfigLoads() throws {
         let config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
-        XCTAssertEqual(config.stages, [.ingest, .render])
+        XCTAssertEqual(config.stages, [.ingest, .render, .report])
+        XCTAssertEqual(config.calendarURL.path, Repo.root.appendingPathComponent("Templates/calendar/cn-working-days.json").path)
         XCTAssertEqual(config.fontsURL.path, Repo.root.appendingPathComponent("Fonts/fonts.yml").path)
         XCTAssertEqual(config.inputURL.path, Repo.root.appendingPathComponent("Examples/sample-export").path)
         XCTAssertEqual(config.stateStoreURL.path, Repo.root.appendingPathComponent("Output/state.sqlite").path)
@@ -17,6 +18,7 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.agencyDefaults.disclosureWorkingDays[.inspection], 20)
         XCTAssertEqual(config.settings(forAgency: "11530400MA8602299H").annualReportDeadline, MonthDay("01-15"))
         XCTAssertEqual(config.settings(forAgency: "other").annualReportDeadline, MonthDay("01-20"))
+        XCTAssertEqual(config.settings(forAgency: "other").annualReportWarningDays, 10)
     }
 
     func testUnknownKeyNamesKeyAndLine() {

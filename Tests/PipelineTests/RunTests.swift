@@ -40,7 +40,9 @@ final class RunTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: first); try? FileManager.default.removeItem(at: second) }
         _ = try run(input: Repo.sample, output: first)
         _ = try run(input: Repo.sample, output: second)
-        for file in ["quarantine/quarantine.json", "quarantine/warnings.json", "quarantine/report.txt", "run-summary.json"] {
+        for file in ["quarantine/quarantine.json", "quarantine/warnings.json", "quarantine/report.txt", "run-summary.json",
+                     "public/reports/2025/report.pdf", "public/reports/2025/index.html", "public/reports/2025/statistics.json",
+                     "public/reports/2025/statistics.csv", "public/feeds/reports.xml"] {
             XCTAssertEqual(try Data(contentsOf: first.appendingPathComponent(file)),
                            try Data(contentsOf: second.appendingPathComponent(file)), file)
         }

@@ -1,0 +1,237 @@
+import CaseModel
+import Typesetting
+
+/// The report's content once, in order: the PDF and the HTML page are both
+/// drawn from it, so they carry the same sentences, tables and charts.
+public struct ReportOutline: Sendable {
+    public var title: String
+    public var introduction: String
+    public var sections: [Section]
+    /// The closing date line, e.g. 2026年1月6日.
+    public var date: String
+
+    public struct Section: Sendable {
+        public var heading: String
+        public var items: [Item]
+    }
+
+    public enum Item: Sendable {
+        case paragraph(String)
+        /// A numbered table; the caption is set above it.
+        case table(caption: String, Table)
+        case chart(Chart)
+    }
+}
+
+extension ReportOutline {
+    public init(_ statistics: AnnualStatistics) {
+        let builder = OutlineBuilder(statistics: statistics)
+        title = "\(statistics.year)年度行政执法数据报告"
+        introduction = builder.introduction
+        sections = builder.sections
+        date = CivilDate(iso: statistics.asOf)?.chinese ?? statistics.asOf
+    }
+}
+
+private struct OutlineBuilder {
+    let statistics: AnnualStatistics
+    private var total: AgencyStatistics { statistics.total }
+    private var year: Int { statistics.year }
+    /// Agencies first, the total as the last row of every per-agency table.
+    private var rowsWithTotal: [AgencyStatistics] { statistics.agencies + [statistics.total] }
+
+    var introduction: String {
+        "根据《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》（国办发〔2018〕118号），"
+            + "现公开本系统\(statistics.agencies.count)个行政执法主体\(year)年度行政执法数据。统计期间为\(year)年1月1日至\(year)年12月31日，"
+            + "决定按决定日期所在年度计数，已变更、已撤销的决定计入当年并另行列明。数据取自各执法办案系统导出的数据，统计截至"
+            + "\(CivilDate(iso: statistics.asOf)?.chinese ?? statistics.asOf)。"
+    }
+
+    var sections: [ReportOutline.Section] {
+        [overview, licensing, penalties, reviews, disclosure, changes, officers, notes]
+    }
+
+    // MARK: Sections
+
+    private var overview: ReportOutline.Section {
+        let types = ActionType.allCases
+        var sentence = "\(year)年共作出行政执法决定\(total.decisions)件，其中"
+            + types.map { "\($0.rawValue)\(total.byActionType[$0.rawValue] ?? 0)件" }.joined(separator: "、") + "。"
+        sentence += "罚款共计人民币\(total.finesYuan)元（\(total.finesWanYuan)万元），没收违法所得、没收非法财物共计人民币\(total.confiscationsYuan)元（\(total.confiscationsWanYuan)万元）。"
+        if let previous = total.previousYear {
+            sentence += "与\(previous.year)年（\(previous.decisions)件）相比，" + change(previous) + "。"
+        } else {
+            sentence += "数据中没有\(year - 1)年的决定，不作同比。"
+        }
+        let byType = Table(columns: [.init("执法类别", width: 3), .init("\(year)年（件）", width: 2, alignment: .trailing),
+                                     .init("\(year - 1)年（件）", width: 2, alignment: .trailing),
+                                     .init("增减（件）", width: 2, alignment: .trailing)],
+                           rows: types.map { type in
+                               let now = total.byActionType[type.rawValue] ?? 0
+                               let before = total.previousYear?.byActionType[type.rawValue]
+                               return [type.rawValue, "\(now)", before.map(String.init) ?? "—", before.map { signed(now - $0) } ?? "—"]
+                           } + [["合计", "\(total.decisions)", total.previousYear.map { "\($0.decisions)" } ?? "—",
+                                 total.previousYear.map { signed($0.decisionsChange) } ?? "—"]],
+                           fontSize: 12)
+        let short: [ActionType] = [.licensing, .penalty, .coercion, .inspection]
+        let perAgency = Table(columns: [.init("执法主体", width: 4)] + (short.map(\.rawValue) + ["其他类别", "合计"]).map {
+            .init($0, width: 1.3, alignment: .trailing) },
+                              rows: rowsWithTotal.map { agency in
+                                  let counts = short.map { agency.byActionType[$0.rawValue] ?? 0 }
+                                  return [agency.name] + counts.map(String.init)
+                                      + ["\(agency.decisions - counts.reduce(0, +))", "\(agency.decisions)"]
+                              }, fontSize: 10.5)
+        return .init(heading: "一、总体情况", items: [
+            .paragraph(sentence),
+            .table(caption: "表1  各类行政执法决定数量及同比", byType),
+            .chart(Chart(kind: .bars, caption: "图1  \(year)年各类行政执法决定数量", labels: types.map(\.rawValue),
+                         values: types.map { total.byActionType[$0.rawValue] ?? 0 }, unit: "件", height: 70)),
+            .chart(Chart(kind: .line, caption: "图2  \(year)年行政执法决定月度数量", labels: (1...12).map { "\($0)月" },
+                         values: total.byMonth, unit: "件", height: 60)),
+            .table(caption: "表2  各执法主体行政执法决定数量（件）", perAgency),
+        ])
+    }
+
+    private var licensing: ReportOutline.Section {
+        let table = Table(columns: [.init("执法主体", width: 4)] + ["申请", "受理", "准予许可", "不予许可"].map {
+            .init($0, width: 1.5, alignment: .trailing) },
+                          rows: rowsWithTotal.map { agency in
+                              [agency.name] + [agency.licensing.applied, agency.licensing.accepted, agency.licensing.granted,
+                                               agency.licensing.refused].map(String.init)
+                          }, fontSize: 10.5)
+        let l = total.licensing
+        return .init(heading: "二、行政许可", items: [
+            .paragraph("\(year)年共办结行政许可申请\(l.applied)件，受理\(l.accepted)件，准予许可\(l.granted)件，不予许可\(l.refused)件。"
+                + "申请数和受理数按已作出决定的申请计。"),
+            .table(caption: "表3  行政许可办理情况（件）", table),
+        ])
+    }
+
+    private var penalties: ReportOutline.Section {
+        let kinds = StatisticsCalculator.penaltyOrder + [.other]
+        let byKind = Table(columns: [.init("处罚种类", width: 4), .init("件数", width: 2, alignment: .trailing)],
+                           rows: kinds.map { [$0.rawValue, "\(total.penaltiesByHeaviestKind[$0.rawValue] ?? 0)"] }
+                               + [["合计", "\(total.penalties)"]], fontSize: 12)
+        let money = Table(columns: [.init("执法主体", width: 4)] + ["处罚（件）", "简易程序", "普通程序", "听证", "罚款（元）", "没收（元）", "罚没（万元）"].map {
+            .init($0, width: $0.hasSuffix("元）") ? 2.2 : 1.3, alignment: .trailing) },
+                          rows: rowsWithTotal.map { agency in
+                              [agency.name, "\(agency.penalties)", "\(agency.penaltiesByProcedure[Procedure.simple.rawValue] ?? 0)",
+                               "\(agency.penaltiesByProcedure[Procedure.ordinary.rawValue] ?? 0)", "\(agency.hearings)",
+                               agency.finesYuan, agency.confiscationsYuan, wanSum(agency)]
+                          }, fontSize: 10.5)
+        let agencyKinds = Table(columns: [.init("执法主体", width: 4), .init("最重处罚种类", width: 3), .init("件数", width: 1.5, alignment: .trailing)],
+                                rows: statistics.agencies.flatMap { agency in
+                                    kinds.compactMap { kind -> [String]? in
+                                        let count = agency.penaltiesByHeaviestKind[kind.rawValue] ?? 0
+                                        return count > 0 ? [agency.name, kind.rawValue, "\(count)"] : nil
+                                    }
+                                }, fontSize: 10.5)
+        let procedures = total.penaltiesByProcedure
+        return .init(heading: "三、行政处罚", items: [
+            .paragraph("\(year)年共作出行政处罚决定\(total.penalties)件，其中简易程序\(procedures[Procedure.simple.rawValue] ?? 0)件、"
+                + "普通程序\(procedures[Procedure.ordinary.rawValue] ?? 0)件；举行听证\(total.hearings)件。同时给予多种处罚的，"
+                + "按其中最重的处罚种类计一件，仅有“其他”处罚的计入“其他”。罚款\(total.finesYuan)元，没收\(total.confiscationsYuan)元。"),
+            .table(caption: "表4  行政处罚决定按最重处罚种类（件）", byKind),
+            .table(caption: "表5  各执法主体行政处罚及罚没金额", money),
+            .table(caption: "表6  各执法主体行政处罚按最重处罚种类", agencyKinds),
+        ])
+    }
+
+    private var reviews: ReportOutline.Section {
+        let conclusions = ReviewConclusion.allCases.map(\.rawValue)
+        let table = Table(columns: [.init("执法主体", width: 4)] + (["重大决定", "法制审核"] + conclusions + ["未经审核"]).map {
+            .init($0, width: 1.4, alignment: .trailing) },
+                          rows: rowsWithTotal.map { agency in
+                              [agency.name, "\(agency.majorDecisions)", "\(agency.reviews)"]
+                                  + conclusions.map { "\(agency.reviewsByConclusion[$0] ?? 0)" }
+                                  + ["\(agency.majorDecisionsWithoutReview)"]
+                          }, fontSize: 10.5)
+        return .init(heading: "四、重大执法决定法制审核", items: [
+            .paragraph("\(year)年作出重大执法决定\(total.majorDecisions)件，开展法制审核\(total.reviews)件，"
+                + conclusions.map { "\($0)\(total.reviewsByConclusion[$0] ?? 0)件" }.joined(separator: "、")
+                + "（有复核的按复核结论计）；未经法制审核的重大执法决定\(total.majorDecisionsWithoutReview)件。重大执法决定按办案系统的标记计。"),
+            .table(caption: "表7  重大执法决定法制审核情况（件）", table),
+        ])
+    }
+
+    private var disclosure: ReportOutline.Section {
+        let table = Table(columns: [.init("执法主体", width: 4)] + ["应主动公开", "按期公示", "逾期公示", "逾期未公示", "未到期", "依申请公开", "不予公开"].map {
+            .init($0, width: 1.4, alignment: .trailing) },
+                          rows: rowsWithTotal.map { agency in
+                              let d = agency.disclosure
+                              return [agency.name] + [d.due, d.onTime, d.late, d.overdueUnpublished, d.pending, d.onRequest, d.withheld].map(String.init)
+                          }, fontSize: 10.5)
+        let d = total.disclosure
+        let reasons = d.withheldByReason.sorted { $0.key < $1.key }.map { "\($0.key)\($0.value)件" }
+        return .init(heading: "五、行政执法公示", items: [
+            .paragraph("\(year)年应主动公开的行政执法决定\(d.due)件，在规定期限内公示\(d.onTime)件，逾期公示\(d.late)件，"
+                + "已过期限仍未公示\(d.overdueUnpublished)件，尚在期限内\(d.pending)件；依申请公开\(d.onRequest)件；不予公开\(d.withheld)件"
+                + (reasons.isEmpty ? "" : "（" + reasons.joined(separator: "、") + "）") + "。"
+                + "公示期限为行政许可、行政处罚决定作出之日起7个工作日、其他决定20个工作日（以各主体设置为准），按国务院办公厅节假日安排计算工作日；"
+                + "公示日期以本系统门户的发布记录为准。"),
+            .table(caption: "表8  行政执法决定公示情况（件）", table),
+        ])
+    }
+
+    private var changes: ReportOutline.Section {
+        let table = Table(columns: [.init("执法主体", width: 4), .init("已变更", width: 1.5, alignment: .trailing),
+                                    .init("已撤销", width: 1.5, alignment: .trailing), .init("撤销决定的罚款（元）", width: 2.5, alignment: .trailing)],
+                          rows: rowsWithTotal.map { [$0.name, "\($0.changed)", "\($0.withdrawn.count)", $0.withdrawn.finesYuan] },
+                          fontSize: 10.5)
+        let types = total.withdrawn.byActionType.sorted { $0.key < $1.key }.map { "\($0.key)\($0.value)件" }
+        return .init(heading: "六、决定的变更和撤销", items: [
+            .paragraph("\(year)年作出的决定中，已变更\(total.changed)件，已撤销\(total.withdrawn.count)件"
+                + (types.isEmpty ? "" : "（" + types.joined(separator: "、") + "）")
+                + "，撤销决定涉及罚款\(total.withdrawn.finesYuan)元。上述决定已计入前文各项数据。"),
+            .table(caption: "表9  决定的变更和撤销（件）", table),
+        ])
+    }
+
+    private var officers: ReportOutline.Section {
+        let table = Table(columns: [.init("执法主体", width: 4), .init("执法人员（人）", width: 2, alignment: .trailing),
+                                    .init("持有效执法证（人）", width: 2.2, alignment: .trailing), .init("持证率", width: 1.6, alignment: .trailing)],
+                          rows: rowsWithTotal.map { agency in
+                              [agency.name, "\(agency.officers.total)", "\(agency.officers.withValidCertificate)",
+                               agency.officers.validCertificateShare + "%"]
+                          }, fontSize: 10.5)
+        let judged = CivilDate(iso: total.officers.judgedOn)?.chinese ?? total.officers.judgedOn
+        return .init(heading: "七、行政执法人员", items: [
+            .paragraph("共有行政执法人员\(total.officers.total)人，截至\(judged)持有效执法证件\(total.officers.withValidCertificate)人，"
+                + "持证率\(total.officers.validCertificateShare)%。执法证件在有效期内且状态为在岗的计为有效。"),
+            .table(caption: "表10  行政执法人员持证情况", table),
+        ])
+    }
+
+    private var notes: ReportOutline.Section {
+        let setAside = statistics.setAside
+        var text = "本报告只统计通过数据核查的记录。"
+        if setAside.total == 0 {
+            text += "本次导出数据全部通过核查，没有被搁置的记录。"
+        } else {
+            let reasons = setAside.byReason.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key)\($0.value)行" }
+            let files = setAside.byFile.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)行" }
+            text += "导出数据中有\(setAside.total)行因问题被搁置，未计入本报告：" + reasons.joined(separator: "，") + "（按文件："
+                + files.joined(separator: "，") + "）。问题行的明细见运行结果中的问题数据报告，更正后重新导出即可计入。"
+        }
+        return .init(heading: "八、数据说明", items: [
+            .paragraph(text),
+            .paragraph("金额以元为单位精确到分，万元数四舍五入保留两位小数。全部数据另以 statistics.json 和 statistics.csv 公开。"),
+        ])
+    }
+
+    // MARK: Helpers
+
+    private func change(_ previous: AgencyStatistics.PreviousYear) -> String {
+        let amount = previous.decisionsChange
+        let percent = previous.decisionsChangePercent.map { "（\($0.hasPrefix("-") ? String($0.dropFirst()) : $0)%）" } ?? ""
+        if amount == 0 { return "持平" }
+        return (amount > 0 ? "增加" : "减少") + "\(abs(amount))件" + percent
+    }
+
+    private func signed(_ value: Int) -> String { value > 0 ? "+\(value)" : "\(value)" }
+
+    private func wanSum(_ agency: AgencyStatistics) -> String {
+        let fen = (Yuan(decimal: agency.finesYuan)?.fen ?? 0) + (Yuan(decimal: agency.confiscationsYuan)?.fen ?? 0)
+        return StatisticsCalculator.wan(Yuan(fen: fen))
+    }
+}

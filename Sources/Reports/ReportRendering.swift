@@ -1,0 +1,226 @@
+import CaseModel
+import Foundation
+import Typesetting
+
+/// report.pdf: the outline set as a GB/T 9704 document.
+public enum ReportDocument {
+    public static func document(_ outline: ReportOutline, statistics: AnnualStatistics) -> Document {
+        var blocks: [Block] = [.title([outline.title]), .paragraph(outline.introduction)]
+        for section in outline.sections {
+            blocks.append(.heading(.one, section.heading))
+            for item in section.items {
+                switch item {
+                case .paragraph(let text): blocks.append(.paragraph(text))
+                case .table(let caption, let table):
+                    blocks.append(.centered(caption))
+                    blocks.append(.table(table))
+                case .chart(let chart): blocks.append(.chart(chart))
+                }
+            }
+        }
+        blocks.append(.signature(Signature(names: [author(statistics)], date: outline.date)))
+        let metadata = Document.Metadata(
+            title: outline.title, subject: "行政执法数据年度报告（统计期间 \(statistics.period)）",
+            author: author(statistics), keywords: ["行政执法数据", "年度报告", "\(statistics.year)", "三项制度"],
+            created: statistics.asOf)
+        return Document(metadata: metadata, blocks: blocks)
+    }
+
+    /// The issuing body: the agency itself when the export holds one, else the agencies as a group.
+    static func author(_ statistics: AnnualStatistics) -> String {
+        statistics.agencies.count == 1 ? statistics.agencies[0].name : "本系统\(statistics.agencies.count)个行政执法主体"
+    }
+}
+
+/// index.html: the same outline as an accessible, self-contained page.
+public enum ReportPage {
+    public static func html(_ outline: ReportOutline, statistics: AnnualStatistics) -> String {
+        var body = ""
+        var figure = 0
+        for section in outline.sections {
+            body += "<section>\n<h2>\(escape(section.heading))</h2>\n"
+            for item in section.items {
+                switch item {
+                case .paragraph(let text): body += "<p>\(escape(text))</p>\n"
+                case .table(let caption, let table): body += html(table, caption: caption)
+                case .chart(let chart):
+                    figure += 1
+                    body += ChartSVG.figure(chart, id: "chart\(figure)")
+                }
+            }
+            body += "</section>\n"
+        }
+        let title = escape(outline.title)
+        return """
+            <!DOCTYPE html>
+            <html lang="zh-CN">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(title)</title>
+            <style>\(style)</style>
+            </head>
+            <body>
+            <main>
+            <h1>\(title)</h1>
+            <p>\(escape(outline.introduction))</p>
+            <nav aria-label="下载"><ul>
+            <li><a href="report.pdf">报告 PDF</a></li>
+            <li><a href="statistics.json">全部数据（JSON）</a></li>
+            <li><a href="statistics.csv">全部数据（CSV）</a></li>
+            </ul></nav>
+            \(body)<p class="date">\(escape(ReportDocument.author(statistics)))<br>\(escape(outline.date))</p>
+            </main>
+            </body>
+            </html>
+
+            """
+    }
+
+    private static func html(_ table: Table, caption: String) -> String {
+        func cell(_ tag: String, _ text: String, _ alignment: Table.Alignment, scope: String? = nil) -> String {
+            let align = alignment == .trailing ? " class=\"num\"" : ""
+            return "<\(tag)\(scope.map { " scope=\"\($0)\"" } ?? "")\(align)>\(escape(text))</\(tag)>"
+        }
+        var out = "<div class=\"table\"><table>\n<caption>\(escape(caption))</caption>\n<thead><tr>"
+        out += table.columns.map { cell("th", $0.title, $0.alignment, scope: "col") }.joined() + "</tr></thead>\n<tbody>\n"
+        for row in table.rows {
+            out += "<tr>"
+            for (index, column) in table.columns.enumerated() {
+                let text = index < row.count ? row[index] : ""
+                out += index == 0 ? cell("th", text, column.alignment, scope: "row") : cell("td", text, column.alignment)
+            }
+            out += "</tr>\n"
+        }
+        return out + "</tbody></table></div>\n"
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    private static let style = """
+        body{margin:0;font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;line-height:1.7;color:#111;background:#fff}\
+        main{max-width:60rem;margin:0 auto;padding:1rem}\
+        h1{font-size:1.6rem;text-align:center}h2{font-size:1.25rem;margin-top:2rem}\
+        p{text-indent:2em}p.date{text-align:right;text-indent:0}\
+        nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}\
+        a{color:#0645ad}\
+        .table{overflow-x:auto;margin:1rem 0}\
+        table{border-collapse:collapse;min-width:100%;font-size:.95rem}\
+        caption{font-weight:bold;text-align:left;padding:.3rem 0}\
+        th,td{border:1px solid #555;padding:.25rem .5rem;text-align:left}thead th{background:#eee}th[scope=row]{min-width:5em}\
+        .num{text-align:right;font-variant-numeric:tabular-nums}\
+        figure{margin:1.5rem 0}figcaption{text-align:center}svg{width:100%;height:auto}\
+        svg text{font-family:"Noto Sans CJK SC","Source Han Sans SC",sans-serif}
+        """
+}
+
+/// The report's charts as inline SVG, laid out like the PDF's.
+enum ChartSVG {
+    static func figure(_ chart: Chart, id: String) -> String {
+        let width = 720.0, height = 300.0
+        let left = 56.0, right = width - 12, top = 28.0, bottom = height - 40
+        let ticks = chart.ticks
+        let maxTick = Double(ticks.last ?? 1)
+        func y(_ value: Int) -> Double { bottom - (bottom - top) * Double(value) / maxTick }
+        func number(_ value: Double) -> String { String(format: "%.1f", value) }
+        let summary = zip(chart.labels, chart.values).map { "\($0)\($1)\(chart.unit)" }.joined(separator: "，")
+        var svg = "<figure>\n<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"\(id)\">\n"
+        svg += "<title id=\"\(id)\">\(ReportPage.escape(chart.caption))：\(ReportPage.escape(summary))</title>\n"
+        svg += "<text x=\"\(number(left - 8))\" y=\"\(number(top - 12))\" font-size=\"12\" text-anchor=\"end\">（\(ReportPage.escape(chart.unit))）</text>\n"
+        for tick in ticks {
+            let tickY = number(y(tick))
+            if tick > 0 { svg += "<line x1=\"\(number(left))\" y1=\"\(tickY)\" x2=\"\(number(right))\" y2=\"\(tickY)\" stroke=\"#bbb\" stroke-width=\"0.6\"/>\n" }
+            svg += "<text x=\"\(number(left - 8))\" y=\"\(number(y(tick) + 4))\" font-size=\"12\" text-anchor=\"end\">\(tick)</text>\n"
+        }
+        svg += "<line x1=\"\(number(left))\" y1=\"\(number(top))\" x2=\"\(number(left))\" y2=\"\(number(bottom))\" stroke=\"#000\"/>\n"
+        svg += "<line x1=\"\(number(left))\" y1=\"\(number(bottom))\" x2=\"\(number(right))\" y2=\"\(number(bottom))\" stroke=\"#000\"/>\n"
+        let slot = (right - left) / Double(max(chart.labels.count, 1))
+        var points: [String] = []
+        for (index, label) in chart.labels.enumerated() {
+            let value = index < chart.values.count ? chart.values[index] : 0
+            let center = left + slot * (Double(index) + 0.5)
+            switch chart.kind {
+            case .bars:
+                let barWidth = slot * 0.6
+                svg += "<rect x=\"\(number(center - barWidth / 2))\" y=\"\(number(y(value)))\" width=\"\(number(barWidth))\" height=\"\(number(bottom - y(value)))\" fill=\"#737373\"/>\n"
+            case .line:
+                points.append("\(number(center)),\(number(y(value)))")
+                svg += "<circle cx=\"\(number(center))\" cy=\"\(number(y(value)))\" r=\"3\"/>\n"
+            }
+            svg += "<text x=\"\(number(center))\" y=\"\(number(y(value) - 6))\" font-size=\"13\" text-anchor=\"middle\">\(value)</text>\n"
+            svg += "<text x=\"\(number(center))\" y=\"\(number(bottom + 20))\" font-size=\"12\" text-anchor=\"middle\">\(ReportPage.escape(label))</text>\n"
+        }
+        if chart.kind == .line {
+            svg += "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"#000\" stroke-width=\"1.6\"/>\n"
+        }
+        return svg + "</svg>\n<figcaption>\(ReportPage.escape(chart.caption))</figcaption>\n</figure>\n"
+    }
+}
+
+/// public/feeds/reports.xml: an Atom feed with one entry per published annual report.
+public enum ReportFeed {
+    public struct Entry: Sendable {
+        public var year: Int
+        public var title: String
+        public var summary: String
+        /// The report date, YYYY-MM-DD.
+        public var updated: String
+
+        public init(year: Int, title: String, summary: String, updated: String) {
+            self.year = year
+            self.title = title
+            self.summary = summary
+            self.updated = updated
+        }
+
+        public init(_ statistics: AnnualStatistics) {
+            self.init(year: statistics.year, title: "\(statistics.year)年度行政执法数据报告",
+                      summary: "\(statistics.year)年共作出行政执法决定\(statistics.total.decisions)件，其中行政处罚\(statistics.total.penalties)件，罚款\(statistics.total.finesYuan)元。",
+                      updated: statistics.asOf)
+        }
+    }
+
+    /// Entries newest year first; links are relative to the feed (`../reports/2025/`).
+    public static func atom(_ entries: [Entry]) -> String {
+        let sorted = entries.sorted { $0.year > $1.year }
+        let updated = sorted.map(\.updated).max() ?? "1970-01-01"
+        var xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">
+            <id>urn:sanxiang:reports</id>
+            <title>行政执法数据年度报告</title>
+            <updated>\(updated)T00:00:00+08:00</updated>
+            <author><name>行政执法公示平台</name></author>
+            <link rel="self" href="reports.xml"/>
+
+            """
+        for entry in sorted {
+            xml += """
+                <entry>
+                <id>urn:sanxiang:reports:\(entry.year)</id>
+                <title>\(ReportPage.escape(entry.title))</title>
+                <updated>\(entry.updated)T00:00:00+08:00</updated>
+                <link rel="alternate" type="text/html" href="../reports/\(entry.year)/index.html"/>
+                <link rel="enclosure" type="application/pdf" href="../reports/\(entry.year)/report.pdf"/>
+                <summary>\(ReportPage.escape(entry.summary))</summary>
+                </entry>
+
+                """
+        }
+        return xml + "</feed>\n"
+    }
+}

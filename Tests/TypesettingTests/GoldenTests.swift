@@ -64,6 +64,17 @@ final class GoldenTests: XCTestCase {
         ]))
     }
 
+    func testCharts() throws {
+        try check("charts", Fixtures.document([
+            .centered("表1  图表之前的居中标题"),
+            .chart(Chart(kind: .bars, caption: "图1  各类行政执法决定数量",
+                         labels: ["行政许可", "行政处罚", "行政强制", "行政检查", "行政征收", "行政收费", "行政确认", "行政给付", "行政裁决", "其他"],
+                         values: [5, 23, 2, 4, 2, 0, 2, 2, 0, 2], unit: "件", height: 60)),
+            .chart(Chart(kind: .line, caption: "图2  行政执法决定月度数量", labels: (1...12).map { "\($0)月" },
+                         values: [4, 2, 1, 6, 3, 2, 3, 5, 6, 1, 5, 4], unit: "件", height: 45)),
+        ]))
+    }
+
     func testTable() throws {
         let rows = ReviewTableSample.rows
         try check("table", Fixtures.document([

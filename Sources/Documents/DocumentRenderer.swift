@@ -18,4 +18,10 @@ public final class DocumentRenderer: @unchecked Sendable {
                                 profile: OutputProfile = .archive) throws -> RenderedDocument {
         try typesetter.render(PenaltyDecision.document(for: item, context: context), profile: profile)
     }
+
+    /// The 法制审核意见书 of a review.
+    public func reviewOpinion(_ review: Review, item: EnforcementCase, context: CaseContext,
+                              profile: OutputProfile = .archive) throws -> RenderedDocument {
+        try typesetter.render(ReviewOpinion.document(for: review, item: item, context: context), profile: profile)
+    }
 }

@@ -1,4 +1,5 @@
 import CaseModel
+import Review
 import Foundation
 import Typesetting
 import Yams
@@ -9,6 +10,10 @@ public enum StageName: String, CaseIterable, Codable, Sendable {
     case render
     /// The previous year's annual statistics report, from 1 January until the agencies' deadline.
     case report
+    /// Legal-review gate and the supervision report (internal/supervision/).
+    case supervision
+    /// Hashes everything the run wrote (and the media) into the append-only ledger.
+    case archive
 
     /// Position in the only order stages may run in.
     var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
@@ -67,6 +72,23 @@ public struct PrintSettings: Equatable, Sendable {
     public var profile: OutputProfile { OutputProfile(kind: .print(printableArea), format: format) }
 }
 
+/// 重大执法决定法制审核: the catalogue and the recheck limits.
+public struct LegalReviewSettings: Equatable, Sendable {
+    public var catalogue = MajorDecisionCatalogue()
+    public var recheck = RecheckLimits()
+
+    public init() {}
+}
+
+/// The tamper-evident archive.
+public struct ArchiveSettings: Equatable, Sendable {
+    /// The Ed25519 signing key of the tree heads; relative paths are inside the output folder.
+    /// Made on the first run when absent; never under public/.
+    public var signingKey = "archive-signing.key"
+
+    public init() {}
+}
+
 public struct PipelineConfig: Sendable {
     /// The folder of the configuration file: relative paths start there.
     public var baseFolder: URL
@@ -82,6 +104,8 @@ public struct PipelineConfig: Sendable {
     public var printing = PrintSettings()
     public var agencyDefaults = AgencySettings()
     public var agencyOverrides: [String: AgencySettings] = [:]
+    public var legalReview = LegalReviewSettings()
+    public var archive = ArchiveSettings()
 
     public init(baseFolder: URL) { self.baseFolder = baseFolder }
 
@@ -90,6 +114,7 @@ public struct PipelineConfig: Sendable {
     public var stateStoreURL: URL { resolve(stateStore, against: outputURL) }
     public var fontsURL: URL { resolve(fonts, against: baseFolder) }
     public var calendarURL: URL { resolve(calendar, against: baseFolder) }
+    public var signingKeyURL: URL { resolve(archive.signingKey, against: outputURL) }
 
     public func settings(forAgency code: String) -> AgencySettings { agencyOverrides[code] ?? agencyDefaults }
 

@@ -1,4 +1,5 @@
 import CaseModel
+import Review
 import Foundation
 import Typesetting
 import Yams
@@ -36,7 +37,10 @@ public enum ConfigLoader {
             case "stages": config.stages = try stages(value, reader)
             case "agencies": try agencies(value, reader, into: &config)
             case "printing": config.printing = try printing(value, reader)
-            default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "calendar", "stages", "printing", "agencies"])
+            case "legal_review": config.legalReview = try legalReview(value, reader)
+            case "archive": config.archive = try archive(value, reader)
+            default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "calendar", "stages", "printing",
+                                                                         "agencies", "legal_review", "archive"])
             }
         }
         return config
@@ -87,6 +91,88 @@ public enum ConfigLoader {
                                                        bottom: margins["bottom"] ?? 5, left: margins["left"] ?? 5)
             default:
                 throw reader.unknown(key, in: "printing", allowed: ["format", "printable_area_mm"])
+            }
+        }
+        return settings
+    }
+
+    private static func legalReview(_ node: Node, _ reader: NodeReader) throws -> LegalReviewSettings {
+        var settings = LegalReviewSettings()
+        for (key, value) in try reader.mapping(node, key: "legal_review") {
+            let name = key.string ?? ""
+            let path = "legal_review.\(name)"
+            switch name {
+            case "major_decisions": settings.catalogue = try catalogue(value, reader)
+            case "recheck_request_working_days": settings.recheck.requestWorkingDays = try reader.integer(value, key: path, range: 1...30)
+            case "recheck_answer_working_days": settings.recheck.answerWorkingDays = try reader.integer(value, key: path, range: 1...30)
+            default:
+                throw reader.unknown(key, in: "legal_review",
+                                     allowed: ["major_decisions", "recheck_request_working_days", "recheck_answer_working_days"])
+            }
+        }
+        return settings
+    }
+
+    private static func catalogue(_ node: Node, _ reader: NodeReader) throws -> MajorDecisionCatalogue {
+        var catalogue = MajorDecisionCatalogue()
+        let section = "legal_review.major_decisions"
+        for (key, value) in try reader.mapping(node, key: section) {
+            let name = key.string ?? ""
+            let path = "\(section).\(name)"
+            switch name {
+            case "action_types":
+                catalogue.actionTypes = Set(try reader.strings(value, key: path).map { text in
+                    guard let type = ActionType(rawValue: text) else {
+                        throw reader.error(value, key: path, "“\(text)”不是执法类别（可用：\(ActionType.allCases.map(\.rawValue).joined(separator: "、"))）。")
+                    }
+                    return type
+                })
+            case "penalty_kinds":
+                catalogue.penaltyKinds = Set(try reader.strings(value, key: path).map { text in
+                    guard let kind = PenaltyKind(rawValue: text) else {
+                        throw reader.error(value, key: path, "“\(text)”不是处罚种类（可用：\(PenaltyKind.allCases.map(\.rawValue).joined(separator: "、"))）。")
+                    }
+                    return kind
+                })
+            case "fine_at_least": catalogue.fineAtLeast = try amounts(value, reader, key: path, base: catalogue.fineAtLeast)
+            case "confiscation_at_least":
+                catalogue.confiscationAtLeast = try amounts(value, reader, key: path, base: catalogue.confiscationAtLeast)
+            case "hearing_held": catalogue.hearingHeld = try reader.boolean(value, key: path)
+            case "case_ids": catalogue.caseIDs = Set(try reader.strings(value, key: path))
+            case "titles_containing": catalogue.titlesContaining = try reader.strings(value, key: path)
+            default:
+                throw reader.unknown(key, in: section, allowed: ["action_types", "penalty_kinds", "fine_at_least",
+                                                                 "confiscation_at_least", "hearing_held", "case_ids",
+                                                                 "titles_containing"])
+            }
+        }
+        return catalogue
+    }
+
+    /// Yuan per party type, e.g. `自然人: 10000`.
+    private static func amounts(_ node: Node, _ reader: NodeReader, key: String,
+                                base: [PartyType: Yuan]) throws -> [PartyType: Yuan] {
+        var out = base
+        for (typeKey, amount) in try reader.mapping(node, key: key) {
+            let typeName = try reader.string(typeKey, key: key)
+            guard let type = PartyType(rawValue: typeName) else {
+                throw reader.error(typeKey, key: "\(key).\(typeName)",
+                                   "不是当事人类型（可用：\(PartyType.allCases.map(\.rawValue).joined(separator: "、"))）。")
+            }
+            guard let yuan = Yuan(decimal: try reader.string(amount, key: "\(key).\(typeName)")), yuan >= .zero else {
+                throw reader.error(amount, key: "\(key).\(typeName)", "应为以元为单位的金额，如 10000。")
+            }
+            out[type] = yuan
+        }
+        return out
+    }
+
+    private static func archive(_ node: Node, _ reader: NodeReader) throws -> ArchiveSettings {
+        var settings = ArchiveSettings()
+        for (key, value) in try reader.mapping(node, key: "archive") {
+            switch key.string ?? "" {
+            case "signing_key": settings.signingKey = try reader.path(value, key: "archive.signing_key")
+            default: throw reader.unknown(key, in: "archive", allowed: ["signing_key"])
             }
         }
         return settings
@@ -194,6 +280,20 @@ struct NodeReader {
         let text = try string(node, key: key)
         guard !text.contains("\0") else { throw error(node, key: key, "不是有效路径。") }
         return text
+    }
+
+    /// A list of texts; an empty list `[]` is allowed.
+    func strings(_ node: Node, key: String) throws -> [String] {
+        try sequence(node, key: key).map { try string($0, key: key) }
+    }
+
+    func boolean(_ node: Node, key: String) throws -> Bool {
+        guard case .scalar(let scalar) = node else { throw error(node, key: key, "应为 true 或 false。") }
+        switch scalar.string.lowercased() {
+        case "true", "yes", "是": return true
+        case "false", "no", "否": return false
+        default: throw error(node, key: key, "应为 true 或 false。")
+        }
     }
 
     func integer(_ node: Node, key: String, range: ClosedRange<Int>) throws -> Int {

@@ -17,6 +17,8 @@ public struct RenderSummary: Codable, Sendable {
 public struct RenderJob: Sendable {
     public var kind: String
     public var item: EnforcementCase
+    /// The review a 法制审核意见书 is made from.
+    public var review: Review?
     public var context: CaseContext
     public var path: String
 }
@@ -30,15 +32,38 @@ public struct RenderStage {
 
     public static let penaltyDecision = "行政处罚决定书"
 
-    /// The jobs for an ingest: every 普通程序 行政处罚 gets its 决定书.
+    /// The jobs for an ingest: every 普通程序 行政处罚 gets its 决定书, every accepted review its 法制审核意见书.
     public static func jobs(for ingest: IngestResult) -> [RenderJob] {
         let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        return ingest.cases.compactMap { item in
-            guard item.actionType == .penalty, item.procedure == .ordinary, let agency = agencies[item.agencyCode] else { return nil }
-            return RenderJob(kind: penaltyDecision, item: item, context: CaseContext(agency: agency, officers: officers),
-                             path: "internal/documents/\(item.agencyCode)/\(item.id)/\(penaltyDecision).pdf")
+        let reviews = Dictionary(ingest.reviews.map { ($0.caseID, $0) }, uniquingKeysWith: { first, _ in first })
+        return ingest.cases.flatMap { item -> [RenderJob] in
+            guard let agency = agencies[item.agencyCode] else { return [] }
+            let context = CaseContext(agency: agency, officers: officers)
+            let folder = "internal/documents/\(item.agencyCode)/\(item.id)"
+            var jobs: [RenderJob] = []
+            if item.actionType == .penalty, item.procedure == .ordinary {
+                jobs.append(RenderJob(kind: penaltyDecision, item: item, review: nil, context: context,
+                                      path: "\(folder)/\(penaltyDecision).pdf"))
+            }
+            if let review = reviews[item.id] {
+                jobs.append(RenderJob(kind: ReviewOpinion.kind, item: item, review: review, context: context,
+                                      path: "\(folder)/\(ReviewOpinion.kind).pdf"))
+            }
+            return jobs
         }
+    }
+
+    /// Penalty decisions only: what `sanxiang bench render` measures.
+    public static func penaltyJobs(for ingest: IngestResult) -> [RenderJob] {
+        jobs(for: ingest).filter { $0.kind == penaltyDecision }
+    }
+
+    private func render(_ job: RenderJob) throws -> RenderedDocument {
+        if let review = job.review {
+            return try renderer.reviewOpinion(review, item: job.item, context: job.context)
+        }
+        return try renderer.penaltyDecision(job.item, context: job.context)
     }
 
     /// Renders in batches so memory stays bounded on large exports.
@@ -48,7 +73,7 @@ public struct RenderStage {
         let batch = 256
         for start in stride(from: 0, to: jobs.count, by: batch) {
             let slice = Array(jobs[start..<min(jobs.count, start + batch)])
-            let results = concurrentMap(slice, chunkSize: 1) { job in Result { try renderer.penaltyDecision(job.item, context: job.context) } }
+            let results = concurrentMap(slice, chunkSize: 1) { job in Result { try render(job) } }
             for (job, result) in zip(slice, results) {
                 let rendered = try result.get()
                 try write(job.path, rendered.bytes)

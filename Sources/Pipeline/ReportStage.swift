@@ -69,7 +69,7 @@ struct ReportStage {
         let settings = config
         let input = StatisticsInput(
             year: year, asOf: asOf, agencies: ingest.agencies, officers: ingest.officers, cases: ingest.cases,
-            reviews: ingest.reviews, setAside: Self.setAside(ingest), publishedOn: try store.publicationDates(),
+            reviews: ingest.reviews, setAside: Self.setAside(ingest), publishedOn: try store.publications().mapValues(\.publishedOn),
             calendar: calendar,
             disclosureWorkingDays: { code, type in settings.settings(forAgency: code).disclosureWorkingDays[type] ?? 20 })
         return try StatisticsCalculator.compute(input)

@@ -1,7 +1,9 @@
 import CaseModel
 import Documents
 import Foundation
+import Archive
 import Ingest
+import Review
 import Typesetting
 
 /// What a run did, for the terminal and for run-summary.json.
@@ -17,6 +19,8 @@ public struct RunSummary: Codable, Sendable {
     public var store: StoreChanges?
     public var documents: RenderSummary?
     public var report: ReportSummary?
+    public var supervision: SupervisionSummary?
+    public var archive: ArchiveSummary?
     /// Paths of what the run wrote, relative to the output folder.
     public var outputs: [String: String]
 
@@ -32,7 +36,7 @@ public struct RunSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", input, stages, balances, rowsSetAside = "rows_set_aside",
-             problemsSetAside = "problems_set_aside", warnings, cases, store, documents, report, outputs
+             problemsSetAside = "problems_set_aside", warnings, cases, store, documents, report, supervision, archive, outputs
     }
 
     /// 0 when nothing was set aside, 3 when some rows were.
@@ -99,6 +103,14 @@ public enum PipelineRunner {
                 let report = try stage.run(ingest, year: request.reportYear)
                 summary?.report = report
                 summary?.outputs["report"] = report.folder
+            case .supervision:
+                guard let writer, request.useStateStore else { continue }
+                let publications = try StateStore(path: config.stateStoreURL.path).publications()
+                summary?.supervision = try SupervisionStage(config: config, asOf: request.asOf, writer: writer)
+                    .run(ingest, publications: publications)
+                summary?.outputs["supervision"] = SupervisionStage.folder + "/index.html"
+            case .archive:
+                continue  // after the commit below: the ledger hashes the files as they stand
             }
         }
         guard var result = summary else { throw ConfigError(file: "pipeline.yml", line: nil, key: "stages", problem: "没有阶段。") }
@@ -108,6 +120,9 @@ public enum PipelineRunner {
             try store(&ingest, request: request, writer: writer, into: &result)
         }
         try writer.commit()
+        if stages.contains(.archive), request.useStateStore {
+            result.archive = try ArchiveStage(config: config, asOf: request.asOf).run(ingest)
+        }
         return (result, ingest)
     }
 

@@ -2,6 +2,7 @@ import CaseModel
 import Crypto
 import Dispatch
 import Ingest
+import Review
 import Foundation
 import GRDB
 
@@ -115,7 +116,7 @@ public final class StateStore {
                     last_published_on TEXT NOT NULL,
                     content_hash TEXT NOT NULL,
                     PRIMARY KEY (year, agency_code));
-                CREATE TABLE publication (case_id TEXT PRIMARY KEY, first_published_on TEXT NOT NULL);
+                CREATE TABLE publication (case_id TEXT PRIMARY KEY, first_published_on TEXT NOT NULL, withdrawn_on TEXT);
                 """)
         }
         return migrator
@@ -278,13 +279,15 @@ public final class StateStore {
         }
     }
 
-    /// The day the portal first published each case (written by the portal stage).
-    public func publicationDates() throws -> [String: CivilDate] {
+    /// The portal's publication log (written by the portal stage): when each case went up and came down.
+    public func publications() throws -> [String: PublicationRecord] {
         do {
             return try queue.read { db in
-                var out: [String: CivilDate] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT case_id, first_published_on FROM publication") {
-                    if let date = CivilDate(iso: row["first_published_on"]) { out[row["case_id"]] = date }
+                var out: [String: PublicationRecord] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT case_id, first_published_on, withdrawn_on FROM publication") {
+                    guard let published = CivilDate(iso: row["first_published_on"]) else { continue }
+                    let withdrawn = (row["withdrawn_on"] as String?).flatMap(CivilDate.init(iso:))
+                    out[row["case_id"]] = PublicationRecord(publishedOn: published, withdrawnOn: withdrawn)
                 }
                 return out
             }

@@ -1,6 +1,7 @@
 import CaseModel
 import Foundation
 import Typesetting
+import Web
 
 /// report.pdf: the outline set as a GB/T 9704 document.
 public enum ReportDocument {
@@ -50,82 +51,19 @@ public enum ReportPage {
             }
             body += "</section>\n"
         }
-        let title = escape(outline.title)
-        return """
-            <!DOCTYPE html>
-            <html lang="zh-CN">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(title)</title>
-            <style>\(style)</style>
-            </head>
-            <body>
-            <main>
-            <h1>\(title)</h1>
-            <p>\(escape(outline.introduction))</p>
-            <nav aria-label="下载"><ul>
-            <li><a href="report.pdf">报告 PDF</a></li>
-            <li><a href="statistics.json">全部数据（JSON）</a></li>
-            <li><a href="statistics.csv">全部数据（CSV）</a></li>
-            </ul></nav>
-            \(body)<p class="date">\(escape(ReportDocument.author(statistics)))<br>\(escape(outline.date))</p>
-            </main>
-            </body>
-            </html>
-
-            """
+        let links = "<nav aria-label=\"下载\"><ul>\n<li><a href=\"report.pdf\">报告 PDF</a></li>\n"
+            + "<li><a href=\"statistics.json\">全部数据（JSON）</a></li>\n<li><a href=\"statistics.csv\">全部数据（CSV）</a></li>\n</ul></nav>\n"
+        let page = "<h1>\(escape(outline.title))</h1>\n<p>\(escape(outline.introduction))</p>\n" + links + body
+            + "<p class=\"date\">\(escape(ReportDocument.author(statistics)))<br>\(escape(outline.date))</p>\n"
+        return HTML.page(title: outline.title, body: page)
     }
 
     private static func html(_ table: Table, caption: String) -> String {
-        func cell(_ tag: String, _ text: String, _ alignment: Table.Alignment, scope: String? = nil) -> String {
-            let align = alignment == .trailing ? " class=\"num\"" : ""
-            return "<\(tag)\(scope.map { " scope=\"\($0)\"" } ?? "")\(align)>\(escape(text))</\(tag)>"
-        }
-        var out = "<div class=\"table\"><table>\n<caption>\(escape(caption))</caption>\n<thead><tr>"
-        out += table.columns.map { cell("th", $0.title, $0.alignment, scope: "col") }.joined() + "</tr></thead>\n<tbody>\n"
-        for row in table.rows {
-            out += "<tr>"
-            for (index, column) in table.columns.enumerated() {
-                let text = index < row.count ? row[index] : ""
-                out += index == 0 ? cell("th", text, column.alignment, scope: "row") : cell("td", text, column.alignment)
-            }
-            out += "</tr>\n"
-        }
-        return out + "</tbody></table></div>\n"
+        HTML.table(caption: caption, columns: table.columns.map { HTML.Column($0.title, numeric: $0.alignment == .trailing) },
+                   rows: table.rows)
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
-    private static let style = """
-        body{margin:0;font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;line-height:1.7;color:#111;background:#fff}\
-        main{max-width:60rem;margin:0 auto;padding:1rem}\
-        h1{font-size:1.6rem;text-align:center}h2{font-size:1.25rem;margin-top:2rem}\
-        p{text-indent:2em}p.date{text-align:right;text-indent:0}\
-        nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}\
-        a{color:#0645ad}\
-        .table{overflow-x:auto;margin:1rem 0}\
-        table{border-collapse:collapse;min-width:100%;font-size:.95rem}\
-        caption{font-weight:bold;text-align:left;padding:.3rem 0}\
-        th,td{border:1px solid #555;padding:.25rem .5rem;text-align:left}thead th{background:#eee}th[scope=row]{min-width:5em}\
-        .num{text-align:right;font-variant-numeric:tabular-nums}\
-        figure{margin:1.5rem 0}figcaption{text-align:center}svg{width:100%;height:auto}\
-        svg text{font-family:"Noto Sans CJK SC","Source Han Sans SC",sans-serif}
-        """
+    static func escape(_ text: String) -> String { HTML.escape(text) }
 }
 
 /// The report's charts as inline SVG, laid out like the PDF's.

@@ -72,7 +72,7 @@ struct BenchRender: ParsableCommand {
     func run() throws {
         guard let day = CivilDate(iso: asOf) else { throw UserFacingError(message: "--as-of 格式应为 YYYY-MM-DD。") }
         let ingest = try ExportReader.read(folder: URL(fileURLWithPath: input), options: IngestOptions(asOf: day))
-        let jobs = Array(RenderStage.jobs(for: ingest).prefix(documents))
+        let jobs = Array(RenderStage.penaltyJobs(for: ingest).prefix(documents))
         guard !jobs.isEmpty else { throw UserFacingError(message: "导出中没有普通程序的行政处罚案件。") }
         let stage: RenderStage
         do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Archive
 import Foundation
 import Ingest
 import Native
@@ -12,7 +13,7 @@ public struct SanxiangEntry: ParsableCommand {
         commandName: "sanxiang",
         abstract: "三项制度流水线：读取办案系统导出数据，核查、生成文书、公示与归档。",
         version: "0.1.0",
-        subcommands: [RunCommand.self, CheckCommand.self, RenderCommand.self, ReportCommand.self, CalendarCommand.self,
+        subcommands: [RunCommand.self, CheckCommand.self, RenderCommand.self, ReportCommand.self, VerifyCommand.self, CalendarCommand.self,
                       BenchCommand.self, VersionCommand.self])
 
     public init() {}
@@ -53,6 +54,7 @@ struct UserFacingError: Error {
         case let error as FontError: message = error.message
         case let error as TypesettingError: message = error.message
         case let error as CalendarError: message = error.message
+        case let error as ArchiveError: message = error.message
         case let error as CocoaError:
             message = "写入输出失败：\(error.localizedDescription)（\(error.userInfo[NSFilePathErrorKey] ?? "")）"
         default: return nil

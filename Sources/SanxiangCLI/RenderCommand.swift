@@ -9,7 +9,7 @@ import Typesetting
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render", abstract: "生成一个案件的一份文书。",
-        discussion: "文书种类目前支持：\(RenderStage.penaltyDecision)（普通程序）。--profile print 使用 pipeline.yml 中 printing 的设置。")
+        discussion: "文书种类目前支持：\(RenderStage.penaltyDecision)（普通程序）、\(ReviewOpinion.kind)。--profile print 使用 pipeline.yml 中 printing 的设置。")
 
     enum Profile: String, ExpressibleByArgument, CaseIterable {
         case archive, print, `public`
@@ -30,15 +30,16 @@ struct RenderCommand: ParsableCommand {
     var outputFile: String
 
     func run() throws {
-        guard document == RenderStage.penaltyDecision else {
-            throw UserFacingError(message: "文书种类“\(document)”尚未支持；目前可生成：\(RenderStage.penaltyDecision)。")
+        let kinds = [RenderStage.penaltyDecision, ReviewOpinion.kind]
+        guard kinds.contains(document) else {
+            throw UserFacingError(message: "文书种类“\(document)”尚未支持；目前可生成：\(kinds.joined(separator: "、"))。")
         }
         guard profile != .public else {
             throw UserFacingError(message: "公开版只能由脱敏后的数据生成，脱敏阶段尚未实现，因此不生成公开版。")
         }
         let config = try options.loadConfig()
         let ingest = try ExportReader.read(folder: config.inputURL, options: IngestOptions(asOf: try options.resolvedAsOf()))
-        guard let job = RenderStage.jobs(for: ingest).first(where: { $0.item.id == caseID }) else {
+        guard let job = RenderStage.jobs(for: ingest).first(where: { $0.item.id == caseID && $0.kind == document }) else {
             throw UserFacingError(message: reason(for: caseID, in: ingest))
         }
         let renderer: DocumentRenderer
@@ -48,7 +49,8 @@ struct RenderCommand: ParsableCommand {
             throw UserFacingError(message: error.message)
         }
         let chosen = profile == .print ? config.printing.profile : .archive
-        let rendered = try renderer.penaltyDecision(job.item, context: job.context, profile: chosen)
+        let rendered = try job.review.map { try renderer.reviewOpinion($0, item: job.item, context: job.context, profile: chosen) }
+            ?? renderer.penaltyDecision(job.item, context: job.context, profile: chosen)
         let url = URL(fileURLWithPath: outputFile)
         do {
             try Data(rendered.bytes).write(to: url)
@@ -65,6 +67,7 @@ struct RenderCommand: ParsableCommand {
             return "案件 \(id) 的数据有问题，已暂存，不能生成文书：\n" + problems.map { "  · " + $0.message }.joined(separator: "\n")
         }
         guard let item = ingest.cases.first(where: { $0.id == id }) else { return "导出数据中没有案件 \(id)。" }
+        if document == ReviewOpinion.kind { return "案件 \(id) 没有可用的法制审核记录，不能生成\(document)。" }
         return "案件 \(id) 是\(item.actionType.rawValue)\(item.procedure.map { "（\($0.rawValue)）" } ?? "")，不适用\(document)。"
     }
 }

@@ -66,14 +66,25 @@ enum SummaryText {
             lines.append("文书：共 \(documents.documents) 份 \(documents.pages) 页" + (kinds.isEmpty ? "" : "（" + kinds.joined(separator: "，") + "）") + "。")
         }
         if let report = summary.report { lines += reportLines(report) }
+        if let supervision = summary.supervision {
+            lines.append("法制审核：\(supervision.decisionsClassified) 件决定按目录清单分类，重大 \(supervision.majorByCatalogue) 件，"
+                + "未经审核或审核未通过 \(supervision.reviewViolations) 件；与办案系统重大标记不一致 \(supervision.majorFlagDisagreements) 件。")
+            lines.append("执法监督：逾期公示 \(supervision.lateDisclosures)，未公示 \(supervision.missingDisclosures)，"
+                + "执法证问题 \(supervision.officerCertificateProblems)，普通程序执法人员不足 \(supervision.ordinaryWithFewerThanTwoOfficers)，"
+                + "撤销后仍公示 \(supervision.withdrawnStillPublished)，音像缺失 \(supervision.recordsWithMissingMedia)。")
+        }
+        if let archive = summary.archive {
+            lines.append("归档：第 \(archive.run) 次运行，新增 \(archive.added)、改动 \(archive.changed)、删除 \(archive.removed) 个文件记录；"
+                + "账本 \(archive.treeSize) 条，根哈希 \(archive.rootHash.prefix(16))…，公钥指纹 \(archive.keyFingerprint)。")
+        }
         if let store = summary.store {
             lines.append("状态库：新增 \(store.added)，变更 \(store.changed)，未变 \(store.unchanged)，本次缺失 \(store.absent)。")
         }
         if let outputFolder {
             lines.append("输出：")
             let labels = ["quarantine": "暂存清单", "quarantine_report": "核查报告", "summary": "运行摘要", "state_store": "状态库",
-                          "documents": "执法文书", "report": "年度报告"]
-            for key in ["documents", "report", "quarantine_report", "quarantine", "summary", "state_store"] {
+                          "documents": "执法文书", "report": "年度报告", "supervision": "执法监督报告"]
+            for key in ["documents", "report", "supervision", "quarantine_report", "quarantine", "summary", "state_store"] {
                 guard let path = summary.outputs[key] else { continue }
                 let full = path.hasPrefix("/") ? path : (outputFolder as NSString).appendingPathComponent(path)
                 lines.append("  \(labels[key] ?? key)：\(full)")

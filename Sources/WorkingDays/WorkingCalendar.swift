@@ -107,9 +107,8 @@ public struct WorkingCalendar: Sendable {
     /// The holiday a day belongs to, e.g. 春节, or nil for an ordinary day.
     public func holidayName(_ date: CivilDate) -> String? { holidayNames[date.dayNumber] }
 
-    /// The date `count` working days after `start`; the start day itself is not counted.
+    /// The date `count` working days after `start`; the start day itself is not counted (0 gives `start`).
     public func date(workingDays count: Int, after start: CivilDate) throws -> CivilDate {
-        precondition(count >= 0, "a deadline counts forward")
         var date = start
         var remaining = count
         while remaining > 0 {

@@ -9,6 +9,10 @@ enum Repo {
         .deletingLastPathComponent()
     static let sample = root.appendingPathComponent("Examples/sample-export")
     static let generator = root.appendingPathComponent("Tests/Fixtures/gen_export.py")
+    /// The built `sanxiang`: swift test builds every product into the folder that holds the test runner.
+    static var executable: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sanxiang").path
+    }
 
     static func temporaryFolder(_ name: String) -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-\(name)-\(UUID().uuidString)")

@@ -1,0 +1,230 @@
+import Crypto
+import Foundation
+
+/// One leaf of the ledger: a file as a run found it. The leaf's bytes are the
+/// exact line in ledger.jsonl, so editing a line changes every later root.
+public struct LedgerEntry: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable {
+        /// A file the pipeline wrote under the output folder.
+        case output
+        /// A recorded media file of records.csv, in the export's media/ folder.
+        case media
+    }
+
+    public enum Event: String, Codable, Sendable {
+        case added, changed, removed
+    }
+
+    public var run: Int
+    public var kind: Kind
+    /// Relative to the output folder, or `media/<file>` for media.
+    public var path: String
+    public var event: Event
+    /// Empty for a removal.
+    public var sha256: String
+    public var size: Int
+    public var caseID: String?
+    /// The digest records.csv declares, for media.
+    public var declaredSHA256: String?
+
+    public init(run: Int, kind: Kind, path: String, event: Event, sha256: String, size: Int, caseID: String?,
+                declaredSHA256: String? = nil) {
+        self.run = run
+        self.kind = kind
+        self.path = path
+        self.event = event
+        self.sha256 = sha256
+        self.size = size
+        self.caseID = caseID
+        self.declaredSHA256 = declaredSHA256
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case run, kind, path, event, sha256, size, caseID = "case", declaredSHA256 = "declared_sha256"
+    }
+
+    /// The state key: outputs and media live in separate namespaces.
+    public var key: String { "\(kind.rawValue):\(path)" }
+}
+
+/// A signed tree head: what the ledger held at the end of one run.
+public struct TreeHead: Codable, Equatable, Sendable {
+    public var run: Int
+    public var asOf: String
+    /// The export folder of the run, where its media files are.
+    public var input: String
+    public var treeSize: Int
+    public var rootHash: String
+    /// Paths never logged: the archive itself, the state store, the signing key. A trailing / marks a folder.
+    public var excluded: [String]
+    /// Ed25519 public key, hex.
+    public var publicKey: String
+    /// Ed25519 signature (hex) over the head's canonical JSON without this field.
+    public var signature: String
+
+    enum CodingKeys: String, CodingKey {
+        case run, asOf = "as_of", input, treeSize = "tree_size", rootHash = "root_hash", excluded,
+             publicKey = "public_key", signature
+    }
+
+    /// The bytes the signature covers.
+    public var signedBytes: [UInt8] {
+        var unsigned = self
+        unsigned.signature = ""
+        guard let data = try? Ledger.encode(unsigned) else { return [] }
+        return Array(data)
+    }
+
+    public func isExcluded(_ path: String) -> Bool {
+        excluded.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 }
+    }
+}
+
+/// A failure to read or extend the archive.
+public struct ArchiveError: Error, Equatable, Sendable {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var message: String { "归档 \(path)：\(reason)" }
+}
+
+/// `<output>/archive/`: ledger.jsonl (one leaf per line) and tree-heads.jsonl
+/// (one signed head per run). Both files are only ever appended to.
+public struct Ledger {
+    public static let folder = "archive"
+    public static let ledgerFile = "archive/ledger.jsonl"
+    public static let headsFile = "archive/tree-heads.jsonl"
+
+    /// The raw lines, exactly as stored.
+    public private(set) var lines: [[UInt8]]
+    public private(set) var heads: [TreeHead]
+    /// Lines that are not a leaf or head (only after tampering), with their 1-based numbers.
+    public private(set) var malformed: [(file: String, line: Int)]
+
+    public init(root: URL) throws {
+        lines = try Self.readLines(root.appendingPathComponent(Self.ledgerFile))
+        let headLines = try Self.readLines(root.appendingPathComponent(Self.headsFile))
+        heads = []
+        malformed = []
+        let decoder = JSONDecoder()
+        for (index, line) in headLines.enumerated() {
+            if let head = try? decoder.decode(TreeHead.self, from: Data(line)) {
+                heads.append(head)
+            } else {
+                malformed.append((Self.headsFile, index + 1))
+            }
+        }
+        for (index, line) in lines.enumerated() where (try? decoder.decode(LedgerEntry.self, from: Data(line))) == nil {
+            malformed.append((Self.ledgerFile, index + 1))
+        }
+    }
+
+    public var entries: [LedgerEntry?] {
+        let decoder = JSONDecoder()
+        return lines.map { try? decoder.decode(LedgerEntry.self, from: Data($0)) }
+    }
+
+    public var nextRun: Int { (heads.map(\.run).max() ?? 0) + 1 }
+
+    /// The latest entry of every key among the first `count` leaves, with its leaf index.
+    public func state(upTo count: Int? = nil) -> [String: (index: Int, entry: LedgerEntry)] {
+        var out: [String: (index: Int, entry: LedgerEntry)] = [:]
+        for (index, entry) in entries.prefix(count ?? lines.count).enumerated() {
+            guard let entry else { continue }
+            out[entry.key] = (index, entry)
+        }
+        return out
+    }
+
+    public func tree() -> MerkleTree {
+        let tree = MerkleTree()
+        for line in lines { tree.append(leafData: line) }
+        return tree
+    }
+
+    /// Appends the run's leaves and its signed head; the ledger lines go first, so a
+    /// crash in between leaves unsigned leaves that verification reports.
+    public mutating func append(_ entries: [LedgerEntry], head: (Int, String) throws -> TreeHead, root: URL) throws {
+        let newLines = try entries.map { Array(try Self.encode($0)) }
+        try Self.appendLines(newLines, to: root.appendingPathComponent(Self.ledgerFile))
+        lines += newLines
+        let tree = tree()
+        let signed = try head(lines.count, (tree.root(size: lines.count) ?? MerkleTree.emptyRoot).hex)
+        try Self.appendLines([Array(try Self.encode(signed))], to: root.appendingPathComponent(Self.headsFile))
+        heads.append(signed)
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    private static func readLines(_ url: URL) throws -> [[UInt8]] {
+        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ArchiveError(path: url.path, reason: "无法读取")
+        }
+        return data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).map(Array.init)
+    }
+
+    private static func appendLines(_ lines: [[UInt8]], to url: URL) throws {
+        guard !lines.isEmpty else { return }
+        let manager = FileManager.default
+        try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        if !manager.fileExists(atPath: url.path) { manager.createFile(atPath: url.path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: url.path) else {
+            throw ArchiveError(path: url.path, reason: "无法写入")
+        }
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(lines.flatMap { $0 + [UInt8(ascii: "\n")] }))
+    }
+}
+
+/// The Ed25519 key that signs tree heads: made on first use, kept readable only by its owner.
+public struct SigningKey {
+    public let privateKey: Curve25519.Signing.PrivateKey
+
+    private static let header = "sanxiang-archive-ed25519-v1 "
+
+    public static func loadOrCreate(at url: URL) throws -> SigningKey {
+        let manager = FileManager.default
+        if let data = manager.contents(atPath: url.path) {
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard text.hasPrefix(header), let raw = [UInt8](hex: String(text.dropFirst(header.count))),
+                  let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
+                throw ArchiveError(path: url.path, reason: "不是本系统的归档签名密钥文件")
+            }
+            return SigningKey(privateKey: key)
+        }
+        let key = Curve25519.Signing.PrivateKey()
+        try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard manager.createFile(atPath: url.path, contents: Data((header + Array(key.rawRepresentation).hex + "\n").utf8),
+                                 attributes: [.posixPermissions: 0o600]) else {
+            throw ArchiveError(path: url.path, reason: "无法创建签名密钥文件")
+        }
+        return SigningKey(privateKey: key)
+    }
+
+    public var publicKeyHex: String { Array(privateKey.publicKey.rawRepresentation).hex }
+
+    public func sign(_ head: TreeHead) throws -> TreeHead {
+        var signed = head
+        signed.publicKey = publicKeyHex
+        signed.signature = ""
+        signed.signature = Array(try privateKey.signature(for: signed.signedBytes)).hex
+        return signed
+    }
+
+    public static func isValid(_ head: TreeHead) -> Bool {
+        guard let raw = [UInt8](hex: head.publicKey), let signature = [UInt8](hex: head.signature),
+              let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return false }
+        return key.isValidSignature(signature, for: head.signedBytes)
+    }
+}

@@ -1,0 +1,76 @@
+import CaseModel
+import Foundation
+import Ingest
+import Review
+import WorkingDays
+
+/// What the supervision stage found, for the run summary.
+public struct SupervisionSummary: Codable, Sendable {
+    public var decisionsClassified: Int
+    public var majorByCatalogue: Int
+    public var majorFlagDisagreements: Int
+    public var reviewViolations: Int
+    public var violationsByRule: [String: Int]
+    public var lateDisclosures: Int
+    public var missingDisclosures: Int
+    public var officerCertificateProblems: Int
+    public var ordinaryWithFewerThanTwoOfficers: Int
+    public var withdrawnStillPublished: Int
+    public var recordsWithMissingMedia: Int
+
+    enum CodingKeys: String, CodingKey {
+        case decisionsClassified = "decisions_classified", majorByCatalogue = "major_by_catalogue",
+             majorFlagDisagreements = "major_flag_disagreements", reviewViolations = "review_violations",
+             violationsByRule = "violations_by_rule", lateDisclosures = "late_disclosures",
+             missingDisclosures = "missing_disclosures", officerCertificateProblems = "officer_certificate_problems",
+             ordinaryWithFewerThanTwoOfficers = "ordinary_with_fewer_than_two_officers",
+             withdrawnStillPublished = "withdrawn_still_published", recordsWithMissingMedia = "records_with_missing_media"
+    }
+}
+
+/// Classifies every decision against the major-decision catalogue, checks the
+/// legal reviews, and writes the supervision report under internal/supervision/.
+struct SupervisionStage {
+    let config: PipelineConfig
+    let asOf: CivilDate
+    let writer: OutputWriter
+
+    static let folder = "internal/supervision"
+
+    func run(_ ingest: IngestResult, publications: [String: PublicationRecord]) throws -> SupervisionSummary {
+        let calendar = try WorkingCalendar(contentsOf: config.calendarURL)
+        let gate = ReviewGate(catalogue: config.legalReview.catalogue, limits: config.legalReview.recheck, calendar: calendar)
+        let assessments = try gate.assess(ingest.cases, reviews: ingest.reviews, setAsideReviews: Self.setAsideReviews(ingest))
+        let settings = config
+        let report = try Supervisor.report(SupervisionInput(
+            asOf: asOf, cases: ingest.cases, officers: ingest.officers, problems: ingest.problems, assessments: assessments,
+            publications: publications, calendar: calendar,
+            disclosureWorkingDays: { code, type in settings.settings(forAgency: code).disclosureWorkingDays[type] ?? 20 },
+            withdrawalWorkingDays: { code in settings.settings(forAgency: code).withdrawalWorkingDays }))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try writer.write(encoder.encode(report) + Data("\n".utf8), to: "\(Self.folder)/supervision.json")
+        let names = Dictionary(ingest.agencies.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+        try writer.write(SupervisionPage.html(report, agencyNames: names), to: "\(Self.folder)/index.html")
+        var byRule: [String: Int] = [:]
+        for assessment in assessments { for violation in assessment.violations { byRule[violation.rule.rawValue, default: 0] += 1 } }
+        return SupervisionSummary(
+            decisionsClassified: assessments.count, majorByCatalogue: assessments.filter(\.major).count,
+            majorFlagDisagreements: report.majorFlagDisagreements.count, reviewViolations: report.reviewViolations.count,
+            violationsByRule: byRule, lateDisclosures: report.lateDisclosures.count,
+            missingDisclosures: report.missingDisclosures.count,
+            officerCertificateProblems: report.officerCertificateProblems.count,
+            ordinaryWithFewerThanTwoOfficers: report.ordinaryWithFewerThanTwoOfficers.count,
+            withdrawnStillPublished: report.withdrawnStillPublished.count,
+            recordsWithMissingMedia: report.recordsWithMissingMedia.count)
+    }
+
+    /// Case id → why its review row was set aside (a review dated after the decision, …).
+    static func setAsideReviews(_ ingest: IngestResult) -> [String: String] {
+        var out: [String: String] = [:]
+        for problem in ingest.errors where problem.file == "reviews.csv" {
+            if let id = problem.caseID, out[id] == nil { out[id] = problem.kind.label }
+        }
+        return out
+    }
+}

@@ -1,0 +1,84 @@
+/// Small builders for the static pages the pipeline writes (reports, the
+/// supervision report, the portal): everything from the data goes through `escape`.
+public enum HTML {
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    public struct Column: Sendable {
+        public var title: String
+        public var numeric: Bool
+
+        public init(_ title: String, numeric: Bool = false) {
+            self.title = title
+            self.numeric = numeric
+        }
+    }
+
+    /// A captioned table; the first cell of each row is its row header. Cells are escaped.
+    public static func table(caption: String, columns: [Column], rows: [[String]]) -> String {
+        func cell(_ tag: String, _ text: String, numeric: Bool, scope: String? = nil) -> String {
+            "<\(tag)\(scope.map { " scope=\"\($0)\"" } ?? "")\(numeric ? " class=\"num\"" : "")>\(escape(text))</\(tag)>"
+        }
+        var out = "<div class=\"table\"><table>\n<caption>\(escape(caption))</caption>\n<thead><tr>"
+        out += columns.map { cell("th", $0.title, numeric: $0.numeric, scope: "col") }.joined() + "</tr></thead>\n<tbody>\n"
+        for row in rows {
+            out += "<tr>"
+            for (index, column) in columns.enumerated() {
+                let text = index < row.count ? row[index] : ""
+                out += index == 0 ? cell("th", text, numeric: column.numeric, scope: "row") : cell("td", text, numeric: column.numeric)
+            }
+            out += "</tr>\n"
+        }
+        return out + "</tbody></table></div>\n"
+    }
+
+    /// A whole self-contained page in Chinese: no external resource of any kind.
+    public static func page(title: String, body: String, extraStyle: String = "") -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(escape(title))</title>
+        <style>\(style)\(extraStyle)</style>
+        </head>
+        <body>
+        <main>
+        \(body)</main>
+        </body>
+        </html>
+
+        """
+    }
+
+    static let style = """
+        body{margin:0;font-family:"Noto Serif CJK SC","Source Han Serif SC","SimSun",serif;line-height:1.7;color:#111;background:#fff}\
+        main{max-width:60rem;margin:0 auto;padding:1rem}\
+        h1{font-size:1.6rem;text-align:center}h2{font-size:1.25rem;margin-top:2rem}\
+        p{text-indent:2em}p.date{text-align:right;text-indent:0}\
+        nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem}\
+        a{color:#0645ad}\
+        .table{overflow-x:auto;margin:1rem 0}\
+        table{border-collapse:collapse;min-width:100%;font-size:.95rem}\
+        caption{font-weight:bold;text-align:left;padding:.3rem 0}\
+        th,td{border:1px solid #555;padding:.25rem .5rem;text-align:left;vertical-align:top}thead th{background:#eee}\
+        th[scope=row]{min-width:5em}\
+        .num{text-align:right;font-variant-numeric:tabular-nums}\
+        figure{margin:1.5rem 0}figcaption{text-align:center}svg{width:100%;height:auto}\
+        svg text{font-family:"Noto Sans CJK SC","Source Han Sans SC",sans-serif}
+        """
+}

@@ -1,0 +1,133 @@
+import Archive
+import CaseModel
+import Foundation
+@testable import Pipeline
+import XCTest
+
+/// The archive as a person would attack it: change, delete and add files in the
+/// output and the media; edit, truncate and extend the ledger.
+final class ArchiveVerifyTests: XCTestCase {
+    private var parent: URL!
+    private var export: URL!
+    private var output: URL!
+
+    override func setUpWithError() throws {
+        parent = Repo.temporaryFolder("archive")
+        export = parent.appendingPathComponent("export")
+        output = parent.appendingPathComponent("out")
+        try FileManager.default.copyItem(at: Repo.sample, to: export)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: parent) }
+
+    private func run(_ day: String) throws -> RunSummary {
+        var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
+        config.input = export.path
+        config.output = output.path
+        return try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: day)!)).0
+    }
+
+    private func flipByte(_ url: URL, at offset: Int = 200) throws {
+        var bytes = [UInt8](try Data(contentsOf: url))
+        bytes[min(offset, bytes.count - 1)] ^= 0x01
+        try Data(bytes).write(to: url)
+    }
+
+    private func firstFile(named name: String) throws -> URL {
+        let folder = output.appendingPathComponent("internal/documents")
+        let paths = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+        let path = try XCTUnwrap(paths.sorted().first { $0.hasSuffix(name) })
+        return folder.appendingPathComponent(path)
+    }
+
+    func testAnUntouchedArchiveVerifiesAfterThreeRuns() throws {
+        let first = try run("2026-01-06")
+        XCTAssertEqual(first.archive?.run, 1)
+        XCTAssertGreaterThan(first.archive?.added ?? 0, 100)
+        _ = try run("2026-01-07")
+        let third = try run("2026-01-08")
+        XCTAssertEqual(third.archive?.run, 3)
+        // Documents are byte-identical from run to run: only the files whose content moved are logged again.
+        XCTAssertEqual(third.archive?.added, 0)
+        XCTAssertLessThan(third.archive?.changed ?? 99, 10)
+        let report = try Verifier.verify(root: output)
+        XCTAssertEqual(report.problems, [], report.problems.map(\.message).joined(separator: "\n"))
+        XCTAssertEqual(report.heads, 3)
+        XCTAssertEqual(report.mediaChecked, 136)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent("public/archive-signing.key").path))
+        let key = try String(contentsOf: output.appendingPathComponent("archive-signing.key"), encoding: .utf8)
+        XCTAssertTrue(key.hasPrefix("sanxiang-archive-ed25519-v1 "))
+        let attributes = try FileManager.default.attributesOfItem(atPath: output.appendingPathComponent("archive-signing.key").path)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+    }
+
+    func testVerifyNamesEveryChangedMissingAndAddedFile() throws {
+        _ = try run("2026-01-06")
+        let decision = try firstFile(named: "行政处罚决定书.pdf")
+        let opinion = try firstFile(named: "法制审核意见书.pdf")
+        try flipByte(decision)
+        try FileManager.default.removeItem(at: opinion)
+        try Data("伪造".utf8).write(to: output.appendingPathComponent("public/reports/2025/extra.html"))
+        let media = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: export.appendingPathComponent("media").path).sorted().first)
+        try flipByte(export.appendingPathComponent("media/\(media)"), at: 10)
+        let second = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: export.appendingPathComponent("media").path).sorted().last)
+        try FileManager.default.removeItem(at: export.appendingPathComponent("media/\(second)"))
+
+        let report = try Verifier.verify(root: output)
+        let relative = { (url: URL) in PipelineRunner.relative(url, to: self.output) }
+        XCTAssertEqual(Set(report.problems.map(\.message)), [
+            VerificationReport.Problem.fileChanged(path: relative(decision)).message,
+            VerificationReport.Problem.fileMissing(path: relative(opinion)).message,
+            VerificationReport.Problem.fileAdded(path: "public/reports/2025/extra.html").message,
+            VerificationReport.Problem.mediaChanged(path: "media/\(media)").message,
+            VerificationReport.Problem.mediaMissing(path: "media/\(second)").message,
+        ])
+        let cli = try Repo.run(Repo.executable, ["verify", "--output", output.path])
+        XCTAssertEqual(cli.code, 1)
+        XCTAssertTrue(cli.output.contains("已改动：\(relative(decision))"), cli.output)
+    }
+
+    func testEditingTruncatingOrExtendingTheLedgerIsCaught() throws {
+        _ = try run("2026-01-06")
+        _ = try run("2026-01-07")
+        let ledgerURL = output.appendingPathComponent(Ledger.ledgerFile)
+        let original = try Data(contentsOf: ledgerURL)
+        var lines = original.split(separator: UInt8(ascii: "\n")).map(Array.init)
+
+        // An old line edited: every head covering it no longer matches.
+        let edited = String(decoding: lines[3], as: UTF8.self).replacingOccurrences(of: "\"event\":\"added\"", with: "\"event\":\"changed\"")
+        lines[3] = Array(edited.utf8)
+        try Data(lines.joined(separator: [UInt8(ascii: "\n")]) + [UInt8(ascii: "\n")]).write(to: ledgerURL)
+        XCTAssertEqual(try Verifier.verify(root: output).problems.filter { if case .rootMismatch = $0 { return true }; return false }.count, 2)
+
+        // Truncated: the heads claim more leaves than there are.
+        try Data(original.prefix(original.count / 2)).write(to: ledgerURL)
+        XCTAssertTrue(try Verifier.verify(root: output).problems.contains { if case .headBeyondLedger = $0 { return true }; return false })
+
+        // Extended without a signed head.
+        try (original + Data("{\"event\":\"added\",\"kind\":\"output\",\"path\":\"x\",\"run\":9,\"sha256\":\"00\",\"size\":1}\n".utf8))
+            .write(to: ledgerURL)
+        XCTAssertTrue(try Verifier.verify(root: output).problems.contains(.unsignedLeaves(count: 1)))
+
+        // A head re-signed with another key.
+        try original.write(to: ledgerURL)
+        let headsURL = output.appendingPathComponent(Ledger.headsFile)
+        let heads = try Data(contentsOf: headsURL)
+        let text = String(decoding: heads, as: UTF8.self)
+        try Data(text.replacingOccurrences(of: "\"run\":2", with: "\"run\":7").utf8).write(to: headsURL)
+        XCTAssertTrue(try Verifier.verify(root: output).problems.contains(.badSignature(run: 7)))
+        try heads.write(to: headsURL)
+        XCTAssertEqual(try Verifier.verify(root: output).problems, [])
+    }
+
+    func testCaseProofsVerifyForEveryFileOfTheCase() throws {
+        _ = try run("2026-01-06")
+        let proofs = try Verifier.proofs(root: output, caseID: "YXSL-2025-000002")
+        XCTAssertEqual(Set(proofs.map { ($0.entry.path as NSString).lastPathComponent }).isSuperset(of: ["行政处罚决定书.pdf", "法制审核意见书.pdf"]), true)
+        XCTAssertTrue(proofs.contains { $0.entry.kind == .media })
+        XCTAssertTrue(proofs.allSatisfy(\.verified))
+        let cli = try Repo.run(Repo.executable, ["verify", "--output", output.path, "--case", "YXSL-2025-000002"])
+        XCTAssertEqual(cli.code, 0, cli.output)
+        XCTAssertTrue(cli.output.contains("✓ 包含证明成立"))
+    }
+}

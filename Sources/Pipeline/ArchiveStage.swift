@@ -10,13 +10,19 @@ struct ArchiveStage {
     let config: PipelineConfig
     let asOf: CivilDate
 
-    func run(_ ingest: IngestResult) throws -> ArchiveSummary {
-        let root = config.outputURL.standardizedFileURL
-        let keyPath = PipelineRunner.relative(config.signingKeyURL, to: root)
+    /// Checked before a run starts, so a bad setting stops it before anything is written.
+    static func checkKeyPlacement(_ config: PipelineConfig) throws {
+        let keyPath = PipelineRunner.relative(config.signingKeyURL, to: config.outputURL)
         if keyPath.hasPrefix("public/") || keyPath == "public" {
             throw ConfigError(file: "pipeline.yml", line: nil, key: "archive.signing_key",
                               problem: "签名密钥不能放在公开目录 public/ 之下。")
         }
+    }
+
+    func run(_ ingest: IngestResult) throws -> ArchiveSummary {
+        let root = config.outputURL.standardizedFileURL
+        let keyPath = PipelineRunner.relative(config.signingKeyURL, to: root)
+        try Self.checkKeyPlacement(config)
         do {
             let key = try SigningKey.loadOrCreate(at: config.signingKeyURL)
             return try Archiver.record(root: root, excluded: excluded(keyPath: keyPath), media: media(ingest), asOf: asOf.iso,

@@ -74,6 +74,7 @@ public enum PipelineRunner {
                            events: (@Sendable (RunEvent) -> Void)? = nil) throws -> (RunSummary, IngestResult) {
         let config = request.config
         let stages = config.stages
+        if stages.contains(.archive) { try ArchiveStage.checkKeyPlacement(config) }
         let writer = request.writeOutputs ? try OutputWriter(root: config.outputURL) : nil
         var summary: RunSummary?
         var ingest = IngestResult()

@@ -115,16 +115,13 @@ public struct ReviewGate: Sendable {
             found.append(.init(rule: .reviewAfterDecision, detail: "审核日期\(review.reviewedOn.iso)晚于决定日期\(decided.iso)"))
         }
         if let requested = review.recheckRequestedOn {
-            let late = try calendar.workingDays(after: try calendar.date(workingDays: limits.requestWorkingDays, after: review.reviewedOn),
-                                                through: requested)
-            if late > 0 {
+            // Late is after the last working day, even when the day itself is a weekend.
+            if requested > (try calendar.date(workingDays: limits.requestWorkingDays, after: review.reviewedOn)) {
                 found.append(.init(rule: .recheckRequestLate,
                                    detail: "审核\(review.reviewedOn.iso)，复核申请\(requested.iso)，超过\(limits.requestWorkingDays)个工作日"))
             }
             if let answered = review.recheckedOn {
-                let answerLate = try calendar.workingDays(
-                    after: try calendar.date(workingDays: limits.answerWorkingDays, after: requested), through: answered)
-                if answerLate > 0 {
+                if answered > (try calendar.date(workingDays: limits.answerWorkingDays, after: requested)) {
                     found.append(.init(rule: .recheckAnswerLate,
                                        detail: "复核申请\(requested.iso)，答复\(answered.iso)，超过\(limits.answerWorkingDays)个工作日"))
                 }

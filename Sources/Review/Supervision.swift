@@ -24,12 +24,12 @@ public struct SupervisionReport: Codable, Equatable, Sendable {
         public var from: String
         public var deadline: String
         public var publishedOn: String?
-        /// Working days past the deadline (on publication, or on the report date when still outstanding).
-        public var workingDaysLate: Int
+        /// Calendar days past the deadline (on publication, or on the report date when still outstanding).
+        public var daysLate: Int
 
         enum CodingKeys: String, CodingKey {
             case caseID = "case_id", agencyCode = "agency_code", docNo = "doc_no", from, deadline,
-                 publishedOn = "published_on", workingDaysLate = "working_days_late"
+                 publishedOn = "published_on", daysLate = "days_late"
         }
     }
 
@@ -116,21 +116,21 @@ public enum Supervisor {
                 let deadline = try calendar.date(workingDays: input.disclosureWorkingDays(item.agencyCode, item.actionType),
                                                  after: item.decisionDate)
                 let done = publication?.publishedOn
-                let late = try calendar.workingDays(after: deadline, through: done ?? input.asOf)
+                let late = (done ?? input.asOf).dayNumber - deadline.dayNumber
                 if late > 0 {
                     let entry = SupervisionReport.Disclosure(caseID: item.id, agencyCode: item.agencyCode, docNo: item.docNo,
                                                              from: item.decisionDate.iso, deadline: deadline.iso,
-                                                             publishedOn: done?.iso, workingDaysLate: late)
+                                                             publishedOn: done?.iso, daysLate: late)
                     if done == nil { report.missingDisclosures.append(entry) } else { report.lateDisclosures.append(entry) }
                 }
             }
             if item.status == .withdrawn, let publication, let statusDate = item.statusDate {
                 let deadline = try calendar.date(workingDays: input.withdrawalWorkingDays(item.agencyCode), after: statusDate)
-                let late = try calendar.workingDays(after: deadline, through: publication.withdrawnOn ?? input.asOf)
-                if publication.withdrawnOn == nil || late > 0 {
+                let late = (publication.withdrawnOn ?? input.asOf).dayNumber - deadline.dayNumber
+                if late > 0 {
                     report.withdrawnStillPublished.append(.init(
                         caseID: item.id, agencyCode: item.agencyCode, docNo: item.docNo, from: statusDate.iso,
-                        deadline: deadline.iso, publishedOn: publication.publishedOn.iso, workingDaysLate: late))
+                        deadline: deadline.iso, publishedOn: publication.publishedOn.iso, daysLate: late))
                 }
             }
         }

@@ -37,9 +37,9 @@ public enum SupervisionPage {
         section(heading, empty: "无。", isEmpty: items.isEmpty,
             HTML.table(caption: "\(heading.dropFirst(2))（\(items.count)件）",
                        columns: [.init("案件编号"), .init("执法主体"), .init("文书编号"), .init("起算日"), .init("期限"),
-                                 .init("公示日期"), .init("逾期工作日", numeric: true)],
+                                 .init("公示日期"), .init("逾期天数", numeric: true)],
                        rows: items.map { [$0.caseID, agency($0.agencyCode), $0.docNo, $0.from, $0.deadline,
-                                          $0.publishedOn ?? "未公示", "\($0.workingDaysLate)"] }))
+                                          $0.publishedOn ?? "未公示", "\($0.daysLate)"] }))
     }
 
     private static func findings(_ heading: String, _ items: [SupervisionReport.Finding]) -> String {

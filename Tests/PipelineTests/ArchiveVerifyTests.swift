@@ -120,6 +120,17 @@ final class ArchiveVerifyTests: XCTestCase {
         XCTAssertEqual(try Verifier.verify(root: output).problems, [])
     }
 
+    func testTheSigningKeyMayNotBeServed() throws {
+        var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
+        config.input = export.path
+        config.output = output.path
+        config.archive.signingKey = "public/keys/archive.key"
+        XCTAssertThrowsError(try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!))) { error in
+            XCTAssertEqual((error as? ConfigError)?.key, "archive.signing_key")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.path), "nothing is written before the check")
+    }
+
     func testCaseProofsVerifyForEveryFileOfTheCase() throws {
         _ = try run("2026-01-06")
         let proofs = try Verifier.proofs(root: output, caseID: "YXSL-2025-000002")

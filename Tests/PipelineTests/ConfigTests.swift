@@ -9,7 +9,11 @@ final class ConfigTests: XCTestCase {
 
     func testTheRepositoryConfigLoads() throws {
         let config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
-        XCTAssertEqual(config.stages, [.ingest, .render, .report])
+        XCTAssertEqual(config.stages, [.ingest, .render, .report, .supervision, .archive])
+        XCTAssertEqual(config.legalReview.catalogue.titlesContaining, ["重大公共利益"])
+        XCTAssertEqual(config.legalReview.catalogue.fineAtLeast[.legalPerson], Yuan(yuan: 100_000))
+        XCTAssertEqual(config.legalReview.recheck.answerWorkingDays, 2)
+        XCTAssertEqual(config.signingKeyURL.path, Repo.root.appendingPathComponent("Output/archive-signing.key").path)
         XCTAssertEqual(config.calendarURL.path, Repo.root.appendingPathComponent("Templates/calendar/cn-working-days.json").path)
         XCTAssertEqual(config.fontsURL.path, Repo.root.appendingPathComponent("Fonts/fonts.yml").path)
         XCTAssertEqual(config.inputURL.path, Repo.root.appendingPathComponent("Examples/sample-export").path)
@@ -40,6 +44,11 @@ final class ConfigTests: XCTestCase {
             ("agencies:\n  \"12345\":\n    withdrawal_working_days: 3\n", "agencies.12345", 2),
             ("agencies:\n  defaults:\n    colour: red\n", "colour", 3),
             ("input: a\ninput: b\n", "input", 1),
+            ("legal_review:\n  major_decisions:\n    penalty_kinds: [罚款, 枪毙]\n", "legal_review.major_decisions.penalty_kinds", 3),
+            ("legal_review:\n  major_decisions:\n    fine_at_least: {自然人: 一万}\n", "legal_review.major_decisions.fine_at_least.自然人", 3),
+            ("legal_review:\n  major_decisions:\n    hearing_held: maybe\n", "legal_review.major_decisions.hearing_held", 3),
+            ("legal_review:\n  recheck_answer_working_days: 0\n", "legal_review.recheck_answer_working_days", 2),
+            ("archive:\n  key: x\n", "key", 2),
         ]
         for (yaml, key, line) in cases {
             XCTAssertThrowsError(try ConfigLoader.parse(yaml, file: "pipeline.yml", baseFolder: base), yaml) { error in

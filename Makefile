@@ -57,6 +57,6 @@ bench-render: deps
 clean:
 	rm -rf .build Output
 
-# Re-record the golden PNGs of the typesetting tests after an intended change.
+# Re-record the golden PNGs (typesetting block kinds, first page of every document kind) after an intended change.
 golden: deps
-	RECORD_GOLDEN=1 $(SWIFT) test --disable-swift-testing --filter GoldenTests
+	RECORD_GOLDEN=1 $(SWIFT) test --disable-swift-testing --filter "GoldenTests|DocumentKindTests.testGolden"

@@ -18,7 +18,8 @@ extension Yuan {
         switch (jiao, cent) {
         case (0, 0): text += "整"
         case (0, _): text += (yuan == 0 ? "" : "零") + String(digits[cent]) + "分"
-        case (_, 0): text += String(digits[jiao]) + "角整"
+        // 支付结算办法 附一: 整 after 元, none after 分, and the example ¥1409.50 → 壹仟肆佰零玖元伍角.
+        case (_, 0): text += String(digits[jiao]) + "角"
         default: text += String(digits[jiao]) + "角" + String(digits[cent]) + "分"
         }
         return text

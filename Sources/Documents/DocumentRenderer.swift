@@ -2,26 +2,54 @@ import CaseModel
 import Foundation
 import Typesetting
 
-/// Renders case documents with one shared typesetter; safe to call from
-/// several threads at once.
+/// The names of the document kinds the code itself refers to.
+public enum DocumentKind {
+    public static let penaltyDecision = "行政处罚决定书"
+    public static let onSitePenaltyDecision = "当场行政处罚决定书"
+    public static let rectificationNotice = "责令改正通知书"
+    public static let reviewOpinion = "法制审核意见书"
+    public static let serviceReceipt = "送达回证"
+}
+
+/// A case that lacks statutory elements of a document it must get.
+public struct MissingStatutoryElements: Error, Sendable {
+    public var kind: String
+    public var elements: [StatutoryElement]
+
+    public var message: String {
+        "缺少《\(kind)》的法定要素：" + elements.map { "\($0.name)（\($0.basis)）" }.joined(separator: "、")
+    }
+}
+
+/// Renders case documents from the templates with one shared typesetter; safe
+/// to call from several threads at once.
 public final class DocumentRenderer: @unchecked Sendable {
     public let typesetter: Typesetter
+    public let templates: TemplateLibrary
 
-    public init(fontManifest: URL) throws {
+    public init(fontManifest: URL, templates folder: URL) throws {
         typesetter = Typesetter(fonts: try FontSet.load(manifest: fontManifest))
+        templates = try TemplateLibrary(folder: folder)
     }
 
-    public init(typesetter: Typesetter) { self.typesetter = typesetter }
-
-    /// The 行政处罚决定书 of a 普通程序 penalty case.
-    public func penaltyDecision(_ item: EnforcementCase, context: CaseContext,
-                                profile: OutputProfile = .archive) throws -> RenderedDocument {
-        try typesetter.render(PenaltyDecision.document(for: item, context: context), profile: profile)
+    public init(typesetter: Typesetter, templates: TemplateLibrary) {
+        self.typesetter = typesetter
+        self.templates = templates
     }
 
-    /// The 法制审核意见书 of a review.
-    public func reviewOpinion(_ review: Review, item: EnforcementCase, context: CaseContext,
-                              profile: OutputProfile = .archive) throws -> RenderedDocument {
-        try typesetter.render(ReviewOpinion.document(for: review, item: item, context: context), profile: profile)
+    /// The document model of one kind, refusing a case that lacks a statutory element.
+    public func prepare(_ kind: String, data: TemplateValue) throws -> PreparedDocument {
+        let prepared = try templates.prepare(kind, data: data)
+        let missing = prepared.missing
+        guard missing.isEmpty else { throw MissingStatutoryElements(kind: kind, elements: missing) }
+        return prepared
+    }
+
+    public func render(_ prepared: PreparedDocument, profile: OutputProfile = .archive) throws -> RenderedDocument {
+        try typesetter.render(prepared.document, profile: profile)
+    }
+
+    public func render(_ kind: String, data: TemplateValue, profile: OutputProfile = .archive) throws -> RenderedDocument {
+        try render(prepare(kind, data: data), profile: profile)
     }
 }

@@ -311,3 +311,19 @@ public struct PhaseClock {
         last = now
     }
 }
+
+extension IngestResult {
+    /// Sets aside the cases a later stage found unusable: their problems join the
+    /// quarantine and each case's row moves from accepted to set aside in its file's balance.
+    public mutating func setAside(_ found: [Problem]) {
+        let ids = Set(found.compactMap(\.caseID))
+        let removed = cases.filter { ids.contains($0.id) }
+        cases.removeAll { ids.contains($0.id) }
+        problems += found
+        for item in removed {
+            guard let index = balances.firstIndex(where: { $0.file == item.source.file }) else { continue }
+            balances[index].accepted -= 1
+            balances[index].setAside += 1
+        }
+    }
+}

@@ -71,6 +71,8 @@ public enum ProblemKind: String, Codable, CaseIterable, Sendable {
     case mediaMissing = "media_missing"
     case mediaHashMismatch = "media_hash_mismatch"
     case mediaNotDelivered = "media_not_delivered"
+    /// A document the case must get lacks an element the law requires (found by the render stage).
+    case missingStatutoryElement = "missing_statutory_element"
 }
 
 extension ProblemKind {
@@ -113,6 +115,7 @@ extension ProblemKind {
         case .mediaMissing: return "音像文件缺失"
         case .mediaHashMismatch: return "音像文件哈希不符"
         case .mediaNotDelivered: return "未随导出提供音像文件"
+        case .missingStatutoryElement: return "缺少文书法定要素"
         }
     }
 }

@@ -1,4 +1,5 @@
 import CaseModel
+import Documents
 import Review
 import Foundation
 import Typesetting
@@ -98,6 +99,10 @@ public struct PipelineConfig: Sendable {
     public var stateStore: String = "state.sqlite"
     /// The font manifest (fonts by role).
     public var fonts: String = "Fonts/fonts.yml"
+    /// Document templates, one `<kind>.xml` per kind.
+    public var templates: String = "Templates/documents"
+    /// Which documents a case gets.
+    public var documentRules: [DocumentRule] = DocumentRule.defaults
     /// Working-day calendar data (holidays and make-up working days).
     public var calendar: String = "Templates/calendar/cn-working-days.json"
     public var stages: [StageName] = StageName.allCases
@@ -114,6 +119,7 @@ public struct PipelineConfig: Sendable {
     public var stateStoreURL: URL { resolve(stateStore, against: outputURL) }
     public var fontsURL: URL { resolve(fonts, against: baseFolder) }
     public var calendarURL: URL { resolve(calendar, against: baseFolder) }
+    public var templatesURL: URL { resolve(templates, against: baseFolder) }
     public var signingKeyURL: URL { resolve(archive.signingKey, against: outputURL) }
 
     public func settings(forAgency code: String) -> AgencySettings { agencyOverrides[code] ?? agencyDefaults }

@@ -1,4 +1,5 @@
 import CaseModel
+import Documents
 import Review
 import Foundation
 import Typesetting
@@ -34,13 +35,15 @@ public enum ConfigLoader {
             case "state_store": config.stateStore = try reader.path(value, key: "state_store")
             case "fonts": config.fonts = try reader.path(value, key: "fonts")
             case "calendar": config.calendar = try reader.path(value, key: "calendar")
+            case "templates": config.templates = try reader.path(value, key: "templates")
+            case "documents": config.documentRules = try documentRules(value, reader)
             case "stages": config.stages = try stages(value, reader)
             case "agencies": try agencies(value, reader, into: &config)
             case "printing": config.printing = try printing(value, reader)
             case "legal_review": config.legalReview = try legalReview(value, reader)
             case "archive": config.archive = try archive(value, reader)
-            default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "calendar", "stages", "printing",
-                                                                         "agencies", "legal_review", "archive"])
+            default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "calendar", "templates", "documents",
+                                                                         "stages", "printing", "agencies", "legal_review", "archive"])
             }
         }
         return config
@@ -94,6 +97,48 @@ public enum ConfigLoader {
             }
         }
         return settings
+    }
+
+    /// `documents:` maps each kind to the conditions a case must meet to get it.
+    private static func documentRules(_ node: Node, _ reader: NodeReader) throws -> [DocumentRule] {
+        var rules: [DocumentRule] = []
+        for (key, value) in try reader.mapping(node, key: "documents") {
+            let kind = try reader.string(key, key: "documents")
+            var rule = DocumentRule(kind: kind)
+            let section = "documents.\(kind)"
+            for (conditionKey, condition) in try reader.mapping(value, key: section) {
+                let name = conditionKey.string ?? ""
+                let path = "\(section).\(name)"
+                switch name {
+                case "action_type":
+                    rule.actionTypes = Set(try reader.strings(condition, key: path).map { text in
+                        guard let type = ActionType(rawValue: text) else {
+                            throw reader.error(condition, key: path, "“\(text)”不是执法类别。")
+                        }
+                        return type
+                    })
+                case "procedure":
+                    rule.procedures = Set(try reader.strings(condition, key: path).map { text in
+                        guard let procedure = Procedure(rawValue: text) else {
+                            throw reader.error(condition, key: path, "“\(text)”不是程序（简易程序、普通程序）。")
+                        }
+                        return procedure
+                    })
+                case "penalized": rule.penalized = try reader.boolean(condition, key: path)
+                case "title_contains": rule.titleContains = try reader.strings(condition, key: path)
+                case "decision_contains": rule.decisionContains = try reader.strings(condition, key: path)
+                case "decision_lacks": rule.decisionLacks = try reader.strings(condition, key: path)
+                case "served": rule.served = try reader.boolean(condition, key: path)
+                case "reviewed": rule.reviewed = try reader.boolean(condition, key: path)
+                default:
+                    throw reader.unknown(conditionKey, in: section,
+                                         allowed: ["action_type", "procedure", "penalized", "title_contains", "decision_contains",
+                                                   "decision_lacks", "served", "reviewed"])
+                }
+            }
+            rules.append(rule)
+        }
+        return rules
     }
 
     private static func legalReview(_ node: Node, _ reader: NodeReader) throws -> LegalReviewSettings {

@@ -9,80 +9,98 @@ public struct RenderSummary: Codable, Sendable {
     public var documents: Int
     public var pages: Int
     public var byKind: [String: Int]
+    /// Cases set aside because a document they must get lacks a statutory element.
+    public var casesSetAside: Int
 
-    enum CodingKeys: String, CodingKey { case documents, pages, byKind = "by_kind" }
+    enum CodingKeys: String, CodingKey { case documents, pages, byKind = "by_kind", casesSetAside = "cases_set_aside" }
 }
 
-/// One document to make: which kind, for which case, with what context.
-public struct RenderJob: Sendable {
-    public var kind: String
+/// One case's documents: the kinds the mapping gives it and the data the templates read.
+public struct CaseDocuments: Sendable {
     public var item: EnforcementCase
-    /// The review a 法制审核意见书 is made from.
-    public var review: Review?
-    public var context: CaseContext
-    public var path: String
+    public var kinds: [String]
+    public var data: TemplateValue
+
+    public func path(of kind: String) -> String { "internal/documents/\(item.agencyCode)/\(item.id)/\(kind).pdf" }
 }
 
 /// Renders the documents of accepted cases on every core and hands the bytes
-/// to the output writer in a fixed order.
+/// to the output writer in a fixed order. A case lacking a statutory element of
+/// any of its documents gets none of them and is set aside.
 public struct RenderStage {
     public let renderer: DocumentRenderer
 
     public init(renderer: DocumentRenderer) { self.renderer = renderer }
 
-    public static let penaltyDecision = "行政处罚决定书"
-
-    /// The jobs for an ingest: every 普通程序 行政处罚 gets its 决定书, every accepted review its 法制审核意见书.
-    public static func jobs(for ingest: IngestResult) -> [RenderJob] {
+    /// Which documents each case gets, by the rules of pipeline.yml, in rule order.
+    public static func plan(for ingest: IngestResult, rules: [DocumentRule],
+                            hearingEligible: (EnforcementCase) -> Bool = { _ in false }) -> [CaseDocuments] {
         let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
         let reviews = Dictionary(ingest.reviews.map { ($0.caseID, $0) }, uniquingKeysWith: { first, _ in first })
-        return ingest.cases.flatMap { item -> [RenderJob] in
-            guard let agency = agencies[item.agencyCode] else { return [] }
-            let context = CaseContext(agency: agency, officers: officers)
-            let folder = "internal/documents/\(item.agencyCode)/\(item.id)"
-            var jobs: [RenderJob] = []
-            if item.actionType == .penalty, item.procedure == .ordinary {
-                jobs.append(RenderJob(kind: penaltyDecision, item: item, review: nil, context: context,
-                                      path: "\(folder)/\(penaltyDecision).pdf"))
-            }
-            if let review = reviews[item.id] {
-                jobs.append(RenderJob(kind: ReviewOpinion.kind, item: item, review: review, context: context,
-                                      path: "\(folder)/\(ReviewOpinion.kind).pdf"))
-            }
-            return jobs
+        return ingest.cases.compactMap { item in
+            guard let agency = agencies[item.agencyCode] else { return nil }
+            let review = reviews[item.id]
+            let kinds = rules.filter { $0.applies(to: item, reviewed: review != nil) }.map(\.kind)
+            guard !kinds.isEmpty else { return nil }
+            let served = kinds.filter { ![DocumentKind.serviceReceipt, DocumentKind.reviewOpinion, "行政处罚事先告知书"].contains($0) }
+                .map { "《\($0)》" + (item.docNo.isEmpty ? "" : "（\(item.docNo)）") }
+            let data = DocumentData.context(for: item, context: CaseContext(agency: agency, officers: officers), review: review,
+                                            documents: served, hearingEligible: hearingEligible(item))
+            return CaseDocuments(item: item, kinds: kinds, data: data)
         }
     }
 
-    /// Penalty decisions only: what `sanxiang bench render` measures.
-    public static func penaltyJobs(for ingest: IngestResult) -> [RenderJob] {
-        jobs(for: ingest).filter { $0.kind == penaltyDecision }
+    private enum Outcome {
+        case rendered([(kind: String, document: RenderedDocument)])
+        case missing(MissingStatutoryElements)
+        case failed(Error)
     }
 
-    private func render(_ job: RenderJob) throws -> RenderedDocument {
-        if let review = job.review {
-            return try renderer.reviewOpinion(review, item: job.item, context: job.context)
-        }
-        return try renderer.penaltyDecision(job.item, context: job.context)
-    }
-
-    /// Renders in batches so memory stays bounded on large exports.
-    public func run(_ jobs: [RenderJob], write: (String, [UInt8]) throws -> Void,
-                    progress: ((Int, Int) -> Void)? = nil) throws -> RenderSummary {
-        var summary = RenderSummary(documents: 0, pages: 0, byKind: [:])
-        let batch = 256
-        for start in stride(from: 0, to: jobs.count, by: batch) {
-            let slice = Array(jobs[start..<min(jobs.count, start + batch)])
-            let results = concurrentMap(slice, chunkSize: 1) { job in Result { try render(job) } }
-            for (job, result) in zip(slice, results) {
-                let rendered = try result.get()
-                try write(job.path, rendered.bytes)
-                summary.documents += 1
-                summary.pages += rendered.pageCount
-                summary.byKind[job.kind, default: 0] += 1
+    /// Renders in batches so memory stays bounded on large exports; returns the problems of set-aside cases.
+    public func run(_ plan: [CaseDocuments], write: (String, [UInt8]) throws -> Void,
+                    progress: ((Int, Int) -> Void)? = nil) throws -> (summary: RenderSummary, problems: [Problem]) {
+        var summary = RenderSummary(documents: 0, pages: 0, byKind: [:], casesSetAside: 0)
+        var problems: [Problem] = []
+        let batch = 128
+        for start in stride(from: 0, to: plan.count, by: batch) {
+            let slice = Array(plan[start..<min(plan.count, start + batch)])
+            let outcomes = concurrentMap(slice, chunkSize: 1) { render($0) }
+            for (entry, outcome) in zip(slice, outcomes) {
+                switch outcome {
+                case .rendered(let documents):
+                    for (kind, document) in documents {
+                        try write(entry.path(of: kind), document.bytes)
+                        summary.documents += 1
+                        summary.pages += document.pageCount
+                        summary.byKind[kind, default: 0] += 1
+                    }
+                case .missing(let missing):
+                    summary.casesSetAside += 1
+                    problems.append(Self.problem(entry.item, missing))
+                case .failed(let error):
+                    throw error
+                }
             }
-            progress?(min(jobs.count, start + batch), jobs.count)
+            progress?(min(plan.count, start + batch), plan.count)
         }
-        return summary
+        return (summary, problems)
+    }
+
+    private func render(_ entry: CaseDocuments) -> Outcome {
+        do {
+            let prepared = try entry.kinds.map { try renderer.prepare($0, data: entry.data) }
+            return .rendered(try prepared.map { ($0.kind, try renderer.render($0)) })
+        } catch let missing as MissingStatutoryElements {
+            return .missing(missing)
+        } catch {
+            return .failed(error)
+        }
+    }
+
+    static func problem(_ item: EnforcementCase, _ missing: MissingStatutoryElements) -> Problem {
+        Problem(file: item.source.file, row: item.source.row, caseID: item.id,
+                field: missing.elements.map(\.name).joined(separator: "、"), kind: .missingStatutoryElement,
+                message: "\(item.source.file) 第\(item.source.row)行（案件 \(item.id)）：\(missing.message)，不生成半空的文书，该案件已暂存。")
     }
 }

@@ -95,8 +95,13 @@ public enum PipelineRunner {
                 summary = makeSummary(ingest, request: request, stages: stages)
             case .render:
                 guard let writer else { continue }
-                summary?.documents = try render(ingest, renderer: DocumentRenderer(typesetter: sharedTypesetter()),
-                                                writer: writer, events: events)
+                let (documents, problems) = try render(ingest, config: config, typesetter: sharedTypesetter(),
+                                                       writer: writer, events: events)
+                if !problems.isEmpty {
+                    ingest.setAside(problems)
+                    summary = makeSummary(ingest, request: request, stages: stages)
+                }
+                summary?.documents = documents
                 summary?.outputs["documents"] = "internal/documents"
             case .report:
                 guard let writer, request.useStateStore else { continue }
@@ -135,9 +140,22 @@ public enum PipelineRunner {
         }
     }
 
-    private static func render(_ ingest: IngestResult, renderer: DocumentRenderer, writer: OutputWriter,
-                               events: (@Sendable (RunEvent) -> Void)?) throws -> RenderSummary {
-        return try RenderStage(renderer: renderer).run(RenderStage.jobs(for: ingest), write: { try writer.write(Data($1), to: $0) }) {
+    public static func templates(_ config: PipelineConfig) throws -> TemplateLibrary {
+        let library = try TemplateLibrary(folder: config.templatesURL)
+        let missing = Set(config.documentRules.map(\.kind)).subtracting(library.kinds).sorted()
+        guard missing.isEmpty else {
+            throw ConfigError(file: "pipeline.yml", line: nil, key: "documents",
+                              problem: "这些文书种类没有模板（\(config.templatesURL.path)）：\(missing.joined(separator: "、"))。")
+        }
+        return library
+    }
+
+    private static func render(_ ingest: IngestResult, config: PipelineConfig, typesetter: Typesetter, writer: OutputWriter,
+                               events: (@Sendable (RunEvent) -> Void)?) throws -> (RenderSummary, [Problem]) {
+        let renderer = DocumentRenderer(typesetter: typesetter, templates: try templates(config))
+        let catalogue = config.legalReview.catalogue
+        let plan = RenderStage.plan(for: ingest, rules: config.documentRules, hearingEligible: catalogue.hearingEligible)
+        return try RenderStage(renderer: renderer).run(plan, write: { try writer.write(Data($1), to: $0) }) {
             events?(.rows(done: $0, total: $1))
         }
     }

@@ -25,6 +25,15 @@ public struct MajorDecisionCatalogue: Equatable, Sendable {
         Dictionary(uniqueKeysWithValues: PartyType.allCases.map { ($0, Yuan(yuan: $0 == .naturalPerson ? naturalPerson : others)) })
     }
 
+    /// 行政处罚法 第六十三条: the party may ask for a hearing (heavy kinds, large fines or confiscations).
+    public func hearingEligible(_ item: EnforcementCase) -> Bool {
+        guard item.actionType == .penalty else { return false }
+        if item.penaltyKinds.contains(where: penaltyKinds.contains) { return true }
+        if let limit = fineAtLeast[item.party.type], let fine = item.fine, fine >= limit { return true }
+        if let limit = confiscationAtLeast[item.party.type], let amount = item.confiscation, amount >= limit { return true }
+        return false
+    }
+
     /// The rules a decision meets, in Chinese for the report; empty when it is not major.
     public func rules(for item: EnforcementCase) -> [String] {
         var rules: [String] = []

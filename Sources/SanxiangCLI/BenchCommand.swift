@@ -22,6 +22,9 @@ struct BenchIngest: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "数据基准日 YYYY-MM-DD。")
     var asOf: String = "2026-01-06"
 
+    @Option(name: .long, help: "文书模板文件夹（默认 Templates/documents）。")
+    var templates: String = "Templates/documents"
+
     func run() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -69,14 +72,21 @@ struct BenchRender: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "数据基准日 YYYY-MM-DD。")
     var asOf: String = "2026-01-06"
 
+    @Option(name: .long, help: "文书模板文件夹（默认 Templates/documents）。")
+    var templates: String = "Templates/documents"
+
     func run() throws {
         guard let day = CivilDate(iso: asOf) else { throw UserFacingError(message: "--as-of 格式应为 YYYY-MM-DD。") }
         let ingest = try ExportReader.read(folder: URL(fileURLWithPath: input), options: IngestOptions(asOf: day))
-        let jobs = Array(RenderStage.penaltyJobs(for: ingest).prefix(documents))
+        // Only the 决定书 of each case: the figure compares with Typst rendering the same document.
+        var decision = DocumentRule.defaults.first { $0.kind == DocumentKind.penaltyDecision } ?? DocumentRule(kind: DocumentKind.penaltyDecision)
+        decision.kind = DocumentKind.penaltyDecision
+        let jobs = Array(RenderStage.plan(for: ingest, rules: [decision]).prefix(documents))
         guard !jobs.isEmpty else { throw UserFacingError(message: "导出中没有普通程序的行政处罚案件。") }
         let stage: RenderStage
         do {
-            stage = RenderStage(renderer: try DocumentRenderer(fontManifest: URL(fileURLWithPath: fonts)))
+            stage = RenderStage(renderer: try DocumentRenderer(fontManifest: URL(fileURLWithPath: fonts),
+                                                               templates: URL(fileURLWithPath: templates)))
         } catch let error as FontError {
             throw UserFacingError(message: error.message)
         }
@@ -89,7 +99,7 @@ struct BenchRender: ParsableCommand {
         }
         _ = try stage.run([jobs[0]], write: { _, _ in })
         let start = DispatchTime.now()
-        let summary = try stage.run(jobs, write: write)
+        let summary = try stage.run(jobs, write: write).summary
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         print("cores=\(ProcessInfo.processInfo.activeProcessorCount)")
         print(String(format: "documents=%d pages=%d seconds=%.3f ms_per_document=%.3f",

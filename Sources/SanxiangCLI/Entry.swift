@@ -1,5 +1,6 @@
 import ArgumentParser
 import Archive
+import Documents
 import Foundation
 import Ingest
 import Native
@@ -55,6 +56,8 @@ struct UserFacingError: Error {
         case let error as TypesettingError: message = error.message
         case let error as CalendarError: message = error.message
         case let error as ArchiveError: message = error.message
+        case let error as TemplateError: message = error.message
+        case let error as MissingStatutoryElements: message = error.message
         case let error as CocoaError:
             message = "写入输出失败：\(error.localizedDescription)（\(error.userInfo[NSFilePathErrorKey] ?? "")）"
         default: return nil

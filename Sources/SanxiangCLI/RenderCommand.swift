@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaseModel
 import Documents
 import Foundation
 import Ingest
@@ -9,7 +10,11 @@ import Typesetting
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render", abstract: "生成一个案件的一份文书。",
-        discussion: "文书种类目前支持：\(RenderStage.penaltyDecision)（普通程序）、\(ReviewOpinion.kind)。--profile print 使用 pipeline.yml 中 printing 的设置。")
+        discussion: """
+            文书种类即 Templates/documents/ 中模板的文件名（不含 .xml），如 行政处罚决定书、当场行政处罚决定书、\
+            行政处罚事先告知书、不予行政处罚决定书、责令改正通知书、查封扣押决定书、行政强制执行决定书、\
+            行政许可决定书、不予行政许可决定书、送达回证、法制审核意见书。--profile print 使用 pipeline.yml 中 printing 的设置。
+            """)
 
     enum Profile: String, ExpressibleByArgument, CaseIterable {
         case archive, print, `public`
@@ -21,7 +26,7 @@ struct RenderCommand: ParsableCommand {
     var caseID: String
 
     @Option(name: .long, help: "文书种类。")
-    var document: String = RenderStage.penaltyDecision
+    var document: String = DocumentKind.penaltyDecision
 
     @Option(name: .long, help: "输出版本：archive（归档）、print（便携打印机）、public（公开版）。")
     var profile: Profile = .archive
@@ -30,44 +35,75 @@ struct RenderCommand: ParsableCommand {
     var outputFile: String
 
     func run() throws {
-        let kinds = [RenderStage.penaltyDecision, ReviewOpinion.kind]
-        guard kinds.contains(document) else {
-            throw UserFacingError(message: "文书种类“\(document)”尚未支持；目前可生成：\(kinds.joined(separator: "、"))。")
-        }
         guard profile != .public else {
             throw UserFacingError(message: "公开版只能由脱敏后的数据生成，脱敏阶段尚未实现，因此不生成公开版。")
         }
         let config = try options.loadConfig()
-        let ingest = try ExportReader.read(folder: config.inputURL, options: IngestOptions(asOf: try options.resolvedAsOf()))
-        guard let job = RenderStage.jobs(for: ingest).first(where: { $0.item.id == caseID && $0.kind == document }) else {
-            throw UserFacingError(message: reason(for: caseID, in: ingest))
-        }
-        let renderer: DocumentRenderer
+        let loader = try CaseDocumentLoader(config: config, asOf: try options.resolvedAsOf())
+        let entry = try loader.documents(of: caseID, kind: document)
+        let chosen = profile == .print ? config.printing.profile : .archive
+        let rendered = try loader.render(entry, kind: document, profile: chosen)
+        try CaseDocumentLoader.write(rendered.bytes, to: outputFile)
+        print("已生成 \(document)（\(rendered.pageCount) 页）：\(URL(fileURLWithPath: outputFile).path)")
+    }
+}
+
+/// Reads the export and the templates, and finds the documents of one case, for `render` and `print`.
+struct CaseDocumentLoader {
+    let config: PipelineConfig
+    let ingest: IngestResult
+    let renderer: DocumentRenderer
+
+    init(config: PipelineConfig, asOf: CivilDate) throws {
+        self.config = config
+        ingest = try ExportReader.read(folder: config.inputURL, options: IngestOptions(asOf: asOf))
         do {
-            renderer = try DocumentRenderer(fontManifest: config.fontsURL)
+            renderer = DocumentRenderer(typesetter: Typesetter(fonts: try FontSet.load(manifest: config.fontsURL)),
+                                        templates: try PipelineRunner.templates(config))
         } catch let error as FontError {
             throw UserFacingError(message: error.message)
         }
-        let chosen = profile == .print ? config.printing.profile : .archive
-        let rendered = try job.review.map { try renderer.reviewOpinion($0, item: job.item, context: job.context, profile: chosen) }
-            ?? renderer.penaltyDecision(job.item, context: job.context, profile: chosen)
-        let url = URL(fileURLWithPath: outputFile)
+    }
+
+    /// The case's documents when the mapping gives it `kind`; otherwise a message saying why not.
+    func documents(of caseID: String, kind: String) throws -> CaseDocuments {
+        guard renderer.templates.kinds.contains(kind) else {
+            throw UserFacingError(message: "没有“\(kind)”这种文书的模板；可用：\(renderer.templates.kinds.joined(separator: "、"))。")
+        }
+        let plan = RenderStage.plan(for: ingest, rules: config.documentRules,
+                                    hearingEligible: config.legalReview.catalogue.hearingEligible)
+        guard let entry = plan.first(where: { $0.item.id == caseID }), entry.kinds.contains(kind) else {
+            throw UserFacingError(message: reason(for: caseID, kind: kind))
+        }
+        return entry
+    }
+
+    func render(_ entry: CaseDocuments, kind: String, data: TemplateValue? = nil,
+                profile: OutputProfile) throws -> RenderedDocument {
         do {
-            try Data(rendered.bytes).write(to: url)
+            return try renderer.render(kind, data: data ?? entry.data, profile: profile)
+        } catch let missing as MissingStatutoryElements {
+            throw UserFacingError(message: "案件 \(entry.item.id) \(missing.message)，不生成该文书。")
+        }
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        do {
+            try Data(bytes).write(to: url)
         } catch {
             throw UserFacingError(message: "无法写入文件 \(url.path)。")
         }
-        print("已生成 \(document)（\(rendered.pageCount) 页）：\(url.path)")
     }
 
-    /// Why a case has no such document: unknown, set aside, or not a 普通程序 penalty.
-    private func reason(for id: String, in ingest: IngestResult) -> String {
+    /// Why a case has no such document: unknown, set aside, or not a case the mapping gives it to.
+    private func reason(for id: String, kind: String) -> String {
         let problems = ingest.errors.filter { $0.caseID == id }
         if !problems.isEmpty {
             return "案件 \(id) 的数据有问题，已暂存，不能生成文书：\n" + problems.map { "  · " + $0.message }.joined(separator: "\n")
         }
         guard let item = ingest.cases.first(where: { $0.id == id }) else { return "导出数据中没有案件 \(id)。" }
-        if document == ReviewOpinion.kind { return "案件 \(id) 没有可用的法制审核记录，不能生成\(document)。" }
-        return "案件 \(id) 是\(item.actionType.rawValue)\(item.procedure.map { "（\($0.rawValue)）" } ?? "")，不适用\(document)。"
+        return "案件 \(id) 是\(item.actionType.rawValue)\(item.procedure.map { "（\($0.rawValue)）" } ?? "")，"
+            + "按 pipeline.yml 的 documents 设置不生成\(kind)。"
     }
 }

@@ -73,6 +73,7 @@ final class CommandLineTests: XCTestCase {
         try """
         input: \(Repo.sample.path)
         fonts: \(Repo.root.appendingPathComponent("Fonts/fonts.yml").path)
+        templates: \(Repo.root.appendingPathComponent("Templates/documents").path)
         printing:
           format: ps
           printable_area_mm: {top: 40, right: 30, bottom: 40, left: 30}
@@ -86,7 +87,18 @@ final class CommandLineTests: XCTestCase {
         let refused = try Repo.run(executable, ["render", "--config", config.path, "--case", "KQSJ-2024-000001",
                                                 "-o", file.path, "--as-of", "2026-01-06"])
         XCTAssertEqual(refused.code, 1)
-        XCTAssertTrue(refused.output.contains("不适用行政处罚决定书"), refused.output)
+        XCTAssertTrue(refused.output.contains("不生成行政处罚决定书"), refused.output)
+        let unknown = try Repo.run(executable, ["render", "--config", config.path, "--case", "YXSL-2025-000002",
+                                                "--document", "告示", "-o", file.path, "--as-of", "2026-01-06"])
+        XCTAssertEqual(unknown.code, 1)
+        XCTAssertTrue(unknown.output.contains("没有“告示”这种文书的模板"), unknown.output)
+        let broken = folder.appendingPathComponent("pipeline-missing.yml")
+        try "input: \(Repo.sample.path)\nfonts: \(Repo.root.appendingPathComponent("Fonts/fonts.yml").path)\ntemplates: /nonexistent\n"
+            .write(to: broken, atomically: true, encoding: .utf8)
+        let noTemplates = try Repo.run(executable, ["render", "--config", broken.path, "--case", "YXSL-2025-000002",
+                                                    "-o", file.path, "--as-of", "2026-01-06"])
+        XCTAssertEqual(noTemplates.code, 1)
+        XCTAssertTrue(noTemplates.output.hasPrefix("错误：文书模板 /nonexistent"), noTemplates.output)
         let publicCopy = try Repo.run(executable, ["render", "--config", config.path, "--case", "YXSL-2025-000002",
                                                    "--profile", "public", "-o", file.path, "--as-of", "2026-01-06"])
         XCTAssertEqual(publicCopy.code, 1, "no public copy before redaction exists")

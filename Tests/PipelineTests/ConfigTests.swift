@@ -1,4 +1,5 @@
 import CaseModel
+import Documents
 import Foundation
 @testable import Pipeline
 import Typesetting
@@ -13,6 +14,8 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.legalReview.catalogue.titlesContaining, ["重大公共利益"])
         XCTAssertEqual(config.legalReview.catalogue.fineAtLeast[.legalPerson], Yuan(yuan: 100_000))
         XCTAssertEqual(config.legalReview.recheck.answerWorkingDays, 2)
+        XCTAssertEqual(config.documentRules.sorted { $0.kind < $1.kind }, DocumentRule.defaults.sorted { $0.kind < $1.kind },
+                       "pipeline.yml's documents section states the built-in mapping")
         XCTAssertEqual(config.signingKeyURL.path, Repo.root.appendingPathComponent("Output/archive-signing.key").path)
         XCTAssertEqual(config.calendarURL.path, Repo.root.appendingPathComponent("Templates/calendar/cn-working-days.json").path)
         XCTAssertEqual(config.fontsURL.path, Repo.root.appendingPathComponent("Fonts/fonts.yml").path)

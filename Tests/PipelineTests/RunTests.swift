@@ -79,6 +79,31 @@ final class RunTests: XCTestCase {
         }
     }
 
+    /// A case whose data lacks a statutory element of one of its documents gets none of them and is set aside, named.
+    func testACaseLackingAStatutoryElementIsSetAsideNamingIt() throws {
+        let parent = Repo.temporaryFolder("missing-element")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let export = parent.appendingPathComponent("export")
+        try FileManager.default.copyItem(at: Repo.sample, to: export)
+        let json = export.appendingPathComponent("cases.json")
+        var cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [[String: Any]])
+        let index = try XCTUnwrap(cases.firstIndex { $0["case_id"] as? String == "KQSJ-2024-000003" })
+        cases[index]["party_address"] = ""
+        try JSONSerialization.data(withJSONObject: cases).write(to: json)
+        let output = parent.appendingPathComponent("out")
+
+        let summary = try run(input: export, output: output)
+        XCTAssertEqual(summary.rowsSetAside, 9)
+        XCTAssertEqual(summary.documents?.casesSetAside, 1)
+        XCTAssertEqual(summary.balances.first { $0.file == "cases.json" }?.setAside, 1)
+        let quarantine = try String(contentsOf: output.appendingPathComponent("quarantine/quarantine.json"), encoding: .utf8)
+        XCTAssertTrue(quarantine.contains("missing_statutory_element"), quarantine)
+        XCTAssertTrue(quarantine.contains("缺少《行政处罚事先告知书》的法定要素") || quarantine.contains("缺少《行政处罚决定书》的法定要素"))
+        XCTAssertTrue(quarantine.contains("当事人的地址"), quarantine)
+        let folder = output.appendingPathComponent("internal/documents/11650203260413207A/KQSJ-2024-000003")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path), "no half-empty documents")
+    }
+
     func testADamagedStoreIsSetAsideAndRebuilt() throws {
         let output = Repo.temporaryFolder("damaged")
         defer { try? FileManager.default.removeItem(at: output) }

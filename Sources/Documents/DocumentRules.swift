@@ -1,0 +1,101 @@
+import CaseModel
+import Foundation
+import Typesetting
+
+/// When a case gets a kind of document: every condition set must hold.
+public struct DocumentRule: Sendable, Equatable {
+    public var kind: String
+    /// Empty: any.
+    public var actionTypes: Set<ActionType> = []
+    public var procedures: Set<Procedure> = []
+    /// Whether the decision imposes a penalty (has penalty kinds).
+    public var penalized: Bool?
+    /// Any of these words in the 案由.
+    public var titleContains: [String] = []
+    /// Any of these words in the decision text.
+    public var decisionContains: [String] = []
+    /// None of these words in the decision text.
+    public var decisionLacks: [String] = []
+    /// Whether the case has a 送达日期.
+    public var served: Bool?
+    /// Whether the case has an accepted 法制审核.
+    public var reviewed: Bool?
+
+    public init(kind: String) { self.kind = kind }
+
+    public func applies(to item: EnforcementCase, reviewed hasReview: Bool) -> Bool {
+        if !actionTypes.isEmpty, !actionTypes.contains(item.actionType) { return false }
+        if !procedures.isEmpty, !(item.procedure.map(procedures.contains) ?? false) { return false }
+        if let penalized, penalized == item.penaltyKinds.isEmpty { return false }
+        if !titleContains.isEmpty, !titleContains.contains(where: item.title.contains) { return false }
+        if !decisionContains.isEmpty, !decisionContains.contains(where: item.decision.contains) { return false }
+        if decisionLacks.contains(where: item.decision.contains) { return false }
+        if let served, served != (item.servedDate != nil) { return false }
+        if let reviewed, reviewed != hasReview { return false }
+        return true
+    }
+
+    /// The mapping pipeline.yml starts from (its `documents` section replaces it).
+    public static let defaults: [DocumentRule] = {
+        func rule(_ kind: String, _ configure: (inout DocumentRule) -> Void) -> DocumentRule {
+            var rule = DocumentRule(kind: kind)
+            configure(&rule)
+            return rule
+        }
+        return [
+            rule("行政处罚事先告知书") { $0.actionTypes = [.penalty]; $0.procedures = [.ordinary]; $0.penalized = true },
+            rule("行政处罚决定书") { $0.actionTypes = [.penalty]; $0.procedures = [.ordinary]; $0.penalized = true },
+            rule("当场行政处罚决定书") { $0.actionTypes = [.penalty]; $0.procedures = [.simple]; $0.penalized = true },
+            rule("不予行政处罚决定书") { $0.actionTypes = [.penalty]; $0.penalized = false },
+            rule("责令改正通知书") { $0.actionTypes = [.inspection]; $0.decisionContains = ["责令"] },
+            rule("查封扣押决定书") { $0.actionTypes = [.coercion]; $0.titleContains = ["查封", "扣押"] },
+            rule("行政强制执行决定书") { $0.actionTypes = [.coercion]; $0.titleContains = ["强制执行", "拆除", "代履行"] },
+            rule("行政许可决定书") { $0.actionTypes = [.licensing]; $0.decisionLacks = ["不予"] },
+            rule("不予行政许可决定书") { $0.actionTypes = [.licensing]; $0.decisionContains = ["不予"] },
+            rule("法制审核意见书") { $0.reviewed = true },
+            rule("送达回证") { $0.served = true },
+        ]
+    }()
+}
+
+/// Document templates by kind, read from `Templates/documents/<kind>.xml` and parsed once.
+public struct TemplateLibrary: Sendable {
+    public let folder: URL
+    public private(set) var templates: [String: Template] = [:]
+
+    public init(folder: URL) throws {
+        self.folder = folder
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".xml") }.sorted()
+        } catch {
+            throw TemplateError(file: folder.path, line: 0, problem: "文书模板文件夹不存在或无法读取")
+        }
+        for name in names {
+            let url = folder.appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                throw TemplateError(file: url.path, line: 0, problem: "无法读取")
+            }
+            templates[String(name.dropLast(4))] = try Template(String(decoding: data, as: UTF8.self), file: url.path)
+        }
+    }
+
+    public var kinds: [String] { templates.keys.sorted() }
+
+    /// The document of one kind for one case, with the statutory elements its template declares.
+    public func prepare(_ kind: String, data: TemplateValue) throws -> PreparedDocument {
+        guard let template = templates[kind] else {
+            throw TemplateError(file: folder.appendingPathComponent(kind + ".xml").path, line: 0, problem: "没有这种文书的模板")
+        }
+        let (document, elements) = try DocumentMarkup.read(template.render(data), file: template.file)
+        return PreparedDocument(kind: kind, document: document, elements: elements)
+    }
+}
+
+public struct PreparedDocument: Sendable {
+    public var kind: String
+    public var document: Typesetting.Document
+    public var elements: [StatutoryElement]
+
+    public var missing: [StatutoryElement] { elements.filter { !$0.isPresent } }
+}

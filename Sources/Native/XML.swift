@@ -1,0 +1,94 @@
+import CLibXML2
+import Foundation
+
+/// An XML element read into Swift values: nothing of libxml2 outlives `XMLDocument.parse`.
+public struct XMLElement: Sendable, Equatable {
+    public var name: String
+    public var attributes: [String: String]
+    public var children: [XMLNode]
+    /// 1-based line in the parsed text, for messages.
+    public var line: Int
+
+    public func attribute(_ key: String) -> String? { attributes[key] }
+
+    /// All text inside, in order.
+    public var text: String {
+        children.map { node in
+            switch node {
+            case .text(let text): return text
+            case .element(let element): return element.text
+            }
+        }.joined()
+    }
+
+    public var elements: [XMLElement] {
+        children.compactMap { if case .element(let element) = $0 { return element } else { return nil } }
+    }
+}
+
+public enum XMLNode: Sendable, Equatable {
+    case element(XMLElement)
+    case text(String)
+}
+
+/// Why a text is not well-formed XML, with libxml2's line and message.
+public struct XMLParseError: Error, Equatable, Sendable {
+    public var line: Int
+    public var message: String
+}
+
+public enum XMLDocument {
+    private static let initialise: Void = { xmlInitParser() }()
+
+    /// Parses without touching the network or expanding external entities.
+    public static func parse(_ text: String, name: String = "input.xml") throws -> XMLElement {
+        _ = initialise
+        guard let context = xmlNewParserCtxt() else { throw XMLParseError(line: 0, message: "libxml2 无法创建解析器") }
+        defer { xmlFreeParserCtxt(context) }
+        let bytes = Array(text.utf8)
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        let document = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                xmlCtxtReadMemory(context, $0, Int32(bytes.count), name, "UTF-8", options)
+            }
+        }
+        guard let document, let root = xmlDocGetRootElement(document) else {
+            let error = xmlCtxtGetLastError(context)
+            let message = error?.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "不是格式正确的 XML"
+            if let document { xmlFreeDoc(document) }
+            throw XMLParseError(line: Int(error?.pointee.line ?? 0), message: message)
+        }
+        defer { xmlFreeDoc(document) }
+        return element(root)
+    }
+
+    private static func element(_ node: UnsafeMutablePointer<xmlNode>) -> XMLElement {
+        var attributes: [String: String] = [:]
+        var attribute = node.pointee.properties
+        while let current = attribute {
+            let key = current.pointee.name.map { String(cString: $0) } ?? ""
+            if let value = xmlNodeListGetString(node.pointee.doc, current.pointee.children, 1) {
+                attributes[key] = String(cString: value)
+                xmlFree(value)
+            } else {
+                attributes[key] = ""
+            }
+            attribute = current.pointee.next
+        }
+        var children: [XMLNode] = []
+        var child = node.pointee.children
+        while let current = child {
+            switch current.pointee.type {
+            case XML_ELEMENT_NODE:
+                children.append(.element(element(current)))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = current.pointee.content { children.append(.text(String(cString: content))) }
+            default:
+                break
+            }
+            child = current.pointee.next
+        }
+        return XMLElement(name: node.pointee.name.map { String(cString: $0) } ?? "", attributes: attributes,
+                          children: children, line: Int(xmlGetLineNo(node)))
+    }
+}

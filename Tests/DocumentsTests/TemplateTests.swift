@@ -1,0 +1,56 @@
+@testable import Documents
+import XCTest
+
+final class TemplateTests: XCTestCase {
+    private let data: TemplateValue = .object([
+        "party": .object(["name": .text("张三<甲>&乙"), "is_person": .flag(true)]),
+        "evidence": .list([.text("笔录"), .text("照片")]),
+        "officers": .list([.object(["name": .text("李四"), "cert": .text("001")]), .object(["name": .text("王五"), "cert": .text("002")])]),
+        "empty": .text(""),
+    ])
+
+    func testVariablesAreEscapedAndSectionsRepeat() throws {
+        let template = try Template("当事人：{{party.name}}；{{#evidence}}[{{.}}]{{/evidence}}{{#officers}}{{name}}({{cert}}){{/officers}}",
+                                    file: "t.xml")
+        XCTAssertEqual(template.render(data), "当事人：张三&lt;甲&gt;&amp;乙；[笔录][照片]李四(001)王五(002)")
+    }
+
+    func testTruthAndInvertedSections() throws {
+        let template = try Template("{{#party.is_person}}自然人{{/party.is_person}}{{^empty}}无{{/empty}}{{#empty}}有{{/empty}}{{^missing}}缺{{/missing}}{{! 注释 }}",
+                                    file: "t.xml")
+        XCTAssertEqual(template.render(data), "自然人无缺")
+    }
+
+    func testMistakesNameTheFileAndLine() {
+        XCTAssertThrowsError(try Template("第一行\n{{#evidence}}\n未结束", file: "a.xml")) { error in
+            XCTAssertEqual((error as? TemplateError)?.line, 2)
+            XCTAssertTrue((error as? TemplateError)?.message.contains("a.xml") ?? false)
+        }
+        XCTAssertThrowsError(try Template("{{/evidence}}", file: "b.xml"))
+        XCTAssertThrowsError(try Template("{{当事人}}", file: "c.xml"))
+        XCTAssertThrowsError(try Template("{{party.name", file: "d.xml"))
+    }
+
+    func testMarkupBecomesTheDocumentModel() throws {
+        let markup = """
+            <document title="T" author="A" keywords="x;y" created="2025-03-14" page-numbers="page-of-total">
+              <requires><element name="当事人" basis="第五十九条"><part>甲</part><part></part></element></requires>
+              <title><line>某局</line><line>决定书</line></title>
+              <number>玉水罚〔2025〕17号</number>
+              <kv key="当事人：">甲</kv>
+              <p>第一行
+                 接着写</p>
+              <table><column width="1" align="center">序号</column><row><cell>1</cell></row></table>
+            </document>
+            """
+        let (document, elements) = try DocumentMarkup.read(markup, file: "m.xml")
+        XCTAssertEqual(document.metadata.keywords, ["x", "y"])
+        XCTAssertEqual(document.blocks.count, 5)
+        if case .paragraph(let text) = document.blocks[3] { XCTAssertEqual(text, "第一行接着写") } else { XCTFail() }
+        XCTAssertEqual(elements.first?.isPresent, false, "a blank part makes the element missing")
+        XCTAssertThrowsError(try DocumentMarkup.read("<document><p>unclosed</document>", file: "bad.xml")) { error in
+            XCTAssertTrue((error as? TemplateError)?.message.contains("bad.xml") ?? false)
+        }
+        XCTAssertThrowsError(try DocumentMarkup.read("<document><marquee/></document>", file: "odd.xml"))
+    }
+}

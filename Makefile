@@ -6,7 +6,7 @@ DEBIAN_PACKAGES := libcairo2-dev libharfbuzz-dev libfreetype-dev libxml2-dev lib
                    pkg-config fonts-noto-cjk poppler-utils
 SANXIANG := .build/debug/sanxiang
 
-.PHONY: run test deps build bench-ingest bench-render golden clean
+.PHONY: run test deps build bench-ingest bench-render bench-print golden clean
 
 deps:
 	@missing=""; \
@@ -53,6 +53,18 @@ bench-render: deps
 	@echo "== sanxiang, all cores"; .build/release/sanxiang bench render --input $(RENDER_BENCH_DIR) --documents 100
 	@echo "== sanxiang, one core"; taskset -c 0 .build/release/sanxiang bench render --input $(RENDER_BENCH_DIR) --documents 100
 	@echo "== typst"; python3 Tests/Bench/typst_baseline.py --input $(RENDER_BENCH_DIR) --documents 100
+
+# Benchmark: an officer's on-site print, each a new process (cold start) on the
+# bundled sample: read the export, take a number, render the form. See README.
+bench-print: deps
+	$(SWIFT) build -c release --product sanxiang
+	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+	@out=$$(mktemp -d); .build/release/sanxiang print --config pipeline.yml --output $$out --case KQSJ-2024-000006 --as-of 2026-01-06 >/dev/null; \
+	for i in 1 2 3 4 5 6 7 8 9 10; do \
+	  start=$$(date +%s%N); \
+	  .build/release/sanxiang print --config pipeline.yml --output $$out --case KQSJ-2024-000006 --as-of 2026-01-06 >/dev/null || exit 1; \
+	  end=$$(date +%s%N); echo "run $$i: $$(( (end - start) / 1000000 )) ms"; \
+	done; rm -rf $$out
 
 clean:
 	rm -rf .build Output

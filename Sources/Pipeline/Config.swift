@@ -67,6 +67,8 @@ public struct PrintSettings: Equatable, Sendable {
     /// Margins the printer cannot mark, in millimetres.
     public var printableArea = PrintableArea(top: 5, right: 5, bottom: 5, left: 5)
     public var format: OutputProfile.Format = .pdf
+    /// The CUPS queue `sanxiang print` sends to (lp -d); nil: write the file only.
+    public var printer: String?
 
     public init() {}
 
@@ -110,6 +112,10 @@ public struct PipelineConfig: Sendable {
     public var agencyDefaults = AgencySettings()
     public var agencyOverrides: [String: AgencySettings] = [:]
     public var legalReview = LegalReviewSettings()
+    /// Blocks of 当场行政处罚决定书 numbers by officer certificate.
+    public var onsiteNumbers: [String: NumberBlock] = [:]
+    /// Where issued numbers are recorded; relative paths are inside the output folder.
+    public var onsiteNumberStore = "onsite-numbers.sqlite"
     public var archive = ArchiveSettings()
 
     public init(baseFolder: URL) { self.baseFolder = baseFolder }
@@ -121,6 +127,7 @@ public struct PipelineConfig: Sendable {
     public var calendarURL: URL { resolve(calendar, against: baseFolder) }
     public var templatesURL: URL { resolve(templates, against: baseFolder) }
     public var signingKeyURL: URL { resolve(archive.signingKey, against: outputURL) }
+    public var onsiteNumberStoreURL: URL { resolve(onsiteNumberStore, against: outputURL) }
 
     public func settings(forAgency code: String) -> AgencySettings { agencyOverrides[code] ?? agencyDefaults }
 

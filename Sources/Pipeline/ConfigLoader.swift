@@ -42,8 +42,11 @@ public enum ConfigLoader {
             case "printing": config.printing = try printing(value, reader)
             case "legal_review": config.legalReview = try legalReview(value, reader)
             case "archive": config.archive = try archive(value, reader)
+            case "onsite_numbers": config.onsiteNumbers = try numberBlocks(value, reader)
+            case "onsite_number_store": config.onsiteNumberStore = try reader.path(value, key: "onsite_number_store")
             default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "calendar", "templates", "documents",
-                                                                         "stages", "printing", "agencies", "legal_review", "archive"])
+                                                                         "stages", "printing", "agencies", "legal_review", "archive",
+                                                                         "onsite_numbers", "onsite_number_store"])
             }
         }
         return config
@@ -81,6 +84,8 @@ public enum ConfigLoader {
                 case "ps", "postscript": settings.format = .postscript
                 default: throw reader.error(value, key: "printing.format", "应为 pdf 或 ps。")
                 }
+            case "printer":
+                settings.printer = try reader.string(value, key: "printing.printer")
             case "printable_area_mm":
                 var margins: [String: Double] = [:]
                 for (side, amount) in try reader.mapping(value, key: "printing.printable_area_mm") {
@@ -93,7 +98,7 @@ public enum ConfigLoader {
                 settings.printableArea = PrintableArea(top: margins["top"] ?? 5, right: margins["right"] ?? 5,
                                                        bottom: margins["bottom"] ?? 5, left: margins["left"] ?? 5)
             default:
-                throw reader.unknown(key, in: "printing", allowed: ["format", "printable_area_mm"])
+                throw reader.unknown(key, in: "printing", allowed: ["format", "printer", "printable_area_mm"])
             }
         }
         return settings
@@ -210,6 +215,36 @@ public enum ConfigLoader {
             out[type] = yuan
         }
         return out
+    }
+
+    /// `onsite_numbers:` officer certificate → {prefix, first, last}.
+    private static func numberBlocks(_ node: Node, _ reader: NodeReader) throws -> [String: NumberBlock] {
+        var blocks: [String: NumberBlock] = [:]
+        for (key, value) in try reader.mapping(node, key: "onsite_numbers") {
+            let cert = try reader.string(key, key: "onsite_numbers")
+            let section = "onsite_numbers.\(cert)"
+            var prefix: String?, first: Int?, last: Int?
+            for (field, fieldValue) in try reader.mapping(value, key: section) {
+                switch field.string ?? "" {
+                case "prefix": prefix = try reader.string(fieldValue, key: "\(section).prefix")
+                case "first": first = try reader.integer(fieldValue, key: "\(section).first", range: 1...9_999_999)
+                case "last": last = try reader.integer(fieldValue, key: "\(section).last", range: 1...9_999_999)
+                default: throw reader.unknown(field, in: section, allowed: ["prefix", "first", "last"])
+                }
+            }
+            guard let prefix, let first, let last, first <= last else {
+                throw reader.error(value, key: section, "应写明 prefix（如“玉水当罚〔2026〕”）和 first ≤ last 的起止号。")
+            }
+            blocks[cert] = NumberBlock(prefix: prefix, first: first, last: last)
+        }
+        let sorted = blocks.sorted { $0.key < $1.key }
+        for (index, (cert, block)) in sorted.enumerated() {
+            for (other, otherBlock) in sorted[(index + 1)...] where otherBlock.prefix == block.prefix
+                && otherBlock.first <= block.last && block.first <= otherBlock.last {
+                throw reader.error(node, key: "onsite_numbers", "执法证号 \(cert) 和 \(other) 的号段重叠，同一号码可能发出两次。")
+            }
+        }
+        return blocks
     }
 
     private static func archive(_ node: Node, _ reader: NodeReader) throws -> ArchiveSettings {

@@ -104,3 +104,63 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(publicCopy.code, 1, "no public copy before redaction exists")
     }
 }
+
+/// 当场行政处罚决定书 numbers: from the officer's block, kept on reprint, never issued twice.
+final class OnsiteNumberTests: XCTestCase {
+    private func config(in folder: URL, last: Int = 500) throws -> URL {
+        let url = folder.appendingPathComponent("pipeline.yml")
+        try """
+        input: \(Repo.sample.path)
+        output: \(folder.appendingPathComponent("out").path)
+        fonts: \(Repo.root.appendingPathComponent("Fonts/fonts.yml").path)
+        templates: \(Repo.root.appendingPathComponent("Templates/documents").path)
+        onsite_numbers:
+          "65020302959": {prefix: "克区市监当罚〔2026〕", first: 1, last: \(last)}
+        """.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    func testTwoProcessesAtOnceNeverIssueTheSameNumber() throws {
+        let folder = Repo.temporaryFolder("numbers")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = try config(in: folder)
+        let loop = { (tag: String) in
+            "for i in $(seq 1 25); do '\(Repo.executable)' numbers issue --config '\(config.path)' --officer 65020302959 --case \(tag)-$i || exit 1; done"
+        }
+        let both = try Repo.run("/bin/bash", ["-c", "(\(loop("A"))) > '\(folder.path)/a.txt' & a=$!; "
+            + "(\(loop("B"))) > '\(folder.path)/b.txt' & b=$!; wait $a && wait $b"])
+        XCTAssertEqual(both.code, 0, both.output)
+        let issued = try ["a.txt", "b.txt"].flatMap {
+            try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        XCTAssertEqual(issued.count, 50)
+        XCTAssertEqual(Set(issued).count, 50, "a number was issued twice")
+        XCTAssertEqual(Set(issued), Set((1...50).map { "克区市监当罚〔2026〕\($0)号" }))
+        let list = try Repo.run(Repo.executable, ["numbers", "list", "--config", config.path])
+        XCTAssertTrue(list.output.contains("共 50 个号码"), list.output)
+    }
+
+    func testPrintNumbersTheFormAndKeepsTheNumberOnReprint() throws {
+        let folder = Repo.temporaryFolder("print")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = try config(in: folder, last: 1)
+        let file = folder.appendingPathComponent("form.pdf")
+        let first = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "KQSJ-2024-000006", "-o", file.path,
+                                                   "--as-of", "2026-01-06"])
+        XCTAssertEqual(first.code, 0, first.output)
+        XCTAssertTrue(first.output.contains("编号：克区市监当罚〔2026〕1号"), first.output)
+        let text = try Repo.run("/usr/bin/env", ["pdftotext", file.path, "-"]).output
+        XCTAssertTrue(text.contains("克区市监当罚〔2026〕1号") && text.contains("当场行政处罚决定书"), text)
+        let again = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "KQSJ-2024-000006", "-o", file.path,
+                                                   "--as-of", "2026-01-06"])
+        XCTAssertTrue(again.output.contains("编号：克区市监当罚〔2026〕1号"), "a reprint keeps its number")
+        let exhausted = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "KQSJ-2024-000001",
+                                                       "--officer", "65020302959", "-o", file.path, "--as-of", "2026-01-06"])
+        XCTAssertEqual(exhausted.code, 1)
+        XCTAssertTrue(exhausted.output.contains("号段") && exhausted.output.contains("已用完"), exhausted.output)
+        let noBlock = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "YXSL-2024-000002", "-o", file.path,
+                                                     "--as-of", "2026-01-06"])
+        XCTAssertEqual(noBlock.code, 1)
+        XCTAssertTrue(noBlock.output.contains("没有为执法证号"), noBlock.output)
+    }
+}

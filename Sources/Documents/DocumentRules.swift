@@ -8,6 +8,8 @@ public struct DocumentRule: Sendable, Equatable {
     /// Empty: any.
     public var actionTypes: Set<ActionType> = []
     public var procedures: Set<Procedure> = []
+    /// Empty: any 状态 (有效, 已变更, 已撤销).
+    public var statuses: Set<CaseStatus> = []
     /// Whether the decision imposes a penalty (has penalty kinds).
     public var penalized: Bool?
     /// Any of these words in the 案由.
@@ -26,6 +28,7 @@ public struct DocumentRule: Sendable, Equatable {
     public func applies(to item: EnforcementCase, reviewed hasReview: Bool) -> Bool {
         if !actionTypes.isEmpty, !actionTypes.contains(item.actionType) { return false }
         if !procedures.isEmpty, !(item.procedure.map(procedures.contains) ?? false) { return false }
+        if !statuses.isEmpty, !statuses.contains(item.status) { return false }
         if let penalized, penalized == item.penaltyKinds.isEmpty { return false }
         if !titleContains.isEmpty, !titleContains.contains(where: item.title.contains) { return false }
         if !decisionContains.isEmpty, !decisionContains.contains(where: item.decision.contains) { return false }

@@ -129,6 +129,13 @@ public enum ConfigLoader {
                         }
                         return procedure
                     })
+                case "status":
+                    rule.statuses = Set(try reader.strings(condition, key: path).map { text in
+                        guard let status = CaseStatus(rawValue: text) else {
+                            throw reader.error(condition, key: path, "“\(text)”不是状态（有效、已变更、已撤销）。")
+                        }
+                        return status
+                    })
                 case "penalized": rule.penalized = try reader.boolean(condition, key: path)
                 case "title_contains": rule.titleContains = try reader.strings(condition, key: path)
                 case "decision_contains": rule.decisionContains = try reader.strings(condition, key: path)
@@ -137,7 +144,7 @@ public enum ConfigLoader {
                 case "reviewed": rule.reviewed = try reader.boolean(condition, key: path)
                 default:
                     throw reader.unknown(conditionKey, in: section,
-                                         allowed: ["action_type", "procedure", "penalized", "title_contains", "decision_contains",
+                                         allowed: ["action_type", "procedure", "status", "penalized", "title_contains", "decision_contains",
                                                    "decision_lacks", "served", "reviewed"])
                 }
             }

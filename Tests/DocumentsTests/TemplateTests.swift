@@ -1,3 +1,4 @@
+import CaseModel
 @testable import Documents
 import XCTest
 
@@ -52,5 +53,22 @@ final class TemplateTests: XCTestCase {
             XCTAssertTrue((error as? TemplateError)?.message.contains("bad.xml") ?? false)
         }
         XCTAssertThrowsError(try DocumentMarkup.read("<document><marquee/></document>", file: "odd.xml"))
+    }
+}
+
+final class DocumentRuleTests: XCTestCase {
+    func testConditionsAllHoldForARuleToApply() throws {
+        let withdrawn = try XCTUnwrap(DocumentFixtures.plans.first { $0.item.status == .withdrawn }?.item)
+        var rule = DocumentRule(kind: "x")
+        rule.actionTypes = [withdrawn.actionType]
+        XCTAssertTrue(rule.applies(to: withdrawn, reviewed: false))
+        rule.statuses = [.inForce, .changed]
+        XCTAssertFalse(rule.applies(to: withdrawn, reviewed: false))
+        rule.statuses = []
+        rule.reviewed = true
+        XCTAssertFalse(rule.applies(to: withdrawn, reviewed: false))
+        XCTAssertTrue(rule.applies(to: withdrawn, reviewed: true))
+        rule.titleContains = ["不会出现的字词"]
+        XCTAssertFalse(rule.applies(to: withdrawn, reviewed: true))
     }
 }

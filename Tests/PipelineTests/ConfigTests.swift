@@ -52,6 +52,8 @@ final class ConfigTests: XCTestCase {
             ("legal_review:\n  major_decisions:\n    hearing_held: maybe\n", "legal_review.major_decisions.hearing_held", 3),
             ("legal_review:\n  recheck_answer_working_days: 0\n", "legal_review.recheck_answer_working_days", 2),
             ("archive:\n  key: x\n", "key", 2),
+            ("documents:\n  行政处罚决定书: {status: [作废]}\n", "documents.行政处罚决定书.status", 2),
+            ("onsite_numbers:\n  \"1\": {prefix: A, first: 1, last: 10}\n  \"2\": {prefix: A, first: 5, last: 20}\n", "onsite_numbers", 2),
         ]
         for (yaml, key, line) in cases {
             XCTAssertThrowsError(try ConfigLoader.parse(yaml, file: "pipeline.yml", baseFolder: base), yaml) { error in

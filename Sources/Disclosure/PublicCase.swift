@@ -1,0 +1,175 @@
+import CaseModel
+import Foundation
+
+/// How a field reaches the portal.
+public enum FieldTreatment: String, Codable, Sendable {
+    case publish
+    /// Published after its own processing: free text scanned, addresses cut to the county, names anonymised.
+    case transform
+    case drop
+}
+
+/// pipeline.yml's `disclosure.fields`: default-deny, a field not listed is dropped.
+public struct FieldPolicy: Equatable, Sendable {
+    public var fields: [String: FieldTreatment]
+
+    /// Fields the portal cannot do without (it files, dates and withdraws by them).
+    public static let structural: Set<String> = ["case_id", "agency_code", "action_type", "decision_date", "status", "status_date"]
+    /// Fields that may only be transformed or dropped: publishing them as they are would leak.
+    public static let neverAsIs: Set<String> = ["party_name", "party_id_no", "party_address", "party_phone", "facts", "evidence",
+                                                "discretion", "decision", "status_reason", "title", "trade_secret_spans", "party_minor"]
+    public static let known: Set<String> = [
+        "case_id", "agency_code", "action_type", "procedure", "doc_no", "title", "party_type", "party_name", "party_id_type",
+        "party_id_no", "legal_rep", "party_address", "party_phone", "party_minor", "facts", "evidence", "violated_provisions",
+        "penalty_provisions", "discretion", "decision", "penalty_kinds", "fine_amount", "confiscation_amount", "decision_date",
+        "served_date", "officers", "major", "hearing", "review_id", "disclosure", "nondisclosure_reason", "trade_secret_spans",
+        "status", "status_date", "status_reason", "updated_at",
+    ]
+
+    public init(fields: [String: FieldTreatment]) { self.fields = fields }
+
+    public static let defaults = FieldPolicy(fields: [
+        "case_id": .publish, "agency_code": .publish, "action_type": .publish, "procedure": .publish, "doc_no": .publish,
+        "title": .transform, "party_type": .publish, "party_name": .transform, "party_id_no": .transform, "legal_rep": .publish,
+        "party_address": .transform, "facts": .transform, "evidence": .transform, "violated_provisions": .publish,
+        "penalty_provisions": .publish, "discretion": .transform, "decision": .transform, "penalty_kinds": .publish,
+        "fine_amount": .publish, "confiscation_amount": .publish, "decision_date": .publish, "officers": .publish,
+        "status": .publish, "status_date": .publish, "status_reason": .transform,
+    ])
+
+    public func treatment(_ field: String) -> FieldTreatment { fields[field] ?? .drop }
+
+    /// What is wrong with a field's setting, for the configuration error; nil when fine.
+    public static func problem(field: String, treatment: FieldTreatment) -> String? {
+        if !known.contains(field) { return "不是导出契约中的字段" }
+        if structural.contains(field), treatment == .drop { return "门户归档和撤下依赖该字段，不能 drop" }
+        if neverAsIs.contains(field), treatment == .publish { return "含个人信息或商业秘密，只能 transform 或 drop" }
+        return nil
+    }
+}
+
+/// A decision as the portal may show it: built only from redacted data.
+public struct PublicCase: Codable, Equatable, Sendable {
+    public struct PublicOfficer: Codable, Equatable, Sendable {
+        public var name: String
+        public var cert: String
+    }
+
+    public var id: String
+    public var agencyCode: String
+    public var actionType: String
+    public var procedure: String?
+    public var docNo: String?
+    public var title: String?
+    public var partyType: String?
+    public var partyName: String?
+    /// Only an organisation's 统一社会信用代码; a person's ID number is never published.
+    public var partyCreditCode: String?
+    public var legalRepresentative: String?
+    public var partyAddress: String?
+    public var facts: String?
+    public var evidence: [String]?
+    public var violatedProvisions: String?
+    public var penaltyProvisions: String?
+    public var discretion: String?
+    public var decision: String?
+    public var penaltyKinds: [String]?
+    public var fineYuan: String?
+    public var confiscationYuan: String?
+    public var decisionDate: String
+    public var officers: [PublicOfficer]?
+    public var status: String
+    public var statusDate: String?
+    public var statusReason: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id = "case_id", agencyCode = "agency_code", actionType = "action_type", procedure, docNo = "doc_no", title,
+             partyType = "party_type", partyName = "party_name", partyCreditCode = "party_credit_code",
+             legalRepresentative = "legal_rep", partyAddress = "party_address", facts, evidence,
+             violatedProvisions = "violated_provisions", penaltyProvisions = "penalty_provisions", discretion, decision,
+             penaltyKinds = "penalty_kinds", fineYuan = "fine_yuan", confiscationYuan = "confiscation_yuan",
+             decisionDate = "decision_date", officers, status, statusDate = "status_date", statusReason = "status_reason"
+    }
+}
+
+/// The outcome for one case: its public form, or why it stays off the portal, and the report.
+public struct RedactedCase: Sendable {
+    public var publicCase: PublicCase?
+    public var report: RedactionReport
+}
+
+/// Default-deny redaction of a case for the portal.
+public struct CaseRedaction: Sendable {
+    public var policy: FieldPolicy
+
+    public init(policy: FieldPolicy) { self.policy = policy }
+
+    /// Why a case is not published proactively, or nil when it is.
+    public static func withheldReason(_ item: EnforcementCase) -> String? {
+        if item.party.isMinor { return "涉及未成年人" }
+        switch item.disclosure {
+        case .withheld: return "不予公开（\(item.nondisclosureReason?.rawValue ?? "未说明理由")）"
+        case .onRequest: return "依申请公开"
+        case .proactive: return nil
+        }
+    }
+
+    public func redact(_ item: EnforcementCase, agency: Agency?, officers: [String: Officer]) -> RedactedCase {
+        if let reason = Self.withheldReason(item) {
+            return RedactedCase(publicCase: nil, report: RedactionReport(caseID: item.id, removed: [:], withheld: reason))
+        }
+        let party = item.party
+        let officerNames = item.officerCerts.compactMap { officers[$0]?.name }
+        let people = party.type == .naturalPerson ? [party.name] : []
+        var kept = Set(officerNames)
+        if !party.legalRepresentative.isEmpty { kept.insert(party.legalRepresentative) }
+        var codes = item.officerCerts + [item.docNo]
+        if party.type != .naturalPerson { codes.append(party.idNumber) }
+        if let agency { codes.append(agency.code) }
+        let keep = KeepList(phones: agency.map { [$0.phone] } ?? [], codes: codes)
+        let texts = [item.title, item.facts, item.discretion, item.decision, item.statusReason] + item.evidence
+        let redactor = TextRedactor(texts: texts, people: people, kept: kept, keep: keep, tradeSecrets: item.tradeSecretSpans)
+
+        func field<T>(_ name: String, _ publish: () -> T?, _ transform: () -> T?) -> T? {
+            switch policy.treatment(name) {
+            case .publish: return FieldPolicy.neverAsIs.contains(name) ? transform() : publish()
+            case .transform: return transform()
+            case .drop: return nil
+            }
+        }
+        let anonymousParty = people.isEmpty ? party.name : NameFinder.replacements(for: [party.name])[party.name] ?? "当事人"
+        var result = PublicCase(
+            id: item.id, agencyCode: item.agencyCode, actionType: item.actionType.rawValue,
+            procedure: field("procedure", { item.procedure?.rawValue }, { item.procedure?.rawValue }),
+            docNo: field("doc_no", { item.docNo }, { item.docNo }),
+            title: field("title", { item.title }, { redactor.redact(item.title) }),
+            partyType: field("party_type", { party.type.rawValue }, { party.type.rawValue }),
+            partyName: field("party_name", { party.name }, { anonymousParty }),
+            partyCreditCode: field("party_id_no", { nil }, { party.type == .naturalPerson || party.idNumber.isEmpty ? nil : party.idNumber }),
+            legalRepresentative: field("legal_rep", { party.legalRepresentative.nilIfEmpty }, { party.legalRepresentative.nilIfEmpty }),
+            partyAddress: field("party_address", { nil }, { party.address.isEmpty ? nil : redactor.redactAddress(party.address) }),
+            facts: field("facts", { nil }, { redactor.redact(item.facts) }),
+            evidence: field("evidence", { nil }, { item.evidence.map(redactor.redact) }),
+            violatedProvisions: field("violated_provisions", { item.violatedProvisions }, { item.violatedProvisions }),
+            penaltyProvisions: field("penalty_provisions", { item.penaltyProvisions }, { item.penaltyProvisions }),
+            discretion: field("discretion", { nil }, { redactor.redact(item.discretion) }),
+            decision: field("decision", { nil }, { redactor.redact(item.decision) }),
+            penaltyKinds: field("penalty_kinds", { item.penaltyKinds.map(\.rawValue) }, { item.penaltyKinds.map(\.rawValue) }),
+            fineYuan: field("fine_amount", { item.fine?.decimalString }, { item.fine?.decimalString }),
+            confiscationYuan: field("confiscation_amount", { item.confiscation?.decimalString }, { item.confiscation?.decimalString }),
+            decisionDate: item.decisionDate.iso,
+            officers: field("officers", { publicOfficers(item, officers) }, { publicOfficers(item, officers) }),
+            status: item.status.rawValue, statusDate: item.statusDate?.iso,
+            statusReason: field("status_reason", { nil }, { item.statusReason.isEmpty ? nil : redactor.redact(item.statusReason) }))
+        if people.isEmpty == false, result.partyName == party.name { result.partyName = anonymousParty }
+        return RedactedCase(publicCase: result, report: RedactionReport(caseID: item.id, removed: redactor.removedByKind, withheld: nil))
+    }
+
+    private func publicOfficers(_ item: EnforcementCase, _ officers: [String: Officer]) -> [PublicCase.PublicOfficer] {
+        item.officerCerts.map { PublicCase.PublicOfficer(name: officers[$0]?.name ?? "", cert: $0) }
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

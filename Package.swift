@@ -47,11 +47,12 @@ let package = Package(
         .target(name: "WorkingDays", dependencies: ["CaseModel"]),
         .target(name: "Web"),
         .target(name: "Disclosure", dependencies: ["CaseModel"]),
+        .target(name: "Portal", dependencies: ["CaseModel", "Disclosure", "Web"]),
         .target(name: "Archive", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Reports", dependencies: ["CaseModel", "WorkingDays", "Typesetting", "Web"]),
         .target(name: "Review", dependencies: ["CaseModel", "Ingest", "WorkingDays", "Documents", "Typesetting", "Web"]),
         .target(name: "Pipeline", dependencies: [
-            "CaseModel", "Ingest", "Native", "Documents", "Typesetting", "WorkingDays", "Reports", "Review", "Archive",
+            "CaseModel", "Ingest", "Native", "Documents", "Typesetting", "WorkingDays", "Reports", "Review", "Archive", "Disclosure", "Portal",
             .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -74,7 +75,7 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "CaseModel"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "CaseModel", "WorkingDays"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI", "Documents", "Archive"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI", "Documents", "Archive", "Disclosure"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -173,3 +173,27 @@ public struct CaseRedaction: Sendable {
 extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
 }
+
+extension CaseRedaction {
+    /// The case with only its public content, for rendering the public copy of its documents:
+    /// fields the policy dropped are empty, so a template that needs one refuses the copy.
+    public static func publicCopy(of item: EnforcementCase, _ published: PublicCase) -> EnforcementCase {
+        var copy = item
+        copy.title = published.title ?? ""
+        copy.docNo = published.docNo ?? ""
+        copy.party = Party(type: item.party.type, name: published.partyName ?? "", idType: published.partyCreditCode == nil ? nil : .creditCode,
+                           idNumber: published.partyCreditCode ?? "", legalRepresentative: published.legalRepresentative ?? "",
+                           address: published.partyAddress ?? "", phone: "", isMinor: false)
+        copy.facts = published.facts ?? ""
+        copy.evidence = published.evidence ?? []
+        copy.violatedProvisions = published.violatedProvisions ?? ""
+        copy.penaltyProvisions = published.penaltyProvisions ?? ""
+        copy.discretion = published.discretion ?? ""
+        copy.decision = published.decision ?? ""
+        copy.statusReason = published.statusReason ?? ""
+        copy.tradeSecretSpans = []
+        copy.extra = [:]
+        if published.officers == nil { copy.officerCerts = [] }
+        return copy
+    }
+}

@@ -29,7 +29,7 @@ struct NameFinder {
         let characters = Array(text)
         var index = 0
         while index < characters.count {
-            if let cue = cues.first(where: { matches($0, characters, at: index) }) {
+            if let cue = cuesByFirst[characters[index]]?.first(where: { matches($0, characters, at: index) }) {
                 var start = index + cue.count
                 while start < characters.count, "：: 　".contains(characters[start]) { start += 1 }
                 if let name = name(characters, at: start) { add(name) }
@@ -42,17 +42,29 @@ struct NameFinder {
         return found
     }
 
-    private static func matches(_ cue: String, _ characters: [Character], at index: Int) -> Bool {
-        let cueCharacters = Array(cue)
-        guard index + cueCharacters.count <= characters.count else { return false }
-        return Array(characters[index..<index + cueCharacters.count]) == cueCharacters
+    /// Cues by their first character, longest first, as character arrays: the scan runs over every character.
+    private static let cuesByFirst: [Character: [[Character]]] = {
+        var out: [Character: [[Character]]] = [:]
+        for cue in cues.sorted(by: { $0.count > $1.count }) {
+            let characters = Array(cue)
+            if let first = characters.first { out[first, default: []].append(characters) }
+        }
+        return out
+    }()
+
+    private static let compoundSurnames: [[Character]] = Surnames.compound.map(Array.init)
+
+    private static func matches(_ cue: [Character], _ characters: [Character], at index: Int) -> Bool {
+        guard index + cue.count <= characters.count else { return false }
+        for offset in 0..<cue.count where characters[index + offset] != cue[offset] { return false }
+        return true
     }
 
     /// A surname (compound first) and one or two given-name characters, stopping at a particle.
     static func name(_ characters: [Character], at start: Int) -> String? {
         guard start < characters.count else { return nil }
         var surnameLength = 0
-        for compound in Surnames.compound where matches(compound, characters, at: start) {
+        for compound in compoundSurnames where matches(compound, characters, at: start) {
             surnameLength = compound.count
             break
         }

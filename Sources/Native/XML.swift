@@ -38,11 +38,11 @@ public struct XMLParseError: Error, Equatable, Sendable {
 }
 
 public enum XMLDocument {
-    private static let initialise: Void = { xmlInitParser() }()
+    static let parseInitialised: Void = { xmlInitParser() }()
 
     /// Parses without touching the network or expanding external entities.
     public static func parse(_ text: String, name: String = "input.xml") throws -> XMLElement {
-        _ = initialise
+        _ = parseInitialised
         guard let context = xmlNewParserCtxt() else { throw XMLParseError(line: 0, message: "libxml2 无法创建解析器") }
         defer { xmlFreeParserCtxt(context) }
         let bytes = Array(text.utf8)
@@ -90,5 +90,60 @@ public enum XMLDocument {
         }
         return XMLElement(name: node.pointee.name.map { String(cString: $0) } ?? "", attributes: attributes,
                           children: children, line: Int(xmlGetLineNo(node)))
+    }
+}
+
+/// An XML Schema (XSD) read once, for validating documents against it with libxml2.
+public final class XMLSchema: @unchecked Sendable {
+    private let schema: xmlSchemaPtr
+    private let lock = NSLock()
+
+    public init(xsd: String, name: String) throws {
+        _ = XMLDocument.parseInitialised
+        let bytes = Array(xsd.utf8)
+        let parsed: xmlSchemaPtr? = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: bytes.count) { pointer in
+                guard let context = xmlSchemaNewMemParserCtxt(pointer, Int32(bytes.count)) else { return nil }
+                defer { xmlSchemaFreeParserCtxt(context) }
+                xmlSchemaSetParserStructuredErrors(context, { _, _ in }, nil)
+                return xmlSchemaParse(context)
+            }
+        }
+        guard let parsed else { throw XMLParseError(line: 0, message: "\(name) 不是有效的 XML Schema") }
+        schema = parsed
+    }
+
+    deinit { xmlSchemaFree(schema) }
+
+    /// The first problems found (line and libxml2's message), or [] when the document is valid.
+    public func validate(_ document: String, name: String) -> [XMLParseError] {
+        lock.lock()
+        defer { lock.unlock() }
+        final class Collector { var errors: [XMLParseError] = [] }
+        let collector = Collector()
+        let bytes = Array(document.utf8)
+        guard let parsed: xmlDocPtr = bytes.withUnsafeBufferPointer({ buffer in
+            buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                xmlReadMemory($0, Int32(bytes.count), name, "UTF-8",
+                              Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue))
+            }
+        }) else {
+            return [XMLParseError(line: 0, message: "\(name) 不是格式正确的 XML")]
+        }
+        defer { xmlFreeDoc(parsed) }
+        guard let context = xmlSchemaNewValidCtxt(schema) else { return [XMLParseError(line: 0, message: "libxml2 无法创建校验器")] }
+        defer { xmlSchemaFreeValidCtxt(context) }
+        let box = Unmanaged.passUnretained(collector).toOpaque()
+        xmlSchemaSetValidStructuredErrors(context, { userData, error in
+            guard let userData, let error else { return }
+            let collector = Unmanaged<Collector>.fromOpaque(userData).takeUnretainedValue()
+            let message = error.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+            if collector.errors.count < 20 { collector.errors.append(XMLParseError(line: Int(error.pointee.line), message: message)) }
+        }, box)
+        let status = xmlSchemaValidateDoc(context, parsed)
+        if status != 0, collector.errors.isEmpty {
+            return [XMLParseError(line: 0, message: "不符合 Schema（libxml2 返回 \(status)）")]
+        }
+        return collector.errors
     }
 }

@@ -1,4 +1,5 @@
 import CaseModel
+import Disclosure
 import Documents
 import Review
 import Foundation
@@ -9,6 +10,8 @@ import Yams
 public enum StageName: String, CaseIterable, Codable, Sendable {
     case ingest
     case render
+    /// 公示: redaction, the publication log and the static portal under public/.
+    case portal
     /// The previous year's annual statistics report, from 1 January until the agencies' deadline.
     case report
     /// Legal-review gate and the supervision report (internal/supervision/).
@@ -112,6 +115,12 @@ public struct PipelineConfig: Sendable {
     public var agencyDefaults = AgencySettings()
     public var agencyOverrides: [String: AgencySettings] = [:]
     public var legalReview = LegalReviewSettings()
+    /// Which fields reach the portal (default-deny).
+    public var disclosurePolicy = FieldPolicy.defaults
+    /// Absolute address the portal is served at (sitemap, feeds).
+    public var portalBaseURL = "https://zfgs.example.gov.cn/"
+    /// The schema every run validates public/feeds/decisions.xml against.
+    public var feedSchema = "Templates/feeds/decisions.xsd"
     /// Blocks of 当场行政处罚决定书 numbers by officer certificate.
     public var onsiteNumbers: [String: NumberBlock] = [:]
     /// Where issued numbers are recorded; relative paths are inside the output folder.
@@ -126,6 +135,7 @@ public struct PipelineConfig: Sendable {
     public var fontsURL: URL { resolve(fonts, against: baseFolder) }
     public var calendarURL: URL { resolve(calendar, against: baseFolder) }
     public var templatesURL: URL { resolve(templates, against: baseFolder) }
+    public var feedSchemaURL: URL { resolve(feedSchema, against: baseFolder) }
     public var signingKeyURL: URL { resolve(archive.signingKey, against: outputURL) }
     public var onsiteNumberStoreURL: URL { resolve(onsiteNumberStore, against: outputURL) }
 

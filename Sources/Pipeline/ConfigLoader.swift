@@ -1,4 +1,5 @@
 import CaseModel
+import Disclosure
 import Documents
 import Review
 import Foundation
@@ -36,6 +37,7 @@ public enum ConfigLoader {
             case "fonts": config.fonts = try reader.path(value, key: "fonts")
             case "calendar": config.calendar = try reader.path(value, key: "calendar")
             case "templates": config.templates = try reader.path(value, key: "templates")
+            case "feed_schema": config.feedSchema = try reader.path(value, key: "feed_schema")
             case "documents": config.documentRules = try documentRules(value, reader)
             case "stages": config.stages = try stages(value, reader)
             case "agencies": try agencies(value, reader, into: &config)
@@ -43,10 +45,20 @@ public enum ConfigLoader {
             case "legal_review": config.legalReview = try legalReview(value, reader)
             case "archive": config.archive = try archive(value, reader)
             case "onsite_numbers": config.onsiteNumbers = try numberBlocks(value, reader)
+            case "disclosure": config.disclosurePolicy = try disclosure(value, reader)
+            case "portal":
+                for (portalKey, portalValue) in try reader.mapping(value, key: "portal") {
+                    guard portalKey.string == "base_url" else { throw reader.unknown(portalKey, in: "portal", allowed: ["base_url"]) }
+                    let url = try reader.string(portalValue, key: "portal.base_url")
+                    guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                        throw reader.error(portalValue, key: "portal.base_url", "应为以 https:// 开头的网址。")
+                    }
+                    config.portalBaseURL = url
+                }
             case "onsite_number_store": config.onsiteNumberStore = try reader.path(value, key: "onsite_number_store")
             default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "calendar", "templates", "documents",
                                                                          "stages", "printing", "agencies", "legal_review", "archive",
-                                                                         "onsite_numbers", "onsite_number_store"])
+                                                                         "onsite_numbers", "onsite_number_store", "disclosure", "portal", "feed_schema"])
             }
         }
         return config
@@ -252,6 +264,31 @@ public enum ConfigLoader {
             }
         }
         return blocks
+    }
+
+    /// `disclosure: {fields: {field: publish|transform|drop}}`; an unlisted field is dropped.
+    private static func disclosure(_ node: Node, _ reader: NodeReader) throws -> FieldPolicy {
+        var policy = FieldPolicy.defaults
+        for (key, value) in try reader.mapping(node, key: "disclosure") {
+            guard key.string == "fields" else { throw reader.unknown(key, in: "disclosure", allowed: ["fields"]) }
+            var fields: [String: FieldTreatment] = [:]
+            for (fieldKey, treatmentNode) in try reader.mapping(value, key: "disclosure.fields") {
+                let field = try reader.string(fieldKey, key: "disclosure.fields")
+                let path = "disclosure.fields.\(field)"
+                guard let treatment = FieldTreatment(rawValue: try reader.string(treatmentNode, key: path)) else {
+                    throw reader.error(treatmentNode, key: path, "应为 publish、transform 或 drop。")
+                }
+                if let problem = FieldPolicy.problem(field: field, treatment: treatment) {
+                    throw reader.error(fieldKey, key: path, problem + "。")
+                }
+                fields[field] = treatment
+            }
+            for field in FieldPolicy.structural where fields[field] == nil {
+                throw reader.error(value, key: "disclosure.fields", "必须列出 \(field)（门户依赖该字段）。")
+            }
+            policy = FieldPolicy(fields: fields)
+        }
+        return policy
     }
 
     private static func archive(_ node: Node, _ reader: NodeReader) throws -> ArchiveSettings {

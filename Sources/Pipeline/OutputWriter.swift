@@ -45,7 +45,12 @@ public final class OutputWriter {
         let target = staging.appendingPathComponent(relativePath)
         guard manager.fileExists(atPath: source.path), !manager.fileExists(atPath: target.path) else { return }
         try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try manager.copyItem(at: source, to: target)
+        // A hard link keeps the very file (and its time stamp): nothing is rewritten.
+        do {
+            try manager.linkItem(at: source, to: target)
+        } catch {
+            try manager.copyItem(at: source, to: target)
+        }
         staged.insert(components[0])
     }
 
@@ -53,6 +58,10 @@ public final class OutputWriter {
     public func existingEntries(in relativePath: String) -> [String] {
         let folder = root.appendingPathComponent(relativePath)
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
+    }
+
+    public func exists(_ relativePath: String) -> Bool {
+        FileManager.default.fileExists(atPath: root.appendingPathComponent(relativePath).path)
     }
 
     /// Reads a file of the previous run's output.

@@ -19,6 +19,7 @@ public struct RunSummary: Codable, Sendable {
     public var store: StoreChanges?
     public var documents: RenderSummary?
     public var report: ReportSummary?
+    public var portal: PortalSummary?
     public var supervision: SupervisionSummary?
     public var archive: ArchiveSummary?
     /// Paths of what the run wrote, relative to the output folder.
@@ -36,7 +37,7 @@ public struct RunSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", input, stages, balances, rowsSetAside = "rows_set_aside",
-             problemsSetAside = "problems_set_aside", warnings, cases, store, documents, report, supervision, archive, outputs
+             problemsSetAside = "problems_set_aside", warnings, cases, store, documents, portal, report, supervision, archive, outputs
     }
 
     /// 0 when nothing was set aside, 3 when some rows were.
@@ -103,6 +104,11 @@ public enum PipelineRunner {
                 }
                 summary?.documents = documents
                 summary?.outputs["documents"] = "internal/documents"
+            case .portal:
+                guard let writer, request.useStateStore else { continue }
+                let renderer = DocumentRenderer(typesetter: try sharedTypesetter(), templates: try templates(config))
+                summary?.portal = try PortalStage(config: config, asOf: request.asOf, writer: writer, renderer: renderer).run(ingest)
+                summary?.outputs["portal"] = "public/index.html"
             case .report:
                 guard let writer, request.useStateStore else { continue }
                 let stage = ReportStage(config: config, asOf: request.asOf, writer: writer, typesetter: sharedTypesetter)

@@ -23,6 +23,22 @@ public struct ReportDelivery: Codable, Hashable, Sendable {
     public var contentHash: String
 }
 
+/// One decision in the portal's publication log.
+public struct PublicationRow: Sendable, Equatable {
+    public var caseID: String
+    public var agencyCode: String
+    public var indexNo: String
+    public var publishedOn: CivilDate
+    public var withdrawnOn: CivilDate?
+    public var withdrawalReason: String?
+    public var deadline: CivilDate
+    /// SHA-256 of what the portal shows for it: unchanged means its files are kept as they are.
+    public var publicHash: String
+    /// The published PublicCase as JSON, so a decision stays on the portal when a later export lacks its row.
+    public var publicCase: [UInt8]
+    public var pdfPath: String?
+}
+
 /// A failure of the state store, for the message at the edge.
 public struct StateStoreError: Error, Sendable {
     public var path: String
@@ -117,6 +133,17 @@ public final class StateStore {
                     content_hash TEXT NOT NULL,
                     PRIMARY KEY (year, agency_code));
                 CREATE TABLE publication (case_id TEXT PRIMARY KEY, first_published_on TEXT NOT NULL, withdrawn_on TEXT);
+                """)
+        }
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                ALTER TABLE publication ADD COLUMN agency_code TEXT NOT NULL DEFAULT '';
+                ALTER TABLE publication ADD COLUMN index_no TEXT NOT NULL DEFAULT '';
+                ALTER TABLE publication ADD COLUMN withdrawal_reason TEXT;
+                ALTER TABLE publication ADD COLUMN deadline TEXT NOT NULL DEFAULT '';
+                ALTER TABLE publication ADD COLUMN public_hash TEXT NOT NULL DEFAULT '';
+                ALTER TABLE publication ADD COLUMN public_case BLOB;
+                ALTER TABLE publication ADD COLUMN pdf_path TEXT;
                 """)
         }
         return migrator
@@ -290,6 +317,53 @@ public final class StateStore {
                     out[row["case_id"]] = PublicationRecord(publishedOn: published, withdrawnOn: withdrawn)
                 }
                 return out
+            }
+        } catch {
+            throw StateStoreError(path: path, reason: "\(error)")
+        }
+    }
+
+    /// The portal's publication log, case by case.
+    public func publicationRows() throws -> [String: PublicationRow] {
+        do {
+            return try queue.read { db in
+                var out: [String: PublicationRow] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT case_id, agency_code, index_no, first_published_on, withdrawn_on, withdrawal_reason, deadline,
+                           public_hash, public_case, pdf_path FROM publication
+                    """) {
+                    guard let published = CivilDate(iso: row["first_published_on"]) else { continue }
+                    out[row["case_id"]] = PublicationRow(
+                        caseID: row["case_id"], agencyCode: row["agency_code"], indexNo: row["index_no"], publishedOn: published,
+                        withdrawnOn: (row["withdrawn_on"] as String?).flatMap(CivilDate.init(iso:)),
+                        withdrawalReason: row["withdrawal_reason"], deadline: CivilDate(iso: row["deadline"]) ?? published,
+                        publicHash: row["public_hash"], publicCase: (row["public_case"] as Data?).map { [UInt8]($0) } ?? [],
+                        pdfPath: row["pdf_path"])
+                }
+                return out
+            }
+        } catch {
+            throw StateStoreError(path: path, reason: "\(error)")
+        }
+    }
+
+    public func savePublications(_ rows: [PublicationRow]) throws {
+        do {
+            try queue.write { db in
+                let statement = try db.makeStatement(sql: """
+                    INSERT INTO publication (case_id, agency_code, index_no, first_published_on, withdrawn_on, withdrawal_reason,
+                                             deadline, public_hash, public_case, pdf_path)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (case_id) DO UPDATE SET agency_code = excluded.agency_code, index_no = excluded.index_no,
+                        withdrawn_on = excluded.withdrawn_on, withdrawal_reason = excluded.withdrawal_reason,
+                        deadline = excluded.deadline, public_hash = excluded.public_hash, public_case = excluded.public_case,
+                        pdf_path = excluded.pdf_path
+                    """)
+                for row in rows {
+                    try statement.execute(arguments: [row.caseID, row.agencyCode, row.indexNo, row.publishedOn.iso, row.withdrawnOn?.iso,
+                                                      row.withdrawalReason, row.deadline.iso, row.publicHash, Data(row.publicCase),
+                                                      row.pdfPath])
+                }
             }
         } catch {
             throw StateStoreError(path: path, reason: "\(error)")

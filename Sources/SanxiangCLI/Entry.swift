@@ -58,6 +58,7 @@ struct UserFacingError: Error {
         case let error as CalendarError: message = error.message
         case let error as ArchiveError: message = error.message
         case let error as TemplateError: message = error.message
+        case let error as FeedValidationError: message = error.message
         case let error as MissingStatutoryElements: message = error.message
         case let error as CocoaError:
             message = "写入输出失败：\(error.localizedDescription)（\(error.userInfo[NSFilePathErrorKey] ?? "")）"

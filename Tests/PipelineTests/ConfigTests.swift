@@ -1,4 +1,5 @@
 import CaseModel
+import Disclosure
 import Documents
 import Foundation
 @testable import Pipeline
@@ -10,7 +11,8 @@ final class ConfigTests: XCTestCase {
 
     func testTheRepositoryConfigLoads() throws {
         let config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
-        XCTAssertEqual(config.stages, [.ingest, .render, .report, .supervision, .archive])
+        XCTAssertEqual(config.stages, [.ingest, .render, .portal, .report, .supervision, .archive])
+        XCTAssertEqual(config.disclosurePolicy, FieldPolicy.defaults, "pipeline.yml states the built-in field policy")
         XCTAssertEqual(config.legalReview.catalogue.titlesContaining, ["重大公共利益"])
         XCTAssertEqual(config.legalReview.catalogue.fineAtLeast[.legalPerson], Yuan(yuan: 100_000))
         XCTAssertEqual(config.legalReview.recheck.answerWorkingDays, 2)

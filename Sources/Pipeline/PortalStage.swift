@@ -1,0 +1,244 @@
+import CaseModel
+import Crypto
+import Disclosure
+import Documents
+import Foundation
+import Ingest
+import Native
+import Portal
+import Typesetting
+import WorkingDays
+
+/// What the portal stage did, for the run summary.
+public struct PortalSummary: Codable, Sendable {
+    public var published: Int
+    public var newlyPublished: Int
+    public var pagesWritten: Int
+    public var pagesKept: Int
+    public var withdrawn: Int
+    public var withheld: [String: Int]
+    public var late: [LatePublication]
+
+    public struct LatePublication: Codable, Sendable {
+        public var caseID: String
+        public var indexNo: String
+        public var deadline: String
+        public var publishedOn: String
+        public var daysLate: Int
+
+        enum CodingKeys: String, CodingKey {
+            case caseID = "case_id", indexNo = "index_no", deadline, publishedOn = "published_on", daysLate = "days_late"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case published, newlyPublished = "newly_published", pagesWritten = "pages_written", pagesKept = "pages_kept",
+             withdrawn, withheld, late
+    }
+}
+
+/// A feed that does not match its schema stops the run.
+public struct FeedValidationError: Error, Sendable {
+    public var problems: [XMLParseError]
+
+    public var message: String {
+        "公示数据 public/feeds/decisions.xml 不符合 Templates/feeds/decisions.xsd，本次不发布：" +
+            problems.prefix(5).map { "第\($0.line)行 \($0.message)" }.joined(separator: "；")
+    }
+}
+
+/// 公示: redacts every accepted case, keeps the publication log (索引号, first
+/// publication, withdrawal), and writes the static portal under public/ — only
+/// from redacted data. Pages of decisions whose public content did not change
+/// are kept from the last run as they are.
+struct PortalStage {
+    let config: PipelineConfig
+    let asOf: CivilDate
+    let writer: OutputWriter
+    let renderer: DocumentRenderer
+
+    static let internalKinds: Set<String> = [DocumentKind.reviewOpinion, DocumentKind.serviceReceipt, "行政处罚事先告知书"]
+
+    func run(_ ingest: IngestResult) throws -> PortalSummary {
+        let store = try StateStore(path: config.stateStoreURL.path)
+        let calendar = try WorkingCalendar(contentsOf: config.calendarURL)
+        let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
+        let redaction = CaseRedaction(policy: config.disclosurePolicy)
+        var log = try store.publicationRows()
+        var summary = PortalSummary(published: 0, newlyPublished: 0, pagesWritten: 0, pagesKept: 0, withdrawn: 0, withheld: [:], late: [])
+        var toWrite = Set<String>()
+        var pdfs: [(path: String, bytes: [UInt8])] = []
+        var pending: [PublicPDF] = []
+        let plan = Dictionary(RenderStage.plan(for: ingest, rules: config.documentRules).map { ($0.item.id, $0) },
+                              uniquingKeysWith: { first, _ in first })
+
+        for item in ingest.cases.sorted(by: { ($0.decisionDate, $0.id) < ($1.decisionDate, $1.id) }) {
+            let redacted = redaction.redact(item, agency: agencies[item.agencyCode], officers: officers)
+            try writer.write(Self.json(redacted.report), to: "internal/redaction/\(item.agencyCode)/\(item.id).json")
+            let previous = log[item.id]
+            guard var published = redacted.publicCase else {
+                summary.withheld[redacted.report.withheld ?? "", default: 0] += 1
+                if var row = previous, row.withdrawnOn == nil {
+                    row.withdrawnOn = asOf
+                    row.withdrawalReason = "依法不再公开"
+                    log[item.id] = row
+                }
+                continue
+            }
+            if item.status == .withdrawn, previous == nil { continue }  // withdrawn before it was ever published
+            let deadline = try calendar.date(workingDays: config.settings(forAgency: item.agencyCode).disclosureWorkingDays[item.actionType] ?? 20,
+                                             after: item.decisionDate)
+            var row = previous ?? PublicationRow(
+                caseID: item.id, agencyCode: item.agencyCode, indexNo: Self.nextIndex(log, agency: item.agencyCode, year: item.decisionDate.year),
+                publishedOn: asOf, withdrawnOn: nil, withdrawalReason: nil, deadline: deadline, publicHash: "", publicCase: [], pdfPath: nil)
+            if previous == nil {
+                summary.newlyPublished += 1
+                if asOf > deadline {
+                    summary.late.append(.init(caseID: item.id, indexNo: row.indexNo, deadline: deadline.iso, publishedOn: asOf.iso,
+                                              daysLate: asOf.dayNumber - deadline.dayNumber))
+                }
+            }
+            if item.status == .withdrawn, row.withdrawnOn == nil {
+                row.withdrawnOn = asOf
+                row.withdrawalReason = published.statusReason ?? "依法撤销"
+            }
+            row.deadline = deadline
+            let kind = plan[item.id]?.kinds.first { !Self.internalKinds.contains($0) }
+            row.pdfPath = row.withdrawnOn == nil ? kind.map { "documents/\(item.agencyCode)/\(row.indexNo.split(separator: "/").last ?? "")-\($0).pdf" } : nil
+            if row.withdrawnOn != nil { published = Self.withdrawnShell(published) }
+            let page = PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: deadline,
+                                         withdrawnOn: nil, withdrawalReason: nil, pdfPath: nil).pagePath
+            if Self.hash(published, row) != row.publicHash || !writer.exists("public/" + page) {
+                toWrite.insert(item.id)
+                if let path = row.pdfPath, let kind {
+                    pending.append(PublicPDF(path: path, kind: kind, item: item, published: published, agency: agencies[item.agencyCode]))
+                }
+            }
+            row.publicCase = Array(Self.json(published))
+            log[item.id] = row
+        }
+        // Public copies render on every core; a copy the redacted data cannot fill is left out.
+        let rendered = concurrentMap(pending, chunkSize: 1) { entry in Result { try publicPDF(entry) } }
+        for (entry, result) in zip(pending, rendered) {
+            if let bytes = try result.get() {
+                pdfs.append((entry.path, bytes))
+            } else {
+                log[entry.item.id]?.pdfPath = nil
+            }
+        }
+        for id in Array(log.keys) {
+            guard let row = log[id], let published = try? JSONDecoder().decode(PublicCase.self, from: Data(row.publicCase)) else { continue }
+            log[id]?.publicHash = Self.hash(published, row)
+        }
+        let decisions: [PublishedDecision] = log.values.compactMap { row in
+            guard let published = try? JSONDecoder().decode(PublicCase.self, from: Data(row.publicCase)) else { return nil }
+            return PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: row.deadline,
+                                     withdrawnOn: row.withdrawnOn, withdrawalReason: row.withdrawalReason, pdfPath: row.pdfPath)
+        }
+        let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: ingest.agencies, officers: ingest.officers,
+                              decisions: decisions)
+        try writeSite(site, toWrite: toWrite, pdfs: pdfs, summary: &summary)
+        try store.savePublications(Array(log.values).sorted { $0.caseID < $1.caseID })
+        summary.published = decisions.filter { !$0.isWithdrawn }.count
+        summary.withdrawn = decisions.filter(\.isWithdrawn).count
+        return summary
+    }
+
+    struct PublicPDF {
+        var path: String
+        var kind: String
+        var item: EnforcementCase
+        var published: PublicCase
+        var agency: Agency?
+    }
+
+    private func writeSite(_ site: PortalSite, toWrite: Set<String>, pdfs: [(path: String, bytes: [UInt8])],
+                           summary: inout PortalSummary) throws {
+        var written: [String] = []
+        for file in PortalPages.pages(site, decisionsToWrite: toWrite) {
+            try writer.write(Data(file.bytes), to: "public/" + file.path)
+            written.append(file.path)
+        }
+        for item in site.decisions where !toWrite.contains(item.decision.id) {
+            try writer.preserve("public/" + item.pagePath)
+            summary.pagesKept += 1
+            if let pdf = item.pdfPath { try writer.preserve("public/" + pdf) }
+            written.append(item.pagePath)
+        }
+        summary.pagesWritten = toWrite.count
+        for entry in pdfs { try writer.write(Data(entry.bytes), to: "public/" + entry.path) }
+        let xml = PortalFeeds.decisionsXML(site)
+        let xsd: String
+        do {
+            xsd = try String(contentsOf: config.feedSchemaURL, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: "pipeline.yml", line: nil, key: "feed_schema", problem: "无法读取 \(config.feedSchemaURL.path)。")
+        }
+        let schema = try XMLSchema(xsd: xsd, name: config.feedSchemaURL.lastPathComponent)
+        let problems = schema.validate(xml, name: "decisions.xml")
+        guard problems.isEmpty else { throw FeedValidationError(problems: problems) }
+        try writer.write(xml, to: "public/feeds/decisions.xml")
+        try writer.write(PortalFeeds.atom(site), to: "public/feeds/atom.xml")
+        try writer.write(PortalPages.searchIndex(site), to: "public/search-index.json")
+        try writer.write(PortalFeeds.sitemap(site, pages: written), to: "public/sitemap.xml")
+    }
+
+    /// The public copy of the case's decision document, from redacted data only; nil when the
+    /// redacted data lacks a statutory element of the document (the page is still published).
+    private func publicPDF(_ entry: PublicPDF) throws -> [UInt8]? {
+        guard let agency = entry.agency else { return nil }
+        let copy = CaseRedaction.publicCopy(of: entry.item, entry.published)
+        let officers = Dictionary((entry.published.officers ?? []).map { officer in
+            (officer.cert, Officer(certNo: officer.cert, name: officer.name, agencyCode: entry.item.agencyCode, field: "",
+                                   validUntil: entry.item.decisionDate, status: .active, source: entry.item.source))
+        }, uniquingKeysWith: { first, _ in first })
+        let data = DocumentData.context(for: copy, context: CaseContext(agency: agency, officers: officers))
+        do {
+            return try renderer.render(entry.kind, data: data, profile: .publicCopy).bytes
+        } catch is MissingStatutoryElements {
+            return nil
+        }
+    }
+
+    /// A withdrawn decision keeps only what identifies it.
+    static func withdrawnShell(_ published: PublicCase) -> PublicCase {
+        var shell = published
+        shell.procedure = nil
+        shell.partyType = nil
+        shell.partyName = nil
+        shell.partyCreditCode = nil
+        shell.legalRepresentative = nil
+        shell.partyAddress = nil
+        shell.facts = nil
+        shell.evidence = nil
+        shell.violatedProvisions = nil
+        shell.penaltyProvisions = nil
+        shell.discretion = nil
+        shell.decision = nil
+        shell.penaltyKinds = nil
+        shell.fineYuan = nil
+        shell.confiscationYuan = nil
+        shell.officers = nil
+        return shell
+    }
+
+    /// 机构代码/YYYY-NNNNN: the next number of the agency in that year, never reused.
+    static func nextIndex(_ log: [String: PublicationRow], agency: String, year: Int) -> String {
+        let prefix = "\(agency)/\(year)-"
+        let used = log.values.filter { $0.indexNo.hasPrefix(prefix) }.compactMap { Int($0.indexNo.dropFirst(prefix.count)) }
+        return prefix + String(format: "%05d", (used.max() ?? 0) + 1)
+    }
+
+    static func hash(_ published: PublicCase, _ row: PublicationRow) -> String {
+        var bytes = Array(json(published))
+        bytes += Array("\(row.indexNo)|\(row.publishedOn.iso)|\(row.withdrawnOn?.iso ?? "")|\(row.pdfPath ?? "")|\(row.deadline.iso)".utf8)
+        return Array(SHA256.hash(data: bytes)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func json<T: Encodable>(_ value: T) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
+        return ((try? encoder.encode(value)) ?? Data()) + Data("\n".utf8)
+    }
+}

@@ -1,0 +1,98 @@
+import CaseModel
+import Disclosure
+import Foundation
+import Web
+
+/// decisions.xml (schema: Templates/feeds/decisions.xsd), the Atom feed of new,
+/// changed and withdrawn decisions, and sitemap.xml.
+public enum PortalFeeds {
+    public static func decisionsXML(_ site: PortalSite) -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<decisions xmlns=\"urn:sanxiang:decisions:1\" generated=\"\(site.asOf.iso)\" count=\"\(site.decisions.count)\">\n"
+        for item in site.decisions.sorted(by: { $0.indexNo < $1.indexNo }) {
+            let d = item.decision
+            xml += "<decision index-no=\"\(x(item.indexNo))\" case-id=\"\(x(d.id))\" status=\"\(x(d.status))\">\n"
+            xml += "<agency code=\"\(x(d.agencyCode))\">\(x(site.agencyName(d.agencyCode)))</agency>\n"
+            xml += "<action-type>\(x(d.actionType))</action-type>\n<decision-date>\(x(d.decisionDate))</decision-date>\n"
+            xml += "<published>\(item.publishedOn.iso)</published>\n<deadline>\(item.deadline.iso)</deadline>\n"
+            if let withdrawn = item.withdrawnOn {
+                xml += "<withdrawn date=\"\(withdrawn.iso)\">\(x(item.withdrawalReason ?? ""))</withdrawn>\n</decision>\n"
+                continue
+            }
+            if let procedure = d.procedure { xml += "<procedure>\(x(procedure))</procedure>\n" }
+            if let docNo = d.docNo { xml += "<doc-no>\(x(docNo))</doc-no>\n" }
+            if let title = d.title { xml += "<title>\(x(title))</title>\n" }
+            if let party = d.partyName {
+                xml += "<party" + (d.partyType.map { " type=\"\(x($0))\"" } ?? "")
+                    + (d.partyCreditCode.map { " credit-code=\"\(x($0))\"" } ?? "") + ">\(x(party))</party>\n"
+            }
+            for kind in d.penaltyKinds ?? [] { xml += "<penalty-kind>\(x(kind))</penalty-kind>\n" }
+            if let fine = d.fineYuan { xml += "<fine-yuan>\(x(fine))</fine-yuan>\n" }
+            if let amount = d.confiscationYuan { xml += "<confiscation-yuan>\(x(amount))</confiscation-yuan>\n" }
+            if let decision = d.decision { xml += "<decision>\(x(decision))</decision>\n" }
+            if d.status == CaseStatus.changed.rawValue, let date = d.statusDate {
+                xml += "<changed date=\"\(x(date))\">\(x(d.statusReason ?? ""))</changed>\n"
+            }
+            xml += "<page>\(x(site.baseURL + item.pagePath))</page>\n"
+            if let pdf = item.pdfPath { xml += "<pdf>\(x(site.baseURL + pdf))</pdf>\n" }
+            xml += "</decision>\n"
+        }
+        return xml + "</decisions>\n"
+    }
+
+    /// The latest 100 events: publications, changes and withdrawals, newest first.
+    public static func atom(_ site: PortalSite) -> String {
+        struct Event { var date: CivilDate; var kind: String; var item: PublishedDecision }
+        var events: [Event] = []
+        for item in site.decisions {
+            if let withdrawn = item.withdrawnOn {
+                events.append(Event(date: withdrawn, kind: "撤销", item: item))
+            } else if item.decision.status == CaseStatus.changed.rawValue,
+                      let changed = item.decision.statusDate.flatMap(CivilDate.init(iso:)), changed >= item.publishedOn {
+                events.append(Event(date: max(changed, item.publishedOn), kind: "变更", item: item))
+            } else {
+                events.append(Event(date: item.publishedOn, kind: "公示", item: item))
+            }
+        }
+        events.sort { ($0.date, $0.item.indexNo) > ($1.date, $1.item.indexNo) }
+        let updated = events.first?.date.iso ?? site.asOf.iso
+        var xml = """
+            <?xml version="1.0" encoding="utf-8"?>
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">
+            <id>\(x(site.baseURL))feeds/atom.xml</id>
+            <title>行政执法决定公示</title>
+            <updated>\(updated)T00:00:00+08:00</updated>
+            <author><name>行政执法公示平台</name></author>
+            <link rel="self" href="\(x(site.baseURL))feeds/atom.xml"/>
+
+            """
+        for event in events.prefix(100) {
+            let d = event.item.decision
+            xml += """
+                <entry>
+                <id>\(x(site.baseURL + event.item.pagePath))#\(event.date.iso)-\(event.kind)</id>
+                <title>【\(event.kind)】\(x(d.title ?? event.item.indexNo))</title>
+                <updated>\(event.date.iso)T00:00:00+08:00</updated>
+                <link rel="alternate" type="text/html" href="\(x(site.baseURL + event.item.pagePath))"/>
+                <summary>\(x(site.agencyName(d.agencyCode))) \(x(d.docNo ?? "")) 索引号 \(x(event.item.indexNo))</summary>
+                </entry>
+
+                """
+        }
+        return xml + "</feed>\n"
+    }
+
+    public static func sitemap(_ site: PortalSite, pages: [String]) -> String {
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        for page in pages.sorted() {
+            xml += "<url><loc>\(x(site.baseURL + page.split(separator: "/").map { percent(String($0)) }.joined(separator: "/")))</loc></url>\n"
+        }
+        return xml + "</urlset>\n"
+    }
+
+    static func x(_ text: String) -> String { HTML.escape(text) }
+
+    private static func percent(_ segment: String) -> String {
+        segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? segment
+    }
+}

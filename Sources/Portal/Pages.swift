@@ -130,7 +130,8 @@ public enum PortalPages {
         let agency = site.agencyName(d.agencyCode)
         var body = "<h1>\(HTML.escape(d.title ?? "行政执法决定"))</h1>\n"
         if let withdrawn = item.withdrawnOn {
-            body += "<section class=\"notice\"><h2>撤销公告</h2><p>\(HTML.escape(agency))作出的该行政执法决定（索引号 \(HTML.escape(item.indexNo))）"
+            let number = d.docNo.map { "文书编号 \($0)，" } ?? ""
+            body += "<section class=\"notice\"><h2>撤销公告</h2><p>\(HTML.escape(agency))作出的该行政执法决定（\(HTML.escape(number))索引号 \(HTML.escape(item.indexNo))）"
                 + "已于\(HTML.escape(d.statusDate.flatMap(CivilDate.init(iso:))?.chinese ?? withdrawn.chinese))撤销，原公示内容已撤下。</p>"
                 + "<p>理由：\(HTML.escape(item.withdrawalReason ?? d.statusReason ?? "依法撤销"))</p></section>\n"
             return frame(title: "撤销公告", depth: 2, body: body)

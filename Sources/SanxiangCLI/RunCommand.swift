@@ -65,6 +65,18 @@ enum SummaryText {
             let kinds = documents.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) 份" }
             lines.append("文书：共 \(documents.documents) 份 \(documents.pages) 页" + (kinds.isEmpty ? "" : "（" + kinds.joined(separator: "，") + "）") + "。")
         }
+        if let portal = summary.portal {
+            let withheld = portal.withheld.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，")
+            lines.append("公示：门户现有 \(portal.published) 件（本次新公示 \(portal.newlyPublished) 件，已撤下 \(portal.withdrawn) 件）；"
+                + "改写决定页面 \(portal.pagesWritten) 个，保留未变 \(portal.pagesKept) 个" + (withheld.isEmpty ? "。" : "；不上门户：\(withheld)。"))
+            if !portal.late.isEmpty {
+                lines.append("逾期公示 \(portal.late.count) 件（公示期限按工作日计算）：")
+                for late in portal.late.prefix(20) {
+                    lines.append("  \(late.caseID)（索引号 \(late.indexNo)）期限 \(late.deadline)，\(late.publishedOn) 公示，逾期 \(late.daysLate) 天")
+                }
+                if portal.late.count > 20 { lines.append("  ……其余见 run-summary.json") }
+            }
+        }
         if let report = summary.report { lines += reportLines(report) }
         if let supervision = summary.supervision {
             lines.append("法制审核：\(supervision.decisionsClassified) 件决定按目录清单分类，重大 \(supervision.majorByCatalogue) 件，"
@@ -83,8 +95,9 @@ enum SummaryText {
         if let outputFolder {
             lines.append("输出：")
             let labels = ["quarantine": "暂存清单", "quarantine_report": "核查报告", "summary": "运行摘要", "state_store": "状态库",
-                          "documents": "执法文书", "report": "年度报告", "supervision": "执法监督报告"]
-            for key in ["documents", "report", "supervision", "quarantine_report", "quarantine", "summary", "state_store"] {
+                          "documents": "执法文书", "report": "年度报告", "supervision": "执法监督报告",
+                          "portal": "公示门户"]
+            for key in ["documents", "portal", "report", "supervision", "quarantine_report", "quarantine", "summary", "state_store"] {
                 guard let path = summary.outputs[key] else { continue }
                 let full = path.hasPrefix("/") ? path : (outputFolder as NSString).appendingPathComponent(path)
                 lines.append("  \(labels[key] ?? key)：\(full)")

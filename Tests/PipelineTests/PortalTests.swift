@@ -1,0 +1,138 @@
+import CaseModel
+import Foundation
+@testable import Pipeline
+import XCTest
+
+final class PortalTests: XCTestCase {
+    private var parent: URL!
+    private var export: URL!
+    private var output: URL!
+
+    override func setUpWithError() throws {
+        parent = Repo.temporaryFolder("portal")
+        export = parent.appendingPathComponent("export")
+        output = parent.appendingPathComponent("out")
+        try FileManager.default.copyItem(at: Repo.sample, to: export)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: parent) }
+
+    private func run(_ day: String) throws -> RunSummary {
+        var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
+        config.input = export.path
+        config.output = output.path
+        config.stages = [.ingest, .portal]
+        return try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: day)!)).0
+    }
+
+    private func docNo(_ id: String) throws -> String {
+        let cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: export.appendingPathComponent("cases.json"))) as? [[String: Any]])
+        return try XCTUnwrap(cases.first { $0["case_id"] as? String == id }?["doc_no"] as? String)
+    }
+
+    private func editCase(_ id: String, _ change: (inout [String: Any]) -> Void) throws {
+        let url = export.appendingPathComponent("cases.json")
+        var cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
+        let index = try XCTUnwrap(cases.firstIndex { $0["case_id"] as? String == id })
+        change(&cases[index])
+        try JSONSerialization.data(withJSONObject: cases).write(to: url)
+    }
+
+    private func inodes(_ folder: String) throws -> [String: Int] {
+        let root = output.appendingPathComponent(folder)
+        var out: [String: Int] = [:]
+        for path in FileManager.default.enumerator(atPath: root.path)?.compactMap({ $0 as? String }) ?? [] where path.hasSuffix(".html") || path.hasSuffix(".pdf") {
+            let attributes = try FileManager.default.attributesOfItem(atPath: root.appendingPathComponent(path).path)
+            out[path] = (attributes[.systemFileNumber] as? NSNumber)?.intValue
+        }
+        return out
+    }
+
+    private func pageText(ofDocNo docNo: String) throws -> (path: String, text: String) {
+        let folder = output.appendingPathComponent("public/decisions")
+        for path in FileManager.default.enumerator(atPath: folder.path)?.compactMap({ $0 as? String }) ?? [] where path.hasSuffix(".html") {
+            let text = try String(contentsOf: folder.appendingPathComponent(path), encoding: .utf8)
+            if text.contains(docNo) { return (path, text) }
+        }
+        XCTFail("no decision page shows \(docNo)")
+        return ("", "")
+    }
+
+    /// A second run with one case changed rewrites only that case's files and the lists;
+    /// a withdrawn decision's page becomes a notice, a changed one shows its change.
+    func testChangesRewriteOnlyTheirFilesAndWithdrawalsBecomeNotices() throws {
+        let first = try run("2026-01-06")
+        let portal = try XCTUnwrap(first.portal)
+        XCTAssertGreaterThan(portal.published, 40)
+        XCTAssertEqual(portal.newlyPublished, portal.published + portal.withdrawn)
+        XCTAssertFalse(portal.late.isEmpty, "decisions of 2024–2025 first published in 2026 are late")
+        let before = try inodes("public/decisions").merging(try inodes("public/documents")) { a, _ in a }
+
+        // KQSJ-2024-000003 is withdrawn, KQSJ-2025-000003 changed.
+        try editCase("KQSJ-2024-000003") { item in
+            item["status"] = "已撤销"
+            item["status_date"] = "2026-01-08"
+            item["status_reason"] = "本机关发现认定事实不清，依法自行撤销"
+        }
+        try editCase("KQSJ-2025-000003") { item in
+            item["status"] = "已变更"
+            item["status_date"] = "2026-01-08"
+            item["status_reason"] = "经行政复议，复议机关决定变更罚款数额"
+            item["fine_amount"] = "1000"
+        }
+        let second = try run("2026-01-09")
+        XCTAssertEqual(second.portal?.newlyPublished, 0)
+        XCTAssertEqual(second.portal?.pagesWritten, 2)
+        let after = try inodes("public/decisions").merging(try inodes("public/documents")) { a, _ in a }
+        let rewritten = Set(after.filter { before[$0.key] != $0.value }.map(\.key))
+        let withdrawn = try pageText(ofDocNo: try docNo("KQSJ-2024-000003"))
+        let changed = try pageText(ofDocNo: try docNo("KQSJ-2025-000003"))
+        let pdfs = rewritten.filter { $0.hasSuffix(".pdf") }
+        XCTAssertEqual(rewritten.subtracting(pdfs), [withdrawn.path, changed.path], "only the changed cases' pages are rewritten")
+        XCTAssertLessThanOrEqual(pdfs.count, 1, "only the changed case's public copy is rewritten: \(pdfs)")
+        XCTAssertTrue(rewritten.contains(withdrawn.path) && rewritten.contains(changed.path), "\(rewritten)")
+        XCTAssertGreaterThan(before.count - rewritten.count, 40, "the others are kept as they were")
+
+        XCTAssertTrue(withdrawn.text.contains("撤销公告") && withdrawn.text.contains("认定事实不清"), withdrawn.text)
+        XCTAssertFalse(withdrawn.text.contains("违法事实"), "the withdrawn content is taken down")
+        XCTAssertTrue(changed.text.contains("变更说明") && changed.text.contains("1000.00"), changed.text)
+        let feed = try String(contentsOf: output.appendingPathComponent("public/feeds/decisions.xml"), encoding: .utf8)
+        XCTAssertTrue(feed.contains("<withdrawn date=\"2026-01-09\">"), "withdrawn in the feed")
+        let atom = try String(contentsOf: output.appendingPathComponent("public/feeds/atom.xml"), encoding: .utf8)
+        XCTAssertTrue(atom.contains("【撤销】") && atom.contains("【变更】"))
+    }
+
+    func testFeedsValidateAndParse() throws {
+        _ = try run("2026-01-06")
+        let feeds = output.appendingPathComponent("public/feeds")
+        let xmllint = try Repo.run("/usr/bin/env", ["xmllint", "--noout", "--schema", Repo.root.appendingPathComponent("Templates/feeds/decisions.xsd").path,
+                                                    feeds.appendingPathComponent("decisions.xml").path])
+        XCTAssertEqual(xmllint.code, 0, xmllint.output)
+        let parse = try Repo.run("/usr/bin/env", ["python3", "-c", """
+            import sys, xml.etree.ElementTree as E
+            a = E.parse(sys.argv[1]).getroot(); s = E.parse(sys.argv[2]).getroot()
+            print(a.tag, len(a.findall('{http://www.w3.org/2005/Atom}entry')), s.tag, len(s))
+            """, feeds.appendingPathComponent("atom.xml").path, output.appendingPathComponent("public/sitemap.xml").path])
+        XCTAssertEqual(parse.code, 0, parse.output)
+        XCTAssertTrue(parse.output.hasPrefix("{http://www.w3.org/2005/Atom}feed "), parse.output)
+        let index = try Data(contentsOf: output.appendingPathComponent("public/search-index.json"))
+        XCTAssertGreaterThan((try JSONSerialization.jsonObject(with: index) as? [Any])?.count ?? 0, 40)
+    }
+
+    func testAnInvalidFeedFailsTheRun() throws {
+        var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
+        config.input = export.path
+        config.output = output.path
+        config.stages = [.ingest, .portal]
+        let strict = parent.appendingPathComponent("strict.xsd")
+        try String(contentsOf: config.feedSchemaURL, encoding: .utf8)
+            .replacingOccurrences(of: "<xs:pattern value=\"\\d{1,15}\\.\\d{2}\"/>", with: "<xs:pattern value=\"\\d{1,2}\\.\\d{2}\"/>")
+            .write(to: strict, atomically: true, encoding: .utf8)
+        config.feedSchema = strict.path
+        XCTAssertThrowsError(try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!))) { error in
+            XCTAssertTrue((error as? FeedValidationError)?.message.contains("decisions.xml") ?? false, "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent("public/index.html").path),
+                       "nothing is published from a failed run")
+    }
+}

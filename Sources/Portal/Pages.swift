@@ -42,7 +42,8 @@ public enum PortalPages {
         .notice{border:2px solid #a00;padding:1rem;background:#fff5f5}\
         .change{border:1px solid #a60;padding:.5rem 1rem;background:#fffaf0}\
         .pager{display:flex;gap:1rem;flex-wrap:wrap}\
-        input[type=search]{width:100%;font-size:1.1rem;padding:.4rem}
+        input[type=search]{width:100%;font-size:1.1rem;padding:.4rem}\
+        @media (max-width:600px){.wide{display:none}main{padding:.5rem}}
         """
 
     static func link(_ text: String, _ href: String) -> String { "<a href=\"\(HTML.escape(href))\">\(HTML.escape(text))</a>" }
@@ -68,13 +69,13 @@ public enum PortalPages {
         for item in items {
             let d = item.decision
             rows += "<tr><th scope=\"row\">\(link(d.title ?? d.docNo ?? item.indexNo, up + item.pagePath))</th>"
-                + "<td>\(HTML.escape(d.docNo ?? ""))</td><td>\(HTML.escape(d.actionType))</td>"
-                + "<td>\(HTML.escape(site.agencyName(d.agencyCode)))</td><td>\(HTML.escape(d.decisionDate))</td>"
-                + "<td>\(HTML.escape(d.status))</td></tr>\n"
+                + "<td>\(HTML.escape(d.docNo ?? ""))</td><td class=\"wide\">\(HTML.escape(d.actionType))</td>"
+                + "<td class=\"wide\">\(HTML.escape(site.agencyName(d.agencyCode)))</td><td>\(HTML.escape(d.decisionDate))</td>"
+                + "<td class=\"wide\">\(HTML.escape(d.status))</td></tr>\n"
         }
         return "<div class=\"table\"><table>\n<caption>\(HTML.escape(caption))</caption>\n<thead><tr><th scope=\"col\">案由</th>"
-            + "<th scope=\"col\">文书编号</th><th scope=\"col\">类别</th><th scope=\"col\">执法主体</th><th scope=\"col\">决定日期</th>"
-            + "<th scope=\"col\">状态</th></tr></thead>\n<tbody>\n\(rows)</tbody></table></div>\n"
+            + "<th scope=\"col\">文书编号</th><th scope=\"col\" class=\"wide\">类别</th><th scope=\"col\" class=\"wide\">执法主体</th>"
+            + "<th scope=\"col\">决定日期</th><th scope=\"col\" class=\"wide\">状态</th></tr></thead>\n<tbody>\n\(rows)</tbody></table></div>\n"
     }
 
     // MARK: Agencies

@@ -8,11 +8,15 @@ public final class OutputWriter {
     private let staging: URL
     private var staged: Set<String> = []
 
+    private let previous: URL
+
     public init(root: URL) throws {
         self.root = root.standardizedFileURL
         staging = self.root.appendingPathComponent(".staging", isDirectory: true)
+        previous = self.root.appendingPathComponent(".previous", isDirectory: true)
         let manager = FileManager.default
         try manager.createDirectory(at: self.root, withIntermediateDirectories: true)
+        try Self.recover(root: self.root, previous: previous)
         if manager.fileExists(atPath: staging.path) { try manager.removeItem(at: staging) }
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
     }
@@ -70,16 +74,30 @@ public final class OutputWriter {
     }
 
     /// Moves every staged top-level entry into the output folder, replacing
-    /// the previous run's entry of the same name.
+    /// the previous run's entry of the same name: the old one is renamed aside
+    /// and the new one renamed in, so a reader (or a crash) never meets half a portal.
     public func commit() throws {
         let manager = FileManager.default
+        try manager.createDirectory(at: previous, withIntermediateDirectories: true)
         for name in staged.sorted() {
             let destination = root.appendingPathComponent(name)
-            if manager.fileExists(atPath: destination.path) { try manager.removeItem(at: destination) }
+            let aside = previous.appendingPathComponent(name)
+            if manager.fileExists(atPath: destination.path) { try manager.moveItem(at: destination, to: aside) }
             try manager.moveItem(at: staging.appendingPathComponent(name), to: destination)
         }
+        try manager.removeItem(at: previous)
         try manager.removeItem(at: staging)
         staged.removeAll()
+    }
+
+    /// After a crash between the two renames of a commit, puts the previous run's entry back.
+    private static func recover(root: URL, previous: URL) throws {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: previous.path) else { return }
+        for name in names where !manager.fileExists(atPath: root.appendingPathComponent(name).path) {
+            try manager.moveItem(at: previous.appendingPathComponent(name), to: root.appendingPathComponent(name))
+        }
+        try manager.removeItem(at: previous)
     }
 
     public func path(of relativePath: String) -> String { root.appendingPathComponent(relativePath).path }

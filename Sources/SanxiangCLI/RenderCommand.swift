@@ -1,5 +1,6 @@
 import ArgumentParser
 import CaseModel
+import Disclosure
 import Documents
 import Foundation
 import Ingest
@@ -35,16 +36,34 @@ struct RenderCommand: ParsableCommand {
     var outputFile: String
 
     func run() throws {
-        guard profile != .public else {
-            throw UserFacingError(message: "公开版只能由脱敏后的数据生成，脱敏阶段尚未实现，因此不生成公开版。")
-        }
         let config = try options.loadConfig()
         let loader = try CaseDocumentLoader(config: config, asOf: try options.resolvedAsOf())
         let entry = try loader.documents(of: caseID, kind: document)
-        let chosen = profile == .print ? config.printing.profile : .archive
-        let rendered = try loader.render(entry, kind: document, profile: chosen)
+        let rendered: RenderedDocument
+        switch profile {
+        case .archive: rendered = try loader.render(entry, kind: document, profile: .archive)
+        case .print: rendered = try loader.render(entry, kind: document, profile: config.printing.profile)
+        case .public: rendered = try loader.render(entry, kind: document, data: try publicData(loader, entry), profile: .publicCopy)
+        }
         try CaseDocumentLoader.write(rendered.bytes, to: outputFile)
         print("已生成 \(document)（\(rendered.pageCount) 页）：\(URL(fileURLWithPath: outputFile).path)")
+    }
+}
+
+extension RenderCommand {
+    /// The public copy is made only from what the redaction lets through.
+    private func publicData(_ loader: CaseDocumentLoader, _ entry: CaseDocuments) throws -> TemplateValue {
+        let item = entry.item
+        let agency = loader.ingest.agencies.first { $0.code == item.agencyCode }
+        let officers = Dictionary(loader.ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
+        let redacted = CaseRedaction(policy: loader.config.disclosurePolicy).redact(item, agency: agency, officers: officers)
+        guard let published = redacted.publicCase, let agency else {
+            throw UserFacingError(message: "案件 \(item.id) 不公开（\(redacted.report.withheld ?? "")），不生成公开版。")
+        }
+        let publicOfficers = Dictionary((published.officers ?? []).compactMap { officers[$0.cert] }.map { ($0.certNo, $0) },
+                                        uniquingKeysWith: { first, _ in first })
+        return DocumentData.context(for: CaseRedaction.publicCopy(of: item, published),
+                                    context: CaseContext(agency: agency, officers: publicOfficers))
     }
 }
 

@@ -101,7 +101,10 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(noTemplates.output.hasPrefix("错误：文书模板 /nonexistent"), noTemplates.output)
         let publicCopy = try Repo.run(executable, ["render", "--config", config.path, "--case", "YXSL-2025-000002",
                                                    "--profile", "public", "-o", file.path, "--as-of", "2026-01-06"])
-        XCTAssertEqual(publicCopy.code, 1, "no public copy before redaction exists")
+        XCTAssertEqual(publicCopy.code, 0, publicCopy.output)
+        let publicText = try Repo.run("/usr/bin/env", ["pdftotext", file.path, "-"]).output
+        XCTAssertTrue(publicText.contains("当事人：夏某"), "the public copy is made from redacted data: \(publicText.prefix(200))")
+        XCTAssertFalse(publicText.contains("夏忠良"))
     }
 }
 

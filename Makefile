@@ -3,7 +3,8 @@
 
 SWIFT ?= swift
 DEBIAN_PACKAGES := libcairo2-dev libharfbuzz-dev libfreetype-dev libxml2-dev libsqlite3-dev \
-                   pkg-config fonts-noto-cjk poppler-utils libxml2-utils
+                   pkg-config fonts-noto-cjk poppler-utils libxml2-utils \
+                   default-jre-headless
 SANXIANG := .build/debug/sanxiang
 
 .PHONY: run test deps build bench-ingest bench-render bench-print golden clean

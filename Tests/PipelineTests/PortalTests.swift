@@ -119,6 +119,21 @@ final class PortalTests: XCTestCase {
         XCTAssertGreaterThan((try JSONSerialization.jsonObject(with: index) as? [Any])?.count ?? 0, 40)
     }
 
+    /// Every page the run writes is valid HTML5 by the Nu HTML Checker (Tests/Fixtures/html5_validate.py).
+    func testEveryPageIsValidHTML() throws {
+        var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
+        config.input = export.path
+        config.output = output.path
+        config.stages = [.ingest, .portal, .report, .supervision]
+        _ = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!))
+        let deps = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/sanxiang/pydeps")
+        for folder in ["public", "internal/supervision"] {
+            let result = try Repo.run("/usr/bin/env", ["python3", Repo.root.appendingPathComponent("Tests/Fixtures/html5_validate.py").path,
+                                                       "--deps", deps.path, "--root", output.appendingPathComponent(folder).path])
+            XCTAssertEqual(result.code, 0, "\(folder): \(result.output.prefix(2000))")
+        }
+    }
+
     func testAnInvalidFeedFailsTheRun() throws {
         var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
         config.input = export.path

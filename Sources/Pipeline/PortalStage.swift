@@ -79,10 +79,15 @@ struct PortalStage {
             let previous = log[item.id]
             guard var published = redacted.publicCase else {
                 summary.withheld[redacted.report.withheld ?? "", default: 0] += 1
-                if var row = previous, row.withdrawnOn == nil {
+                // Published before and now not to be: its page becomes a notice and its copy leaves.
+                if var row = previous, row.withdrawnOn == nil,
+                   let old = try? JSONDecoder().decode(PublicCase.self, from: Data(row.publicCase)) {
                     row.withdrawnOn = asOf
                     row.withdrawalReason = "依法不再公开"
+                    row.pdfPath = nil
+                    row.publicCase = Array(Self.json(Self.withdrawnShell(old)))
                     log[item.id] = row
+                    toWrite.insert(item.id)
                 }
                 continue
             }

@@ -132,10 +132,13 @@ public enum PortalPages {
         var body = "<h1>\(HTML.escape(d.title ?? "行政执法决定"))</h1>\n"
         if let withdrawn = item.withdrawnOn {
             let number = d.docNo.map { "文书编号 \($0)，" } ?? ""
-            body += "<section class=\"notice\"><h2>撤销公告</h2><p>\(HTML.escape(agency))作出的该行政执法决定（\(HTML.escape(number))索引号 \(HTML.escape(item.indexNo))）"
-                + "已于\(HTML.escape(d.statusDate.flatMap(CivilDate.init(iso:))?.chinese ?? withdrawn.chinese))撤销，原公示内容已撤下。</p>"
+            let revoked = d.status == CaseStatus.withdrawn.rawValue
+            let heading = revoked ? "撤销公告" : "撤下公告"
+            let when = revoked ? (d.statusDate.flatMap(CivilDate.init(iso:))?.chinese ?? withdrawn.chinese) : withdrawn.chinese
+            body += "<section class=\"notice\"><h2>\(heading)</h2><p>\(HTML.escape(agency))作出的该行政执法决定（\(HTML.escape(number))索引号 \(HTML.escape(item.indexNo))）"
+                + (revoked ? "已于\(HTML.escape(when))撤销，原公示内容已撤下。" : "的公示内容已于\(HTML.escape(when))撤下。") + "</p>"
                 + "<p>理由：\(HTML.escape(item.withdrawalReason ?? d.statusReason ?? "依法撤销"))</p></section>\n"
-            return frame(title: "撤销公告", depth: 2, body: body)
+            return frame(title: heading, depth: 2, body: body)
         }
         if d.status == CaseStatus.changed.rawValue {
             body += "<section class=\"change\"><h2>变更说明</h2><p>该决定已于\(HTML.escape(d.statusDate.flatMap(CivilDate.init(iso:))?.chinese ?? ""))变更，"

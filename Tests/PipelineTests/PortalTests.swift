@@ -102,6 +102,27 @@ final class PortalTests: XCTestCase {
         XCTAssertTrue(atom.contains("【撤销】") && atom.contains("【变更】"))
     }
 
+    /// A published decision that later must not be public leaves the portal: its page becomes a notice, its copy goes.
+    func testADecisionThatBecomesNonPublicLeavesThePortal() throws {
+        _ = try run("2026-01-06")
+        let docNo = try docNo("KQSJ-2025-000003")
+        let before = try pageText(ofDocNo: docNo)
+        XCTAssertTrue(before.text.contains("违法事实"))
+        try editCase("KQSJ-2025-000003") { item in
+            item["disclosure"] = "不予公开"
+            item["nondisclosure_reason"] = "个人隐私"
+        }
+        _ = try run("2026-01-07")
+        let after = try pageText(ofDocNo: docNo)
+        XCTAssertEqual(after.path, before.path)
+        XCTAssertTrue(after.text.contains("撤销公告") || after.text.contains("已撤下"), after.text)
+        XCTAssertFalse(after.text.contains("违法事实"), "the content is taken down")
+        let documents = output.appendingPathComponent("public/documents/11650203260413207A")
+        let copies = (try? FileManager.default.contentsOfDirectory(atPath: documents.path)) ?? []
+        let index = after.path.split(separator: "/").last.map { String($0.dropLast(5)) } ?? "?"
+        XCTAssertFalse(copies.contains { $0.hasPrefix(index) }, "its public copy is gone: \(copies)")
+    }
+
     func testFeedsValidateAndParse() throws {
         _ = try run("2026-01-06")
         let feeds = output.appendingPathComponent("public/feeds")

@@ -115,7 +115,7 @@ final class PortalTests: XCTestCase {
         _ = try run("2026-01-07")
         let after = try pageText(ofDocNo: docNo)
         XCTAssertEqual(after.path, before.path)
-        XCTAssertTrue(after.text.contains("撤销公告") || after.text.contains("已撤下"), after.text)
+        XCTAssertTrue(after.text.contains("撤下公告") && after.text.contains("依法不再公开"), after.text)
         XCTAssertFalse(after.text.contains("违法事实"), "the content is taken down")
         let documents = output.appendingPathComponent("public/documents/11650203260413207A")
         let copies = (try? FileManager.default.contentsOfDirectory(atPath: documents.path)) ?? []

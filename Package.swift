@@ -43,7 +43,7 @@ let package = Package(
             "CaseModel", "Native",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Documents", dependencies: ["CaseModel", "Typesetting", "Native"]),
+        .target(name: "Documents", dependencies: ["CaseModel", "Typesetting", "Native", "Web"]),
         .target(name: "WorkingDays", dependencies: ["CaseModel"]),
         .target(name: "Web"),
         .target(name: "Disclosure", dependencies: ["CaseModel"]),

@@ -1,3 +1,5 @@
+import Web
+
 /// A value a template reads: text, a yes/no, a list, or named fields.
 public indirect enum TemplateValue: Sendable, Equatable {
     case text(String)
@@ -114,20 +116,8 @@ public struct Template: Sendable {
         return nil
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// Values go into XML markup: the same escaping as the HTML pages.
+    static func escape(_ text: String) -> String { HTML.escape(text) }
 
     private struct Parser {
         let source: [Unicode.Scalar]

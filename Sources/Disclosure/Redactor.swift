@@ -29,11 +29,17 @@ struct NameFinder {
         let characters = Array(text)
         var index = 0
         while index < characters.count {
-            if let cue = cuesByFirst[characters[index]]?.first(where: { matches($0, characters, at: index) }) {
+            // Every cue starting here, longest first; a cue with no name after it (其妻子…) lets a
+            // later cue (妻子) have its turn.
+            var found: (name: String, end: Int)?
+            for cue in cuesByFirst[characters[index]] ?? [] where found == nil && matches(cue, characters, at: index) {
                 var start = index + cue.count
                 while start < characters.count, "：: 　".contains(characters[start]) { start += 1 }
-                if let name = name(characters, at: start) { add(name) }
-                index = start
+                if let name = name(characters, at: start) { found = (name, start + name.count) }
+            }
+            if let found {
+                add(found.name)
+                index = found.end
                 continue
             }
             index += 1

@@ -74,6 +74,8 @@ final class RedactionTests: XCTestCase {
         XCTAssertTrue(result.contains("孔某") && result.contains("欧阳某") && result.contains("司马某") && result.contains("王某"), result)
         XCTAssertTrue(result.contains("张某甲") && result.contains("张某乙"), "two 张 collide: \(result)")
         XCTAssertEqual(r.redact("证人崔某瑶证实"), "证人崔某证实", "a half-masked name still loses its given name")
+        let kin = redactor(["经查其妻子欧阳秘密在场，其子李小明（15岁）未在场。"])
+        XCTAssertEqual(kin.redact("经查其妻子欧阳秘密在场，其子李小明（15岁）未在场。"), "经查其妻子欧阳某在场，其子李某（15岁）未在场。")
         XCTAssertGreaterThanOrEqual(r.removedByKind["个人姓名"] ?? 0, 6)
         XCTAssertEqual(r.removedByKind["电话号码"], 1)
     }

@@ -58,7 +58,11 @@ struct PIIScanner {
     private static let idNumber18 = regex(#"(?<![0-9A-Za-z])[1-9]\d{5}"# + sep + #"(?:18|19|20)\d{2}"# + sep
         + #"(?:0[1-9]|1[0-2])"# + sep + #"(?:0[1-9]|[12]\d|3[01])"# + sep + #"\d{3}"# + sep + #"[0-9Xx](?![0-9A-Za-z])"#)
     private static let idNumber15 = regex(#"(?<![0-9A-Za-z])[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?![0-9A-Za-z])"#)
-    private static let mobile = regex(#"(?<![0-9])(?:(?:\+|00)?86[ \-]?)?1[3-9]\d(?:[ \-]?\d){8}(?![0-9])"#)
+    /// 18 or 15 characters grouped any way (5304 0219 9702 0428 95): removed when the check digit or birth date says ID.
+    private static let idNumberGrouped = regex(#"(?<![0-9A-Za-z])\d(?:[ \-]?\d){13}(?:(?:[ \-]?\d){2}[ \-]?[0-9Xx])?(?![0-9A-Za-z])"#)
+    private static let mobile = regex(#"(?<![0-9])(?:[(（]?(?:\+|00)?86[)）]?[ \-]?)?1[3-9]\d(?:[ \-]?\d){8}(?![0-9])"#)
+    /// Any number written after a phone cue (电话 63123456), short local numbers included.
+    private static let phoneCue = regex(#"(?:电话|手机|手机号|联系方式|联系号码|座机|传真|Tel|TEL|tel|Phone)(?:号码|号)?[：: ]*((?:\+?\d|[(（]0?\d)[\d \-()（）]{5,18}\d)"#)
     private static let landline = regex(#"(?<![0-9])(?:\(0\d{2,3}\)|（0\d{2,3}）|0\d{2,3}[ \-]|\+86[ \-]?0?\d{2,3}[ \-]?)\d{3,4}[ \-]?\d{4}(?:[ \-]?(?:转|ext\.?|-)[ ]?\d{1,5})?(?![0-9])"#)
     private static let landlineBare = regex(#"(?<![0-9])0\d{2,3}\d{7,8}(?![0-9])"#)
     private static let cardLike = regex(#"(?<![0-9])\d{4}(?:[ \-]?\d{4}){2,3}(?:[ \-]?\d{1,3})?(?![0-9])"#)
@@ -71,7 +75,7 @@ struct PIIScanner {
 
     /// Every pattern, for the test that they all compile.
     static var patterns: [NSRegularExpression?] {
-        [idNumber18, idNumber15, mobile, landline, landlineBare, cardLike, accountCue, email, plate, travelCue, passport, messaging,
+        [idNumber18, idNumber15, idNumberGrouped, mobile, phoneCue, landline, landlineBare, cardLike, accountCue, email, plate, travelCue, passport, messaging,
          AddressFinder.span]
     }
 
@@ -99,12 +103,19 @@ struct PIIScanner {
             return UnifiedSocialCreditCode.validate(compact) != nil
         }
         add(idNumber15, .idNumber, accept: notKeptCode)
+        add(idNumberGrouped, .idNumber) { value in
+            let compact = value.filter { $0.isNumber || $0 == "X" || $0 == "x" }.uppercased()
+            guard notKeptCode(compact) else { return false }
+            if compact.count == 18 { return ResidentIDNumber.validate(compact) == nil }
+            return compact.count == 15 && ResidentIDNumber.birthDate(of: compact) != nil
+        }
         add(travelCue, .travelDocument, group: 1)
         add(passport, .travelDocument, accept: notKeptCode)
         add(messaging, .messagingID, group: 1)
         add(accountCue, .bankAccount, group: 1, accept: notKeptCode)
         add(cardLike, .bankAccount) { value in Self.luhn(KeepList.digits(value)) && notKeptCode(value) }
         add(mobile, .phone, accept: notKeptPhone)
+        add(phoneCue, .phone, group: 1, accept: notKeptPhone)
         add(landline, .phone, accept: notKeptPhone)
         add(landlineBare, .phone, accept: notKeptPhone)
         add(plate, .plate, accept: notKeptCode)

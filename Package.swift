@@ -67,15 +67,15 @@ let package = Package(
         .testTarget(name: "NativeTests", dependencies: ["Native"]),
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Native", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CaseModelTests", dependencies: ["CaseModel"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseModel"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseModel", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "CaseModel", "Typesetting", "Ingest", "Review", "TestSupport"],
                     exclude: ["Golden"]),
-        .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "CaseModel"]),
+        .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "CaseModel", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "WorkingDays", "CaseModel", "Typesetting"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "CaseModel"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "CaseModel", "WorkingDays"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI", "Documents", "Archive", "Disclosure"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI", "Documents", "Archive", "Disclosure", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -11,8 +11,20 @@ public struct RenderSummary: Codable, Sendable {
     public var byKind: [String: Int]
     /// Cases set aside because a document they must get lacks a statutory element.
     public var casesSetAside: Int
+    /// Documents kept from the last run because nothing they are made from changed.
+    public var kept: Int = 0
 
-    enum CodingKeys: String, CodingKey { case documents, pages, byKind = "by_kind", casesSetAside = "cases_set_aside" }
+    enum CodingKeys: String, CodingKey { case documents, pages, byKind = "by_kind", casesSetAside = "cases_set_aside", kept }
+}
+
+/// What the last run rendered from: the templates and settings (one fingerprint) and,
+/// per case, a hash of its data, its review, its agency and its officers.
+/// Kept at internal/documents/.render-memo.json.
+public struct RenderMemo: Codable, Equatable, Sendable {
+    public var fingerprint: String
+    public var cases: [String: String]
+
+    public static let path = "internal/documents/.render-memo.json"
 }
 
 /// One case's documents: the kinds the mapping gives it and the data the templates read.
@@ -58,10 +70,24 @@ public struct RenderStage {
     }
 
     /// Renders in batches so memory stays bounded on large exports; returns the problems of set-aside cases.
+    /// `unchanged`: cases whose documents the last run made from the same data: `keep` carries them over.
     public func run(_ plan: [CaseDocuments], write: (String, [UInt8]) throws -> Void,
+                    unchanged: Set<String> = [], keep: ((String) throws -> Void)? = nil,
                     progress: ((Int, Int) -> Void)? = nil) throws -> (summary: RenderSummary, problems: [Problem]) {
         var summary = RenderSummary(documents: 0, pages: 0, byKind: [:], casesSetAside: 0)
         var problems: [Problem] = []
+        var work: [CaseDocuments] = []
+        for entry in plan {
+            if unchanged.contains(entry.item.id), let keep {
+                for kind in entry.kinds { try keep(entry.path(of: kind)) }
+                summary.kept += entry.kinds.count
+                summary.byKind.merge(entry.kinds.map { ($0, 1) }, uniquingKeysWith: +)
+                summary.documents += entry.kinds.count
+            } else {
+                work.append(entry)
+            }
+        }
+        let plan = work
         let batch = 128
         for start in stride(from: 0, to: plan.count, by: batch) {
             let slice = Array(plan[start..<min(plan.count, start + batch)])
@@ -102,5 +128,30 @@ public struct RenderStage {
         Problem(file: item.source.file, row: item.source.row, caseID: item.id,
                 field: missing.elements.map(\.name).joined(separator: "、"), kind: .missingStatutoryElement,
                 message: "\(item.source.file) 第\(item.source.row)行（案件 \(item.id)）：\(missing.message)，不生成半空的文书，该案件已暂存。")
+    }
+}
+
+extension RenderStage {
+    /// The hash of everything a case's documents are made from besides the templates.
+    static func dataKey(_ entry: CaseDocuments, ingest: IngestIndex) -> String {
+        var bytes = CanonicalJSON.payload(of: entry.item)
+        if let review = ingest.reviews[entry.item.id] { bytes += CanonicalJSON.payload(of: review) }
+        if let agency = ingest.agencies[entry.item.agencyCode] { bytes += CanonicalJSON.payload(of: agency) }
+        for cert in entry.item.officerCerts { if let officer = ingest.officers[cert] { bytes += CanonicalJSON.payload(of: officer) } }
+        bytes += Array(entry.kinds.joined(separator: "|").utf8)
+        return StateStore.contentHash(bytes)
+    }
+
+    /// Lookups of the records a case's documents read.
+    struct IngestIndex {
+        let reviews: [String: Review]
+        let agencies: [String: Agency]
+        let officers: [String: Officer]
+
+        init(_ ingest: IngestResult) {
+            reviews = Dictionary(ingest.reviews.map { ($0.caseID, $0) }, uniquingKeysWith: { first, _ in first })
+            agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+            officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
+        }
     }
 }

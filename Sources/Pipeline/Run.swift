@@ -156,14 +156,55 @@ public enum PipelineRunner {
         return library
     }
 
+    /// Templates, fonts manifest, mapping, hearing thresholds and the program's version: any change re-renders all.
+    static func renderFingerprint(_ config: PipelineConfig) throws -> String {
+        // Sets print in a different order in every process: each is sorted first.
+        let rules = config.documentRules.map { rule in
+            [rule.kind, rule.actionTypes.map(\.rawValue).sorted().joined(separator: ","),
+             rule.procedures.map(\.rawValue).sorted().joined(separator: ","), rule.statuses.map(\.rawValue).sorted().joined(separator: ","),
+             "\(rule.penalized.map(String.init) ?? "-")", rule.titleContains.joined(separator: ","), rule.decisionContains.joined(separator: ","),
+             rule.decisionLacks.joined(separator: ","), "\(rule.served.map(String.init) ?? "-")", "\(rule.reviewed.map(String.init) ?? "-")"]
+                .joined(separator: ";")
+        }
+        let catalogue = config.legalReview.catalogue
+        let thresholds = PartyType.allCases.map { "\($0.rawValue)=\(catalogue.fineAtLeast[$0]?.decimalString ?? "-")/\(catalogue.confiscationAtLeast[$0]?.decimalString ?? "-")" }
+        let hearing = catalogue.penaltyKinds.map(\.rawValue).sorted().joined(separator: ",") + "|" + thresholds.joined(separator: ",")
+        var bytes: [UInt8] = Array("sanxiang-render-v1|\(rules.joined(separator: "\n"))|\(hearing)".utf8)
+        let folder = config.templatesURL
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.sorted() ?? [] {
+            bytes += Array(name.utf8) + [UInt8](FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) ?? Data())
+        }
+        bytes += [UInt8](FileManager.default.contents(atPath: config.fontsURL.path) ?? Data())
+        return StateStore.contentHash(bytes)
+    }
+
     private static func render(_ ingest: IngestResult, config: PipelineConfig, typesetter: Typesetter, writer: OutputWriter,
                                events: (@Sendable (RunEvent) -> Void)?) throws -> (RenderSummary, [Problem]) {
         let renderer = DocumentRenderer(typesetter: typesetter, templates: try templates(config))
         let catalogue = config.legalReview.catalogue
         let plan = RenderStage.plan(for: ingest, rules: config.documentRules, hearingEligible: catalogue.hearingEligible)
-        return try RenderStage(renderer: renderer).run(plan, write: { try writer.write(Data($1), to: $0) }) {
+        // A case whose data, templates and settings are as the last run found them keeps its documents.
+        let index = RenderStage.IngestIndex(ingest)
+        let keys = concurrentMap(plan) { ($0.item.id, RenderStage.dataKey($0, ingest: index)) }
+        let memo = RenderMemo(fingerprint: try renderFingerprint(config), cases: Dictionary(keys, uniquingKeysWith: { first, _ in first }))
+        let previous = writer.existingFile(RenderMemo.path).flatMap { try? JSONDecoder().decode(RenderMemo.self, from: $0) }
+        var unchanged = Set<String>()
+        if let previous, previous.fingerprint == memo.fingerprint {
+            for entry in plan where previous.cases[entry.item.id] == memo.cases[entry.item.id]
+                && entry.kinds.allSatisfy({ writer.exists(entry.path(of: $0)) }) {
+                unchanged.insert(entry.item.id)
+            }
+        }
+        let result = try RenderStage(renderer: renderer).run(plan, write: { try writer.write(Data($1), to: $0) }, unchanged: unchanged,
+                                                             keep: { try writer.preserve($0) }) {
             events?(.rows(done: $0, total: $1))
         }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var written = memo
+        for problem in result.problems { if let id = problem.caseID { written.cases.removeValue(forKey: id) } }
+        try writer.write(try encoder.encode(written), to: RenderMemo.path)
+        return result
     }
 
     private static func writeQuarantine(_ ingest: IngestResult, request: RunRequest, writer: OutputWriter,

@@ -63,7 +63,8 @@ enum SummaryText {
         }
         if let documents = summary.documents {
             let kinds = documents.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) 份" }
-            lines.append("文书：共 \(documents.documents) 份 \(documents.pages) 页" + (kinds.isEmpty ? "" : "（" + kinds.joined(separator: "，") + "）") + "。")
+            lines.append("文书：共 \(documents.documents) 份" + (kinds.isEmpty ? "" : "（" + kinds.joined(separator: "，") + "）")
+                + "；本次生成 \(documents.documents - documents.kept) 份 \(documents.pages) 页，数据未变沿用上次 \(documents.kept) 份。")
         }
         if let portal = summary.portal {
             let withheld = portal.withheld.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，")

@@ -34,13 +34,8 @@ enum DocumentFixtures {
     static let generated: IngestResult = {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-doc-kinds-\(getpid())")
         if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("cases.csv").path) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", root.appendingPathComponent("Tests/Fixtures/gen_export.py").path, "--out", folder.path,
-                                 "--cases", "600", "--seed", "8", "--no-media"]
-            process.standardOutput = FileHandle.nullDevice
-            try? process.run()
-            process.waitUntilExit()
+            _ = try? Shell.run("/usr/bin/env", ["python3", root.appendingPathComponent("Tests/Fixtures/gen_export.py").path, "--out",
+                                                folder.path, "--cases", "600", "--seed", "8", "--no-media"])
         }
         return read(folder)
     }()
@@ -67,17 +62,9 @@ enum DocumentFixtures {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("doc-\(UUID().uuidString).pdf")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-        process.arguments = ["-enc", "UTF-8", file.path, "-"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         // Lines and pages are joined and page numbers dropped: an element may
         // wrap or break across pages anywhere.
-        let text = String(decoding: data, as: UTF8.self)
+        let text = try Shell.run("/usr/bin/pdftotext", ["-enc", "UTF-8", file.path, "-"], stderr: false).output
             .replacingOccurrences(of: #"— ?\d+ ?—"#, with: "", options: .regularExpression)
             .replacingOccurrences(of: #"第 \d+ 页 共 \d+ 页"#, with: "", options: .regularExpression)
         return text.filter { $0 != "\n" && $0 != "\u{0C}" }

@@ -1,5 +1,6 @@
 import CaseModel
 import Foundation
+import TestSupport
 import Ingest
 import XCTest
 
@@ -56,14 +57,7 @@ struct ExportFixture {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID().uuidString)")
         try? data.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try? process.run()
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let output = (try? Shell.run("/usr/bin/sha256sum", [file.path], stderr: false).output) ?? ""
         return String(output.prefix(64))
     }
 

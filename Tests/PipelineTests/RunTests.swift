@@ -104,6 +104,33 @@ final class RunTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path), "no half-empty documents")
     }
 
+    /// Documents whose data, templates and settings did not change are kept, not re-rendered.
+    func testUnchangedDocumentsAreKeptAndChangedOnesRerendered() throws {
+        let parent = Repo.temporaryFolder("incremental")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let export = parent.appendingPathComponent("export")
+        try FileManager.default.copyItem(at: Repo.sample, to: export)
+        let output = parent.appendingPathComponent("out")
+        let first = try run(input: export, output: output)
+        XCTAssertEqual(first.documents?.kept, 0)
+        let total = try XCTUnwrap(first.documents?.documents)
+        let second = try run(input: export, output: output)
+        XCTAssertEqual(second.documents?.kept, total)
+        XCTAssertEqual(second.documents?.pages, 0)
+
+        let json = export.appendingPathComponent("cases.json")
+        var cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [[String: Any]])
+        let index = try XCTUnwrap(cases.firstIndex { $0["case_id"] as? String == "KQSJ-2024-000003" })
+        cases[index]["facts"] = (cases[index]["facts"] as? String ?? "") + "补充查明的事实。"
+        try JSONSerialization.data(withJSONObject: cases).write(to: json)
+        let third = try run(input: export, output: output)
+        let redone = total - (third.documents?.kept ?? 0)
+        XCTAssertTrue((1...4).contains(redone), "only that case's documents are rendered again (\(redone))")
+        let decision = output.appendingPathComponent("internal/documents/11650203260413207A/KQSJ-2024-000003/行政处罚决定书.pdf")
+        let text = try Repo.run("/usr/bin/env", ["pdftotext", decision.path, "-"]).output
+        XCTAssertTrue(text.replacingOccurrences(of: "\n", with: "").contains("补充查明的事实"))
+    }
+
     func testADamagedStoreIsSetAsideAndRebuilt() throws {
         let output = Repo.temporaryFolder("damaged")
         defer { try? FileManager.default.removeItem(at: output) }

@@ -1,6 +1,7 @@
 import CaseModel
 import Foundation
 import Ingest
+import TestSupport
 import XCTest
 
 /// Paths and helpers shared by the pipeline tests.
@@ -33,17 +34,7 @@ enum Repo {
 
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (code: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try Shell.run(executable, arguments, in: directory)
     }
 }
 

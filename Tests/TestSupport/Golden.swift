@@ -34,12 +34,8 @@ public enum Golden {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data(pdf).write(to: folder.appendingPathComponent("in.pdf"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/pdftoppm")
-        process.arguments = ["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
-                             folder.appendingPathComponent("in.pdf").path, folder.appendingPathComponent("out").path]
-        try process.run()
-        process.waitUntilExit()
+        _ = try Shell.run("/usr/bin/pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+                                                folder.appendingPathComponent("in.pdf").path, folder.appendingPathComponent("out").path])
         return [UInt8](try Data(contentsOf: folder.appendingPathComponent("out.png")))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 @testable import Typesetting
 import XCTest
 
@@ -72,14 +73,6 @@ extension Fixtures {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("typeset-\(UUID().uuidString).pdf")
         try Data(bytes).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
-        process.arguments = arguments + [file.path] + trailing
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return try Shell.run("/usr/bin/" + tool, arguments + [file.path] + trailing, stderr: false).output
     }
 }

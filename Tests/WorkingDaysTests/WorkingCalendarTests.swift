@@ -1,5 +1,6 @@
 import CaseModel
 import Foundation
+import TestSupport
 import WorkingDays
 import XCTest
 
@@ -57,16 +58,9 @@ final class WorkingCalendarTests: XCTestCase {
     /// which the test installs into a private folder when it is missing.
     func testEveryStartDateAgreesWithChineseCalendarPackage() throws {
         let deps = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/sanxiang/pydeps")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.root.appendingPathComponent("Tests/Fixtures/calendar_oracle.py").path,
-                             "--deps", deps.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, "calendar_oracle.py failed")
+        let (status, output) = try Shell.run("/usr/bin/env", ["python3", Self.root.appendingPathComponent("Tests/Fixtures/calendar_oracle.py").path,
+                                                              "--deps", deps.path], stderr: false)
+        XCTAssertEqual(status, 0, "calendar_oracle.py failed")
         let calendar = try calendar()
         var compared = 0, mismatches: [String] = []
         for line in output.split(separator: "\n") {

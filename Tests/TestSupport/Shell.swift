@@ -1,0 +1,34 @@
+import Dispatch
+import Foundation
+
+/// Runs a program for a test and returns its exit status and output (stdout and stderr).
+/// Waits on the termination handler rather than `waitUntilExit`, and gives up after
+/// `timeout` seconds, so a stuck child fails its test instead of hanging the suite.
+public enum Shell {
+    public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil, stderr: Bool = true,
+                           timeout: Double = 600) throws -> (code: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = stderr ? pipe : FileHandle.nullDevice
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
+        try process.run()
+        var data = Data()
+        let reader = DispatchQueue(label: "shell-reader")
+        let readDone = DispatchSemaphore(value: 0)
+        reader.async {
+            data = pipe.fileHandleForReading.readDataToEndOfFile()
+            readDone.signal()
+        }
+        if finished.wait(timeout: .now() + timeout) == .timedOut {
+            process.terminate()
+            return (-1, "timed out after \(timeout) s: \(executable) \(arguments.joined(separator: " "))")
+        }
+        _ = readDone.wait(timeout: .now() + 30)
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

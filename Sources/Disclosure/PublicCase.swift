@@ -101,8 +101,18 @@ public struct RedactedCase: Sendable {
 /// Default-deny redaction of a case for the portal.
 public struct CaseRedaction: Sendable {
     public var policy: FieldPolicy
+    /// Names private wherever they appear, in any case: minors who are parties anywhere in the export.
+    public var privateNames: [String]
 
-    public init(policy: FieldPolicy) { self.policy = policy }
+    public init(policy: FieldPolicy, privateNames: [String] = []) {
+        self.policy = policy
+        self.privateNames = privateNames
+    }
+
+    /// The names of every minor party in the export: anonymised in every case that mentions them.
+    public static func minors(in cases: [EnforcementCase]) -> [String] {
+        Array(Set(cases.filter { $0.party.isMinor && $0.party.type == .naturalPerson && $0.party.name.count >= 2 }.map(\.party.name))).sorted()
+    }
 
     /// Why a case is not published proactively, or nil when it is.
     public static func withheldReason(_ item: EnforcementCase) -> String? {
@@ -120,7 +130,7 @@ public struct CaseRedaction: Sendable {
         }
         let party = item.party
         let officerNames = item.officerCerts.compactMap { officers[$0]?.name }
-        let people = party.type == .naturalPerson ? [party.name] : []
+        let people = (party.type == .naturalPerson ? [party.name] : []) + privateNames.filter { $0 != party.name }
         var kept = Set(officerNames)
         if !party.legalRepresentative.isEmpty { kept.insert(party.legalRepresentative) }
         var codes = item.officerCerts + [item.docNo]
@@ -137,7 +147,7 @@ public struct CaseRedaction: Sendable {
             case .drop: return nil
             }
         }
-        let anonymousParty = people.isEmpty ? party.name : NameFinder.replacements(for: [party.name])[party.name] ?? "当事人"
+        let anonymousParty = party.type != .naturalPerson ? party.name : NameFinder.replacements(for: [party.name])[party.name] ?? "当事人"
         var result = PublicCase(
             id: item.id, agencyCode: item.agencyCode, actionType: item.actionType.rawValue,
             procedure: field("procedure", { item.procedure?.rawValue }, { item.procedure?.rawValue }),
@@ -161,7 +171,7 @@ public struct CaseRedaction: Sendable {
             officers: field("officers", { publicOfficers(item, officers) }, { publicOfficers(item, officers) }),
             status: item.status.rawValue, statusDate: item.statusDate?.iso,
             statusReason: field("status_reason", { nil }, { item.statusReason.isEmpty ? nil : redactor.redact(item.statusReason) }))
-        if people.isEmpty == false, result.partyName == party.name { result.partyName = anonymousParty }
+        if party.type == .naturalPerson, result.partyName == party.name { result.partyName = anonymousParty }
         return RedactedCase(publicCase: result, report: RedactionReport(caseID: item.id, removed: redactor.removedByKind, withheld: nil))
     }
 

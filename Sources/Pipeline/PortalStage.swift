@@ -64,7 +64,7 @@ struct PortalStage {
         let calendar = try WorkingCalendar(contentsOf: config.calendarURL)
         let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        let redaction = CaseRedaction(policy: config.disclosurePolicy)
+        let redaction = CaseRedaction(policy: config.disclosurePolicy, privateNames: CaseRedaction.minors(in: ingest.cases))
         var log = try store.publicationRows()
         var summary = PortalSummary(published: 0, newlyPublished: 0, pagesWritten: 0, pagesKept: 0, withdrawn: 0, withheld: [:], late: [])
         var toWrite = Set<String>()

@@ -12,7 +12,7 @@ final class DisclosureLeakTests: XCTestCase {
         "13812345678", "+86 139 1234 5678", "(0871)63123456", "0871-63123457", "6222020200000000006", "6217 0000 0000 0000 005",
         "zhang.secret@example.com", "云A·8K5Q2", "E98765432", "C12345678", "QQ号778899001", "微信号 secret_wx_2025",
         "北苑路174号3栋2单元501室", "泉交河镇石桥村委会六组66号", "吴秘密", "欧阳秘密", "司马秘密", "夏侯秘密", "上官秘密",
-        "配方为硫酸铜12%", "未成年人专用标记", "不予公开专用标记",
+        "配方为硫酸铜12%", "未成年人专用标记", "不予公开专用标记", "钱小未成",
     ]
 
     func testPlantedSecretsAppearNowhereThePortalServes() throws {
@@ -35,13 +35,14 @@ final class DisclosureLeakTests: XCTestCase {
             + "账号6217 0000 0000 0000 005收取。其邮箱zhang.secret@example.com，护照号码E98765432，港澳通行证C12345678，"
             + "QQ号778899001，微信号 secret_wx_2025。其核心工艺配方为硫酸铜12%、石灰88%。"
         item["trade_secret_spans"] = ["其核心工艺配方为硫酸铜12%、石灰88%"]
-        item["discretion"] = (item["discretion"] as? String ?? "") + "证人夏侯秘密陈述属实。"
+        item["discretion"] = (item["discretion"] as? String ?? "") + "证人夏侯秘密陈述属实。钱小未成也在现场。"
         cases[target] = item
         // A case about a minor and one not to be published must not reach the portal at all.
         if let minor = cases.indices.first(where: { $0 != target && cases[$0]["disclosure"] as? String == "主动公开" }) {
             cases[minor]["facts"] = (cases[minor]["facts"] as? String ?? "") + "未成年人专用标记"
             cases[minor]["party_minor"] = "是"
             cases[minor]["party_type"] = "自然人"
+            cases[minor]["party_name"] = "钱小未成"
         }
         if let withheld = cases.indices.last(where: { $0 != target && cases[$0]["disclosure"] as? String == "主动公开" }) {
             cases[withheld]["facts"] = (cases[withheld]["facts"] as? String ?? "") + "不予公开专用标记"

@@ -216,7 +216,7 @@ private struct Session {
 
     private func keyed(_ rows: [RawRow]?, _ key: String, _ file: ExportFile) -> [(key: String, source: SourceRef, caseID: String?)] {
         let layout = TableLayout(file)
-        let keyIndex = layout.index[key]!
+        guard let keyIndex = layout.index[key] else { return [] }
         let caseIndex = layout.index["case_id"]
         func cell(_ row: RawRow, _ index: Int) -> String {
             guard index < row.cells.count, case .text(let value)? = row.cells[index] else { return "" }

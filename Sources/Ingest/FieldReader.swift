@@ -16,7 +16,11 @@ struct FieldReader {
 
     var file: String { row.source.file }
 
-    func column(_ key: String) -> Column { layout.columns[layout.index[key]!] }
+    /// Keys are the contract's own: every one has a column in its file's layout.
+    func column(_ key: String) -> Column {
+        guard let index = layout.index[key] else { return Column(key, key) }
+        return layout.columns[index]
+    }
 
     /// The cell's text, trimmed; lists joined. Empty when absent.
     func text(_ key: String) -> String {

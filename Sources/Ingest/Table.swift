@@ -24,7 +24,7 @@ struct TableLayout: Sendable {
         uniqueKeysWithValues: ExportFile.allCases.map { ($0, TableLayout(building: $0)) })
 
     /// The layout of a contract file, built once.
-    init(_ file: ExportFile) { self = Self.cached[file]! }
+    init(_ file: ExportFile) { self = Self.cached[file] ?? TableLayout(building: file) }
 
     private init(building file: ExportFile) {
         columns = file.columns
@@ -74,7 +74,7 @@ enum TableReader {
                 if i < positions.count, let column = positions[i] {
                     cells[column] = .text(value)
                 } else if !Normalize.trim(value).isEmpty {
-                    extra[i < extraNames.count ? extraNames[i]! : "第\(i + 1)列"] = value
+                    extra[(i < extraNames.count ? extraNames[i] : nil) ?? "第\(i + 1)列"] = value
                 }
             }
             return RawRow(source: SourceRef(file: file.rawValue, row: number + 1), cells: cells, extra: extra)

@@ -44,7 +44,11 @@ public final class CanvasFont: @unchecked Sendable {
         let owner = FaceOwner(bytes: subset.bytes)
         var ftFace: FT_Face?
         FreeType.lock.lock()
-        let status = FT_New_Memory_Face(FreeType.library, owner.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self),
+        guard let base = owner.bytes.baseAddress else {
+            FreeType.lock.unlock()
+            throw Failure.unusable
+        }
+        let status = FT_New_Memory_Face(FreeType.library, base.assumingMemoryBound(to: UInt8.self),
                                         FT_Long(owner.bytes.count), 0, &ftFace)
         FreeType.lock.unlock()
         guard status == 0, let ftFace else { throw Failure.unusable }

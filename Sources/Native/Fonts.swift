@@ -106,7 +106,8 @@ public final class FontFace: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let preprocessed { return preprocessed }
-        let prepared = hb_subset_preprocess(face)!
+        // hb_subset_preprocess never fails (it returns an empty face at worst); the face itself is the fallback.
+        let prepared = hb_subset_preprocess(face) ?? face
         preprocessed = prepared
         return prepared
     }
@@ -124,7 +125,7 @@ public final class FontFace: @unchecked Sendable {
         defer { hb_buffer_destroy(buffer) }
         var utf8 = Array(text.utf8)
         utf8.withUnsafeMutableBufferPointer { bytes in
-            bytes.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            bytes.baseAddress?.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
                 hb_buffer_add_utf8(buffer, $0, Int32(bytes.count), 0, Int32(bytes.count))
             }
         }

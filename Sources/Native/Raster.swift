@@ -20,7 +20,9 @@ public final class RasterImage {
             let source = Unmanaged<Source>.fromOpaque(closure).takeUnretainedValue()
             let count = Int(length)
             guard source.offset + count <= source.bytes.count else { return CAIRO_STATUS_READ_ERROR }
-            source.bytes.withUnsafeBufferPointer { data.update(from: $0.baseAddress! + source.offset, count: count) }
+            source.bytes.withUnsafeBufferPointer { bytes in
+                if let base = bytes.baseAddress { data.update(from: base + source.offset, count: count) }
+            }
             source.offset += count
             return CAIRO_STATUS_SUCCESS
         }
@@ -43,14 +45,14 @@ public final class RasterImage {
     public func pixel(x: Int, y: Int) -> UInt32 {
         cairo_surface_flush(surface)
         let stride = Int(cairo_image_surface_get_stride(surface))
-        let data = cairo_image_surface_get_data(surface)!
+        guard let data = cairo_image_surface_get_data(surface) else { return 0 }
         return (data + y * stride + x * 4).withMemoryRebound(to: UInt32.self, capacity: 1) { $0.pointee }
     }
 
     public func setPixel(x: Int, y: Int, _ value: UInt32) {
         cairo_surface_flush(surface)
         let stride = Int(cairo_image_surface_get_stride(surface))
-        let data = cairo_image_surface_get_data(surface)!
+        guard let data = cairo_image_surface_get_data(surface) else { return }
         (data + y * stride + x * 4).withMemoryRebound(to: UInt32.self, capacity: 1) { $0.pointee = value }
         cairo_surface_mark_dirty(surface)
     }

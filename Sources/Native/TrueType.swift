@@ -300,7 +300,7 @@ struct SfntTables {
         var body: [UInt8] = []
         var headOffset = 0
         for tag in tags {
-            let table = tables[tag]!
+            guard let table = tables[tag] else { continue }
             if tag == "head" { headOffset = offset }
             font += Array(tag.utf8)
             font.appendUInt32(checksum(table))

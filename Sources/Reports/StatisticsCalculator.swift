@@ -12,7 +12,7 @@ public enum StatisticsCalculator {
         let reviewsByID = Dictionary(input.reviews.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let thisYear = input.cases.filter { $0.decisionDate.year == input.year }
         let lastYear = input.cases.filter { $0.decisionDate.year == input.year - 1 }
-        let judgedOn = min(CivilDate(year: input.year, month: 12, day: 31)!, input.asOf)
+        let judgedOn = min(CivilDate(year: input.year, month: 12, day: 31) ?? input.asOf, input.asOf)
         let context = Context(input: input, reviewsByID: reviewsByID, judgedOn: judgedOn)
 
         var perAgency: [AgencyStatistics] = []

@@ -29,14 +29,18 @@ public struct FontError: Error, Equatable, Sendable {
 
 /// The faces of every role, loaded once and shared by all documents.
 public final class FontSet: @unchecked Sendable {
-    let faces: [FontRole: FontFace]
+    /// A face for every role, in `FontRole.allCases` order.
+    private let roleFaces: [FontFace]
     /// One prepared font per distinct face (roles may share a face).
     let prepared: [ObjectIdentifier: PreparedFont]
 
     init(faces: [FontRole: FontFace], cache: FontCache) throws {
-        self.faces = faces
+        roleFaces = try FontRole.allCases.map { role in
+            guard let face = faces[role] else { throw FontError(role: role.chineseName, path: "-", problem: "没有这个角色的字体。") }
+            return face
+        }
         var distinct: [FontFace] = []
-        for role in FontRole.allCases where !distinct.contains(where: { $0 === faces[role] }) { distinct.append(faces[role]!) }
+        for face in roleFaces where !distinct.contains(where: { $0 === face }) { distinct.append(face) }
         // Each face is prepared on its own core: the first run converts them all.
         let made = concurrentResults(distinct) { try PreparedFont(face: $0, cache: cache) }
         var prepared: [ObjectIdentifier: PreparedFont] = [:]
@@ -44,9 +48,15 @@ public final class FontSet: @unchecked Sendable {
         self.prepared = prepared
     }
 
-    func face(_ role: FontRole) -> FontFace { faces[role]! }
+    func face(_ role: FontRole) -> FontFace { roleFaces[FontRole.allCases.firstIndex(of: role) ?? 0] }
 
-    func prepared(_ face: FontFace) -> PreparedFont { prepared[ObjectIdentifier(face)]! }
+    /// Every face a layout uses comes from `face(_:)`, so it has been prepared.
+    func prepared(_ face: FontFace) throws -> PreparedFont {
+        guard let font = prepared[ObjectIdentifier(face)] else {
+            throw TypesettingError(message: "排版时遇到未加载的字体。")
+        }
+        return font
+    }
 
     /// Loads `fonts.yml`; relative paths are inside the manifest's folder.
     public static func load(manifest url: URL) throws -> FontSet {

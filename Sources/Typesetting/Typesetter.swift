@@ -81,8 +81,10 @@ public final class Typesetter: @unchecked Sendable {
             for item in Self.coalesced(page.items) {
                 switch item {
                 case .glyphs(let run):
-                    drawRun(run, on: canvas, working: borrowed[ObjectIdentifier(run.face)]!,
-                            fallback: fallback[ObjectIdentifier(run.face)])
+                    guard let working = borrowed[ObjectIdentifier(run.face)] else {
+                        throw TypesettingError(message: "排版时遇到未加载的字体。")
+                    }
+                    drawRun(run, on: canvas, working: working, fallback: fallback[ObjectIdentifier(run.face)])
                 case .rule(let x1, let y1, let x2, let y2, let width):
                     canvas.line(from: (x1, y1), to: (x2, y2), width: width)
                 case .image(let png, let x, let y, let width, let height):
@@ -110,10 +112,12 @@ public final class Typesetter: @unchecked Sendable {
         var open: GlyphRun?
         for item in items {
             if case .glyphs(let run) = item {
-                if open != nil, open!.face === run.face, open!.size == run.size {
-                    open!.glyphs += run.glyphs
-                    open!.text += run.text
-                    open!.clusters += run.clusters
+                // Compared and appended through the optional, never bound: a copy would
+                // make every append copy the arrays.
+                if open?.face === run.face, open?.size == run.size {
+                    open?.glyphs += run.glyphs
+                    open?.text += run.text
+                    open?.clusters += run.clusters
                 } else {
                     if let finished = open { out.append(.glyphs(finished)) }
                     open = run
@@ -133,7 +137,7 @@ public final class Typesetter: @unchecked Sendable {
         var missing: [ObjectIdentifier: (face: FontFace, glyphs: Set<UInt32>)] = [:]
         for page in pages {
             for case .glyphs(let run) in page.items {
-                let working = fonts.prepared(run.face).working
+                let working = try fonts.prepared(run.face).working
                 // Nearly every run is covered: only then is it worth cutting into clusters.
                 guard run.glyphs.contains(where: { working.newIDs[$0.id] == nil }) else { continue }
                 for cluster in Self.clusters(of: run) where cluster.glyphs.contains(where: { working.newIDs[$0.id] == nil }) {
@@ -189,9 +193,9 @@ public final class Typesetter: @unchecked Sendable {
             let map = font.subset.newIDs
             if let open = segment, open.font !== font { flush() }
             if segment == nil { segment = (font, "", [], []) }
-            segment!.text += String(decoding: cluster.text, as: UTF8.self)
-            segment!.glyphs += cluster.glyphs.map { (id: map[$0.id] ?? 0, x: $0.x, y: $0.y) }
-            segment!.clusters.append((cluster.text.count, cluster.glyphs.count))
+            segment?.text += String(decoding: cluster.text, as: UTF8.self)
+            segment?.glyphs += cluster.glyphs.map { (id: map[$0.id] ?? 0, x: $0.x, y: $0.y) }
+            segment?.clusters.append((cluster.text.count, cluster.glyphs.count))
         }
         flush()
     }

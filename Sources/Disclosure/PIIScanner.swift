@@ -69,13 +69,15 @@ struct PIIScanner {
     private static let accountCue = regex(#"(?:账号|帐号|卡号|账户|帐户|银行卡|存折)[^0-9，。；]{0,12}?((?:\d[ \-]?){9,29}\d)"#)
     private static let email = regex(#"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}"#)
     private static let plate = regex(#"[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][ ·•.\-]?[A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警港澳]?(?![A-Za-z0-9])"#)
-    private static let travelCue = regex(#"(?:护照|通行证|回乡证|台胞证|居留证|签证)(?:号码|号)?[：:]?[ ]?([A-Za-z]{1,2}[ \-]?\d{6,10})"#)
+    private static let travelCue = regex(#"(?:护照|通行证|回乡证|台胞证|居留证|签证)(?:号码|号)?[：:]?[ ]?([A-Za-z]{1,2}[ \-]?\d(?:[ \-]?\d){5,9})"#)
+    /// Numbers someone already half-masked (138****5678): what is left still identifies, so it goes too.
+    private static let premasked = regex(#"(?<![0-9A-Za-z])[0-9]{2,6}[*＊xX]{3,12}[0-9Xx]{2,4}(?![0-9A-Za-z])"#)
     private static let passport = regex(#"(?<![A-Za-z0-9])(?:[EGDSP][ \-]?\d{8}|E[A-Z]\d{7}|[CHMW]\d{8,10})(?![A-Za-z0-9])"#)
     private static let messaging = regex(#"(?:QQ|qq|ＱＱ|微信|wechat|WeChat|vx|VX)(?:号码|号|账号|帐号|ID|id)?[：: ]*([A-Za-z0-9_\-]{5,20})"#)
 
     /// Every pattern, for the test that they all compile.
     static var patterns: [NSRegularExpression?] {
-        [idNumber18, idNumber15, idNumberGrouped, mobile, phoneCue, landline, landlineBare, cardLike, accountCue, email, plate, travelCue, passport, messaging,
+        [idNumber18, idNumber15, idNumberGrouped, mobile, phoneCue, premasked, landline, landlineBare, cardLike, accountCue, email, plate, travelCue, passport, messaging,
          AddressFinder.span]
     }
 
@@ -119,6 +121,7 @@ struct PIIScanner {
         add(landline, .phone, accept: notKeptPhone)
         add(landlineBare, .phone, accept: notKeptPhone)
         add(plate, .plate, accept: notKeptCode)
+        add(premasked, .phone) { value in value.contains("*") || value.contains("＊") }
         return found
     }
 

@@ -16,7 +16,8 @@ struct NameFinder {
 
     /// Characters that end a name: verbs and particles that follow one in the documents.
     static let stops: Set<Character> = Set("证称说讲的在于等系是和与及向对被把将已到从为了也都就均所以并因曾现又即且则经未无不有来去给让叫作做到达"
-        + "签拒提出进交领受参回表确认承陈述告指带驾开运销购买卖收付报打营负管持擅组织负责驶乘骑送搬挖采砍伐抽倒拆建施"
+        // Verbs that follow a name in the documents; characters common in given names (建, 开, 运, 进 …) are not here.
+        + "签拒提出确认陈述告指驾销购买卖报打负擅负责驶乘骑搬挖砍伐抽倒拆"
         + "（(，,。；;：:、“”\"' 　某")
 
     /// Distinct names in order of appearance.

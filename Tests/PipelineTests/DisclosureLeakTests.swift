@@ -78,6 +78,27 @@ final class DisclosureLeakTests: XCTestCase {
         XCTAssertFalse(pdfs.isEmpty, "the public PDF of the planted case exists and is anonymised")
     }
 
+    /// The personal data the generator writes into realistic prose (witnesses, phones, IDs, cards)
+    /// is found by an independent script and must be nowhere under public/.
+    func testGeneratedExportsLeakNothing() throws {
+        let parent = Repo.temporaryFolder("leak-generated")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let export = try Repo.generate(cases: 300, seed: 77, broken: 0, into: parent)
+        var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
+        config.input = export.path
+        config.output = parent.appendingPathComponent("out").path
+        config.stages = [.ingest, .portal]
+        _ = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!))
+        let result = try Repo.run("/usr/bin/env", ["python3", Repo.root.appendingPathComponent("Tests/Fixtures/leak_oracle.py").path,
+                                                   "--export", export.path, "--public",
+                                                   URL(fileURLWithPath: config.output).appendingPathComponent("public").path])
+        XCTAssertEqual(result.code, 0, result.output)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        XCTAssertGreaterThan(report["secrets"] as? Int ?? 0, 300)
+        XCTAssertGreaterThan(report["files"] as? Int ?? 0, 300)
+        XCTAssertEqual((report["leaks"] as? [Any])?.count, 0, "\(report["leaks"] ?? [])")
+    }
+
     /// Byte search: String.contains is far too slow for thousands of searches in a test.
     static func bytes(_ haystack: Data, contain needle: Data) -> Bool { haystack.range(of: needle) != nil }
 

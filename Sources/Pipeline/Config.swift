@@ -141,6 +141,11 @@ public struct PipelineConfig: Sendable {
 
     public func settings(forAgency code: String) -> AgencySettings { agencyOverrides[code] ?? agencyDefaults }
 
+    /// Working days from a decision of this type to its publication, for this agency.
+    public func disclosureWorkingDays(agency code: String, type: ActionType) -> Int {
+        settings(forAgency: code).disclosureWorkingDays[type] ?? 20
+    }
+
     private func resolve(_ path: String, against base: URL) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)
     }

@@ -92,7 +92,7 @@ struct PortalStage {
                 continue
             }
             if item.status == .withdrawn, previous == nil { continue }  // withdrawn before it was ever published
-            let deadline = try calendar.date(workingDays: config.settings(forAgency: item.agencyCode).disclosureWorkingDays[item.actionType] ?? 20,
+            let deadline = try calendar.date(workingDays: config.disclosureWorkingDays(agency: item.agencyCode, type: item.actionType),
                                              after: item.decisionDate)
             var row = previous ?? PublicationRow(
                 caseID: item.id, agencyCode: item.agencyCode, indexNo: Self.nextIndex(log, agency: item.agencyCode, year: item.decisionDate.year),

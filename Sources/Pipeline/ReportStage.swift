@@ -71,7 +71,7 @@ struct ReportStage {
             year: year, asOf: asOf, agencies: ingest.agencies, officers: ingest.officers, cases: ingest.cases,
             reviews: ingest.reviews, setAside: Self.setAside(ingest), publishedOn: try store.publications().mapValues(\.publishedOn),
             calendar: calendar,
-            disclosureWorkingDays: { code, type in settings.settings(forAgency: code).disclosureWorkingDays[type] ?? 20 })
+            disclosureWorkingDays: { code, type in settings.disclosureWorkingDays(agency: code, type: type) })
         return try StatisticsCalculator.compute(input)
     }
 

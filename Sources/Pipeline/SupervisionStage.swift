@@ -45,7 +45,7 @@ struct SupervisionStage {
         let report = try Supervisor.report(SupervisionInput(
             asOf: asOf, cases: ingest.cases, officers: ingest.officers, problems: ingest.problems, assessments: assessments,
             publications: publications, calendar: calendar,
-            disclosureWorkingDays: { code, type in settings.settings(forAgency: code).disclosureWorkingDays[type] ?? 20 },
+            disclosureWorkingDays: { code, type in settings.disclosureWorkingDays(agency: code, type: type) },
             withdrawalWorkingDays: { code in settings.settings(forAgency: code).withdrawalWorkingDays }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -64,7 +64,7 @@ struct PortalStage {
         let calendar = try WorkingCalendar(contentsOf: config.calendarURL)
         let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        let redaction = CaseRedaction(policy: config.disclosurePolicy, privateNames: CaseRedaction.minors(in: ingest.cases))
+        let redaction = PublicCopy.redaction(config, ingest)
         var log = try store.publicationRows()
         var summary = PortalSummary(published: 0, newlyPublished: 0, pagesWritten: 0, pagesKept: 0, withdrawn: 0, withheld: [:], late: [])
         var toWrite = Set<String>()
@@ -193,12 +193,7 @@ struct PortalStage {
     /// redacted data lacks a statutory element of the document (the page is still published).
     private func publicPDF(_ entry: PublicPDF) throws -> [UInt8]? {
         guard let agency = entry.agency else { return nil }
-        let copy = CaseRedaction.publicCopy(of: entry.item, entry.published)
-        let officers = Dictionary((entry.published.officers ?? []).map { officer in
-            (officer.cert, Officer(certNo: officer.cert, name: officer.name, agencyCode: entry.item.agencyCode, field: "",
-                                   validUntil: entry.item.decisionDate, status: .active, source: entry.item.source))
-        }, uniquingKeysWith: { first, _ in first })
-        let data = DocumentData.context(for: copy, context: CaseContext(agency: agency, officers: officers))
+        let data = PublicCopy.documentData(entry.item, entry.published, agency: agency)
         do {
             return try renderer.render(entry.kind, data: data, profile: .publicCopy).bytes
         } catch is MissingStatutoryElements {

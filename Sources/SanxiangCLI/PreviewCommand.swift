@@ -24,8 +24,7 @@ struct PreviewCommand: ParsableCommand {
         }
         let agency = ingest.agencies.first { $0.code == item.agencyCode }
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        let redacted = CaseRedaction(policy: config.disclosurePolicy, privateNames: CaseRedaction.minors(in: ingest.cases))
-            .redact(item, agency: agency, officers: officers)
+        let redacted = PublicCopy.redaction(config, ingest).redact(item, agency: agency, officers: officers)
         guard let published = redacted.publicCase else {
             print("案件 \(caseID) 不上门户：\(redacted.report.withheld ?? "")。")
             return

@@ -56,15 +56,11 @@ extension RenderCommand {
         let item = entry.item
         let agency = loader.ingest.agencies.first { $0.code == item.agencyCode }
         let officers = Dictionary(loader.ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        let redacted = CaseRedaction(policy: loader.config.disclosurePolicy, privateNames: CaseRedaction.minors(in: loader.ingest.cases))
-            .redact(item, agency: agency, officers: officers)
+        let redacted = PublicCopy.redaction(loader.config, loader.ingest).redact(item, agency: agency, officers: officers)
         guard let published = redacted.publicCase, let agency else {
             throw UserFacingError(message: "案件 \(item.id) 不公开（\(redacted.report.withheld ?? "")），不生成公开版。")
         }
-        let publicOfficers = Dictionary((published.officers ?? []).compactMap { officers[$0.cert] }.map { ($0.certNo, $0) },
-                                        uniquingKeysWith: { first, _ in first })
-        return DocumentData.context(for: CaseRedaction.publicCopy(of: item, published),
-                                    context: CaseContext(agency: agency, officers: publicOfficers))
+        return PublicCopy.documentData(item, published, agency: agency)
     }
 }
 

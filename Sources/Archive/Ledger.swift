@@ -119,15 +119,12 @@ public struct Ledger {
                 malformed.append((Self.headsFile, index + 1))
             }
         }
-        for (index, line) in lines.enumerated() where (try? decoder.decode(LedgerEntry.self, from: Data(line))) == nil {
-            malformed.append((Self.ledgerFile, index + 1))
-        }
+        entries = lines.map { try? decoder.decode(LedgerEntry.self, from: Data($0)) }
+        for (index, entry) in entries.enumerated() where entry == nil { malformed.append((Self.ledgerFile, index + 1)) }
     }
 
-    public var entries: [LedgerEntry?] {
-        let decoder = JSONDecoder()
-        return lines.map { try? decoder.decode(LedgerEntry.self, from: Data($0)) }
-    }
+    /// Each line decoded once, nil where a line is not a leaf.
+    public private(set) var entries: [LedgerEntry?]
 
     public var nextRun: Int { (heads.map(\.run).max() ?? 0) + 1 }
 
@@ -153,6 +150,7 @@ public struct Ledger {
         let newLines = try entries.map { Array(try Self.encode($0)) }
         try Self.appendLines(newLines, to: root.appendingPathComponent(Self.ledgerFile))
         lines += newLines
+        self.entries += entries.map { Optional($0) }
         let tree = tree()
         let signed = try head(lines.count, (tree.root(size: lines.count) ?? MerkleTree.emptyRoot).hex)
         try Self.appendLines([Array(try Self.encode(signed))], to: root.appendingPathComponent(Self.headsFile))

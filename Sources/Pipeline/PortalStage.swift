@@ -1,5 +1,4 @@
 import CaseModel
-import Crypto
 import Disclosure
 import Documents
 import Foundation
@@ -70,8 +69,7 @@ struct PortalStage {
         var toWrite = Set<String>()
         var pdfs: [(path: String, bytes: [UInt8])] = []
         var pending: [PublicPDF] = []
-        let plan = Dictionary(RenderStage.plan(for: ingest, rules: config.documentRules).map { ($0.item.id, $0) },
-                              uniquingKeysWith: { first, _ in first })
+        let reviewed = Set(ingest.reviews.map(\.caseID))
 
         for item in ingest.cases.sorted(by: { ($0.decisionDate, $0.id) < ($1.decisionDate, $1.id) }) {
             let redacted = redaction.redact(item, agency: agencies[item.agencyCode], officers: officers)
@@ -109,7 +107,8 @@ struct PortalStage {
                 row.withdrawalReason = published.statusReason ?? "依法撤销"
             }
             row.deadline = deadline
-            let kind = plan[item.id]?.kinds.first { !Self.internalKinds.contains($0) }
+            let kind = RenderStage.kinds(of: item, rules: config.documentRules, reviewed: reviewed.contains(item.id))
+                .first { !Self.internalKinds.contains($0) }
             row.pdfPath = row.withdrawnOn == nil ? kind.map { "documents/\(item.agencyCode)/\(row.indexNo.split(separator: "/").last ?? "")-\($0).pdf" } : nil
             if row.withdrawnOn != nil { published = Self.withdrawnShell(published) }
             let page = PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: deadline,
@@ -132,14 +131,14 @@ struct PortalStage {
                 log[entry.item.id]?.pdfPath = nil
             }
         }
-        for id in Array(log.keys) {
-            guard let row = log[id], let published = try? JSONDecoder().decode(PublicCase.self, from: Data(row.publicCase)) else { continue }
+        // One pass over the log: each stored public case is decoded once, for its hash and its page.
+        var decisions: [PublishedDecision] = []
+        for (id, row) in log {
+            guard let published = try? JSONDecoder().decode(PublicCase.self, from: Data(row.publicCase)) else { continue }
             log[id]?.publicHash = Self.hash(published, row)
-        }
-        let decisions: [PublishedDecision] = log.values.compactMap { row in
-            guard let published = try? JSONDecoder().decode(PublicCase.self, from: Data(row.publicCase)) else { return nil }
-            return PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: row.deadline,
-                                     withdrawnOn: row.withdrawnOn, withdrawalReason: row.withdrawalReason, pdfPath: row.pdfPath)
+            decisions.append(PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn,
+                                               deadline: row.deadline, withdrawnOn: row.withdrawnOn,
+                                               withdrawalReason: row.withdrawalReason, pdfPath: row.pdfPath))
         }
         let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: ingest.agencies, officers: ingest.officers,
                               decisions: decisions)
@@ -233,7 +232,7 @@ struct PortalStage {
     static func hash(_ published: PublicCase, _ row: PublicationRow) -> String {
         var bytes = Array(json(published))
         bytes += Array("\(row.indexNo)|\(row.publishedOn.iso)|\(row.withdrawnOn?.iso ?? "")|\(row.pdfPath ?? "")|\(row.deadline.iso)".utf8)
-        return Array(SHA256.hash(data: bytes)).map { String(format: "%02x", $0) }.joined()
+        return StateStore.contentHash(bytes)
     }
 
     static func json<T: Encodable>(_ value: T) -> Data {

@@ -53,7 +53,7 @@ public struct RenderStage {
         return ingest.cases.compactMap { item in
             guard let agency = agencies[item.agencyCode] else { return nil }
             let review = reviews[item.id]
-            let kinds = rules.filter { $0.applies(to: item, reviewed: review != nil) }.map(\.kind)
+            let kinds = Self.kinds(of: item, rules: rules, reviewed: review != nil)
             guard !kinds.isEmpty else { return nil }
             let served = kinds.filter { ![DocumentKind.serviceReceipt, DocumentKind.reviewOpinion, "行政处罚事先告知书"].contains($0) }
                 .map { "《\($0)》" + (item.docNo.isEmpty ? "" : "（\(item.docNo)）") }
@@ -61,6 +61,11 @@ public struct RenderStage {
                                             documents: served, hearingEligible: hearingEligible(item))
             return CaseDocuments(item: item, kinds: kinds, data: data)
         }
+    }
+
+    /// The kinds of document the rules give a case, in rule order.
+    public static func kinds(of item: EnforcementCase, rules: [DocumentRule], reviewed: Bool) -> [String] {
+        rules.filter { $0.applies(to: item, reviewed: reviewed) }.map(\.kind)
     }
 
     private enum Outcome {

@@ -128,26 +128,11 @@ public enum ConfigLoader {
                 let path = "\(section).\(name)"
                 switch name {
                 case "action_type":
-                    rule.actionTypes = Set(try reader.strings(condition, key: path).map { text in
-                        guard let type = ActionType(rawValue: text) else {
-                            throw reader.error(condition, key: path, "“\(text)”不是执法类别。")
-                        }
-                        return type
-                    })
+                    rule.actionTypes = try reader.terms(condition, key: path, what: "执法类别")
                 case "procedure":
-                    rule.procedures = Set(try reader.strings(condition, key: path).map { text in
-                        guard let procedure = Procedure(rawValue: text) else {
-                            throw reader.error(condition, key: path, "“\(text)”不是程序（简易程序、普通程序）。")
-                        }
-                        return procedure
-                    })
+                    rule.procedures = try reader.terms(condition, key: path, what: "程序")
                 case "status":
-                    rule.statuses = Set(try reader.strings(condition, key: path).map { text in
-                        guard let status = CaseStatus(rawValue: text) else {
-                            throw reader.error(condition, key: path, "“\(text)”不是状态（有效、已变更、已撤销）。")
-                        }
-                        return status
-                    })
+                    rule.statuses = try reader.terms(condition, key: path, what: "状态")
                 case "penalized": rule.penalized = try reader.boolean(condition, key: path)
                 case "title_contains": rule.titleContains = try reader.strings(condition, key: path)
                 case "decision_contains": rule.decisionContains = try reader.strings(condition, key: path)
@@ -190,19 +175,9 @@ public enum ConfigLoader {
             let path = "\(section).\(name)"
             switch name {
             case "action_types":
-                catalogue.actionTypes = Set(try reader.strings(value, key: path).map { text in
-                    guard let type = ActionType(rawValue: text) else {
-                        throw reader.error(value, key: path, "“\(text)”不是执法类别（可用：\(ActionType.allCases.map(\.rawValue).joined(separator: "、"))）。")
-                    }
-                    return type
-                })
+                catalogue.actionTypes = try reader.terms(value, key: path, what: "执法类别")
             case "penalty_kinds":
-                catalogue.penaltyKinds = Set(try reader.strings(value, key: path).map { text in
-                    guard let kind = PenaltyKind(rawValue: text) else {
-                        throw reader.error(value, key: path, "“\(text)”不是处罚种类（可用：\(PenaltyKind.allCases.map(\.rawValue).joined(separator: "、"))）。")
-                    }
-                    return kind
-                })
+                catalogue.penaltyKinds = try reader.terms(value, key: path, what: "处罚种类")
             case "fine_at_least": catalogue.fineAtLeast = try amounts(value, reader, key: path, base: catalogue.fineAtLeast)
             case "confiscation_at_least":
                 catalogue.confiscationAtLeast = try amounts(value, reader, key: path, base: catalogue.confiscationAtLeast)
@@ -409,6 +384,17 @@ struct NodeReader {
     /// A list of texts; an empty list `[]` is allowed.
     func strings(_ node: Node, key: String) throws -> [String] {
         try sequence(node, key: key).map { try string($0, key: key) }
+    }
+
+    /// A list of terms of one of the contract's vocabularies, e.g. [行政处罚, 行政强制].
+    func terms<T: RawRepresentable & CaseIterable & Hashable>(_ node: Node, key: String, what: String) throws -> Set<T>
+        where T.RawValue == String {
+        Set(try strings(node, key: key).map { text in
+            guard let term = T(rawValue: text) else {
+                throw error(node, key: key, "“\(text)”不是\(what)（可用：\(T.allCases.map(\.rawValue).joined(separator: "、"))）。")
+            }
+            return term
+        })
     }
 
     func boolean(_ node: Node, key: String) throws -> Bool {

@@ -7,12 +7,8 @@ import XCTest
 /// counts from its own case list, not through this project's model.
 final class AnnualReportTests: XCTestCase {
     /// The repository's pipeline.yml (玉溪市水利局 reports by 01-15), reading `input` into `output`.
-    private func config(input: URL, output: URL, stages: [StageName] = [.ingest, .report]) throws -> PipelineConfig {
-        var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
-        config.input = input.path
-        config.output = output.path
-        config.stages = stages
-        return config
+    private func config(input: URL, output: URL) throws -> PipelineConfig {
+        try Repo.config(input: input, output: output, stages: [.ingest, .report])
     }
 
     private func statistics(_ output: URL, year: Int) throws -> [String: Any] {

@@ -6,24 +6,10 @@ import XCTest
 
 /// The archive as a person would attack it: change, delete and add files in the
 /// output and the media; edit, truncate and extend the ledger.
-final class ArchiveVerifyTests: XCTestCase {
-    private var parent: URL!
-    private var export: URL!
-    private var output: URL!
-
-    override func setUpWithError() throws {
-        parent = Repo.temporaryFolder("archive")
-        export = parent.appendingPathComponent("export")
-        output = parent.appendingPathComponent("out")
-        try FileManager.default.copyItem(at: Repo.sample, to: export)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(at: parent) }
+final class ArchiveVerifyTests: SampleCopyTestCase {
 
     private func run(_ day: String) throws -> RunSummary {
-        var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
-        config.input = export.path
-        config.output = output.path
+        var config = try Repo.config(input: export, output: output)
         return try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: day)!)).0
     }
 
@@ -127,9 +113,7 @@ final class ArchiveVerifyTests: XCTestCase {
     }
 
     func testTheSigningKeyMayNotBeServed() throws {
-        var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
-        config.input = export.path
-        config.output = output.path
+        var config = try Repo.config(input: export, output: output)
         config.archive.signingKey = "public/keys/archive.key"
         XCTAssertThrowsError(try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!))) { error in
             XCTAssertEqual((error as? ConfigError)?.key, "archive.signing_key")

@@ -3,25 +3,10 @@ import Foundation
 @testable import Pipeline
 import XCTest
 
-final class PortalTests: XCTestCase {
-    private var parent: URL!
-    private var export: URL!
-    private var output: URL!
-
-    override func setUpWithError() throws {
-        parent = Repo.temporaryFolder("portal")
-        export = parent.appendingPathComponent("export")
-        output = parent.appendingPathComponent("out")
-        try FileManager.default.copyItem(at: Repo.sample, to: export)
-    }
-
-    override func tearDown() { try? FileManager.default.removeItem(at: parent) }
+final class PortalTests: SampleCopyTestCase {
 
     private func run(_ day: String) throws -> RunSummary {
-        var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
-        config.input = export.path
-        config.output = output.path
-        config.stages = [.ingest, .portal]
+        var config = try Repo.config(input: export, output: output, stages: [.ingest, .portal])
         return try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: day)!)).0
     }
 
@@ -142,10 +127,7 @@ final class PortalTests: XCTestCase {
 
     /// Every page the run writes is valid HTML5 by the Nu HTML Checker (Tests/Fixtures/html5_validate.py).
     func testEveryPageIsValidHTML() throws {
-        var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
-        config.input = export.path
-        config.output = output.path
-        config.stages = [.ingest, .portal, .report, .supervision]
+        var config = try Repo.config(input: export, output: output, stages: [.ingest, .portal, .report, .supervision])
         _ = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!))
         let deps = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/sanxiang/pydeps")
         for folder in ["public", "internal/supervision"] {
@@ -156,10 +138,7 @@ final class PortalTests: XCTestCase {
     }
 
     func testAnInvalidFeedFailsTheRun() throws {
-        var config = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
-        config.input = export.path
-        config.output = output.path
-        config.stages = [.ingest, .portal]
+        var config = try Repo.config(input: export, output: output, stages: [.ingest, .portal])
         let strict = parent.appendingPathComponent("strict.xsd")
         try String(contentsOf: config.feedSchemaURL, encoding: .utf8)
             .replacingOccurrences(of: "<xs:pattern value=\"\\d{1,15}\\.\\d{2}\"/>", with: "<xs:pattern value=\"\\d{1,2}\\.\\d{2}\"/>")

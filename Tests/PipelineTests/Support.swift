@@ -1,6 +1,7 @@
 import CaseModel
 import Foundation
 import Ingest
+import Pipeline
 import TestSupport
 import XCTest
 
@@ -13,6 +14,15 @@ enum Repo {
     /// The built `sanxiang`: swift test builds every product into the folder that holds the test runner.
     static var executable: String {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sanxiang").path
+    }
+
+    /// The repository's pipeline.yml reading `input` into `output`, with other stages when given.
+    static func config(input: URL, output: URL, stages: [StageName]? = nil) throws -> PipelineConfig {
+        var config = try ConfigLoader.load(file: root.appendingPathComponent("pipeline.yml"))
+        config.input = input.path
+        config.output = output.path
+        if let stages { config.stages = stages }
+        return config
     }
 
     static func temporaryFolder(_ name: String) -> URL {
@@ -53,4 +63,21 @@ struct ExpectedError: Decodable, Hashable {
 extension IngestResult {
     /// (file, row) of every set-aside row.
     var setAsideRows: Set<String> { Set(errors.map { "\($0.file)#\($0.row)" }) }
+}
+
+/// Tests that change an export: each test gets its own copy of the sample (`export`)
+/// and an output folder (`output`) in a temporary `parent`, removed afterwards.
+class SampleCopyTestCase: XCTestCase {
+    var parent: URL!
+    var export: URL!
+    var output: URL!
+
+    override func setUpWithError() throws {
+        parent = Repo.temporaryFolder(String(describing: type(of: self)))
+        export = parent.appendingPathComponent("export")
+        output = parent.appendingPathComponent("out")
+        try FileManager.default.copyItem(at: Repo.sample, to: export)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: parent) }
 }

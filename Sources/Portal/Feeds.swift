@@ -55,31 +55,15 @@ public enum PortalFeeds {
             }
         }
         events.sort { ($0.date, $0.item.indexNo) > ($1.date, $1.item.indexNo) }
-        let updated = events.first?.date.iso ?? site.asOf.iso
-        var xml = """
-            <?xml version="1.0" encoding="utf-8"?>
-            <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">
-            <id>\(x(site.baseURL))feeds/atom.xml</id>
-            <title>行政执法决定公示</title>
-            <updated>\(updated)T00:00:00+08:00</updated>
-            <author><name>行政执法公示平台</name></author>
-            <link rel="self" href="\(x(site.baseURL))feeds/atom.xml"/>
-
-            """
-        for event in events.prefix(100) {
+        let entries = events.prefix(100).map { event -> Atom.Entry in
             let d = event.item.decision
-            xml += """
-                <entry>
-                <id>\(x(site.baseURL + event.item.pagePath))#\(event.date.iso)-\(event.kind)</id>
-                <title>【\(event.kind)】\(x(d.title ?? event.item.indexNo))</title>
-                <updated>\(event.date.iso)T00:00:00+08:00</updated>
-                <link rel="alternate" type="text/html" href="\(x(site.baseURL + event.item.pagePath))"/>
-                <summary>\(x(site.agencyName(d.agencyCode))) \(x(d.docNo ?? "")) 索引号 \(x(event.item.indexNo))</summary>
-                </entry>
-
-                """
+            let page = site.baseURL + event.item.pagePath
+            return Atom.Entry(id: "\(page)#\(event.date.iso)-\(event.kind)", title: "【\(event.kind)】" + (d.title ?? event.item.indexNo),
+                              updated: event.date.iso, links: [Atom.Link(rel: "alternate", type: "text/html", href: page)],
+                              summary: "\(site.agencyName(d.agencyCode)) \(d.docNo ?? "") 索引号 \(event.item.indexNo)")
         }
-        return xml + "</feed>\n"
+        return Atom.feed(id: site.baseURL + "feeds/atom.xml", title: "行政执法决定公示", updated: events.first?.date.iso ?? site.asOf.iso,
+                         selfLink: site.baseURL + "feeds/atom.xml", entries: Array(entries))
     }
 
     public static func sitemap(_ site: PortalSite, pages: [String]) -> String {

@@ -135,30 +135,12 @@ public enum ReportFeed {
     /// Entries newest year first; links are relative to the feed (`../reports/2025/`).
     public static func atom(_ entries: [Entry]) -> String {
         let sorted = entries.sorted { $0.year > $1.year }
-        let updated = sorted.map(\.updated).max() ?? "1970-01-01"
-        var xml = """
-            <?xml version="1.0" encoding="utf-8"?>
-            <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">
-            <id>urn:sanxiang:reports</id>
-            <title>行政执法数据年度报告</title>
-            <updated>\(updated)T00:00:00+08:00</updated>
-            <author><name>行政执法公示平台</name></author>
-            <link rel="self" href="reports.xml"/>
-
-            """
-        for entry in sorted {
-            xml += """
-                <entry>
-                <id>urn:sanxiang:reports:\(entry.year)</id>
-                <title>\(ReportPage.escape(entry.title))</title>
-                <updated>\(entry.updated)T00:00:00+08:00</updated>
-                <link rel="alternate" type="text/html" href="../reports/\(entry.year)/index.html"/>
-                <link rel="enclosure" type="application/pdf" href="../reports/\(entry.year)/report.pdf"/>
-                <summary>\(ReportPage.escape(entry.summary))</summary>
-                </entry>
-
-                """
-        }
-        return xml + "</feed>\n"
+        return Atom.feed(id: "urn:sanxiang:reports", title: "行政执法数据年度报告", updated: sorted.map(\.updated).max() ?? "1970-01-01",
+                         selfLink: "reports.xml", entries: sorted.map { entry in
+            Atom.Entry(id: "urn:sanxiang:reports:\(entry.year)", title: entry.title, updated: entry.updated, links: [
+                Atom.Link(rel: "alternate", type: "text/html", href: "../reports/\(entry.year)/index.html"),
+                Atom.Link(rel: "enclosure", type: "application/pdf", href: "../reports/\(entry.year)/report.pdf"),
+            ], summary: entry.summary)
+        })
     }
 }

@@ -109,18 +109,24 @@ public enum DocumentMarkup {
     }
 
     /// Drops each line break with the indentation that follows it, and the ends' spaces.
+    /// Works on UTF-8 bytes: line breaks, spaces and tabs are ASCII, and every
+    /// piece of text of every document passes through here.
     static func clean(_ text: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
         var skipping = false
-        for character in text {
-            if character == "\n" || character == "\r\n" {
+        var bytes = text.utf8.makeIterator()
+        var pending = bytes.next()
+        while let byte = pending {
+            pending = bytes.next()
+            if byte == 0x0A || (byte == 0x0D && pending == 0x0A) {
                 skipping = true
                 continue
             }
-            if skipping, character == " " || character == "\t" { continue }
+            if skipping, byte == 0x20 || byte == 0x09 { continue }
             skipping = false
-            out.append(character)
+            out.append(byte)
         }
-        return out.trimmingSpaces
+        return String(decoding: out, as: UTF8.self).trimmingSpaces
     }
 }

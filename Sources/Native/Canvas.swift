@@ -1,5 +1,6 @@
 import CCairo
 import CFreeType
+import CairoDeflate
 import Foundation
 
 /// FreeType's library handle is shared; FreeType wants face creation and
@@ -135,6 +136,12 @@ public final class VectorCanvas {
         cairo_destroy(context)
         cairo_surface_destroy(surface)
     }
+
+    /// The libdeflate level of the streams in the files Cairo writes.
+    public static var streamCompressionLevel: Int { Int(sanxiang_cairo_deflate_level()) }
+
+    /// Streams of Cairo's this process has compressed with libdeflate (zero: the replacement is not in effect).
+    public static var streamsCompressedByLibdeflate: Int { Int(sanxiang_cairo_deflate_streams()) }
 
     public func setGray(_ level: Double) { cairo_set_source_rgb(context, level, level, level) }
 

@@ -2,11 +2,14 @@ import Foundation
 
 /// The one writer of the output folder. Files are staged in a hidden folder
 /// and moved into place together at `commit()`, so a failed run never leaves
-/// half-written output behind; nothing is written outside `root`.
-public final class OutputWriter {
+/// half-written output behind; nothing is written outside `root`. `write`
+/// may be called from several threads at once (the render stage's workers).
+public final class OutputWriter: @unchecked Sendable {
     public let root: URL
     private let staging: URL
     private var staged: Set<String> = []
+    /// Guards `staged` and folder creation; the files themselves are written outside it.
+    private let lock = NSLock()
 
     private let previous: URL
 
@@ -28,9 +31,11 @@ public final class OutputWriter {
             throw CocoaError(.fileWriteInvalidFileName)
         }
         let target = staging.appendingPathComponent(relativePath)
-        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try lock.withLock {
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            staged.insert(components[0])
+        }
         try data.write(to: target)
-        staged.insert(components[0])
     }
 
     public func write(_ text: String, to relativePath: String) throws {
@@ -55,7 +60,7 @@ public final class OutputWriter {
         } catch {
             try manager.copyItem(at: source, to: target)
         }
-        staged.insert(components[0])
+        lock.withLock { _ = staged.insert(components[0]) }
     }
 
     /// Names in a folder of the previous run's output, sorted; empty when it does not exist.

@@ -36,9 +36,10 @@ public struct CaseDocuments: Sendable {
     public func path(of kind: String) -> String { "internal/documents/\(item.agencyCode)/\(item.id)/\(kind).pdf" }
 }
 
-/// Renders the documents of accepted cases on every core and hands the bytes
-/// to the output writer in a fixed order. A case lacking a statutory element of
-/// any of its documents gets none of them and is set aside.
+/// Renders the documents of accepted cases on every core; each worker hands
+/// the bytes it made straight to the output writer, so writing overlaps
+/// rendering. A case lacking a statutory element of any of its documents gets
+/// none of them and is set aside.
 public struct RenderStage {
     public let renderer: DocumentRenderer
 
@@ -69,12 +70,13 @@ public struct RenderStage {
     }
 
     private enum Outcome {
-        case rendered([(kind: String, document: RenderedDocument)])
+        case rendered([(kind: String, pages: Int)])
         case missing(MissingStatutoryElements)
         case failed(Error)
     }
 
     /// Renders in batches so memory stays bounded on large exports; returns the problems of set-aside cases.
+    /// `write` is called from several threads at once, for different paths.
     /// `unchanged`: cases whose documents the last run made from the same data: `keep` carries them over.
     public func run(_ plan: [CaseDocuments], write: (String, [UInt8]) throws -> Void,
                     unchanged: Set<String> = [], keep: ((String) throws -> Void)? = nil,
@@ -96,14 +98,13 @@ public struct RenderStage {
         let batch = 128
         for start in stride(from: 0, to: plan.count, by: batch) {
             let slice = Array(plan[start..<min(plan.count, start + batch)])
-            let outcomes = concurrentMap(slice, chunkSize: 1) { render($0) }
+            let outcomes = concurrentMap(slice, chunkSize: 1) { render($0, write: write) }
             for (entry, outcome) in zip(slice, outcomes) {
                 switch outcome {
                 case .rendered(let documents):
-                    for (kind, document) in documents {
-                        try write(entry.path(of: kind), document.bytes)
+                    for (kind, pages) in documents {
                         summary.documents += 1
-                        summary.pages += document.pageCount
+                        summary.pages += pages
                         summary.byKind[kind, default: 0] += 1
                     }
                 case .missing(let missing):
@@ -118,10 +119,16 @@ public struct RenderStage {
         return (summary, problems)
     }
 
-    private func render(_ entry: CaseDocuments) -> Outcome {
+    /// All of a case's documents are prepared before any is written: a missing
+    /// element in the last one means none of them is written.
+    private func render(_ entry: CaseDocuments, write: (String, [UInt8]) throws -> Void) -> Outcome {
         do {
             let prepared = try entry.kinds.map { try renderer.prepare($0, data: entry.data) }
-            return .rendered(try prepared.map { ($0.kind, try renderer.render($0)) })
+            return .rendered(try prepared.map { document in
+                let rendered = try renderer.render(document)
+                try write(entry.path(of: document.kind), rendered.bytes)
+                return (document.kind, rendered.pageCount)
+            })
         } catch let missing as MissingStatutoryElements {
             return .missing(missing)
         } catch {

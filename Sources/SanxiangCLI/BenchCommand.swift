@@ -56,7 +56,7 @@ enum PeakMemory {
 
 /// Times the render stage exactly as `run` performs it: the 行政处罚决定书 of
 /// the first N penalty cases, distinct documents, on every core, written to a
-/// temporary folder. Fonts are loaded and one document rendered before the clock starts.
+/// temporary folder through the run's own output writer. Fonts are loaded and one document rendered before the clock starts.
 struct BenchRender: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "render", abstract: "渲染行政处罚决定书并计时。")
 
@@ -92,14 +92,10 @@ struct BenchRender: ParsableCommand {
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-bench-render-\(getpid())")
         defer { try? FileManager.default.removeItem(at: scratch) }
-        func write(_ path: String, _ bytes: [UInt8]) throws {
-            let url = scratch.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(bytes).write(to: url)
-        }
+        let writer = try OutputWriter(root: scratch)
         _ = try stage.run([jobs[0]], write: { _, _ in })
         let start = DispatchTime.now()
-        let summary = try stage.run(jobs, write: write).summary
+        let summary = try stage.run(jobs, write: { try writer.write(Data($1), to: $0) }).summary
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         print("cores=\(ProcessInfo.processInfo.activeProcessorCount)")
         print(String(format: "documents=%d pages=%d seconds=%.3f ms_per_document=%.3f",

@@ -46,8 +46,8 @@ final class PreparedFont: @unchecked Sendable {
 
 /// The characters every working font covers.
 enum WorkingSet {
-    /// Bump when the set changes, so cached fonts are rebuilt.
-    static let version = 6
+    /// Bump when the set or the way fonts are prepared changes, so cached fonts are rebuilt.
+    static let version = 7
 
     static let scalars: [UInt32] = {
         var set = Set<UInt32>(0x20...0x7E)

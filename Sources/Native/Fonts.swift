@@ -215,10 +215,28 @@ public final class FontSubset: @unchecked Sendable {
     public let bytes: [UInt8]
     public let newIDs: [UInt32: UInt32]
     public let unitsPerEm: Int
+    /// The map as a table indexed by old id, for the working fonts: every glyph
+    /// of every document is looked up, and an index is cheaper than a hash.
+    private let table: [UInt32]
 
     public init(bytes: [UInt8], newIDs: [UInt32: UInt32], unitsPerEm: Int) {
         self.bytes = bytes
         self.newIDs = newIDs
         self.unitsPerEm = unitsPerEm
+        if newIDs.count > 1024, let highest = newIDs.keys.max() {
+            var table = [UInt32](repeating: .max, count: Int(highest) + 1)
+            for (old, new) in newIDs { table[Int(old)] = new }
+            self.table = table
+        } else {
+            table = []
+        }
+    }
+
+    /// The glyph's id in this subset, or nil when the subset lacks it.
+    public func newID(_ old: UInt32) -> UInt32? {
+        guard !table.isEmpty else { return newIDs[old] }
+        guard Int(old) < table.count else { return nil }
+        let new = table[Int(old)]
+        return new == .max ? nil : new
     }
 }

@@ -8,7 +8,9 @@ public final class OutputWriter: @unchecked Sendable {
     public let root: URL
     private let staging: URL
     private var staged: Set<String> = []
-    /// Guards `staged` and folder creation; the files themselves are written outside it.
+    /// Folders made under the staging folder, so each is made once.
+    private var folders: Set<String> = []
+    /// Guards `staged`, `folders` and folder creation; the files themselves are written outside it.
     private let lock = NSLock()
 
     private let previous: URL
@@ -24,22 +26,51 @@ public final class OutputWriter: @unchecked Sendable {
         try manager.createDirectory(at: staging, withIntermediateDirectories: true)
     }
 
-    /// Stages `data` at `relativePath` (e.g. `quarantine/quarantine.json`).
-    public func write(_ data: Data, to relativePath: String) throws {
+    /// Stages `bytes` at `relativePath` (e.g. `quarantine/quarantine.json`).
+    /// Files are not flushed one by one: `commit` flushes them all at once
+    /// before anything is renamed into place.
+    public func write(_ bytes: [UInt8], to relativePath: String) throws {
         let components = relativePath.split(separator: "/").map(String.init)
         guard !components.isEmpty, !components.contains(".."), !components.contains("."), !relativePath.hasPrefix("/") else {
             throw CocoaError(.fileWriteInvalidFileName)
         }
         let target = staging.appendingPathComponent(relativePath)
+        let folder = target.deletingLastPathComponent()
         try lock.withLock {
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if !folders.contains(folder.path) {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                folders.insert(folder.path)
+            }
             staged.insert(components[0])
         }
-        try data.write(to: target)
+        try bytes.withUnsafeBytes { try Self.writeFile($0, to: target.path) }
+    }
+
+    public func write(_ data: Data, to relativePath: String) throws {
+        try write([UInt8](data), to: relativePath)
     }
 
     public func write(_ text: String, to relativePath: String) throws {
-        try write(Data(text.utf8), to: relativePath)
+        try write(Array(text.utf8), to: relativePath)
+    }
+
+    private static func writeFile(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
+        func failure() -> CocoaError {
+            CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path,
+                                                     NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)])
+        }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw failure() }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure()
+            }
+            offset += written
+        }
     }
 
     /// Carries an entry of the previous run's output (a file or a folder) into
@@ -81,8 +112,12 @@ public final class OutputWriter: @unchecked Sendable {
     /// Moves every staged top-level entry into the output folder, replacing
     /// the previous run's entry of the same name: the old one is renamed aside
     /// and the new one renamed in, so a reader (or a crash) never meets half a portal.
+    /// The staged files reach the disk (one flush for all of them, instead of
+    /// one per file) before the renames, and the renames before returning, so
+    /// a power cut never leaves a committed output with files missing their data.
     public func commit() throws {
         let manager = FileManager.default
+        sync()
         try manager.createDirectory(at: previous, withIntermediateDirectories: true)
         for name in staged.sorted() {
             let destination = root.appendingPathComponent(name)
@@ -92,7 +127,9 @@ public final class OutputWriter: @unchecked Sendable {
         }
         try manager.removeItem(at: previous)
         try manager.removeItem(at: staging)
+        sync()
         staged.removeAll()
+        folders.removeAll()
     }
 
     /// After a crash between the two renames of a commit, puts the previous run's entry back.

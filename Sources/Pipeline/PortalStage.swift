@@ -161,7 +161,7 @@ struct PortalStage {
                            summary: inout PortalSummary) throws {
         var written: [String] = []
         for file in PortalPages.pages(site, decisionsToWrite: toWrite) {
-            try writer.write(Data(file.bytes), to: "public/" + file.path)
+            try writer.write(file.bytes, to: "public/" + file.path)
             written.append(file.path)
         }
         for item in site.decisions where !toWrite.contains(item.decision.id) {
@@ -171,7 +171,7 @@ struct PortalStage {
             written.append(item.pagePath)
         }
         summary.pagesWritten = toWrite.count
-        for entry in pdfs { try writer.write(Data(entry.bytes), to: "public/" + entry.path) }
+        for entry in pdfs { try writer.write(entry.bytes, to: "public/" + entry.path) }
         let xml = PortalFeeds.decisionsXML(site)
         let xsd: String
         do {

@@ -78,10 +78,10 @@ struct ReportStage {
     private func write(_ statistics: AnnualStatistics, to folder: String) throws {
         let outline = ReportOutline(statistics)
         let pdf = try typesetter().render(ReportDocument.document(outline, statistics: statistics))
-        try writer.write(Data(pdf.bytes), to: "\(folder)/report.pdf")
+        try writer.write(pdf.bytes, to: "\(folder)/report.pdf")
         try writer.write(ReportPage.html(outline, statistics: statistics), to: "\(folder)/index.html")
-        try writer.write(Data(StatisticsExport.json(statistics)), to: "\(folder)/statistics.json")
-        try writer.write(Data(StatisticsExport.csv(statistics)), to: "\(folder)/statistics.csv")
+        try writer.write(StatisticsExport.json(statistics), to: "\(folder)/statistics.json")
+        try writer.write(StatisticsExport.csv(statistics), to: "\(folder)/statistics.csv")
     }
 
     /// Keeps earlier (and kept) years' reports in the output and lists them in the feed.

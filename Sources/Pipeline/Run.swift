@@ -195,7 +195,7 @@ public enum PipelineRunner {
                 unchanged.insert(entry.item.id)
             }
         }
-        let result = try RenderStage(renderer: renderer).run(plan, write: { try writer.write(Data($1), to: $0) }, unchanged: unchanged,
+        let result = try RenderStage(renderer: renderer).run(plan, write: { try writer.write($1, to: $0) }, unchanged: unchanged,
                                                              keep: { try writer.preserve($0) }) {
             events?(.rows(done: $0, total: $1))
         }

@@ -95,7 +95,7 @@ struct BenchRender: ParsableCommand {
         let writer = try OutputWriter(root: scratch)
         _ = try stage.run([jobs[0]], write: { _, _ in })
         let start = DispatchTime.now()
-        let summary = try stage.run(jobs, write: { try writer.write(Data($1), to: $0) }).summary
+        let summary = try stage.run(jobs, write: { try writer.write($1, to: $0) }).summary
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         print("cores=\(ProcessInfo.processInfo.activeProcessorCount)")
         print(String(format: "documents=%d pages=%d seconds=%.3f ms_per_document=%.3f",

@@ -123,25 +123,29 @@ final class LayoutEngine {
 
     static func runs(of broken: BrokenLine, x: Double, baseline: Double, size: Double) -> [GlyphRun] {
         var runs: [GlyphRun] = []
-        for (unit, offset) in zip(broken.units, broken.offsets) {
-            var pen = x + offset
-            for piece in unit.pieces {
-                // Mutate the last run in place: binding it to a local first would
-                // copy its arrays on every append.
-                if runs.isEmpty || runs[runs.count - 1].face !== piece.face {
-                    runs.append(GlyphRun(face: piece.face, size: size, glyphs: [], text: "", clusters: []))
-                }
-                let last = runs.count - 1
-                var glyphX = pen
-                for glyph in piece.glyphs {
-                    runs[last].glyphs.append((glyph.id, glyphX + glyph.xOffset, baseline - glyph.yOffset))
-                    glyphX += glyph.advance
-                }
-                runs[last].text += piece.text
-                runs[last].clusters += piece.clusters
-                pen += piece.width
-            }
+        var text: [UInt8] = []
+        func finish() {
+            guard !runs.isEmpty else { return }
+            runs[runs.count - 1].text = String(decoding: text, as: UTF8.self)
+            text.removeAll(keepingCapacity: true)
         }
+        for (unit, offset) in zip(broken.units, broken.offsets) {
+            // Mutate the last run in place: binding it to a local first would
+            // copy its arrays on every append.
+            if runs.isEmpty || runs[runs.count - 1].face !== unit.face {
+                finish()
+                runs.append(GlyphRun(face: unit.face, size: size, glyphs: [], text: "", clusters: []))
+            }
+            let last = runs.count - 1
+            var glyphX = x + offset
+            for glyph in unit.run.glyphs[unit.glyphs] {
+                runs[last].glyphs.append((glyph.id, glyphX + glyph.xOffset, baseline - glyph.yOffset))
+                glyphX += glyph.advance
+            }
+            text += unit.utf8
+            runs[last].clusters += unit.clusters
+        }
+        finish()
         return runs
     }
 

@@ -6,6 +6,23 @@ struct PlacedGlyph: Sendable {
     var advance: Double
     var xOffset: Double
     var yOffset: Double
+    /// UTF-8 offset, in the shaped text, of the cluster the glyph belongs to.
+    var cluster: Int
+}
+
+/// One run of text shaped by HarfBuzz in one face, its full-width glyphs set
+/// on the grid. The units cut from it refer to ranges of it, so a character
+/// costs no arrays of its own: shaping runs for every character of every document.
+final class ShapedRun: @unchecked Sendable {
+    let face: FontFace
+    let utf8: [UInt8]
+    let glyphs: [PlacedGlyph]
+
+    init(face: FontFace, utf8: [UInt8], glyphs: [PlacedGlyph]) {
+        self.face = face
+        self.utf8 = utf8
+        self.glyphs = glyphs
+    }
 }
 
 /// The smallest piece of text the line breaker moves: a CJK character or
@@ -14,22 +31,32 @@ struct Unit: Sendable {
     enum Kind: Sendable { case wide, word, space }
 
     var kind: Kind
-    var text: String
-    /// One entry per font run inside the unit (a word is one run).
-    var pieces: [Piece]
+    var run: ShapedRun
+    var glyphs: Range<Int>
+    /// The unit's text, as a range of the run's UTF-8.
+    var bytes: Range<Int>
     var width: Double
     /// Closing punctuation: may not start a line (clreq 3.1.7).
     var noStart: Bool
     /// Opening punctuation: may not end a line.
     var noEnd: Bool
 
-    struct Piece: Sendable {
-        var face: FontFace
-        var text: String
-        var glyphs: [PlacedGlyph]
-        /// (UTF-8 bytes, glyphs) per cluster, for the text-to-glyph map in the PDF.
-        var clusters: [(bytes: Int, glyphs: Int)]
-        var width: Double
+    var face: FontFace { run.face }
+    var utf8: ArraySlice<UInt8> { run.utf8[bytes] }
+
+    /// (UTF-8 bytes, glyphs) per cluster, for the text-to-glyph map in the PDF.
+    var clusters: [(bytes: Int, glyphs: Int)] {
+        var out: [(bytes: Int, glyphs: Int)] = []
+        var index = glyphs.lowerBound
+        while index < glyphs.upperBound {
+            let start = run.glyphs[index].cluster
+            var end = index + 1
+            while end < glyphs.upperBound, run.glyphs[end].cluster == start { end += 1 }
+            let next = end < glyphs.upperBound ? run.glyphs[end].cluster : bytes.upperBound
+            out.append((max(0, next - start), end - index))
+            index = end
+        }
+        return out
     }
 }
 
@@ -46,7 +73,7 @@ struct Shaper {
     func units(_ text: String, role: FontRole, size: Double, cell: Double?) -> [Unit] {
         var atoms: [Unit] = []
         for run in fontRuns(text, role: role) {
-            atoms += shapeRun(run.text, face: run.face, size: size, cell: cell)
+            shapeRun(run.text, face: run.face, size: size, cell: cell, into: &atoms)
         }
         return merge(atoms)
     }
@@ -68,46 +95,61 @@ struct Shaper {
         return runs
     }
 
-    private func shapeRun(_ text: String, face: FontFace, size: Double, cell: Double?) -> [Unit] {
+    /// One unit per HarfBuzz cluster, all pointing into one shaped run.
+    private func shapeRun(_ text: String, face: FontFace, size: Double, cell: Double?, into units: inout [Unit]) {
         let shaped = face.shape(text)
         let utf8 = Array(text.utf8)
         let scale = size / Double(face.unitsPerEm)
-        var units: [Unit] = []
+        var glyphs = shaped.map {
+            PlacedGlyph(id: $0.glyph, advance: Double($0.xAdvance) * scale, xOffset: Double($0.xOffset) * scale,
+                        yOffset: Double($0.yOffset) * scale, cluster: $0.cluster)
+        }
+        // Clusters first, glyph advances adjusted to the grid in place, then the run is frozen.
+        var cuts: [(glyphs: Range<Int>, bytes: Range<Int>, width: Double, ascii: Bool)] = []
         var index = 0
-        while index < shaped.count {
-            let cluster = shaped[index].cluster
+        while index < glyphs.count {
+            let cluster = glyphs[index].cluster
             var end = index + 1
-            while end < shaped.count, shaped[end].cluster == cluster { end += 1 }
-            let nextCluster = end < shaped.count ? shaped[end].cluster : utf8.count
-            let piece = String(decoding: utf8[cluster..<max(cluster, nextCluster)], as: UTF8.self)
-            var glyphs = shaped[index..<end].map {
-                PlacedGlyph(id: $0.glyph, advance: Double($0.xAdvance) * scale,
-                            xOffset: Double($0.xOffset) * scale, yOffset: Double($0.yOffset) * scale)
-            }
-            var width = glyphs.reduce(0) { $0 + $1.advance }
-            let ascii = piece.utf8.allSatisfy { $0 < 0x80 }
-            let wide = !ascii && abs(width - size) < size * 0.05
-            if wide, let cell, let last = glyphs.indices.last {
+            while end < glyphs.count, glyphs[end].cluster == cluster { end += 1 }
+            let nextCluster = end < glyphs.count ? glyphs[end].cluster : utf8.count
+            let bytes = cluster..<max(cluster, nextCluster)
+            var width = 0.0
+            for glyph in glyphs[index..<end] { width += glyph.advance }
+            let ascii = utf8[bytes].allSatisfy { $0 < 0x80 }
+            if !ascii, let cell, abs(width - size) < size * 0.05 {
                 // Full-width characters sit on the grid: tracking absorbs the difference.
-                glyphs[last].advance += cell - width
+                glyphs[end - 1].advance += cell - width
                 width = cell
             }
-            let kind: Unit.Kind = piece == " " ? .space : (ascii ? .word : .wide)
-            let first = piece.unicodeScalars.first?.value
-            units.append(Unit(kind: kind, text: piece,
-                              pieces: [.init(face: face, text: piece, glyphs: glyphs, clusters: [(utf8Count(piece), glyphs.count)],
-                                             width: width)],
-                              width: width, noStart: first.map(Self.closing.contains) ?? false,
-                              noEnd: first.map(Self.opening.contains) ?? false))
+            cuts.append((index..<end, bytes, width, ascii))
             index = end
         }
-        return units
+        let run = ShapedRun(face: face, utf8: utf8, glyphs: glyphs)
+        units.reserveCapacity(units.count + cuts.count)
+        for cut in cuts {
+            let first = Self.firstScalar(utf8[cut.bytes])
+            let kind: Unit.Kind = cut.bytes.count == 1 && utf8[cut.bytes.lowerBound] == 0x20 ? .space : (cut.ascii ? .word : .wide)
+            units.append(Unit(kind: kind, run: run, glyphs: cut.glyphs, bytes: cut.bytes, width: cut.width,
+                              noStart: first.map(Self.closing.contains) ?? false, noEnd: first.map(Self.opening.contains) ?? false))
+        }
     }
 
-    private func utf8Count(_ text: String) -> Int { text.utf8.count }
+    private static func firstScalar(_ bytes: ArraySlice<UInt8>) -> UInt32? {
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        if case .scalarValue(let scalar) = decoder.decode(&iterator) { return scalar.value }
+        return nil
+    }
+
+    private static func lastScalar(_ bytes: ArraySlice<UInt8>) -> UInt32? {
+        guard var start = bytes.indices.last else { return nil }
+        while start > bytes.startIndex, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        return firstScalar(bytes[start...])
+    }
 
     /// Latin words and numbers stay whole; ……, —— and a closing mark after a
-    /// word stay with what they follow.
+    /// word stay with what they follow. Joined units are neighbours in one run,
+    /// so joining widens the ranges.
     private func merge(_ atoms: [Unit]) -> [Unit] {
         var units: [Unit] = []
         units.reserveCapacity(atoms.count)
@@ -116,28 +158,22 @@ struct Shaper {
                 units.append(atom)
                 continue
             }
-            // In place: a copy of the last unit would duplicate its arrays on every join.
-            units[previous].text += atom.text
+            units[previous].glyphs = units[previous].glyphs.lowerBound..<atom.glyphs.upperBound
+            units[previous].bytes = units[previous].bytes.lowerBound..<atom.bytes.upperBound
             units[previous].width += atom.width
             units[previous].noEnd = atom.noEnd
-            let piece = atom.pieces[0]
-            if let last = units[previous].pieces.indices.last, units[previous].pieces[last].face === piece.face {
-                units[previous].pieces[last].text += piece.text
-                units[previous].pieces[last].glyphs += piece.glyphs
-                units[previous].pieces[last].clusters += piece.clusters
-                units[previous].pieces[last].width += piece.width
-            } else {
-                units[previous].pieces += atom.pieces
-            }
         }
         return units
     }
 
     private func shouldJoin(_ previous: Unit, _ next: Unit) -> Bool {
+        // Only neighbours in one shaped run can share a unit.
+        guard previous.run === next.run, previous.glyphs.upperBound == next.glyphs.lowerBound,
+              previous.bytes.upperBound == next.bytes.lowerBound else { return false }
         if previous.kind == .word && next.kind == .word { return true }
         // The two halves of …… and —— never part.
-        if let a = previous.text.unicodeScalars.last, let b = next.text.unicodeScalars.first, a == b,
-           a == "…" || a == "—" { return true }
+        if let a = Self.lastScalar(previous.utf8), let b = Self.firstScalar(next.utf8), a == b,
+           a == 0x2026 || a == 0x2014 { return true }
         return false
     }
 }

@@ -139,8 +139,8 @@ public final class Typesetter: @unchecked Sendable {
             for case .glyphs(let run) in page.items {
                 let working = try fonts.prepared(run.face).working
                 // Nearly every run is covered: only then is it worth cutting into clusters.
-                guard run.glyphs.contains(where: { working.newIDs[$0.id] == nil }) else { continue }
-                for cluster in Self.clusters(of: run) where cluster.glyphs.contains(where: { working.newIDs[$0.id] == nil }) {
+                guard run.glyphs.contains(where: { working.newID($0.id) == nil }) else { continue }
+                for cluster in Self.clusters(of: run) where cluster.glyphs.contains(where: { working.newID($0.id) == nil }) {
                     missing[ObjectIdentifier(run.face), default: (run.face, [0])].glyphs.formUnion(cluster.glyphs.map(\.id))
                 }
             }
@@ -176,7 +176,7 @@ public final class Typesetter: @unchecked Sendable {
     /// Splits a run where its clusters change between the working and the fallback font.
     private func drawRun(_ run: GlyphRun, on canvas: VectorCanvas, working: CanvasFont, fallback: CanvasFont?) {
         guard let fallback else {
-            let glyphs = run.glyphs.map { (id: working.subset.newIDs[$0.id] ?? 0, x: $0.x, y: $0.y) }
+            let glyphs = run.glyphs.map { (id: working.subset.newID($0.id) ?? 0, x: $0.x, y: $0.y) }
             canvas.showGlyphs(font: working, size: run.size, glyphs: glyphs, text: run.text, clusters: run.clusters)
             return
         }
@@ -188,13 +188,12 @@ public final class Typesetter: @unchecked Sendable {
             segment = nil
         }
         for cluster in Self.clusters(of: run) {
-            let fromWorking = cluster.glyphs.allSatisfy { working.subset.newIDs[$0.id] != nil }
+            let fromWorking = cluster.glyphs.allSatisfy { working.subset.newID($0.id) != nil }
             let font = fromWorking ? working : fallback
-            let map = font.subset.newIDs
             if let open = segment, open.font !== font { flush() }
             if segment == nil { segment = (font, "", [], []) }
             segment?.text += String(decoding: cluster.text, as: UTF8.self)
-            segment?.glyphs += cluster.glyphs.map { (id: map[$0.id] ?? 0, x: $0.x, y: $0.y) }
+            segment?.glyphs += cluster.glyphs.map { (id: font.subset.newID($0.id) ?? 0, x: $0.x, y: $0.y) }
             segment?.clusters.append((cluster.text.count, cluster.glyphs.count))
         }
         flush()

@@ -177,4 +177,27 @@ final class RunTests: XCTestCase {
         try writer.commit()
         XCTAssertEqual(try String(contentsOf: output.appendingPathComponent("a/b.txt"), encoding: .utf8), "kept")
     }
+
+    /// The render stage's workers write at once, into shared and new folders.
+    func testOutputWriterTakesWritesFromManyThreads() throws {
+        let output = Repo.temporaryFolder("writer-threads")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let writer = try OutputWriter(root: output)
+        let failures = NSLock()
+        var failed: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 400) { index in
+            let bytes = [UInt8](repeating: UInt8(index % 251), count: 1000 + index * 37)
+            do {
+                try writer.write(bytes, to: "docs/\(index % 7)/\(index % 13)/\(index).bin")
+            } catch {
+                failures.withLock { failed.append("\(index): \(error)") }
+            }
+        }
+        XCTAssertEqual(failed, [])
+        try writer.commit()
+        for index in 0..<400 {
+            let data = FileManager.default.contents(atPath: output.appendingPathComponent("docs/\(index % 7)/\(index % 13)/\(index).bin").path)
+            XCTAssertEqual(data.map([UInt8].init), [UInt8](repeating: UInt8(index % 251), count: 1000 + index * 37), "file \(index)")
+        }
+    }
 }

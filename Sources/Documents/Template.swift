@@ -64,8 +64,15 @@ public struct TemplateError: Error, Equatable, Sendable {
 public struct Template: Sendable {
     indirect enum Node: Sendable {
         case text(String)
-        case variable(String)
-        case section(String, inverted: Bool, [Node])
+        case variable(Path)
+        case section(Path, inverted: Bool, [Node])
+    }
+
+    /// A dotted name, split once when the template is read; `.` has no parts.
+    struct Path: Sendable {
+        let parts: [String]
+
+        init(_ name: String) { parts = name == "." ? [] : name.split(separator: ".").map(String.init) }
     }
 
     let nodes: [Node]
@@ -107,11 +114,15 @@ public struct Template: Sendable {
     }
 
     /// The innermost context that has the path's first name answers.
-    private static func lookup(_ path: String, in stack: [TemplateValue]) -> TemplateValue? {
-        if path == "." { return stack.last }
-        let head = String(path.split(separator: ".").first ?? "")
+    private static func lookup(_ path: Path, in stack: [TemplateValue]) -> TemplateValue? {
+        guard let head = path.parts.first else { return stack.last }
         for context in stack.reversed() {
-            if case .object(let fields) = context, fields[head] != nil { return context[path] }
+            guard case .object(let fields) = context, var current = fields[head] else { continue }
+            for part in path.parts.dropFirst() {
+                guard case .object(let inner) = current, let next = inner[part] else { return nil }
+                current = next
+            }
+            return current
         }
         return nil
     }
@@ -143,7 +154,7 @@ public struct Template: Sendable {
                     case "#", "^":
                         let name = String(tag.dropFirst()).trimmingSpaces
                         try checkName(name)
-                        nodes.append(.section(name, inverted: tag.first == "^", try parse(until: name)))
+                        nodes.append(.section(Path(name), inverted: tag.first == "^", try parse(until: name)))
                     case "/":
                         let name = String(tag.dropFirst()).trimmingSpaces
                         guard name == closing else {
@@ -153,7 +164,7 @@ public struct Template: Sendable {
                     default:
                         let name = tag.trimmingSpaces
                         try checkName(name)
-                        nodes.append(.variable(name))
+                        nodes.append(.variable(Path(name)))
                     }
                 } else {
                     if source[index] == "\n" { line += 1 }

@@ -143,7 +143,7 @@ final class LayoutEngine {
                 glyphX += glyph.advance
             }
             text += unit.utf8
-            runs[last].clusters += unit.clusters
+            unit.appendClusters(to: &runs[last].clusters)
         }
         finish()
         return runs

@@ -44,9 +44,8 @@ struct Unit: Sendable {
     var face: FontFace { run.face }
     var utf8: ArraySlice<UInt8> { run.utf8[bytes] }
 
-    /// (UTF-8 bytes, glyphs) per cluster, for the text-to-glyph map in the PDF.
-    var clusters: [(bytes: Int, glyphs: Int)] {
-        var out: [(bytes: Int, glyphs: Int)] = []
+    /// Appends (UTF-8 bytes, glyphs) per cluster, for the text-to-glyph map in the PDF.
+    func appendClusters(to out: inout [(bytes: Int, glyphs: Int)]) {
         var index = glyphs.lowerBound
         while index < glyphs.upperBound {
             let start = run.glyphs[index].cluster
@@ -56,7 +55,6 @@ struct Unit: Sendable {
             out.append((max(0, next - start), end - index))
             index = end
         }
-        return out
     }
 }
 
@@ -127,12 +125,16 @@ struct Shaper {
         let run = ShapedRun(face: face, utf8: utf8, glyphs: glyphs)
         units.reserveCapacity(units.count + cuts.count)
         for cut in cuts {
-            let first = Self.firstScalar(utf8[cut.bytes])
+            let first = Self.firstScalar(utf8[cut.bytes]).flatMap { Self.isIdeograph($0) ? nil : $0 }
             let kind: Unit.Kind = cut.bytes.count == 1 && utf8[cut.bytes.lowerBound] == 0x20 ? .space : (cut.ascii ? .word : .wide)
             units.append(Unit(kind: kind, run: run, glyphs: cut.glyphs, bytes: cut.bytes, width: cut.width,
                               noStart: first.map(Self.closing.contains) ?? false, noEnd: first.map(Self.opening.contains) ?? false))
         }
     }
+
+    /// Most characters of a document are CJK ideographs, which are never
+    /// punctuation: they skip the two set lookups.
+    private static func isIdeograph(_ scalar: UInt32) -> Bool { (0x4E00...0x9FFF).contains(scalar) }
 
     private static func firstScalar(_ bytes: ArraySlice<UInt8>) -> UInt32? {
         var decoder = UTF8()

@@ -34,10 +34,30 @@ private final class FaceOwner {
 
 private var faceOwnerKey = cairo_user_data_key_t()
 
+/// Cairo 1.16's glyph cache can deadlock when two threads draw text at once.
+/// A thread that adds a glyph holds its font's lock and takes the global
+/// glyph-page lock; when the cache is full it evicts a page of another font,
+/// taking that font's lock while holding the global one. Two threads doing
+/// this to each other's fonts wait forever (it hung this project's test suite
+/// twice; mapnik#1755 reports the same). So every Cairo call that can look up,
+/// add, evict or free glyphs — choosing a font, drawing text, showing a page,
+/// destroying a context or a font — runs under this one lock. Finishing a PDF
+/// (subsetting and compressing the fonts, most of Cairo's time) needs no
+/// glyphs once every page is shown, and the canvas keeps its own reference to
+/// each font it used, so finishing frees none: it runs outside the lock, on
+/// every core at once.
+enum CairoGlyphCache {
+    static let lock = NSLock()
+}
+
 /// A font Cairo can draw with, made from a document's subset.
 public final class CanvasFont: @unchecked Sendable {
     fileprivate let face: OpaquePointer
     public let subset: FontSubset
+    /// TrueType outlines: Cairo's TrueType subsetter embeds them without
+    /// looking up a glyph. For other outlines Cairo may fall back to drawing
+    /// each glyph into the font, which needs the glyph cache (see CairoGlyphCache).
+    fileprivate let hasTrueTypeOutlines: Bool
 
     public enum Failure: Error, Sendable { case unusable }
 
@@ -63,9 +83,20 @@ public final class CanvasFont: @unchecked Sendable {
         }
         face = cairoFace
         self.subset = subset
+        hasTrueTypeOutlines = Self.hasTable("glyf", in: subset.bytes)
     }
 
-    deinit { cairo_font_face_destroy(face) }
+    private static func hasTable(_ tag: String, in font: [UInt8]) -> Bool {
+        guard font.count >= 12 else { return false }
+        let count = Int(font[4]) << 8 | Int(font[5])
+        let wanted = Array(tag.utf8)
+        return (0..<count).contains { index in
+            let record = 12 + index * 16
+            return record + 4 <= font.count && Array(font[record..<record + 4]) == wanted
+        }
+    }
+
+    deinit { CairoGlyphCache.lock.withLock { cairo_font_face_destroy(face) } }
 }
 
 /// Document metadata written into the PDF's Info dictionary.
@@ -90,7 +121,14 @@ public struct CanvasMetadata: Sendable {
 
 /// Collects what Cairo writes.
 private final class ByteSink {
-    var bytes: [UInt8] = []
+    var bytes: [UInt8]
+
+    /// Room for a typical two- or three-page document (90–130 KB), so the
+    /// buffer is not copied again and again as Cairo writes it in small pieces.
+    init() {
+        bytes = []
+        bytes.reserveCapacity(160 * 1024)
+    }
 }
 
 /// A PDF or PostScript document drawn page by page, written to memory.
@@ -103,6 +141,12 @@ public final class VectorCanvas {
     private let format: Format
     private let metadata: CanvasMetadata
     private var finished = false
+    /// The scaled fonts drawn with, referenced until the canvas goes (see CairoGlyphCache).
+    private var heldFonts: [OpaquePointer] = []
+    /// Drawing not yet shown as a page: finishing would show it, with glyph lookups.
+    private var pageOpen = false
+    /// Every font drawn with has TrueType outlines (CanvasFont.hasTrueTypeOutlines).
+    private var onlyTrueType = true
 
     public init(format: Format, width: Double, height: Double, metadata: CanvasMetadata) {
         self.format = format
@@ -133,8 +177,11 @@ public final class VectorCanvas {
     }
 
     deinit {
-        cairo_destroy(context)
-        cairo_surface_destroy(surface)
+        CairoGlyphCache.lock.withLock {
+            cairo_destroy(context)
+            cairo_surface_destroy(surface)
+            for font in heldFonts { cairo_scaled_font_destroy(font) }
+        }
     }
 
     /// The libdeflate level of the streams in the files Cairo writes.
@@ -152,15 +199,26 @@ public final class VectorCanvas {
     public func showGlyphs(font: CanvasFont, size: Double, glyphs: [(id: UInt32, x: Double, y: Double)], text: String,
                            clusters: [(bytes: Int, glyphs: Int)]) {
         guard !glyphs.isEmpty else { return }
-        cairo_set_font_face(context, font.face)
-        cairo_set_font_size(context, size)
         var cairoGlyphs = glyphs.map { cairo_glyph_t(index: UInt($0.id), x: $0.x, y: $0.y) }
         var cairoClusters = clusters.map { cairo_text_cluster_t(num_bytes: Int32($0.bytes), num_glyphs: Int32($0.glyphs)) }
         let utf8 = Array(text.utf8CString)
-        utf8.withUnsafeBufferPointer { textPointer in
-            cairo_show_text_glyphs(context, textPointer.baseAddress, Int32(utf8.count - 1), &cairoGlyphs, Int32(cairoGlyphs.count),
-                                   &cairoClusters, Int32(cairoClusters.count), cairo_text_cluster_flags_t(rawValue: 0))
+        pageOpen = true
+        onlyTrueType = onlyTrueType && font.hasTrueTypeOutlines
+        CairoGlyphCache.lock.withLock {
+            cairo_set_font_face(context, font.face)
+            cairo_set_font_size(context, size)
+            holdScaledFont()
+            utf8.withUnsafeBufferPointer { textPointer in
+                cairo_show_text_glyphs(context, textPointer.baseAddress, Int32(utf8.count - 1), &cairoGlyphs, Int32(cairoGlyphs.count),
+                                       &cairoClusters, Int32(cairoClusters.count), cairo_text_cluster_flags_t(rawValue: 0))
+            }
         }
+    }
+
+    /// Keeps the context's current scaled font alive as long as the canvas; called under the lock.
+    private func holdScaledFont() {
+        guard let font = cairo_get_scaled_font(context), !heldFonts.contains(font) else { return }
+        heldFonts.append(cairo_scaled_font_reference(font))
     }
 
     public func line(from start: (x: Double, y: Double), to end: (x: Double, y: Double), width: Double) {
@@ -240,14 +298,20 @@ public final class VectorCanvas {
     }
 
     public func endPage() {
-        cairo_show_page(context)
+        CairoGlyphCache.lock.withLock { cairo_show_page(context) }
         cairo_identity_matrix(context)
+        pageOpen = false
     }
 
     /// Finishes the document and returns its bytes.
     public func finish() -> [UInt8] {
         if !finished {
-            cairo_surface_finish(surface)
+            // PostScript embeds fonts by other routes, some of which draw glyphs.
+            if pageOpen || !onlyTrueType || format == .postscript {
+                CairoGlyphCache.lock.withLock { cairo_surface_finish(surface) }
+            } else {
+                cairo_surface_finish(surface)
+            }
             finished = true
         }
         guard format == .postscript else { return sink.bytes }

@@ -97,6 +97,7 @@ public final class FontFace: @unchecked Sendable {
     }
 
     deinit {
+        for buffer in spareBuffers { hb_buffer_destroy(buffer) }
         hb_font_destroy(font)
         hb_face_destroy(face)
         if let preprocessed { hb_face_destroy(preprocessed) }
@@ -121,8 +122,8 @@ public final class FontFace: @unchecked Sendable {
 
     /// Shapes one run of text left to right with Simplified Chinese rules.
     public func shape(_ text: String) -> [ShapedGlyph] {
-        let buffer = hb_buffer_create()
-        defer { hb_buffer_destroy(buffer) }
+        let buffer = takeBuffer()
+        defer { returnBuffer(buffer) }
         var utf8 = Array(text.utf8)
         utf8.withUnsafeMutableBufferPointer { bytes in
             bytes.baseAddress?.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
@@ -144,6 +145,23 @@ public final class FontFace: @unchecked Sendable {
     }
 
     private static let chinese = hb_language_from_string("zh-Hans", -1)
+
+    /// Shaping buffers kept between runs: a document shapes a few hundred runs,
+    /// and a kept buffer has its arrays already grown.
+    private var spareBuffers: [OpaquePointer] = []
+
+    private func takeBuffer() -> OpaquePointer? {
+        if let buffer = lock.withLock({ spareBuffers.popLast() }) {
+            hb_buffer_reset(buffer)
+            return buffer
+        }
+        return hb_buffer_create()
+    }
+
+    private func returnBuffer(_ buffer: OpaquePointer?) {
+        guard let buffer else { return }
+        lock.withLock { spareBuffers.append(buffer) }
+    }
 
     private static func tag(_ name: String) -> hb_tag_t {
         name.utf8.reduce(0) { $0 << 8 | hb_tag_t($1) }

@@ -47,7 +47,9 @@ private var faceOwnerKey = cairo_user_data_key_t()
 /// each font it used, so finishing frees none: it runs outside the lock, on
 /// every core at once.
 enum CairoGlyphCache {
-    static let lock = NSLock()
+    /// Recursive: a whole page is drawn under it (`VectorCanvas.page`), and
+    /// each call inside takes it again.
+    static let lock = NSRecursiveLock()
 }
 
 /// A font Cairo can draw with, made from a document's subset.
@@ -295,6 +297,16 @@ public final class VectorCanvas {
     public func transform(translateX: Double, translateY: Double, scale: Double) {
         cairo_translate(context, translateX, translateY)
         cairo_scale(context, scale, scale)
+    }
+
+    /// Draws one page and ends it holding the glyph lock once, rather than
+    /// once per call: threads hand the lock over a few times a document
+    /// instead of a few hundred.
+    public func page(_ draw: () throws -> Void) rethrows {
+        try CairoGlyphCache.lock.withLock {
+            try draw()
+            endPage()
+        }
     }
 
     public func endPage() {

@@ -76,32 +76,38 @@ public final class Typesetter: @unchecked Sendable {
                                   height: geometry.pageHeight, metadata: canvasMetadata(metadata))
         let fit = printableFit(profile)
         for page in pages {
-            if let fit { canvas.transform(translateX: fit.x, translateY: fit.y, scale: fit.scale) }
-            canvas.setGray(0)
-            for item in Self.coalesced(page.items) {
-                switch item {
-                case .glyphs(let run):
-                    guard let working = borrowed[ObjectIdentifier(run.face)] else {
-                        throw TypesettingError(message: "排版时遇到未加载的字体。")
-                    }
-                    drawRun(run, on: canvas, working: working, fallback: fallback[ObjectIdentifier(run.face)])
-                case .rule(let x1, let y1, let x2, let y2, let width):
-                    canvas.line(from: (x1, y1), to: (x2, y2), width: width)
-                case .image(let png, let x, let y, let width, let height):
-                    do {
-                        try canvas.drawPNG(png, x: x, y: y, width: width, height: height)
-                    } catch {
-                        throw TypesettingError(message: "图片不是有效的 PNG 文件。")
-                    }
-                case .fill(let x, let y, let width, let height, let gray):
-                    canvas.fillRectangle(x: x, y: y, width: width, height: height, gray: gray)
-                case .polyline(let points, let width, let markerRadius):
-                    canvas.polyline(points, width: width, markerRadius: markerRadius)
-                }
-            }
-            canvas.endPage()
+            let items = Self.coalesced(page.items)
+            try canvas.page { try draw(items, on: canvas, fit: fit, borrowed: borrowed, fallback: fallback) }
         }
         return canvas.finish()
+    }
+
+    /// One page's items; runs under Cairo's glyph lock (VectorCanvas.page).
+    private func draw(_ items: [PageItem], on canvas: VectorCanvas, fit: (x: Double, y: Double, scale: Double)?,
+                      borrowed: [ObjectIdentifier: CanvasFont], fallback: [ObjectIdentifier: CanvasFont]) throws {
+        if let fit { canvas.transform(translateX: fit.x, translateY: fit.y, scale: fit.scale) }
+        canvas.setGray(0)
+        for item in items {
+            switch item {
+            case .glyphs(let run):
+                guard let working = borrowed[ObjectIdentifier(run.face)] else {
+                    throw TypesettingError(message: "排版时遇到未加载的字体。")
+                }
+                drawRun(run, on: canvas, working: working, fallback: fallback[ObjectIdentifier(run.face)])
+            case .rule(let x1, let y1, let x2, let y2, let width):
+                canvas.line(from: (x1, y1), to: (x2, y2), width: width)
+            case .image(let png, let x, let y, let width, let height):
+                do {
+                    try canvas.drawPNG(png, x: x, y: y, width: width, height: height)
+                } catch {
+                    throw TypesettingError(message: "图片不是有效的 PNG 文件。")
+                }
+            case .fill(let x, let y, let width, let height, let gray):
+                canvas.fillRectangle(x: x, y: y, width: width, height: height, gray: gray)
+            case .polyline(let points, let width, let markerRadius):
+                canvas.polyline(points, width: width, markerRadius: markerRadius)
+            }
+        }
     }
 
     /// Joins consecutive glyph runs of one face and size into one: Cairo

@@ -186,9 +186,6 @@ public final class VectorCanvas {
         }
     }
 
-    /// The libdeflate level of the streams in the files Cairo writes.
-    public static var streamCompressionLevel: Int { Int(sanxiang_cairo_deflate_level()) }
-
     /// Streams of Cairo's this process has compressed with libdeflate (zero: the replacement is not in effect).
     public static var streamsCompressedByLibdeflate: Int { Int(sanxiang_cairo_deflate_streams()) }
 

@@ -11,7 +11,7 @@ import XCTest
 final class ConcurrencyTests: XCTestCase {
     func testManyThreadsAtManySizesFinish() throws {
         let ideographs = Array((0x4E00...0x9FA5).compactMap(Unicode.Scalar.init).map(Character.init))
-        func document(_ number: Int) -> Document {
+        let document: @Sendable (Int) -> Document = { number in
             // 200 different characters per document, at a size no other document uses.
             let start = (number * 997) % (ideographs.count - 200)
             let text = String(ideographs[start..<start + 200])
@@ -26,17 +26,16 @@ final class ConcurrencyTests: XCTestCase {
         // More threads than cores, so threads are preempted inside Cairo's critical sections.
         let threads = 8, documentsPerThread = 150
         let finished = DispatchSemaphore(value: 0)
-        let failures = NSLock()
-        var failed: [String] = []
+        let failures = Failures()
         for thread in 0..<threads {
             Thread {
                 for index in 0..<documentsPerThread {
                     let number = thread * documentsPerThread + index
                     do {
                         let rendered = try Fixtures.typesetter.render(document(number))
-                        if rendered.bytes.isEmpty { failures.withLock { failed.append("\(number): empty") } }
+                        if rendered.bytes.isEmpty { failures.add("\(number): empty") }
                     } catch {
-                        failures.withLock { failed.append("\(number): \(error)") }
+                        failures.add("\(number): \(error)")
                     }
                 }
                 finished.signal()
@@ -48,6 +47,15 @@ final class ConcurrencyTests: XCTestCase {
             FileHandle.standardError.write(Data("ConcurrencyTests: rendering on several threads did not finish in time (Cairo glyph-cache deadlock?)\n".utf8))
             exit(EXIT_FAILURE)
         }
-        XCTAssertEqual(failed, [])
+        XCTAssertEqual(failures.list, [])
     }
+}
+
+private final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String] = []
+
+    func add(_ entry: String) { lock.withLock { entries.append(entry) } }
+
+    var list: [String] { lock.withLock { entries } }
 }

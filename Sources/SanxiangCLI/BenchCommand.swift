@@ -56,7 +56,9 @@ enum PeakMemory {
 
 /// Times the render stage exactly as `run` performs it: the 行政处罚决定书 of
 /// the first N penalty cases, distinct documents, on every core, written to a
-/// temporary folder through the run's own output writer. Fonts are loaded and one document rendered before the clock starts.
+/// temporary folder through the run's own output writer. Fonts are loaded, and one document rendered
+/// on each core (each worker gets its own Cairo fonts), before the clock starts, as the Typst
+/// baseline warms up each of its processes.
 struct BenchRender: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "render", abstract: "渲染行政处罚决定书并计时。")
 
@@ -93,7 +95,7 @@ struct BenchRender: ParsableCommand {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-bench-render-\(getpid())")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let writer = try OutputWriter(root: scratch)
-        _ = try stage.run([jobs[0]], write: { _, _ in })
+        _ = try stage.run(Array(jobs.prefix(ProcessInfo.processInfo.activeProcessorCount)), write: { _, _ in })
         let start = DispatchTime.now()
         let summary = try stage.run(jobs, write: { try writer.write($1, to: $0) }).summary
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9

@@ -25,11 +25,8 @@ struct ReportCommand: ParsableCommand {
         var config = try options.loadConfig()
         config.stages = [.ingest, .report]
         let request = RunRequest(config: config, asOf: try options.resolvedAsOf(), reportYear: year)
-        let progress = ProgressPrinter()
-        let (summary, _) = try PipelineRunner.run(request, events: progress.handle)
-        progress.finish()
-        print(SummaryText.render(summary, outputFolder: config.outputURL.path))
-        if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
+        let (summary, _) = try TerminalRun.run(request)
+        try TerminalRun.finish(summary, outputFolder: config.outputURL.path)
     }
 }
 

@@ -14,12 +14,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let config = try options.loadConfig()
-        let request = RunRequest(config: config, asOf: try options.resolvedAsOf())
-        let progress = ProgressPrinter()
-        let (summary, _) = try PipelineRunner.run(request, events: progress.handle)
-        progress.finish()
-        print(SummaryText.render(summary, outputFolder: config.outputURL.path))
-        if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
+        let (summary, _) = try TerminalRun.run(RunRequest(config: config, asOf: try options.resolvedAsOf()))
+        try TerminalRun.finish(summary, outputFolder: config.outputURL.path)
     }
 }
 
@@ -36,12 +32,25 @@ struct CheckCommand: ParsableCommand {
         config.stages = [.ingest]
         let request = RunRequest(config: config, asOf: try options.resolvedAsOf(), useStateStore: false,
                                  writeOutputs: options.output != nil)
-        let progress = ProgressPrinter()
-        let (summary, ingest) = try PipelineRunner.run(request, events: progress.handle)
-        progress.finish()
+        let (summary, ingest) = try TerminalRun.run(request)
         for problem in ingest.errors { print("暂存  " + problem.message) }
         for problem in ingest.warnings { print("提示  " + problem.message) }
-        print(SummaryText.render(summary, outputFolder: options.output == nil ? nil : config.outputURL.path))
+        try TerminalRun.finish(summary, outputFolder: options.output == nil ? nil : config.outputURL.path)
+    }
+}
+
+/// What the commands that run the pipeline share: progress on the terminal
+/// while it runs, then the summary, and the run's exit status.
+enum TerminalRun {
+    static func run(_ request: RunRequest) throws -> (RunSummary, IngestResult) {
+        let progress = ProgressPrinter()
+        let result = try PipelineRunner.run(request, events: progress.handle)
+        progress.finish()
+        return result
+    }
+
+    static func finish(_ summary: RunSummary, outputFolder: String?) throws {
+        print(SummaryText.render(summary, outputFolder: outputFolder))
         if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
     }
 }

@@ -302,12 +302,8 @@ public final class VectorCanvas {
     public func page(_ draw: () throws -> Void) rethrows {
         try CairoGlyphCache.lock.withLock {
             try draw()
-            endPage()
+            cairo_show_page(context)
         }
-    }
-
-    public func endPage() {
-        CairoGlyphCache.lock.withLock { cairo_show_page(context) }
         cairo_identity_matrix(context)
         pageOpen = false
     }

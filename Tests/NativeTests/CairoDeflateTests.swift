@@ -10,10 +10,11 @@ final class CairoDeflateTests: XCTestCase {
     private func drawnPDF() -> [UInt8] {
         let canvas = VectorCanvas(format: .pdf, width: 595, height: 842,
                                   metadata: CanvasMetadata(title: "t", subject: "", author: "", keywords: "", creator: "", created: "2025-01-02T00:00:00"))
-        for row in 0..<200 {
-            canvas.strokeRectangle(x: 50 + Double(row % 20) * 20, y: 50 + Double(row / 20) * 30, width: 15, height: 20, lineWidth: 0.5)
+        canvas.page {
+            for row in 0..<200 {
+                canvas.strokeRectangle(x: 50 + Double(row % 20) * 20, y: 50 + Double(row / 20) * 30, width: 15, height: 20, lineWidth: 0.5)
+            }
         }
-        canvas.endPage()
         return canvas.finish()
     }
 

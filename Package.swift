@@ -27,41 +27,48 @@ let package = Package(
 
         // Compresses the streams Cairo writes with libdeflate instead of zlib (see the .c file).
         .target(name: "CairoDeflate", linkerSettings: [.linkedLibrary("deflate"), .linkedLibrary("z")]),
+        // renameat2(RENAME_EXCHANGE), flock and private file creation, which Swift's Glibc module does not expose.
+        .target(name: "CFileSystem"),
+
+        // The one protocol every user-facing failure conforms to.
+        .target(name: "ErrorReporting"),
 
         // The one thin, safe layer that owns every C pointer.
         // Optimised even in debug builds: converting the working fonts on a first
         // run takes half a minute unoptimised and a few seconds optimised.
-        .target(name: "Native", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CLibXML2", "CairoDeflate"],
+        .target(name: "Native", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CLibXML2", "CairoDeflate", "CFileSystem", "ErrorReporting"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
 
         // Typesetting: GB/T 9704 layout, HarfBuzz shaping, Cairo PDF/PS.
         .target(name: "Typesetting", dependencies: [
-            "Native",
+            "Native", "ErrorReporting",
             .product(name: "Yams", package: "Yams"),
         ]),
 
         // Domain.
         .target(name: "CaseModel"),
         .target(name: "Ingest", dependencies: [
-            "CaseModel", "Native",
+            "CaseModel", "Native", "ErrorReporting",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .target(name: "Documents", dependencies: ["CaseModel", "Typesetting", "Native", "Web"]),
-        .target(name: "WorkingDays", dependencies: ["CaseModel"]),
+        .target(name: "Documents", dependencies: ["CaseModel", "Typesetting", "Native", "Web", "ErrorReporting"]),
+        .target(name: "WorkingDays", dependencies: ["CaseModel", "ErrorReporting"]),
         .target(name: "Web"),
         .target(name: "Disclosure", dependencies: ["CaseModel"]),
         .target(name: "Portal", dependencies: ["CaseModel", "Disclosure", "Web"]),
-        .target(name: "Archive", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Archive", dependencies: ["ErrorReporting", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Reports", dependencies: ["CaseModel", "WorkingDays", "Typesetting", "Web"]),
         .target(name: "Review", dependencies: ["CaseModel", "Ingest", "WorkingDays", "Documents", "Typesetting", "Web"]),
         .target(name: "Pipeline", dependencies: [
             "CaseModel", "Ingest", "Native", "Documents", "Typesetting", "WorkingDays", "Reports", "Review", "Archive", "Disclosure", "Portal",
+            "ErrorReporting",
             .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "SanxiangCLI", dependencies: [
             "Pipeline", "Ingest", "CaseModel", "Native", "Documents", "Typesetting", "WorkingDays", "Reports", "Review", "Archive",
+            "ErrorReporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sanxiang", dependencies: ["SanxiangCLI"]),
@@ -78,7 +85,7 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "CaseModel"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "CaseModel", "WorkingDays"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI", "Documents", "Archive", "Disclosure", "TestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI", "Documents", "Archive", "Disclosure", "ErrorReporting", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

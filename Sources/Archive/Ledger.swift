@@ -1,3 +1,4 @@
+import ErrorReporting
 import Crypto
 import Foundation
 
@@ -81,7 +82,7 @@ public struct TreeHead: Codable, Equatable, Sendable {
 }
 
 /// A failure to read or extend the archive.
-public struct ArchiveError: Error, Equatable, Sendable {
+public struct ArchiveError: SanxiangError, Equatable, Sendable {
     public var path: String
     public var reason: String
 

@@ -1,3 +1,4 @@
+import ErrorReporting
 import CaseModel
 import Foundation
 import Typesetting
@@ -12,9 +13,14 @@ public enum DocumentKind {
 }
 
 /// A case that lacks statutory elements of a document it must get.
-public struct MissingStatutoryElements: Error, Sendable {
+public struct MissingStatutoryElements: SanxiangError, Sendable {
     public var kind: String
     public var elements: [StatutoryElement]
+
+    public init(kind: String, elements: [StatutoryElement]) {
+        self.kind = kind
+        self.elements = elements
+    }
 
     public var message: String {
         "缺少《\(kind)》的法定要素：" + elements.map { "\($0.name)（\($0.basis)）" }.joined(separator: "、")

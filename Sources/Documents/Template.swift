@@ -1,3 +1,4 @@
+import ErrorReporting
 import Web
 
 /// A value a template reads: text, a yes/no, a list, or named fields.
@@ -49,7 +50,7 @@ public indirect enum TemplateValue: Sendable, Equatable {
 }
 
 /// A mistake in a template file, with its line.
-public struct TemplateError: Error, Equatable, Sendable {
+public struct TemplateError: SanxiangError, Equatable, Sendable {
     public var file: String
     public var line: Int
     public var problem: String

@@ -1,33 +1,55 @@
 import Archive
 import CaseModel
+import ErrorReporting
 import Foundation
 import Ingest
 
 /// Logs every file the run left in the output folder, and every checked media
-/// file, into the append-only ledger, and signs the new tree head. Runs after the
-/// output is committed, so it hashes exactly what a reader will find.
+/// file, into the append-only ledger, and signs the new tree head. It is the
+/// committer's last step: it hashes exactly what a reader will find.
 struct ArchiveStage {
     let config: PipelineConfig
-    let asOf: CivilDate
+
+    /// Folders of the output tree the pipeline replaces or appends to: a key
+    /// placed in one would be swept away by a commit (or served, under public/).
+    static let managedFolders = ["public", "internal", "quarantine", "archive", "print", OutputWriter.stagingName]
 
     /// Checked before a run starts, so a bad setting stops it before anything is written.
+    /// The key may sit at the top of the output folder (the default) or outside it,
+    /// never inside a folder the pipeline writes.
     static func checkKeyPlacement(_ config: PipelineConfig) throws {
         let keyPath = PipelineRunner.relative(config.signingKeyURL, to: config.outputURL)
-        if keyPath.hasPrefix("public/") || keyPath == "public" {
-            throw ConfigError(file: "pipeline.yml", line: nil, key: "archive.signing_key",
-                              problem: "签名密钥不能放在公开目录 public/ 之下。")
+        guard !keyPath.hasPrefix("/") else { return }
+        let first = keyPath.split(separator: "/").first.map(String.init) ?? keyPath
+        if keyPath.contains("/") || managedFolders.contains(first) || first.hasPrefix(".") {
+            let place = first == "public" ? "公开目录 public/ 之下（会被网站公开）" : "输出文件夹的子文件夹中（每次提交会被替换）"
+            throw ConfigError(file: config.sourceName, line: nil, key: "archive.signing_key",
+                              problem: "签名密钥不能放在\(place)；请放在输出文件夹顶层或输出文件夹之外。")
         }
     }
 
-    func run(_ ingest: IngestResult) throws -> ArchiveSummary {
+    /// What the ledger needs from a run, kept in the commit journal.
+    static func request(_ ingest: IngestResult, config: PipelineConfig, asOf: CivilDate) -> ArchiveRequest {
+        let folder = config.inputURL.appendingPathComponent("media")
+        let media: [ArchiveRequest.JournalMedia] = ingest.records.filter(\.mediaVerified).compactMap { record in
+            let path = folder.appendingPathComponent(record.file).path
+            guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return nil }
+            return .init(file: record.file, caseID: record.caseID, sha256: record.sha256.lowercased(), size: size)
+        }
+        return ArchiveRequest(asOf: asOf.iso, input: config.inputURL.standardizedFileURL.path, media: media)
+    }
+
+    func record(_ request: ArchiveRequest) throws -> ArchiveSummary {
         let root = config.outputURL.standardizedFileURL
         let keyPath = PipelineRunner.relative(config.signingKeyURL, to: root)
         try Self.checkKeyPlacement(config)
         do {
             let key = try SigningKey.loadOrCreate(at: config.signingKeyURL)
-            return try Archiver.record(root: root, excluded: excluded(keyPath: keyPath), media: media(ingest), asOf: asOf.iso,
-                                       input: config.inputURL.standardizedFileURL.path, key: key)
-        } catch let error as ArchiveError {
+            let media = request.media.map { MediaItem(file: $0.file, caseID: $0.caseID, sha256: $0.sha256, declaredSHA256: $0.sha256,
+                                                      size: $0.size) }
+            return try Archiver.record(root: root, excluded: excluded(keyPath: keyPath), media: media, asOf: request.asOf,
+                                       input: request.input, key: key)
+        } catch let error as SanxiangError {
             throw error
         } catch {
             throw ArchiveError(path: root.appendingPathComponent(Ledger.folder).path, reason: "\(error)")
@@ -37,19 +59,12 @@ struct ArchiveStage {
     /// Files that change by design between runs, or must not be logged.
     private func excluded(keyPath: String) -> [String] {
         let store = PipelineRunner.relative(config.stateStoreURL, to: config.outputURL)
-        var paths = [Ledger.folder + "/", ".staging/", store, store + "-journal", store + "-wal", store + "-shm", store + ".damaged"]
+        let numbers = PipelineRunner.relative(config.onsiteNumberStoreURL, to: config.outputURL)
+        // The on-site number store and field prints change whenever an officer prints, between runs.
+        var paths = [Ledger.folder + "/", OutputWriter.stagingName + "/", ".lock", CommitJournal.name, CommitJournal.name + ".tmp",
+                     store, store + "-journal", store + "-wal", store + "-shm", store + ".damaged",
+                     numbers, numbers + "-wal", numbers + "-shm", numbers + "-journal", "print/"]
         if !keyPath.hasPrefix("/") { paths.append(keyPath) }
         return paths
-    }
-
-    /// Media files ingest found and checked against records.csv.
-    private func media(_ ingest: IngestResult) -> [MediaItem] {
-        let folder = config.inputURL.appendingPathComponent("media")
-        return ingest.records.filter(\.mediaVerified).compactMap { record in
-            let path = folder.appendingPathComponent(record.file).path
-            guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return nil }
-            return MediaItem(file: record.file, caseID: record.caseID, sha256: record.sha256.lowercased(),
-                             declaredSHA256: record.sha256.lowercased(), size: size)
-        }
     }
 }

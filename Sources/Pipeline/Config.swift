@@ -1,3 +1,4 @@
+import ErrorReporting
 import CaseModel
 import Disclosure
 import Documents
@@ -98,6 +99,8 @@ public struct ArchiveSettings: Equatable, Sendable {
 public struct PipelineConfig: Sendable {
     /// The folder of the configuration file: relative paths start there.
     public var baseFolder: URL
+    /// The configuration file's name, for messages (pipeline.yml unless another was named).
+    public var sourceName = "pipeline.yml"
     public var input: String = "Examples/sample-export"
     public var output: String = "Output"
     /// The state store; relative paths are inside the output folder.
@@ -152,7 +155,7 @@ public struct PipelineConfig: Sendable {
 }
 
 /// A mistake in pipeline.yml, with the key and the line it is on.
-public struct ConfigError: Error, Equatable, Sendable {
+public struct ConfigError: SanxiangError, Equatable, Sendable {
     public var file: String
     public var line: Int?
     public var key: String

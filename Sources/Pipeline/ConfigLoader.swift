@@ -27,6 +27,7 @@ public enum ConfigLoader {
             throw configError(error, file: file)
         }
         var config = PipelineConfig(baseFolder: baseFolder)
+        config.sourceName = file
         guard let root = node else { return config }
         let reader = NodeReader(file: file)
         for (key, value) in try reader.mapping(root, key: "(根)") {

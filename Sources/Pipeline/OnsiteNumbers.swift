@@ -1,3 +1,4 @@
+import ErrorReporting
 import Foundation
 import GRDB
 
@@ -26,7 +27,7 @@ public struct IssuedNumber: Equatable, Sendable {
     public var issuedAt: String
 }
 
-public struct OnsiteNumberError: Error, Equatable, Sendable {
+public struct OnsiteNumberError: SanxiangError, Equatable, Sendable {
     public var message: String
 }
 

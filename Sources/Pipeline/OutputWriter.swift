@@ -1,30 +1,47 @@
+import ErrorReporting
 import Foundation
 
-/// The one writer of the output folder. Files are staged in a hidden folder
-/// and moved into place together at `commit()`, so a failed run never leaves
-/// half-written output behind; nothing is written outside `root`. `write`
-/// may be called from several threads at once (the render stage's workers).
+/// Where a run's stages write: a hidden staging folder inside the output
+/// folder. Nothing here touches the live output; `Committer` moves the staged
+/// subtrees into place. Nothing is written outside `root`. `write` may be
+/// called from several threads at once (the render stage's workers).
 public final class OutputWriter: @unchecked Sendable {
     public let root: URL
-    private let staging: URL
+    let staging: URL
     private var staged: Set<String> = []
     /// Folders made under the staging folder, so each is made once.
     private var folders: Set<String> = []
     /// Guards `staged`, `folders` and folder creation; the files themselves are written outside it.
     private let lock = NSLock()
 
-    private let previous: URL
+    static let stagingName = ".staging"
 
+    /// Starts an empty staging area. The caller holds the folder's lock and
+    /// has finished any interrupted commit first (`Committer.recover`), so
+    /// whatever staging is left belongs to a run that never reached its commit.
     public init(root: URL) throws {
         self.root = root.standardizedFileURL
-        staging = self.root.appendingPathComponent(".staging", isDirectory: true)
-        previous = self.root.appendingPathComponent(".previous", isDirectory: true)
+        staging = self.root.appendingPathComponent(Self.stagingName, isDirectory: true)
         let manager = FileManager.default
-        try manager.createDirectory(at: self.root, withIntermediateDirectories: true)
-        try Self.recover(root: self.root, previous: previous)
-        if manager.fileExists(atPath: staging.path) { try manager.removeItem(at: staging) }
-        try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        do {
+            try manager.createDirectory(at: self.root, withIntermediateDirectories: true)
+            if manager.fileExists(atPath: staging.path) { try manager.removeItem(at: staging) }
+            try manager.createDirectory(at: staging, withIntermediateDirectories: true)
+        } catch {
+            throw FileSystemError(path: staging.path, action: "准备输出文件夹", code: Self.errnoOf(error))
+        }
     }
+
+    /// The POSIX code inside a Foundation error, for a Chinese message.
+    static func errnoOf(_ error: Error) -> Int32 {
+        let nested = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        if let posix = error as? POSIXError { return posix.code.rawValue }
+        if let nested, nested.domain == NSPOSIXErrorDomain { return Int32(nested.code) }
+        return 5
+    }
+
+    /// Top-level names something was staged under (public, internal, …).
+    var stagedTopLevel: Set<String> { lock.withLock { staged } }
 
     /// Stages `bytes` at `relativePath` (e.g. `quarantine/quarantine.json`).
     /// Files are not flushed one by one: `commit` flushes them all at once
@@ -32,13 +49,17 @@ public final class OutputWriter: @unchecked Sendable {
     public func write(_ bytes: [UInt8], to relativePath: String) throws {
         let components = relativePath.split(separator: "/").map(String.init)
         guard !components.isEmpty, !components.contains(".."), !components.contains("."), !relativePath.hasPrefix("/") else {
-            throw CocoaError(.fileWriteInvalidFileName)
+            throw FileSystemError(path: relativePath, action: "写入输出（路径越出输出文件夹）", code: 22)
         }
         let target = staging.appendingPathComponent(relativePath)
         let folder = target.deletingLastPathComponent()
         try lock.withLock {
             if !folders.contains(folder.path) {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                do {
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw FileSystemError(path: folder.path, action: "创建输出文件夹", code: Self.errnoOf(error))
+                }
                 folders.insert(folder.path)
             }
             staged.insert(components[0])
@@ -55,10 +76,7 @@ public final class OutputWriter: @unchecked Sendable {
     }
 
     private static func writeFile(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
-        func failure() -> CocoaError {
-            CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path,
-                                                     NSUnderlyingErrorKey: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)])
-        }
+        func failure() -> FileSystemError { FileSystemError(path: path, action: "写入输出文件", code: errno) }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure() }
         defer { close(descriptor) }
@@ -78,18 +96,22 @@ public final class OutputWriter: @unchecked Sendable {
     public func preserve(_ relativePath: String) throws {
         let components = relativePath.split(separator: "/").map(String.init)
         guard !components.isEmpty, !components.contains(".."), !components.contains(".") else {
-            throw CocoaError(.fileWriteInvalidFileName)
+            throw FileSystemError(path: relativePath, action: "沿用上次输出（路径越出输出文件夹）", code: 22)
         }
         let manager = FileManager.default
         let source = root.appendingPathComponent(relativePath)
         let target = staging.appendingPathComponent(relativePath)
         guard manager.fileExists(atPath: source.path), !manager.fileExists(atPath: target.path) else { return }
-        try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        // A hard link keeps the very file (and its time stamp): nothing is rewritten.
         do {
-            try manager.linkItem(at: source, to: target)
+            try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            // A hard link keeps the very file (and its time stamp): nothing is rewritten.
+            do {
+                try manager.linkItem(at: source, to: target)
+            } catch {
+                try manager.copyItem(at: source, to: target)
+            }
         } catch {
-            try manager.copyItem(at: source, to: target)
+            throw FileSystemError(path: target.path, action: "沿用上次输出", code: Self.errnoOf(error))
         }
         lock.withLock { _ = staged.insert(components[0]) }
     }
@@ -109,37 +131,13 @@ public final class OutputWriter: @unchecked Sendable {
         FileManager.default.contents(atPath: root.appendingPathComponent(relativePath).path)
     }
 
-    /// Moves every staged top-level entry into the output folder, replacing
-    /// the previous run's entry of the same name: the old one is renamed aside
-    /// and the new one renamed in, so a reader (or a crash) never meets half a portal.
-    /// The staged files reach the disk (one flush for all of them, instead of
-    /// one per file) before the renames, and the renames before returning, so
-    /// a power cut never leaves a committed output with files missing their data.
+    /// Commits what was staged, each staged top-level entry replacing the live one
+    /// whole, with no state store and no ledger: for tools that write a folder of their own.
     public func commit() throws {
-        let manager = FileManager.default
-        sync()
-        try manager.createDirectory(at: previous, withIntermediateDirectories: true)
-        for name in staged.sorted() {
-            let destination = root.appendingPathComponent(name)
-            let aside = previous.appendingPathComponent(name)
-            if manager.fileExists(atPath: destination.path) { try manager.moveItem(at: destination, to: aside) }
-            try manager.moveItem(at: staging.appendingPathComponent(name), to: destination)
-        }
-        try manager.removeItem(at: previous)
-        try manager.removeItem(at: staging)
-        sync()
-        staged.removeAll()
-        folders.removeAll()
-    }
-
-    /// After a crash between the two renames of a commit, puts the previous run's entry back.
-    private static func recover(root: URL, previous: URL) throws {
-        let manager = FileManager.default
-        guard let names = try? manager.contentsOfDirectory(atPath: previous.path) else { return }
-        for name in names where !manager.fileExists(atPath: root.appendingPathComponent(name).path) {
-            try manager.moveItem(at: previous.appendingPathComponent(name), to: root.appendingPathComponent(name))
-        }
-        try manager.removeItem(at: previous)
+        var ownership = OutputOwnership()
+        ownership.declare("writer", territory: stagedTopLevel.map { $0 + "/" } + Array(stagedTopLevel))
+        ownership.claim("writer", stagedTopLevel.map { $0 + "/" } + Array(stagedTopLevel))
+        _ = try Committer(root: root).commit(self, ownership: ownership, state: StateChanges(), snapshot: nil, archive: nil)
     }
 
     public func path(of relativePath: String) -> String { root.appendingPathComponent(relativePath).path }

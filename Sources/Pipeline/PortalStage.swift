@@ -1,6 +1,8 @@
+import ErrorReporting
 import CaseModel
 import Disclosure
 import Documents
+import ErrorReporting
 import Foundation
 import Ingest
 import Native
@@ -37,7 +39,7 @@ public struct PortalSummary: Codable, Sendable {
 }
 
 /// A feed that does not match its schema stops the run.
-public struct FeedValidationError: Error, Sendable {
+public struct FeedValidationError: SanxiangError, Sendable {
     public var problems: [XMLParseError]
 
     public var message: String {
@@ -46,25 +48,48 @@ public struct FeedValidationError: Error, Sendable {
     }
 }
 
+/// A row of the publication log that cannot be read back: the decision it
+/// describes would silently leave the portal, so the run stops instead.
+public struct PublicationLogError: SanxiangError {
+    public var caseID: String
+    public var message: String { "状态库中案件 \(caseID) 的公示记录无法读取，本次不发布，以免该决定从门户上消失；请联系系统管理员检查状态库。" }
+}
+
 /// 公示: redacts every accepted case, keeps the publication log (索引号, first
 /// publication, withdrawal), and writes the static portal under public/ — only
 /// from redacted data. Pages of decisions whose public content did not change
 /// are kept from the last run as they are.
-struct PortalStage {
+struct PortalStage: Stage {
+    let name = "portal"
+    let reads = "接收的案件、执法主体、执法人员；上次的公示记录；disclosure 字段策略"
+    /// The annual reports under public/ are the report stage's.
+    let territory = ["public/", "internal/redaction/"]
+
+    static let internalKinds: Set<String> = [DocumentKind.reviewOpinion, DocumentKind.serviceReceipt, "行政处罚事先告知书"]
+
+    func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
+        let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer())
+            .run(run.ingest, calendar: try run.calendar(), log: run.previous.publications)
+        var state = StateChanges()
+        state.publications = summary.log.values.filter { run.previous.publications[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
+        run.publicationLog = summary.log
+        return StageOutcome(summary: .portal(summary.portal), state: state)
+    }
+}
+
+/// The portal stage's work on one run's cases.
+private struct Publisher {
     let config: PipelineConfig
     let asOf: CivilDate
     let writer: OutputWriter
     let renderer: DocumentRenderer
 
-    static let internalKinds: Set<String> = [DocumentKind.reviewOpinion, DocumentKind.serviceReceipt, "行政处罚事先告知书"]
-
-    func run(_ ingest: IngestResult) throws -> PortalSummary {
-        let store = try StateStore(path: config.stateStoreURL.path)
-        let calendar = try WorkingCalendar(contentsOf: config.calendarURL)
+    func run(_ ingest: IngestResult, calendar: WorkingCalendar,
+             log previousLog: [String: PublicationRow]) throws -> (portal: PortalSummary, log: [String: PublicationRow]) {
         let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
         let redaction = PublicCopy.redaction(config, ingest)
-        var log = try store.publicationRows()
+        var log = previousLog
         var summary = PortalSummary(published: 0, newlyPublished: 0, pagesWritten: 0, pagesKept: 0, withdrawn: 0, withheld: [:], late: [])
         var toWrite = Set<String>()
         var pdfs: [(path: String, bytes: [UInt8])] = []
@@ -78,8 +103,8 @@ struct PortalStage {
             guard var published = redacted.publicCase else {
                 summary.withheld[redacted.report.withheld ?? "", default: 0] += 1
                 // Published before and now not to be: its page becomes a notice and its copy leaves.
-                if var row = previous, row.withdrawnOn == nil,
-                   let old = try? JSONDecoder().decode(PublicCase.self, from: Data(row.publicCase)) {
+                if var row = previous, row.withdrawnOn == nil {
+                    let old = try Self.decode(row)
                     row.withdrawnOn = asOf
                     row.withdrawalReason = "依法不再公开"
                     row.pdfPath = nil
@@ -108,7 +133,7 @@ struct PortalStage {
             }
             row.deadline = deadline
             let kind = RenderStage.kinds(of: item, rules: config.documentRules, reviewed: reviewed.contains(item.id))
-                .first { !Self.internalKinds.contains($0) }
+                .first { !PortalStage.internalKinds.contains($0) }
             row.pdfPath = row.withdrawnOn == nil ? kind.map { "documents/\(item.agencyCode)/\(row.indexNo.split(separator: "/").last ?? "")-\($0).pdf" } : nil
             if row.withdrawnOn != nil { published = Self.withdrawnShell(published) }
             let page = PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: deadline,
@@ -134,7 +159,7 @@ struct PortalStage {
         // One pass over the log: each stored public case is decoded once, for its hash and its page.
         var decisions: [PublishedDecision] = []
         for (id, row) in log {
-            guard let published = try? JSONDecoder().decode(PublicCase.self, from: Data(row.publicCase)) else { continue }
+            let published = try Self.decode(row)
             log[id]?.publicHash = Self.hash(published, row)
             decisions.append(PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn,
                                                deadline: row.deadline, withdrawnOn: row.withdrawnOn,
@@ -143,10 +168,17 @@ struct PortalStage {
         let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: ingest.agencies, officers: ingest.officers,
                               decisions: decisions)
         try writeSite(site, toWrite: toWrite, pdfs: pdfs, summary: &summary)
-        try store.savePublications(Array(log.values).sorted { $0.caseID < $1.caseID })
         summary.published = decisions.filter { !$0.isWithdrawn }.count
         summary.withdrawn = decisions.filter(\.isWithdrawn).count
-        return summary
+        return (summary, log)
+    }
+
+    static func decode(_ row: PublicationRow) throws -> PublicCase {
+        do {
+            return try JSONDecoder().decode(PublicCase.self, from: Data(row.publicCase))
+        } catch {
+            throw PublicationLogError(caseID: row.caseID)
+        }
     }
 
     struct PublicPDF {
@@ -177,7 +209,7 @@ struct PortalStage {
         do {
             xsd = try String(contentsOf: config.feedSchemaURL, encoding: .utf8)
         } catch {
-            throw ConfigError(file: "pipeline.yml", line: nil, key: "feed_schema", problem: "无法读取 \(config.feedSchemaURL.path)。")
+            throw ConfigError(file: config.sourceName, line: nil, key: "feed_schema", problem: "无法读取 \(config.feedSchemaURL.path)。")
         }
         let schema = try XMLSchema(xsd: xsd, name: config.feedSchemaURL.lastPathComponent)
         let problems = schema.validate(xml, name: "decisions.xml")

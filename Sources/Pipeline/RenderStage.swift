@@ -19,12 +19,10 @@ public struct RenderSummary: Codable, Sendable {
 
 /// What the last run rendered from: the templates and settings (one fingerprint) and,
 /// per case, a hash of its data, its review, its agency and its officers.
-/// Kept at internal/documents/.render-memo.json.
+/// Kept in the state store, written when the documents it describes are committed.
 public struct RenderMemo: Codable, Equatable, Sendable {
     public var fingerprint: String
     public var cases: [String: String]
-
-    public static let path = "internal/documents/.render-memo.json"
 }
 
 /// One case's documents: the kinds the mapping gives it and the data the templates read.
@@ -165,5 +163,42 @@ extension RenderStage {
             agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
             officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
         }
+    }
+}
+
+/// 全过程记录: every accepted case's documents, under internal/documents/.
+/// A case whose data, review, agency, officers, templates and settings are
+/// as the last run found them keeps its files.
+struct DocumentsStage: Stage {
+    let name = "render"
+    let reads = "接收的案件及其法制审核记录、执法主体、执法人员；文书模板、字体和 documents 规则"
+    let territory = ["internal/documents/"]
+
+    func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
+        let config = run.config
+        let plan = RenderStage.plan(for: run.ingest, rules: config.documentRules,
+                                    hearingEligible: config.legalReview.catalogue.hearingEligible)
+        let index = RenderStage.IngestIndex(run.ingest)
+        let keys = concurrentMap(plan) { ($0.item.id, RenderStage.dataKey($0, ingest: index)) }
+        let memo = RenderMemo(fingerprint: try PipelineRunner.renderFingerprint(config),
+                              cases: Dictionary(keys, uniquingKeysWith: { first, _ in first }))
+        var unchanged = Set<String>()
+        if let previous = run.previous.renderMemo, previous.fingerprint == memo.fingerprint {
+            for entry in plan where previous.cases[entry.item.id] == memo.cases[entry.item.id]
+                && entry.kinds.allSatisfy({ output.exists(entry.path(of: $0)) }) {
+                unchanged.insert(entry.item.id)
+            }
+        }
+        let result = try RenderStage(renderer: try run.renderer()).run(
+            plan, write: { try output.write($1, to: $0) }, unchanged: unchanged, keep: { try output.preserve($0) }) {
+            run.events?(.rows(done: $0, total: $1))
+        }
+        var summary = result.summary
+        summary.casesSetAside += run.casesMissingElements
+        var state = StateChanges()
+        var written = memo
+        for problem in result.problems { if let id = problem.caseID { written.cases.removeValue(forKey: id) } }
+        state.renderMemo = written
+        return StageOutcome(summary: .documents(summary), state: state, setAside: result.problems)
     }
 }

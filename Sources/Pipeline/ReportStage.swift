@@ -30,72 +30,73 @@ public struct ReportSummary: Codable, Sendable {
 
 /// The annual statistics report: from 1 January the previous year's, remade on
 /// every run until the agencies' deadlines and then kept as published.
-struct ReportStage {
-    let config: PipelineConfig
-    let asOf: CivilDate
-    let writer: OutputWriter
-    let typesetter: () throws -> Typesetter
+struct ReportStage: Stage {
+    let name = "report"
+    let reads = "接收的案件、审核记录、暂存的行；本次的公示记录；上次各年度报告的公开记录"
+    let territory = ["public/reports/", "public/feeds/reports.xml"]
 
     /// `year` nil: the run's automatic report of the previous year.
-    func run(_ ingest: IngestResult, year requested: Int?) throws -> ReportSummary {
-        let year = requested ?? asOf.year - 1
-        let folder = "public/reports/\(year)"
-        let store = try StateStore(path: config.stateStoreURL.path)
-        let delivered = try store.reportDeliveries(year: year)
-        let latestDeadline = ingest.agencies.map { deadline(for: $0.code, year: year) }.max() ?? asOf
-        let produce = requested != nil || delivered.isEmpty || asOf <= latestDeadline
-        var entries: [ReportFeed.Entry] = []
-        if produce {
-            let statistics = try compute(ingest, year: year, store: store)
-            try write(statistics, to: folder)
-            let hash = StateStore.contentHash(try StatisticsExport.json(statistics))
-            for agency in statistics.agencies {
-                try store.recordReport(year: year, agencyCode: agency.agencyCode, deadline: deadline(for: agency.agencyCode, year: year),
-                                       publishedOn: asOf, contentHash: hash)
-            }
-            entries.append(ReportFeed.Entry(statistics))
-        }
-        entries += try carryOverOtherYears(except: produce ? year : nil)
-        try writer.write(ReportFeed.atom(entries), to: "public/feeds/reports.xml")
-        return try summary(year: year, produced: produce, folder: folder, ingest: ingest, store: store)
+    let requestedYear: Int?
+
+    /// The year this run reports on, and whether it (re)makes that report.
+    private func plan(_ run: RunContext) -> (year: Int, produce: Bool) {
+        let year = requestedYear ?? run.asOf.year - 1
+        let delivered = run.previous.reportDeliveries[year] ?? [:]
+        let latestDeadline = run.ingest.agencies.map { deadline(run.config, for: $0.code, year: year) }.max() ?? run.asOf
+        return (year, requestedYear != nil || delivered.isEmpty || run.asOf <= latestDeadline)
     }
 
-    private func deadline(for agencyCode: String, year: Int) -> CivilDate {
+    /// Only the year it makes and the feed: other years' reports stay as they were published.
+    func claims(_ run: RunContext) -> [String] {
+        let (year, produce) = plan(run)
+        return ["public/feeds/reports.xml"] + (produce ? ["public/reports/\(year)/"] : [])
+    }
+
+    func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
+        let (year, produce) = plan(run)
+        let folder = "public/reports/\(year)"
+        var entries = run.previous.reportFeed.filter { !produce || $0.year != year }
+            .map { ReportFeed.Entry(year: $0.year, title: $0.title, summary: $0.summary, updated: $0.updated) }
+        var state = StateChanges()
+        if produce {
+            let statistics = try compute(run, year: year)
+            try write(statistics, to: folder, run: run, output: output)
+            let hash = StateStore.contentHash(try StatisticsExport.json(statistics))
+            let entry = ReportFeed.Entry(statistics)
+            for agency in statistics.agencies {
+                state.reports.append(ReportPublication(year: year, agencyCode: agency.agencyCode,
+                                                       deadline: deadline(run.config, for: agency.agencyCode, year: year),
+                                                       publishedOn: run.asOf, contentHash: hash, feedTitle: entry.title,
+                                                       feedSummary: entry.summary))
+            }
+            entries.append(entry)
+        }
+        try output.write(ReportFeed.atom(entries), to: "public/feeds/reports.xml")
+        let summary = summarise(run, year: year, produced: produce, folder: folder, published: state.reports)
+        return StageOutcome(summary: .report(summary), state: state)
+    }
+
+    private func deadline(_ config: PipelineConfig, for agencyCode: String, year: Int) -> CivilDate {
         config.settings(forAgency: agencyCode).annualReportDeadline.date(in: year + 1)
     }
 
-    private func compute(_ ingest: IngestResult, year: Int, store: StateStore) throws -> AnnualStatistics {
-        let calendar = try WorkingCalendar(contentsOf: config.calendarURL)
-        let settings = config
+    private func compute(_ run: RunContext, year: Int) throws -> AnnualStatistics {
+        let settings = run.config
         let input = StatisticsInput(
-            year: year, asOf: asOf, agencies: ingest.agencies, officers: ingest.officers, cases: ingest.cases,
-            reviews: ingest.reviews, setAside: Self.setAside(ingest), publishedOn: try store.publications().mapValues(\.publishedOn),
-            calendar: calendar,
+            year: year, asOf: run.asOf, agencies: run.ingest.agencies, officers: run.ingest.officers, cases: run.ingest.cases,
+            reviews: run.ingest.reviews, setAside: Self.setAside(run.ingest), publishedOn: run.publicationLog.mapValues(\.publishedOn),
+            calendar: try run.calendar(),
             disclosureWorkingDays: { code, type in settings.disclosureWorkingDays(agency: code, type: type) })
         return try StatisticsCalculator.compute(input)
     }
 
-    private func write(_ statistics: AnnualStatistics, to folder: String) throws {
+    private func write(_ statistics: AnnualStatistics, to folder: String, run: RunContext, output: OutputWriter) throws {
         let outline = ReportOutline(statistics)
-        let pdf = try typesetter().render(ReportDocument.document(outline, statistics: statistics))
-        try writer.write(pdf.bytes, to: "\(folder)/report.pdf")
-        try writer.write(ReportPage.html(outline, statistics: statistics), to: "\(folder)/index.html")
-        try writer.write(StatisticsExport.json(statistics), to: "\(folder)/statistics.json")
-        try writer.write(StatisticsExport.csv(statistics), to: "\(folder)/statistics.csv")
-    }
-
-    /// Keeps earlier (and kept) years' reports in the output and lists them in the feed.
-    private func carryOverOtherYears(except produced: Int?) throws -> [ReportFeed.Entry] {
-        var entries: [ReportFeed.Entry] = []
-        for name in writer.existingEntries(in: "public/reports") {
-            guard let year = Int(name), year != produced else { continue }
-            try writer.preserve("public/reports/\(name)")
-            if let data = writer.existingFile("public/reports/\(name)/statistics.json"),
-               let statistics = try? JSONDecoder().decode(AnnualStatistics.self, from: data) {
-                entries.append(ReportFeed.Entry(statistics))
-            }
-        }
-        return entries
+        let pdf = try run.typesetter().render(ReportDocument.document(outline, statistics: statistics))
+        try output.write(pdf.bytes, to: "\(folder)/report.pdf")
+        try output.write(ReportPage.html(outline, statistics: statistics), to: "\(folder)/index.html")
+        try output.write(StatisticsExport.json(statistics), to: "\(folder)/statistics.json")
+        try output.write(StatisticsExport.csv(statistics), to: "\(folder)/statistics.csv")
     }
 
     /// Rows set aside, each counted once under the first problem found in it.
@@ -109,23 +110,26 @@ struct ReportStage {
         return SetAsideRows(total: seen.count, byReason: byReason, byFile: byFile)
     }
 
-    private func summary(year: Int, produced: Bool, folder: String, ingest: IngestResult,
-                         store: StateStore) throws -> ReportSummary {
-        let delivered = try store.reportDeliveries(year: year)
+    /// Deadlines, first publication and warnings per agency, counting this run's publication as committed.
+    private func summarise(_ run: RunContext, year: Int, produced: Bool, folder: String,
+                           published: [ReportPublication]) -> ReportSummary {
+        var delivered = (run.previous.reportDeliveries[year] ?? [:]).mapValues(\.firstPublishedOn)
+        for report in published { delivered[report.agencyCode] = min(delivered[report.agencyCode] ?? report.publishedOn, report.publishedOn) }
         var result = ReportSummary(year: year, produced: produced, folder: folder, agencies: [], warnings: [])
-        for agency in ingest.agencies.sorted(by: { $0.code < $1.code }) {
-            let due = deadline(for: agency.code, year: year)
-            let first = delivered[agency.code]?.firstPublishedOn
+        let asOf = run.asOf
+        for agency in run.ingest.agencies.sorted(by: { $0.code < $1.code }) {
+            let due = deadline(run.config, for: agency.code, year: year)
+            let first = delivered[agency.code]
             let late = first.map { max(0, $0.dayNumber - due.dayNumber) }
             result.agencies.append(.init(agencyCode: agency.code, name: agency.name, deadline: due.iso,
                                          firstPublishedOn: first?.iso, daysLate: late))
-            let warningDays = config.settings(forAgency: agency.code).annualReportWarningDays
+            let warningDays = run.config.settings(forAgency: agency.code).annualReportWarningDays
             let daysLeft = due.dayNumber - asOf.dayNumber
             if first == nil, daysLeft < 0 {
                 result.warnings.append("\(agency.name) \(year)年度行政执法数据报告已超过截止日（\(due.chinese)）\(-daysLeft)天仍未公开。")
-            } else if (0...warningDays).contains(daysLeft), ingest.rowsSetAside > 0 {
+            } else if (0...warningDays).contains(daysLeft), run.ingest.rowsSetAside > 0 {
                 result.warnings.append("\(agency.name) \(year)年度行政执法数据报告截止日为\(due.chinese)，还有\(daysLeft)天；"
-                    + "本次有\(ingest.rowsSetAside)行数据被搁置、未计入报告，请尽快在办案系统中更正后重新导出。")
+                    + "本次有\(run.ingest.rowsSetAside)行数据被搁置、未计入报告，请尽快在办案系统中更正后重新导出。")
             }
         }
         return result

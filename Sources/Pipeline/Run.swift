@@ -2,6 +2,8 @@ import CaseModel
 import Documents
 import Foundation
 import Archive
+import ErrorReporting
+import Native
 import Ingest
 import Review
 import Typesetting
@@ -42,11 +44,30 @@ public struct RunSummary: Codable, Sendable {
 
     /// 0 when nothing was set aside, 3 when some rows were.
     public var exitStatus: Int32 { rowsSetAside == 0 ? 0 : 3 }
+
+    /// Puts a stage's part into the summary, with the place of its output.
+    mutating func add(_ part: StageReport) {
+        switch part {
+        case .none: break
+        case .documents(let documents):
+            self.documents = documents
+            outputs["documents"] = "internal/documents"
+        case .portal(let portal):
+            self.portal = portal
+            outputs["portal"] = "public/index.html"
+        case .report(let report):
+            self.report = report
+            outputs["report"] = report.folder
+        case .supervision(let supervision):
+            self.supervision = supervision
+            outputs["supervision"] = SupervisionStage.folder + "/index.html"
+        }
+    }
 }
 
 /// Progress events a front end may show.
 public enum RunEvent: Sendable {
-    case stageStarted(index: Int, count: Int, stage: StageName)
+    case stageStarted(index: Int, count: Int, stage: String)
     case rows(done: Int, total: Int)
 }
 
@@ -58,99 +79,154 @@ public struct RunRequest: Sendable {
     public var writeOutputs: Bool
     /// The report stage's year when asked for one (`sanxiang report --year`); nil for the previous year.
     public var reportYear: Int?
+    /// False for commands that remake one part of the output (`report`): the quarantine,
+    /// run-summary.json and the stored snapshot stay the last run's.
+    public var recordsRun: Bool
+    /// Seconds to wait for another process's run on the same output folder to end.
+    public var lockWait: Double
 
     public init(config: PipelineConfig, asOf: CivilDate, useStateStore: Bool = true, writeOutputs: Bool = true,
-                reportYear: Int? = nil) {
+                reportYear: Int? = nil, recordsRun: Bool = true, lockWait: Double = 0) {
         self.config = config
         self.asOf = asOf
         self.useStateStore = useStateStore
         self.writeOutputs = writeOutputs
         self.reportYear = reportYear
+        self.recordsRun = recordsRun
+        self.lockWait = lockWait
     }
 }
 
-/// Runs the configured stages top to bottom; the output writer commits at the end.
+/// A run, read top to bottom as the 三项制度: ingest → validate → review →
+/// render (全过程记录) → portal (redact and publish, 公示) → report →
+/// supervision (法制审核 and 执法监督) → commit → archive. Stages write into
+/// the staging area and hand back state changes; the committer alone changes
+/// the output folder and the state store, in that order, then the ledger.
 public enum PipelineRunner {
     public static func run(_ request: RunRequest,
                            events: (@Sendable (RunEvent) -> Void)? = nil) throws -> (RunSummary, IngestResult) {
         let config = request.config
-        let stages = config.stages
-        if stages.contains(.archive) { try ArchiveStage.checkKeyPlacement(config) }
-        let writer = request.writeOutputs ? try OutputWriter(root: config.outputURL) : nil
-        var summary: RunSummary?
-        var ingest = IngestResult()
-        var typesetter: Typesetter?
-        func sharedTypesetter() throws -> Typesetter {
-            if let typesetter { return typesetter }
-            let made = try makeTypesetter(config)
-            typesetter = made
-            return made
+        if config.stages.contains(.archive) { try ArchiveStage.checkKeyPlacement(config) }
+        guard request.writeOutputs else { return try checkWithoutOutput(request, events: events) }
+        let lock = try lockOutput(config, wait: request.lockWait)
+        defer { lock.release() }
+        let committer = Committer(config: config)
+        _ = try committer.recover()
+        let previous = request.useStateStore ? try loadPrevious(config) : PreviousState()
+        let output = try OutputWriter(root: config.outputURL)
+        let run = RunContext(request: request, previous: previous, events: events)
+
+        let recipe = stages(for: request)
+        var ownership = OutputOwnership()
+        for stage in allStages(request) { ownership.declare(stage.name, territory: stage.territory) }
+        var state = StateChanges()
+        var parts: [StageReport] = []
+        for (index, stage) in recipe.enumerated() {
+            events?(.stageStarted(index: index + 1, count: recipe.count, stage: stage.name))
+            let outcome = try perform(stage, run, output)
+            run.ingest.setAside(outcome.setAside)
+            state.merge(outcome.state)
+            parts.append(outcome.summary)
+            ownership.claim(stage.name, stage.claims(run))
+            Fault.point("stage.\(stage.name)")
         }
-        for (index, stage) in stages.enumerated() {
-            events?(.stageStarted(index: index + 1, count: stages.count, stage: stage))
-            switch stage {
-            case .ingest:
-                ingest = try ExportReader.read(folder: config.inputURL, options: IngestOptions(asOf: request.asOf)) { done, total in
-                    events?(.rows(done: done, total: total))
-                }
-                summary = makeSummary(ingest, request: request, stages: stages)
-            case .render:
-                guard let writer else { continue }
-                let (documents, problems) = try render(ingest, config: config, typesetter: sharedTypesetter(),
-                                                       writer: writer, events: events)
-                if !problems.isEmpty {
-                    ingest.setAside(problems)
-                    summary = makeSummary(ingest, request: request, stages: stages)
-                }
-                summary?.documents = documents
-                summary?.outputs["documents"] = "internal/documents"
-            case .portal:
-                guard let writer, request.useStateStore else { continue }
-                let renderer = DocumentRenderer(typesetter: try sharedTypesetter(), templates: try templates(config))
-                summary?.portal = try PortalStage(config: config, asOf: request.asOf, writer: writer, renderer: renderer).run(ingest)
-                summary?.outputs["portal"] = "public/index.html"
-            case .report:
-                guard let writer, request.useStateStore else { continue }
-                let stage = ReportStage(config: config, asOf: request.asOf, writer: writer, typesetter: sharedTypesetter)
-                let report = try stage.run(ingest, year: request.reportYear)
-                summary?.report = report
-                summary?.outputs["report"] = report.folder
-            case .supervision:
-                guard let writer, request.useStateStore else { continue }
-                let publications = try StateStore(path: config.stateStoreURL.path).publications()
-                summary?.supervision = try SupervisionStage(config: config, asOf: request.asOf, writer: writer)
-                    .run(ingest, publications: publications)
-                summary?.outputs["supervision"] = SupervisionStage.folder + "/index.html"
-            case .archive:
-                continue  // after the commit below: the ledger hashes the files as they stand
-            }
+        var summary = makeSummary(run.ingest, request: request, stages: config.stages)
+        for part in parts { summary.add(part) }
+        var snapshot: ((StateStore.Transaction) throws -> Void)?
+        if request.recordsRun {
+            try ValidateStage.writeQuarantine(run.ingest, request: request, into: output)
+            summary.outputs["quarantine"] = "quarantine/quarantine.json"
+            summary.outputs["quarantine_report"] = "quarantine/report.txt"
         }
-        guard var result = summary else { throw ConfigError(file: "pipeline.yml", line: nil, key: "stages", problem: "没有阶段。") }
-        guard let writer else { return (result, ingest) }
-        try writeQuarantine(ingest, request: request, writer: writer, into: &result)
-        if request.useStateStore {
-            try store(&ingest, request: request, writer: writer, into: &result)
+        if request.recordsRun, request.useStateStore {
+            let stored = StateStore.Snapshot(agencies: run.ingest.agencies, officers: run.ingest.officers, cases: run.ingest.cases,
+                                             reviews: run.ingest.reviews, records: run.ingest.records, asOf: request.asOf,
+                                             input: config.inputURL.path)
+            summary.store = stored.changes(against: previous.caseHashes)
+            summary.outputs["state_store"] = relative(config.stateStoreURL, to: config.outputURL)
+            summary.outputs["summary"] = "run-summary.json"
+            let text = try encode(summary)
+            try output.write(text, to: "run-summary.json")
+            ownership.claim("run", ["run-summary.json"])
+            snapshot = { try $0.store(stored, summary: String(decoding: text, as: UTF8.self)) }
         }
-        try writer.commit()
-        if stages.contains(.archive), request.useStateStore {
-            result.archive = try ArchiveStage(config: config, asOf: request.asOf).run(ingest)
-        }
-        return (result, ingest)
+        let archive = config.stages.contains(.archive) && request.useStateStore
+            ? ArchiveStage.request(run.ingest, config: config, asOf: request.asOf) : nil
+        events?(.stageStarted(index: recipe.count, count: recipe.count, stage: "commit"))
+        summary.archive = try committer.commit(output, ownership: ownership, state: state, snapshot: snapshot, archive: archive)
+        return (summary, run.ingest)
     }
 
-    private static func makeTypesetter(_ config: PipelineConfig) throws -> Typesetter {
+    /// The stages of this request, in the only order they run.
+    static func stages(for request: RunRequest) -> [Stage] {
+        let configured = Set(request.config.stages)
+        var recipe: [Stage] = [IngestStage(), ValidateStage()]
+        guard request.writeOutputs else { return recipe }
+        if configured.contains(.supervision) { recipe.append(ReviewStage()) }
+        if configured.contains(.render) { recipe.append(DocumentsStage()) }
+        guard request.useStateStore else { return recipe }
+        if configured.contains(.portal) { recipe.append(PortalStage()) }
+        if configured.contains(.report) { recipe.append(ReportStage(requestedYear: request.reportYear)) }
+        if configured.contains(.supervision) { recipe.append(SupervisionStage()) }
+        return recipe
+    }
+
+    /// Every stage there is, so each part of the output has its owner even when that owner does not run.
+    static func allStages(_ request: RunRequest) -> [Stage] {
+        [IngestStage(), ValidateStage(), ReviewStage(), DocumentsStage(), PortalStage(), ReportStage(requestedYear: request.reportYear),
+         SupervisionStage()]
+    }
+
+    /// Runs one stage; its failure says which stage it was.
+    private static func perform(_ stage: Stage, _ run: RunContext, _ output: OutputWriter) throws -> StageOutcome {
         do {
-            return Typesetter(fonts: try FontSet.load(manifest: config.fontsURL))
-        } catch let error as FontError {
-            throw ConfigError(file: "pipeline.yml", line: nil, key: "fonts", problem: error.message)
+            return try stage.run(run, into: output)
+        } catch let failure as StageFailure {
+            throw failure
+        } catch let error as SanxiangError {
+            throw StageFailure(stage: stage.name, underlying: error)
         }
+    }
+
+    /// `sanxiang check` with no output folder: the checks only, in a scratch area thrown away after.
+    private static func checkWithoutOutput(_ request: RunRequest,
+                                           events: (@Sendable (RunEvent) -> Void)?) throws -> (RunSummary, IngestResult) {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-check-\(getpid())-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let output = try OutputWriter(root: scratch)
+        let run = RunContext(request: request, previous: PreviousState(), events: events)
+        let recipe = stages(for: request)
+        for (index, stage) in recipe.enumerated() {
+            events?(.stageStarted(index: index + 1, count: recipe.count, stage: stage.name))
+            run.ingest.setAside(try perform(stage, run, output).setAside)
+        }
+        return (makeSummary(run.ingest, request: request, stages: request.config.stages), run.ingest)
+    }
+
+    /// Creates the output folder if needed and takes its lock.
+    public static func lockOutput(_ config: PipelineConfig, wait: Double) throws -> FolderLock {
+        let folder = config.outputURL.standardizedFileURL.path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileSystemError(path: folder, action: "创建输出文件夹", code: OutputWriter.errnoOf(error))
+        }
+        return try FolderLock(folder: folder, wait: wait)
+    }
+
+    /// What the last committed run left in the store, read once.
+    static func loadPrevious(_ config: PipelineConfig) throws -> PreviousState {
+        let store = try StateStore(path: config.stateStoreURL.path)
+        return PreviousState(publications: try store.publicationRows(), reportDeliveries: try store.reportDeliveries(),
+                             reportFeed: try store.reportFeed(), renderMemo: try store.renderMemo(),
+                             caseHashes: try store.allCaseHashes())
     }
 
     public static func templates(_ config: PipelineConfig) throws -> TemplateLibrary {
         let library = try TemplateLibrary(folder: config.templatesURL)
         let missing = Set(config.documentRules.map(\.kind)).subtracting(library.kinds).sorted()
         guard missing.isEmpty else {
-            throw ConfigError(file: "pipeline.yml", line: nil, key: "documents",
+            throw ConfigError(file: config.sourceName, line: nil, key: "documents",
                               problem: "这些文书种类没有模板（\(config.templatesURL.path)）：\(missing.joined(separator: "、"))。")
         }
         return library
@@ -176,61 +252,6 @@ public enum PipelineRunner {
         }
         bytes += [UInt8](FileManager.default.contents(atPath: config.fontsURL.path) ?? Data())
         return StateStore.contentHash(bytes)
-    }
-
-    private static func render(_ ingest: IngestResult, config: PipelineConfig, typesetter: Typesetter, writer: OutputWriter,
-                               events: (@Sendable (RunEvent) -> Void)?) throws -> (RenderSummary, [Problem]) {
-        let renderer = DocumentRenderer(typesetter: typesetter, templates: try templates(config))
-        let catalogue = config.legalReview.catalogue
-        let plan = RenderStage.plan(for: ingest, rules: config.documentRules, hearingEligible: catalogue.hearingEligible)
-        // A case whose data, templates and settings are as the last run found them keeps its documents.
-        let index = RenderStage.IngestIndex(ingest)
-        let keys = concurrentMap(plan) { ($0.item.id, RenderStage.dataKey($0, ingest: index)) }
-        let memo = RenderMemo(fingerprint: try renderFingerprint(config), cases: Dictionary(keys, uniquingKeysWith: { first, _ in first }))
-        let previous = writer.existingFile(RenderMemo.path).flatMap { try? JSONDecoder().decode(RenderMemo.self, from: $0) }
-        var unchanged = Set<String>()
-        if let previous, previous.fingerprint == memo.fingerprint {
-            for entry in plan where previous.cases[entry.item.id] == memo.cases[entry.item.id]
-                && entry.kinds.allSatisfy({ writer.exists(entry.path(of: $0)) }) {
-                unchanged.insert(entry.item.id)
-            }
-        }
-        let result = try RenderStage(renderer: renderer).run(plan, write: { try writer.write($1, to: $0) }, unchanged: unchanged,
-                                                             keep: { try writer.preserve($0) }) {
-            events?(.rows(done: $0, total: $1))
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var written = memo
-        for problem in result.problems { if let id = problem.caseID { written.cases.removeValue(forKey: id) } }
-        try writer.write(try encoder.encode(written), to: RenderMemo.path)
-        return result
-    }
-
-    private static func writeQuarantine(_ ingest: IngestResult, request: RunRequest, writer: OutputWriter,
-                                        into result: inout RunSummary) throws {
-        try writer.write(QuarantineReport.json(ingest), to: "quarantine/quarantine.json")
-        try writer.write(QuarantineReport.warningsJSON(ingest), to: "quarantine/warnings.json")
-        try writer.write(QuarantineReport.text(ingest, asOf: request.asOf.iso, input: request.config.inputURL.path),
-                         to: "quarantine/report.txt")
-        result.outputs["quarantine"] = "quarantine/quarantine.json"
-        result.outputs["quarantine_report"] = "quarantine/report.txt"
-    }
-
-    private static func store(_ ingest: inout IngestResult, request: RunRequest, writer: OutputWriter,
-                              into result: inout RunSummary) throws {
-        let config = request.config
-        var clock = PhaseClock()
-        let store = try StateStore(path: config.stateStoreURL.path)
-        result.store = try store.replaceSnapshot(
-            agencies: ingest.agencies, officers: ingest.officers, cases: ingest.cases, reviews: ingest.reviews,
-            records: ingest.records, asOf: request.asOf, input: config.inputURL.path,
-            summary: String(decoding: try encode(result), as: UTF8.self))
-        clock.lap("state store")
-        ingest.timings += clock.laps
-        result.outputs["state_store"] = relative(config.stateStoreURL, to: config.outputURL)
-        result.outputs["summary"] = "run-summary.json"
-        try writer.write(encode(result), to: "run-summary.json")
     }
 
     /// Paths inside the output folder are given relative to it, so two runs

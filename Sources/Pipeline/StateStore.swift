@@ -1,3 +1,4 @@
+import ErrorReporting
 import CaseModel
 import Crypto
 import Dispatch
@@ -24,7 +25,7 @@ public struct ReportDelivery: Codable, Hashable, Sendable {
 }
 
 /// One decision in the portal's publication log.
-public struct PublicationRow: Sendable, Equatable {
+public struct PublicationRow: Sendable, Equatable, Codable {
     public var caseID: String
     public var agencyCode: String
     public var indexNo: String
@@ -37,10 +38,66 @@ public struct PublicationRow: Sendable, Equatable {
     /// The published PublicCase as JSON, so a decision stays on the portal when a later export lacks its row.
     public var publicCase: [UInt8]
     public var pdfPath: String?
+
+    enum CodingKeys: String, CodingKey {
+        case caseID = "case_id", agencyCode = "agency_code", indexNo = "index_no", publishedOn = "published_on",
+             withdrawnOn = "withdrawn_on", withdrawalReason = "withdrawal_reason", deadline, publicHash = "public_hash",
+             publicCase = "public_case", pdfPath = "pdf_path"
+    }
+
+    public init(caseID: String, agencyCode: String, indexNo: String, publishedOn: CivilDate, withdrawnOn: CivilDate?,
+                withdrawalReason: String?, deadline: CivilDate, publicHash: String, publicCase: [UInt8], pdfPath: String?) {
+        self.caseID = caseID
+        self.agencyCode = agencyCode
+        self.indexNo = indexNo
+        self.publishedOn = publishedOn
+        self.withdrawnOn = withdrawnOn
+        self.withdrawalReason = withdrawalReason
+        self.deadline = deadline
+        self.publicHash = publicHash
+        self.publicCase = publicCase
+        self.pdfPath = pdfPath
+    }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        caseID = try container.decode(String.self, forKey: .caseID)
+        agencyCode = try container.decode(String.self, forKey: .agencyCode)
+        indexNo = try container.decode(String.self, forKey: .indexNo)
+        publishedOn = try container.decode(CivilDate.self, forKey: .publishedOn)
+        withdrawnOn = try container.decodeIfPresent(CivilDate.self, forKey: .withdrawnOn)
+        withdrawalReason = try container.decodeIfPresent(String.self, forKey: .withdrawalReason)
+        deadline = try container.decode(CivilDate.self, forKey: .deadline)
+        publicHash = try container.decode(String.self, forKey: .publicHash)
+        publicCase = [UInt8](try container.decode(Data.self, forKey: .publicCase))  // base64 in the journal
+        pdfPath = try container.decodeIfPresent(String.self, forKey: .pdfPath)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(caseID, forKey: .caseID)
+        try container.encode(agencyCode, forKey: .agencyCode)
+        try container.encode(indexNo, forKey: .indexNo)
+        try container.encode(publishedOn, forKey: .publishedOn)
+        try container.encodeIfPresent(withdrawnOn, forKey: .withdrawnOn)
+        try container.encodeIfPresent(withdrawalReason, forKey: .withdrawalReason)
+        try container.encode(deadline, forKey: .deadline)
+        try container.encode(publicHash, forKey: .publicHash)
+        try container.encode(Data(publicCase), forKey: .publicCase)
+        try container.encodeIfPresent(pdfPath, forKey: .pdfPath)
+    }
+}
+
+/// A published annual report as the reports feed lists it.
+public struct StoredReportFeedEntry: Sendable, Equatable {
+    public var year: Int
+    public var title: String
+    public var summary: String
+    public var updated: String
 }
 
 /// A failure of the state store, for the message at the edge.
-public struct StateStoreError: Error, Sendable {
+public struct StateStoreError: SanxiangError, Sendable {
     public var path: String
     public var reason: String
 
@@ -78,14 +135,17 @@ public final class StateStore {
 
     private static func open(_ path: String) throws -> DatabaseQueue {
         var configuration = Configuration()
-        // The store is rebuilt from the export on every run; a crash loses
-        // nothing the next run cannot redo, so durability syncs are skipped.
+        // The publication log and report deliveries are legal facts, not
+        // rebuilt from the export: a killed run must leave the last committed
+        // transaction whole. WAL with NORMAL syncs survives a process kill and
+        // stays consistent on power loss, at a small cost per transaction.
         configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = OFF")
-            try db.execute(sql: "PRAGMA journal_mode = MEMORY")
             // Large pages keep a case's payload on one page instead of an
-            // overflow chain; the cache holds the hot b-tree levels.
+            // overflow chain; the cache holds the hot b-tree levels. Set before
+            // WAL, which fixes the page size of a new file.
             try db.execute(sql: "PRAGMA page_size = 65536")
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         let queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -146,6 +206,12 @@ public final class StateStore {
                 ALTER TABLE publication ADD COLUMN pdf_path TEXT;
                 """)
         }
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                CREATE TABLE report_feed (year INTEGER PRIMARY KEY, title TEXT NOT NULL, summary TEXT NOT NULL, updated TEXT NOT NULL);
+                CREATE TABLE memo (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+                """)
+        }
         return migrator
     }
 
@@ -161,40 +227,125 @@ public final class StateStore {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Replaces the stored export with this one and reports what changed.
-    public func replaceSnapshot(agencies: [Agency], officers: [Officer], cases: [EnforcementCase],
-                                reviews: [Review], records: [ProcessRecord],
-                                asOf: CivilDate, input: String, summary: String) throws -> StoreChanges {
-        // Key order turns B-tree inserts into appends.
-        let prepared = Self.prepare(cases).sorted { $0.id < $1.id }
-        let recordRows = concurrentMap(records) { ($0.id, Optional($0.caseID), CanonicalJSON.payload(of: $0)) }
-            .sorted { $0.0 < $1.0 }
-        do {
-            return try queue.write { db in
-                try db.execute(sql: "INSERT INTO run (as_of, input, summary) VALUES (?, ?, ?)",
-                               arguments: [asOf.iso, input, summary])
-                let runID = db.lastInsertedRowID
-                try Self.replace(db, table: "agency", key: "code", agencies.map { ($0.code, nil, CanonicalJSON.payload(of: $0)) })
-                try Self.replace(db, table: "officer", key: "cert_no",
-                                 officers.map { ($0.certNo, $0.agencyCode, CanonicalJSON.payload(of: $0)) })
-                try Self.replace(db, table: "review", key: "id", reviews.map { ($0.id, $0.caseID, CanonicalJSON.payload(of: $0)) })
-                try Self.replace(db, table: "process_record", key: "id", recordRows)
-                return try Self.upsert(db, prepared, runID: runID)
+    /// The export's records, serialised and hashed (on every core) before the
+    /// commit, so the run summary can say what changed before anything is written.
+    public struct Snapshot {
+        let agencies: [(String, String?, [UInt8])]
+        let officers: [(String, String?, [UInt8])]
+        let reviews: [(String, String?, [UInt8])]
+        let records: [(String, String?, [UInt8])]
+        let cases: [PreparedCase]
+        let asOf: CivilDate
+        let input: String
+
+        public init(agencies: [Agency], officers: [Officer], cases: [EnforcementCase], reviews: [Review],
+                    records: [ProcessRecord], asOf: CivilDate, input: String) {
+            // Key order turns B-tree inserts into appends.
+            self.cases = StateStore.prepare(cases).sorted { $0.id < $1.id }
+            self.records = concurrentMap(records) { ($0.id, Optional($0.caseID), CanonicalJSON.payload(of: $0)) }.sorted { $0.0 < $1.0 }
+            self.agencies = agencies.map { ($0.code, nil, CanonicalJSON.payload(of: $0)) }
+            self.officers = officers.map { ($0.certNo, $0.agencyCode, CanonicalJSON.payload(of: $0)) }
+            self.reviews = reviews.map { ($0.id, $0.caseID, CanonicalJSON.payload(of: $0)) }
+            self.asOf = asOf
+            self.input = input
+        }
+
+        /// What storing this snapshot will change, against the stored hashes (every case ever stored).
+        public func changes(against stored: [String: String]) -> StoreChanges {
+            var changes = StoreChanges()
+            var known = stored
+            for entry in cases {
+                switch known.removeValue(forKey: entry.id) {
+                case nil: changes.added += 1
+                case entry.hash?: changes.unchanged += 1
+                default: changes.changed += 1
+                }
             }
+            changes.absent = known.count
+            return changes
+        }
+    }
+
+    /// One write transaction of the committer.
+    public struct Transaction {
+        let db: Database
+
+        /// Replaces the stored export with `snapshot`; `summary` is the run summary kept with the run's row.
+        public func store(_ snapshot: Snapshot, summary: String) throws {
+            try db.execute(sql: "INSERT INTO run (as_of, input, summary) VALUES (?, ?, ?)",
+                           arguments: [snapshot.asOf.iso, snapshot.input, summary])
+            let runID = db.lastInsertedRowID
+            try StateStore.replace(db, table: "agency", key: "code", snapshot.agencies)
+            try StateStore.replace(db, table: "officer", key: "cert_no", snapshot.officers)
+            try StateStore.replace(db, table: "review", key: "id", snapshot.reviews)
+            try StateStore.replace(db, table: "process_record", key: "id", snapshot.records)
+            _ = try StateStore.upsert(db, snapshot.cases, runID: runID)
+        }
+    }
+
+    /// Writes a run's state changes (and its snapshot, when given) in one transaction.
+    /// Every change is idempotent, so a commit finished twice after a crash ends the same.
+    public func apply(_ changes: StateChanges, snapshot: ((Transaction) throws -> Void)?) throws {
+        do {
+            try queue.write { db in
+                if let snapshot { try snapshot(Transaction(db: db)) }
+                try Self.savePublications(db, changes.publications)
+                for report in changes.reports {
+                    try Self.recordReport(db, report)
+                }
+                if let memo = changes.renderMemo {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.sortedKeys]
+                    try db.execute(sql: "INSERT OR REPLACE INTO memo (key, value) VALUES ('render', ?)",
+                                   arguments: [try encoder.encode(memo)])
+                }
+            }
+        } catch let error as StateStoreError {
+            throw error
         } catch {
             throw StateStoreError(path: path, reason: "\(error)")
         }
     }
 
+    /// Stored content hash of every case ever stored, present or not.
+    public func allCaseHashes() throws -> [String: String] {
+        try read { db in
+            var hashes: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, content_hash FROM enforcement_case") { hashes[row["id"]] = row["content_hash"] }
+            return hashes
+        }
+    }
+
+    /// The render stage's memo of the last committed run.
+    public func renderMemo() throws -> RenderMemo? {
+        try read { db in
+            guard let data = try Data.fetchOne(db, sql: "SELECT value FROM memo WHERE key = 'render'") else { return nil }
+            return try? JSONDecoder().decode(RenderMemo.self, from: data)
+        }
+    }
+
+    /// Every year's published report entry, for the reports feed.
+    public func reportFeed() throws -> [StoredReportFeedEntry] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT year, title, summary, updated FROM report_feed ORDER BY year").map {
+                StoredReportFeedEntry(year: $0["year"], title: $0["title"], summary: $0["summary"], updated: $0["updated"])
+            }
+        }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try queue.read(body) } catch { throw StateStoreError(path: path, reason: "\(error)") }
+    }
+
     /// What the store keeps of a case: its key columns, canonical payload and hash.
-    private struct PreparedCase {
+    struct PreparedCase {
         let arguments: [DatabaseValueConvertible]
         let id: String
         let hash: String
     }
 
     /// Serialises and hashes on every core: the costliest part of storing.
-    private static func prepare(_ cases: [EnforcementCase]) -> [PreparedCase] {
+    static func prepare(_ cases: [EnforcementCase]) -> [PreparedCase] {
         concurrentMap(cases) { item in
             let payload = CanonicalJSON.payload(of: item)
             let hash = contentHash(payload)
@@ -204,7 +355,7 @@ public final class StateStore {
         }
     }
 
-    private static func replace(_ db: Database, table: String, key: String, _ rows: [(String, String?, [UInt8])]) throws {
+    static func replace(_ db: Database, table: String, key: String, _ rows: [(String, String?, [UInt8])]) throws {
         try db.execute(sql: "DELETE FROM \(table)")
         if table == "agency" {
             var insert = try BulkInsert(db, sql: "INSERT INTO agency (code, payload) VALUES", columns: 2)
@@ -218,7 +369,7 @@ public final class StateStore {
         }
     }
 
-    private static func upsert(_ db: Database, _ prepared: [PreparedCase], runID: Int64) throws -> StoreChanges {
+    static func upsert(_ db: Database, _ prepared: [PreparedCase], runID: Int64) throws -> StoreChanges {
         var known: [String: String] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT id, content_hash FROM enforcement_case")
         while let row = try rows.next() { known[row["id"]] = row["content_hash"] }
@@ -269,41 +420,36 @@ public final class StateStore {
 
     /// When each agency's annual report for `year` was first and last published.
     public func reportDeliveries(year: Int) throws -> [String: ReportDelivery] {
-        do {
-            return try queue.read { db in
-                var out: [String: ReportDelivery] = [:]
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT agency_code, deadline, first_published_on, last_published_on, content_hash
-                    FROM annual_report WHERE year = ?
-                    """, arguments: [year]) {
-                    guard let deadline = CivilDate(iso: row["deadline"]), let first = CivilDate(iso: row["first_published_on"]),
-                          let last = CivilDate(iso: row["last_published_on"]) else { continue }
-                    out[row["agency_code"]] = ReportDelivery(deadline: deadline, firstPublishedOn: first, lastPublishedOn: last,
-                                                             contentHash: row["content_hash"])
-                }
-                return out
+        try reportDeliveries()[year] ?? [:]
+    }
+
+    /// Year → agency → when its annual report was first and last published.
+    public func reportDeliveries() throws -> [Int: [String: ReportDelivery]] {
+        try read { db in
+            var out: [Int: [String: ReportDelivery]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT year, agency_code, deadline, first_published_on, last_published_on, content_hash FROM annual_report
+                """) {
+                guard let deadline = CivilDate(iso: row["deadline"]), let first = CivilDate(iso: row["first_published_on"]),
+                      let last = CivilDate(iso: row["last_published_on"]) else { continue }
+                out[row["year"], default: [:]][row["agency_code"]] = ReportDelivery(
+                    deadline: deadline, firstPublishedOn: first, lastPublishedOn: last, contentHash: row["content_hash"])
             }
-        } catch {
-            throw StateStoreError(path: path, reason: "\(error)")
+            return out
         }
     }
 
-    /// Records that an agency's annual report was published on `date`; the first date is kept.
-    public func recordReport(year: Int, agencyCode: String, deadline: CivilDate, publishedOn date: CivilDate,
-                             contentHash: String) throws {
-        do {
-            try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO annual_report (year, agency_code, deadline, first_published_on, last_published_on, content_hash)
-                    VALUES (?1, ?2, ?3, ?4, ?4, ?5)
-                    ON CONFLICT (year, agency_code) DO UPDATE SET
-                        deadline = ?3, last_published_on = ?4, content_hash = ?5,
-                        first_published_on = MIN(first_published_on, ?4)
-                    """, arguments: [year, agencyCode, deadline.iso, date.iso, contentHash])
-            }
-        } catch {
-            throw StateStoreError(path: path, reason: "\(error)")
-        }
+    /// Records that an agency's annual report was published; the first date is kept.
+    static func recordReport(_ db: Database, _ report: ReportPublication) throws {
+        try db.execute(sql: """
+            INSERT INTO annual_report (year, agency_code, deadline, first_published_on, last_published_on, content_hash)
+            VALUES (?1, ?2, ?3, ?4, ?4, ?5)
+            ON CONFLICT (year, agency_code) DO UPDATE SET
+                deadline = ?3, last_published_on = ?4, content_hash = ?5,
+                first_published_on = MIN(first_published_on, ?4)
+            """, arguments: [report.year, report.agencyCode, report.deadline.iso, report.publishedOn.iso, report.contentHash])
+        try db.execute(sql: "INSERT OR REPLACE INTO report_feed (year, title, summary, updated) VALUES (?, ?, ?, ?)",
+                       arguments: [report.year, report.feedTitle, report.feedSummary, report.publishedOn.iso])
     }
 
     /// The portal's publication log (written by the portal stage): when each case went up and came down.
@@ -347,26 +493,20 @@ public final class StateStore {
         }
     }
 
-    public func savePublications(_ rows: [PublicationRow]) throws {
-        do {
-            try queue.write { db in
-                let statement = try db.makeStatement(sql: """
-                    INSERT INTO publication (case_id, agency_code, index_no, first_published_on, withdrawn_on, withdrawal_reason,
-                                             deadline, public_hash, public_case, pdf_path)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (case_id) DO UPDATE SET agency_code = excluded.agency_code, index_no = excluded.index_no,
-                        withdrawn_on = excluded.withdrawn_on, withdrawal_reason = excluded.withdrawal_reason,
-                        deadline = excluded.deadline, public_hash = excluded.public_hash, public_case = excluded.public_case,
-                        pdf_path = excluded.pdf_path
-                    """)
-                for row in rows {
-                    try statement.execute(arguments: [row.caseID, row.agencyCode, row.indexNo, row.publishedOn.iso, row.withdrawnOn?.iso,
-                                                      row.withdrawalReason, row.deadline.iso, row.publicHash, Data(row.publicCase),
-                                                      row.pdfPath])
-                }
-            }
-        } catch {
-            throw StateStoreError(path: path, reason: "\(error)")
+    static func savePublications(_ db: Database, _ rows: [PublicationRow]) throws {
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO publication (case_id, agency_code, index_no, first_published_on, withdrawn_on, withdrawal_reason,
+                                     deadline, public_hash, public_case, pdf_path)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (case_id) DO UPDATE SET agency_code = excluded.agency_code, index_no = excluded.index_no,
+                withdrawn_on = excluded.withdrawn_on, withdrawal_reason = excluded.withdrawal_reason,
+                deadline = excluded.deadline, public_hash = excluded.public_hash, public_case = excluded.public_case,
+                pdf_path = excluded.pdf_path
+            """)
+        for row in rows {
+            try statement.execute(arguments: [row.caseID, row.agencyCode, row.indexNo, row.publishedOn.iso, row.withdrawnOn?.iso,
+                                              row.withdrawalReason, row.deadline.iso, row.publicHash, Data(row.publicCase),
+                                              row.pdfPath])
         }
     }
 

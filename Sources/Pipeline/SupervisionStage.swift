@@ -28,33 +28,32 @@ public struct SupervisionSummary: Codable, Sendable {
     }
 }
 
-/// Classifies every decision against the major-decision catalogue, checks the
-/// legal reviews, and writes the supervision report under internal/supervision/.
-struct SupervisionStage {
-    let config: PipelineConfig
-    let asOf: CivilDate
-    let writer: OutputWriter
+/// 执法监督: the review stage's assessments, this run's publication log and
+/// the officers' certificates, as the supervision report under internal/supervision/.
+struct SupervisionStage: Stage {
+    let name = "supervision"
+    let reads = "法制审核结论（review 阶段）、本次的公示记录、执法人员、暂存的行"
+    let territory = [Self.folder + "/"]
 
     static let folder = "internal/supervision"
 
-    func run(_ ingest: IngestResult, publications: [String: PublicationRecord]) throws -> SupervisionSummary {
-        let calendar = try WorkingCalendar(contentsOf: config.calendarURL)
-        let gate = ReviewGate(catalogue: config.legalReview.catalogue, limits: config.legalReview.recheck, calendar: calendar)
-        let assessments = try gate.assess(ingest.cases, reviews: ingest.reviews, setAsideReviews: Self.setAsideReviews(ingest))
-        let settings = config
+    func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
+        let config = run.config
+        let assessments = run.assessments
+        let publications = run.publicationLog.mapValues { PublicationRecord(publishedOn: $0.publishedOn, withdrawnOn: $0.withdrawnOn) }
         let report = try Supervisor.report(SupervisionInput(
-            asOf: asOf, cases: ingest.cases, officers: ingest.officers, problems: ingest.problems, assessments: assessments,
-            publications: publications, calendar: calendar,
-            disclosureWorkingDays: { code, type in settings.disclosureWorkingDays(agency: code, type: type) },
-            withdrawalWorkingDays: { code in settings.settings(forAgency: code).withdrawalWorkingDays }))
+            asOf: run.asOf, cases: run.ingest.cases, officers: run.ingest.officers, problems: run.ingest.problems,
+            assessments: assessments, publications: publications, calendar: try run.calendar(),
+            disclosureWorkingDays: { code, type in config.disclosureWorkingDays(agency: code, type: type) },
+            withdrawalWorkingDays: { code in config.settings(forAgency: code).withdrawalWorkingDays }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try writer.write(encoder.encode(report) + Data("\n".utf8), to: "\(Self.folder)/supervision.json")
-        let names = Dictionary(ingest.agencies.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
-        try writer.write(SupervisionPage.html(report, agencyNames: names), to: "\(Self.folder)/index.html")
+        try output.write(encoder.encode(report) + Data("\n".utf8), to: "\(Self.folder)/supervision.json")
+        let names = Dictionary(run.ingest.agencies.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
+        try output.write(SupervisionPage.html(report, agencyNames: names), to: "\(Self.folder)/index.html")
         var byRule: [String: Int] = [:]
         for assessment in assessments { for violation in assessment.violations { byRule[violation.rule.rawValue, default: 0] += 1 } }
-        return SupervisionSummary(
+        return StageOutcome(summary: .supervision(SupervisionSummary(
             decisionsClassified: assessments.count, majorByCatalogue: assessments.filter(\.major).count,
             majorFlagDisagreements: report.majorFlagDisagreements.count, reviewViolations: report.reviewViolations.count,
             violationsByRule: byRule, lateDisclosures: report.lateDisclosures.count,
@@ -62,7 +61,7 @@ struct SupervisionStage {
             officerCertificateProblems: report.officerCertificateProblems.count,
             ordinaryWithFewerThanTwoOfficers: report.ordinaryWithFewerThanTwoOfficers.count,
             withdrawnStillPublished: report.withdrawnStillPublished.count,
-            recordsWithMissingMedia: report.recordsWithMissingMedia.count)
+            recordsWithMissingMedia: report.recordsWithMissingMedia.count)))
     }
 
     /// Case id → why its review row was set aside (a review dated after the decision, …).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Archive
+import ErrorReporting
 import Documents
 import Foundation
 import Ingest
@@ -28,43 +29,21 @@ public struct SanxiangEntry: ParsableCommand {
             Foundation.exit(0)
         } catch let status as ExitCode {
             Foundation.exit(status.rawValue)
-        } catch let error as UserFacingError {
+        } catch let error as SanxiangError {
+            // Every failure of the layers below says itself once, here.
             FileHandle.standardError.write(Data(("错误：" + error.message + "\n").utf8))
-            Foundation.exit(1)
+            Foundation.exit(error is FolderBusyError ? ExitStatus.busy : 1)
         } catch {
-            if let message = UserFacingError(error)?.message {
-                FileHandle.standardError.write(Data(("错误：" + message + "\n").utf8))
-                Foundation.exit(1)
-            }
             exit(withError: error)
         }
     }
 }
 
-/// The typed errors of the layers below, as one printable message.
-struct UserFacingError: Error {
+/// A mistake in how a command was called (a bad --year, an unknown case).
+struct UserFacingError: SanxiangError {
     let message: String
 
     init(message: String) { self.message = message }
-
-    init?(_ error: Error) {
-        switch error {
-        case let error as IngestError: message = error.message
-        case let error as ConfigError: message = error.message
-        case let error as StateStoreError: message = error.message
-        case let error as UserFacingError: message = error.message
-        case let error as FontError: message = error.message
-        case let error as TypesettingError: message = error.message
-        case let error as CalendarError: message = error.message
-        case let error as ArchiveError: message = error.message
-        case let error as TemplateError: message = error.message
-        case let error as FeedValidationError: message = error.message
-        case let error as MissingStatutoryElements: message = error.message
-        case let error as CocoaError:
-            message = "写入输出失败：\(error.localizedDescription)（\(error.userInfo[NSFilePathErrorKey] ?? "")）"
-        default: return nil
-        }
-    }
 }
 
 struct VersionCommand: ParsableCommand {
@@ -74,4 +53,10 @@ struct VersionCommand: ParsableCommand {
         print("sanxiang \(SanxiangEntry.configuration.version)")
         for library in LibraryVersions.all { print("\(library.name) \(library.version)") }
     }
+}
+
+/// Exit statuses beyond 0 (all accepted), 3 (rows set aside) and 1 (could not run).
+enum ExitStatus {
+    /// Another process holds the output folder: nothing was done.
+    static let busy: Int32 = 75
 }

@@ -18,6 +18,9 @@ struct ExportOptions: ParsableArguments {
     @Option(name: .customLong("as-of"), help: "数据基准日 YYYY-MM-DD（默认：今天）。")
     var asOf: String?
 
+    @Option(name: .long, help: "输出文件夹正被另一个进程使用时，最多等待的秒数（默认 0：立即拒绝）。")
+    var wait: Double = 0
+
     func loadConfig() throws -> PipelineConfig {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         var settings = try Self.loadConfig(path: config)

@@ -36,6 +36,10 @@ struct PrintCommand: ParsableCommand {
     func run() throws {
         let config = try options.loadConfig()
         let asOf = try options.resolvedAsOf()
+        // A print takes a fraction of a second: it waits for another print on the
+        // same folder rather than being refused, and never interleaves with a run.
+        let lock = try PipelineRunner.lockOutput(config, wait: max(options.wait, 30))
+        defer { lock.release() }
         let loader = try CaseDocumentLoader(config: config, asOf: asOf)
         let kind = try chosenKind(loader)
         let entry = try loader.documents(of: caseID, kind: kind)

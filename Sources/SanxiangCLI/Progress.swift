@@ -21,7 +21,7 @@ final class ProgressPrinter: @unchecked Sendable {
         switch event {
         case .stageStarted(let index, let count, let stage):
             clearLine()
-            FileHandle.standardError.write(Data("[\(index)/\(count)] \(stage.rawValue)\n".utf8))
+            FileHandle.standardError.write(Data("[\(index)/\(count)] \(stage)\n".utf8))
             baseline = nil
         case .rows(let done, let total):
             let now = Date()

@@ -23,8 +23,10 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         guard (2000...2100).contains(year) else { throw UserFacingError(message: "--year 的值 \(year) 不是合理的年度。") }
         var config = try options.loadConfig()
-        config.stages = [.ingest, .report]
-        let request = RunRequest(config: config, asOf: try options.resolvedAsOf(), reportYear: year)
+        // Only the year's report and the reports feed change; the ledger logs them when the run archives.
+        config.stages = [.ingest, .report] + (config.stages.contains(.archive) ? [.archive] : [])
+        let request = RunRequest(config: config, asOf: try options.resolvedAsOf(), reportYear: year, recordsRun: false,
+                                 lockWait: options.wait)
         let (summary, _) = try TerminalRun.run(request)
         try TerminalRun.finish(summary, outputFolder: config.outputURL.path)
     }

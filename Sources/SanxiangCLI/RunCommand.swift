@@ -8,13 +8,13 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "按 pipeline.yml 中的阶段运行整条流水线。",
-        discussion: "退出状态：0 全部接收；3 有行被暂存（见 quarantine/report.txt）；1 无法运行。")
+        discussion: "退出状态：0 全部接收；3 有行被暂存（见 quarantine/report.txt）；1 无法运行；75 输出文件夹正被另一个进程使用（未做任何改动）。")
 
     @OptionGroup var options: ExportOptions
 
     func run() throws {
         let config = try options.loadConfig()
-        let (summary, _) = try TerminalRun.run(RunRequest(config: config, asOf: try options.resolvedAsOf()))
+        let (summary, _) = try TerminalRun.run(RunRequest(config: config, asOf: try options.resolvedAsOf(), lockWait: options.wait))
         try TerminalRun.finish(summary, outputFolder: config.outputURL.path)
     }
 }
@@ -31,7 +31,7 @@ struct CheckCommand: ParsableCommand {
         var config = try options.loadConfig()
         config.stages = [.ingest]
         let request = RunRequest(config: config, asOf: try options.resolvedAsOf(), useStateStore: false,
-                                 writeOutputs: options.output != nil)
+                                 writeOutputs: options.output != nil, lockWait: options.wait)
         let (summary, ingest) = try TerminalRun.run(request)
         for problem in ingest.errors { print("暂存  " + problem.message) }
         for problem in ingest.warnings { print("提示  " + problem.message) }

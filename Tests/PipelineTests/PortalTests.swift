@@ -1,4 +1,5 @@
 import CaseModel
+import ErrorReporting
 import Foundation
 @testable import Pipeline
 import XCTest
@@ -145,7 +146,10 @@ final class PortalTests: SampleCopyTestCase {
             .write(to: strict, atomically: true, encoding: .utf8)
         config.feedSchema = strict.path
         XCTAssertThrowsError(try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!))) { error in
-            XCTAssertTrue((error as? FeedValidationError)?.message.contains("decisions.xml") ?? false, "\(error)")
+            let failure = error as? StageFailure
+            XCTAssertEqual(failure?.stage, "portal", "the failure names its stage")
+            XCTAssertTrue(failure?.underlying is FeedValidationError, "\(error)")
+            XCTAssertTrue(failure?.message.contains("decisions.xml") ?? false, "\(error)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent("public/index.html").path),
                        "nothing is published from a failed run")

@@ -1,0 +1,3 @@
+import ErrorReporting
+
+extension IngestError: SanxiangError {}

@@ -1,0 +1,156 @@
+import CFileSystem
+import ErrorReporting
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The file-system calls Foundation lacks: an atomic swap of two folders, an
+/// exclusive lock on a folder, and files that are private from their first byte.
+public enum FileSystem {
+    /// Swaps `first` and `second` in one step: a reader sees one or the other,
+    /// never neither. Returns false where the file system cannot exchange
+    /// (then the caller falls back to two renames, journalled).
+    public static func exchange(_ first: String, _ second: String) throws -> Bool {
+        if sanxiang_rename_exchange(first, second) == 0 { return true }
+        let code = errno
+        if code == EINVAL || code == ENOSYS || code == EOPNOTSUPP { return false }
+        throw FileSystemError(path: second, action: "替换输出", code: code)
+    }
+
+    /// rename(2), with the failure said in Chinese.
+    public static func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw FileSystemError(path: to, action: "移动文件", code: errno) }
+    }
+
+    /// Writes `bytes` to a new file created with mode 0600; an existing file is an error.
+    public static func createPrivate(_ path: String, bytes: [UInt8]) throws {
+        let descriptor = sanxiang_create_private(path)
+        guard descriptor >= 0 else { throw FileSystemError(path: path, action: "创建密钥文件", code: errno) }
+        defer { close(descriptor) }
+        try writeAll(descriptor, bytes, path: path)
+        guard fsync(descriptor) == 0 else { throw FileSystemError(path: path, action: "写入密钥文件", code: errno) }
+    }
+
+    /// Writes and flushes a whole file through a temporary name and a rename,
+    /// so a crash leaves the old contents or the new, never half a file.
+    public static func replaceDurably(_ path: String, bytes: [UInt8]) throws {
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError(path: temporary, action: "写入文件", code: errno) }
+        do {
+            try writeAll(descriptor, bytes, path: temporary)
+            guard fsync(descriptor) == 0 else { throw FileSystemError(path: temporary, action: "写入文件", code: errno) }
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        close(descriptor)
+        try rename(temporary, to: path)
+        syncFolder(of: path)
+    }
+
+    /// Flushes a folder's entries (renames in it) to the disk.
+    public static func syncFolder(of path: String) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let descriptor = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+
+    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { buffer in
+                Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError(path: path, action: "写入文件", code: errno)
+            }
+            offset += written
+        }
+    }
+
+    /// The inode of a path (not following a final symlink), or nil when it does not exist.
+    public static func inode(_ path: String) -> UInt64? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return UInt64(info.st_ino)
+    }
+
+    /// What kind of thing a path is, without following a final symlink.
+    public enum EntryKind: Sendable { case regular, directory, symlink, other, missing }
+
+    public static func kind(_ path: String) -> EntryKind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
+    }
+
+    /// Permission bits of a file, or nil when it cannot be read.
+    public static func permissions(_ path: String) -> UInt32? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return UInt32(info.st_mode & 0o777)
+    }
+}
+
+/// An exclusive lock on an output folder, held for the life of the process's
+/// run: a second run, report or print on the same folder waits for it or is
+/// refused. The kernel releases it when the process ends, even by SIGKILL.
+public final class FolderLock: @unchecked Sendable {
+    public let path: String
+    private var descriptor: Int32
+
+    /// Tries for up to `wait` seconds. The holder's process id is written into
+    /// the lock file, so the refusal can say who holds it.
+    public init(folder: String, wait: Double) throws {
+        path = (folder as NSString).appendingPathComponent(".lock")
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError(path: path, action: "创建锁文件", code: errno) }
+        let deadline = Date().addingTimeInterval(wait)
+        while sanxiang_try_lock(descriptor) != 0 {
+            let code = errno
+            guard code == EWOULDBLOCK || code == EINTR else {
+                close(descriptor)
+                throw FileSystemError(path: path, action: "锁定输出文件夹", code: code)
+            }
+            if Date() >= deadline {
+                let holder = (try? String(contentsOfFile: path, encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+                close(descriptor)
+                throw FolderBusyError(folder: folder, holder: holder)
+            }
+            usleep(100_000)
+        }
+        _ = ftruncate(descriptor, 0)
+        let pid = Array("\(getpid())\n".utf8)
+        _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+    }
+
+    public func release() {
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
+}
+
+/// Another process is running on the same output folder.
+public struct FolderBusyError: SanxiangError {
+    public var folder: String
+    public var holder: String
+
+    public var message: String {
+        "输出文件夹 \(folder) 正由另一个 sanxiang 进程使用" + (holder.isEmpty ? "" : "（进程号 \(holder)）")
+            + "。为避免输出互相覆盖，本次不运行；请等它结束后再试，或用 --wait 秒数 等待。"
+    }
+}

@@ -1,0 +1,90 @@
+import CaseModel
+import Documents
+import Foundation
+import Ingest
+import Review
+
+/// Reads and checks the export: every row accepted or set aside with its reason.
+struct IngestStage: Stage {
+    let name = "ingest"
+    let reads = "导出文件夹（agencies、officers、cases、reviews、records、media）"
+    let territory: [String] = []
+
+    func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
+        run.ingest = try ExportReader.read(folder: run.config.inputURL, options: IngestOptions(asOf: run.asOf)) { done, total in
+            run.events?(.rows(done: done, total: total))
+        }
+        return StageOutcome()
+    }
+}
+
+/// Decides, before anything is rendered or published, which cases can go on:
+/// a case lacking a statutory element of a document it must get is set aside
+/// whole. Because this runs whatever stages follow, every configuration of
+/// stages publishes the same cases. It also writes the quarantine, which is
+/// complete only once this check has run.
+struct ValidateStage: Stage {
+    let name = "validate"
+    let reads = "接收的案件、文书模板和 documents 规则"
+    let territory = ["quarantine/"]
+
+    /// A command that remakes one part of the output (`report`) leaves the last run's quarantine.
+    func claims(_ run: RunContext) -> [String] { run.request.recordsRun ? territory : [] }
+
+    func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
+        var outcome = StageOutcome()
+        if !run.config.documentRules.isEmpty {
+            let templates = try run.templates()
+            let plan = RenderStage.plan(for: run.ingest, rules: run.config.documentRules,
+                                        hearingEligible: run.config.legalReview.catalogue.hearingEligible)
+            let found = concurrentMap(plan) { entry -> Problem? in
+                for kind in entry.kinds {
+                    let prepared: PreparedDocument
+                    do {
+                        prepared = try templates.prepare(kind, data: entry.data)
+                    } catch {
+                        return Self.unbuildable(entry.item, kind: kind)
+                    }
+                    let missing = prepared.missing
+                    if !missing.isEmpty { return RenderStage.problem(entry.item, MissingStatutoryElements(kind: kind, elements: missing)) }
+                }
+                return nil
+            }
+            outcome.setAside = found.compactMap { $0 }
+            run.casesMissingElements = outcome.setAside.filter { $0.kind == .missingStatutoryElement }.count
+        }
+        return outcome
+    }
+
+    /// A case whose data cannot be put into a document at all (the template's
+    /// output is not well-formed with it): its row is named, not the template.
+    static func unbuildable(_ item: EnforcementCase, kind: String) -> Problem {
+        Problem(file: item.source.file, row: item.source.row, caseID: item.id, field: nil, kind: .invalidValue,
+                message: "\(item.source.file) 第\(item.source.row)行（案件 \(item.id)）：案件数据中有无法写入《\(kind)》的内容"
+                    + "（如控制字符），不生成文书，该案件已暂存；请在办案系统中检查该案件的文字字段。")
+    }
+
+    /// The quarantine as it stands after every check (written by the runner once all set-asides are known).
+    static func writeQuarantine(_ ingest: IngestResult, request: RunRequest, into output: OutputWriter) throws {
+        try output.write(QuarantineReport.json(ingest), to: "quarantine/quarantine.json")
+        try output.write(QuarantineReport.warningsJSON(ingest), to: "quarantine/warnings.json")
+        try output.write(QuarantineReport.text(ingest, asOf: request.asOf.iso, input: request.config.inputURL.path),
+                         to: "quarantine/report.txt")
+    }
+}
+
+/// 法制审核: classifies every decision against the major-decision catalogue and
+/// checks its legal review, once, for the documents and the supervision report.
+struct ReviewStage: Stage {
+    let name = "review"
+    let reads = "接收的案件、法制审核记录、重大执法决定目录清单（legal_review）"
+    let territory: [String] = []
+
+    func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
+        let gate = ReviewGate(catalogue: run.config.legalReview.catalogue, limits: run.config.legalReview.recheck,
+                              calendar: try run.calendar())
+        run.assessments = try gate.assess(run.ingest.cases, reviews: run.ingest.reviews,
+                                          setAsideReviews: SupervisionStage.setAsideReviews(run.ingest))
+        return StageOutcome()
+    }
+}

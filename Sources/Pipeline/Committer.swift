@@ -1,0 +1,260 @@
+import Archive
+import ErrorReporting
+import Foundation
+import Native
+
+/// Which stage is responsible for each part of the output folder, and which
+/// parts the stages that ran remake. A path belongs to the stage whose
+/// territory names it most precisely (public/reports/ is the report's even
+/// though public/ is the portal's).
+struct OutputOwnership {
+    private var territories: [(prefix: String, owner: String)] = []
+    private var claims: [String: [String]] = [:]
+
+    mutating func declare(_ owner: String, territory: [String]) {
+        territories += territory.map { ($0, owner) }
+    }
+
+    mutating func claim(_ owner: String, _ paths: [String]) {
+        claims[owner, default: []] += paths
+    }
+
+    static func matches(_ path: String, _ prefix: String) -> Bool {
+        prefix.hasSuffix("/") ? path.hasPrefix(prefix) : path == prefix
+    }
+
+    /// True when a stage that ran remakes `path`: the last run's file there is dropped
+    /// unless the stage staged or kept it. Every other file is carried forward.
+    func isRemade(_ path: String) -> Bool {
+        let owner = territories.filter { Self.matches(path, $0.prefix) }.max { $0.prefix.count < $1.prefix.count }?.owner
+        guard let owner, let paths = claims[owner] else { return false }
+        return paths.contains { Self.matches(path, $0) }
+    }
+
+    /// The top-level entries (public, internal, run-summary.json …) this run replaces.
+    var replacedTopLevel: Set<String> {
+        Set(claims.values.joined().compactMap { $0.split(separator: "/").first.map(String.init) })
+    }
+}
+
+/// Where the archive step of a commit gets its facts, kept in the journal so
+/// a later run can finish an interrupted commit on its own.
+struct ArchiveRequest: Codable {
+    var asOf: String
+    var input: String
+    var media: [JournalMedia]
+
+    struct JournalMedia: Codable {
+        var file: String
+        var caseID: String
+        var sha256: String
+        var size: Int
+    }
+}
+
+/// The commit's plan, written durably before the first swap: which staged
+/// folders replace which live ones (each known by the staged folder's inode,
+/// so a swap done before a crash is never done twice), the state changes, and
+/// what the archive step needs. A run that finds it finishes the commit first.
+struct CommitJournal: Codable {
+    struct Swap: Codable {
+        var name: String
+        var stagedInode: UInt64
+    }
+
+    var swaps: [Swap]
+    var state: StateChanges
+    var archive: ArchiveRequest?
+
+    static let name = ".commit-journal.json"
+}
+
+/// The one committer of a run, in a fixed order: (1) the staged subtrees
+/// replace the live ones, each in one atomic exchange, with everything the
+/// stages that ran do not remake carried forward; (2) the state changes, in
+/// one transaction; (3) the ledger. A crash at any point leaves either the
+/// previous output and state, or a journal from which the next run finishes
+/// this one — never a mix that is taken for finished.
+struct Committer {
+    /// Nil for a bare output folder with no state store and no ledger (tools, tests).
+    let config: PipelineConfig?
+    let root: URL
+
+    init(config: PipelineConfig) {
+        self.config = config
+        root = config.outputURL.standardizedFileURL
+    }
+
+    init(root: URL) {
+        config = nil
+        self.root = root.standardizedFileURL
+    }
+
+    private var journalPath: String { root.appendingPathComponent(CommitJournal.name).path }
+    private var stagingPath: String { root.appendingPathComponent(OutputWriter.stagingName).path }
+
+    /// Commits a run. `snapshot` writes the export's records into the store in the
+    /// same transaction as `state` (it is not journalled: the next run rewrites it anyway).
+    func commit(_ writer: OutputWriter, ownership: OutputOwnership, state: StateChanges,
+                snapshot: ((StateStore.Transaction) throws -> Void)?, archive: ArchiveRequest?) throws -> ArchiveSummary? {
+        let names = ownership.replacedTopLevel.union(writer.stagedTopLevel).sorted()
+        try carryForward(names, ownership: ownership)
+        Fault.point("commit.staged")
+        sync()
+        var swaps: [CommitJournal.Swap] = []
+        for name in names {
+            let staged = (stagingPath as NSString).appendingPathComponent(name)
+            if FileSystem.kind(staged) == .missing { try makeEmptyFolder(staged) }
+            guard let inode = FileSystem.inode(staged) else { continue }
+            swaps.append(.init(name: name, stagedInode: inode))
+        }
+        let journal = CommitJournal(swaps: swaps, state: state, archive: archive)
+        try writeJournal(journal)
+        Fault.point("commit.journal")
+        return try finish(journal, snapshot: snapshot)
+    }
+
+    /// Finishes a commit a crash interrupted, if there is one. Called under the folder's lock before anything else.
+    func recover() throws -> Bool {
+        guard FileManager.default.fileExists(atPath: journalPath) else {
+            try removeLeftovers()
+            return false
+        }
+        let journal: CommitJournal
+        do {
+            journal = try JSONDecoder().decode(CommitJournal.self, from: Data(contentsOf: URL(fileURLWithPath: journalPath)))
+        } catch {
+            throw FileSystemError(path: journalPath, action: "读取未完成的提交记录", code: 5)
+        }
+        _ = try finish(journal, snapshot: nil)
+        return true
+    }
+
+    private func finish(_ journal: CommitJournal, snapshot: ((StateStore.Transaction) throws -> Void)?) throws -> ArchiveSummary? {
+        for (index, swap) in journal.swaps.enumerated() {
+            try replace(swap)
+            Fault.point("commit.swap.\(index + 1)")
+        }
+        sync()
+        if let config, snapshot != nil || !journal.state.isEmpty {
+            try StateStore(path: config.stateStoreURL.path).apply(journal.state, snapshot: snapshot)
+        }
+        Fault.point("commit.state")
+        var summary: ArchiveSummary?
+        if let config, let archive = journal.archive {
+            summary = try ArchiveStage(config: config).record(archive)
+        }
+        Fault.point("commit.archive")
+        try FileManager.default.removeItem(atPath: journalPath)
+        FileSystem.syncFolder(of: journalPath)
+        try removeLeftovers()
+        return summary
+    }
+
+    /// Puts one staged entry in place of the live one: an atomic exchange where the
+    /// file system has it, else two renames (recoverable through the journal).
+    private func replace(_ swap: CommitJournal.Swap) throws {
+        let live = root.appendingPathComponent(swap.name).path
+        let staged = (stagingPath as NSString).appendingPathComponent(swap.name)
+        if FileSystem.inode(live) == swap.stagedInode { return }  // done before a crash
+        guard FileSystem.kind(staged) != .missing else {
+            throw FileSystemError(path: staged, action: "完成上次中断的提交（暂存的输出不见了）", code: 2)
+        }
+        if FileSystem.kind(live) == .missing {
+            try FileSystem.rename(staged, to: live)
+        } else if try !FileSystem.exchange(staged, live) {
+            let aside = (stagingPath as NSString).appendingPathComponent(".replaced-" + swap.name)
+            try FileSystem.rename(live, to: aside)
+            try FileSystem.rename(staged, to: live)
+            try FileSystem.rename(aside, to: staged)
+        }
+        FileSystem.syncFolder(of: live)
+    }
+
+    /// Hard-links into the staging area every live file the stages that ran do
+    /// not remake, so replacing a whole top-level folder loses nothing.
+    private func carryForward(_ names: [String], ownership: OutputOwnership) throws {
+        let manager = FileManager.default
+        for name in names {
+            let live = root.appendingPathComponent(name).path
+            switch FileSystem.kind(live) {
+            case .regular:
+                if !ownership.isRemade(name) { try link(name) }
+            case .directory:
+                guard let walker = manager.enumerator(atPath: live) else { continue }
+                while let relative = walker.nextObject() as? String {
+                    let path = name + "/" + relative
+                    guard FileSystem.kind(root.appendingPathComponent(path).path) == .regular, !ownership.isRemade(path) else { continue }
+                    try link(path)
+                }
+            default:
+                continue
+            }
+        }
+    }
+
+    private func link(_ path: String) throws {
+        let target = (stagingPath as NSString).appendingPathComponent(path)
+        guard FileSystem.kind(target) == .missing else { return }  // the stage staged its own
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try manager.linkItem(atPath: root.appendingPathComponent(path).path, toPath: target)
+        } catch {
+            throw FileSystemError(path: target, action: "沿用上次输出", code: OutputWriter.errnoOf(error))
+        }
+    }
+
+    private func makeEmptyFolder(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw FileSystemError(path: path, action: "创建输出文件夹", code: OutputWriter.errnoOf(error))
+        }
+    }
+
+    private func writeJournal(_ journal: CommitJournal) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes: Data
+        do { bytes = try encoder.encode(journal) } catch {
+            throw FileSystemError(path: journalPath, action: "写入提交记录", code: 22)
+        }
+        try FileSystem.replaceDurably(journalPath, bytes: [UInt8](bytes))
+    }
+
+    /// The staging area (now holding the replaced output) and the run of an earlier
+    /// version's commit (.previous) go once the commit is complete.
+    private func removeLeftovers() throws {
+        let manager = FileManager.default
+        // An earlier version renamed live entries aside into .previous; one left there by a crash goes back.
+        let previous = root.appendingPathComponent(".previous").path
+        for name in (try? manager.contentsOfDirectory(atPath: previous)) ?? []
+        where FileSystem.kind(root.appendingPathComponent(name).path) == .missing {
+            try FileSystem.rename((previous as NSString).appendingPathComponent(name), to: root.appendingPathComponent(name).path)
+        }
+        for name in [OutputWriter.stagingName, ".previous"] {
+            let path = root.appendingPathComponent(name).path
+            guard manager.fileExists(atPath: path) else { continue }
+            do { try manager.removeItem(atPath: path) } catch {
+                throw FileSystemError(path: path, action: "清理暂存文件夹", code: OutputWriter.errnoOf(error))
+            }
+        }
+    }
+
+    /// True while a commit is unfinished: `verify` says so instead of reporting its half-swapped files as tampered.
+    static func hasPendingCommit(_ output: URL) -> Bool {
+        FileManager.default.fileExists(atPath: output.appendingPathComponent(CommitJournal.name).path)
+    }
+}
+
+/// Test hooks: `SANXIANG_FAULT=<point>` kills the process with SIGKILL when it reaches that point,
+/// as a power cut or the OOM killer would. The points are named where they are passed.
+enum Fault {
+    private static let target = ProcessInfo.processInfo.environment["SANXIANG_FAULT"]
+
+    static func point(_ name: String) {
+        guard let target, target == name else { return }
+        kill(getpid(), SIGKILL)
+    }
+}

@@ -1,0 +1,150 @@
+import CaseModel
+import Documents
+import ErrorReporting
+import Foundation
+import Ingest
+import Review
+import Typesetting
+import WorkingDays
+
+/// One step of the night. Every stage has the same shape: it declares its
+/// name, what it reads, and the parts of the output folder it is responsible
+/// for; it writes its files into the run's staging area and returns the state
+/// changes it wants, the cases it sets aside and its part of the summary. It
+/// never opens the state store and never commits: the committer does both,
+/// files first, then state, then the ledger.
+protocol Stage {
+    var name: String { get }
+    /// What the stage reads, for the reader of the recipe (and `--help`).
+    var reads: String { get }
+    /// Output paths the stage is responsible for (a folder ends with "/").
+    /// A file of the last run inside a stage's territory is the stage's to keep
+    /// or drop; everything else is carried forward untouched.
+    var territory: [String] { get }
+    /// The part of its territory the stage remakes in this run (by default, all of it).
+    func claims(_ run: RunContext) -> [String]
+    func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome
+}
+
+extension Stage {
+    func claims(_ run: RunContext) -> [String] { territory }
+}
+
+/// What a stage hands back to the runner.
+struct StageOutcome {
+    var summary: StageReport = .none
+    var state = StateChanges()
+    /// Cases the stage found cannot go further (e.g. a statutory element missing).
+    var setAside: [Problem] = []
+}
+
+/// A stage's part of the run summary.
+enum StageReport {
+    case none
+    case documents(RenderSummary)
+    case portal(PortalSummary)
+    case report(ReportSummary)
+    case supervision(SupervisionSummary)
+}
+
+/// The state changes a run wants. They are written only after the files they
+/// describe are in place (see `Committer`), in one transaction.
+public struct StateChanges: Codable, Sendable {
+    /// Publication-log rows that are new or differ from the last run's.
+    public var publications: [PublicationRow] = []
+    /// Annual reports published by this run.
+    public var reports: [ReportPublication] = []
+    /// What each case's documents were made from, for the next run to keep unchanged ones.
+    public var renderMemo: RenderMemo?
+
+    public init() {}
+
+    mutating func merge(_ other: StateChanges) {
+        publications += other.publications
+        reports += other.reports
+        if let memo = other.renderMemo { renderMemo = memo }
+    }
+
+    var isEmpty: Bool { publications.isEmpty && reports.isEmpty && renderMemo == nil }
+}
+
+/// One agency's annual report going public in this run.
+public struct ReportPublication: Codable, Sendable, Equatable {
+    public var year: Int
+    public var agencyCode: String
+    public var deadline: CivilDate
+    public var publishedOn: CivilDate
+    public var contentHash: String
+    /// The report's feed entry, kept so later runs list it without reading the output back.
+    public var feedTitle: String
+    public var feedSummary: String
+}
+
+/// What the last committed run left in the state store, read once at the start of a run.
+struct PreviousState {
+    var publications: [String: PublicationRow] = [:]
+    var reportDeliveries: [Int: [String: ReportDelivery]] = [:]
+    var reportFeed: [StoredReportFeedEntry] = []
+    var renderMemo: RenderMemo?
+    var caseHashes: [String: String] = [:]
+}
+
+/// Everything a run's stages share: the request, the export as ingest accepted it
+/// (less what later checks set aside), the last run's state, and what earlier
+/// stages produced for later ones. Loaded once per run.
+final class RunContext {
+    let request: RunRequest
+    var config: PipelineConfig { request.config }
+    var asOf: CivilDate { request.asOf }
+    var ingest = IngestResult()
+    let previous: PreviousState
+    let events: (@Sendable (RunEvent) -> Void)?
+
+    /// Validate stage → the render summary: cases set aside for a missing statutory element.
+    var casesMissingElements = 0
+    /// Review stage → supervision.
+    var assessments: [ReviewAssessment] = []
+    /// The publication log as it stands after this run's portal stage (the last run's when the portal did not run).
+    var publicationLog: [String: PublicationRow]
+
+    private var loadedCalendar: WorkingCalendar?
+    private var loadedTypesetter: Typesetter?
+    private var loadedTemplates: TemplateLibrary?
+
+    init(request: RunRequest, previous: PreviousState, events: (@Sendable (RunEvent) -> Void)?) {
+        self.request = request
+        self.previous = previous
+        self.events = events
+        publicationLog = previous.publications
+    }
+
+    func calendar() throws -> WorkingCalendar {
+        if let loadedCalendar { return loadedCalendar }
+        let made = try WorkingCalendar(contentsOf: config.calendarURL)
+        loadedCalendar = made
+        return made
+    }
+
+    func typesetter() throws -> Typesetter {
+        if let loadedTypesetter { return loadedTypesetter }
+        let made: Typesetter
+        do {
+            made = Typesetter(fonts: try FontSet.load(manifest: config.fontsURL))
+        } catch let error as FontError {
+            throw ConfigError(file: config.sourceName, line: nil, key: "fonts", problem: error.message)
+        }
+        loadedTypesetter = made
+        return made
+    }
+
+    func templates() throws -> TemplateLibrary {
+        if let loadedTemplates { return loadedTemplates }
+        let made = try PipelineRunner.templates(config)
+        loadedTemplates = made
+        return made
+    }
+
+    func renderer() throws -> DocumentRenderer {
+        DocumentRenderer(typesetter: try typesetter(), templates: try templates())
+    }
+}

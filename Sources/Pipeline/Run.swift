@@ -203,6 +203,9 @@ public enum PipelineRunner {
         return (makeSummary(run.ingest, request: request, stages: request.config.stages), run.ingest)
     }
 
+    /// True while a run's commit in `output` is unfinished (it was interrupted); the next run finishes it.
+    public static func hasUnfinishedCommit(output: URL) -> Bool { Committer.hasPendingCommit(output) }
+
     /// Creates the output folder if needed and takes its lock.
     public static func lockOutput(_ config: PipelineConfig, wait: Double) throws -> FolderLock {
         let folder = config.outputURL.standardizedFileURL.path

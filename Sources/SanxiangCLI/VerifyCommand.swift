@@ -1,6 +1,7 @@
 import Archive
 import ArgumentParser
 import Foundation
+import Pipeline
 
 /// `sanxiang verify`: proves the archive whole, or names what was altered or removed.
 struct VerifyCommand: ParsableCommand {
@@ -28,6 +29,12 @@ struct VerifyCommand: ParsableCommand {
         if let caseID {
             try printProofs(root: root, caseID: caseID)
             return
+        }
+        if PipelineRunner.hasUnfinishedCommit(output: root) {
+            // Half the output is swapped in and the ledger not yet extended: every
+            // file would look tampered. The next run finishes the commit first.
+            throw UserFacingError(message: "输出文件夹 \(root.path) 中有一次运行的提交尚未完成（可能被中断），"
+                + "现在核验会把正在替换的文件误报为被篡改；请先再运行一次 sanxiang run，它会先完成这次提交，然后再核验。")
         }
         let report = try Verifier.verify(root: root, input: input.map(absolute))
         print("归档：\(report.heads) 个签名树头，\(report.leaves) 条记录；核对输出文件 \(report.filesChecked) 个、音像文件 \(report.mediaChecked) 个。")

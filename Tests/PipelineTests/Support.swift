@@ -43,8 +43,9 @@ enum Repo {
     }
 
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (code: Int32, output: String) {
-        try Shell.run(executable, arguments, in: directory)
+    static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
+                    environment: [String: String] = [:]) throws -> (code: Int32, output: String) {
+        try Shell.run(executable, arguments, in: directory, environment: environment)
     }
 }
 

@@ -6,10 +6,13 @@ import Foundation
 /// `timeout` seconds, so a stuck child fails its test instead of hanging the suite.
 public enum Shell {
     public static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil, stderr: Bool = true,
-                           timeout: Double = 600) throws -> (code: Int32, output: String) {
+                           timeout: Double = 600, environment: [String: String] = [:]) throws -> (code: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         if let directory { process.currentDirectoryURL = directory }
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -1,0 +1,168 @@
+import Archive
+import Foundation
+import Pipeline
+import XCTest
+
+/// A run is one transaction: whatever a command does, and wherever a run is
+/// killed, the output folder holds the previous run's output or the new one
+/// (never a mix), the state describes only committed files, and the next run
+/// finishes the job with `verify` clean.
+final class TransactionTests: SampleCopyTestCase {
+    private let asOf = "2026-01-10"
+    private var configPath: String { Repo.root.appendingPathComponent("pipeline.yml").path }
+
+    private func sanxiang(_ arguments: [String], output: URL, input: URL? = nil,
+                          fault: String? = nil) throws -> (code: Int32, output: String) {
+        var all = arguments + ["--config", configPath, "--output", output.path, "--as-of", asOf]
+        all += ["--input", (input ?? export).path]
+        return try Repo.run(Repo.executable, all, environment: fault.map { ["SANXIANG_FAULT": $0] } ?? [:])
+    }
+
+    private func verify(_ output: URL) throws -> (code: Int32, output: String) {
+        try Repo.run(Repo.executable, ["verify", "--output", output.path, "--input", export.path])
+    }
+
+    /// Path → SHA-256 of every file under `folder` (relative paths).
+    private func digests(_ folder: URL) -> [String: String] {
+        var out: [String: String] = [:]
+        guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return out }
+        while let relative = walker.nextObject() as? String {
+            var isFolder: ObjCBool = false
+            let path = folder.appendingPathComponent(relative).path
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            out[relative] = Archiver.hashFile(path)?.sha256
+        }
+        return out
+    }
+
+    /// Every file except those the command is meant to change (and the store, ledger and lock, which change by design).
+    private func everythingBut(_ output: URL, changing: [String]) -> [String: String] {
+        digests(output).filter { path, _ in
+            !changing.contains { path.hasPrefix($0) } && !path.hasPrefix("archive/") && !path.hasPrefix("state.sqlite") && path != ".lock"
+        }
+    }
+
+    /// The paths whose content differs between two digest maps (added, removed or changed).
+    private func differences(_ a: [String: String], _ b: [String: String]) -> [String] {
+        Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+    }
+
+    func testReportAndOtherCommandsAfterARunLeaveEveryOtherFileAsItWas() throws {
+        XCTAssertEqual(try sanxiang(["run"], output: output).code, 3)
+        let reportFiles = ["public/reports/2024/", "public/feeds/reports.xml"]
+        let before = everythingBut(output, changing: reportFiles)
+        XCTAssertGreaterThan(before.keys.filter { $0.hasPrefix("public/") }.count, 100)
+
+        let report = try sanxiang(["report", "--year", "2024"], output: output)
+        XCTAssertEqual(report.code, 3, report.output)
+        XCTAssertEqual(differences(everythingBut(output, changing: reportFiles), before), [],
+                       "report --year changes its own year's folder and the reports feed only")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("public/reports/2024/report.pdf").path))
+        let reportVerified = try verify(output)
+        XCTAssertEqual(reportVerified.code, 0, reportVerified.output)
+
+        let afterReport = everythingBut(output, changing: [])
+        let check = try Repo.run(Repo.executable, ["check", "--input", export.path, "--output", output.path, "--as-of", asOf])
+        XCTAssertEqual(check.code, 3, check.output)
+        XCTAssertEqual(differences(everythingBut(output, changing: []), afterReport), [], "check rewrites the same quarantine and nothing else")
+        let print = try Repo.run(Repo.executable, ["print", "--case", "KQSJ-2024-000006", "--config", configPath,
+                                                   "--output", output.path, "--as-of", asOf, "--input", export.path])
+        XCTAssertEqual(print.code, 0, print.output)
+        XCTAssertEqual(differences(everythingBut(output, changing: ["print/", "onsite-numbers.sqlite"]), afterReport), [])
+        let verified = try verify(output)
+        XCTAssertEqual(verified.code, 0, verified.output)
+    }
+
+    /// Changes the sample so the next run rewrites pages, withdraws one decision and re-renders documents.
+    private func changeExport() throws {
+        let json = export.appendingPathComponent("cases.json")
+        var cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [[String: Any]])
+        XCTAssertGreaterThan(cases.count, 3)
+        cases[0]["facts"] = "经查，当事人于2025年3月在本辖区内擅自施工，情节较轻（本次更正）。"
+        cases[1]["status"] = "撤销"
+        cases[1]["status_date"] = "2025-12-30"
+        cases[1]["status_reason"] = "经复议撤销"
+        try JSONSerialization.data(withJSONObject: cases, options: [.sortedKeys]).write(to: json)
+    }
+
+    private func copy(_ from: URL, to: URL) throws {
+        try? FileManager.default.removeItem(at: to)
+        let status = try Repo.run("/bin/cp", ["-a", from.path, to.path])
+        XCTAssertEqual(status.code, 0, status.output)
+    }
+
+    func testAKillAtAnyPointLeavesTheOldOrTheNewPortalAndTheNextRunFinishes() throws {
+        let start = parent.appendingPathComponent("start")
+        XCTAssertEqual(try sanxiang(["run"], output: start).code, 3)
+        let old = digests(start.appendingPathComponent("public"))
+        try changeExport()
+        let reference = parent.appendingPathComponent("reference")
+        try copy(start, to: reference)
+        XCTAssertEqual(try sanxiang(["run"], output: reference).code, 3)
+        let new = digests(reference.appendingPathComponent("public"))
+        XCTAssertNotEqual(old, new, "the changed export changes the portal")
+
+        let points = ["stage.ingest", "stage.validate", "stage.review", "stage.render", "stage.portal", "stage.report",
+                      "stage.supervision", "commit.staged", "commit.journal", "commit.swap.1", "commit.swap.2", "commit.swap.3",
+                      "commit.state", "commit.archive"]
+        for point in points {
+            let folder = parent.appendingPathComponent("kill-\(point)")
+            try copy(start, to: folder)
+            let killed = try sanxiang(["run"], output: folder, fault: point)
+            XCTAssertEqual(killed.code, 9, "\(point): the fault hook kills the run (\(killed.output.suffix(300)))")
+            let portal = digests(folder.appendingPathComponent("public"))
+            XCTAssertTrue(portal == old || portal == new, "\(point): public/ is the old or the new portal, never a mix")
+            try assertPublicationsAreOnDisk(folder, point: point)
+
+            let rerun = try sanxiang(["run"], output: folder)
+            XCTAssertEqual(rerun.code, 3, "\(point): \(rerun.output.suffix(500))")
+            XCTAssertEqual(digests(folder.appendingPathComponent("public")), new, "\(point): the next run finishes the job")
+            let verified = try verify(folder)
+            XCTAssertEqual(verified.code, 0, "\(point): \(verified.output.suffix(800))")
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    /// A publication is recorded only when its page is on disk.
+    private func assertPublicationsAreOnDisk(_ folder: URL, point: String) throws {
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(".commit-journal.json").path) == false else {
+            let verified = try verify(folder)
+            XCTAssertNotEqual(verified.code, 0, "\(point): verify does not pass a half-finished commit")
+            XCTAssertTrue(verified.output.contains("提交"), "\(point): \(verified.output.suffix(300))")
+            return
+        }
+        let store = try StateStore(path: folder.appendingPathComponent("state.sqlite").path)
+        for (caseID, row) in try store.publicationRows() where row.withdrawnOn == nil {
+            let index = row.indexNo.split(separator: "/").last.map(String.init) ?? ""
+            let page = folder.appendingPathComponent("public/decisions/\(row.agencyCode)/\(index).html")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: page.path), "\(point): \(caseID) is recorded as published but has no page")
+        }
+    }
+
+    func testTwoRunsOnOneFolderNeverInterleave() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Repo.executable)
+        process.arguments = ["run", "--config", configPath, "--output", output.path, "--as-of", asOf, "--input", export.path]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let lock = output.appendingPathComponent(".lock")
+        let deadline = Date().addingTimeInterval(60)
+        while (try? String(contentsOf: lock, encoding: .utf8))?.contains("\(process.processIdentifier)") != true, Date() < deadline {
+            usleep(20_000)
+        }
+        let refused = try sanxiang(["run"], output: output)
+        XCTAssertEqual(refused.code, 75, refused.output)
+        XCTAssertTrue(refused.output.contains("正由另一个 sanxiang 进程使用"), refused.output)
+        let report = try sanxiang(["report", "--year", "2024"], output: output)
+        XCTAssertEqual(report.code, 75, report.output)
+
+        let waited = try sanxiang(["run", "--wait", "300"], output: output)
+        XCTAssertEqual(waited.code, 3, "a run that waits starts after the first one ends: \(waited.output.suffix(300))")
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 3)
+        let verified = try verify(output)
+        XCTAssertEqual(verified.code, 0, verified.output)
+        XCTAssertGreaterThan(digests(output.appendingPathComponent("public")).count, 100)
+    }
+}

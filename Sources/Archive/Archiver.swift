@@ -35,9 +35,12 @@ public struct ArchiveSummary: Codable, Sendable {
     public var rootHash: String
     /// The first 16 hex digits of SHA-256 of the public key, for comparing with a published copy.
     public var keyFingerprint: String
+    /// Set when the key file is readable by others.
+    public var keyWarning: String?
 
     enum CodingKeys: String, CodingKey {
-        case run, added, changed, removed, treeSize = "tree_size", rootHash = "root_hash", keyFingerprint = "key_fingerprint"
+        case run, added, changed, removed, treeSize = "tree_size", rootHash = "root_hash", keyFingerprint = "key_fingerprint",
+             keyWarning = "key_warning"
     }
 }
 
@@ -57,7 +60,11 @@ public enum Archiver {
         paths.sort()
         let digests = hashFiles(paths.map { base + $0 })
         var out: [String: FileDigest] = [:]
-        for (path, digest) in zip(paths, digests) { out[path] = digest }
+        for (path, digest) in zip(paths, digests) {
+            // A file that cannot be read whole must not enter the ledger with the hash of a part, nor as "removed".
+            guard let digest else { throw ArchiveError(path: base + path, reason: "文件无法完整读取，未能登记到归档账本") }
+            out[path] = digest
+        }
         return out
     }
 
@@ -75,12 +82,21 @@ public enum Archiver {
         return box.values
     }
 
+    /// SHA-256 of a whole file; nil when it cannot be opened or a read fails part-way
+    /// (never the digest of the part that was read).
     public static func hashFile(_ path: String) -> FileDigest? {
         guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? handle.close() }
         var hasher = SHA256()
         var size = 0
-        while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+        while true {
+            let chunk: Data
+            do {
+                guard let read = try handle.read(upToCount: 1 << 20), !read.isEmpty else { break }
+                chunk = read
+            } catch {
+                return nil
+            }
             hasher.update(data: chunk)
             size += chunk.count
         }

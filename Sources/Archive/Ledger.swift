@@ -1,6 +1,9 @@
 import ErrorReporting
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One leaf of the ledger: a file as a run found it. The leaf's bytes are the
 /// exact line in ledger.jsonl, so editing a line changes every later root.
@@ -204,11 +207,30 @@ public struct SigningKey {
         }
         let key = Curve25519.Signing.PrivateKey()
         try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        guard manager.createFile(atPath: url.path, contents: Data((header + Array(key.rawRepresentation).hex + "\n").utf8),
-                                 attributes: [.posixPermissions: 0o600]) else {
-            throw ArchiveError(path: url.path, reason: "无法创建签名密钥文件")
-        }
+        try writePrivate(Array((header + Array(key.rawRepresentation).hex + "\n").utf8), to: url.path)
         return SigningKey(privateKey: key)
+    }
+
+    /// Creates the key file with mode 0600 from its first byte (never readable by others,
+    /// not even for the moment between writing and a chmod), and refuses to follow a symlink.
+    private static func writePrivate(_ bytes: [UInt8], to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw ArchiveError(path: path, reason: "无法创建签名密钥文件（\(String(cString: strerror(errno)))）") }
+        defer { close(descriptor) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
+            guard written > 0 else { throw ArchiveError(path: path, reason: "无法写入签名密钥文件") }
+            offset += written
+        }
+        guard fsync(descriptor) == 0 else { throw ArchiveError(path: path, reason: "无法写入签名密钥文件") }
+    }
+
+    /// A warning when the key file can be read by others than its owner (e.g. mode 0644).
+    public static func permissionWarning(at url: URL) -> String? {
+        guard let mode = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.posixPermissions] as? Int,
+              mode & 0o077 != 0 else { return nil }
+        return "签名密钥 \(url.path) 的权限为 \(String(mode, radix: 8))，其他用户也能读取；请执行 chmod 600 \(url.path)。"
     }
 
     public var publicKeyHex: String { Array(privateKey.publicKey.rawRepresentation).hex }

@@ -47,8 +47,10 @@ struct ArchiveStage {
             let key = try SigningKey.loadOrCreate(at: config.signingKeyURL)
             let media = request.media.map { MediaItem(file: $0.file, caseID: $0.caseID, sha256: $0.sha256, declaredSHA256: $0.sha256,
                                                       size: $0.size) }
-            return try Archiver.record(root: root, excluded: excluded(keyPath: keyPath), media: media, asOf: request.asOf,
-                                       input: request.input, key: key)
+            var summary = try Archiver.record(root: root, excluded: excluded(keyPath: keyPath), media: media, asOf: request.asOf,
+                                              input: request.input, key: key)
+            summary.keyWarning = SigningKey.permissionWarning(at: config.signingKeyURL)
+            return summary
         } catch let error as SanxiangError {
             throw error
         } catch {

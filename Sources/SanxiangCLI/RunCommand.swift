@@ -98,6 +98,7 @@ enum SummaryText {
         if let archive = summary.archive {
             lines.append("归档：第 \(archive.run) 次运行，新增 \(archive.added)、改动 \(archive.changed)、删除 \(archive.removed) 个文件记录；"
                 + "账本 \(archive.treeSize) 条，根哈希 \(archive.rootHash.prefix(16))…，公钥指纹 \(archive.keyFingerprint)。")
+            if let warning = archive.keyWarning { lines.append("提醒：" + warning) }
         }
         if let store = summary.store {
             lines.append("状态库：新增 \(store.added)，变更 \(store.changed)，未变 \(store.unchanged)，本次缺失 \(store.absent)。")

@@ -112,13 +112,29 @@ final class ArchiveVerifyTests: SampleCopyTestCase {
         XCTAssertEqual(try Verifier.verify(root: output).problems, [])
     }
 
-    func testTheSigningKeyMayNotBeServed() throws {
-        var config = try Repo.config(input: export, output: output)
-        config.archive.signingKey = "public/keys/archive.key"
-        XCTAssertThrowsError(try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!))) { error in
-            XCTAssertEqual((error as? ConfigError)?.key, "archive.signing_key")
+    /// Under public/ the key would be served; under internal/, quarantine/ or archive/ a commit would sweep it away.
+    func testTheSigningKeyMayNotSitInAFolderThePipelineWrites() throws {
+        for place in ["public/keys/archive.key", "internal/archive.key", "quarantine/archive.key", "archive/archive.key",
+                      ".staging/archive.key"] {
+            var config = try Repo.config(input: export, output: output)
+            config.archive.signingKey = place
+            XCTAssertThrowsError(try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!)), place) { error in
+                XCTAssertEqual((error as? ConfigError)?.key, "archive.signing_key", place)
+                XCTAssertTrue((error as? ConfigError)?.message.contains("签名密钥不能放在") ?? false, "\(error)")
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: output.path), "nothing is written before the check (\(place))")
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: output.path), "nothing is written before the check")
+    }
+
+    /// A key someone left readable by others is used, with a warning that says how to fix it.
+    func testAKeyReadableByOthersIsReported() throws {
+        let config = try Repo.config(input: export, output: output)
+        let key = config.signingKeyURL
+        let first = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!)).0
+        XCTAssertNil(first.archive?.keyWarning)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key.path)
+        let second = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-07")!)).0
+        XCTAssertTrue(second.archive?.keyWarning?.contains("chmod 600") ?? false, "\(String(describing: second.archive))")
     }
 
     func testCaseProofsVerifyForEveryFileOfTheCase() throws {

@@ -12,6 +12,9 @@ public enum Golden {
         if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try Data(actual).write(to: golden)
+            // A recording run checks nothing, so it must never look like a pass.
+            XCTFail("\(name): recorded \(golden.path) (RECORD_GOLDEN=1 records, it does not check; "
+                    + "look at the PNG, then run the tests without RECORD_GOLDEN)", file: file, line: line)
             return
         }
         guard let expected = FileManager.default.contents(atPath: golden.path) else {

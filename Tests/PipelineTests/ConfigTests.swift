@@ -96,3 +96,12 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(agency.annualReportDeadline, MonthDay("01-31"))
     }
 }
+
+/// Package.swift declares exactly what each target imports (Tests/Fixtures/check_imports.py).
+final class PackageGraphTests: XCTestCase {
+    func testPackageDeclaresExactlyWhatEachTargetImports() throws {
+        let result = try Repo.run("/usr/bin/env", ["python3", Repo.root.appendingPathComponent("Tests/Fixtures/check_imports.py").path,
+                                                   Repo.root.path])
+        XCTAssertEqual(result.code, 0, result.output)
+    }
+}

@@ -34,10 +34,20 @@ public final class OutputWriter: @unchecked Sendable {
 
     /// The POSIX code inside a Foundation error, for a Chinese message.
     static func errnoOf(_ error: Error) -> Int32 {
-        let nested = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
         if let posix = error as? POSIXError { return posix.code.rawValue }
-        if let nested, nested.domain == NSPOSIXErrorDomain { return Int32(nested.code) }
-        return 5
+        // On Linux the underlying error only bridges through `Error`, not `as? NSError`.
+        if let nested = (error as NSError).userInfo[NSUnderlyingErrorKey] as? Error {
+            let underlying = nested as NSError
+            if underlying.domain == NSPOSIXErrorDomain { return Int32(underlying.code) }
+        }
+        switch (error as? CocoaError)?.code {
+        case .fileWriteOutOfSpace?: return ENOSPC
+        case .fileWriteVolumeReadOnly?: return EROFS
+        case .fileWriteNoPermission?, .fileReadNoPermission?: return EACCES
+        case .fileNoSuchFile?, .fileReadNoSuchFile?: return ENOENT
+        case .fileWriteFileExists?: return EEXIST
+        default: return EIO
+        }
     }
 
     /// Top-level names something was staged under (public, internal, …).

@@ -102,6 +102,30 @@ public struct StateStoreError: SanxiangError, Sendable {
     public var reason: String
 
     public var message: String { "状态库 \(path) 无法使用：\(reason)" }
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    /// SQLite's failures said in Chinese: a clerk can act on "磁盘已满", not on "SQLite error 13".
+    init(path: String, _ error: Error) {
+        self.path = path
+        guard let database = error as? DatabaseError else {
+            reason = "\(error)"
+            return
+        }
+        switch database.resultCode {
+        case .SQLITE_FULL: reason = "磁盘空间已满"
+        case .SQLITE_READONLY: reason = "文件或文件夹为只读"
+        case .SQLITE_CANTOPEN: reason = "无法打开（文件夹不存在或没有权限）"
+        case .SQLITE_PERM, .SQLITE_AUTH: reason = "没有权限"
+        case .SQLITE_IOERR: reason = "读写错误（磁盘可能已满或有故障）"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: reason = "正被另一个进程使用"
+        case .SQLITE_CORRUPT, .SQLITE_NOTADB: reason = "文件已损坏或不是状态库"
+        default: reason = "数据库错误 \(database.resultCode.rawValue)（\(database.message ?? "")）"
+        }
+    }
 }
 
 /// The run's embedded SQLite database: the normalised records of the last
@@ -126,10 +150,10 @@ public final class StateStore {
                 try FileManager.default.moveItem(atPath: path, toPath: aside)
                 queue = try Self.open(path)
             } catch {
-                throw StateStoreError(path: path, reason: "\(error)")
+                throw StateStoreError(path: path, error)
             }
         } catch {
-            throw StateStoreError(path: path, reason: "\(error)")
+            throw StateStoreError(path: path, error)
         }
     }
 
@@ -303,7 +327,7 @@ public final class StateStore {
         } catch let error as StateStoreError {
             throw error
         } catch {
-            throw StateStoreError(path: path, reason: "\(error)")
+            throw StateStoreError(path: path, error)
         }
     }
 
@@ -334,7 +358,7 @@ public final class StateStore {
     }
 
     private func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try queue.read(body) } catch { throw StateStoreError(path: path, reason: "\(error)") }
+        do { return try queue.read(body) } catch { throw StateStoreError(path: path, error) }
     }
 
     /// What the store keeps of a case: its key columns, canonical payload and hash.
@@ -465,7 +489,7 @@ public final class StateStore {
                 return out
             }
         } catch {
-            throw StateStoreError(path: path, reason: "\(error)")
+            throw StateStoreError(path: path, error)
         }
     }
 
@@ -489,7 +513,7 @@ public final class StateStore {
                 return out
             }
         } catch {
-            throw StateStoreError(path: path, reason: "\(error)")
+            throw StateStoreError(path: path, error)
         }
     }
 

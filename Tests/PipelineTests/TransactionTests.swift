@@ -1,4 +1,5 @@
 import Archive
+import ErrorReporting
 import Foundation
 import Pipeline
 import XCTest
@@ -164,5 +165,27 @@ final class TransactionTests: SampleCopyTestCase {
         let verified = try verify(output)
         XCTAssertEqual(verified.code, 0, verified.output)
         XCTAssertGreaterThan(digests(output.appendingPathComponent("public")).count, 100)
+    }
+}
+
+/// Failures of the file system are said in Chinese with the path, not as Foundation error codes.
+final class FileSystemMessageTests: SampleCopyTestCase {
+    func testAnOutputFolderThatCannotBeMadeIsNamedInChinese() throws {
+        let blocker = parent.appendingPathComponent("not-a-folder")
+        try Data("x".utf8).write(to: blocker)
+        let result = try Repo.run(Repo.executable, ["run", "--config", Repo.root.appendingPathComponent("pipeline.yml").path,
+                                                    "--input", export.path, "--output", blocker.appendingPathComponent("out").path,
+                                                    "--as-of", "2026-01-10"])
+        XCTAssertEqual(result.code, 1, result.output)
+        XCTAssertTrue(result.output.contains("创建输出文件夹失败") && result.output.contains(blocker.path), result.output)
+        XCTAssertTrue(result.output.contains("路径中有一项不是文件夹"), result.output)
+        XCTAssertFalse(result.output.contains("NSCocoaErrorDomain") || result.output.contains("Error Domain"), result.output)
+    }
+
+    func testDiskFullAndReadOnlyAreSaidPlainly() {
+        XCTAssertEqual(FileSystemError(path: "/srv/out/public/a.html", action: "写入输出文件", code: ENOSPC).message,
+                       "写入输出文件失败：/srv/out/public/a.html（磁盘空间已满）")
+        XCTAssertTrue(FileSystemError(path: "/srv/out", action: "替换输出", code: EROFS).message.contains("文件系统为只读"))
+        XCTAssertTrue(FileSystemError(path: "/srv/out", action: "替换输出", code: EACCES).message.contains("没有权限"))
     }
 }

@@ -62,6 +62,10 @@ public struct AgencySettings: Hashable, Sendable {
         uniqueKeysWithValues: ActionType.allCases.map { ($0, [.licensing, .penalty].contains($0) ? 7 : 20) })
     /// Working days to take down or update a changed or withdrawn decision.
     public var withdrawalWorkingDays = 3
+    /// The day this installation started publishing for the agency: a decision due
+    /// before it that the history file does not cover has an unknown timeliness,
+    /// not a late one. Nil: the first run's date (recorded in the state store).
+    public var goLive: CivilDate?
 
     public init() {}
 }
@@ -118,6 +122,11 @@ public struct PipelineConfig: Sendable {
     public var agencyDefaults = AgencySettings()
     public var agencyOverrides: [String: AgencySettings] = [:]
     public var legalReview = LegalReviewSettings()
+    /// The agencies' publication history before this installation (CSV: case_id or doc_no,
+    /// first_published_on, url); relative paths start at the configuration's folder.
+    public var publicationHistory: String?
+    /// `disclosure.go_live`: see `AgencySettings.goLive`, which overrides it per agency.
+    public var goLive: CivilDate?
     /// Which fields reach the portal (default-deny).
     public var disclosurePolicy = FieldPolicy.defaults
     /// Absolute address the portal is served at (sitemap, feeds).
@@ -141,8 +150,12 @@ public struct PipelineConfig: Sendable {
     public var feedSchemaURL: URL { resolve(feedSchema, against: baseFolder) }
     public var signingKeyURL: URL { resolve(archive.signingKey, against: outputURL) }
     public var onsiteNumberStoreURL: URL { resolve(onsiteNumberStore, against: outputURL) }
+    public var publicationHistoryURL: URL? { publicationHistory.map { resolve($0, against: baseFolder) } }
 
     public func settings(forAgency code: String) -> AgencySettings { agencyOverrides[code] ?? agencyDefaults }
+
+    /// The agency's go-live date when configured (per agency, else `disclosure.go_live`).
+    public func configuredGoLive(agency code: String) -> CivilDate? { settings(forAgency: code).goLive ?? goLive }
 
     /// Working days from a decision of this type to its publication, for this agency.
     public func disclosureWorkingDays(agency code: String, type: ActionType) -> Int {

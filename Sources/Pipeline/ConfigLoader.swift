@@ -46,7 +46,7 @@ public enum ConfigLoader {
             case "legal_review": config.legalReview = try legalReview(value, reader)
             case "archive": config.archive = try archive(value, reader)
             case "onsite_numbers": config.onsiteNumbers = try numberBlocks(value, reader)
-            case "disclosure": config.disclosurePolicy = try disclosure(value, reader)
+            case "disclosure": try disclosure(value, reader, into: &config)
             case "portal":
                 for (portalKey, portalValue) in try reader.mapping(value, key: "portal") {
                     guard portalKey.string == "base_url" else { throw reader.unknown(portalKey, in: "portal", allowed: ["base_url"]) }
@@ -243,10 +243,20 @@ public enum ConfigLoader {
     }
 
     /// `disclosure: {fields: {field: publish|transform|drop}}`; an unlisted field is dropped.
-    private static func disclosure(_ node: Node, _ reader: NodeReader) throws -> FieldPolicy {
+    private static func disclosure(_ node: Node, _ reader: NodeReader, into config: inout PipelineConfig) throws {
         var policy = FieldPolicy.defaults
         for (key, value) in try reader.mapping(node, key: "disclosure") {
-            guard key.string == "fields" else { throw reader.unknown(key, in: "disclosure", allowed: ["fields"]) }
+            switch key.string ?? "" {
+            case "fields": break
+            case "history":
+                config.publicationHistory = try reader.path(value, key: "disclosure.history")
+                continue
+            case "go_live":
+                config.goLive = try reader.date(value, key: "disclosure.go_live")
+                continue
+            default:
+                throw reader.unknown(key, in: "disclosure", allowed: ["fields", "history", "go_live"])
+            }
             var fields: [String: FieldTreatment] = [:]
             for (fieldKey, treatmentNode) in try reader.mapping(value, key: "disclosure.fields") {
                 let field = try reader.string(fieldKey, key: "disclosure.fields")
@@ -264,7 +274,7 @@ public enum ConfigLoader {
             }
             policy = FieldPolicy(fields: fields)
         }
-        return policy
+        config.disclosurePolicy = policy
     }
 
     private static func archive(_ node: Node, _ reader: NodeReader) throws -> ArchiveSettings {
@@ -320,10 +330,12 @@ public enum ConfigLoader {
                 settings.annualReportWarningDays = try reader.integer(value, key: keyPath, range: 0...31)
             case "withdrawal_working_days":
                 settings.withdrawalWorkingDays = try reader.integer(value, key: keyPath, range: 1...30)
+            case "go_live":
+                settings.goLive = try reader.date(value, key: keyPath)
             default:
                 throw reader.unknown(key, in: path,
                                      allowed: ["annual_report_deadline", "annual_report_warning_days", "disclosure_working_days",
-                                               "withdrawal_working_days"])
+                                               "withdrawal_working_days", "go_live"])
             }
         }
         return settings
@@ -374,6 +386,13 @@ struct NodeReader {
     func string(_ node: Node, key: String) throws -> String {
         guard case .scalar(let scalar) = node, !scalar.string.isEmpty else { throw error(node, key: key, "应为非空文字。") }
         return scalar.string
+    }
+
+    /// A date written YYYY-MM-DD.
+    func date(_ node: Node, key: String) throws -> CivilDate {
+        let text = try string(node, key: key)
+        guard let date = CivilDate(iso: text) else { throw error(node, key: key, "应为 YYYY-MM-DD 格式的日期，如 \"2026-01-01\"。") }
+        return date
     }
 
     func path(_ node: Node, key: String) throws -> String {

@@ -19,6 +19,8 @@ public struct PortalSummary: Codable, Sendable {
     public var withdrawn: Int
     public var withheld: [String: Int]
     public var late: [LatePublication]
+    /// Newly on this portal, due before go-live, with no history: neither on time nor late.
+    public var timingUnknown: Int = 0
 
     public struct LatePublication: Codable, Sendable {
         public var caseID: String
@@ -34,7 +36,7 @@ public struct PortalSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case published, newlyPublished = "newly_published", pagesWritten = "pages_written", pagesKept = "pages_kept",
-             withdrawn, withheld, late
+             withdrawn, withheld, late, timingUnknown = "timing_unknown"
     }
 }
 
@@ -68,9 +70,19 @@ struct PortalStage: Stage {
     static let internalKinds: Set<String> = [DocumentKind.reviewOpinion, DocumentKind.serviceReceipt, "行政处罚事先告知书"]
 
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
-        let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer())
+        var history = PublicationHistory()
+        var problems: [Problem] = []
+        if let url = run.config.publicationHistoryURL {
+            (history, problems) = try PublicationHistory.load(url, sourceName: run.config.sourceName)
+            run.ingest.problems += problems
+        }
+        // Without a configured go-live date, the system went live on its first run in this folder.
+        let firstDay = run.previous.firstPublicationDay ?? run.asOf
+        let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
+                                    history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay })
             .run(run.ingest, calendar: try run.calendar(), log: run.previous.publications)
         var state = StateChanges()
+        if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
         state.publications = summary.log.values.filter { run.previous.publications[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
         run.publicationLog = summary.log
         return StageOutcome(summary: .portal(summary.portal), state: state)
@@ -83,6 +95,8 @@ private struct Publisher {
     let asOf: CivilDate
     let writer: OutputWriter
     let renderer: DocumentRenderer
+    let history: PublicationHistory
+    let goLive: (String) -> CivilDate
 
     func run(_ ingest: IngestResult, calendar: WorkingCalendar,
              log previousLog: [String: PublicationRow]) throws -> (portal: PortalSummary, log: [String: PublicationRow]) {
@@ -119,12 +133,21 @@ private struct Publisher {
                                              after: item.decisionDate)
             var row = previous ?? PublicationRow(
                 caseID: item.id, agencyCode: item.agencyCode, indexNo: Self.nextIndex(log, agency: item.agencyCode, year: item.decisionDate.year),
-                publishedOn: asOf, withdrawnOn: nil, withdrawalReason: nil, deadline: deadline, publicHash: "", publicCase: [], pdfPath: nil)
+                publishedOn: asOf, withdrawnOn: nil, withdrawalReason: nil, deadline: deadline, publicHash: "", publicCase: [], pdfPath: nil,
+                // Due before this installation went live, and no history: when it was first published is not known here.
+                timingKnown: deadline >= goLive(item.agencyCode))
+            if let earlier = history.entry(for: item), earlier.firstPublishedOn <= row.publishedOn || !row.timingKnown {
+                row.publishedOn = earlier.firstPublishedOn
+                row.timingKnown = true
+                row.historyURL = earlier.url
+            }
             if previous == nil {
                 summary.newlyPublished += 1
-                if asOf > deadline {
-                    summary.late.append(.init(caseID: item.id, indexNo: row.indexNo, deadline: deadline.iso, publishedOn: asOf.iso,
-                                              daysLate: asOf.dayNumber - deadline.dayNumber))
+                if row.timingKnown, row.publishedOn > deadline {
+                    summary.late.append(.init(caseID: item.id, indexNo: row.indexNo, deadline: deadline.iso, publishedOn: row.publishedOn.iso,
+                                              daysLate: row.publishedOn.dayNumber - deadline.dayNumber))
+                } else if !row.timingKnown {
+                    summary.timingUnknown += 1
                 }
             }
             if item.status == .withdrawn, row.withdrawnOn == nil {

@@ -87,7 +87,9 @@ struct ReportStage: Stage {
             reviews: run.ingest.reviews, setAside: Self.setAside(run.ingest), publishedOn: run.publicationLog.mapValues(\.publishedOn),
             calendar: try run.calendar(),
             disclosureWorkingDays: { code, type in settings.disclosureWorkingDays(agency: code, type: type) })
-        return try StatisticsCalculator.compute(input)
+        var known = input
+        known.timingUnknown = Set(run.publicationLog.values.filter { !$0.timingKnown }.map(\.caseID))
+        return try StatisticsCalculator.compute(known)
     }
 
     private func write(_ statistics: AnnualStatistics, to folder: String, run: RunContext, output: OutputWriter) throws {

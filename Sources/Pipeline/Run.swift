@@ -222,7 +222,7 @@ public enum PipelineRunner {
         let store = try StateStore(path: config.stateStoreURL.path)
         return PreviousState(publications: try store.publicationRows(), reportDeliveries: try store.reportDeliveries(),
                              reportFeed: try store.reportFeed(), renderMemo: try store.renderMemo(),
-                             caseHashes: try store.allCaseHashes())
+                             caseHashes: try store.allCaseHashes(), firstPublicationDay: try store.firstPublicationDay())
     }
 
     public static func templates(_ config: PipelineConfig) throws -> TemplateLibrary {

@@ -56,6 +56,8 @@ public struct StateChanges: Codable, Sendable {
     public var reports: [ReportPublication] = []
     /// What each case's documents were made from, for the next run to keep unchanged ones.
     public var renderMemo: RenderMemo?
+    /// The first day this output folder published (kept once): the default go-live date.
+    public var goLive: CivilDate?
 
     public init() {}
 
@@ -63,9 +65,10 @@ public struct StateChanges: Codable, Sendable {
         publications += other.publications
         reports += other.reports
         if let memo = other.renderMemo { renderMemo = memo }
+        if let day = other.goLive { goLive = day }
     }
 
-    var isEmpty: Bool { publications.isEmpty && reports.isEmpty && renderMemo == nil }
+    var isEmpty: Bool { publications.isEmpty && reports.isEmpty && renderMemo == nil && goLive == nil }
 }
 
 /// One agency's annual report going public in this run.
@@ -87,6 +90,8 @@ struct PreviousState {
     var reportFeed: [StoredReportFeedEntry] = []
     var renderMemo: RenderMemo?
     var caseHashes: [String: String] = [:]
+    /// The first day this output folder published; nil before its first run.
+    var firstPublicationDay: CivilDate?
 }
 
 /// Everything a run's stages share: the request, the export as ingest accepted it

@@ -38,15 +38,21 @@ public struct PublicationRow: Sendable, Equatable, Codable {
     /// The published PublicCase as JSON, so a decision stays on the portal when a later export lacks its row.
     public var publicCase: [UInt8]
     public var pdfPath: String?
+    /// False when the decision was due before this installation went live and no history
+    /// says when it was first published: its timeliness is unknown, not late.
+    public var timingKnown = true
+    /// Where the agency first published it, from the publication history.
+    public var historyURL: String?
 
     enum CodingKeys: String, CodingKey {
         case caseID = "case_id", agencyCode = "agency_code", indexNo = "index_no", publishedOn = "published_on",
              withdrawnOn = "withdrawn_on", withdrawalReason = "withdrawal_reason", deadline, publicHash = "public_hash",
-             publicCase = "public_case", pdfPath = "pdf_path"
+             publicCase = "public_case", pdfPath = "pdf_path", timingKnown = "timing_known", historyURL = "history_url"
     }
 
     public init(caseID: String, agencyCode: String, indexNo: String, publishedOn: CivilDate, withdrawnOn: CivilDate?,
-                withdrawalReason: String?, deadline: CivilDate, publicHash: String, publicCase: [UInt8], pdfPath: String?) {
+                withdrawalReason: String?, deadline: CivilDate, publicHash: String, publicCase: [UInt8], pdfPath: String?,
+                timingKnown: Bool = true, historyURL: String? = nil) {
         self.caseID = caseID
         self.agencyCode = agencyCode
         self.indexNo = indexNo
@@ -57,6 +63,8 @@ public struct PublicationRow: Sendable, Equatable, Codable {
         self.publicHash = publicHash
         self.publicCase = publicCase
         self.pdfPath = pdfPath
+        self.timingKnown = timingKnown
+        self.historyURL = historyURL
     }
 
     public init(from decoder: Decoder) throws {
@@ -71,6 +79,8 @@ public struct PublicationRow: Sendable, Equatable, Codable {
         publicHash = try container.decode(String.self, forKey: .publicHash)
         publicCase = [UInt8](try container.decode(Data.self, forKey: .publicCase))  // base64 in the journal
         pdfPath = try container.decodeIfPresent(String.self, forKey: .pdfPath)
+        timingKnown = try container.decodeIfPresent(Bool.self, forKey: .timingKnown) ?? true
+        historyURL = try container.decodeIfPresent(String.self, forKey: .historyURL)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -85,6 +95,8 @@ public struct PublicationRow: Sendable, Equatable, Codable {
         try container.encode(publicHash, forKey: .publicHash)
         try container.encode(Data(publicCase), forKey: .publicCase)
         try container.encodeIfPresent(pdfPath, forKey: .pdfPath)
+        try container.encode(timingKnown, forKey: .timingKnown)
+        try container.encodeIfPresent(historyURL, forKey: .historyURL)
     }
 }
 
@@ -236,6 +248,12 @@ public final class StateStore {
                 CREATE TABLE memo (key TEXT PRIMARY KEY, value BLOB NOT NULL);
                 """)
         }
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: """
+                ALTER TABLE publication ADD COLUMN timing_known INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE publication ADD COLUMN history_url TEXT;
+                """)
+        }
         return migrator
     }
 
@@ -317,6 +335,9 @@ public final class StateStore {
                 for report in changes.reports {
                     try Self.recordReport(db, report)
                 }
+                if let goLive = changes.goLive {
+                    try db.execute(sql: "INSERT OR IGNORE INTO memo (key, value) VALUES ('go_live', ?)", arguments: [Data(goLive.iso.utf8)])
+                }
                 if let memo = changes.renderMemo {
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.sortedKeys]
@@ -345,6 +366,13 @@ public final class StateStore {
         try read { db in
             guard let data = try Data.fetchOne(db, sql: "SELECT value FROM memo WHERE key = 'render'") else { return nil }
             return try? JSONDecoder().decode(RenderMemo.self, from: data)
+        }
+    }
+
+    /// The day this output folder's first run published (the default go-live date).
+    public func firstPublicationDay() throws -> CivilDate? {
+        try read { db in
+            try String.fetchOne(db, sql: "SELECT CAST(value AS TEXT) FROM memo WHERE key = 'go_live'").flatMap(CivilDate.init(iso:))
         }
     }
 
@@ -500,7 +528,7 @@ public final class StateStore {
                 var out: [String: PublicationRow] = [:]
                 for row in try Row.fetchAll(db, sql: """
                     SELECT case_id, agency_code, index_no, first_published_on, withdrawn_on, withdrawal_reason, deadline,
-                           public_hash, public_case, pdf_path FROM publication
+                           public_hash, public_case, pdf_path, timing_known, history_url FROM publication
                     """) {
                     guard let published = CivilDate(iso: row["first_published_on"]) else { continue }
                     out[row["case_id"]] = PublicationRow(
@@ -508,7 +536,7 @@ public final class StateStore {
                         withdrawnOn: (row["withdrawn_on"] as String?).flatMap(CivilDate.init(iso:)),
                         withdrawalReason: row["withdrawal_reason"], deadline: CivilDate(iso: row["deadline"]) ?? published,
                         publicHash: row["public_hash"], publicCase: (row["public_case"] as Data?).map { [UInt8]($0) } ?? [],
-                        pdfPath: row["pdf_path"])
+                        pdfPath: row["pdf_path"], timingKnown: row["timing_known"], historyURL: row["history_url"])
                 }
                 return out
             }
@@ -520,17 +548,18 @@ public final class StateStore {
     static func savePublications(_ db: Database, _ rows: [PublicationRow]) throws {
         let statement = try db.makeStatement(sql: """
             INSERT INTO publication (case_id, agency_code, index_no, first_published_on, withdrawn_on, withdrawal_reason,
-                                     deadline, public_hash, public_case, pdf_path)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                     deadline, public_hash, public_case, pdf_path, timing_known, history_url)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (case_id) DO UPDATE SET agency_code = excluded.agency_code, index_no = excluded.index_no,
+                first_published_on = excluded.first_published_on,
                 withdrawn_on = excluded.withdrawn_on, withdrawal_reason = excluded.withdrawal_reason,
                 deadline = excluded.deadline, public_hash = excluded.public_hash, public_case = excluded.public_case,
-                pdf_path = excluded.pdf_path
+                pdf_path = excluded.pdf_path, timing_known = excluded.timing_known, history_url = excluded.history_url
             """)
         for row in rows {
             try statement.execute(arguments: [row.caseID, row.agencyCode, row.indexNo, row.publishedOn.iso, row.withdrawnOn?.iso,
                                               row.withdrawalReason, row.deadline.iso, row.publicHash, Data(row.publicCase),
-                                              row.pdfPath])
+                                              row.pdfPath, row.timingKnown, row.historyURL])
         }
     }
 

@@ -13,6 +13,7 @@ public struct SupervisionSummary: Codable, Sendable {
     public var violationsByRule: [String: Int]
     public var lateDisclosures: Int
     public var missingDisclosures: Int
+    public var disclosuresOfUnknownTiming: Int
     public var officerCertificateProblems: Int
     public var ordinaryWithFewerThanTwoOfficers: Int
     public var withdrawnStillPublished: Int
@@ -22,7 +23,7 @@ public struct SupervisionSummary: Codable, Sendable {
         case decisionsClassified = "decisions_classified", majorByCatalogue = "major_by_catalogue",
              majorFlagDisagreements = "major_flag_disagreements", reviewViolations = "review_violations",
              violationsByRule = "violations_by_rule", lateDisclosures = "late_disclosures",
-             missingDisclosures = "missing_disclosures", officerCertificateProblems = "officer_certificate_problems",
+             missingDisclosures = "missing_disclosures", disclosuresOfUnknownTiming = "disclosures_of_unknown_timing", officerCertificateProblems = "officer_certificate_problems",
              ordinaryWithFewerThanTwoOfficers = "ordinary_with_fewer_than_two_officers",
              withdrawnStillPublished = "withdrawn_still_published", recordsWithMissingMedia = "records_with_missing_media"
     }
@@ -40,7 +41,9 @@ struct SupervisionStage: Stage {
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
         let config = run.config
         let assessments = run.assessments
-        let publications = run.publicationLog.mapValues { PublicationRecord(publishedOn: $0.publishedOn, withdrawnOn: $0.withdrawnOn) }
+        let publications = run.publicationLog.mapValues {
+            PublicationRecord(publishedOn: $0.publishedOn, withdrawnOn: $0.withdrawnOn, timingKnown: $0.timingKnown)
+        }
         let report = try Supervisor.report(SupervisionInput(
             asOf: run.asOf, cases: run.ingest.cases, officers: run.ingest.officers, problems: run.ingest.problems,
             assessments: assessments, publications: publications, calendar: try run.calendar(),
@@ -57,7 +60,7 @@ struct SupervisionStage: Stage {
             decisionsClassified: assessments.count, majorByCatalogue: assessments.filter(\.major).count,
             majorFlagDisagreements: report.majorFlagDisagreements.count, reviewViolations: report.reviewViolations.count,
             violationsByRule: byRule, lateDisclosures: report.lateDisclosures.count,
-            missingDisclosures: report.missingDisclosures.count,
+            missingDisclosures: report.missingDisclosures.count, disclosuresOfUnknownTiming: report.disclosuresOfUnknownTiming,
             officerCertificateProblems: report.officerCertificateProblems.count,
             ordinaryWithFewerThanTwoOfficers: report.ordinaryWithFewerThanTwoOfficers.count,
             withdrawnStillPublished: report.withdrawnStillPublished.count,

@@ -46,12 +46,14 @@ public struct AgencyStatistics: Codable, Equatable, Sendable {
         public var overdueUnpublished = 0
         /// Not yet published and still within the deadline.
         public var pending = 0
+        /// Published, but due before the installation went live with no history of when: neither on time nor late.
+        public var timingUnknown = 0
         public var onRequest = 0
         public var withheld = 0
         public var withheldByReason: [String: Int] = [:]
 
         enum CodingKeys: String, CodingKey {
-            case due, onTime = "on_time", late, overdueUnpublished = "overdue_unpublished", pending,
+            case due, onTime = "on_time", late, overdueUnpublished = "overdue_unpublished", pending, timingUnknown = "timing_unknown",
                  onRequest = "on_request", withheld, withheldByReason = "withheld_by_reason"
         }
     }
@@ -154,6 +156,8 @@ public struct StatisticsInput: Sendable {
     public var setAside: SetAsideRows
     /// The day each case was first published on the portal, by case id.
     public var publishedOn: [String: CivilDate]
+    /// Published cases whose first publication date is not known (due before go-live, no history).
+    public var timingUnknown: Set<String> = []
     public var calendar: WorkingCalendar
     /// Working days from decision to publication, per agency and action type.
     public var disclosureWorkingDays: @Sendable (_ agencyCode: String, _ type: ActionType) -> Int

@@ -155,17 +155,21 @@ private struct OutlineBuilder {
     }
 
     private var disclosure: ReportOutline.Section {
-        let table = Table(columns: [.init("执法主体", width: 4)] + ["应主动公开", "按期公示", "逾期公示", "逾期未公示", "未到期", "依申请公开", "不予公开"].map {
-            .init($0, width: 1.4, alignment: .trailing) },
+        let table = Table(columns: [.init("执法主体", width: 3.4)]
+                            + ["应主动公开", "按期公示", "逾期公示", "逾期未公示", "未到期", "时间无法确认", "依申请公开", "不予公开"].map {
+            .init($0, width: 1.3, alignment: .trailing) },
                           rows: rowsWithTotal.map { agency in
                               let d = agency.disclosure
-                              return [agency.name] + [d.due, d.onTime, d.late, d.overdueUnpublished, d.pending, d.onRequest, d.withheld].map(String.init)
+                              return [agency.name] + [d.due, d.onTime, d.late, d.overdueUnpublished, d.pending, d.timingUnknown, d.onRequest,
+                                                      d.withheld].map(String.init)
                           }, fontSize: 10.5)
         let d = total.disclosure
         let reasons = d.withheldByReason.sorted { $0.key < $1.key }.map { "\($0.key)\($0.value)件" }
         return .init(heading: "五、行政执法公示", items: [
             .paragraph("\(year)年应主动公开的行政执法决定\(d.due)件，在规定期限内公示\(d.onTime)件，逾期公示\(d.late)件，"
-                + "已过期限仍未公示\(d.overdueUnpublished)件，尚在期限内\(d.pending)件；依申请公开\(d.onRequest)件；不予公开\(d.withheld)件"
+                + "已过期限仍未公示\(d.overdueUnpublished)件，尚在期限内\(d.pending)件"
+                + (d.timingUnknown == 0 ? "" : "，公示期限在本系统上线前届满、原公示日期无记录而无法确认是否按期的\(d.timingUnknown)件")
+                + "；依申请公开\(d.onRequest)件；不予公开\(d.withheld)件"
                 + (reasons.isEmpty ? "" : "（" + reasons.joined(separator: "、") + "）") + "。"
                 + "公示期限为行政许可、行政处罚决定作出之日起7个工作日、其他决定20个工作日（以各主体设置为准），按国务院办公厅节假日安排计算工作日；"
                 + "公示日期以本系统门户的发布记录为准。"),

@@ -146,7 +146,9 @@ public enum StatisticsCalculator {
             figures.due += 1
             let days = input.disclosureWorkingDays(item.agencyCode, item.actionType)
             let deadline = try input.calendar.date(workingDays: days, after: item.decisionDate)
-            if let published = input.publishedOn[item.id] {
+            if input.timingUnknown.contains(item.id) {
+                figures.timingUnknown += 1
+            } else if let published = input.publishedOn[item.id] {
                 if published <= deadline { figures.onTime += 1 } else { figures.late += 1 }
             } else if input.asOf > deadline {
                 figures.overdueUnpublished += 1

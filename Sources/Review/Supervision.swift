@@ -15,6 +15,8 @@ public struct SupervisionReport: Codable, Equatable, Sendable {
     public var ordinaryWithFewerThanTwoOfficers: [Finding]
     public var withdrawnStillPublished: [Disclosure]
     public var recordsWithMissingMedia: [Finding]
+    /// Decisions due before go-live whose first publication is not on record: not counted as late.
+    public var disclosuresOfUnknownTiming = 0
 
     public struct Disclosure: Codable, Equatable, Sendable {
         public var caseID: String
@@ -46,7 +48,8 @@ public struct SupervisionReport: Codable, Equatable, Sendable {
              reviewViolations = "review_violations", majorFlagDisagreements = "major_flag_disagreements",
              officerCertificateProblems = "officer_certificate_problems",
              ordinaryWithFewerThanTwoOfficers = "ordinary_with_fewer_than_two_officers",
-             withdrawnStillPublished = "withdrawn_still_published", recordsWithMissingMedia = "records_with_missing_media"
+             withdrawnStillPublished = "withdrawn_still_published", recordsWithMissingMedia = "records_with_missing_media",
+             disclosuresOfUnknownTiming = "disclosures_of_unknown_timing"
     }
 
     /// How many items need following up.
@@ -60,10 +63,14 @@ public struct SupervisionReport: Codable, Equatable, Sendable {
 public struct PublicationRecord: Equatable, Sendable {
     public var publishedOn: CivilDate
     public var withdrawnOn: CivilDate?
+    /// False when the decision was due before the installation went live and no
+    /// history says when it was first published: neither on time nor late.
+    public var timingKnown: Bool
 
-    public init(publishedOn: CivilDate, withdrawnOn: CivilDate?) {
+    public init(publishedOn: CivilDate, withdrawnOn: CivilDate?, timingKnown: Bool = true) {
         self.publishedOn = publishedOn
         self.withdrawnOn = withdrawnOn
+        self.timingKnown = timingKnown
     }
 }
 
@@ -112,7 +119,9 @@ public enum Supervisor {
         let calendar = input.calendar
         for item in input.cases.sorted(by: { $0.id < $1.id }) {
             let publication = input.publications[item.id]
-            if item.disclosure == .proactive, !item.party.isMinor {
+            if item.disclosure == .proactive, !item.party.isMinor, publication?.timingKnown == false {
+                report.disclosuresOfUnknownTiming += 1
+            } else if item.disclosure == .proactive, !item.party.isMinor {
                 let deadline = try calendar.date(workingDays: input.disclosureWorkingDays(item.agencyCode, item.actionType),
                                                  after: item.decisionDate)
                 let done = publication?.publishedOn

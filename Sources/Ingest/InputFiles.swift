@@ -52,8 +52,7 @@ struct ExportFolder: Sendable {
     }
 
     /// The resolved path of `relative` (a name or `media/name`), or why it cannot be used.
-    func resolve(_ relative: String, inside base: String? = nil) -> Result<String, InputFileError> {
-        let container = base ?? root
+    func resolve(_ relative: String) -> Result<String, InputFileError> {
         let path = root + "/" + relative
         var info = stat()
         guard lstat(path, &info) == 0 else { return .failure(.missing) }
@@ -61,7 +60,7 @@ struct ExportFolder: Sendable {
             // A link whose target is gone.
             return .failure(.missing)
         }
-        guard resolved == container || resolved.hasPrefix(container + "/") else { return .failure(.escapesExport) }
+        guard resolved.hasPrefix(root + "/") else { return .failure(.escapesExport) }
         return .success(resolved)
     }
 

@@ -246,6 +246,34 @@ final class HostileInputTests: XCTestCase {
         }
     }
 
+    func testADeviceFileIsRefusedBeforeItIsOpened() throws {
+        let folder = try write(fixture(cases: 1))
+        let cases = folder.appendingPathComponent("cases.csv")
+        try FileManager.default.removeItem(at: cases)
+        // The null device's numbers (1, 3); creating it needs privileges a CI runner may lack.
+        guard mknod(cases.path, S_IFCHR | 0o600, dev_t(1 << 8 | 3)) == 0 else {
+            throw XCTSkip("mknod is not permitted here")
+        }
+        let result = try read(folder)
+        XCTAssertEqual(result.lostRequiredFiles, ["cases.csv"])
+        XCTAssertTrue(result.errors.first?.message.contains("设备文件") == true, "\(result.errors)")
+    }
+
+    func testAnOversizedKeyInCasesJSONSetsAsideItsElementOnly() throws {
+        var fixture = fixture(cases: 1)
+        let keys = Dictionary(uniqueKeysWithValues: ExportFile.casesCSV.columns.map { ($0.header, $0.key) })
+        var first: [String: Any] = [:]
+        for (header, value) in ExportFixture.validCase(id: "YXSL-2025-000101") { first[keys[header]!] = value }
+        var second: [String: Any] = [:]
+        for (header, value) in ExportFixture.validCase(id: "YXSL-2025-000102") { second[keys[header]!] = value }
+        first[String(repeating: "键", count: 2_000)] = "x"
+        fixture.json = [first, second]
+        let result = try fixture.read()
+        XCTAssertEqual(result.errorKinds(file: "cases.json", row: 1), [.fieldTooLong])
+        XCTAssertEqual(result.cases.map(\.id), ["YXSL-2025-000001", "YXSL-2025-000102"])
+        XCTAssertLessThan(result.errors[0].message.count, 200)
+    }
+
     func testSymlinksOutOfTheExportAreNotFollowed() throws {
         let folder = try write(fixture(cases: 1))
         let outside = temporaryFolder("outside")

@@ -10,8 +10,8 @@ import XCTest
 /// truncations) with a fixed seed, and every read must finish quickly, balance
 /// every file, give every set-aside row a problem, and never quote a payload.
 final class IngestFuzzTests: XCTestCase {
-    /// Enough to meet every mutation many times, few enough for CI (a few seconds in a debug build).
-    static let iterations = 100
+    /// Enough to meet every mutation many times, few enough for CI: about 10 s in a debug build on the 2-core VM.
+    static let iterations = 72
     static let seed: UInt64 = 0x5A4E_5849_414E_4731
 
     /// Distinctive strings planted by the mutations: longer than any excerpt
@@ -42,9 +42,7 @@ final class IngestFuzzTests: XCTestCase {
             try Data(bytes).write(to: folder.appendingPathComponent(target))
             defer { try? Data(originals[target] ?? []).write(to: folder.appendingPathComponent(target)) }
             let context = "iteration \(iteration), \(target), \(applied.joined(separator: " + "))"
-            let t0 = Date()
             try check(folder, context: context)
-            if ProcessInfo.processInfo.environment["FUZZ_TIMES"] != nil { print("FUZZTIME", Date().timeIntervalSince(t0), context.prefix(120)) }
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 60, "the fuzz target must stay fast enough for CI")
     }

@@ -217,7 +217,10 @@ public enum CSVReader {
             scratch.append(b)
             i += 1
         }
-        if !closed || (spansLines && swallowsRecords(scratch, expected: pass.expected)) {
+        // Text right after the closing quote of a field that spans lines means
+        // the quote closed on the next record's opening quote: a merge.
+        let trailing = closed && i < n && buffer[i] != comma && buffer[i] != lf && buffer[i] != cr
+        if !closed || (spansLines && (trailing || swallowsRecords(scratch, expected: pass.expected))) {
             return strayQuote(buffer, at: open, openedOn: openedOn, wouldEnd: closed ? i : n, into: &pass)
         }
         // Tolerate stray bytes between the closing quote and the separator.

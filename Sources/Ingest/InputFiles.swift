@@ -92,10 +92,11 @@ struct ExportFolder: Sendable {
     }
 
     /// Opens without blocking (a FIFO swapped in after the check must not
-    /// hang the run) and checks the opened file itself is regular.
+    /// hang the run) and without following a link swapped in after the path
+    /// was resolved, and checks the opened file itself is regular.
     static func readRegular(_ path: String) -> Result<[UInt8], InputFileError> {
         if let error = kind(of: path) { return .failure(error) }
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { return .failure(.unreadable(errno: errno)) }
         defer { close(descriptor) }
         var info = stat()
@@ -127,7 +128,7 @@ struct ExportFolder: Sendable {
     /// Streams a regular file through `consume` in pieces (media files can be large).
     static func stream(_ path: String, _ consume: (UnsafeRawBufferPointer) -> Void) -> InputFileError? {
         if let error = kind(of: path) { return error }
-        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { return .unreadable(errno: errno) }
         defer { close(descriptor) }
         var info = stat()

@@ -400,6 +400,20 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(accepted.contains(1) && accepted.contains(20), "rows far from the quote are read normally")
     }
 
+    func testAMissingClosingQuoteInAFullyQuotedFileMergesNothing() throws {
+        var fixture = fixture(cases: 8)
+        let last = try XCTUnwrap(fixture.cases[0].keys.sorted().last)
+        fixture.cases[4][last] = "LASTFIELD5"
+        let folder = try write(fixture)
+        // "LASTFIELD5"\r\n"… becomes "LASTFIELD5\r\n"…: the quote would close on row 6's first quote.
+        try patch(folder.appendingPathComponent("cases.csv"), replacing: Array("LASTFIELD5\"".utf8), with: Array("LASTFIELD5".utf8))
+        let result = try read(folder)
+        XCTAssertEqual(balance(result, "cases.csv")?.read, 8)
+        XCTAssertEqual(result.errorKinds(row: 5), [.unbalancedQuote])
+        XCTAssertEqual(result.errorKinds(row: 6), [.unbalancedQuote])
+        XCTAssertEqual(result.cases.map(\.source.row), [1, 2, 3, 4, 7, 8])
+    }
+
     func testAQuoteOpenAtTheEndOfTheFileLosesNoRow() throws {
         var fixture = fixture(cases: 5)
         fixture.cases[2]["案由"] = "\"未经批准擅自取水案"

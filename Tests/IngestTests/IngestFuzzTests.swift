@@ -11,7 +11,7 @@ import XCTest
 /// every file, give every set-aside row a problem, and never quote a payload.
 final class IngestFuzzTests: XCTestCase {
     /// Enough to meet every mutation many times, few enough for CI: about 10 s in a debug build on the 2-core VM.
-    static let iterations = 72
+    static let iterations = 60
     static let seed: UInt64 = 0x5A4E_5849_414E_4731
 
     /// Distinctive strings planted by the mutations: longer than any excerpt

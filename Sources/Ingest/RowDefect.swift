@@ -168,5 +168,7 @@ enum JSONRepair {
         }
     }
 
-    private static func hex(_ nibble: UInt8) -> [UInt8] { Array("0123456789abcdef".utf8)[Int(nibble)...Int(nibble)].map { $0 } }
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    private static func hex(_ nibble: UInt8) -> [UInt8] { [hexDigits[Int(nibble & 0x0F)]] }
 }

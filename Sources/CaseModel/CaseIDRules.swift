@@ -18,7 +18,16 @@ public enum CaseIDRules {
         /// Starts with `.` (a hidden file) or `-` (read as an option by tools), or
         /// ends with `.` or a space (dropped by Windows, so two ids could meet).
         case badEdge
+        /// A device name Windows reserves (CON, NUL, COM1 …), with or without an extension:
+        /// the output folders are copied to Windows machines for printing and archiving.
+        case reservedName
     }
+
+    private static let reserved: Set<String> = {
+        var names: Set<String> = ["CON", "PRN", "AUX", "NUL"]
+        for digit in 1...9 { names.insert("COM\(digit)"); names.insert("LPT\(digit)") }
+        return names
+    }()
 
     public static func validate(_ id: String) -> Problem? {
         if id.isEmpty { return .empty }
@@ -29,6 +38,8 @@ public enum CaseIDRules {
         let forbidden: Set<UInt8> = Set(":*?\"<>|".utf8)
         if id.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || forbidden.contains($0) }) { return .forbiddenCharacter }
         if id.hasPrefix(".") || id.hasPrefix("-") || id.hasSuffix(".") || id.hasSuffix(" ") { return .badEdge }
+        let stem = id.split(separator: ".", maxSplits: 1).first.map(String.init) ?? id
+        if reserved.contains(stem.uppercased()) { return .reservedName }
         return nil
     }
 

@@ -76,6 +76,7 @@ extension RowDecoding {
         case .tooLong: reason = "超过\(CaseIDRules.maxBytes)字节"
         case .forbiddenCharacter: reason = "含有控制字符或 : * ? \" < > | 等字符"
         case .badEdge: reason = "以“.”或“-”开头，或以“.”或空格结尾"
+        case .reservedName: reason = "是 CON、NUL、COM1 等系统保留的设备名"
         }
         return "案件编号\(reason)，不能用作文件名（文书和公示页面按案件编号存放），该行已暂存。"
     }

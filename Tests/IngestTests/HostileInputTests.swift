@@ -168,7 +168,7 @@ final class HostileInputTests: XCTestCase {
 
     func testUnsafeCaseIDsAreSetAside() throws {
         let unsafe = [".", "..", "YXSL..2025", "../etc", "YXSL/2025/1", "YXSL\\2025", "YXSL／2025", String(repeating: "A", count: 256),
-                      ".hidden", "-rf", "YXSL-2025.", "YXSL:2025", "YXSL*", "案件" + String(repeating: "号", count: 85)]
+                      ".hidden", "-rf", "YXSL-2025.", "YXSL:2025", "YXSL*", "nul", "COM1.txt", "案件" + String(repeating: "号", count: 85)]
         for id in unsafe {
             var fixture = fixture(cases: 2)
             fixture.cases[0]["案件编号"] = id

@@ -2,6 +2,7 @@ import CaseModel
 import Dispatch
 import Foundation
 @testable import Ingest
+import Native
 import XCTest
 
 /// A bounded, deterministic fuzz target for the CSV/JSON readers: the sample
@@ -23,11 +24,14 @@ final class IngestFuzzTests: XCTestCase {
     ]
 
     private static let files = ["cases.csv", "cases.json", "agencies.csv", "officers.csv", "reviews.csv", "records.csv"]
+    private static let utf8Cases = "cases.csv (UTF-8)"
 
     func testMutatedExportsNeverCrashHangOrLoseRows() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let sample = root.appendingPathComponent("Examples/sample-export")
-        let originals = try Dictionary(uniqueKeysWithValues: Self.files.map { ($0, [UInt8](try Data(contentsOf: sample.appendingPathComponent($0)))) })
+        var originals = try Dictionary(uniqueKeysWithValues: Self.files.map { ($0, [UInt8](try Data(contentsOf: sample.appendingPathComponent($0)))) })
+        // The sample's CSV files are GB18030; a UTF-8 copy of cases.csv exercises the other decoder.
+        originals[Self.utf8Cases] = try Iconv.convert(originals["cases.csv"] ?? [], from: "GB18030", to: "UTF-8")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ingest-fuzz-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.copyItem(at: sample, to: folder)
@@ -35,13 +39,14 @@ final class IngestFuzzTests: XCTestCase {
         var random = SplitMix64(seed: Self.seed)
         let started = Date()
         for iteration in 0..<Self.iterations {
-            let target = Self.files[random.next(below: Self.files.count)]
-            var bytes = originals[target] ?? []
+            let source = (Self.files + [Self.utf8Cases])[random.next(below: Self.files.count + 1)]
+            let target = source == Self.utf8Cases ? "cases.csv" : source
+            var bytes = originals[source] ?? []
             var applied: [String] = []
             for _ in 0...random.next(below: 3) { applied.append(Mutation.apply(to: &bytes, random: &random)) }
             try Data(bytes).write(to: folder.appendingPathComponent(target))
             defer { try? Data(originals[target] ?? []).write(to: folder.appendingPathComponent(target)) }
-            let context = "iteration \(iteration), \(target), \(applied.joined(separator: " + "))"
+            let context = "iteration \(iteration), \(source), \(applied.joined(separator: " + "))"
             try check(folder, context: context)
         }
         XCTAssertLessThan(Date().timeIntervalSince(started), 60, "the fuzz target must stay fast enough for CI")

@@ -4,30 +4,55 @@ import Foundation
 public struct CSVRecord: Sendable {
     public var fields: [String]
     public var line: Int
+    /// Set when quoting went wrong around this record; such a record is set aside.
+    public var defect: CSVDefect?
+
+    public init(fields: [String], line: Int, defect: CSVDefect? = nil) {
+        self.fields = fields
+        self.line = line
+        self.defect = defect
+    }
 }
 
-public enum CSVError: Error, Equatable, Sendable {
-    /// A quoted field opened on `line` is never closed.
-    case unterminatedQuote(line: Int)
+/// Quoting that went wrong. A stray quote would otherwise swallow the lines
+/// after it into one field, and the records on them would vanish without a word.
+public enum CSVDefect: Equatable, Sendable {
+    /// The quote opening field `field` (0-based) is not matched: it is never
+    /// closed, or closing it would swallow lines that look like records. The
+    /// record is cut at the end of the quote's line and read on from the next line.
+    case strayQuote(field: Int)
+    /// The record lies where the stray quote of the record starting on `byLine`
+    /// would have swallowed it; its text may belong to that record.
+    case swallowed(byLine: Int)
 }
 
 /// RFC 4180 reader over UTF-8 bytes: quoted fields with embedded commas,
 /// quotes ("") and newlines; CRLF, LF or CR line ends; blank lines skipped.
+/// It never fails: a quote that cannot be matched is reported on its record
+/// (`CSVDefect`) and reading goes on with the next line.
 public enum CSVReader {
-    public static func parse(_ bytes: [UInt8]) throws -> [CSVRecord] {
-        try parse(bytes, parts: bytes.count > 4 << 20 ? 8 : 1)
+    public static func parse(_ bytes: [UInt8]) -> [CSVRecord] {
+        parse(bytes, parts: bytes.count > 4 << 20 ? 8 : 1)
     }
 
-    static func parse(_ bytes: [UInt8], parts: Int) throws -> [CSVRecord] {
-        try bytes.withUnsafeBufferPointer { buffer in
+    static func parse(_ bytes: [UInt8], parts: Int) -> [CSVRecord] {
+        bytes.withUnsafeBufferPointer { buffer in
             let pieces = split(buffer, parts: parts)
-            guard pieces.count > 1 else { return try parse(buffer: buffer, firstLine: 1) }
+            guard pieces.count > 1 else { return parse(buffer: buffer, firstLine: 1, expectedFields: nil) }
+            let expected = headerFieldCount(buffer)
             // Pieces start at record boundaries, so each parses on its own core.
             let parsed = concurrentMap(pieces, chunkSize: 1) { piece in
-                Result { try parse(buffer: UnsafeBufferPointer(rebasing: buffer[piece.range]), firstLine: piece.line) }
+                parse(buffer: UnsafeBufferPointer(rebasing: buffer[piece.range]), firstLine: piece.line,
+                      expectedFields: piece.range.lowerBound == 0 ? nil : expected)
             }
-            return try parsed.flatMap { try $0.get() }
+            return parsed.flatMap { $0 }
         }
+    }
+
+    /// The number of fields of the first record (the header).
+    private static func headerFieldCount(_ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        let end = firstIndex(of: lf, in: buffer, from: 0).map { $0 + 1 } ?? buffer.count
+        return parse(buffer: UnsafeBufferPointer(rebasing: buffer[0..<end]), firstLine: 1, expectedFields: nil).first?.fields.count
     }
 
     /// Cuts the input into about `parts` pieces at line ends outside quotes,
@@ -110,68 +135,144 @@ public enum CSVReader {
 
     private static let comma: UInt8 = 0x2C, quote: UInt8 = 0x22, cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
 
-    private static func parse(buffer: UnsafeBufferPointer<UInt8>, firstLine: Int) throws -> [CSVRecord] {
+    /// The state of one pass over a piece of input.
+    private struct Pass {
         var records: [CSVRecord] = []
         var fields: [String] = []
-        var line = firstLine
-        var recordLine = firstLine
+        var line: Int
+        var recordLine: Int
+        var recordStart = 0
+        var defect: CSVDefect?
+        /// Header field count: known up front for later pieces, else from the first record.
+        var expected: Int?
+        /// Records starting before this offset were swallowed by the stray quote on `swallowLine`.
+        var swallowEnd = -1
+        var swallowLine = 0
+
+        init(firstLine: Int, expected: Int?) {
+            line = firstLine
+            recordLine = firstLine
+            self.expected = expected
+        }
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, firstLine: Int, expectedFields: Int?) -> [CSVRecord] {
+        var pass = Pass(firstLine: firstLine, expected: expectedFields)
         var i = 0
         let n = buffer.count
         var scratch: [UInt8] = []
         while i < n {
+            if pass.fields.isEmpty && i < pass.swallowEnd && pass.defect == nil {
+                pass.defect = .swallowed(byLine: pass.swallowLine)
+            }
             // One field starts at i.
             if buffer[i] == quote {
-                let openedOn = line
-                scratch.removeAll(keepingCapacity: true)
-                i += 1
-                var closed = false
-                while i < n {
-                    let b = buffer[i]
-                    if b == quote {
-                        if i + 1 < n && buffer[i + 1] == quote {
-                            scratch.append(quote)
-                            i += 2
-                            continue
-                        }
-                        i += 1
-                        closed = true
-                        break
-                    }
-                    if b == lf || (b == cr && (i + 1 >= n || buffer[i + 1] != lf)) { line += 1 }
-                    scratch.append(b)
-                    i += 1
-                }
-                guard closed else { throw CSVError.unterminatedQuote(line: openedOn) }
-                // Tolerate stray bytes between the closing quote and the separator.
-                while i < n, buffer[i] != comma, buffer[i] != lf, buffer[i] != cr {
-                    scratch.append(buffer[i])
-                    i += 1
-                }
-                fields.append(String(decoding: scratch, as: UTF8.self))
+                i = quotedField(buffer, from: i, into: &pass, scratch: &scratch)
             } else {
                 let start = i
                 while i < n, buffer[i] != comma, buffer[i] != lf, buffer[i] != cr { i += 1 }
-                fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self))
+                pass.fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self))
             }
             // After a field: a separator, a line end, or the end of input.
             if i < n && buffer[i] == comma {
                 i += 1
-                if i == n { fields.append("") }
+                if i == n { pass.fields.append("") }
                 continue
             }
             if i < n && buffer[i] == cr { i += 1 }
             if i < n && buffer[i] == lf { i += 1 }
-            finish(&fields, line: recordLine, into: &records)
-            line += 1
-            recordLine = line
+            finish(&pass)
+            pass.line += 1
+            pass.recordLine = pass.line
         }
-        finish(&fields, line: recordLine, into: &records)
-        return records
+        finish(&pass)
+        return pass.records
     }
 
-    private static func finish(_ fields: inout [String], line: Int, into records: inout [CSVRecord]) {
-        defer { fields.removeAll(keepingCapacity: true) }
-        if fields.isEmpty || (fields.count == 1 && fields[0].isEmpty) { return }
-        records.append(CSVRecord(fields: fields, line: line))
+    /// Reads the quoted field opening at `open`; returns where reading goes on.
+    private static func quotedField(_ buffer: UnsafeBufferPointer<UInt8>, from open: Int, into pass: inout Pass,
+                                    scratch: inout [UInt8]) -> Int {
+        let n = buffer.count
+        let openedOn = pass.line
+        scratch.removeAll(keepingCapacity: true)
+        var i = open + 1
+        var closed = false
+        var spansLines = false
+        while i < n {
+            let b = buffer[i]
+            if b == quote {
+                if i + 1 < n && buffer[i + 1] == quote {
+                    scratch.append(quote)
+                    i += 2
+                    continue
+                }
+                i += 1
+                closed = true
+                break
+            }
+            if b == lf || (b == cr && (i + 1 >= n || buffer[i + 1] != lf)) {
+                pass.line += 1
+                spansLines = true
+            }
+            scratch.append(b)
+            i += 1
+        }
+        // Text right after the closing quote of a field that spans lines means
+        // the quote closed on the next record's opening quote: a merge.
+        let trailing = closed && i < n && buffer[i] != comma && buffer[i] != lf && buffer[i] != cr
+        if !closed || (spansLines && (trailing || swallowsRecords(scratch, expected: pass.expected))) {
+            return strayQuote(buffer, at: open, openedOn: openedOn, wouldEnd: closed ? i : n, into: &pass)
+        }
+        // Tolerate stray bytes between the closing quote and the separator.
+        while i < n, buffer[i] != comma, buffer[i] != lf, buffer[i] != cr {
+            scratch.append(buffer[i])
+            i += 1
+        }
+        pass.fields.append(String(decoding: scratch, as: UTF8.self))
+        return i
+    }
+
+    /// Takes the quote as a literal character: the field runs to the end of
+    /// the quote's line, the record is marked, and the records the quote
+    /// would have swallowed are read on their own and marked too.
+    private static func strayQuote(_ buffer: UnsafeBufferPointer<UInt8>, at open: Int, openedOn: Int, wouldEnd: Int,
+                                   into pass: inout Pass) -> Int {
+        var end = open
+        while end < buffer.count, buffer[end] != lf, buffer[end] != cr { end += 1 }
+        pass.fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[open..<end]), as: UTF8.self))
+        pass.line = openedOn
+        pass.defect = .strayQuote(field: pass.fields.count - 1)
+        pass.swallowEnd = wouldEnd
+        pass.swallowLine = pass.recordLine
+        return end
+    }
+
+    /// A quoted field that holds a line with as many commas as a record has
+    /// separators has almost surely swallowed records: real multi-line prose
+    /// (违法事实) uses the full-width comma and never has dozens of ASCII ones.
+    private static func swallowsRecords(_ content: [UInt8], expected: Int?) -> Bool {
+        guard let expected, expected >= 3 else { return false }
+        var commas = 0
+        var afterBreak = false
+        for byte in content {
+            if byte == lf || byte == cr {
+                if afterBreak && commas >= expected - 1 { return true }
+                afterBreak = true
+                commas = 0
+            } else if byte == comma {
+                commas += 1
+            }
+        }
+        return afterBreak && commas >= expected - 1
+    }
+
+    private static func finish(_ pass: inout Pass) {
+        defer {
+            pass.fields.removeAll(keepingCapacity: true)
+            pass.defect = nil
+        }
+        if pass.fields.isEmpty || (pass.fields.count == 1 && pass.fields[0].isEmpty) { return }
+        if pass.expected == nil { pass.expected = pass.fields.count }
+        pass.records.append(CSVRecord(fields: pass.fields, line: pass.recordLine, defect: pass.defect))
     }
 }

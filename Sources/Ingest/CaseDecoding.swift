@@ -8,8 +8,8 @@ extension RowDecoding {
             reader.report(.malformedRow, nil, "该元素不是 JSON 对象，无法读取。")
             return (nil, reader.problems)
         }
-        let id = reader.code("case_id", required: true)
-        reader.caseID = id
+        let id = caseID(&reader)
+        reader.caseID = reader.code("case_id").flatMap(\.nonEmpty)
         let agency = reader.code("agency_code", required: true)
         let action = reader.choice("action_type", ActionType.self, required: true)
         let procedure = reader.choice("procedure", Procedure.self, required: action == .penalty)
@@ -57,6 +57,30 @@ extension RowDecoding {
         return (reader.problems.contains { $0.severity == .error } ? nil : result, reader.problems)
     }
 
+    /// The case id, or nil with a problem when it is empty or not a safe file
+    /// name: later stages name folders and files after it.
+    private static func caseID(_ reader: inout FieldReader) -> String? {
+        guard let id = reader.code("case_id", required: true) else { return nil }
+        guard let problem = CaseIDRules.validate(id) else { return id }
+        reader.report(.unsafeCaseID, "case_id", unsafeCaseIDMessage(problem))
+        return nil
+    }
+
+    static func unsafeCaseIDMessage(_ problem: CaseIDRules.Problem) -> String {
+        let reason: String
+        switch problem {
+        case .empty: reason = "为空"
+        case .dotName: reason = "是“.”或“..”"
+        case .containsDotDot: reason = "含有“..”"
+        case .pathSeparator: reason = "含有“/”或“\\”"
+        case .tooLong: reason = "超过\(CaseIDRules.maxBytes)字节"
+        case .forbiddenCharacter: reason = "含有控制字符或 : * ? \" < > | 等字符"
+        case .badEdge: reason = "以“.”或“-”开头，或以“.”或空格结尾"
+        case .reservedName: reason = "是 CON、NUL、COM1 等系统保留的设备名"
+        }
+        return "案件编号\(reason)，不能用作文件名（文书和公示页面按案件编号存放），该行已暂存。"
+    }
+
     private static func party(_ reader: inout FieldReader) -> Party? {
         let type = reader.choice("party_type", PartyType.self, required: true)
         let rawName = reader.required("party_name")
@@ -78,7 +102,7 @@ extension RowDecoding {
             if let kind = PenaltyKind(rawValue: Normalize.code(item)) {
                 if !kinds.contains(kind) { kinds.append(kind) }
             } else {
-                reader.report(.invalidValue, "penalty_kinds", "“\(item)”不是法定的处罚种类。")
+                reader.report(.invalidValue, "penalty_kinds", "“\(Excerpt.of(item))”不是法定的处罚种类。")
                 ok = false
             }
         }

@@ -32,6 +32,11 @@ public struct IngestResult: Sendable {
     /// Errors (rows set aside) and warnings, in file and row order.
     public var problems: [Problem] = []
     public var balances: [FileBalance] = []
+    /// Required files (agencies.csv, officers.csv, cases.csv, cases.json) that
+    /// were present but could not be read at all, so none of their rows is in
+    /// the result. A run with any must not publish figures built from it
+    /// (the annual report would count 0 decisions).
+    public var lostRequiredFiles: [String] = []
     /// Wall-clock seconds per phase, for `sanxiang bench`.
     public var timings: [(phase: String, seconds: Double)] = []
 
@@ -68,10 +73,10 @@ public enum ExportReader {
     public static func read(folder: URL, options: IngestOptions, progress: Progress? = nil) throws -> IngestResult {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue,
-              FileManager.default.isReadableFile(atPath: folder.path) else {
+              FileManager.default.isReadableFile(atPath: folder.path), let export = ExportFolder(path: folder.path) else {
             throw IngestError.folderUnreadable(path: folder.path)
         }
-        var session = Session(folder: folder)
+        var session = Session(folder: folder, export: export)
         var clock = PhaseClock()
         try session.load()
         clock.lap("read+parse")
@@ -84,15 +89,19 @@ public enum ExportReader {
 /// One read of one folder: tables first, then decoding and cross-checks.
 private struct Session {
     let folder: URL
+    let export: ExportFolder
     var tables: [ExportFile: [RawRow]] = [:]
     var encodings: [ExportFile: SourceEncoding] = [:]
     var fileProblems: [Problem] = []
+    var lostFiles: [String] = []
 
-    init(folder: URL) { self.folder = folder }
-
-    func exists(_ file: ExportFile) -> Bool {
-        FileManager.default.fileExists(atPath: folder.appendingPathComponent(file.rawValue).path)
+    init(folder: URL, export: ExportFolder) {
+        self.folder = folder
+        self.export = export
     }
+
+    /// Anything at the name counts, even a link or a FIFO: it is then refused by name, not taken as absent.
+    func exists(_ file: ExportFile) -> Bool { export.contains(file.rawValue) }
 
     mutating func load() throws {
         for required in [ExportFile.agencies, .officers] where !exists(required) {
@@ -104,58 +113,38 @@ private struct Session {
         for file in ExportFile.allCases where exists(file) {
             do {
                 tables[file] = try table(file)
-            } catch let error as TableError {
+            } catch {
                 let reason = Self.describe(error)
                 if file == .agencies || file == .officers {
                     throw IngestError.requiredFileUnreadable(file: file.rawValue, reason: reason)
                 }
+                if file == .casesCSV || file == .casesJSON { lostFiles.append(file.rawValue) }
                 fileProblems.append(Problem(file: file.rawValue, row: 0, caseID: nil, field: nil, kind: .unreadableFile,
                                             message: "\(file.rawValue) 无法读取，整个文件未导入：\(reason)"))
             }
         }
     }
 
-    private mutating func table(_ file: ExportFile) throws -> [RawRow] {
-        let url = folder.appendingPathComponent(file.rawValue)
-        guard let bytes = Self.readBytes(url.path) else {
-            throw TableError.decoding(.undecodable(line: 1))
+    /// Reads, decodes and parses one file. Decoding is lenient: bytes that
+    /// are not text cost only the rows they are in.
+    private mutating func table(_ file: ExportFile) throws(TableError) -> [RawRow] {
+        let bytes: [UInt8]
+        switch export.read(file.rawValue) {
+        case .success(let read): bytes = read
+        case .failure(let error): throw TableError.file(error)
         }
-        let decoded: DecodedText
-        do {
-            decoded = try TextDecoding.decode(bytes)
-        } catch let error as TextDecodingError {
-            throw TableError.decoding(error)
-        }
+        let decoded = TextDecoding.decodeLeniently(bytes)
         encodings[file] = decoded.encoding
         if file == .casesJSON { return try TableReader.rows(json: decoded.utf8) }
-        do {
-            return TableReader.rows(csv: try CSVReader.parse(decoded.utf8), file: file)
-        } catch let error as CSVError {
-            throw TableError.csv(error)
-        }
-    }
-
-    /// The file's bytes, read straight into the array the parser works on.
-    static func readBytes(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "rb") else { return nil }
-        defer { fclose(file) }
-        guard fseek(file, 0, SEEK_END) == 0 else { return nil }
-        let size = ftell(file)
-        guard size >= 0, fseek(file, 0, SEEK_SET) == 0 else { return nil }
-        var failed = false
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = size == 0 ? 0 : fread(buffer.baseAddress, 1, size, file)
-            failed = count != size
-        }
-        return failed ? nil : bytes
+        return try TableReader.rows(csv: CSVReader.parse(decoded.utf8), file: file)
     }
 
     static func describe(_ error: TableError) -> String {
         switch error {
-        case .decoding(.undecodable(let line)):
-            return "第\(line)行附近的字节既不是 UTF-8 也不是 GB18030 编码。"
-        case .csv(.unterminatedQuote(let line)):
-            return "第\(line)行开始的带引号字段没有结束引号（CSV 格式错误）。"
+        case .file(let problem):
+            return problem.reason
+        case .headerUnreadable:
+            return "表头（第1行）含有无法识别的字符、控制字符或没有配对的引号，无法确定各列。"
         case .json(let line):
             return "不是有效的 JSON" + (line.map { "（第\($0)行附近）" } ?? "") + "。"
         case .notAnArray:
@@ -163,24 +152,34 @@ private struct Session {
         }
     }
 
+    /// Rows with a reading defect are set aside with it and not decoded;
+    /// the other rows are decoded, with any warnings reading found.
+    static func screened<T>(_ row: RawRow, _ decoder: (RawRow) -> (T?, [Problem])) -> (T?, [Problem]) {
+        guard !row.defects.isEmpty else { return decoder(row) }
+        let found = row.defectProblems
+        if row.hasBlockingDefect { return (nil, found) }
+        let (value, problems) = decoder(row)
+        return (value, found + problems)
+    }
+
     func validate(options: IngestOptions, progress: ExportReader.Progress?, clock: inout PhaseClock) -> IngestResult {
         var problems = fileProblems
-        func decode<T>(_ file: ExportFile, _ decoder: @Sendable (RawRow) -> (T?, [Problem])) -> [T] {
-            let outcomes = parallelMap(tables[file] ?? [], decoder)
+        func decode<T>(_ file: ExportFile, _ decoder: (RawRow) -> (T?, [Problem])) -> [T] {
+            let outcomes = parallelMap(tables[file] ?? []) { Self.screened($0, decoder) }
             problems += outcomes.flatMap(\.1)
             return outcomes.compactMap(\.0)
         }
         let agencies = decode(.agencies, RowDecoding.agency)
         let officers = decode(.officers, RowDecoding.officer)
         let caseRows = (tables[.casesCSV] ?? []) + (tables[.casesJSON] ?? [])
-        let caseOutcomes = parallelMap(caseRows, RowDecoding.enforcementCase, progress: progress)
+        let caseOutcomes = parallelMap(caseRows, { Self.screened($0, RowDecoding.enforcementCase) }, progress: progress)
         problems += caseOutcomes.flatMap(\.1)
         let cases = caseOutcomes.compactMap(\.0)
         let reviews = decode(.reviews, RowDecoding.review)
         var records = decode(.records, RowDecoding.record)
 
         clock.lap("decode rows")
-        var checks = CrossChecks(asOf: options.asOf, media: MediaFolder(exportFolder: folder))
+        var checks = CrossChecks(asOf: options.asOf, media: MediaFolder(export: export))
         checks.duplicates(keyed(tables[.agencies], "agency_code", .agencies), field: "agency_code",
                           kind: .duplicateKey, noun: "主体代码")
         checks.duplicates(keyed(tables[.officers], "cert_no", .officers), field: "cert_no",
@@ -233,6 +232,7 @@ private struct Session {
         let rejected = Set(problems.filter { $0.severity == .error }.map { SourceRef(file: $0.file, row: $0.row) })
         func keep<T>(_ items: [T], _ source: (T) -> SourceRef) -> [T] { items.filter { !rejected.contains(source($0)) } }
         var result = IngestResult()
+        result.lostRequiredFiles = lostFiles
         result.agencies = keep(agencies, \.source)
         result.officers = keep(officers, \.source)
         result.cases = keep(cases, \.source)

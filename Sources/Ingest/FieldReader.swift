@@ -2,7 +2,9 @@ import CaseModel
 
 /// Reads the cells of one row, normalising each and collecting a problem for
 /// every cell that cannot be read. Messages name the file, row and field, and
-/// never repeat a value that may be personal data.
+/// never repeat a value that may be personal data; the few fields whose value
+/// they quote (dates, amounts, enumerations, codes) are quoted through
+/// `Excerpt`, cut to a few characters, so a hostile cell cannot bloat them.
 struct FieldReader {
     let row: RawRow
     let layout: TableLayout
@@ -41,7 +43,7 @@ struct FieldReader {
 
     mutating func report(_ kind: ProblemKind, _ key: String?, _ detail: String, severity: Problem.Severity = .error) {
         let label = key.map { column($0).label + "：" } ?? ""
-        let subject = caseID.map { "（案件 \($0)）" } ?? ""
+        let subject = caseID.map { "（案件 \(Excerpt.caseID($0))）" } ?? ""
         problems.append(Problem(file: file, row: row.source.row, caseID: caseID, field: key, kind: kind,
                                 message: "\(file) 第\(row.source.row)行\(subject) \(label)\(detail)", severity: severity))
     }
@@ -74,7 +76,7 @@ struct FieldReader {
             return nil
         }
         guard let date = Normalize.date(raw) else {
-            report(.unparseableDate, key, "“\(raw)”不是有效日期（可用格式如 2025-03-14、2025/3/14、2025年3月14日）。")
+            report(.unparseableDate, key, "“\(Excerpt.of(raw))”不是有效日期（可用格式如 2025-03-14、2025/3/14、2025年3月14日）。")
             return nil
         }
         return date
@@ -94,7 +96,7 @@ struct FieldReader {
             return nil
         }
         guard let value = Normalize.dateTime(raw) else {
-            report(.unparseableDate, key, "“\(raw)”不是有效的日期时间（如 2025-03-14 10:20:30）。")
+            report(.unparseableDate, key, "“\(Excerpt.of(raw))”不是有效的日期时间（如 2025-03-14 10:20:30）。")
             return nil
         }
         return value
@@ -109,7 +111,7 @@ struct FieldReader {
         }
         guard let value = E(rawValue: raw) ?? E(rawValue: raw.replacingOccurrences(of: " ", with: "")) else {
             let allowed = E.allCases.map(\.rawValue).joined(separator: "、")
-            report(.invalidValue, key, "“\(raw)”不是允许的取值（应为：\(allowed)）。")
+            report(.invalidValue, key, "“\(Excerpt.of(raw))”不是允许的取值（应为：\(allowed)）。")
             return nil
         }
         return value
@@ -120,7 +122,7 @@ struct FieldReader {
         let raw = Normalize.code(text(key))
         if raw.isEmpty { return false }
         guard let value = Normalize.flag(raw) else {
-            report(.invalidValue, key, "“\(raw)”不是是/否（也可写作 Y/N、1/0、true/false）。")
+            report(.invalidValue, key, "“\(Excerpt.of(raw))”不是是/否（也可写作 Y/N、1/0、true/false）。")
             return nil
         }
         return value
@@ -130,7 +132,7 @@ struct FieldReader {
     mutating func amount(_ key: String) -> Yuan?? {
         let raw = text(key)
         guard let value = Normalize.amount(raw) else {
-            report(.invalidAmount, key, "“\(Normalize.code(raw))”不是有效金额（单位元，最多两位小数，如 50000、5万元、1,200.50）。")
+            report(.invalidAmount, key, "“\(Excerpt.of(Normalize.code(raw)))”不是有效金额（单位元，最多两位小数，如 50000、5万元、1,200.50）。")
             return nil
         }
         return .some(value)

@@ -1,3 +1,5 @@
+import CaseModel
+
 /// One thing wrong with one input row. Problems are collected, not thrown:
 /// the row is set aside (severity error) or only reported (warning), and the
 /// run goes on with the other rows.
@@ -20,7 +22,7 @@ public struct Problem: Hashable, Codable, Sendable {
                 message: String, severity: Severity = .error) {
         self.file = file
         self.row = row
-        self.caseID = caseID
+        self.caseID = caseID.map(Self.capped)
         self.field = field
         self.kind = kind
         self.message = message
@@ -29,6 +31,18 @@ public struct Problem: Hashable, Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case file, row, caseID = "case_id", field, kind, message, severity
+    }
+
+    /// A case id longer than any safe one (255 bytes) is cut, so a hostile
+    /// cell cannot make the quarantine huge; such a row is set aside anyway.
+    static func capped(_ caseID: String) -> String {
+        guard caseID.utf8.count > CaseIDRules.maxBytes else { return caseID }
+        var kept = ""
+        for character in caseID {
+            guard kept.utf8.count + character.utf8.count <= CaseIDRules.maxBytes - 3 else { break }
+            kept.append(character)
+        }
+        return kept + "…"
     }
 }
 
@@ -73,6 +87,18 @@ public enum ProblemKind: String, Codable, CaseIterable, Sendable {
     case mediaNotDelivered = "media_not_delivered"
     /// A document the case must get lacks an element the law requires (found by the render stage).
     case missingStatutoryElement = "missing_statutory_element"
+    /// A cell holds bytes that are not valid in the file's encoding.
+    case undecodableText = "undecodable_text"
+    /// A cell holds a control character (NUL …) or a Unicode noncharacter.
+    case forbiddenCharacter = "forbidden_character"
+    /// A cell is longer than `IngestLimits.maxFieldBytes`.
+    case fieldTooLong = "field_too_long"
+    /// A quote without its partner, or a row inside what such a quote would have swallowed.
+    case unbalancedQuote = "unbalanced_quote"
+    /// A case id that cannot be used as a file name (`.`, `..`, `/`, over 255 bytes …).
+    case unsafeCaseID = "unsafe_case_id"
+    /// Invisible characters (zero-width, bidi controls, soft hyphen) were removed (a warning).
+    case invisibleCharactersRemoved = "invisible_characters_removed"
 }
 
 extension ProblemKind {
@@ -116,6 +142,12 @@ extension ProblemKind {
         case .mediaHashMismatch: return "音像文件哈希不符"
         case .mediaNotDelivered: return "未随导出提供音像文件"
         case .missingStatutoryElement: return "缺少文书法定要素"
+        case .undecodableText: return "含有无法识别的字符"
+        case .forbiddenCharacter: return "含有控制字符或非字符"
+        case .fieldTooLong: return "内容过长"
+        case .unbalancedQuote: return "引号没有配对"
+        case .unsafeCaseID: return "案件编号不能用作文件名"
+        case .invisibleCharactersRemoved: return "已删除不可见字符"
         }
     }
 }

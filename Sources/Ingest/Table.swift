@@ -13,6 +13,18 @@ public struct RawRow: Sendable {
     let cells: [RawValue?]
     /// Columns the contract does not know, kept by their header.
     public let extra: [String: String]
+    /// What reading found wrong with the row before any field rule ran: an
+    /// error defect sets the row aside without decoding it.
+    var defects: [RowDefect] = []
+
+    init(source: SourceRef, cells: [RawValue?], extra: [String: String], defects: [RowDefect] = []) {
+        self.source = source
+        self.cells = cells
+        self.extra = extra
+        self.defects = defects
+    }
+
+    var hasBlockingDefect: Bool { defects.contains { $0.severity == .error } }
 }
 
 /// Column key → cell position for one contract file.
@@ -34,6 +46,7 @@ struct TableLayout: Sendable {
     /// Which contract column a header names: the Chinese header or the English
     /// key, ignoring case, width and surrounding space.
     func column(forHeader raw: String) -> Int? {
+        guard raw.utf8.count <= IngestLimits.maxHeaderBytes else { return nil }
         let header = Normalize.code(raw)
         if let byKey = index[header.lowercased()] { return byKey }
         return columns.firstIndex { $0.header == header || $0.header.lowercased() == header.lowercased() }
@@ -41,52 +54,80 @@ struct TableLayout: Sendable {
 }
 
 enum TableError: Error {
-    case csv(CSVError)
-    case decoding(TextDecodingError)
+    case file(InputFileError)
+    /// The header row holds undecodable bytes, control characters or a stray quote.
+    case headerUnreadable
     case json(line: Int?)
     case notAnArray
 }
 
 enum TableReader {
-    /// Maps CSV records (first one the header) onto contract rows.
-    static func rows(csv records: [CSVRecord], file: ExportFile) -> [RawRow] {
+    /// Maps CSV records (first one the header) onto contract rows, screening every cell.
+    static func rows(csv records: [CSVRecord], file: ExportFile) throws(TableError) -> [RawRow] {
         guard let header = records.first else { return [] }
+        guard header.defect == nil, header.fields.allSatisfy({
+            $0.utf8.count <= IngestLimits.maxHeaderBytes && CellScreen.screen($0).defect == nil
+        }) else {
+            throw TableError.headerUnreadable
+        }
         let layout = TableLayout(file)
         var positions: [Int?] = []
-        var extraNames: [String?] = []
+        var names: [String] = []
         var seen = Set<Int>()
         for (i, name) in header.fields.enumerated() {
-            let cleaned = Normalize.trim(name)
+            let cleaned = Normalize.trim(CellScreen.cleanHeader(name))
             if let column = layout.column(forHeader: cleaned), !seen.contains(column) {
                 seen.insert(column)
                 positions.append(column)
-                extraNames.append(nil)
+                names.append(layout.columns[column].key)
             } else {
                 positions.append(nil)
-                extraNames.append(cleaned.isEmpty ? "第\(i + 1)列" : cleaned)
+                names.append(cleaned.isEmpty ? "第\(i + 1)列" : cleaned)
             }
+        }
+        // Data row number of each record that holds a stray quote, by the line it starts on.
+        var strayRows: [Int: Int] = [:]
+        for (number, record) in records.enumerated() where number > 0 {
+            if case .strayQuote = record.defect { strayRows[record.line] = number }
         }
         let numbered = Array(records.dropFirst().enumerated())
         return concurrentMap(numbered) { number, record in
             var cells = [RawValue?](repeating: nil, count: layout.columns.count)
             var extra: [String: String] = [:]
+            var defects = quotingDefects(record, names: names, strayRows: strayRows)
             for (i, value) in record.fields.enumerated() {
+                let name = i < names.count ? names[i] : "第\(i + 1)列"
+                let screened = CellScreen.screen(value)
+                defects += RowDefect.of(screened, field: name)
+                guard let text = screened.text else { continue }
                 if i < positions.count, let column = positions[i] {
-                    cells[column] = .text(value)
-                } else if !Normalize.trim(value).isEmpty {
-                    extra[(i < extraNames.count ? extraNames[i] : nil) ?? "第\(i + 1)列"] = value
+                    cells[column] = .text(text)
+                } else if !Normalize.trim(text).isEmpty {
+                    extra[name] = text
                 }
             }
-            return RawRow(source: SourceRef(file: file.rawValue, row: number + 1), cells: cells, extra: extra)
+            return RawRow(source: SourceRef(file: file.rawValue, row: number + 1), cells: cells, extra: extra,
+                          defects: defects)
+        }
+    }
+
+    private static func quotingDefects(_ record: CSVRecord, names: [String], strayRows: [Int: Int]) -> [RowDefect] {
+        switch record.defect {
+        case nil:
+            return []
+        case .strayQuote(let field)?:
+            return [RowDefect(kind: .strayQuote, field: field < names.count ? names[field] : "第\(field + 1)列")]
+        case .swallowed(let line)?:
+            return [RowDefect(kind: .swallowed(byRow: strayRows[line] ?? 0), field: nil)]
         }
     }
 
     /// Maps the objects of cases.json onto contract rows; a non-object element
     /// becomes a row with no cells, which the decoder reports.
-    static func rows(json data: [UInt8]) throws -> [RawRow] {
+    static func rows(json data: [UInt8]) throws(TableError) -> [RawRow] {
         let values: [JSONValue]
         do {
-            values = try JSONDecoder().decode([JSONValue].self, from: Data(data))
+            values = try JSONDecoder().decode([JSONValue].self, from: Data(JSONRepair.neutralise(data)))
         } catch DecodingError.typeMismatch {
             throw TableError.notAnArray
         } catch {
@@ -96,17 +137,46 @@ enum TableReader {
         return values.enumerated().map { number, value in
             var cells = [RawValue?](repeating: nil, count: layout.columns.count)
             var extra: [String: String] = [:]
+            var defects: [RowDefect] = []
             if case .object(let object) = value {
-                for (key, member) in object {
-                    if let column = layout.column(forHeader: key) {
-                        cells[column] = member.raw
-                    } else if let text = member.flatText {
-                        extra[key] = text
+                // Sorted, so the order of problems does not depend on hashing.
+                for (rawKey, member) in object.sorted(by: { $0.key < $1.key }) {
+                    guard rawKey.utf8.count <= IngestLimits.maxHeaderBytes else {
+                        defects.append(RowDefect(kind: .oversizedKey, field: nil))
+                        continue
+                    }
+                    let key = Normalize.trim(CellScreen.cleanHeader(rawKey))
+                    let column = layout.column(forHeader: key)
+                    let name = column.map { layout.columns[$0].key } ?? key
+                    let screened = member.raw.map { screen($0, field: name, defects: &defects) } ?? nil
+                    if let column {
+                        if cells[column] == nil { cells[column] = screened }
+                    } else if case .text(let text)? = screened.map({ $0.flattened }) {
+                        extra[name] = text
                     }
                 }
             }
             return RawRow(source: SourceRef(file: ExportFile.casesJSON.rawValue, row: number + 1), cells: cells,
-                          extra: extra, isObject: value.isObject)
+                          extra: extra, isObject: value.isObject, defects: defects)
+        }
+    }
+
+    /// A JSON value screened like a CSV cell; nil when it has a defect.
+    private static func screen(_ value: RawValue, field: String, defects: inout [RowDefect]) -> RawValue? {
+        switch value {
+        case .text(let text):
+            let screened = CellScreen.screen(text)
+            defects += RowDefect.of(screened, field: field)
+            return screened.text.map(RawValue.text)
+        case .list(let items):
+            var kept: [String] = []
+            for item in items {
+                let screened = CellScreen.screen(item)
+                defects += RowDefect.of(screened, field: field)
+                guard let text = screened.text else { return nil }
+                kept.append(text)
+            }
+            return .list(kept)
         }
     }
 
@@ -118,14 +188,20 @@ enum TableReader {
 }
 
 extension RawRow {
-    init(source: SourceRef, cells: [RawValue?], extra: [String: String], isObject: Bool) {
-        self.source = source
-        self.cells = isObject ? cells : []
-        self.extra = extra
+    init(source: SourceRef, cells: [RawValue?], extra: [String: String], isObject: Bool, defects: [RowDefect]) {
+        self.init(source: source, cells: isObject ? cells : [], extra: extra, defects: defects)
     }
 
     /// False for a cases.json element that is not an object.
     var isWellFormed: Bool { !cells.isEmpty }
+}
+
+extension RawValue {
+    /// A list as one text, the way unknown JSON members are kept.
+    var flattened: RawValue {
+        if case .list(let items) = self { return .text(items.joined(separator: ";")) }
+        return self
+    }
 }
 
 /// Any JSON value, decoded without losing the text of numbers that matter.

@@ -16,7 +16,7 @@ struct CrossChecks {
                                  _ detail: String, severity: Problem.Severity = .error) {
         let column = ExportFile(rawValue: source.file)?.columns.first { $0.key == field }
         let label = column.map { $0.label + "：" } ?? ""
-        let subject = caseID.map { "（案件 \($0)）" } ?? ""
+        let subject = caseID.map { "（案件 \(Excerpt.caseID($0))）" } ?? ""
         problems.append(Problem(file: source.file, row: source.row, caseID: caseID, field: field, kind: kind,
                                 message: "\(source.file) 第\(source.row)行\(subject) \(label)\(detail)", severity: severity))
     }
@@ -28,7 +28,7 @@ struct CrossChecks {
         for entry in keys where !entry.key.isEmpty {
             if let earlier = first[entry.key] {
                 report(entry.source, caseID: entry.caseID, field: field, kind: kind,
-                       "\(noun)“\(entry.key)”与 \(earlier.file) 第\(earlier.row)行重复。")
+                       "\(noun)“\(field == "case_id" ? Excerpt.caseID(entry.key) : Excerpt.of(entry.key))”与 \(earlier.file) 第\(earlier.row)行重复。")
             } else {
                 first[entry.key] = entry.source
             }
@@ -38,7 +38,7 @@ struct CrossChecks {
     mutating func officers(_ officers: [Officer], agencies: [String: Agency]) {
         for officer in officers where agencies[officer.agencyCode] == nil {
             report(officer.source, caseID: nil, field: "agency_code", kind: .unknownAgency,
-                   "主体代码“\(officer.agencyCode)”不在 agencies.csv 中。")
+                   "主体代码“\(Excerpt.of(officer.agencyCode))”不在 agencies.csv 中。")
         }
     }
 
@@ -57,7 +57,7 @@ struct CrossChecks {
                                 reviewIDs: Set<String>) {
         if agencies[item.agencyCode] == nil {
             report(item.source, caseID: item.id, field: "agency_code", kind: .unknownAgency,
-                   "主体代码“\(item.agencyCode)”不在 agencies.csv 中。")
+                   "主体代码“\(Excerpt.of(item.agencyCode))”不在 agencies.csv 中。")
         }
         if item.decisionDate > asOf {
             // A future date is the root problem; certificate checks against it would only add noise.
@@ -68,7 +68,7 @@ struct CrossChecks {
         }
         if let reviewID = item.reviewID, !reviewIDs.contains(reviewID) {
             report(item.source, caseID: item.id, field: "review_id", kind: .reviewNotFound,
-                   "审核编号“\(reviewID)”在 reviews.csv 中没有可用的记录。", severity: .warning)
+                   "审核编号“\(Excerpt.of(reviewID))”在 reviews.csv 中没有可用的记录。", severity: .warning)
         }
     }
 
@@ -78,20 +78,20 @@ struct CrossChecks {
         for cert in item.officerCerts {
             guard let officer = officers[cert] else {
                 report(item.source, caseID: item.id, field: "officers", kind: .unknownOfficerCert,
-                       "执法证号“\(cert)”不在 officers.csv 中。")
+                       "执法证号“\(Excerpt.of(cert))”不在 officers.csv 中。")
                 continue
             }
             if !officer.certificateValid(on: item.decisionDate) {
                 report(item.source, caseID: item.id, field: "officers", kind: .officerCertificateExpired,
-                       "执法人员\(officer.name)（证号\(cert)）的执法证有效期至 \(officer.validUntil.iso)，决定日期 \(item.decisionDate.iso) 时已失效。")
+                       "执法人员\(Excerpt.of(officer.name))（证号\(Excerpt.of(cert))）的执法证有效期至 \(officer.validUntil.iso)，决定日期 \(item.decisionDate.iso) 时已失效。")
             } else if officer.status != .active {
                 report(item.source, caseID: item.id, field: "officers", kind: .officerNotActive,
-                       "执法人员\(officer.name)（证号\(cert)）的执法证当前状态为\(officer.status.rawValue)，请核实决定日期时是否有效。",
+                       "执法人员\(Excerpt.of(officer.name))（证号\(Excerpt.of(cert))）的执法证当前状态为\(officer.status.rawValue)，请核实决定日期时是否有效。",
                        severity: .warning)
             }
             if officer.agencyCode != item.agencyCode {
                 report(item.source, caseID: item.id, field: "officers", kind: .officerOtherAgency,
-                       "执法人员\(officer.name)（证号\(cert)）不属于本案执法主体。", severity: .warning)
+                       "执法人员\(Excerpt.of(officer.name))（证号\(Excerpt.of(cert))）不属于本案执法主体。", severity: .warning)
             }
         }
         if item.procedure == .ordinary && Set(item.officerCerts).count < 2 {
@@ -104,7 +104,7 @@ struct CrossChecks {
         for review in reviews {
             guard caseIDs.contains(review.caseID) else {
                 report(review.source, caseID: review.caseID, field: "case_id", kind: .reviewUnknownCase,
-                       "案件编号“\(review.caseID)”在案件数据中不存在。")
+                       "案件编号“\(Excerpt.caseID(review.caseID))”在案件数据中不存在。")
                 continue
             }
             if let decided = decisions[review.caseID], review.reviewedOn > decided {
@@ -129,11 +129,11 @@ struct CrossChecks {
     private mutating func check(_ record: ProcessRecord, caseIDs: Set<String>, officers: [String: Officer]) -> Bool {
         if !caseIDs.contains(record.caseID) {
             report(record.source, caseID: record.caseID, field: "case_id", kind: .recordUnknownCase,
-                   "案件编号“\(record.caseID)”在案件数据中不存在。")
+                   "案件编号“\(Excerpt.caseID(record.caseID))”在案件数据中不存在。")
         }
         if officers[record.officerCert] == nil {
             report(record.source, caseID: record.caseID, field: "officer", kind: .unknownOfficerCert,
-                   "记录人执法证号“\(record.officerCert)”不在 officers.csv 中。")
+                   "记录人执法证号“\(Excerpt.of(record.officerCert))”不在 officers.csv 中。")
         }
         guard MediaFolder.isPlainFileName(record.file) else {
             report(record.source, caseID: record.caseID, field: "file", kind: .mediaPathEscape,
@@ -141,18 +141,25 @@ struct CrossChecks {
             return false
         }
         guard let media else { return false }
+        let file = Excerpt.of(record.file)
         switch media.verify(file: record.file, sha256: record.sha256) {
         case .matches:
             return true
         case .missing:
             report(record.source, caseID: record.caseID, field: "file", kind: .mediaMissing,
-                   "media 文件夹中没有文件“\(record.file)”。")
+                   "media 文件夹中没有文件“\(file)”。")
+        case .escapes where media.escapesExport:
+            report(record.source, caseID: record.caseID, field: "file", kind: .mediaPathEscape,
+                   "media 文件夹是指向导出文件夹之外的符号链接：其中的文件未读取，“\(file)”未能核验。")
         case .escapes:
             report(record.source, caseID: record.caseID, field: "file", kind: .mediaPathEscape,
-                   "文件“\(record.file)”指向导出文件夹之外。")
+                   "文件“\(file)”指向导出文件夹之外。")
+        case .notRegular(let why):
+            report(record.source, caseID: record.caseID, field: "file", kind: .mediaMissing,
+                   "media 文件夹中的“\(file)”\(why.reason)")
         case .differs:
             report(record.source, caseID: record.caseID, field: "sha256", kind: .mediaHashMismatch,
-                   "文件“\(record.file)”的 SHA-256 与记录不符：文件在入库后被改动或损坏。")
+                   "文件“\(file)”的 SHA-256 与记录不符：文件在入库后被改动或损坏。")
         }
         return false
     }

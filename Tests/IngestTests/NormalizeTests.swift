@@ -64,16 +64,17 @@ final class NormalizeTests: XCTestCase {
 final class CSVAndEncodingTests: XCTestCase {
     func testRFC4180QuotingAndLineNumbers() throws {
         let text = "a,b,c\r\n1,\"x, \"\"quoted\"\"\",3\r\n2,\"line1\r\nline2\",4\r\n\r\n5,,\n"
-        let records = try CSVReader.parse(Array(text.utf8))
+        let records = CSVReader.parse(Array(text.utf8))
         XCTAssertEqual(records.map(\.fields), [["a", "b", "c"], ["1", "x, \"quoted\"", "3"],
                                                 ["2", "line1\r\nline2", "4"], ["5", "", ""]])
         XCTAssertEqual(records.map(\.line), [1, 2, 3, 6])
     }
 
-    func testUnterminatedQuoteNamesItsLine() {
-        XCTAssertThrowsError(try CSVReader.parse(Array("a,b\n1,2\n3,\"open\n".utf8))) { error in
-            XCTAssertEqual(error as? CSVError, .unterminatedQuote(line: 3))
-        }
+    func testUnterminatedQuoteMarksItsRecordAndLosesNothing() {
+        let records = CSVReader.parse(Array("a,b,c\n1,2,3\n4,\"open,6\n7,8,9\n".utf8))
+        XCTAssertEqual(records.map(\.line), [1, 2, 3, 4])
+        XCTAssertEqual(records.map(\.defect), [nil, nil, .strayQuote(field: 1), .swallowed(byLine: 3)])
+        XCTAssertEqual(records[3].fields, ["7", "8", "9"])
     }
 
     func testEncodingIsDecidedPerFile() throws {
@@ -103,8 +104,8 @@ final class ParallelCSVTests: XCTestCase {
             text += row % 7 == 0 ? "\(row),\"多行\r\n备注，含\"\"引号\"\"\",\(row)元\r\n" : "\(row),普通备注,\(row)\r\n"
         }
         let bytes = Array(text.utf8)
-        let parallel = try CSVReader.parse(bytes, parts: 8)
-        let serial = try CSVReader.parse(bytes, parts: 1)
+        let parallel = CSVReader.parse(bytes, parts: 8)
+        let serial = CSVReader.parse(bytes, parts: 1)
         XCTAssertEqual(bytes.withUnsafeBufferPointer { CSVReader.split($0, parts: 8) }.count, 8)
         XCTAssertEqual(parallel.count, 6_001)
         XCTAssertEqual(parallel.map(\.fields), serial.map(\.fields))

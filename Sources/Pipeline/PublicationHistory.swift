@@ -51,10 +51,7 @@ struct PublicationHistory {
             throw ConfigError(file: sourceName, line: nil, key: "disclosure.history",
                               problem: "公示历史文件 \(url.path) 不是 UTF-8 编码，请另存为 UTF-8 后再运行。")
         }
-        let records: [CSVRecord]
-        do { records = try CSVReader.parse(bytes) } catch {
-            throw ConfigError(file: sourceName, line: nil, key: "disclosure.history", problem: "公示历史文件 \(url.path) 的引号没有配对。")
-        }
+        let records = CSVReader.parse(bytes)
         guard let header = records.first else { return (PublicationHistory(), []) }
         let columns = header.fields.map { headers[$0.trimmingCharacters(in: .whitespaces)] }
         guard columns.contains("first_published_on"), columns.contains("case_id") || columns.contains("doc_no") else {
@@ -67,6 +64,11 @@ struct PublicationHistory {
             var values: [String: String] = [:]
             for (column, value) in zip(columns, record.fields) { if let column { values[column] = value.trimmingCharacters(in: .whitespaces) } }
             let row = index + 1
+            if record.defect != nil {
+                problems.append(Problem(file: file, row: row, caseID: nil, field: nil, kind: .unbalancedQuote,
+                                        message: "\(file) 第\(row)行的引号没有配对，该行未采用。", severity: .warning))
+                continue
+            }
             guard let date = values["first_published_on"].flatMap(CivilDate.init(iso:)) else {
                 problems.append(Problem(file: file, row: row, caseID: values["case_id"], field: "first_published_on", kind: .unparseableDate,
                                         message: "\(file) 第\(row)行“首次公示日期”不是 YYYY-MM-DD 格式的日期，该行未采用。", severity: .warning))

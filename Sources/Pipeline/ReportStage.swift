@@ -38,9 +38,11 @@ struct ReportStage: Stage {
     /// `year` nil: the run's automatic report of the previous year.
     let requestedYear: Int?
 
-    /// The year this run reports on, and whether it (re)makes that report.
+    /// The year this run reports on, and whether it (re)makes that report. A run that
+    /// lost a whole case file never makes one: it would publish figures without those cases.
     private func plan(_ run: RunContext) -> (year: Int, produce: Bool) {
         let year = requestedYear ?? run.asOf.year - 1
+        guard run.ingest.lostRequiredFiles.isEmpty else { return (year, false) }
         let delivered = run.previous.reportDeliveries[year] ?? [:]
         let latestDeadline = run.ingest.agencies.map { deadline(run.config, for: $0.code, year: year) }.max() ?? run.asOf
         return (year, requestedYear != nil || delivered.isEmpty || run.asOf <= latestDeadline)
@@ -118,6 +120,10 @@ struct ReportStage: Stage {
         var delivered = (run.previous.reportDeliveries[year] ?? [:]).mapValues(\.firstPublishedOn)
         for report in published { delivered[report.agencyCode] = min(delivered[report.agencyCode] ?? report.publishedOn, report.publishedOn) }
         var result = ReportSummary(year: year, produced: produced, folder: folder, agencies: [], warnings: [])
+        if !run.ingest.lostRequiredFiles.isEmpty {
+            result.warnings.append("本次导出的 \(run.ingest.lostRequiredFiles.joined(separator: "、")) 整个无法读取，\(year)年度报告本次不生成也不更新，"
+                + "以免公布缺少这些案件的数字；请重新导出后再运行。")
+        }
         let asOf = run.asOf
         for agency in run.ingest.agencies.sorted(by: { $0.code < $1.code }) {
             let due = deadline(run.config, for: agency.code, year: year)

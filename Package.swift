@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "NativeTests", dependencies: ["Native", "TestSupport"]),
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Native", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CaseModelTests", dependencies: ["CaseModel"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseModel", "TestSupport"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseModel", "Native", "TestSupport"]),
         .testTarget(name: "DocumentsTests", dependencies: ["Documents", "CaseModel", "Typesetting", "Ingest", "Review", "TestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "CaseModel", "TestSupport"]),

@@ -49,7 +49,8 @@ let package = Package(
         .target(name: "Documents", dependencies: ["CaseModel", "Typesetting", "Native", "Web"]),
         .target(name: "WorkingDays", dependencies: ["CaseModel"]),
         .target(name: "Web"),
-        .target(name: "Disclosure", dependencies: ["CaseModel"]),
+        // Resources: the word list and the given-name model of the name finder (see Resources/README.md).
+        .target(name: "Disclosure", dependencies: ["CaseModel"], resources: [.copy("Resources")]),
         .target(name: "Portal", dependencies: ["CaseModel", "Disclosure", "Web"]),
         .target(name: "Archive", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Reports", dependencies: ["CaseModel", "WorkingDays", "Typesetting", "Web"]),
@@ -76,7 +77,7 @@ let package = Package(
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "CaseModel", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "WorkingDays", "CaseModel", "Typesetting"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
-        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "CaseModel"]),
+        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "CaseModel"], resources: [.copy("Corpus")]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "CaseModel", "WorkingDays"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI", "Documents", "Archive", "Disclosure", "TestSupport"]),
     ],

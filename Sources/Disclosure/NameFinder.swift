@@ -21,6 +21,7 @@ struct NameFinder {
     static let twoGivenPrior: Float = -0.25
     static let strongContext: Float = 2.5
     static let weakContext: Float = 1.0
+    static let compoundContext: Float = 3.0
     /// Before an organisation word a surname-like start is a brand (何氏实业, 李宁体育).
     static let organisationPenalty: Float = -6
 
@@ -120,7 +121,7 @@ struct NameFinder {
     private static let weakAfter: [[UInt32]] = ["的", "在", "于", "与", "和", "及", "将", "把", "向", "对", "被", "曾", "已", "为", "是", "从", "等", "，", "。", "；", "："].map(Chars.scalars)
     /// Words before a name: roles and relations (…人, …员, 股东, 妻子), and 据, 对, 经, 由.
     private static let strongBefore: [[UInt32]] = ["人", "员", "者", "东", "工", "属", "户", "民", "主", "长", "妻", "夫", "子", "女", "父", "母", "哥",
-        "姐", "弟", "妹", "姓名", "名叫", "名为", "叫", "据", "对", "经", "由", "、", "：", ":", "同", "与", "和", "及", "雇请", "雇佣", "委托", "会同",
+        "姐", "弟", "妹", "邻居", "司机", "亲戚", "朋友", "嫂", "叔", "姨", "舅", "老板", "包工头", "会计", "出纳", "厨师", "师傅", "书记", "村长", "组长", "姓名", "名叫", "名为", "叫", "据", "对", "经", "由", "、", "：", ":", "同", "与", "和", "及", "雇请", "雇佣", "委托", "会同",
         "）", ")"].map(Chars.scalars)
     private static let organisationAfter: [[UInt32]] = ["有限", "公司", "集团", "实业", "商贸", "贸易", "科技", "股份", "合作社", "工作室", "事务所",
         "商行", "酒店", "宾馆", "餐厅", "饭店", "超市", "药店", "诊所", "医院", "学校", "幼儿园", "厂", "场", "店", "馆", "中心", "牌", "氏",
@@ -136,11 +137,17 @@ struct NameFinder {
             score += p
         }
         let end = at + surnameLength + given
+        var cueAfter = true
         if Self.strongAfter.contains(where: { Chars.matches(text, at: end, $0) }) || end == text.count {
             score += Self.strongContext
         } else if Self.weakAfter.contains(where: { Chars.matches(text, at: end, $0) }) || !(end < text.count && Chars.isHan(text[end])) {
             score += Self.weakContext
+        } else {
+            cueAfter = false
         }
+        // A compound surname that is no ordinary word (欧阳, 司马, 上官), closed by a cue, is a name
+        // even when its given name is a word (上官秘密在场); 上官方网站 has no cue after it.
+        if surnameLength == 2, surnameScore > -5, cueAfter { score += Self.compoundContext }
         if Self.strongBefore.contains(where: { Chars.endsWith(text, before: at, $0) }) {
             score += Self.strongContext
         } else if at == 0 || !Chars.isHan(text[at - 1]) {

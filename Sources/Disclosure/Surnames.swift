@@ -39,6 +39,8 @@ enum Surnames {
         return out
     }()
 
+    private static let ambiguousCompound: Set<ArraySlice<UInt32>> = Set(["东方", "第五", "百里", "东门", "南门", "西门", "长孙", "司空", "乐正", "公西",
+        "公良", "段干", "太叔", "单于", "左丘", "东郭", "爱新", "觉罗", "公伯", "谷梁"].map { $0.unicodeScalars.map(\.value)[...] })
     private static let compoundScalars: [[UInt32]] = compound.map { $0.unicodeScalars.map(\.value) }
 
     /// Log share of a single surname, nil when the character is no surname.
@@ -48,7 +50,9 @@ enum Surnames {
     static func candidates(_ text: [UInt32], _ index: Int, limit: Int) -> [(Int, Float)] {
         var out: [(Int, Float)] = []
         for compound in compoundScalars where index + 2 <= limit && text[index] == compound[0] && text[index + 1] == compound[1] {
-            out.append((2, -8.0))
+            // Two characters that make a compound surname are a surname almost whenever they
+            // stand together, except those that are also ordinary words (东方, 第五, 西门).
+            out.append((2, ambiguousCompound.contains(compound[...]) ? -8.0 : -3.0))
             break
         }
         if let share = tiers[text[index]] { out.append((1, share)) }

@@ -17,7 +17,11 @@ enum AddressFinder {
     private static let roomUnits: Set<String> = ["室", "户", "单元", "房", "号房"]
     /// Characters that end the name of a street, village or estate before a number.
     private static let placeEnds: Set<UInt32> = Set("路街道巷弄里坊村社区园苑庄城厦湾镇乡寨屯院府居宅楼座栋幢期庭轩阁邸场岛墅寓苑元舍组队场站口桥湖山门会".unicodeScalars.map(\.value))
-    private static let residenceCues: [String] = ["住", "户籍", "家庭住址", "地址", "寓所", "家中", "住宅", "家属院"]
+    private static let residenceCues = WordSet(["住", "户籍", "家庭住址", "地址", "寓所", "家中", "住宅", "家属院"])
+    private static let hao = Chars.scalars("号")
+    private static let buildings: [[UInt32]] = ["座", "栋", "幢"].map(Chars.scalars)
+    private static let roomUnitScalars: [[UInt32]] = roomUnits.map(Chars.scalars)
+    private static let notAfterHao: Set<UInt32> = Set("线令文码机牌".unicodeScalars.map(\.value))
     /// Administrative units that stay: province, city, prefecture, county, district, banner.
     private static let adminEnds: Set<UInt32> = Set("省市州盟县区旗".unicodeScalars.map(\.value))
     /// Characters before 区/市 that make a place, not an administrative unit: 小区, 社区, 超市.
@@ -48,13 +52,16 @@ enum AddressFinder {
             end += 1
         }
         guard end > index else { return 0 }
-        let next = unit(text, end, anchorUnits).map(Chars.string) ?? ""
         if arabic { return end - index }
         // A building letter alone (B座), a Chinese number only for a village group or a house (六组, 十二号).
-        if !chinese, letters > 0, ["座", "栋", "幢", "单元"].contains(next) { return end - index }
-        if chinese, letters == 0, ["组", "号", "栋", "幢", "单元"].contains(next) { return end - index }
+        let next = unit(text, end, anchorUnits) ?? []
+        if !chinese, letters > 0, letterUnits.contains(next) { return end - index }
+        if chinese, letters == 0, chineseUnits.contains(next) { return end - index }
         return 0
     }
+
+    private static let letterUnits: [[UInt32]] = ["座", "栋", "幢", "单元"].map(Chars.scalars)
+    private static let chineseUnits: [[UInt32]] = ["组", "号", "栋", "幢", "单元"].map(Chars.scalars)
 
     private static func unit(_ text: [UInt32], _ index: Int, _ units: [[UInt32]]) -> [UInt32]? {
         units.first { Chars.matches(text, at: index, $0) }
@@ -69,20 +76,20 @@ enum AddressFinder {
             let length = numberLength(text, index)
             guard length > 0, let first = unit(text, index + length, anchorUnits) else { index += 1; continue }
             // 〔2025〕2号, 第3号, 5号线 and 号码 are not addresses.
-            if first == Chars.scalars("号"), index + length + 1 < text.count, "线令文码机牌".unicodeScalars.contains(where: { $0.value == text[index + length + 1] }) {
+            if first == hao, index + length + 1 < text.count, notAfterHao.contains(text[index + length + 1]) {
                 index += 1
                 continue
             }
             // The house number and what follows it: 3栋2单元501室, B座1602.
             var end = index + length + first.count
-            var reachesRoom = roomUnits.contains(Chars.string(first))
+            var reachesRoom = roomUnitScalars.contains(first)
             while end < text.count {
                 let more = numberLength(text, end)
                 guard more > 0 else { break }
                 if let next = unit(text, end + more, chainUnits) {
                     end += more + next.count
-                    if roomUnits.contains(Chars.string(next)) { reachesRoom = true }
-                } else if more >= 3 || (more >= 2 && Chars.string(first) != "号") {
+                    if roomUnitScalars.contains(next) { reachesRoom = true }
+                } else if more >= 3 || (more >= 2 && first != hao) {
                     end += more
                     reachesRoom = true
                     break
@@ -90,7 +97,7 @@ enum AddressFinder {
                     break
                 }
             }
-            if Chars.string(first) == "座" || Chars.string(first) == "栋" || Chars.string(first) == "幢" {
+            if buildings.contains(first) {
                 // 聚福园B座 alone is a building; with a room number after it, a home.
                 reachesRoom = reachesRoom || end > index + length + first.count
             }
@@ -105,8 +112,7 @@ enum AddressFinder {
             // The cue may stand before the province: look back to the start of the clause.
             var clause = start
             while clause > 0, start - clause < 30, !clauseEnds.contains(text[clause - 1]) { clause -= 1 }
-            let before = Chars.string(text[clause..<start])
-            let afterCue = residenceCues.contains { before.contains($0) }
+            let afterCue = Chars.containsAny(text, clause..<start, residenceCues)
             if (afterCue || reachesRoom), end > start {
                 out.append(Finding(range: start..<end, kind: .address, silent: silent))
             }

@@ -39,6 +39,9 @@ struct CanonicalText {
         if s == 0xD7 { emit(0x78); return }                     // × as x
         if let digit = Chars.digit(s) { emit(UInt32(0x30 + digit)); return }
         if Chars.isHan(s) { emit(s); return }
+        // CJK and general punctuation (，。《》“” — …) are separators: dropped without asking NFKC.
+        if (0x2000...0x206F).contains(s) || (0x3000...0x303F).contains(s) || (0xFE30...0xFE4F).contains(s) || (0xFF00...0xFF0F).contains(s)
+            || (0xFF1A...0xFF20).contains(s) || (0xFF3B...0xFF40).contains(s) || (0xFF5B...0xFF65).contains(s) || s == 0xFFFD { return }
         guard let scalar = Unicode.Scalar(s) else { return }
         // Everything else through NFKC: ①, ㎡, compatibility ideographs; keep only letters and digits.
         let mapped = String(scalar).precomposedStringWithCompatibilityMapping.lowercased()

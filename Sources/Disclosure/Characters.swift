@@ -78,4 +78,48 @@ enum Chars {
     static func endsWith(_ text: [UInt32], before end: Int, _ word: [UInt32]) -> Bool {
         matches(text, at: end - word.count, word)
     }
+
+    /// Does any of the words occur in text[range]? Words grouped by their first scalar (`WordSet`).
+    static func containsAny(_ text: [UInt32], _ range: Range<Int>, _ words: WordSet) -> Bool {
+        for index in range where words.first.contains(text[index]) {
+            for word in words.byFirst[text[index]] ?? [] where index + word.count <= range.upperBound && matches(text, at: index, word) { return true }
+        }
+        return false
+    }
+}
+
+/// Words as scalar arrays, grouped by their first scalar, for scanning without String.
+struct WordSet {
+    let byFirst: [UInt32: [[UInt32]]]
+    let byLast: [UInt32: [[UInt32]]]
+    let first: Set<UInt32>
+
+    init(_ words: [String]) {
+        var groups: [UInt32: [[UInt32]]] = [:]
+        var ends: [UInt32: [[UInt32]]] = [:]
+        for word in words {
+            let scalars = Chars.scalars(word)
+            if let head = scalars.first, let tail = scalars.last {
+                groups[head, default: []].append(scalars)
+                ends[tail, default: []].append(scalars)
+            }
+        }
+        byFirst = groups.mapValues { $0.sorted { $0.count > $1.count } }
+        byLast = ends.mapValues { $0.sorted { $0.count > $1.count } }
+        first = Set(groups.keys)
+    }
+
+    /// Does a word start at `index`?
+    @inline(__always)
+    func starts(_ text: [UInt32], at index: Int) -> Bool {
+        guard index < text.count, let words = byFirst[text[index]] else { return false }
+        return words.contains { Chars.matches(text, at: index, $0) }
+    }
+
+    /// Does a word end right before `index`?
+    @inline(__always)
+    func ends(_ text: [UInt32], before index: Int) -> Bool {
+        guard index > 0, let words = byLast[text[index - 1]] else { return false }
+        return words.contains { Chars.endsWith(text, before: index, $0) }
+    }
 }

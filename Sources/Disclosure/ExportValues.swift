@@ -13,7 +13,14 @@ extension PersonalValueIndex {
     public static func export(cases: [EnforcementCase], officers: [Officer] = [], otherPeople: [String] = [], accounts: [String] = [],
                               lexicon: Lexicon? = try? Lexicon.standard.get()) -> PersonalValueIndex {
         let index = PersonalValueIndex(lexicon: lexicon)
-        let officerNames = Set(officers.map(\.name))
+        // Names that are public in this export (officers; legal representatives of organisations,
+        // SPC 法释〔2016〕19号 第十一条) are not indexed, even when a private person has the same name:
+        // the gate could not tell the two apart and would withhold every case the public one signs.
+        var publicNames = Set(officers.map(\.name))
+        for item in cases where !PartyNature.isNaturalPerson(item.party) && CaseRedaction.withheldReason(item) == nil {
+            publicNames.insert(item.party.legalRepresentative)
+        }
+        let officerNames = publicNames
         func name(_ value: String) {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.count >= 2, !officerNames.contains(trimmed) { index.addName(trimmed) }

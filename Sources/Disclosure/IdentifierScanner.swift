@@ -79,14 +79,18 @@ struct IdentifierScanner {
             }
             longest = max(longest, current)
         }
+        // Short runs (2025, 50元, 第3条) are the common case: decided before any String is made.
+        let separators = run.count - digits - letters
+        let mayBeMail = separators > 0 && letters > 0
+        let mayBeIP = separators == 3 && letters == 0 && digits >= 4
+        guard digits >= 5 || (longest >= 4 && letters > 0) || mayBeMail || mayBeIP else { return nil }
         let folded = String(String.UnicodeScalarView(scalars.compactMap { Unicode.Scalar(Chars.fold($0)) }))
-        let compact = PublicShapes.compact(folded)
-        if isEmail(folded) { return finding(text, run, .email) }
-        if isIPv4(folded), digits >= 7 || precededBy(text, run.lowerBound, ["IP", "ip", "地址"]) { return finding(text, run, .ipAddress) }
+        if mayBeMail, isEmail(folded) { return finding(text, run, .email) }
+        if mayBeIP, isIPv4(folded), digits >= 7 || precededBy(text, run.lowerBound, Self.ipCues) { return finding(text, run, .ipAddress) }
+        guard digits >= 5 || (longest >= 4 && letters > 0) else { return nil }
         // Chinese numerals count only in runs of them: 一二三 alone is ordinary text.
-        let chineseOnly = arabic == 0 && letters == 0
-        guard digits >= 5 || (longest >= 4 && letters > 0) || (letters == 0 && longest >= 5) else { return nil }
-        if chineseOnly && digits < 5 { return nil }
+        if arabic == 0 && letters == 0 && digits < 5 { return nil }
+        let compact = PublicShapes.compact(folded)
         if isPublic(text, run, folded: folded, compact: compact, digits: digits, letters: letters) { return nil }
         return finding(text, run, kind(text, run, compact: compact, letters: letters))
     }
@@ -114,10 +118,10 @@ struct IdentifierScanner {
 
     private func kind(_ text: [UInt32], _ run: Range<Int>, compact: String, letters: Int) -> RedactedKind {
         let digitsOnly = PublicShapes.digits(compact)
-        if precededBy(text, run.lowerBound, ["QQ", "qq", "ＱＱ", "微信", "抖音", "快手", "微博", "支付宝", "wechat", "WeChat", "vx", "VX"]) { return .messagingID }
-        if precededBy(text, run.lowerBound, ["护照", "通行证", "回乡证", "台胞证", "居留证", "签证"]) { return .travelDocument }
-        if precededBy(text, run.lowerBound, ["车架号", "车辆识别代号", "识别代码", "VIN", "发动机号", "发动机号码", "电机号"]) { return .vehicleNumber }
-        if precededBy(text, run.lowerBound, ["账号", "帐号", "卡号", "账户", "帐户", "银行卡", "存折"]) { return .bankAccount }
+        if precededBy(text, run.lowerBound, Self.messagingCues) { return .messagingID }
+        if precededBy(text, run.lowerBound, Self.travelCues) { return .travelDocument }
+        if precededBy(text, run.lowerBound, Self.vehicleCues) { return .vehicleNumber }
+        if precededBy(text, run.lowerBound, Self.accountCues) { return .bankAccount }
         if (compact.count == 18 || compact.count == 15), ResidentIDNumber.validate(compact) == nil || ResidentIDNumber.birthDate(of: compact) != nil {
             return .idNumber
         }
@@ -296,10 +300,15 @@ struct IdentifierScanner {
     }
 
     /// A cue within the eight characters before the run (QQ号为…, 护照号码：…).
-    private func precededBy(_ text: [UInt32], _ index: Int, _ cues: [String]) -> Bool {
-        let window = Chars.string(text[max(0, index - 8)..<index])
-        return cues.contains { window.contains($0) }
+    private func precededBy(_ text: [UInt32], _ index: Int, _ cues: WordSet) -> Bool {
+        Chars.containsAny(text, max(0, index - 8)..<index, cues)
     }
+
+    private static let messagingCues = WordSet(["QQ", "qq", "ＱＱ", "微信", "抖音", "快手", "微博", "支付宝", "wechat", "WeChat", "vx", "VX"])
+    private static let travelCues = WordSet(["护照", "通行证", "回乡证", "台胞证", "居留证", "签证"])
+    private static let vehicleCues = WordSet(["车架号", "车辆识别代号", "识别代码", "VIN", "发动机号", "电机号"])
+    private static let accountCues = WordSet(["账号", "帐号", "卡号", "账户", "帐户", "银行卡", "存折"])
+    private static let ipCues = WordSet(["IP", "ip", "地址"])
 
     /// Bank card numbers carry a Luhn check digit (ISO/IEC 7812).
     static func luhn(_ digits: String) -> Bool {

@@ -84,7 +84,10 @@ struct NameFinder {
                 if score > best[i + 1] { best[i + 1] = score; back[i + 1] = (i, false, 0) }
             }
             // Names starting here.
-            for (surnameLength, surnameScore) in Surnames.candidates(text, at, limit: run.upperBound) {
+            let surnames = Surnames.candidates(text, at, limit: run.upperBound)
+            if surnames.compound == nil, surnames.single == nil { continue }
+            for (surnameLength, surnameScore) in [(2, surnames.compound), (1, surnames.single)] {
+                guard let surnameScore else { continue }
                 for given in 1...2 {
                     let end = at + surnameLength + given
                     guard end <= run.upperBound, let score = nameScore(text, at, surnameLength, given, surnameScore, run) else { continue }
@@ -115,19 +118,19 @@ struct NameFinder {
     static let notGiven: Set<UInt32> = Set(("的了是在和与及等称说对被把将向从为于已也都就均所以并因曾现又即且则经未无不有来去给让叫作做到某之其该此这那个们"
         + "证签拒提出确认陈述告指驾销购买卖报打负擅驶乘骑搬挖砍伐抽倒拆向系等").unicodeScalars.map(\.value))
 
-    private static let strongAfter: [[UInt32]] = ["称", "说", "证实", "证明", "反映", "陈述", "供述", "承认", "表示", "介绍", "交代", "签字", "签名",
+    private static let strongAfter = WordSet(["称", "说", "证实", "证明", "反映", "陈述", "供述", "承认", "表示", "介绍", "交代", "签字", "签名",
         "签收", "捺印", "二人", "两人", "三人", "等人", "夫妇", "的询问", "的调查", "的陈述", "的证言", "的笔录", "询问笔录", "调查笔录", "在场", "到场",
-        "之子", "之女", "之妻", "之夫", "（", "(", "、", "系", "未", "经营", "驾驶"].map(Chars.scalars)
-    private static let weakAfter: [[UInt32]] = ["的", "在", "于", "与", "和", "及", "将", "把", "向", "对", "被", "曾", "已", "为", "是", "从", "等", "，", "。", "；", "："].map(Chars.scalars)
+        "之子", "之女", "之妻", "之夫", "（", "(", "、", "系", "未", "经营", "驾驶"])
+    private static let weakAfter = WordSet(["的", "在", "于", "与", "和", "及", "将", "把", "向", "对", "被", "曾", "已", "为", "是", "从", "等", "，", "。", "；", "："])
     /// Words before a name: roles and relations (…人, …员, 股东, 妻子), and 据, 对, 经, 由.
-    private static let strongBefore: [[UInt32]] = ["人", "员", "者", "东", "工", "属", "户", "民", "主", "长", "妻", "夫", "子", "女", "父", "母", "哥",
+    private static let strongBefore = WordSet(["人", "员", "者", "东", "工", "属", "户", "民", "主", "长", "妻", "夫", "子", "女", "父", "母", "哥",
         "姐", "弟", "妹", "邻居", "司机", "亲戚", "朋友", "嫂", "叔", "姨", "舅", "老板", "包工头", "会计", "出纳", "厨师", "师傅", "书记", "村长", "组长", "姓名", "名叫", "名为", "叫", "据", "对", "经", "由", "、", "：", ":", "同", "与", "和", "及", "雇请", "雇佣", "委托", "会同",
-        "）", ")"].map(Chars.scalars)
-    private static let organisationAfter: [[UInt32]] = ["有限", "公司", "集团", "实业", "商贸", "贸易", "科技", "股份", "合作社", "工作室", "事务所",
+        "）", ")"])
+    private static let organisationAfter = WordSet(["有限", "公司", "集团", "实业", "商贸", "贸易", "科技", "股份", "合作社", "工作室", "事务所",
         "商行", "酒店", "宾馆", "餐厅", "饭店", "超市", "药店", "诊所", "医院", "学校", "幼儿园", "厂", "场", "店", "馆", "中心", "牌", "氏",
         // …and before a place word it is a place (泰丰小区, 金沙江大道).
         "小区", "花园", "大厦", "广场", "公寓", "家园", "新村", "村", "镇", "乡", "路", "街", "大道", "工程", "项目", "公园", "水库", "河", "湖",
-        "山", "县", "区", "市", "省", "州"].map(Chars.scalars)
+        "山", "县", "区", "市", "省", "州"])
 
     private func nameScore(_ text: [UInt32], _ at: Int, _ surnameLength: Int, _ given: Int, _ surnameScore: Float, _ run: Range<Int>) -> Float? {
         var score = Self.base + surnameScore + (given == 1 ? Self.oneGivenPrior : Self.twoGivenPrior)
@@ -138,9 +141,9 @@ struct NameFinder {
         }
         let end = at + surnameLength + given
         var cueAfter = true
-        if Self.strongAfter.contains(where: { Chars.matches(text, at: end, $0) }) || end == text.count {
+        if Self.strongAfter.starts(text, at: end) || end == text.count {
             score += Self.strongContext
-        } else if Self.weakAfter.contains(where: { Chars.matches(text, at: end, $0) }) || !(end < text.count && Chars.isHan(text[end])) {
+        } else if Self.weakAfter.starts(text, at: end) || !(end < text.count && Chars.isHan(text[end])) {
             score += Self.weakContext
         } else {
             cueAfter = false
@@ -148,12 +151,12 @@ struct NameFinder {
         // A compound surname that is no ordinary word (欧阳, 司马, 上官), closed by a cue, is a name
         // even when its given name is a word (上官秘密在场); 上官方网站 has no cue after it.
         if surnameLength == 2, surnameScore > -5, cueAfter { score += Self.compoundContext }
-        if Self.strongBefore.contains(where: { Chars.endsWith(text, before: at, $0) }) {
+        if Self.strongBefore.ends(text, before: at) {
             score += Self.strongContext
         } else if at == 0 || !Chars.isHan(text[at - 1]) {
             score += Self.weakContext
         }
-        if Self.organisationAfter.contains(where: { Chars.matches(text, at: end, $0) }) { score += Self.organisationPenalty }
+        if Self.organisationAfter.starts(text, at: end) { score += Self.organisationPenalty }
         return score
     }
 
@@ -162,7 +165,7 @@ struct NameFinder {
     private func minorityName(_ text: [UInt32], _ runStart: Int, _ dot: Int, _ after: Int, _ protected: [Range<Int>]) -> Found? {
         // The part before the dot: up to six characters back, not across a cue or a particle.
         var start = dot
-        while start > runStart, dot - start < 6, !Self.notGiven.contains(text[start - 1]), !Self.strongBefore.contains(where: { $0.count == 1 && $0[0] == text[start - 1] }) {
+        while start > runStart, dot - start < 6, !Self.notGiven.contains(text[start - 1]), !(Self.strongBefore.byLast[text[start - 1]] ?? []).contains(where: { $0.count == 1 }) {
             start -= 1
         }
         // Role words before the name (证人, 经营者) stay outside it.
@@ -170,7 +173,7 @@ struct NameFinder {
             start += word
         }
         var end = after
-        while end > dot + 2, Self.notGiven.contains(text[end - 1]) || Self.strongAfter.contains(where: { Chars.endsWith(text, before: end, $0) }) { end -= 1 }
+        while end > dot + 2, Self.notGiven.contains(text[end - 1]) || Self.strongAfter.ends(text, before: end) { end -= 1 }
         guard dot - start >= 1, end - dot >= 2, !protected.contains(where: { $0.overlaps(start..<end) }) else { return nil }
         let name = Chars.string(text[start..<end])
         guard !kept.contains(name) else { return nil }

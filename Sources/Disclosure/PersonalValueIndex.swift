@@ -30,10 +30,12 @@ public struct GateHit: Equatable, Codable, Sendable {
 /// look in three hash tables (values of 2, 3–5 and 6 or more characters), keyed by
 /// the first 2, 3 or 6 characters, and compare the candidates in full.
 ///
-/// Short names: a 2-character name (王强) counts only where it is not part of an
-/// ordinary word that crosses its edges: in 王强化 (强化) or 用水高峰期 (高峰期) a
-/// person 王强 or 高峰 is not found; in 王强称、对王强的询问 it is. Names of three
-/// or more characters count wherever their canonical form occurs.
+/// Short names: a 2-character name (王强) counts only as a whole name: not where an
+/// ordinary word crosses its edges (王强化: 强化; 用水高峰期: 高峰期) and not where
+/// a further given-name character follows that starts no word (王强华 is someone else;
+/// 王强家中 is 王强). In 王强称、对王强的询问、王强在场 it counts. Names of three or
+/// more characters count wherever their canonical form occurs. The redactor uses the
+/// same matching, so what it leaves the gate does not find, and the reverse.
 public final class PersonalValueIndex: @unchecked Sendable {
     struct Value {
         var scalars: [UInt32]
@@ -100,10 +102,9 @@ public final class PersonalValueIndex: @unchecked Sendable {
         let source = newSource(.address)
         let below = AddressFinder.belowCounty(address)
         add(CanonicalText.canonical(below), .address, source, minimum: 4)
-        // Its first numbered part on its own (北苑路174号), as text often names only that.
-        if let numbered = AddressFinder.firstNumberedPart(below) {
-            add(CanonicalText.canonical(numbered), .address, source, minimum: 5)
-        }
+        // Not its first numbered part alone (北苑路174号): a company may have its seat at the
+        // same number, and its address is public. The redactor removes a personal address
+        // after a residence cue or down to a room; the gate checks the whole street address.
     }
 
     public func addOther(_ value: String) {
@@ -176,10 +177,16 @@ public final class PersonalValueIndex: @unchecked Sendable {
         return out
     }
 
-    /// Is the 2-character name at `position` part of a word crossing its edges (王强化, 高峰期)?
+    /// Is the 2-character name at `position` part of a word crossing its edges (王强化, 高峰期),
+    /// or the start of a longer name (王强华: another given-name character follows, and it
+    /// starts no word with the character after it, as 家 in 王强家中 does)?
     private func insideWord(_ text: [UInt32], _ position: Int) -> Bool {
         guard let lexicon else { return false }
         let nameEnd = position + 2
+        if nameEnd < text.count, Chars.isHan(text[nameEnd]), !NameFinder.notGiven.contains(text[nameEnd]), lexicon.givenNames[text[nameEnd]] != nil,
+           !(nameEnd + 2 <= text.count && lexicon.word(text[nameEnd..<(nameEnd + 2)]) != nil) {
+            return true
+        }
         for start in max(0, position - 3)...(position + 1) {
             for length in 2...4 where start + length <= text.count {
                 let end = start + length

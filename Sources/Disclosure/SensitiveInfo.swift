@@ -55,19 +55,29 @@ enum SensitiveInfo {
         return out
     }
 
+    private static let allWords = WordSet(families.flatMap(\.1))
+    private static let kindOf: [[UInt32]: RedactedKind] = {
+        var out: [[UInt32]: RedactedKind] = [:]
+        for (kind, words) in families { for word in words { out[Chars.scalars(word)] = kind } }
+        return out
+    }()
+
     /// The clause's family, reading it without its 《law titles》.
     private static func sensitiveKind(_ clause: ArraySlice<UInt32>) -> RedactedKind? {
-        var visible = String.UnicodeScalarView()
-        var depth = 0
-        for s in clause {
-            if s == 0x300A { depth += 1; continue }            // 《
-            if s == 0x300B { depth = max(0, depth - 1); continue } // 》
-            if depth == 0, let scalar = Unicode.Scalar(s) { visible.append(scalar) }
-        }
-        let text = String(visible)
         // A statement about the business (销售的药品用于治疗高血压) names no person's condition,
         // but telling them apart needs more than words: the clause goes either way.
-        for (kind, words) in families where words.contains(where: { text.contains($0) }) { return kind }
+        var depth = 0
+        for index in clause.indices {
+            let s = clause[index]
+            if s == 0x300A { depth += 1; continue }                     // 《
+            if s == 0x300B { depth = max(0, depth - 1); continue }      // 》
+            guard depth == 0, allWords.first.contains(s), let words = allWords.byFirst[s] else { continue }
+            for word in words where index + word.count <= clause.endIndex {
+                var equal = true
+                for offset in 0..<word.count where clause[index + offset] != word[offset] { equal = false; break }
+                if equal { return kindOf[word] }
+            }
+        }
         return nil
     }
 

@@ -46,18 +46,22 @@ enum Surnames {
     /// Log share of a single surname, nil when the character is no surname.
     static func tier(of scalar: UInt32) -> Float? { tiers[scalar] }
 
-    /// Surnames starting at `index`: (length, log share), compound first.
-    static func candidates(_ text: [UInt32], _ index: Int, limit: Int) -> [(Int, Float)] {
-        var out: [(Int, Float)] = []
-        for compound in compoundScalars where index + 2 <= limit && text[index] == compound[0] && text[index + 1] == compound[1] {
-            // Two characters that make a compound surname are a surname almost whenever they
-            // stand together, except those that are also ordinary words (东方, 第五, 西门).
-            out.append((2, ambiguousCompound.contains(compound[...]) ? -8.0 : -3.0))
-            break
+    /// Surnames starting at `index`: the compound one (length 2) and the single one, with their log shares.
+    @inline(__always)
+    static func candidates(_ text: [UInt32], _ index: Int, limit: Int) -> (compound: Float?, single: Float?) {
+        var compound: Float?
+        if index + 2 <= limit, compoundFirsts.contains(text[index]) {
+            for candidate in compoundScalars where text[index] == candidate[0] && text[index + 1] == candidate[1] {
+                // Two characters that make a compound surname are a surname almost whenever they
+                // stand together, except those that are also ordinary words (东方, 第五, 西门).
+                compound = ambiguousCompound.contains(candidate[...]) ? -8.0 : -3.0
+                break
+            }
         }
-        if let share = tiers[text[index]] { out.append((1, share)) }
-        return out
+        return (compound, tiers[text[index]])
     }
+
+    private static let compoundFirsts: Set<UInt32> = Set(compoundScalars.map { $0[0] })
 
     static func compoundEnding(_ text: [UInt32], before index: Int) -> Bool {
         compoundScalars.contains { Chars.endsWith(text, before: index, $0) }

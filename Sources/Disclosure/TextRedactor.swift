@@ -45,7 +45,8 @@ public final class TextRedactor {
     let keptNames: [[UInt32]]
     let tradeSecrets: [[UInt32]]
     private var pseudonyms: [String: String] = [:]
-    private var cache: [String: Analysis] = [:]
+    /// Analyses by the text's UTF-8 length, compared byte for byte: hashing a String normalises it, which cost more than the redaction.
+    private var cache: [Int: [(String, Analysis)]] = [:]
     public private(set) var counts: [RedactedKind: Int] = [:]
 
     struct Analysis {
@@ -70,7 +71,7 @@ public final class TextRedactor {
         var order: [(name: String, surname: String)] = []
         for text in texts where !text.isEmpty {
             let analysis = analyse(text)
-            cache[text] = analysis
+            store(text, analysis)
             for found in analysis.names where !order.contains(where: { $0.name == found.name }) { order.append((found.name, found.surname)) }
         }
         assignPseudonyms(order)
@@ -92,12 +93,19 @@ public final class TextRedactor {
 
     public func redact(_ text: String) -> String {
         guard !text.isEmpty else { return text }
-        let analysis = cache[text] ?? analyse(text)
-        if cache[text] == nil {
-            cache[text] = analysis
-            assignPseudonyms(analysis.names.map { ($0.name, $0.surname) })
-        }
+        if let analysis = cached(text) { return render(analysis) }
+        let analysis = analyse(text)
+        store(text, analysis)
+        assignPseudonyms(analysis.names.map { ($0.name, $0.surname) })
         return render(analysis)
+    }
+
+    private func cached(_ text: String) -> Analysis? {
+        cache[text.utf8.count]?.first { $0.0.utf8.elementsEqual(text.utf8) }?.1
+    }
+
+    private func store(_ text: String, _ analysis: Analysis) {
+        if cached(text) == nil { cache[text.utf8.count, default: []].append((text, analysis)) }
     }
 
     /// The party's address field: down to its county, nil when nothing of it may be shown.
@@ -353,8 +361,11 @@ public final class TextRedactor {
     }
 
     static func surname(of name: String) -> String {
-        if let first = name.unicodeScalars.first, first.isASCII { return String(first).uppercased() }
-        return Surnames.compound.first { name.hasPrefix($0) } ?? String(name.prefix(1))
+        let scalars = Chars.scalars(name)
+        guard let first = scalars.first else { return "" }
+        if first < 0x80 { return Chars.string([first]).uppercased() }
+        if scalars.count > 2, Surnames.compoundEnding(scalars, before: 2) { return Chars.string(scalars[0..<2]) }
+        return Chars.string([first])
     }
 
     static func kind(of kind: PersonalValueKind) -> RedactedKind {

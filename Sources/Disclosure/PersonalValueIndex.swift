@@ -150,6 +150,13 @@ public final class PersonalValueIndex: @unchecked Sendable {
         hits(in: String(decoding: bytes, as: UTF8.self))
     }
 
+    /// The same over markup (a page, a feed, the search index's JSON): tags are dropped and
+    /// character references (&#29579;, &#x738B;, &amp;) and JSON escapes (\u738b, \n) decoded
+    /// first, so 5304<br>0219… and &#29579;&#24378; are read as the text a person sees.
+    public func hits(inMarkup markup: String) -> [GateHit] {
+        hits(in: Markup.visibleText(markup))
+    }
+
     func matches(in scalars: [UInt32]) -> [Match] { matches(in: CanonicalText(scalars)) }
 
     func matches(in canonical: CanonicalText) -> [Match] {

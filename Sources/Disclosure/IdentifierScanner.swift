@@ -28,6 +28,8 @@ struct IdentifierScanner {
         organisationCodes = Set(shapes.organisationCodes.map(PublicShapes.compact))
     }
 
+    /// Between Chinese numerals these make a list or a fraction (三/四, 一·二), not a number.
+    private static let listMarks: Set<UInt32> = Set("/／·•・()（）[]［］".unicodeScalars.map(\.value))
     private static let joiners: Set<UInt32> = Chars.separators.union("@＠#＃".unicodeScalars.map(\.value))
 
     @inline(__always)
@@ -43,8 +45,7 @@ struct IdentifierScanner {
             while end < count {
                 if Self.isAlnum(text[end]) { end += 1; continue }
                 // A run of separators joins two alphanumerics, except whitespace between two
-                // letters (Latin words stay words) and anything between two Chinese numerals
-                // other than spaces (一、二 is a list).
+                // letters (Latin words stay words) and list marks between Chinese numerals (三/四).
                 var next = end
                 while next < count, next - end < 3, Self.joiners.contains(text[next]) { next += 1 }
                 guard next < count, next > end, Self.isAlnum(text[next]) else { break }
@@ -52,7 +53,7 @@ struct IdentifierScanner {
                 let gap = text[end..<next]
                 let hasSpace = gap.contains { Chars.isSpace($0) }
                 if hasSpace, Chars.isLatin(left), Chars.isLatin(right) { break }
-                if Chars.isChineseDigit(left) || Chars.isChineseDigit(right), gap.contains(where: { !Chars.isSpace($0) }) { break }
+                if Chars.isChineseDigit(left) || Chars.isChineseDigit(right), gap.contains(where: { Self.listMarks.contains($0) }) { break }
                 end = next + 1
             }
             if let finding = classify(text, index..<end) { found.append(finding) }

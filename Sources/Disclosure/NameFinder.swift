@@ -59,6 +59,7 @@ struct NameFinder {
         return out.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
 
+    private static let minorityStops: Set<UInt32> = Set("的了是在和与及等称说对被把将向从为于系即叫名".unicodeScalars.map(\.value))
     static let middleDots: Set<UInt32> = Set("·•・‧∙".unicodeScalars.map(\.value))
 
     // MARK: - Segmentation
@@ -163,17 +164,15 @@ struct NameFinder {
     // MARK: - Minority and Latin names
 
     private func minorityName(_ text: [UInt32], _ runStart: Int, _ dot: Int, _ after: Int, _ protected: [Range<Int>]) -> Found? {
-        // The part before the dot: up to six characters back, not across a cue or a particle.
+        // The part before the dot: up to six characters back, not across a particle or a role word
+        // (员工阿依古丽·买买提). Transliterated names use characters Chinese given names rarely do
+        // (提, 尔, 买), so the given-name model has no say here.
         var start = dot
-        while start > runStart, dot - start < 6, !Self.notGiven.contains(text[start - 1]), !(Self.strongBefore.byLast[text[start - 1]] ?? []).contains(where: { $0.count == 1 }) {
+        while start > runStart, dot - start < 6, !Self.minorityStops.contains(text[start - 1]), !Self.strongBefore.ends(text, before: start) {
             start -= 1
         }
-        // Role words before the name (证人, 经营者) stay outside it.
-        while start < dot - 1, let word = (2...4).first(where: { start + $0 <= dot && lexicon.word(text[start..<(start + $0)]) != nil && $0 < dot - start }) {
-            start += word
-        }
         var end = after
-        while end > dot + 2, Self.notGiven.contains(text[end - 1]) || Self.strongAfter.ends(text, before: end) { end -= 1 }
+        while end > dot + 2, Self.minorityStops.contains(text[end - 1]) || Self.strongAfter.ends(text, before: end) { end -= 1 }
         guard dot - start >= 1, end - dot >= 2, !protected.contains(where: { $0.overlaps(start..<end) }) else { return nil }
         let name = Chars.string(text[start..<end])
         guard !kept.contains(name) else { return nil }

@@ -54,7 +54,8 @@ let package = Package(
         .target(name: "Documents", dependencies: ["CaseModel", "Typesetting", "Native", "Web", "ErrorReporting"]),
         .target(name: "WorkingDays", dependencies: ["CaseModel", "ErrorReporting"]),
         .target(name: "Web"),
-        .target(name: "Disclosure", dependencies: ["CaseModel"]),
+        // Resources: the word list and the given-name model of the name finder (see Resources/README.md).
+        .target(name: "Disclosure", dependencies: ["CaseModel"], resources: [.copy("Resources")]),
         .target(name: "Portal", dependencies: ["CaseModel", "Disclosure", "Web"]),
         .target(name: "Archive", dependencies: ["ErrorReporting", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Reports", dependencies: ["CaseModel", "WorkingDays", "Typesetting", "Web"]),
@@ -83,7 +84,7 @@ let package = Package(
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "CaseModel", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "WorkingDays", "CaseModel", "Typesetting"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
-        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "CaseModel"]),
+        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "CaseModel"], resources: [.copy("Corpus")]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "CaseModel", "WorkingDays"]),
         // The CLI tests run the built `sanxiang` product, which `swift test` builds with everything else.
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "Documents", "Typesetting", "Archive",

@@ -103,15 +103,26 @@ public struct CaseRedaction: Sendable {
     public var policy: FieldPolicy
     /// Names private wherever they appear, in any case: minors who are parties anywhere in the export.
     public var privateNames: [String]
+    /// The allow-list of identifier shapes (pipeline.yml may set it); each case adds its own public values.
+    public var shapes: PublicShapes
+    /// Every personal value of the export (see `PersonalValueIndex.export`): removed from
+    /// public text wherever found, so the publication gate, which uses the same index, finds none.
+    public var index: PersonalValueIndex?
+    /// The word and name model; when it cannot be loaded no case is published (fail closed).
+    public var lexicon: Result<Lexicon, DisclosureDataError>
 
-    public init(policy: FieldPolicy, privateNames: [String] = []) {
+    public init(policy: FieldPolicy, privateNames: [String] = [], shapes: PublicShapes = .defaults, index: PersonalValueIndex? = nil,
+                lexicon: Result<Lexicon, DisclosureDataError> = Lexicon.standard) {
         self.policy = policy
         self.privateNames = privateNames
+        self.shapes = shapes
+        self.index = index
+        self.lexicon = lexicon
     }
 
     /// The names of every minor party in the export: anonymised in every case that mentions them.
     public static func minors(in cases: [EnforcementCase]) -> [String] {
-        Array(Set(cases.filter { $0.party.isMinor && $0.party.type == .naturalPerson && $0.party.name.count >= 2 }.map(\.party.name))).sorted()
+        Array(Set(cases.filter { $0.party.isMinor && PartyNature.isNaturalPerson($0.party) && $0.party.name.count >= 2 }.map(\.party.name))).sorted()
     }
 
     /// Why a case is not published proactively, or nil when it is.
@@ -124,21 +135,44 @@ public struct CaseRedaction: Sendable {
         }
     }
 
+    /// The case's own allow-list: the agency's phone and code, the officers' certificates,
+    /// the document number, and the party's credit code when it is an organisation's.
+    public func shapes(for item: EnforcementCase, agency: Agency?) -> PublicShapes {
+        var shapes = self.shapes
+        shapes.publicIdentifiers += item.officerCerts + [item.docNo]
+        if let agency {
+            shapes.publicPhones.append(agency.phone)
+            shapes.publicIdentifiers.append(agency.code)
+            shapes.organisationCodes.append(agency.code)
+        }
+        if let code = PartyNature.publicCreditCode(item.party) { shapes.organisationCodes.append(code) }
+        return shapes
+    }
+
     public func redact(_ item: EnforcementCase, agency: Agency?, officers: [String: Officer]) -> RedactedCase {
         if let reason = Self.withheldReason(item) {
             return RedactedCase(publicCase: nil, report: RedactionReport(caseID: item.id, removed: [:], withheld: reason))
         }
+        let lexicon: Lexicon
+        switch self.lexicon {
+        case .success(let loaded): lexicon = loaded
+        case .failure(let error):
+            return RedactedCase(publicCase: nil, report: RedactionReport(caseID: item.id, removed: [:], withheld: "无法作技术处理：\(error.description)"))
+        }
         let party = item.party
+        let person = PartyNature.isNaturalPerson(party)
         let officerNames = item.officerCerts.compactMap { officers[$0]?.name }
-        let people = (party.type == .naturalPerson ? [party.name] : []) + privateNames.filter { $0 != party.name }
+        var people = privateNames.filter { $0 != party.name }
+        if person {
+            people.append(party.name)
+            // The operator of a 个体工商户 who is a person is as private as the party.
+            if !party.legalRepresentative.isEmpty { people.append(party.legalRepresentative) }
+        }
         var kept = Set(officerNames)
-        if !party.legalRepresentative.isEmpty { kept.insert(party.legalRepresentative) }
-        var codes = item.officerCerts + [item.docNo]
-        if party.type != .naturalPerson { codes.append(party.idNumber) }
-        if let agency { codes.append(agency.code) }
-        let keep = KeepList(phones: agency.map { [$0.phone] } ?? [], codes: codes)
+        if !person, !party.legalRepresentative.isEmpty { kept.insert(party.legalRepresentative) }
         let texts = [item.title, item.facts, item.discretion, item.decision, item.statusReason] + item.evidence
-        let redactor = TextRedactor(texts: texts, people: people, kept: kept, keep: keep, tradeSecrets: item.tradeSecretSpans)
+        let redactor = TextRedactor(texts: texts, people: people, kept: kept, shapes: shapes(for: item, agency: agency),
+                                    tradeSecrets: item.tradeSecretSpans, index: index, lexicon: lexicon)
 
         func field<T>(_ name: String, _ publish: () -> T?, _ transform: () -> T?) -> T? {
             switch policy.treatment(name) {
@@ -147,17 +181,18 @@ public struct CaseRedaction: Sendable {
             case .drop: return nil
             }
         }
-        let anonymousParty = party.type != .naturalPerson ? party.name : NameFinder.replacements(for: [party.name])[party.name] ?? "当事人"
-        var result = PublicCase(
+        // A person's name is anonymised the way the redactor writes it in the text (张某, 张某甲).
+        let anonymousParty = person ? (party.name.isEmpty ? "当事人" : redactor.redact(party.name)) : party.name
+        let result = PublicCase(
             id: item.id, agencyCode: item.agencyCode, actionType: item.actionType.rawValue,
             procedure: field("procedure", { item.procedure?.rawValue }, { item.procedure?.rawValue }),
             docNo: field("doc_no", { item.docNo }, { item.docNo }),
             title: field("title", { item.title }, { redactor.redact(item.title) }),
             partyType: field("party_type", { party.type.rawValue }, { party.type.rawValue }),
-            partyName: field("party_name", { party.name }, { anonymousParty }),
-            partyCreditCode: field("party_id_no", { nil }, { party.type == .naturalPerson || party.idNumber.isEmpty ? nil : party.idNumber }),
-            legalRepresentative: field("legal_rep", { party.legalRepresentative.nilIfEmpty }, { party.legalRepresentative.nilIfEmpty }),
-            partyAddress: field("party_address", { nil }, { party.address.isEmpty ? nil : redactor.redactAddress(party.address) }),
+            partyName: field("party_name", { anonymousParty }, { anonymousParty }),
+            partyCreditCode: field("party_id_no", { nil }, { PartyNature.publicCreditCode(party) }),
+            legalRepresentative: person ? nil : field("legal_rep", { party.legalRepresentative.nilIfEmpty }, { party.legalRepresentative.nilIfEmpty }),
+            partyAddress: field("party_address", { nil }, { party.address.isEmpty ? nil : (person ? redactor.redactAddress(party.address) : party.address) }),
             facts: field("facts", { nil }, { redactor.redact(item.facts) }),
             evidence: field("evidence", { nil }, { item.evidence.map(redactor.redact) }),
             violatedProvisions: field("violated_provisions", { item.violatedProvisions }, { item.violatedProvisions }),
@@ -171,7 +206,6 @@ public struct CaseRedaction: Sendable {
             officers: field("officers", { publicOfficers(item, officers) }, { publicOfficers(item, officers) }),
             status: item.status.rawValue, statusDate: item.statusDate?.iso,
             statusReason: field("status_reason", { nil }, { item.statusReason.isEmpty ? nil : redactor.redact(item.statusReason) }))
-        if party.type == .naturalPerson, result.partyName == party.name { result.partyName = anonymousParty }
         return RedactedCase(publicCase: result, report: RedactionReport(caseID: item.id, removed: redactor.removedByKind, withheld: nil))
     }
 

@@ -1,0 +1,48 @@
+import CaseModel
+import Foundation
+
+extension PersonalValueIndex {
+    /// The index of every personal value of an export, for the redactor and the gate:
+    /// natural persons' names (parties, operators of 个体工商户 who are persons, every
+    /// party of a withheld or minor's case), their ID numbers, phones, street-level
+    /// addresses, and every mobile phone of any party. `otherPeople` are names the
+    /// pipeline knows from elsewhere (witnesses, guardians, recipients); `accounts` bank
+    /// accounts. Officers' names are public and never indexed.
+    /// Build it once per run, then share it: reading it from several threads is safe,
+    /// adding to it while others read is not.
+    public static func export(cases: [EnforcementCase], officers: [Officer] = [], otherPeople: [String] = [], accounts: [String] = [],
+                              lexicon: Lexicon? = try? Lexicon.standard.get()) -> PersonalValueIndex {
+        let index = PersonalValueIndex(lexicon: lexicon)
+        // Names that are public in this export (officers; legal representatives of organisations,
+        // SPC 法释〔2016〕19号 第十一条) are not indexed, even when a private person has the same name:
+        // the gate could not tell the two apart and would withhold every case the public one signs.
+        var publicNames = Set(officers.map(\.name))
+        for item in cases where !PartyNature.isNaturalPerson(item.party) && CaseRedaction.withheldReason(item) == nil {
+            publicNames.insert(item.party.legalRepresentative)
+        }
+        let officerNames = publicNames
+        func name(_ value: String) {
+            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.count >= 2, !officerNames.contains(trimmed) { index.addName(trimmed) }
+        }
+        for item in cases {
+            let party = item.party
+            let person = PartyNature.isNaturalPerson(party)
+            let hidden = CaseRedaction.withheldReason(item) != nil
+            if person || hidden {
+                if person { name(party.name) }
+                name(party.legalRepresentative)
+                if !party.idNumber.isEmpty { index.addIDNumber(party.idNumber) }
+                if !party.phone.isEmpty { index.addPhone(party.phone) }
+                if !party.address.isEmpty { index.addAddress(party.address) }
+            } else {
+                let mobile = PublicShapes.digits(party.phone)
+                if mobile.count >= 11, mobile.suffix(11).hasPrefix("1") { index.addPhone(party.phone) }
+                if PartyNature.publicCreditCode(party) == nil, !party.idNumber.isEmpty { index.addIDNumber(party.idNumber) }
+            }
+        }
+        for person in otherPeople { name(person) }
+        for account in accounts { index.addBankAccount(account) }
+        return index
+    }
+}

@@ -1,0 +1,233 @@
+/// People's names anywhere in free text, not only after cue words.
+///
+/// Every run of Chinese characters is segmented with a unigram word model (the
+/// jieba dictionary's frequencies, as jieba does it), in which a possible name — a
+/// surname (compound first) and one or two given-name characters — competes with the
+/// ordinary words over the same characters. Its score is the surname's frequency tier
+/// times the given-name characters' frequencies (ngender's name statistics), raised
+/// by the context that surrounds names in case files (证人X, 经办人X, X称, X、Y二人,
+/// 对X的询问笔录). So 安全帽, 林业主管部门, 用水高峰期 stay words, and 张德福, 王建国
+/// and 李秀英 are names. Besides: names the export knows (the gazetteer) wherever
+/// they occur; minority names with a middle dot (阿依古丽·买买提); Latin-script
+/// names (John SMITH); half-masked names (崔某瑶 → 崔某).
+struct NameFinder {
+    let lexicon: Lexicon
+    /// Names that stay (officers, legal representatives of organisations).
+    let kept: Set<String>
+
+    /// Tunables of the name score (natural logs); the test corpus is what they were set on.
+    static let base: Float = -2.0
+    static let oneGivenPrior: Float = -2.3
+    static let twoGivenPrior: Float = -0.25
+    static let strongContext: Float = 2.5
+    static let weakContext: Float = 1.0
+    static let compoundContext: Float = 3.0
+    /// Before an organisation word a surname-like start is a brand (何氏实业, 李宁体育).
+    static let organisationPenalty: Float = -6
+
+    struct Found {
+        var range: Range<Int>
+        var name: String
+        /// Surname to keep (张, 欧阳; the first letter of a Latin name, the first character of a minority name).
+        var surname: String
+        var kind: Kind
+        enum Kind { case chinese, minority, latin, halfMasked }
+    }
+
+    func names(in text: [UInt32], excluding protected: [Range<Int>] = []) -> [Found] {
+        var out: [Found] = []
+        var index = 0
+        while index < text.count {
+            guard Chars.isHan(text[index]) else { index += 1; continue }
+            var end = index
+            while end < text.count, Chars.isHan(text[end]) { end += 1 }
+            // A middle dot between two Han runs joins a minority name.
+            if end < text.count, Self.middleDots.contains(text[end]), end + 1 < text.count, Chars.isHan(text[end + 1]) {
+                var after = end + 1
+                while after < text.count, Chars.isHan(text[after]), after - end <= 6 { after += 1 }
+                if let minority = minorityName(text, index, end, after, protected) {
+                    out += segment(text, index..<minority.range.lowerBound, protected)
+                    out.append(minority)
+                    index = minority.range.upperBound
+                    continue
+                }
+            }
+            out += segment(text, index..<end, protected)
+            index = end
+        }
+        out += latinNames(in: text, protected)
+        return out.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    private static let minorityStops: Set<UInt32> = Set("的了是在和与及等称说对被把将向从为于系即叫名".unicodeScalars.map(\.value))
+    static let middleDots: Set<UInt32> = Set("·•・‧∙".unicodeScalars.map(\.value))
+
+    // MARK: - Segmentation
+
+    private func segment(_ text: [UInt32], _ run: Range<Int>, _ protected: [Range<Int>]) -> [Found] {
+        let n = run.count
+        guard n >= 2 else { return [] }
+        var best = [Float](repeating: -.infinity, count: n + 1)
+        var back = [(start: Int, name: Bool, surname: Int)](repeating: (0, false, 0), count: n + 1)
+        best[0] = 0
+        for i in 0..<n where best[i] > -.infinity {
+            let at = run.lowerBound + i
+            // Ordinary words of 1 to 4 characters.
+            var single = false
+            for length in 1...min(4, n - i) {
+                guard let p = lexicon.word(text[at..<(at + length)]) else { continue }
+                if length == 1 { single = true }
+                let score = best[i] + p
+                if score > best[i + length] { best[i + length] = score; back[i + length] = (i, false, 0) }
+            }
+            if !single {
+                let score = best[i] + lexicon.unknownCharacter
+                if score > best[i + 1] { best[i + 1] = score; back[i + 1] = (i, false, 0) }
+            }
+            // Names starting here.
+            let surnames = Surnames.candidates(text, at, limit: run.upperBound)
+            if surnames.compound == nil, surnames.single == nil { continue }
+            for (surnameLength, surnameScore) in [(2, surnames.compound), (1, surnames.single)] {
+                guard let surnameScore else { continue }
+                for given in 1...2 {
+                    let end = at + surnameLength + given
+                    guard end <= run.upperBound, let score = nameScore(text, at, surnameLength, given, surnameScore, run) else { continue }
+                    if protected.contains(where: { $0.overlaps(at..<end) }) { continue }
+                    let total = best[i] + score
+                    let j = i + surnameLength + given
+                    if total > best[j] { best[j] = total; back[j] = (i, true, surnameLength) }
+                }
+            }
+        }
+        var out: [Found] = []
+        var j = n
+        while j > 0 {
+            let step = back[j]
+            if step.name {
+                let range = (run.lowerBound + step.start)..<(run.lowerBound + j)
+                let name = Chars.string(text[range])
+                if !kept.contains(name) {
+                    out.append(Found(range: range, name: name, surname: Chars.string(text[range.lowerBound..<(range.lowerBound + step.surname)]), kind: .chinese))
+                }
+            }
+            j = step.start
+        }
+        return out
+    }
+
+    /// Characters that are never part of a given name here: particles, verbs that follow names, 某.
+    static let notGiven: Set<UInt32> = Set(("的了是在和与及等称说对被把将向从为于已也都就均所以并因曾现又即且则经未无不有来去给让叫作做到某之其该此这那个们"
+        + "证签拒提出确认陈述告指驾销购买卖报打负擅驶乘骑搬挖砍伐抽倒拆向系等").unicodeScalars.map(\.value))
+
+    private static let strongAfter = WordSet(["称", "说", "证实", "证明", "反映", "陈述", "供述", "承认", "表示", "介绍", "交代", "签字", "签名",
+        "签收", "捺印", "二人", "两人", "三人", "等人", "夫妇", "的询问", "的调查", "的陈述", "的证言", "的笔录", "询问笔录", "调查笔录", "在场", "到场",
+        "之子", "之女", "之妻", "之夫", "（", "(", "、", "系", "未", "经营", "驾驶"])
+    private static let weakAfter = WordSet(["的", "在", "于", "与", "和", "及", "将", "把", "向", "对", "被", "曾", "已", "为", "是", "从", "等", "，", "。", "；", "："])
+    /// Words before a name: roles and relations (…人, …员, 股东, 妻子), and 据, 对, 经, 由.
+    private static let strongBefore = WordSet(["人", "员", "者", "东", "工", "属", "户", "民", "主", "长", "妻", "夫", "子", "女", "父", "母", "哥",
+        "姐", "弟", "妹", "邻居", "司机", "亲戚", "朋友", "嫂", "叔", "姨", "舅", "老板", "包工头", "会计", "出纳", "厨师", "师傅", "书记", "村长", "组长", "姓名", "名叫", "名为", "叫", "据", "对", "经", "由", "、", "：", ":", "同", "与", "和", "及", "雇请", "雇佣", "委托", "会同",
+        "）", ")"])
+    private static let organisationAfter = WordSet(["有限", "公司", "集团", "实业", "商贸", "贸易", "科技", "股份", "合作社", "工作室", "事务所",
+        "商行", "酒店", "宾馆", "餐厅", "饭店", "超市", "药店", "诊所", "医院", "学校", "幼儿园", "厂", "场", "店", "馆", "中心", "牌", "氏",
+        // …and before a place word it is a place (泰丰小区, 金沙江大道).
+        "小区", "花园", "大厦", "广场", "公寓", "家园", "新村", "村", "镇", "乡", "路", "街", "大道", "工程", "项目", "公园", "水库", "河", "湖",
+        "山", "县", "区", "市", "省", "州"])
+
+    private func nameScore(_ text: [UInt32], _ at: Int, _ surnameLength: Int, _ given: Int, _ surnameScore: Float, _ run: Range<Int>) -> Float? {
+        var score = Self.base + surnameScore + (given == 1 ? Self.oneGivenPrior : Self.twoGivenPrior)
+        for offset in 0..<given {
+            let c = text[at + surnameLength + offset]
+            guard !Self.notGiven.contains(c), let p = lexicon.givenNames[c] else { return nil }
+            score += p
+        }
+        let end = at + surnameLength + given
+        var cueAfter = true
+        if Self.strongAfter.starts(text, at: end) || end == text.count {
+            score += Self.strongContext
+        } else if Self.weakAfter.starts(text, at: end) || !(end < text.count && Chars.isHan(text[end])) {
+            score += Self.weakContext
+        } else {
+            cueAfter = false
+        }
+        // A compound surname that is no ordinary word (欧阳, 司马, 上官), closed by a cue, is a name
+        // even when its given name is a word (上官秘密在场); 上官方网站 has no cue after it.
+        if surnameLength == 2, surnameScore > -5, cueAfter { score += Self.compoundContext }
+        if Self.strongBefore.ends(text, before: at) {
+            score += Self.strongContext
+        } else if at == 0 || !Chars.isHan(text[at - 1]) {
+            score += Self.weakContext
+        }
+        if Self.organisationAfter.starts(text, at: end) { score += Self.organisationPenalty }
+        return score
+    }
+
+    // MARK: - Minority and Latin names
+
+    private func minorityName(_ text: [UInt32], _ runStart: Int, _ dot: Int, _ after: Int, _ protected: [Range<Int>]) -> Found? {
+        // The part before the dot: up to six characters back, not across a particle or a role word
+        // (员工阿依古丽·买买提). Transliterated names use characters Chinese given names rarely do
+        // (提, 尔, 买), so the given-name model has no say here.
+        var start = dot
+        while start > runStart, dot - start < 6, !Self.minorityStops.contains(text[start - 1]), !Self.strongBefore.ends(text, before: start) {
+            start -= 1
+        }
+        var end = after
+        while end > dot + 2, Self.minorityStops.contains(text[end - 1]) || Self.strongAfter.ends(text, before: end) { end -= 1 }
+        guard dot - start >= 1, end - dot >= 2, !protected.contains(where: { $0.overlaps(start..<end) }) else { return nil }
+        let name = Chars.string(text[start..<end])
+        guard !kept.contains(name) else { return nil }
+        return Found(range: start..<end, name: name, surname: Chars.string(text[start..<(start + 1)]), kind: .minority)
+    }
+
+    /// Two to four capitalised Latin words (John Smith, ZHANG Wei, Nguyen Van An).
+    private func latinNames(in text: [UInt32], _ protected: [Range<Int>]) -> [Found] {
+        var out: [Found] = []
+        var index = 0
+        func isUpper(_ s: UInt32) -> Bool { (0x41...0x5A).contains(Chars.fold(s)) }
+        func isLower(_ s: UInt32) -> Bool { (0x61...0x7A).contains(Chars.fold(s)) }
+        while index < text.count {
+            guard isUpper(text[index]), index == 0 || !Chars.isLatin(text[index - 1]) && !Chars.isArabicDigit(text[index - 1]) else { index += 1; continue }
+            var words: [Range<Int>] = []
+            var cursor = index
+            while cursor < text.count, isUpper(text[cursor]) {
+                var end = cursor + 1
+                while end < text.count, isLower(text[end]) || isUpper(text[end]) || text[end] == 0x27 { end += 1 }
+                guard end - cursor >= 2, end == text.count || !Chars.isArabicDigit(text[end]) else { break }
+                words.append(cursor..<end)
+                guard end + 1 < text.count, text[end] == 0x20 || text[end] == 0x2D || text[end] == 0x3000 || text[end] == 0xB7, isUpper(text[end + 1]) else { break }
+                cursor = end + 1
+                if words.count == 4 { break }
+            }
+            if words.count >= 2, let first = words.first, let last = words.last {
+                let range = first.lowerBound..<last.upperBound
+                let name = Chars.string(text[range])
+                let upper = name.uppercased()
+                let organisation = ["LTD", "INC", "CO", "CORP", "COMPANY", "GROUP", "LIMITED", "LLC", "GMBH", "BANK", "HOTEL"].contains { upper.hasSuffix($0) }
+                if !organisation, !kept.contains(name), !protected.contains(where: { $0.overlaps(range) }) {
+                    out.append(Found(range: range, name: name, surname: Chars.string(text[range.lowerBound..<(range.lowerBound + 1)]), kind: .latin))
+                }
+                index = range.upperBound
+                continue
+            }
+            index += 1
+        }
+        return out
+    }
+
+    /// 崔某瑶 and 欧阳某芳: someone half-masked a name; what is left of the given name still identifies.
+    func halfMasked(in text: [UInt32]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        let mou: UInt32 = 0x67D0 // 某
+        for index in 1..<max(1, text.count - 1) where text[index] == mou {
+            let next = text[index + 1]
+            guard Chars.isHan(next), next != mou, !"甲乙丙丁戊己庚辛壬癸".unicodeScalars.contains(where: { $0.value == next }),
+                  !Self.notGiven.contains(next), lexicon.givenNames[next] != nil else { continue }
+            let surnameStart = Surnames.compoundEnding(text, before: index) ? index - 2 : index - 1
+            guard surnameStart >= 0, Surnames.tier(of: text[surnameStart]) != nil || surnameStart == index - 2 else { continue }
+            // 王某家中: 家中 is a word, 家 no given name.
+            if index + 3 <= text.count, lexicon.word(text[(index + 1)..<(index + 3)]) != nil { continue }
+            out.append((index + 1)..<(index + 2))
+        }
+        return out
+    }
+}

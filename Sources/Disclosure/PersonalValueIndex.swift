@@ -1,0 +1,218 @@
+import CaseModel
+import Foundation
+
+/// What kind of personal value the gate found. Reports name the kind and the value's
+/// index in the export's index, never the value.
+public enum PersonalValueKind: String, Codable, CaseIterable, Sendable {
+    case name = "姓名"
+    case idNumber = "证件号码"
+    case phone = "电话号码"
+    case address = "详细地址"
+    case bankAccount = "银行账号"
+    case other = "其他个人信息"
+}
+
+/// One personal value found in public text.
+public struct GateHit: Equatable, Codable, Sendable {
+    public var kind: PersonalValueKind
+    /// Index of the value in the index (`PersonalValueIndex.count`), to find it internally.
+    public var valueIndex: Int
+    /// Offset in the canonical text, for locating the hit in a long page.
+    public var canonicalOffset: Int
+}
+
+/// The publication gate's index: every personal value of the whole export, matched
+/// canonically (see `CanonicalText`) in any public text. The last line of defence,
+/// independent of the redactor's own finders.
+///
+/// Speed: a 2-character bigram bit set rules out almost every position with one
+/// lookup; only positions whose first two canonical characters start some value
+/// look in three hash tables (values of 2, 3–5 and 6 or more characters), keyed by
+/// the first 2, 3 or 6 characters, and compare the candidates in full.
+///
+/// Short names: a 2-character name (王强) counts only as a whole name: not where an
+/// ordinary word crosses its edges (王强化: 强化; 用水高峰期: 高峰期) and not where
+/// a further given-name character follows that starts no word (王强华 is someone else;
+/// 王强家中 is 王强). In 王强称、对王强的询问、王强在场 it counts. Names of three or
+/// more characters count wherever their canonical form occurs. The redactor uses the
+/// same matching, so what it leaves the gate does not find, and the reverse.
+public final class PersonalValueIndex: @unchecked Sendable {
+    struct Value {
+        var scalars: [UInt32]
+        var kind: PersonalValueKind
+        var source: Int
+    }
+
+    private var values: [Value] = []
+    private var sources: [PersonalValueKind] = []
+    private var seen: Set<[UInt32]> = []
+    private var byTwo: [UInt64: [Int32]] = [:]
+    private var byThree: [UInt64: [Int32]] = [:]
+    private var bySix: [UInt64: [Int32]] = [:]
+    private var bigrams: [UInt64]
+    private static let bigramBits = 1 << 22
+    let lexicon: Lexicon?
+
+    /// `lexicon` decides where a 2-character name is part of a word (nil: never).
+    public init(lexicon: Lexicon? = try? Lexicon.standard.get()) {
+        self.lexicon = lexicon
+        bigrams = [UInt64](repeating: 0, count: Self.bigramBits / 64)
+    }
+
+    /// Number of personal values added (each may be indexed in several forms).
+    public var count: Int { sources.count }
+
+    public var isEmpty: Bool { values.isEmpty }
+
+    // MARK: - Adding values
+
+    /// A natural person's name. Names of one character are not indexed (no way to tell them from text).
+    public func addName(_ name: String) {
+        let source = newSource(.name)
+        add(CanonicalText.canonical(name), .name, source)
+        // A minority name written with or without its dot, and a Latin name in either order, are the same person.
+        let parts = name.split { "·•・. ".contains($0) }
+        if parts.count == 2 { add(CanonicalText.canonical(parts.reversed().joined()), .name, source) }
+    }
+
+    public func addIDNumber(_ number: String) {
+        add(CanonicalText.canonical(number), .idNumber, newSource(.idNumber), minimum: 5)
+    }
+
+    /// A phone: also without +86/0086 and, for a landline, without its area code.
+    public func addPhone(_ phone: String) {
+        let source = newSource(.phone)
+        var digits = CanonicalText.canonical(phone)
+        add(digits, .phone, source, minimum: 5)
+        if digits.starts(with: Chars.scalars("0086")) { digits.removeFirst(4) } else if digits.starts(with: Chars.scalars("86")), digits.count > 11 { digits.removeFirst(2) }
+        add(digits, .phone, source, minimum: 5)
+        if digits.first == 0x30, digits.count >= 10 {
+            // 0877-2058123: area codes are 3 or 4 digits with the 0.
+            let areaLength = [0x31, 0x32].contains(digits.dropFirst().first ?? 0) ? 3 : 4
+            add(Array(digits.dropFirst(areaLength)), .phone, source, minimum: 7)
+        }
+    }
+
+    public func addBankAccount(_ account: String) {
+        add(CanonicalText.canonical(account), .bankAccount, newSource(.bankAccount), minimum: 6)
+    }
+
+    /// An address: the part below the county (what is published of it stays out of the index).
+    public func addAddress(_ address: String) {
+        let source = newSource(.address)
+        let below = AddressFinder.belowCounty(address)
+        add(CanonicalText.canonical(below), .address, source, minimum: 4)
+        // Not its first numbered part alone (北苑路174号): a company may have its seat at the
+        // same number, and its address is public. The redactor removes a personal address
+        // after a residence cue or down to a room; the gate checks the whole street address.
+    }
+
+    public func addOther(_ value: String) {
+        add(CanonicalText.canonical(value), .other, newSource(.other), minimum: 5)
+    }
+
+    private func newSource(_ kind: PersonalValueKind) -> Int {
+        sources.append(kind)
+        return sources.count - 1
+    }
+
+    private func add(_ canonical: [UInt32], _ kind: PersonalValueKind, _ source: Int, minimum: Int = 2) {
+        guard canonical.count >= minimum, !seen.contains(canonical) else { return }
+        seen.insert(canonical)
+        let id = Int32(values.count)
+        values.append(Value(scalars: canonical, kind: kind, source: source))
+        let bigram = Self.bigram(canonical[0], canonical[1])
+        bigrams[bigram >> 6] |= 1 << (bigram & 63)
+        switch canonical.count {
+        case 2: byTwo[Self.key(canonical[...].prefix(2)), default: []].append(id)
+        case 3...5: byThree[Self.key(canonical[...].prefix(3)), default: []].append(id)
+        default: bySix[Self.key(canonical[...].prefix(6)), default: []].append(id)
+        }
+    }
+
+    // MARK: - Matching
+
+    struct Match {
+        var range: Range<Int>      // in the original scalars
+        var kind: PersonalValueKind
+        var value: Int
+        var canonicalOffset: Int
+        var canonicalLength: Int
+    }
+
+    /// Every personal value in the text (canonically), as GateHits. Never the value.
+    public func hits(in text: String) -> [GateHit] {
+        matches(in: CanonicalText(text)).map { GateHit(kind: $0.kind, valueIndex: $0.value, canonicalOffset: $0.canonicalOffset) }
+    }
+
+    /// The same over UTF-8 bytes (a page, a feed, a PDF's extracted text); bad sequences become U+FFFD.
+    public func hits(inUTF8 bytes: some Collection<UInt8>) -> [GateHit] {
+        hits(in: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// The same over markup (a page, a feed, the search index's JSON): tags are dropped and
+    /// character references (&#29579;, &#x738B;, &amp;) and JSON escapes (\u738b, \n) decoded
+    /// first, so 5304<br>0219… and &#29579;&#24378; are read as the text a person sees.
+    public func hits(inMarkup markup: String) -> [GateHit] {
+        hits(in: Markup.visibleText(markup))
+    }
+
+    func matches(in scalars: [UInt32]) -> [Match] { matches(in: CanonicalText(scalars)) }
+
+    func matches(in canonical: CanonicalText) -> [Match] {
+        let text = canonical.scalars
+        guard text.count >= 2, !values.isEmpty else { return [] }
+        var out: [Match] = []
+        for position in 0..<(text.count - 1) {
+            let bigram = Self.bigram(text[position], text[position + 1])
+            guard bigrams[bigram >> 6] & (1 << (bigram & 63)) != 0 else { continue }
+            func check(_ ids: [Int32]?) {
+                guard let ids else { return }
+                for id in ids {
+                    let value = values[Int(id)]
+                    let length = value.scalars.count
+                    guard position + length <= text.count, text[position..<(position + length)].elementsEqual(value.scalars) else { continue }
+                    if value.kind == .name, length == 2, insideWord(text, position) { continue }
+                    let start = canonical.origin[position], end = canonical.origin[position + length - 1] + 1
+                    out.append(Match(range: start..<end, kind: value.kind, value: value.source, canonicalOffset: position, canonicalLength: length))
+                }
+            }
+            check(byTwo[Self.key(text[position..<(position + 2)])])
+            if position + 3 <= text.count { check(byThree[Self.key(text[position..<(position + 3)])]) }
+            if position + 6 <= text.count { check(bySix[Self.key(text[position..<(position + 6)])]) }
+        }
+        return out
+    }
+
+    /// Is the 2-character name at `position` part of a word crossing its edges (王强化, 高峰期),
+    /// or the start of a longer name (王强华: another given-name character follows, and it
+    /// starts no word with the character after it, as 家 in 王强家中 does)?
+    private func insideWord(_ text: [UInt32], _ position: Int) -> Bool {
+        guard let lexicon else { return false }
+        let nameEnd = position + 2
+        if nameEnd < text.count, Chars.isHan(text[nameEnd]), !NameFinder.notGiven.contains(text[nameEnd]), lexicon.givenNames[text[nameEnd]] != nil,
+           !(nameEnd + 2 <= text.count && lexicon.word(text[nameEnd..<(nameEnd + 2)]) != nil) {
+            return true
+        }
+        for start in max(0, position - 3)...(position + 1) {
+            for length in 2...4 where start + length <= text.count {
+                let end = start + length
+                guard end > position, start < nameEnd, !(start >= position && end <= nameEnd) else { continue }
+                if lexicon.word(text[start..<end]) != nil { return true }
+            }
+        }
+        return false
+    }
+
+    @inline(__always)
+    static func bigram(_ a: UInt32, _ b: UInt32) -> Int {
+        Int((UInt64(a) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(b) &* 0xC2B2_AE3D_27D4_EB4F) >> 42) & (bigramBits - 1)
+    }
+
+    @inline(__always)
+    static func key(_ scalars: ArraySlice<UInt32>) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for s in scalars { hash = (hash ^ UInt64(s)) &* 0x0000_0100_0000_01B3 }
+        return hash
+    }
+}

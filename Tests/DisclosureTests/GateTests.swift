@@ -1,0 +1,101 @@
+import CaseModel
+@testable import Disclosure
+import Foundation
+import XCTest
+
+/// The publication gate: personal values of the export found canonically in any public text.
+final class GateTests: XCTestCase {
+    private func index() -> PersonalValueIndex {
+        let index = PersonalValueIndex()
+        index.addIDNumber("53040219850312123X")      // 0
+        index.addPhone("+86 139 8765 4321")          // 1
+        index.addPhone("0877-3012345")               // 2
+        index.addName("张德福")                       // 3
+        index.addName("王强")                         // 4
+        index.addName("高峰")                         // 5
+        index.addAddress("云南省玉溪市红塔区北苑路174号3栋2单元501室") // 6
+        index.addBankAccount("6222 0202 0000 1234 562") // 7
+        index.addName("阿依古丽·买买提")               // 8
+        return index
+    }
+
+    func testEveryWrittenFormOfAValueIsFound() {
+        let index = index()
+        let found: [(String, PersonalValueKind)] = [
+            ("号码5304 0219 8503 1212 3X在案", .idNumber),
+            ("号码530402-19850312-123x", .idNumber),
+            ("号码５３０４０２１９８５０３１２１２３Ｘ", .idNumber),
+            ("号码53040219850312123×", .idNumber),
+            ("号码530402198503\n12123X", .idNumber),
+            ("号码五三〇四〇二一九八五〇三一二一二三X", .idNumber),
+            ("电话13987654321", .phone),
+            ("电话一三九八七六五四三二一", .phone),
+            ("电话139.8765.4321", .phone),
+            ("电话139—8765—4321", .phone),
+            ("电话幺三九八七六五四三二一", .phone),
+            ("座机（0877）3012345", .phone),
+            ("本地号码301-2345", .phone),
+            ("张德福称", .name),
+            ("张　德　福称", .name),
+            ("对张德福的询问笔录", .name),
+            ("王强称", .name),
+            ("对王强的询问", .name),
+            ("王强家中", .name),
+            ("住北苑路174号3栋2单元501室", .address),
+            ("卡号6222020200001234562", .bankAccount),
+            ("员工阿依古丽买买提在场", .name),
+            ("员工阿依古丽·买买提在场", .name),
+        ]
+        for (text, kind) in found {
+            let hits = index.hits(in: text)
+            XCTAssertTrue(hits.contains { $0.kind == kind }, "\(text): \(hits)")
+        }
+    }
+
+    func testShortNamesCountOnlyAsWholeNames() {
+        let index = index()
+        for text in ["加强王强化管理", "在用水高峰期擅自停水", "王强华签收", "高峰期间"] {
+            XCTAssertEqual(index.hits(in: text).filter { $0.kind == .name }, [], text)
+        }
+    }
+
+    func testBytesAndMarkup() {
+        let index = index()
+        XCTAssertEqual(index.hits(inUTF8: Array("当事人张德福".utf8)).first?.kind, .name)
+        XCTAssertEqual(index.hits(inMarkup: "<p>号码5304<br/>0219 8503 1212 3X</p>").first?.kind, .idNumber)
+        XCTAssertEqual(index.hits(inMarkup: "<td>&#24352;&#x5FB7;&#31119;</td>").first?.kind, .name)
+        XCTAssertEqual(index.hits(inMarkup: #"{"facts":"\u5f20\u5fb7\u798f称"}"#).first?.kind, .name)
+        XCTAssertEqual(index.hits(inMarkup: "<p>依法作出处罚决定</p>"), [])
+    }
+
+    /// A hit names the kind and the value's number, never the value.
+    func testHitsNeverCarryTheValue() throws {
+        let index = index()
+        let hits = index.hits(in: "当事人张德福，身份证号码53040219850312123X")
+        XCTAssertEqual(Set(hits.map(\.kind)), [.name, .idNumber])
+        let described = String(describing: hits) + String(decoding: try JSONEncoder().encode(hits), as: UTF8.self)
+        XCTAssertFalse(described.contains("张德福") || described.contains("53040219850312123"), described)
+        XCTAssertEqual(Set(hits.map(\.valueIndex)), [0, 3])
+    }
+
+    /// A value injected into a rendered page after redaction (as a template bug would) is caught.
+    func testAValueInjectedIntoAPageIsCaught() throws {
+        let item = Fixtures.case(partyType: .naturalPerson, name: "张德福", idType: .residentID, idNumber: "53040219850312123X",
+                                 facts: "经查，当事人张德福于2025年3月14日在河道内倾倒垃圾。")
+        let index = PersonalValueIndex.export(cases: [item], officers: Fixtures.officers)
+        let redacted = CaseRedaction(policy: .defaults, index: index).redact(item, agency: Fixtures.agency, officers: Fixtures.officersByCert)
+        let published = try XCTUnwrap(redacted.publicCase)
+        let page = "<html><body><h1>\(published.title ?? "")</h1><p>\(published.facts ?? "")</p></body></html>"
+        XCTAssertEqual(index.hits(inMarkup: page), [], page)
+        let injected = page.replacingOccurrences(of: "</p>", with: "（联系人张德福，5304 0219 8503 1212 3X）</p>")
+        XCTAssertEqual(Set(index.hits(inMarkup: injected).map(\.kind)), [.name, .idNumber])
+    }
+
+    func testBuildingTheIndexOfALargeExportIsQuick() {
+        let set = RedactionBench.syntheticCases(count: 300)
+        let index = PersonalValueIndex.export(cases: set.cases, officers: set.officers)
+        XCTAssertGreaterThan(index.count, 900)
+        // Officers are public: never indexed.
+        XCTAssertEqual(index.hits(in: "执法人员李振华、赵明"), [])
+    }
+}

@@ -77,6 +77,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "WorkingDays", "CaseModel", "Typesetting"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "CaseModel"]),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "Disclosure", "CaseModel"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "CaseModel", "WorkingDays"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "SanxiangCLI", "Documents", "Archive", "Disclosure", "TestSupport"]),
     ],

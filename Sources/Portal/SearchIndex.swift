@@ -158,10 +158,23 @@ public enum PortalSearchIndex {
     /// The manifest, search-index.json.
     public static func manifest(_ site: PortalSite) -> String { build(site).manifest }
 
-    /// Sorted keys and no escaped slashes: the same site gives the same bytes.
+    /// Sorted keys and no escaped slashes: the same site gives the same bytes. <, > and &
+    /// (only ever inside strings) are written as \u003c, \u003e, \u0026, so a payload in the
+    /// data stays inert even where a file is taken for HTML.
     static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return ((try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"
+        guard let data = try? encoder.encode(value) else { return "{}\n" }
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count + 16)
+        for byte in data {
+            switch byte {
+            case 0x3C: out += Array("\\u003c".utf8)
+            case 0x3E: out += Array("\\u003e".utf8)
+            case 0x26: out += Array("\\u0026".utf8)
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self) + "\n"
     }
 }

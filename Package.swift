@@ -50,7 +50,10 @@ let package = Package(
         .target(name: "WorkingDays", dependencies: ["CaseModel"]),
         .target(name: "Web"),
         .target(name: "Disclosure", dependencies: ["CaseModel"]),
-        .target(name: "Portal", dependencies: ["CaseModel", "Disclosure", "Web"]),
+        // Optimised in debug builds too: the search index of 100,000 decisions takes about
+        // half a minute unoptimised (generic dictionaries of millions of keys).
+        .target(name: "Portal", dependencies: ["CaseModel", "Disclosure", "Web"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Archive", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Reports", dependencies: ["CaseModel", "WorkingDays", "Typesetting", "Web"]),
         .target(name: "Review", dependencies: ["CaseModel", "Ingest", "WorkingDays", "Documents", "Typesetting", "Web"]),

@@ -21,16 +21,7 @@ public enum PortalSearchIndex {
     /// about ten of them, some hundreds of kilobytes at most, gzipped by the web server.
     public static let targetKeyShardBytes = 48 * 1024
 
-    /// A decision's entry in the store and its keys.
-    struct Document {
-        var fields: [SearchField]
-        /// Folded text of the fields the store carries: a term found here is certain.
-        var shortKeys: Set<String>
-        /// The redacted text the store does not carry (facts, decision, laws, …).
-        var bodyKeys: Set<String>
-        var filterKeys: [String]
-    }
-
+    /// A decision's entry in the store.
     enum SearchField: Encodable {
         case text(String)
         case number(Int)
@@ -83,80 +74,135 @@ public enum PortalSearchIndex {
         [title, docNo, party, agency, type, kinds, indexNo, date].joined(separator: " ")
     }
 
-    static func documents(_ site: PortalSite, _ vocabulary: Vocabulary) -> [Document] {
+    /// What is searched of a decision: the fields the store carries (`short`, where a term
+    /// is checked exactly) and the redacted text it does not (`body`: facts, evidence, laws,
+    /// discretion, decision, address, status reason).
+    static func texts(_ site: PortalSite, _ item: PublishedDecision) -> (short: String, body: String) {
+        let d = item.decision
+        let short = shortText(title: d.title ?? "", docNo: d.docNo ?? "", party: d.partyName ?? "", agency: site.agencyName(d.agencyCode),
+                              type: d.actionType, kinds: (d.penaltyKinds ?? []).joined(separator: "、"), indexNo: item.indexNo,
+                              date: d.decisionDate)
+        let body = [d.facts, d.evidence?.joined(separator: "；"), d.violatedProvisions, d.penaltyProvisions, d.discretion, d.decision,
+                    d.partyAddress, d.legalRepresentative, d.partyCreditCode, d.statusReason].compactMap { $0 }.joined(separator: "\n")
+        return (short, body)
+    }
+
+    /// How many key shards: a power of two that keeps shards near the target size, from
+    /// the length of the text (about two bytes of postings per character indexed, measured
+    /// on generated exports) so the manifest is known without building the index.
+    static func keyShardCount(_ site: PortalSite) -> Int {
+        var characters = 0
+        for item in site.current {
+            let (short, body) = texts(site, item)
+            characters += short.unicodeScalars.count + body.unicodeScalars.count
+        }
+        let estimate = 2 * characters + 64 * 1024
+        var shards = 1
+        while estimate / shards > targetKeyShardBytes && shards < 8192 { shards *= 2 }
+        return shards
+    }
+
+    /// The manifest, search-index.json.
+    public static func manifest(_ site: PortalSite) -> String {
+        let vocabulary = Vocabulary(site)
+        let count = site.current.count
+        return json(Manifest(format: format, count: count, keyShards: keyShardCount(site), documentShardSize: documentShardSize,
+                             documentShards: (count + documentShardSize - 1) / documentShardSize,
+                             agencies: vocabulary.agencies.map { [$0.code, $0.name] }, types: vocabulary.types, years: vocabulary.years,
+                             kinds: vocabulary.kinds))
+    }
+
+    /// The shards under search/ (written with the pages): keys, then the decision store.
+    public static func shards(_ site: PortalSite) -> [PortalFile] {
+        let vocabulary = Vocabulary(site)
         let agencyIndex = Dictionary(vocabulary.agencies.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
         let typeIndex = Dictionary(vocabulary.types.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        return site.current.map { item in
+        let current = site.current
+        var short: [UInt64: [Int32]] = [:]
+        var body: [UInt64: [Int32]] = [:]
+        var filters: [String: [Int32]] = [:]
+        var store: [[SearchField]] = []
+        store.reserveCapacity(current.count)
+        var keys = Set<UInt64>()
+        for (number, item) in current.enumerated() {
+            let id = Int32(number)
             let d = item.decision
-            let kinds = (d.penaltyKinds ?? []).joined(separator: "、")
-            let short = shortText(title: d.title ?? "", docNo: d.docNo ?? "", party: d.partyName ?? "", agency: site.agencyName(d.agencyCode),
-                                  type: d.actionType, kinds: kinds, indexNo: item.indexNo, date: d.decisionDate)
-            let body = [d.facts, d.evidence?.joined(separator: "；"), d.violatedProvisions, d.penaltyProvisions, d.discretion, d.decision,
-                        d.partyAddress, d.legalRepresentative, d.partyCreditCode, d.statusReason].compactMap { $0 }.joined(separator: "\n")
-            var filters = ["@a:" + d.agencyCode, "@t:" + d.actionType, "@y:" + item.year]
-            filters += (d.penaltyKinds ?? []).map { "@k:" + $0 }
-            return Document(fields: [.text(item.pagePath), .text(d.title ?? ""), .text(d.docNo ?? ""), .number(agencyIndex[d.agencyCode] ?? -1),
-                                     .number(typeIndex[d.actionType] ?? -1), .text(d.decisionDate), .text(d.partyName ?? ""), .text(kinds),
-                                     .text(item.indexNo)],
-                            shortKeys: SearchText.tokens(of: short), bodyKeys: SearchText.tokens(of: body), filterKeys: filters)
+            let (shortText, bodyText) = texts(site, item)
+            keys.removeAll(keepingCapacity: true)
+            SearchText.keys(of: shortText, into: &keys)
+            for key in keys { short[key, default: []].append(id) }
+            keys.removeAll(keepingCapacity: true)
+            SearchText.keys(of: bodyText, into: &keys)
+            for key in keys { body[key, default: []].append(id) }
+            for key in ["@a:" + d.agencyCode, "@t:" + d.actionType, "@y:" + item.year] + (d.penaltyKinds ?? []).map({ "@k:" + $0 }) {
+                filters[key, default: []].append(id)
+            }
+            store.append([.text(item.pagePath), .text(d.title ?? ""), .text(d.docNo ?? ""), .number(agencyIndex[d.agencyCode] ?? -1),
+                          .number(typeIndex[d.actionType] ?? -1), .text(d.decisionDate), .text(d.partyName ?? ""),
+                          .text((d.penaltyKinds ?? []).joined(separator: "、")), .text(item.indexNo)])
         }
+        let keyShards = keyShardCount(site)
+        var buckets = [[(key: String, short: [Int32], body: [Int32])]](repeating: [], count: keyShards)
+        for key in Set(short.keys).union(body.keys) {
+            let text = SearchText.string(ofKey: key)
+            buckets[SearchText.bucket(text, of: keyShards)].append((text, short[key] ?? [], body[key] ?? []))
+        }
+        for (key, ids) in filters { buckets[SearchText.bucket(key, of: keyShards)].append((key, ids, [])) }
+
+        var files: [PortalFile] = []
+        for (number, bucket) in buckets.enumerated() {
+            var out: [UInt8] = [UInt8(ascii: "{")]
+            for (position, entry) in bucket.sorted(by: { $0.key < $1.key }).enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                out += jsonString(entry.key)
+                out += Array(":[\"".utf8)
+                encode(entry.short, into: &out)
+                out += Array("\",\"".utf8)
+                encode(entry.body, into: &out)
+                out += Array("\"]".utf8)
+            }
+            out += Array("}\n".utf8)
+            files.append(PortalFile(path: "search/k-\(number).json", bytes: out))
+        }
+        for (number, start) in stride(from: 0, to: store.count, by: documentShardSize).enumerated() {
+            files.append(PortalFile(path: "search/d-\(number).json", text: json(Array(store[start..<min(store.count, start + documentShardSize)]))))
+        }
+        return files
     }
 
     /// Ascending numbers as base-36 gaps ("0,1,1,2s"): a few bytes per decision even for keys
     /// in nearly every decision.
-    static func encode(_ ids: [Int]) -> String {
-        var previous = 0
-        var parts: [String] = []
-        parts.reserveCapacity(ids.count)
+    static func encode(_ ids: [Int32], into out: inout [UInt8]) {
+        var previous: Int32 = 0
+        var digits: [UInt8] = []
         for (position, id) in ids.enumerated() {
-            parts.append(String(position == 0 ? id : id - previous, radix: 36))
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            var value = Int(position == 0 ? id : id - previous)
             previous = id
+            digits.removeAll(keepingCapacity: true)
+            repeat {
+                let digit = UInt8(value % 36)
+                digits.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+                value /= 36
+            } while value > 0
+            out += digits.reversed()
         }
-        return parts.joined(separator: ",")
     }
 
-    /// The manifest (search-index.json) and every shard, from the same pass over the site.
-    static func build(_ site: PortalSite) -> (manifest: String, shards: [PortalFile]) {
-        let vocabulary = Vocabulary(site)
-        let documents = documents(site, vocabulary)
-        var short: [String: [Int]] = [:]
-        var body: [String: [Int]] = [:]
-        for (id, document) in documents.enumerated() {
-            for key in document.shortKeys { short[key, default: []].append(id) }
-            for key in document.filterKeys { short[key, default: []].append(id) }
-            for key in document.bodyKeys { body[key, default: []].append(id) }
+    /// A JSON string literal with the same escapes as `json`.
+    static func jsonString(_ text: String) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += Array("\\\"".utf8)
+            case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
+            case 0..<0x20, 0x3C, 0x3E, 0x26: out += Array(String(format: "\\u%04x", Int(byte)).utf8)
+            default: out.append(byte)
+            }
         }
-        let keys = Set(short.keys).union(body.keys).sorted()
-        var entries: [(key: String, value: [String])] = []
-        var bytes = 0
-        for key in keys {
-            let value = [encode(short[key] ?? []), encode(body[key] ?? [])]
-            bytes += key.utf8.count + value[0].utf8.count + value[1].utf8.count + 10
-            entries.append((key, value))
-        }
-        var keyShards = 1
-        while bytes / keyShards > targetKeyShardBytes && keyShards < 8192 { keyShards *= 2 }
-        var buckets = [[String: [String]]](repeating: [:], count: keyShards)
-        for entry in entries { buckets[SearchText.bucket(entry.key, of: keyShards)][entry.key] = entry.value }
-
-        var shards: [PortalFile] = []
-        for (number, bucket) in buckets.enumerated() { shards.append(PortalFile(path: "search/k-\(number).json", text: json(bucket))) }
-        let documentShards = (documents.count + documentShardSize - 1) / documentShardSize
-        for number in 0..<documentShards {
-            let slice = documents[(number * documentShardSize)..<min(documents.count, (number + 1) * documentShardSize)]
-            shards.append(PortalFile(path: "search/d-\(number).json", text: json(slice.map(\.fields))))
-        }
-        let manifest = Manifest(format: format, count: documents.count, keyShards: keyShards, documentShardSize: documentShardSize,
-                                documentShards: documentShards, agencies: vocabulary.agencies.map { [$0.code, $0.name] },
-                                types: vocabulary.types, years: vocabulary.years, kinds: vocabulary.kinds)
-        return (json(manifest), shards)
+        out.append(UInt8(ascii: "\""))
+        return out
     }
-
-    /// The shards under search/ (written with the pages).
-    public static func shards(_ site: PortalSite) -> [PortalFile] { build(site).shards }
-
-    /// The manifest, search-index.json.
-    public static func manifest(_ site: PortalSite) -> String { build(site).manifest }
 
     /// Sorted keys and no escaped slashes: the same site gives the same bytes. <, > and &
     /// (only ever inside strings) are written as \u003c, \u003e, \u0026, so a payload in the

@@ -171,4 +171,9 @@ public struct PortalFile: Sendable {
         self.path = path
         bytes = Array(text.utf8)
     }
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
 }

@@ -26,6 +26,10 @@ struct PageFrame {
     var description: String
     /// Feeds besides the site-wide ones (e.g. an agency's own feed), as (title, path).
     var feeds: [(String, String)] = []
+    /// The page's own last change, for its printed date; nil for pages rewritten every run
+    /// (their date is the run's). A decision page is kept unchanged between runs, so it
+    /// must not carry the run's date.
+    var updated: CivilDate? = nil
 
     func render(_ site: PortalSite, body: String) -> String {
         let up = path.map { String(repeating: "../", count: $0.split(separator: "/").count - 1) } ?? site.rootPath
@@ -86,14 +90,14 @@ struct PageFrame {
         if !records.isEmpty { lines.append(records.joined(separator: "　")) }
         var out = "<footer>\n" + lines.map { "<p>\($0)</p>\n" }.joined()
         out += "<p class=\"print-only\">" + (canonical.map { "本页网址：\(HTML.escape($0))　" } ?? "")
-            + "数据更新日期：<span class=\"date\">\(site.asOf.iso)</span></p>\n"
+            + "本页更新日期：<span class=\"date\">\((updated ?? site.asOf).iso)</span></p>\n"
         return out + "</footer>\n"
     }
 
     static let style = """
         header{border-bottom:3px solid #a00;padding:.5rem 1rem 0;max-width:60rem;margin:0 auto}\
         header .site{margin:0;text-indent:0;font-size:1.25rem;font-weight:bold}\
-        header .site span{font-size:.9rem;font-weight:normal;color:#444;margin-left:.8rem}\
+        header .site span{display:inline-block;font-size:.9rem;font-weight:normal;color:#444;margin-left:.8rem}\
         header nav ul{list-style:none;display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;padding:.4rem 0;margin:0}\
         header a{color:#a00;font-weight:bold;text-decoration:none}\
         .crumbs ol{list-style:none;display:flex;flex-wrap:wrap;padding:0;margin:0 0 .5rem;font-size:.9rem}\

@@ -27,6 +27,19 @@ public enum PortalPages {
         return files
     }
 
+    /// Changes whenever every decision page must be rewritten although its decision did not
+    /// change: the page layout (bump `layoutVersion` with it), the site's footer or address.
+    /// The portal stage mixes it into each page's hash, so pages kept from a run before this
+    /// layout or with another footer are written again.
+    public static func frameSignature(_ site: PortalSite) -> String {
+        let info = site.info
+        return [layoutVersion, site.baseURL, info.name, info.jurisdiction, info.sponsor, info.contact, info.siteCode, info.icp,
+                info.policeRecord].joined(separator: "\u{1F}")
+    }
+
+    /// The version of the pages' layout (furniture, titles, search).
+    public static let layoutVersion = "portal-2"
+
     static func link(_ text: String, _ href: String) -> String { "<a href=\"\(HTML.escape(href))\">\(HTML.escape(text))</a>" }
 
     // MARK: Home
@@ -156,7 +169,7 @@ public enum PortalPages {
         let title = decisionTitle(item)
         crumbs.append(Crumb(d.docNo ?? item.indexNo))
         let frame = PageFrame(title: title, path: item.pagePath, crumbs: crumbs, description: decisionDescription(site, item),
-                              feeds: [("\(agency) 行政执法决定", PortalSite.agencyFeedPath(d.agencyCode))])
+                              feeds: [("\(agency) 行政执法决定", PortalSite.agencyFeedPath(d.agencyCode))], updated: item.lastModified)
         var body = "<h1>\(HTML.escape(d.title ?? "行政执法决定"))</h1>\n"
         if let withdrawn = item.withdrawnOn {
             let number = d.docNo.map { "文书编号 \($0)，" } ?? ""

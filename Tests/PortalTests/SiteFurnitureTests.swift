@@ -73,6 +73,11 @@ final class SiteFurnitureTests: XCTestCase {
         XCTAssertTrue(home.contains(".date{white-space:nowrap}"))
         XCTAssertTrue(home.contains("thead th{background:#eee;white-space:nowrap}"))
         XCTAssertTrue(home.contains("@media print{") && home.contains("本页网址：https://gs.example.gov.cn/zf/"), "printing shows the source")
+        XCTAssertTrue(home.contains("本页更新日期：<span class=\"date\">2026-02-12</span>"), "and the date")
+        let site = try Fixture.site()
+        let changed = try XCTUnwrap(site.decisions.first { $0.decision.id == "A-changed" })
+        XCTAssertTrue(try XCTUnwrap(pages(site)[changed.pagePath]).contains("本页更新日期：<span class=\"date\">2026-02-03</span>"),
+                      "a decision page, kept between runs, carries its own date, not the run's")
     }
 
     func testNotFoundRobotsAndIcon() throws {

@@ -88,15 +88,16 @@ public enum PortalSearchIndex {
     }
 
     /// How many key shards: a power of two that keeps shards near the target size, from
-    /// the length of the text (about two bytes of postings per character indexed, measured
-    /// on generated exports) so the manifest is known without building the index.
+    /// the length of the text (about one byte of keys and postings per character indexed,
+    /// measured on a generated 2,000-case export) so the manifest is known without building
+    /// the index.
     static func keyShardCount(_ site: PortalSite) -> Int {
         var characters = 0
         for item in site.current {
             let (short, body) = texts(site, item)
             characters += short.unicodeScalars.count + body.unicodeScalars.count
         }
-        let estimate = 2 * characters + 64 * 1024
+        let estimate = characters + 64 * 1024
         var shards = 1
         while estimate / shards > targetKeyShardBytes && shards < 8192 { shards *= 2 }
         return shards

@@ -2,6 +2,7 @@ import ErrorReporting
 import CaseModel
 import Disclosure
 import Documents
+import Portal
 import Review
 import Foundation
 import Typesetting
@@ -131,6 +132,10 @@ public struct PipelineConfig: Sendable {
     public var disclosurePolicy = FieldPolicy.defaults
     /// Absolute address the portal is served at (sitemap, feeds).
     public var portalBaseURL = "https://zfgs.example.gov.cn/"
+    /// The site's name, sponsor and registrations for every page's footer (`portal.site`).
+    public var portalSite = PortalSiteInfo()
+    /// URLs per sitemap file before sitemap.xml becomes an index (`portal.sitemap_limit`).
+    public var portalSitemapLimit = 50_000
     /// The schema every run validates public/feeds/decisions.xml against.
     public var feedSchema = "Templates/feeds/decisions.xsd"
     /// Blocks of 当场行政处罚决定书 numbers by officer certificate.

@@ -47,15 +47,7 @@ public enum ConfigLoader {
             case "archive": config.archive = try archive(value, reader)
             case "onsite_numbers": config.onsiteNumbers = try numberBlocks(value, reader)
             case "disclosure": try disclosure(value, reader, into: &config)
-            case "portal":
-                for (portalKey, portalValue) in try reader.mapping(value, key: "portal") {
-                    guard portalKey.string == "base_url" else { throw reader.unknown(portalKey, in: "portal", allowed: ["base_url"]) }
-                    let url = try reader.string(portalValue, key: "portal.base_url")
-                    guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
-                        throw reader.error(portalValue, key: "portal.base_url", "应为以 https:// 开头的网址。")
-                    }
-                    config.portalBaseURL = url
-                }
+            case "portal": try portal(value, reader, into: &config)
             case "onsite_number_store": config.onsiteNumberStore = try reader.path(value, key: "onsite_number_store")
             default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "calendar", "templates", "documents",
                                                                          "stages", "printing", "agencies", "legal_review", "archive",

@@ -64,7 +64,8 @@ public struct PublicationLogError: SanxiangError {
 struct PortalStage: Stage {
     let name = "portal"
     let reads = "接收的案件、执法主体、执法人员；上次的公示记录；disclosure 字段策略"
-    /// The annual reports under public/ are the report stage's.
+    /// The annual reports under public/ are the report stage's (the portal writes their index
+    /// page too, for runs without the report stage; the report stage's own copy wins).
     let territory = ["public/", "internal/redaction/"]
 
     static let internalKinds: Set<String> = [DocumentKind.reviewOpinion, DocumentKind.serviceReceipt, "行政处罚事先告知书"]
@@ -79,13 +80,28 @@ struct PortalStage: Stage {
         // Without a configured go-live date, the system went live on its first run in this folder.
         let firstDay = run.previous.firstPublicationDay ?? run.asOf
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
-                                    history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay })
+                                    history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
+                                    reports: Self.reports(run))
             .run(run.ingest, calendar: try run.calendar(), log: run.previous.publications)
         var state = StateChanges()
         if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
         state.publications = summary.log.values.filter { run.previous.publications[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
         run.publicationLog = summary.log
         return StageOutcome(summary: .portal(summary.portal), state: state)
+    }
+}
+
+extension PortalStage {
+    /// The annual reports the portal lists once this run is committed: those published by
+    /// earlier runs (from the store) and the one the report stage makes tonight, if any.
+    static func reports(_ run: RunContext) -> [PortalReport] {
+        var updated: [Int: CivilDate] = [:]
+        for entry in run.previous.reportFeed { updated[entry.year] = CivilDate(iso: entry.updated) ?? run.asOf }
+        if let year = ReportStage.yearProducedTonight(run) { updated[year] = run.asOf }
+        return updated.keys.sorted().map { year in
+            PortalReport(year: year, path: "reports/\(year)/index.html", pdfPath: "reports/\(year)/report.pdf",
+                         updated: updated[year] ?? run.asOf)
+        }
     }
 }
 
@@ -97,6 +113,7 @@ private struct Publisher {
     let renderer: DocumentRenderer
     let history: PublicationHistory
     let goLive: (String) -> CivilDate
+    let reports: [PortalReport]
 
     func run(_ ingest: IngestResult, calendar: WorkingCalendar,
              log previousLog: [String: PublicationRow]) throws -> (portal: PortalSummary, log: [String: PublicationRow]) {
@@ -109,6 +126,9 @@ private struct Publisher {
         var pdfs: [(path: String, bytes: [UInt8])] = []
         var pending: [PublicPDF] = []
         let reviewed = Set(ingest.reviews.map(\.caseID))
+        // Pages are rewritten when the layout or the site's footer changes, not only their decision.
+        let frame = PortalPages.frameSignature(PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: [], officers: [],
+                                                          decisions: [], info: config.portalSite))
 
         for item in ingest.cases.sorted(by: { ($0.decisionDate, $0.id) < ($1.decisionDate, $1.id) }) {
             let redacted = redaction.redact(item, agency: agencies[item.agencyCode], officers: officers)
@@ -161,7 +181,7 @@ private struct Publisher {
             if row.withdrawnOn != nil { published = Self.withdrawnShell(published) }
             let page = PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: deadline,
                                          withdrawnOn: nil, withdrawalReason: nil, pdfPath: nil).pagePath
-            if Self.hash(published, row) != row.publicHash || !writer.exists("public/" + page) {
+            if Self.hash(published, row, frame: frame) != row.publicHash || !writer.exists("public/" + page) {
                 toWrite.insert(item.id)
                 if let path = row.pdfPath, let kind {
                     pending.append(PublicPDF(path: path, kind: kind, item: item, published: published, agency: agencies[item.agencyCode]))
@@ -183,13 +203,13 @@ private struct Publisher {
         var decisions: [PublishedDecision] = []
         for (id, row) in log {
             let published = try Self.decode(row)
-            log[id]?.publicHash = Self.hash(published, row)
+            log[id]?.publicHash = Self.hash(published, row, frame: frame)
             decisions.append(PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn,
                                                deadline: row.deadline, withdrawnOn: row.withdrawnOn,
                                                withdrawalReason: row.withdrawalReason, pdfPath: row.pdfPath))
         }
         let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: ingest.agencies, officers: ingest.officers,
-                              decisions: decisions)
+                              decisions: decisions, info: config.portalSite, reports: reports, sitemapLimit: config.portalSitemapLimit)
         try writeSite(site, toWrite: toWrite, pdfs: pdfs, summary: &summary)
         summary.published = decisions.filter { !$0.isWithdrawn }.count
         summary.withdrawn = decisions.filter(\.isWithdrawn).count
@@ -284,8 +304,8 @@ private struct Publisher {
         return prefix + String(format: "%05d", (used.max() ?? 0) + 1)
     }
 
-    static func hash(_ published: PublicCase, _ row: PublicationRow) -> String {
-        var bytes = Array(json(published))
+    static func hash(_ published: PublicCase, _ row: PublicationRow, frame: String) -> String {
+        var bytes = Array(json(published)) + Array(frame.utf8)
         bytes += Array("\(row.indexNo)|\(row.publishedOn.iso)|\(row.withdrawnOn?.iso ?? "")|\(row.pdfPath ?? "")|\(row.deadline.iso)".utf8)
         return StateStore.contentHash(bytes)
     }

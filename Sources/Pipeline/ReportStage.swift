@@ -1,6 +1,7 @@
 import CaseModel
 import Foundation
 import Ingest
+import Portal
 import Reports
 import Typesetting
 import WorkingDays
@@ -48,10 +49,17 @@ struct ReportStage: Stage {
         return (year, requestedYear != nil || delivered.isEmpty || run.asOf <= latestDeadline)
     }
 
+    /// The year whose report a run with this request makes tonight, if the report stage runs and makes one.
+    static func yearProducedTonight(_ run: RunContext) -> Int? {
+        guard run.config.stages.contains(.report), run.request.useStateStore else { return nil }
+        let (year, produce) = ReportStage(requestedYear: run.request.reportYear).plan(run)
+        return produce ? year : nil
+    }
+
     /// Only the year it makes and the feed: other years' reports stay as they were published.
     func claims(_ run: RunContext) -> [String] {
         let (year, produce) = plan(run)
-        return ["public/feeds/reports.xml"] + (produce ? ["public/reports/\(year)/"] : [])
+        return ["public/feeds/reports.xml", "public/reports/index.html"] + (produce ? ["public/reports/\(year)/"] : [])
     }
 
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
@@ -74,6 +82,9 @@ struct ReportStage: Stage {
             entries.append(entry)
         }
         try output.write(ReportFeed.atom(entries), to: "public/feeds/reports.xml")
+        let site = PortalSite(asOf: run.asOf, baseURL: run.config.portalBaseURL, agencies: run.ingest.agencies, officers: [],
+                              decisions: [], info: run.config.portalSite, reports: PortalStage.reports(run))
+        try output.write(PortalReportsIndex.page(site), to: "public/reports/index.html")
         let summary = summarise(run, year: year, produced: produce, folder: folder, published: state.reports)
         return StageOutcome(summary: .report(summary), state: state)
     }

@@ -42,9 +42,22 @@ public enum PortalFeeds {
 
     /// The latest 100 events: publications, changes and withdrawals, newest first.
     public static func atom(_ site: PortalSite) -> String {
+        atom(site, decisions: site.decisions, path: "feeds/atom.xml", title: "\(site.info.name) 行政执法决定公示")
+    }
+
+    /// One feed per agency (feeds/agencies/<机构代码>.xml), for who follows one agency only.
+    public static func agencyFeeds(_ site: PortalSite) -> [PortalFile] {
+        site.agencies.map { agency in
+            let path = PortalSite.agencyFeedPath(agency.code)
+            return PortalFile(path: path, text: atom(site, decisions: site.decisions.filter { $0.decision.agencyCode == agency.code },
+                                                     path: path, title: "\(agency.name) 行政执法决定公示"))
+        }
+    }
+
+    static func atom(_ site: PortalSite, decisions: [PublishedDecision], path: String, title: String) -> String {
         struct Event { var date: CivilDate; var kind: String; var item: PublishedDecision }
         var events: [Event] = []
-        for item in site.decisions {
+        for item in decisions {
             if let withdrawn = item.withdrawnOn {
                 events.append(Event(date: withdrawn, kind: "撤销", item: item))
             } else if item.decision.status == CaseStatus.changed.rawValue,
@@ -58,25 +71,21 @@ public enum PortalFeeds {
         let entries = events.prefix(100).map { event -> Atom.Entry in
             let d = event.item.decision
             let page = site.baseURL + event.item.pagePath
-            return Atom.Entry(id: "\(page)#\(event.date.iso)-\(event.kind)", title: "【\(event.kind)】" + (d.title ?? event.item.indexNo),
+            return Atom.Entry(id: "\(page)#\(event.date.iso)-\(event.kind)", title: "【\(event.kind)】" + PortalPages.decisionTitle(event.item),
                               updated: event.date.iso, links: [Atom.Link(rel: "alternate", type: "text/html", href: page)],
                               summary: "\(site.agencyName(d.agencyCode)) \(d.docNo ?? "") 索引号 \(event.item.indexNo)")
         }
-        return Atom.feed(id: site.baseURL + "feeds/atom.xml", title: "行政执法决定公示", updated: events.first?.date.iso ?? site.asOf.iso,
-                         selfLink: site.baseURL + "feeds/atom.xml", entries: Array(entries))
+        return Atom.feed(id: site.baseURL + path, title: title, updated: events.first?.date.iso ?? site.asOf.iso,
+                         selfLink: site.baseURL + path, entries: Array(entries))
     }
 
+    /// sitemap.xml: the URL set, or the index of its parts when the site is over
+    /// `site.sitemapLimit` (the parts come with `PortalPages.pages`). `pages` are the
+    /// paths the stage wrote; the sitemap lists every page of the site from `site` itself,
+    /// kept pages included, so `pages` only adds HTML pages the site does not know of.
     public static func sitemap(_ site: PortalSite, pages: [String]) -> String {
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
-        for page in pages.sorted() {
-            xml += "<url><loc>\(x(site.baseURL + page.split(separator: "/").map { percent(String($0)) }.joined(separator: "/")))</loc></url>\n"
-        }
-        return xml + "</urlset>\n"
+        PortalSitemap.main(site, extra: pages)
     }
 
     static func x(_ text: String) -> String { HTML.escape(text) }
-
-    private static func percent(_ segment: String) -> String {
-        segment.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? segment
-    }
 }

@@ -34,6 +34,20 @@ public struct PublishedDecision: Sendable, Equatable {
     }
 
     public var isWithdrawn: Bool { withdrawnOn != nil }
+
+    /// The last day the page's content changed: publication, change or withdrawal
+    /// (the sitemap's lastmod; from the data, so the same input gives the same sitemap).
+    public var lastModified: CivilDate {
+        var date = publishedOn
+        if let withdrawnOn { date = max(date, withdrawnOn) }
+        if decision.status == CaseStatus.changed.rawValue, let changed = decision.statusDate.flatMap(CivilDate.init(iso:)) {
+            date = max(date, changed)
+        }
+        return date
+    }
+
+    /// The decision's year (from its decision date), for list pages and search filters.
+    public var year: String { String(decision.decisionDate.prefix(4)) }
 }
 
 /// Everything the static portal is made from. Nothing here carries unredacted data.
@@ -72,9 +86,20 @@ public struct PortalSite: Sendable {
     public var agencies: [PublicAgency]
     public var officers: [String: [PublicOfficer]]
     public var decisions: [PublishedDecision]
+    /// Name, jurisdiction, sponsor and registrations for every page's footer.
+    public var info: PortalSiteInfo
+    /// The annual reports published so far (listed on reports/index.html and in the sitemap).
+    public var reports: [PortalReport]
+    /// Above this many URLs sitemap.xml becomes a sitemap index over sitemaps/sitemap-N.xml
+    /// (the protocol allows 50,000 per file; tests set a small number).
+    public var sitemapLimit: Int
 
-    public init(asOf: CivilDate, baseURL: String, agencies: [Agency], officers: [Officer], decisions: [PublishedDecision]) {
+    public init(asOf: CivilDate, baseURL: String, agencies: [Agency], officers: [Officer], decisions: [PublishedDecision],
+                info: PortalSiteInfo = PortalSiteInfo(), reports: [PortalReport] = [], sitemapLimit: Int = 50_000) {
         self.asOf = asOf
+        self.info = info
+        self.reports = reports.sorted { ($0.year, $0.agencyCode ?? "") > ($1.year, $1.agencyCode ?? "") }
+        self.sitemapLimit = max(1, sitemapLimit)
         self.baseURL = baseURL.hasSuffix("/") ? baseURL : baseURL + "/"
         self.agencies = agencies.sorted { $0.code < $1.code }.map(PublicAgency.init)
         var byAgency: [String: [PublicOfficer]] = [:]
@@ -88,6 +113,37 @@ public struct PortalSite: Sendable {
     }
 
     public func agencyName(_ code: String) -> String { agencies.first { $0.code == code }?.name ?? code }
+
+    /// The path part of the base URL ("/" or "/gs/"): the 404 page is served at any depth,
+    /// so its links start from the site's root instead of being relative.
+    public var rootPath: String {
+        guard let scheme = baseURL.range(of: "://"),
+              let slash = baseURL[scheme.upperBound...].firstIndex(of: "/") else { return "/" }
+        return String(baseURL[slash...])
+    }
+
+    /// The absolute address of a page, percent-encoded per path segment.
+    public func absoluteURL(_ path: String) -> String {
+        baseURL + path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            String(segment).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
+                ?? String(segment)
+        }.joined(separator: "/")
+    }
+
+    /// The one address of a page (its canonical link and its sitemap entry): the home page
+    /// is the site's address itself, not …/index.html.
+    public func canonicalURL(_ path: String) -> String { absoluteURL(path == "index.html" ? "" : path) }
+
+    /// The decisions on the portal (withdrawn ones are notices, not decisions).
+    public var current: [PublishedDecision] { decisions.filter { !$0.isWithdrawn } }
+
+    /// An agency's own Atom feed, relative to public/.
+    public static func agencyFeedPath(_ code: String) -> String { "feeds/agencies/\(code).xml" }
+
+    /// First page of an agency's list of one year and action type, relative to public/.
+    public static func listPath(agency code: String, year: String, type: String, page: Int = 1) -> String {
+        "agencies/\(code)/\(year)-\(slug(type))-\(page).html"
+    }
 
     /// The action types by slug, for file names.
     public static func slug(_ type: String) -> String {
@@ -114,5 +170,10 @@ public struct PortalFile: Sendable {
     public init(path: String, text: String) {
         self.path = path
         bytes = Array(text.utf8)
+    }
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
     }
 }

@@ -49,7 +49,11 @@ public enum HTML {
     }
 
     /// A whole self-contained page in Chinese: no external resource of any kind.
-    public static func page(title: String, body: String, extraStyle: String = "") -> String {
+    /// `head` is extra markup for <head> (meta description, canonical and alternate
+    /// links, icon), `header` and `footer` go outside <main> so they stay landmarks of
+    /// their own; all three are markup the caller has already escaped.
+    public static func page(title: String, body: String, extraStyle: String = "", head: String = "",
+                            header: String = "", footer: String = "") -> String {
         """
         <!DOCTYPE html>
         <html lang="zh-CN">
@@ -57,12 +61,12 @@ public enum HTML {
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(escape(title))</title>
-        <style>\(style)\(extraStyle)</style>
+        \(head)<style>\(style)\(extraStyle)</style>
         </head>
         <body>
-        <main>
+        \(header)<main>
         \(body)</main>
-        </body>
+        \(footer)</body>
         </html>
 
         """
@@ -78,7 +82,7 @@ public enum HTML {
         .table{overflow-x:auto;margin:1rem 0}\
         table{border-collapse:collapse;min-width:100%;font-size:.95rem}\
         caption{font-weight:bold;text-align:left;padding:.3rem 0}\
-        th,td{border:1px solid #555;padding:.25rem .5rem;text-align:left;vertical-align:top}thead th{background:#eee}\
+        th,td{border:1px solid #555;padding:.25rem .5rem;text-align:left;vertical-align:top}thead th{background:#eee;white-space:nowrap}\
         th[scope=row]{min-width:5em}\
         .num{text-align:right;font-variant-numeric:tabular-nums}\
         figure{margin:1.5rem 0}figcaption{text-align:center}svg{width:100%;height:auto}\

@@ -65,6 +65,43 @@ final class ConfigTests: XCTestCase {
         }
     }
 
+    /// portal.site: every footer field; the repository's values are examples, marked as such.
+    func testPortalSiteSettings() throws {
+        let repository = try ConfigLoader.load(file: Repo.root.appendingPathComponent("pipeline.yml"))
+        XCTAssertEqual(repository.portalSite.name, "示例县行政执法公示平台")
+        XCTAssertEqual(repository.portalSite.siteCode, "0000000000")
+        XCTAssertEqual(repository.portalSitemapLimit, 50_000)
+        let yaml = """
+            portal:
+              base_url: "https://gs.example.gov.cn/"
+              site:
+                name: 某县行政执法公示平台
+                jurisdiction: 某省某市某县
+                sponsor: 某县司法局
+                contact: 0000-1234567
+                site_code: "1234567890"
+                icp: 某ICP备12345678号
+                police_record: 某公网安备12345678901234号
+              sitemap_limit: 1000
+
+            """
+        let config = try ConfigLoader.parse(yaml, file: "pipeline.yml", baseFolder: base)
+        let site = config.portalSite
+        XCTAssertEqual([site.name, site.jurisdiction, site.sponsor, site.contact, site.siteCode, site.icp, site.policeRecord],
+                       ["某县行政执法公示平台", "某省某市某县", "某县司法局", "0000-1234567", "1234567890", "某ICP备12345678号", "某公网安备12345678901234号"])
+        XCTAssertEqual(config.portalBaseURL, "https://gs.example.gov.cn/")
+        XCTAssertEqual(config.portalSitemapLimit, 1000)
+        for (bad, key, line) in [("portal:\n  site:\n    colour: red\n", "colour", 3),
+                                 ("portal:\n  site:\n    name: \"\"\n", "portal.site.name", 3),
+                                 ("portal:\n  sitemap_limit: 0\n", "portal.sitemap_limit", 2),
+                                 ("portal:\n  base_url: zfgs.example.gov.cn\n", "portal.base_url", 2)] {
+            XCTAssertThrowsError(try ConfigLoader.parse(bad, file: "pipeline.yml", baseFolder: base), bad) { error in
+                XCTAssertEqual((error as? ConfigError)?.key, key, bad)
+                XCTAssertEqual((error as? ConfigError)?.line, line, bad)
+            }
+        }
+    }
+
     func testSyntaxErrorsGiveALine() {
         XCTAssertThrowsError(try ConfigLoader.parse("input: [unclosed\n", file: "pipeline.yml", baseFolder: base)) { error in
             XCTAssertNotNil((error as? ConfigError)?.line)

@@ -176,8 +176,17 @@ final class PortalTests: SampleCopyTestCase {
             """, feeds.appendingPathComponent("atom.xml").path, output.appendingPathComponent("public/sitemap.xml").path])
         XCTAssertEqual(parse.code, 0, parse.output)
         XCTAssertTrue(parse.output.hasPrefix("{http://www.w3.org/2005/Atom}feed "), parse.output)
+        // search-index.json is the manifest of the split index (Templates/portal/README.md).
         let index = try Data(contentsOf: output.appendingPathComponent("public/search-index.json"))
-        XCTAssertGreaterThan((try JSONSerialization.jsonObject(with: index) as? [Any])?.count ?? 0, 40)
+        let manifest = try XCTUnwrap(try JSONSerialization.jsonObject(with: index) as? [String: Any])
+        XCTAssertGreaterThan(manifest["count"] as? Int ?? 0, 40)
+        let shards = try XCTUnwrap(manifest["key_shards"] as? Int)
+        for number in 0..<shards {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("public/search/k-\(number).json").path))
+        }
+        for name in ["robots.txt", "404.html", "favicon.svg", "reports/index.html"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("public/" + name).path), name)
+        }
     }
 
     /// Every page the run writes is valid HTML5 by the Nu HTML Checker (Tests/Fixtures/html5_validate.py).

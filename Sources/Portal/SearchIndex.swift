@@ -1,0 +1,227 @@
+import Foundation
+
+/// The static search index, split so that a query loads only what it needs: at 100,000
+/// decisions the whole text is far too big for a phone, while a query of a few words
+/// touches a few small files. The format is described in Templates/portal/README.md.
+///
+/// - `search-index.json`, the manifest: counts, the number of key shards, the shard size
+///   of the decision store, and the values of the filters.
+/// - `search/k-<n>.json`: key → [postings in the short fields, postings in the text].
+///   Keys are pairs of folded characters (SearchText) and the filter keys `@a:<机构代码>`,
+///   `@t:<类别>`, `@y:<年度>`, `@k:<处罚种类>`.
+/// - `search/d-<n>.json`: the decisions in numbers n·size ..< (n+1)·size, newest first, as
+///   [page, 案由, 文书编号, agency (index into the manifest), type (index), date, party,
+///   penalty kinds, 索引号]: what a result shows and what a term is checked against.
+public enum PortalSearchIndex {
+    /// The format's name in the manifest; the page refuses another.
+    public static let format = "sanxiang-search-2"
+    /// Decisions per store shard: a page of 20 results newest first usually needs one.
+    public static let documentShardSize = 500
+    /// Target size of a key shard in bytes before compression: a query of ten pairs loads
+    /// about ten of them, some hundreds of kilobytes at most, gzipped by the web server.
+    public static let targetKeyShardBytes = 48 * 1024
+
+    /// A decision's entry in the store.
+    enum SearchField: Encodable {
+        case text(String)
+        case number(Int)
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case .text(let text): try container.encode(text)
+            case .number(let number): try container.encode(number)
+            }
+        }
+    }
+
+    struct Manifest: Encodable {
+        var format: String
+        var count: Int
+        var keyShards: Int
+        var documentShardSize: Int
+        var documentShards: Int
+        var agencies: [[String]]
+        var types: [String]
+        var years: [String]
+        var kinds: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case format, count, keyShards = "key_shards", documentShardSize = "document_shard_size",
+                 documentShards = "document_shards", agencies, types, years, kinds
+        }
+    }
+
+    /// The filters' values, as the search form offers them.
+    struct Vocabulary {
+        var agencies: [(code: String, name: String)]
+        var types: [String]
+        var years: [String]
+        var kinds: [String]
+
+        init(_ site: PortalSite) {
+            let current = site.current
+            agencies = site.agencies.map { ($0.code, $0.name) }
+            types = Set(current.map(\.decision.actionType)).sorted()
+            years = Set(current.map(\.year)).sorted(by: >)
+            kinds = Set(current.flatMap { $0.decision.penaltyKinds ?? [] }).sorted()
+        }
+    }
+
+    /// The short fields as one string, in the order the page joins them for its check.
+    static func shortText(title: String, docNo: String, party: String, agency: String, type: String, kinds: String,
+                          indexNo: String, date: String) -> String {
+        [title, docNo, party, agency, type, kinds, indexNo, date].joined(separator: " ")
+    }
+
+    /// What is searched of a decision: the fields the store carries (`short`, where a term
+    /// is checked exactly) and the redacted text it does not (`body`: facts, evidence, laws,
+    /// discretion, decision, address, status reason).
+    static func texts(_ site: PortalSite, _ item: PublishedDecision) -> (short: String, body: String) {
+        let d = item.decision
+        let short = shortText(title: d.title ?? "", docNo: d.docNo ?? "", party: d.partyName ?? "", agency: site.agencyName(d.agencyCode),
+                              type: d.actionType, kinds: (d.penaltyKinds ?? []).joined(separator: "、"), indexNo: item.indexNo,
+                              date: d.decisionDate)
+        let body = [d.facts, d.evidence?.joined(separator: "；"), d.violatedProvisions, d.penaltyProvisions, d.discretion, d.decision,
+                    d.partyAddress, d.legalRepresentative, d.partyCreditCode, d.statusReason].compactMap { $0 }.joined(separator: "\n")
+        return (short, body)
+    }
+
+    /// How many key shards: a power of two that keeps shards near the target size, from
+    /// the length of the text (about one byte of keys and postings per character indexed,
+    /// measured on a generated 2,000-case export) so the manifest is known without building
+    /// the index.
+    static func keyShardCount(_ site: PortalSite) -> Int {
+        var characters = 0
+        for item in site.current {
+            let (short, body) = texts(site, item)
+            characters += short.unicodeScalars.count + body.unicodeScalars.count
+        }
+        let estimate = characters + 64 * 1024
+        var shards = 1
+        while estimate / shards > targetKeyShardBytes && shards < 8192 { shards *= 2 }
+        return shards
+    }
+
+    /// The manifest, search-index.json.
+    public static func manifest(_ site: PortalSite) -> String {
+        let vocabulary = Vocabulary(site)
+        let count = site.current.count
+        return json(Manifest(format: format, count: count, keyShards: keyShardCount(site), documentShardSize: documentShardSize,
+                             documentShards: (count + documentShardSize - 1) / documentShardSize,
+                             agencies: vocabulary.agencies.map { [$0.code, $0.name] }, types: vocabulary.types, years: vocabulary.years,
+                             kinds: vocabulary.kinds))
+    }
+
+    /// The shards under search/ (written with the pages): keys, then the decision store.
+    public static func shards(_ site: PortalSite) -> [PortalFile] {
+        let vocabulary = Vocabulary(site)
+        let agencyIndex = Dictionary(vocabulary.agencies.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let typeIndex = Dictionary(vocabulary.types.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let current = site.current
+        var short: [UInt64: [Int32]] = [:]
+        var body: [UInt64: [Int32]] = [:]
+        var filters: [String: [Int32]] = [:]
+        var store: [[SearchField]] = []
+        store.reserveCapacity(current.count)
+        var keys = Set<UInt64>()
+        for (number, item) in current.enumerated() {
+            let id = Int32(number)
+            let d = item.decision
+            let (shortText, bodyText) = texts(site, item)
+            keys.removeAll(keepingCapacity: true)
+            SearchText.keys(of: shortText, into: &keys)
+            for key in keys { short[key, default: []].append(id) }
+            keys.removeAll(keepingCapacity: true)
+            SearchText.keys(of: bodyText, into: &keys)
+            for key in keys { body[key, default: []].append(id) }
+            for key in ["@a:" + d.agencyCode, "@t:" + d.actionType, "@y:" + item.year] + (d.penaltyKinds ?? []).map({ "@k:" + $0 }) {
+                filters[key, default: []].append(id)
+            }
+            store.append([.text(item.pagePath), .text(d.title ?? ""), .text(d.docNo ?? ""), .number(agencyIndex[d.agencyCode] ?? -1),
+                          .number(typeIndex[d.actionType] ?? -1), .text(d.decisionDate), .text(d.partyName ?? ""),
+                          .text((d.penaltyKinds ?? []).joined(separator: "、")), .text(item.indexNo)])
+        }
+        let keyShards = keyShardCount(site)
+        var buckets = [[(key: String, short: [Int32], body: [Int32])]](repeating: [], count: keyShards)
+        for key in Set(short.keys).union(body.keys) {
+            let text = SearchText.string(ofKey: key)
+            buckets[SearchText.bucket(text, of: keyShards)].append((text, short[key] ?? [], body[key] ?? []))
+        }
+        for (key, ids) in filters { buckets[SearchText.bucket(key, of: keyShards)].append((key, ids, [])) }
+
+        var files: [PortalFile] = []
+        for (number, bucket) in buckets.enumerated() {
+            var out: [UInt8] = [UInt8(ascii: "{")]
+            for (position, entry) in bucket.sorted(by: { $0.key < $1.key }).enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                out += jsonString(entry.key)
+                out += Array(":[\"".utf8)
+                encode(entry.short, into: &out)
+                out += Array("\",\"".utf8)
+                encode(entry.body, into: &out)
+                out += Array("\"]".utf8)
+            }
+            out += Array("}\n".utf8)
+            files.append(PortalFile(path: "search/k-\(number).json", bytes: out))
+        }
+        for (number, start) in stride(from: 0, to: store.count, by: documentShardSize).enumerated() {
+            files.append(PortalFile(path: "search/d-\(number).json", text: json(Array(store[start..<min(store.count, start + documentShardSize)]))))
+        }
+        return files
+    }
+
+    /// Ascending numbers as base-36 gaps ("0,1,1,2s"): a few bytes per decision even for keys
+    /// in nearly every decision.
+    static func encode(_ ids: [Int32], into out: inout [UInt8]) {
+        var previous: Int32 = 0
+        var digits: [UInt8] = []
+        for (position, id) in ids.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            var value = Int(position == 0 ? id : id - previous)
+            previous = id
+            digits.removeAll(keepingCapacity: true)
+            repeat {
+                let digit = UInt8(value % 36)
+                digits.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+                value /= 36
+            } while value > 0
+            out += digits.reversed()
+        }
+    }
+
+    /// A JSON string literal with the same escapes as `json`.
+    static func jsonString(_ text: String) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += Array("\\\"".utf8)
+            case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
+            case 0..<0x20, 0x3C, 0x3E, 0x26: out += Array(String(format: "\\u%04x", Int(byte)).utf8)
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+        return out
+    }
+
+    /// Sorted keys and no escaped slashes: the same site gives the same bytes. <, > and &
+    /// (only ever inside strings) are written as \u003c, \u003e, \u0026, so a payload in the
+    /// data stays inert even where a file is taken for HTML.
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}\n" }
+        var out: [UInt8] = []
+        out.reserveCapacity(data.count + 16)
+        for byte in data {
+            switch byte {
+            case 0x3C: out += Array("\\u003c".utf8)
+            case 0x3E: out += Array("\\u003e".utf8)
+            case 0x26: out += Array("\\u0026".utf8)
+            default: out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self) + "\n"
+    }
+}

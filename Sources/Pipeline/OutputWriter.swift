@@ -126,6 +126,15 @@ public final class OutputWriter: @unchecked Sendable {
         lock.withLock { _ = staged.insert(components[0]) }
     }
 
+    /// Removes a file staged earlier in this run (a page the publication gate withheld).
+    func removeStaged(_ relativePath: String) throws {
+        let target = staging.appendingPathComponent(relativePath)
+        guard FileManager.default.fileExists(atPath: target.path) else { return }
+        do { try FileManager.default.removeItem(at: target) } catch {
+            throw FileSystemError(path: target.path, action: "撤下暂存的公开文件", code: Self.errnoOf(error))
+        }
+    }
+
     /// Names in a folder of the previous run's output, sorted; empty when it does not exist.
     public func existingEntries(in relativePath: String) -> [String] {
         let folder = root.appendingPathComponent(relativePath)

@@ -21,6 +21,8 @@ public struct PortalSummary: Codable, Sendable {
     public var late: [LatePublication]
     /// Newly on this portal, due before go-live, with no history: neither on time nor late.
     public var timingUnknown: Int = 0
+    /// Cases the publication gate withheld this run (see internal/redaction/gate.json).
+    public var gateWithheld: Int = 0
 
     public struct LatePublication: Codable, Sendable {
         public var caseID: String
@@ -36,7 +38,7 @@ public struct PortalSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case published, newlyPublished = "newly_published", pagesWritten = "pages_written", pagesKept = "pages_kept",
-             withdrawn, withheld, late, timingUnknown = "timing_unknown"
+             withdrawn, withheld, late, timingUnknown = "timing_unknown", gateWithheld = "gate_withheld"
     }
 }
 
@@ -48,6 +50,16 @@ public struct FeedValidationError: SanxiangError, Sendable {
         "公示数据 public/feeds/decisions.xml 不符合 Templates/feeds/decisions.xsd，本次不发布：" +
             problems.prefix(5).map { "第\($0.line)行 \($0.message)" }.joined(separator: "；")
     }
+}
+
+/// The gate's report for the 法制科: which cases it withheld, where and what kind (never the value).
+struct GateReport: Codable {
+    var asOf: String
+    var findings: [GateFinding]
+
+    static let path = "internal/redaction/gate.json"
+
+    enum CodingKeys: String, CodingKey { case asOf = "as_of", findings }
 }
 
 /// A row of the publication log that cannot be read back: the decision it
@@ -87,7 +99,10 @@ struct PortalStage: Stage {
         if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
         state.publications = summary.log.values.filter { run.previous.publications[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
         run.publicationLog = summary.log
-        return StageOutcome(summary: .portal(summary.portal), state: state)
+        try output.write(Publisher.json(GateReport(asOf: run.asOf.iso, findings: summary.findings)), to: GateReport.path)
+        var portal = summary.portal
+        portal.gateWithheld = Set(summary.findings.compactMap(\.caseID)).count
+        return StageOutcome(summary: .portal(portal), state: state)
     }
 }
 
@@ -115,37 +130,45 @@ private struct Publisher {
     let goLive: (String) -> CivilDate
     let reports: [PortalReport]
 
-    func run(_ ingest: IngestResult, calendar: WorkingCalendar,
-             log previousLog: [String: PublicationRow]) throws -> (portal: PortalSummary, log: [String: PublicationRow]) {
+    /// What one run of the publisher produced.
+    struct Outcome {
+        var portal: PortalSummary
+        var log: [String: PublicationRow]
+        var findings: [GateFinding]
+    }
+
+    func run(_ ingest: IngestResult, calendar: WorkingCalendar, log previousLog: [String: PublicationRow]) throws -> Outcome {
         let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        let redaction = PublicCopy.redaction(config, ingest)
+        let index = PublicationGate.index(for: ingest)
+        let gate = PublicationGate(index: index)
+        let redaction = PublicCopy.redaction(config, ingest, index: index)
         var log = previousLog
         var summary = PortalSummary(published: 0, newlyPublished: 0, pagesWritten: 0, pagesKept: 0, withdrawn: 0, withheld: [:], late: [])
+        var findings: [GateFinding] = []
         var toWrite = Set<String>()
-        var pdfs: [(path: String, bytes: [UInt8])] = []
         var pending: [PublicPDF] = []
         let reviewed = Set(ingest.reviews.map(\.caseID))
         // Pages are rewritten when the layout or the site's footer changes, not only their decision.
         let frame = PortalPages.frameSignature(PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: [], officers: [],
                                                           decisions: [], info: config.portalSite))
 
-        for item in ingest.cases.sorted(by: { ($0.decisionDate, $0.id) < ($1.decisionDate, $1.id) }) {
+        // Redaction and the gate's check of each redacted case run on every core.
+        let cases = ingest.cases.sorted(by: { ($0.decisionDate, $0.id) < ($1.decisionDate, $1.id) })
+        let redactedCases = concurrentMap(cases) { item -> (RedactedCase, [GateHit]?) in
             let redacted = redaction.redact(item, agency: agencies[item.agencyCode], officers: officers)
+            return (redacted, redacted.publicCase.map { gate.check($0) } ?? [])
+        }
+        for (item, (redacted, hits)) in zip(cases, redactedCases) {
             try writer.write(Self.json(redacted.report), to: "internal/redaction/\(item.agencyCode)/\(item.id).json")
             let previous = log[item.id]
-            guard var published = redacted.publicCase else {
-                summary.withheld[redacted.report.withheld ?? "", default: 0] += 1
-                // Published before and now not to be: its page becomes a notice and its copy leaves.
-                if var row = previous, row.withdrawnOn == nil {
-                    let old = try Self.decode(row)
-                    row.withdrawnOn = asOf
-                    row.withdrawalReason = "依法不再公开"
-                    row.pdfPath = nil
-                    row.publicCase = Array(Self.json(Self.withdrawnShell(old)))
-                    log[item.id] = row
-                    toWrite.insert(item.id)
+            guard var published = redacted.publicCase, hits?.isEmpty == true else {
+                if redacted.publicCase != nil {
+                    findings.append(GateFinding(caseID: item.id, channel: "公示数据", kinds: hits.map(PublicationGate.kinds) ?? ["无法检查"]))
                 }
+                let reason = redacted.publicCase == nil ? (redacted.report.withheld ?? "") : PublicationGate.withheldReason
+                summary.withheld[reason, default: 0] += 1
+                if try takeDown(item.id, in: &log, reason: "依法不再公开", gate: gate) { toWrite.insert(item.id) }
                 continue
             }
             if item.status == .withdrawn, previous == nil { continue }  // withdrawn before it was ever published
@@ -190,30 +213,101 @@ private struct Publisher {
             row.publicCase = Array(Self.json(published))
             log[item.id] = row
         }
-        // Public copies render on every core; a copy the redacted data cannot fill is left out.
-        let rendered = concurrentMap(pending, chunkSize: 1) { entry in Result { try publicPDF(entry) } }
+        // Public copies render on every core; a copy the redacted data cannot fill is left out,
+        // one whose text or metadata the gate stops withholds its case.
+        var pdfs: [(path: String, bytes: [UInt8])] = []
+        let rendered = concurrentMap(pending, chunkSize: 1) { entry in Result { try publicPDF(entry, gate: gate) } }
         for (entry, result) in zip(pending, rendered) {
-            if let bytes = try result.get() {
+            switch try result.get() {
+            case .rendered(let bytes):
                 pdfs.append((entry.path, bytes))
-            } else {
+            case .incomplete:
                 log[entry.item.id]?.pdfPath = nil
+            case .stopped(let hits):
+                findings.append(GateFinding(caseID: entry.item.id, channel: "公开版文书 " + entry.path, kinds: PublicationGate.kinds(hits)))
+                summary.withheld[PublicationGate.withheldReason, default: 0] += 1
+                log[entry.item.id] = previousLog[entry.item.id]
+                _ = try takeDown(entry.item.id, in: &log, reason: "依法不再公开", gate: gate)
             }
         }
-        // One pass over the log: each stored public case is decoded once, for its hash and its page.
-        var decisions: [PublishedDecision] = []
-        for (id, row) in log {
-            let published = try Self.decode(row)
-            log[id]?.publicHash = Self.hash(published, row, frame: frame)
-            decisions.append(PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn,
-                                               deadline: row.deadline, withdrawnOn: row.withdrawnOn,
-                                               withdrawalReason: row.withdrawalReason, pdfPath: row.pdfPath))
+        let stopped = Set(findings.compactMap(\.caseID))
+        pdfs.removeAll { entry in pending.contains { $0.path == entry.path && stopped.contains($0.item.id) } }
+        try publish(log: &log, previous: previousLog, toWrite: toWrite, pdfs: pdfs, frame: frame, gate: gate, findings: &findings,
+                    summary: &summary, agencies: ingest.agencies, officers: ingest.officers)
+        return Outcome(portal: summary, log: log, findings: findings)
+    }
+
+    /// Writes the site, then sweeps every public file of it through the gate. A file that belongs
+    /// to one case (its page) withholds that case and the site is written again without it; a hit
+    /// in a file no case owns stops the stage, so nothing unchecked is published.
+    private func publish(log: inout [String: PublicationRow], previous: [String: PublicationRow], toWrite: Set<String>,
+                         pdfs: [(path: String, bytes: [UInt8])],
+                         frame: String, gate: PublicationGate, findings: inout [GateFinding], summary: inout PortalSummary,
+                         agencies: [Agency], officers: [Officer]) throws {
+        var toWrite = toWrite
+        var pdfs = pdfs
+        for _ in 0..<3 {
+            var decisions: [PublishedDecision] = []
+            // One pass over the log: each stored public case is decoded once, for its hash and its page.
+            for (id, row) in log {
+                let published = try Self.decode(row)
+                log[id]?.publicHash = Self.hash(published, row, frame: frame)
+                decisions.append(PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn,
+                                                   deadline: row.deadline, withdrawnOn: row.withdrawnOn,
+                                                   withdrawalReason: row.withdrawalReason, pdfPath: row.pdfPath))
+            }
+            let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: agencies, officers: officers,
+                                  decisions: decisions, info: config.portalSite, reports: reports, sitemapLimit: config.portalSitemapLimit)
+            var written = summary
+            try writeSite(site, toWrite: toWrite, pdfs: pdfs, summary: &written)
+            written.published = decisions.filter { !$0.isWithdrawn }.count
+            written.withdrawn = decisions.filter(\.isWithdrawn).count
+            let owners = Self.owners(log)
+            let found = gate.sweep(folder: writer.staging.appendingPathComponent("public")) { owners[$0] }
+            guard !found.isEmpty else {
+                summary = written
+                return
+            }
+            findings += found
+            guard found.allSatisfy({ $0.caseID != nil }) else { throw PublicationGateError(findings: found.filter { $0.caseID == nil }) }
+            for finding in found {
+                guard let id = finding.caseID else { continue }
+                summary.withheld[PublicationGate.withheldReason, default: 0] += 1
+                // Back to what the portal showed before this run, then off it.
+                log[id] = previous[id]
+                if try takeDown(id, in: &log, reason: "依法不再公开", gate: gate) { toWrite.insert(id) }
+                pdfs.removeAll { owners[$0.path] == id }
+                for path in owners.filter({ $0.value == id }).keys.sorted() { try writer.removeStaged("public/" + path) }
+            }
         }
-        let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: ingest.agencies, officers: ingest.officers,
-                              decisions: decisions, info: config.portalSite, reports: reports, sitemapLimit: config.portalSitemapLimit)
-        try writeSite(site, toWrite: toWrite, pdfs: pdfs, summary: &summary)
-        summary.published = decisions.filter { !$0.isWithdrawn }.count
-        summary.withdrawn = decisions.filter(\.isWithdrawn).count
-        return (summary, log)
+        throw PublicationGateError(findings: findings)
+    }
+
+    /// Path under public/ → the case it belongs to (its page and its public PDF).
+    static func owners(_ log: [String: PublicationRow]) -> [String: String] {
+        var out: [String: String] = [:]
+        for row in log.values {
+            let number = row.indexNo.split(separator: "/").last.map(String.init) ?? ""
+            out["decisions/\(row.agencyCode)/\(number).html"] = row.caseID
+            if let pdf = row.pdfPath { out[pdf] = row.caseID }
+        }
+        return out
+    }
+
+    /// Takes a case off the portal: one published before becomes a notice (without its title,
+    /// which may be what the gate stopped); one never published leaves no trace. True when its page must be rewritten.
+    private func takeDown(_ caseID: String, in log: inout [String: PublicationRow], reason: String, gate: PublicationGate) throws -> Bool {
+        guard var row = log[caseID] else { return false }
+        let old = try Self.decode(row)
+        if row.withdrawnOn != nil, gate.check(old)?.isEmpty == true { return false }
+        var shell = Self.withdrawnShell(old)
+        shell.title = nil
+        row.withdrawnOn = row.withdrawnOn ?? asOf
+        row.withdrawalReason = row.withdrawalReason ?? reason
+        row.pdfPath = nil
+        row.publicCase = Array(Self.json(shell))
+        log[caseID] = row
+        return true
     }
 
     static func decode(_ row: PublicationRow) throws -> PublicCase {
@@ -263,16 +357,27 @@ private struct Publisher {
         try writer.write(PortalFeeds.sitemap(site, pages: written), to: "public/sitemap.xml")
     }
 
-    /// The public copy of the case's decision document, from redacted data only; nil when the
-    /// redacted data lacks a statutory element of the document (the page is still published).
-    private func publicPDF(_ entry: PublicPDF) throws -> [UInt8]? {
-        guard let agency = entry.agency else { return nil }
+    enum PublicPDFResult {
+        case rendered([UInt8])
+        /// The redacted data lacks a statutory element of the document: the page is still published.
+        case incomplete
+        /// The gate found a personal value in its text or metadata.
+        case stopped([GateHit])
+    }
+
+    /// The public copy of the case's decision document, from redacted data only, checked by the gate before it is drawn.
+    private func publicPDF(_ entry: PublicPDF, gate: PublicationGate) throws -> PublicPDFResult {
+        guard let agency = entry.agency else { return .incomplete }
         let data = PublicCopy.documentData(entry.item, entry.published, agency: agency)
+        let prepared: PreparedDocument
         do {
-            return try renderer.render(entry.kind, data: data, profile: .publicCopy).bytes
+            prepared = try renderer.prepare(entry.kind, data: data)
         } catch is MissingStatutoryElements {
-            return nil
+            return .incomplete
         }
+        let hits = gate.check(prepared.document)
+        guard hits.isEmpty else { return .stopped(hits) }
+        return .rendered(try renderer.render(prepared, profile: .publicCopy).bytes)
     }
 
     /// A withdrawn decision keeps only what identifies it.

@@ -6,9 +6,12 @@ import Ingest
 /// What the portal, `sanxiang render --profile public` and `sanxiang preview` share:
 /// the same redaction, and public documents made from its output alone.
 public enum PublicCopy {
-    /// The export's redaction: the field policy, with every minor party's name private in all cases.
-    public static func redaction(_ config: PipelineConfig, _ ingest: IngestResult) -> CaseRedaction {
-        CaseRedaction(policy: config.disclosurePolicy, privateNames: CaseRedaction.minors(in: ingest.cases))
+    /// The export's redaction: the field policy, with every minor party's name private in all cases,
+    /// and every personal value of the export (the gate's index) removed wherever it appears.
+    public static func redaction(_ config: PipelineConfig, _ ingest: IngestResult,
+                                 index: PersonalValueIndex? = nil) -> CaseRedaction {
+        CaseRedaction(policy: config.disclosurePolicy, privateNames: CaseRedaction.minors(in: ingest.cases),
+                      index: index ?? PublicationGate.index(for: ingest))
     }
 
     /// The data a template reads for the public copy: the redacted case and the officers as published.

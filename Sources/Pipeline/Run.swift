@@ -42,8 +42,11 @@ public struct RunSummary: Codable, Sendable {
              problemsSetAside = "problems_set_aside", warnings, cases, store, documents, portal, report, supervision, archive, outputs
     }
 
-    /// 0 when nothing was set aside, 3 when some rows were.
-    public var exitStatus: Int32 { rowsSetAside == 0 ? 0 : 3 }
+    /// 4 when the publication gate withheld a case, else 3 when rows were set aside, else 0.
+    public var exitStatus: Int32 {
+        if (portal?.gateWithheld ?? 0) > 0 { return 4 }
+        return rowsSetAside == 0 ? 0 : 3
+    }
 
     /// Puts a stage's part into the summary, with the place of its output.
     mutating func add(_ part: StageReport) {

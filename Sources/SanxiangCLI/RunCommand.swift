@@ -8,7 +8,7 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "按 pipeline.yml 中的阶段运行整条流水线。",
-        discussion: "退出状态：0 全部接收；3 有行被暂存（见 quarantine/report.txt）；1 无法运行；75 输出文件夹正被另一个进程使用（未做任何改动）。")
+        discussion: "退出状态：0 全部接收；3 有行被暂存（见 quarantine/report.txt）；4 公示前检查拦下了含个人信息的决定（见 internal/redaction/gate.json）；1 无法运行；75 输出文件夹正被另一个进程使用（未做任何改动）。")
 
     @OptionGroup var options: ExportOptions
 
@@ -79,6 +79,13 @@ enum SummaryText {
             let withheld = portal.withheld.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，")
             lines.append("公示：门户现有 \(portal.published) 件（本次新公示 \(portal.newlyPublished) 件，已撤下 \(portal.withdrawn) 件）；"
                 + "改写决定页面 \(portal.pagesWritten) 个，保留未变 \(portal.pagesKept) 个" + (withheld.isEmpty ? "。" : "；不上门户：\(withheld)。"))
+            if portal.gateWithheld > 0 {
+                lines.append("公示前检查：\(portal.gateWithheld) 件决定的公开内容中仍有个人信息，本次未公示（已公示的已撤下），"
+                    + "请法制科查看 internal/redaction/gate.json（退出状态 4）。")
+            }
+            if portal.timingUnknown > 0 {
+                lines.append("另有 \(portal.timingUnknown) 件决定的公示期限在本系统上线前届满、原公示日期无记录，是否按期无法确认（未计为逾期）。")
+            }
             if !portal.late.isEmpty {
                 lines.append("逾期公示 \(portal.late.count) 件（公示期限按工作日计算）：")
                 for late in portal.late.prefix(20) {

@@ -1,0 +1,94 @@
+import CaseModel
+import Disclosure
+import ErrorReporting
+import Foundation
+import Ingest
+import Typesetting
+
+/// What the publication gate found, for the 法制科: the case, the channel and the kind
+/// of personal value — never the value itself.
+public struct GateFinding: Codable, Equatable, Sendable {
+    /// The case whose public items were withheld; nil for a file no case owns.
+    public var caseID: String?
+    /// Where it was found: 公示数据 (the redacted case behind every channel), 公开版文书,
+    /// or the public file's path (page, feed, search index …).
+    public var channel: String
+    public var kinds: [String]
+
+    enum CodingKeys: String, CodingKey { case caseID = "case_id", channel, kinds }
+}
+
+/// Public output of a run still holds personal data in a file no single case owns
+/// (a feed, the home page …): nothing of the portal is published this run.
+public struct PublicationGateError: SanxiangError {
+    public var findings: [GateFinding]
+    public var message: String {
+        "公示前检查在不属于单个案件的公开文件中发现个人信息（"
+            + findings.prefix(5).map { "\($0.channel)：\($0.kinds.joined(separator: "、"))" }.joined(separator: "；")
+            + "），本次不更新门户，上次的门户保持不变；详见 internal/redaction/gate.json。"
+    }
+}
+
+/// The last line of defence, independent of the redactor: every public byte of a
+/// case is checked against an index of every personal value of the whole export
+/// (natural persons' names, ID numbers, phones, street addresses, accounts),
+/// matched canonically (NFKC, widths, spaces and punctuation, digits-only forms,
+/// X/x/×). A hit withholds that case's public items in this run.
+struct PublicationGate {
+    let index: PersonalValueIndex
+
+    /// How the run summary names cases the gate stopped.
+    static let withheldReason = "公示前检查发现个人信息"
+
+    /// Names of the hits' kinds, sorted, each once.
+    static func kinds(_ hits: [GateHit]) -> [String] { Array(Set(hits.map(\.kind.rawValue))).sorted() }
+
+    /// The redacted case as published: every field a page, feed, index entry or PDF is made from.
+    /// Nil when it cannot even be read: the caller withholds it (the gate fails closed).
+    func check(_ published: PublicCase) -> [GateHit]? {
+        guard let json = try? PublicCaseJSON.encode(published) else { return nil }
+        return index.hits(inMarkup: String(decoding: json, as: UTF8.self))
+    }
+
+    /// A public PDF's text layer and metadata, read from the document it is rendered from.
+    func check(_ document: Document) -> [GateHit] {
+        index.hits(in: document.textContent)
+    }
+
+    /// Every public file of the staged portal (text files read as markup; file names and
+    /// URLs too), on all cores. `owner` maps a path under public/ to the case it belongs to.
+    func sweep(folder: URL, owner: (String) -> String?) -> [GateFinding] {
+        let paths = (FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []).sorted()
+        let checked = concurrentMap(paths) { path -> GateFinding? in
+            var hits = index.hits(in: path)
+            let url = folder.appendingPathComponent(path)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
+                return hits.isEmpty ? nil : GateFinding(caseID: owner(path), channel: path, kinds: Self.kinds(hits))
+            }
+            if Self.textExtensions.contains(url.pathExtension), let data = FileManager.default.contents(atPath: url.path) {
+                hits += index.hits(inMarkup: String(decoding: data, as: UTF8.self))
+            }
+            return hits.isEmpty ? nil : GateFinding(caseID: owner(path), channel: path, kinds: Self.kinds(hits))
+        }
+        return checked.compactMap { $0 }
+    }
+
+    /// Files a browser shows as text. PDFs are checked through the document they are rendered from.
+    static let textExtensions: Set<String> = ["html", "htm", "xml", "json", "txt", "svg", "csv", "js", "css"]
+
+    /// The index of the export: every natural person named anywhere in it (parties,
+    /// operators, persons of withheld and minors' cases, names read in the free text).
+    static func index(for ingest: IngestResult) -> PersonalValueIndex {
+        PersonalValueIndex.export(cases: ingest.cases, officers: ingest.officers)
+    }
+}
+
+/// The JSON form of a public case the gate reads (sorted keys, so the same every run).
+enum PublicCaseJSON {
+    static func encode(_ published: PublicCase) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(published)
+    }
+}

@@ -1,0 +1,107 @@
+import CaseModel
+import Disclosure
+import Foundation
+@testable import Pipeline
+import XCTest
+
+/// The publication gate, independent of the redactor: whatever reaches the staged
+/// portal with a personal value of the export in it withholds its case, reported by
+/// case, channel and kind, never the value.
+final class PublicationGateTests: SampleCopyTestCase {
+    private let asOf = CivilDate(iso: "2026-01-06")!
+
+    private func cases() throws -> [[String: Any]] {
+        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: export.appendingPathComponent("cases.json"))) as? [[String: Any]])
+    }
+
+    /// Every byte under public/ as text (pages, feeds, JSON; file names too).
+    private func publicText() -> String {
+        let root = output.appendingPathComponent("public")
+        var text = ""
+        for path in FileManager.default.enumerator(atPath: root.path)?.compactMap({ $0 as? String }) ?? [] {
+            text += path + "\n"
+            if let data = FileManager.default.contents(atPath: root.appendingPathComponent(path).path) {
+                text += String(decoding: data, as: UTF8.self)
+            }
+        }
+        return text
+    }
+
+    /// 违法条款 is published as the export gives it (law citations are public), so the redactor
+    /// never reads it: a person's name and ID number typed into it get past the redactor, and the
+    /// gate must stop that case, say so by case, channel and kind, and exit with status 4.
+    func testAValuePastTheRedactorIsStoppedByTheGate() throws {
+        let url = export.appendingPathComponent("cases.json")
+        var all = try cases()
+        let persons = all.filter { ($0["party_type"] as? String) == "自然人" && ($0["party_minor"] as? String) != "是" }
+        let person = try XCTUnwrap(persons.first { ($0["party_id_no"] as? String)?.count == 18 })
+        let name = try XCTUnwrap(person["party_name"] as? String), id = try XCTUnwrap(person["party_id_no"] as? String)
+        // An organisation's case, published in full, names the person in a field the redactor trusts.
+        let target = try XCTUnwrap(all.firstIndex { ($0["party_type"] as? String) == "法人" && ($0["disclosure"] as? String ?? "主动公开") == "主动公开"
+                                                   && ($0["status"] as? String ?? "") != "已撤销" })
+        let targetID = try XCTUnwrap(all[target]["case_id"] as? String)
+        all[target]["violated_provisions"] = "《中华人民共和国森林法》第三十九条（举报人\(name)，身份证号\(id)）"
+        try JSONSerialization.data(withJSONObject: all).write(to: url)
+
+        let config = try Repo.config(input: export, output: output, stages: [.ingest, .portal])
+        let summary = try PipelineRunner.run(RunRequest(config: config, asOf: asOf)).0
+        XCTAssertEqual(summary.portal?.gateWithheld, 1)
+        XCTAssertEqual(summary.exitStatus, 4, "a distinct exit status says the gate withheld a case")
+        XCTAssertEqual(summary.portal?.withheld[PublicationGate.withheldReason], 1)
+        let report = try JSONDecoder().decode(GateReport.self, from: Data(contentsOf: output.appendingPathComponent(GateReport.path)))
+        XCTAssertEqual(report.findings.map(\.caseID), [targetID])
+        XCTAssertEqual(report.findings.first?.kinds, ["姓名", "证件号码"])
+        let text = publicText()
+        XCTAssertFalse(text.contains(name) || text.contains(id), "the value reached public/")
+        XCTAssertFalse(text.contains(targetID), "none of the stopped case's items are published")
+        let reportText = try String(contentsOf: output.appendingPathComponent(GateReport.path), encoding: .utf8)
+        XCTAssertFalse(reportText.contains(name) || reportText.contains(id), "the gate's report names the kind, never the value")
+    }
+
+    /// A page someone (or a bug) wrote with a person's ID number in it, spaced and entity-encoded:
+    /// the sweep over the staged files finds it and names the page's case.
+    func testTheSweepReadsPagesAsAPersonWouldAndNamesTheCase() throws {
+        let index = PersonalValueIndex()
+        index.addIDNumber("110101199003074514")
+        index.addName("欧阳建国")
+        let folder = parent.appendingPathComponent("public")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("decisions/A"), withIntermediateDirectories: true)
+        try "<p>身份证 1101 0119 9003 0745 14</p>".write(to: folder.appendingPathComponent("decisions/A/2025-00001.html"),
+                                                      atomically: true, encoding: .utf8)
+        try "<p>&#27431;&#38451;建国</p>".write(to: folder.appendingPathComponent("decisions/A/2025-00002.html"), atomically: true, encoding: .utf8)
+        try "<p>林业主管部门 2025年3月1日 罚款5000元</p>".write(to: folder.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
+        let owners = ["decisions/A/2025-00001.html": "C1", "decisions/A/2025-00002.html": "C2"]
+        let found = PublicationGate(index: index).sweep(folder: folder) { owners[$0] }
+        XCTAssertEqual(found.map(\.caseID), ["C1", "C2"])
+        XCTAssertEqual(found.first?.kinds, ["证件号码"])
+        XCTAssertEqual(found.last?.kinds, ["姓名"])
+    }
+
+    /// A 个体工商户 registered under the operator's own name with a 居民身份证 is a natural person:
+    /// the name and the ID number appear in no public file (page, feeds, search index, PDF metadata).
+    func testASoleTraderWithAnIDCardIsPublishedAsAPerson() throws {
+        let url = export.appendingPathComponent("cases.json")
+        var all = try cases()
+        let index = try XCTUnwrap(all.firstIndex { ($0["party_type"] as? String) == "自然人" && ($0["party_minor"] as? String) != "是"
+                                                    && ($0["disclosure"] as? String ?? "主动公开") == "主动公开" })
+        all[index]["party_type"] = "个体工商户"
+        all[index]["party_id_type"] = "居民身份证"
+        let name = try XCTUnwrap(all[index]["party_name"] as? String)
+        let id = try XCTUnwrap(all[index]["party_id_no"] as? String)
+        try JSONSerialization.data(withJSONObject: all).write(to: url)
+        let config = try Repo.config(input: export, output: output, stages: [.ingest, .portal])
+        let summary = try PipelineRunner.run(RunRequest(config: config, asOf: asOf)).0
+        XCTAssertEqual(summary.portal?.gateWithheld, 0, "the redactor anonymises it; the gate has nothing to stop")
+        let text = publicText()
+        XCTAssertFalse(text.contains(name))
+        XCTAssertFalse(text.contains(id))
+        XCTAssertFalse(text.contains(String(id.suffix(12))))
+        // The PDFs' metadata and text: through pdftotext and pdfinfo, as a reader would.
+        let root = output.appendingPathComponent("public/documents")
+        for path in FileManager.default.enumerator(atPath: root.path)?.compactMap({ $0 as? String }) ?? [] where path.hasSuffix(".pdf") {
+            let file = root.appendingPathComponent(path).path
+            let body = try Repo.run("/usr/bin/pdftotext", [file, "-"]).output + (try Repo.run("/usr/bin/pdfinfo", [file]).output)
+            XCTAssertFalse(body.contains(name) || body.contains(id), "\(path) carries the operator's name or ID")
+        }
+    }
+}

@@ -102,6 +102,10 @@ struct ReportStage: Stage {
             disclosureWorkingDays: { code, type in settings.disclosureWorkingDays(agency: code, type: type) })
         var known = input
         known.timingUnknown = Set(run.publicationLog.values.filter { !$0.timingKnown }.map(\.caseID))
+        // The review stage's judgement: the report counts the decisions the supervision report lists.
+        known.reviewJudgement = Dictionary(run.assessments.map {
+            ($0.caseID, ReviewJudgement(major: $0.major, unreviewed: $0.major && !$0.violations.isEmpty))
+        }, uniquingKeysWith: { first, _ in first })
         return try StatisticsCalculator.compute(known)
     }
 

@@ -165,7 +165,8 @@ public enum PipelineRunner {
         let configured = Set(request.config.stages)
         var recipe: [Stage] = [IngestStage(), ValidateStage()]
         guard request.writeOutputs else { return recipe }
-        if configured.contains(.supervision) { recipe.append(ReviewStage()) }
+        // The report and the supervision report count major decisions from the same judgement.
+        if configured.contains(.supervision) || configured.contains(.report) { recipe.append(ReviewStage()) }
         if configured.contains(.render) { recipe.append(DocumentsStage()) }
         guard request.useStateStore else { return recipe }
         if configured.contains(.portal) { recipe.append(PortalStage()) }

@@ -112,6 +112,8 @@ public struct AgencyStatistics: Codable, Equatable, Sendable {
 }
 
 /// The rows an ingest set aside, as the report states them.
+/// Rows set aside. Only the total is published: the reasons are internal data-quality
+/// details for the 法制科 (the quarantine report), not for the public annual report.
 public struct SetAsideRows: Codable, Equatable, Sendable {
     public var total: Int
     /// Chinese reason → rows.
@@ -125,8 +127,12 @@ public struct SetAsideRows: Codable, Equatable, Sendable {
         self.byFile = byFile
     }
 
-    enum CodingKeys: String, CodingKey {
-        case total, byReason = "by_reason", byFile = "by_file"
+    enum CodingKeys: String, CodingKey { case total }
+
+    public init(from decoder: Decoder) throws {
+        total = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .total)
+        byReason = [:]
+        byFile = [:]
     }
 }
 
@@ -146,6 +152,18 @@ public struct AnnualStatistics: Codable, Equatable, Sendable {
 }
 
 /// What the statistics are computed from: accepted rows only.
+/// How the legal-review gate judged one decision.
+public struct ReviewJudgement: Sendable, Equatable {
+    public var major: Bool
+    /// A major decision made without a passing legal review (none, not passed, or after the decision).
+    public var unreviewed: Bool
+
+    public init(major: Bool, unreviewed: Bool) {
+        self.major = major
+        self.unreviewed = unreviewed
+    }
+}
+
 public struct StatisticsInput: Sendable {
     public var year: Int
     public var asOf: CivilDate
@@ -158,6 +176,10 @@ public struct StatisticsInput: Sendable {
     public var publishedOn: [String: CivilDate]
     /// Published cases whose first publication date is not known (due before go-live, no history).
     public var timingUnknown: Set<String> = []
+    /// The legal-review gate's judgement of each case (major by the catalogue; whether its review
+    /// is missing, failed or late), so the report and the supervision report count the same
+    /// decisions. Nil: the case system's own major flag and the presence of a review.
+    public var reviewJudgement: [String: ReviewJudgement]?
     public var calendar: WorkingCalendar
     /// Working days from decision to publication, per agency and action type.
     public var disclosureWorkingDays: @Sendable (_ agencyCode: String, _ type: ActionType) -> Int

@@ -149,7 +149,8 @@ private struct OutlineBuilder {
         return .init(heading: "四、重大执法决定法制审核", items: [
             .paragraph("\(year)年作出重大执法决定\(total.majorDecisions)件，开展法制审核\(total.reviews)件，"
                 + conclusions.map { "\($0)\(total.reviewsByConclusion[$0] ?? 0)件" }.joined(separator: "、")
-                + "（有复核的按复核结论计）；未经法制审核的重大执法决定\(total.majorDecisionsWithoutReview)件。重大执法决定按办案系统的标记计。"),
+                + "（有复核的按复核结论计）；未经法制审核或审核未通过的重大执法决定\(total.majorDecisionsWithoutReview)件。"
+                + "重大执法决定按本机关重大执法决定法制审核目录清单认定，与执法监督报告一致。"),
             .table(caption: "表7  重大执法决定法制审核情况（件）", table),
         ])
     }
@@ -212,10 +213,7 @@ private struct OutlineBuilder {
         if setAside.total == 0 {
             text += "本次导出数据全部通过核查，没有被搁置的记录。"
         } else {
-            let reasons = setAside.byReason.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { "\($0.key)\($0.value)行" }
-            let files = setAside.byFile.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)行" }
-            text += "导出数据中有\(setAside.total)行因问题被搁置，未计入本报告：" + reasons.joined(separator: "，") + "（按文件："
-                + files.joined(separator: "，") + "）。问题行的明细见运行结果中的问题数据报告，更正后重新导出即可计入。"
+            text += "办案系统导出的数据中有\(setAside.total)行未通过数据核查，暂未计入本报告；更正后将计入并更新本报告。"
         }
         return .init(heading: "八、数据说明", items: [
             .paragraph(text),

@@ -101,7 +101,10 @@ public enum StatisticsCalculator {
                     let final = ReviewConclusion(rawValue: review.recheckConclusion) ?? review.conclusion
                     conclusions[final.rawValue, default: 0] += 1
                 }
-                if item.major {
+                if let judged = input.reviewJudgement {
+                    if judged[item.id]?.major == true { major += 1 }
+                    if judged[item.id]?.unreviewed == true { majorWithoutReview += 1 }
+                } else if item.major {
                     major += 1
                     if review == nil { majorWithoutReview += 1 }
                 }

@@ -93,7 +93,7 @@ struct PortalStage: Stage {
         let firstDay = run.previous.firstPublicationDay ?? run.asOf
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
-                                    reports: Self.reports(run))
+                                    reports: Self.reports(run, output: output))
             .run(run.ingest, calendar: try run.calendar(), log: run.previous.publications)
         var state = StateChanges()
         if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
@@ -109,14 +109,23 @@ struct PortalStage: Stage {
 extension PortalStage {
     /// The annual reports the portal lists once this run is committed: those published by
     /// earlier runs (from the store) and the one the report stage makes tonight, if any.
-    static func reports(_ run: RunContext) -> [PortalReport] {
+    static func reports(_ run: RunContext, output: OutputWriter) -> [PortalReport] {
         var updated: [Int: CivilDate] = [:]
         for entry in run.previous.reportFeed { updated[entry.year] = CivilDate(iso: entry.updated) ?? run.asOf }
-        if let year = ReportStage.yearProducedTonight(run) { updated[year] = run.asOf }
-        return updated.keys.sorted().map { year in
-            PortalReport(year: year, path: "reports/\(year)/index.html", pdfPath: "reports/\(year)/report.pdf",
-                         updated: updated[year] ?? run.asOf)
+        let tonight = ReportStage.yearProducedTonight(run)
+        if let tonight { updated[tonight] = run.asOf }
+        var out: [PortalReport] = []
+        for year in updated.keys.sorted() {
+            let date = updated[year] ?? run.asOf
+            out.append(PortalReport(year: year, path: "reports/\(year)/index.html", pdfPath: "reports/\(year)/report.pdf", updated: date))
+            // Each 机关's own report: made tonight, or published by an earlier run.
+            for agency in run.ingest.agencies.sorted(by: { $0.code < $1.code })
+            where year == tonight || output.exists("public/reports/\(year)/\(agency.code)/index.html") {
+                out.append(PortalReport(year: year, agencyCode: agency.code, path: "reports/\(year)/\(agency.code)/index.html",
+                                        pdfPath: "reports/\(year)/\(agency.code)/report.pdf", updated: date))
+            }
         }
+        return out
     }
 }
 

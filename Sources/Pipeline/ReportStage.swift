@@ -70,7 +70,11 @@ struct ReportStage: Stage {
         var state = StateChanges()
         if produce {
             let statistics = try compute(run, year: year)
+            // The aggregate (for a 司法行政部门 running several agencies), then each 机关's own report.
             try write(statistics, to: folder, run: run, output: output)
+            for agency in statistics.agencies {
+                if let own = statistics.agency(agency.agencyCode) { try write(own, to: "\(folder)/\(agency.agencyCode)", run: run, output: output) }
+            }
             let hash = StateStore.contentHash(try StatisticsExport.json(statistics))
             let entry = ReportFeed.Entry(statistics)
             for agency in statistics.agencies {
@@ -83,7 +87,7 @@ struct ReportStage: Stage {
         }
         try output.write(ReportFeed.atom(entries), to: "public/feeds/reports.xml")
         let site = PortalSite(asOf: run.asOf, baseURL: run.config.portalBaseURL, agencies: run.ingest.agencies, officers: [],
-                              decisions: [], info: run.config.portalSite, reports: PortalStage.reports(run))
+                              decisions: [], info: run.config.portalSite, reports: PortalStage.reports(run, output: output))
         try output.write(PortalReportsIndex.page(site), to: "public/reports/index.html")
         let summary = summarise(run, year: year, produced: produce, folder: folder, published: state.reports)
         return StageOutcome(summary: .report(summary), state: state)

@@ -149,9 +149,17 @@ public struct AnnualStatistics: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case year, asOf = "as_of", period, agencies, total, setAside = "set_aside"
     }
+
+    /// One agency's own report: its figures alone, signed by it.
+    public func agency(_ code: String) -> AnnualStatistics? {
+        guard let figures = agencies.first(where: { $0.agencyCode == code }) else { return nil }
+        var own = self
+        own.agencies = [figures]
+        own.total = figures
+        return own
+    }
 }
 
-/// What the statistics are computed from: accepted rows only.
 /// How the legal-review gate judged one decision.
 public struct ReviewJudgement: Sendable, Equatable {
     public var major: Bool
@@ -164,6 +172,7 @@ public struct ReviewJudgement: Sendable, Equatable {
     }
 }
 
+/// What the statistics are computed from: accepted rows only.
 public struct StatisticsInput: Sendable {
     public var year: Int
     public var asOf: CivilDate

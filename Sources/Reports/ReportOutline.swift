@@ -37,12 +37,13 @@ private struct OutlineBuilder {
     let statistics: AnnualStatistics
     private var total: AgencyStatistics { statistics.total }
     private var year: Int { statistics.year }
-    /// Agencies first, the total as the last row of every per-agency table.
-    private var rowsWithTotal: [AgencyStatistics] { statistics.agencies + [statistics.total] }
+    /// Agencies first, the total as the last row of every per-agency table (an agency's own report has one row).
+    private var rowsWithTotal: [AgencyStatistics] { statistics.agencies.count == 1 ? statistics.agencies : statistics.agencies + [statistics.total] }
 
     var introduction: String {
         "根据《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》（国办发〔2018〕118号），"
-            + "现公开本系统\(statistics.agencies.count)个行政执法主体\(year)年度行政执法数据。统计期间为\(year)年1月1日至\(year)年12月31日，"
+            + (statistics.agencies.count == 1 ? "现公开本机关" : "现汇总公开\(statistics.agencies.count)个行政执法主体")
+            + "\(year)年度行政执法数据。统计期间为\(year)年1月1日至\(year)年12月31日，"
             + "决定按决定日期所在年度计数，已变更、已撤销的决定计入当年并另行列明。数据取自各执法办案系统导出的数据，统计截至"
             + "\(CivilDate(iso: statistics.asOf)?.chinese ?? statistics.asOf)。"
     }

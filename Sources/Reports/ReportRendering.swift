@@ -27,9 +27,10 @@ public enum ReportDocument {
         return Document(metadata: metadata, blocks: blocks)
     }
 
-    /// The issuing body: the agency itself when the export holds one, else the agencies as a group.
+    /// The issuing body: the agency itself for its own report; the aggregate of several agencies
+    /// (for the 司法行政部门 that runs the pipeline for them) is a compilation, not a legal body's report.
     static func author(_ statistics: AnnualStatistics) -> String {
-        statistics.agencies.count == 1 ? statistics.agencies[0].name : "本系统\(statistics.agencies.count)个行政执法主体"
+        statistics.agencies.count == 1 ? statistics.agencies[0].name : "\(statistics.agencies.count)个行政执法主体数据汇总"
     }
 }
 

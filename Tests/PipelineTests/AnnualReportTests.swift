@@ -153,8 +153,21 @@ final class AnnualReportTests: XCTestCase {
         let total = try XCTUnwrap(stats["total"] as? [String: Any])
         for needle in ["2025年度行政执法数据报告", "表4", "图1", "图2", "行政执法决定月度数量", "12月", "按最重处罚种类",
                        "2025年共作出行政执法决定\(total["decisions"] as? Int ?? -1)件", "罚款共计人民币\(total["fines_yuan"] as? String ?? "?")元",
-                       "有8行因问题被搁置", "持证率"] {
+                       "有8行未通过数据核查", "持证率", "6个行政执法主体数据汇总"] {
             XCTAssertTrue(text.replacingOccurrences(of: "\n", with: "").contains(needle) || text.contains(needle), "PDF lacks \(needle)")
+        }
+        // Why rows were set aside is internal (the quarantine report), never in the public report.
+        for detail in ["校验码错误", "cases.csv", "reviews.csv"] {
+            XCTAssertFalse(text.contains(detail), "the public report names a data-quality detail: \(detail)")
+        }
+        // Each 机关 publishes its own report, signed by itself, with its own figures.
+        for agency in try XCTUnwrap(stats["agencies"] as? [[String: Any]]) {
+            let code = try XCTUnwrap(agency["agency_code"] as? String), name = try XCTUnwrap(agency["name"] as? String)
+            let own = try Repo.run("/usr/bin/env", ["pdftotext", folder.appendingPathComponent("\(code)/report.pdf").path, "-"]).output
+            XCTAssertTrue(own.contains("现公开本机关") && own.contains(name), "\(code): its own report, signed by \(name)")
+            XCTAssertTrue(own.replacingOccurrences(of: "\n", with: "").contains("共作出行政执法决定\(agency["decisions"] as? Int ?? -1)件"), code)
+            let ownStats = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("\(code)/statistics.json"))) as? [String: Any]
+            XCTAssertEqual((ownStats?["agencies"] as? [Any])?.count, 1, code)
         }
         let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"zh-CN\">"))

@@ -9,7 +9,7 @@ SANXIANG := .build/debug/sanxiang
 # The demo runs as of the sample's export date (an ordinary night), not today.
 SAMPLE_AS_OF := $(shell python3 -c "import json; print(json.load(open('Examples/sample-export/MANIFEST.json'))['export_at'][:10])" 2>/dev/null)
 
-.PHONY: run test deps build bench-ingest bench-render bench-print golden clean
+.PHONY: run test deps build bench-ingest bench-render bench-redact bench-print golden clean
 
 deps:
 	@missing=""; \
@@ -57,6 +57,14 @@ bench-render: deps
 	@echo "== sanxiang, all cores"; .build/release/sanxiang bench render --input $(RENDER_BENCH_DIR) --documents 100
 	@echo "== sanxiang, one core"; taskset -c 0 .build/release/sanxiang bench render --input $(RENDER_BENCH_DIR) --documents 100
 	@echo "== typst"; python3 Tests/Bench/typst_baseline.py --input $(RENDER_BENCH_DIR) --documents 100
+
+# Benchmark: redaction and the publication gate, per case on one core, over a 20,000-case export.
+REDACT_BENCH_DIR ?= /tmp/sanxiang-bench-redact
+bench-redact: deps
+	@[ -f $(REDACT_BENCH_DIR)/cases.csv ] || python3 Tests/Fixtures/gen_export.py --out $(REDACT_BENCH_DIR) --cases 20000 --seed 7 --no-media
+	$(SWIFT) build -c release --product sanxiang
+	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+	taskset -c 0 .build/release/sanxiang bench redact --input $(REDACT_BENCH_DIR) --config pipeline.yml
 
 # Benchmark: an officer's on-site print, each a new process (cold start) on the
 # bundled sample: read the export, take a number, render the form. See README.

@@ -65,7 +65,7 @@ let package = Package(
         .target(name: "Review", dependencies: ["CaseModel", "Ingest", "WorkingDays", "Web"]),
         .target(name: "Pipeline", dependencies: [
             "CaseModel", "Ingest", "Native", "Documents", "Typesetting", "WorkingDays", "Reports", "Review", "Archive", "Disclosure", "Portal",
-            "ErrorReporting",
+            "ErrorReporting", "Web",
             .product(name: "Yams", package: "Yams"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -126,6 +126,10 @@ public struct PipelineConfig: Sendable {
     /// The agencies' publication history before this installation (CSV: case_id or doc_no,
     /// first_published_on, url); relative paths start at the configuration's folder.
     public var publicationHistory: String?
+    /// `disclosure.require_approval`: a case whose public text the redactor changed waits for the 法制科's approval.
+    public var requireApproval = false
+    /// `disclosure.approvals`: the file the 法制科 edits, one approved case id per line (# starts a comment).
+    public var approvals: String?
     /// `disclosure.go_live`: see `AgencySettings.goLive`, which overrides it per agency.
     public var goLive: CivilDate?
     /// Which fields reach the portal (default-deny).
@@ -156,6 +160,7 @@ public struct PipelineConfig: Sendable {
     public var signingKeyURL: URL { resolve(archive.signingKey, against: outputURL) }
     public var onsiteNumberStoreURL: URL { resolve(onsiteNumberStore, against: outputURL) }
     public var publicationHistoryURL: URL? { publicationHistory.map { resolve($0, against: baseFolder) } }
+    public var approvalsURL: URL? { approvals.map { resolve($0, against: baseFolder) } }
 
     public func settings(forAgency code: String) -> AgencySettings { agencyOverrides[code] ?? agencyDefaults }
 

@@ -246,8 +246,14 @@ public enum ConfigLoader {
             case "go_live":
                 config.goLive = try reader.date(value, key: "disclosure.go_live")
                 continue
+            case "require_approval":
+                config.requireApproval = try reader.boolean(value, key: "disclosure.require_approval")
+                continue
+            case "approvals":
+                config.approvals = try reader.path(value, key: "disclosure.approvals")
+                continue
             default:
-                throw reader.unknown(key, in: "disclosure", allowed: ["fields", "history", "go_live"])
+                throw reader.unknown(key, in: "disclosure", allowed: ["fields", "history", "go_live", "require_approval", "approvals"])
             }
             var fields: [String: FieldTreatment] = [:]
             for (fieldKey, treatmentNode) in try reader.mapping(value, key: "disclosure.fields") {

@@ -23,6 +23,9 @@ public struct PortalSummary: Codable, Sendable {
     public var timingUnknown: Int = 0
     /// Cases the publication gate withheld this run (see internal/redaction/gate.json).
     public var gateWithheld: Int = 0
+    /// Cases waiting for the 法制科's approval (disclosure.require_approval; internal/redaction/queue.html).
+    public var heldForApproval: Int = 0
+    public var warnings: [String] = []
 
     public struct LatePublication: Codable, Sendable {
         public var caseID: String
@@ -38,7 +41,8 @@ public struct PortalSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case published, newlyPublished = "newly_published", pagesWritten = "pages_written", pagesKept = "pages_kept",
-             withdrawn, withheld, late, timingUnknown = "timing_unknown", gateWithheld = "gate_withheld"
+             withdrawn, withheld, late, timingUnknown = "timing_unknown", gateWithheld = "gate_withheld",
+             heldForApproval = "held_for_approval", warnings
     }
 }
 
@@ -91,9 +95,10 @@ struct PortalStage: Stage {
         }
         // Without a configured go-live date, the system went live on its first run in this folder.
         let firstDay = run.previous.firstPublicationDay ?? run.asOf
+        let approved = try ReviewQueue.approvals(run.config.approvalsURL, sourceName: run.config.sourceName)
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
-                                    reports: Self.reports(run, output: output))
+                                    reports: Self.reports(run, output: output), approved: approved)
             .run(run.ingest, calendar: try run.calendar(), log: run.previous.publications)
         var state = StateChanges()
         if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
@@ -138,6 +143,8 @@ private struct Publisher {
     let history: PublicationHistory
     let goLive: (String) -> CivilDate
     let reports: [PortalReport]
+    /// Case ids the 法制科 approved for publication (used with `disclosure.require_approval`).
+    let approved: Set<String>
 
     /// What one run of the publisher produced.
     struct Outcome {
@@ -157,6 +164,7 @@ private struct Publisher {
         var findings: [GateFinding] = []
         var toWrite = Set<String>()
         var pending: [PublicPDF] = []
+        var queue: [ReviewQueue.Entry] = []
         let reviewed = Set(ingest.reviews.map(\.caseID))
         // Pages are rewritten when the layout or the site's footer changes, not only their decision.
         let frame = PortalPages.frameSignature(PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: [], officers: [],
@@ -183,6 +191,16 @@ private struct Publisher {
             if item.status == .withdrawn, previous == nil { continue }  // withdrawn before it was ever published
             let deadline = try calendar.date(workingDays: config.disclosureWorkingDays(agency: item.agencyCode, type: item.actionType),
                                              after: item.decisionDate)
+            if !redacted.report.removed.isEmpty {
+                // Text the redactor changed: listed for the 法制科; with require_approval, first published only once approved.
+                let held = config.requireApproval && previous == nil && !approved.contains(item.id)
+                queue.append(ReviewQueue.Entry(item: item, published: published, removed: redacted.report.removed, held: held,
+                                               deadline: deadline))
+                if held {
+                    summary.withheld[ReviewQueue.heldReason, default: 0] += 1
+                    continue
+                }
+            }
             var row = previous ?? PublicationRow(
                 caseID: item.id, agencyCode: item.agencyCode, indexNo: Self.nextIndex(log, agency: item.agencyCode, year: item.decisionDate.year),
                 publishedOn: asOf, withdrawnOn: nil, withdrawalReason: nil, deadline: deadline, publicHash: "", publicCase: [], pdfPath: nil,
@@ -239,6 +257,9 @@ private struct Publisher {
                 _ = try takeDown(entry.item.id, in: &log, reason: "依法不再公开", gate: gate)
             }
         }
+        try writer.write(ReviewQueue.page(queue, asOf: asOf), to: ReviewQueue.path)
+        summary.heldForApproval = queue.filter(\.held).count
+        summary.warnings += try ReviewQueue.warnings(queue, asOf: asOf, calendar: calendar)
         let stopped = Set(findings.compactMap(\.caseID))
         pdfs.removeAll { entry in pending.contains { $0.path == entry.path && stopped.contains($0.item.id) } }
         try publish(log: &log, previous: previousLog, toWrite: toWrite, pdfs: pdfs, frame: frame, gate: gate, findings: &findings,

@@ -66,12 +66,21 @@ struct PublicationGate {
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
                 return hits.isEmpty ? nil : GateFinding(caseID: owner(path), channel: path, kinds: Self.kinds(hits))
             }
-            if Self.textExtensions.contains(url.pathExtension), let data = FileManager.default.contents(atPath: url.path) {
+            if Self.textExtensions.contains(url.pathExtension), !Self.isPostingKeys(path),
+               let data = FileManager.default.contents(atPath: url.path) {
                 hits += index.hits(inMarkup: String(decoding: data, as: UTF8.self))
             }
             return hits.isEmpty ? nil : GateFinding(caseID: owner(path), channel: path, kinds: Self.kinds(hits))
         }
         return checked.compactMap { $0 }
+    }
+
+    /// The search index's key shards (search/k-*.json) map pairs of neighbouring characters of
+    /// the body text to decisions; the text itself is not shipped. Every pair comes from a case
+    /// the gate has already read whole, and a pair alone (高峰 of 用水高峰期) is no name: read
+    /// as text it would stop cases for words. Their file names are still checked.
+    static func isPostingKeys(_ path: String) -> Bool {
+        path.hasPrefix("search/k-") && path.hasSuffix(".json")
     }
 
     /// Files a browser shows as text. PDFs are checked through the document they are rendered from.

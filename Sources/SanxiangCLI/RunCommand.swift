@@ -83,6 +83,10 @@ enum SummaryText {
                 lines.append("公示前检查：\(portal.gateWithheld) 件决定的公开内容中仍有个人信息，本次未公示（已公示的已撤下），"
                     + "请法制科查看 internal/redaction/gate.json（退出状态 4）。")
             }
+            if portal.heldForApproval > 0 {
+                lines.append("待法制科审核：\(portal.heldForApproval) 件决定的公开文本经过技术处理，审核通过前不公示（清单：internal/redaction/queue.html）。")
+            }
+            for warning in portal.warnings { lines.append("提醒：" + warning) }
             if portal.timingUnknown > 0 {
                 lines.append("另有 \(portal.timingUnknown) 件决定的公示期限在本系统上线前届满、原公示日期无记录，是否按期无法确认（未计为逾期）。")
             }

@@ -25,7 +25,7 @@ public struct PublicationGateError: SanxiangError {
     public var message: String {
         "公示前检查在不属于单个案件的公开文件中发现个人信息（"
             + findings.prefix(5).map { "\($0.channel)：\($0.kinds.joined(separator: "、"))" }.joined(separator: "；")
-            + "），本次不更新门户，上次的门户保持不变；详见 internal/redaction/gate.json。"
+            + "），本次不更新门户，上次的门户保持不变；请检查这些文件的来源（执法主体信息、模板或站点设置）后重新运行。"
     }
 }
 

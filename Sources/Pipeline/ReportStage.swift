@@ -71,9 +71,11 @@ struct ReportStage: Stage {
         if produce {
             let statistics = try compute(run, year: year)
             // The aggregate (for a 司法行政部门 running several agencies), then each 机关's own report.
-            try write(statistics, to: folder, run: run, output: output)
+            try write(statistics, to: folder, agencyName: nil, run: run, output: output)
             for agency in statistics.agencies {
-                if let own = statistics.agency(agency.agencyCode) { try write(own, to: "\(folder)/\(agency.agencyCode)", run: run, output: output) }
+                if let own = statistics.agency(agency.agencyCode) {
+                    try write(own, to: "\(folder)/\(agency.agencyCode)", agencyName: agency.name, run: run, output: output)
+                }
             }
             let hash = StateStore.contentHash(try StatisticsExport.json(statistics))
             let entry = ReportFeed.Entry(statistics)
@@ -113,11 +115,18 @@ struct ReportStage: Stage {
         return try StatisticsCalculator.compute(known)
     }
 
-    private func write(_ statistics: AnnualStatistics, to folder: String, run: RunContext, output: OutputWriter) throws {
+    private func write(_ statistics: AnnualStatistics, to folder: String, agencyName: String?, run: RunContext,
+                       output: OutputWriter) throws {
         let outline = ReportOutline(statistics)
         let pdf = try run.typesetter().render(ReportDocument.document(outline, statistics: statistics))
         try output.write(pdf.bytes, to: "\(folder)/report.pdf")
-        try output.write(ReportPage.html(outline, statistics: statistics), to: "\(folder)/index.html")
+        let site = PortalSite(asOf: run.asOf, baseURL: run.config.portalBaseURL, agencies: run.ingest.agencies, officers: [],
+                              decisions: [], info: run.config.portalSite)
+        let path = String(folder.dropFirst("public/".count)) + "/index.html"
+        try output.write(PortalReportsIndex.reportPage(site, path: path, title: outline.title, agencyName: agencyName,
+                                                       content: ReportPage.content(outline, statistics: statistics),
+                                                       extraStyle: ReportPage.style),
+                         to: "\(folder)/index.html")
         try output.write(StatisticsExport.json(statistics), to: "\(folder)/statistics.json")
         try output.write(StatisticsExport.csv(statistics), to: "\(folder)/statistics.csv")
     }

@@ -31,7 +31,7 @@ struct PageFrame {
     /// must not carry the run's date.
     var updated: CivilDate? = nil
 
-    func render(_ site: PortalSite, body: String) -> String {
+    func render(_ site: PortalSite, body: String, extraStyle: String = "") -> String {
         let up = path.map { String(repeating: "../", count: $0.split(separator: "/").count - 1) } ?? site.rootPath
         let canonical = path.map(site.canonicalURL)
         var head = "<meta name=\"description\" content=\"\(HTML.escape(description))\">\n"
@@ -65,7 +65,7 @@ struct PageFrame {
             }
             trail += "</ol></nav>\n"
         }
-        return HTML.page(title: title + " — " + site.info.name, body: trail + body, extraStyle: Self.style, head: head,
+        return HTML.page(title: title + " — " + site.info.name, body: trail + body, extraStyle: Self.style + extraStyle, head: head,
                          header: header, footer: footer(site, canonical: canonical))
     }
 

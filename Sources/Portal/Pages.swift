@@ -73,7 +73,7 @@ public enum PortalPages {
                 + "<td data-label=\"决定日期\" class=\"date\">\(HTML.escape(d.decisionDate))</td>"
                 + "<td data-label=\"状态\">\(HTML.escape(d.status))</td></tr>\n"
         }
-        return "<div class=\"table\"><table class=\"list\">\n<caption>\(HTML.escape(caption))</caption>\n<thead><tr><th scope=\"col\">案由</th>"
+        return HTML.scrollingTable(caption) + "<table class=\"list\">\n<caption>\(HTML.escape(caption))</caption>\n<thead><tr><th scope=\"col\">案由</th>"
             + "<th scope=\"col\">文书编号</th><th scope=\"col\">类别</th><th scope=\"col\">执法主体</th>"
             + "<th scope=\"col\">决定日期</th><th scope=\"col\">状态</th></tr></thead>\n<tbody>\n\(rows)</tbody></table></div>\n"
     }
@@ -207,7 +207,7 @@ public enum PortalPages {
         if let officers = d.officers, !officers.isEmpty {
             add("执法人员", officers.map { "\($0.name)（\($0.cert)）" }.joined(separator: "、"))
         }
-        body += "<div class=\"table\"><table>\n<caption>主要信息</caption>\n<thead><tr><th scope=\"col\">项目</th><th scope=\"col\">内容</th></tr></thead>\n<tbody>\n"
+        body += HTML.scrollingTable("主要信息") + "<table>\n<caption>主要信息</caption>\n<thead><tr><th scope=\"col\">项目</th><th scope=\"col\">内容</th></tr></thead>\n<tbody>\n"
         body += facts.map { "<tr><th scope=\"row\">\(HTML.escape($0.0))</th><td>\($0.1)</td></tr>\n" }.joined() + "</tbody></table></div>\n"
         for (heading, text) in [("违法事实", d.facts), ("证据", d.evidence.map { $0.joined(separator: "；") }),
                                 ("违反的规定", d.violatedProvisions), ("处罚依据", d.penaltyProvisions), ("裁量说明", d.discretion),

@@ -26,3 +26,16 @@ public enum PortalReportsIndex {
                          description: description).render(site, body: body)
     }
 }
+
+extension PortalReportsIndex {
+    /// An annual report's page inside the portal's frame (header, navigation, breadcrumbs, footer).
+    /// `path` is relative to public/ (reports/2025/index.html); `agencyName` nil for the aggregate.
+    public static func reportPage(_ site: PortalSite, path: String, title: String, agencyName: String?, content: String,
+                                  extraStyle: String) -> String {
+        var crumbs = [Crumb("首页", "index.html"), Crumb("年度报告", "reports/index.html")]
+        crumbs.append(Crumb(agencyName.map { "\($0) \(title)" } ?? title))
+        let frame = PageFrame(title: agencyName.map { "\($0) \(title)" } ?? title, path: path, crumbs: crumbs,
+                              description: (agencyName ?? "各行政执法主体") + "公开的" + title + "：执法决定、处罚、法制审核、公示和执法人员的年度数据。")
+        return frame.render(site, body: content, extraStyle: extraStyle)
+    }
+}

@@ -37,6 +37,15 @@ public enum ReportDocument {
 /// index.html: the same outline as an accessible, self-contained page.
 public enum ReportPage {
     public static func html(_ outline: ReportOutline, statistics: AnnualStatistics) -> String {
+        HTML.page(title: outline.title, body: content(outline, statistics: statistics), extraStyle: style)
+    }
+
+    /// Chart text stays legible on a phone: the SVG scales down with the page, so its
+    /// labels are drawn larger than 12 units there; wide tables scroll in their own region.
+    public static let style = "@media (max-width:40rem){figure svg text{font-size:20px}}"
+
+    /// The report's content (headings, text, tables, charts, download links), for a page of its own or framed by the portal.
+    public static func content(_ outline: ReportOutline, statistics: AnnualStatistics) -> String {
         var body = ""
         var figure = 0
         for section in outline.sections {
@@ -54,9 +63,8 @@ public enum ReportPage {
         }
         let links = "<nav aria-label=\"下载\"><ul>\n<li><a href=\"report.pdf\">报告 PDF</a></li>\n"
             + "<li><a href=\"statistics.json\">全部数据（JSON）</a></li>\n<li><a href=\"statistics.csv\">全部数据（CSV）</a></li>\n</ul></nav>\n"
-        let page = "<h1>\(escape(outline.title))</h1>\n<p>\(escape(outline.introduction))</p>\n" + links + body
+        return "<h1>\(escape(outline.title))</h1>\n<p>\(escape(outline.introduction))</p>\n" + links + body
             + "<p class=\"date\">\(escape(ReportDocument.author(statistics)))<br>\(escape(outline.date))</p>\n"
-        return HTML.page(title: outline.title, body: page)
     }
 
     private static func html(_ table: Table, caption: String) -> String {

@@ -31,11 +31,18 @@ public enum HTML {
     }
 
     /// A captioned table; the first cell of each row is its row header. Cells are escaped.
+    /// The wrapper that lets a wide table scroll sideways on a phone. A region that scrolls must
+    /// be reachable with the keyboard (WCAG 2.1.1; axe's scrollable-region-focusable), so it is
+    /// focusable and named after its table.
+    public static func scrollingTable(_ caption: String) -> String {
+        "<div class=\"table\" tabindex=\"0\" role=\"region\" aria-label=\"\(escape(caption))\">"
+    }
+
     public static func table(caption: String, columns: [Column], rows: [[String]]) -> String {
         func cell(_ tag: String, _ text: String, numeric: Bool, scope: String? = nil) -> String {
             "<\(tag)\(scope.map { " scope=\"\($0)\"" } ?? "")\(numeric ? " class=\"num\"" : "")>\(escape(text))</\(tag)>"
         }
-        var out = "<div class=\"table\"><table>\n<caption>\(escape(caption))</caption>\n<thead><tr>"
+        var out = scrollingTable(caption) + "<table>\n<caption>\(escape(caption))</caption>\n<thead><tr>"
         out += columns.map { cell("th", $0.title, numeric: $0.numeric, scope: "col") }.joined() + "</tr></thead>\n<tbody>\n"
         for row in rows {
             out += "<tr>"

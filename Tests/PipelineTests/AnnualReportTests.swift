@@ -173,7 +173,9 @@ final class AnnualReportTests: XCTestCase {
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"zh-CN\">"))
         XCTAssertEqual(html.components(separatedBy: "<table>").count - 1, 10)
         XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 2)
-        XCTAssertFalse(html.contains("http://") || html.contains("https://"), "no external resources")
+        // Links out (the canonical address, the 备案 lookups in the footer) are fine; loading anything from elsewhere is not.
+        XCTAssertFalse(html.contains("src=\"http") || html.contains("rel=\"stylesheet\""), "no external resources")
+        XCTAssertTrue(html.contains("aria-label=\"主导航\"") && html.contains("<footer>"), "the report page carries the portal's navigation and footer")
         let csv = try Data(contentsOf: folder.appendingPathComponent("statistics.csv"))
         XCTAssertEqual(Array(csv.prefix(3)), [0xEF, 0xBB, 0xBF])
         let lines = String(decoding: csv.dropFirst(3), as: UTF8.self).split(separator: "\r\n")

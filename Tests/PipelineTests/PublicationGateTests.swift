@@ -105,3 +105,32 @@ final class PublicationGateTests: SampleCopyTestCase {
         }
     }
 }
+
+/// The 法制科's review queue and approvals (disclosure.require_approval).
+final class ReviewQueueTests: SampleCopyTestCase {
+    func testChangedTextWaitsForApprovalAndTheQueueMarksEachRemoval() throws {
+        var config = try Repo.config(input: export, output: output, stages: [.ingest, .portal])
+        let first = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!)).0
+        XCTAssertEqual(first.portal?.heldForApproval, 0, "without require_approval nothing waits")
+        let queue = try String(contentsOf: output.appendingPathComponent(ReviewQueue.path), encoding: .utf8)
+        XCTAssertTrue(queue.contains("<mark>"), "removals are marked")
+        let queued = Set(queue.components(separatedBy: "<h2>").dropFirst().compactMap { $0.split(separator: "（").first.map(String.init) })
+        XCTAssertGreaterThan(queued.count, 5)
+
+        let fresh = parent.appendingPathComponent("fresh")
+        config.output = fresh.path
+        config.requireApproval = true
+        let approvals = parent.appendingPathComponent("approved.txt")
+        let approved = try XCTUnwrap(queued.sorted().first)
+        try "# 法制科审核通过\n\(approved)  # 张三 2026-01-05\n".write(to: approvals, atomically: true, encoding: .utf8)
+        config.approvals = approvals.path
+        let held = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!)).0
+        XCTAssertEqual(held.portal?.heldForApproval, queued.count - 1, "all but the approved one wait")
+        XCTAssertEqual(held.portal?.withheld[ReviewQueue.heldReason], queued.count - 1)
+        XCTAssertFalse(held.portal?.warnings.isEmpty ?? true, "held cases past their deadline are warned about")
+        let store = try StateStore(path: fresh.appendingPathComponent("state.sqlite").path)
+        let rows = try store.publicationRows()
+        XCTAssertNotNil(rows[approved], "the approved case is published")
+        XCTAssertEqual(Set(rows.keys).intersection(queued), [approved], "held cases are not")
+    }
+}

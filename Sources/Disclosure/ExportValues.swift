@@ -10,8 +10,11 @@ extension PersonalValueIndex {
     /// accounts. Officers' names are public and never indexed.
     /// Build it once per run, then share it: reading it from several threads is safe,
     /// adding to it while others read is not.
+    /// `namesInText`: also every name of three or more characters the name finder reads in the
+    /// export's free text, so a witness named after a cue in one case is found without one in
+    /// another (costs about as much as redacting the export once more).
     public static func export(cases: [EnforcementCase], officers: [Officer] = [], otherPeople: [String] = [], accounts: [String] = [],
-                              lexicon: Lexicon? = try? Lexicon.standard.get()) -> PersonalValueIndex {
+                              namesInText: Bool = false, lexicon: Lexicon? = try? Lexicon.standard.get()) -> PersonalValueIndex {
         let index = PersonalValueIndex(lexicon: lexicon)
         // Names that are public in this export (officers; legal representatives of organisations,
         // SPC 法释〔2016〕19号 第十一条) are not indexed, even when a private person has the same name:
@@ -42,6 +45,16 @@ extension PersonalValueIndex {
             }
         }
         for person in otherPeople { name(person) }
+        if namesInText, let lexicon {
+            let finder = NameFinder(lexicon: lexicon, kept: publicNames)
+            for item in cases {
+                for text in [item.title, item.facts, item.discretion, item.decision, item.statusReason] + item.evidence where !text.isEmpty {
+                    for found in finder.names(in: TextRedactor.unpad(Chars.scalars(text))) where found.kind != .latin && found.name.count >= 3 {
+                        name(found.name)
+                    }
+                }
+            }
+        }
         for account in accounts { index.addBankAccount(account) }
         return index
     }

@@ -22,6 +22,7 @@ struct NameFinder {
     static let strongContext: Float = 2.5
     static let weakContext: Float = 1.0
     static let compoundContext: Float = 3.0
+    static let noContext: Float = -2.5
     /// Before an organisation word a surname-like start is a brand (何氏实业, 李宁体育).
     static let organisationPenalty: Float = -6
 
@@ -117,7 +118,11 @@ struct NameFinder {
 
     /// Characters that are never part of a given name here: particles, verbs that follow names, 某.
     static let notGiven: Set<UInt32> = Set(("的了是在和与及等称说对被把将向从为于已也都就均所以并因曾现又即且则经未无不有来去给让叫作做到某之其该此这那个们"
-        + "证签拒提出确认陈述告指驾销购买卖报打负擅驶乘骑搬挖砍伐抽倒拆向系等").unicodeScalars.map(\.value))
+        + "证签拒提出确认陈述告指驾销购买卖报打负擅驶乘骑搬挖砍伐抽倒拆向系等"
+        // Uppercase numerals of amounts (贰万捌仟): 万 is a surname, 捌仟 no given name.
+        + "零壹贰叁肆伍陆柒捌玖拾佰仟亿整").unicodeScalars.map(\.value))
+    /// A name does not end in a place word: 武潭镇, 石桥村 and 宁海路 are places.
+    static let placeEnds: Set<UInt32> = Set("镇乡村县区市省州路街巷寨屯庄苑".unicodeScalars.map(\.value))
 
     private static let strongAfter = WordSet(["称", "说", "证实", "证明", "反映", "陈述", "供述", "承认", "表示", "介绍", "交代", "签字", "签名",
         "签收", "捺印", "二人", "两人", "三人", "等人", "夫妇", "的询问", "的调查", "的陈述", "的证言", "的笔录", "询问笔录", "调查笔录", "在场", "到场",
@@ -141,6 +146,7 @@ struct NameFinder {
             score += p
         }
         let end = at + surnameLength + given
+        if Self.placeEnds.contains(text[end - 1]) { score += Self.organisationPenalty }
         var cueAfter = true
         if Self.strongAfter.starts(text, at: end) || end == text.count {
             score += Self.strongContext
@@ -152,11 +158,16 @@ struct NameFinder {
         // A compound surname that is no ordinary word (欧阳, 司马, 上官), closed by a cue, is a name
         // even when its given name is a word (上官秘密在场); 上官方网站 has no cue after it.
         if surnameLength == 2, surnameScore > -5, cueAfter { score += Self.compoundContext }
+        var cueBefore = true
         if Self.strongBefore.ends(text, before: at) {
             score += Self.strongContext
         } else if at == 0 || !Chars.isHan(text[at - 1]) {
             score += Self.weakContext
+        } else {
+            cueBefore = false
         }
+        // Nothing around it that names stand next to: 危化品仓库 is no person.
+        if !cueBefore, !cueAfter { score += Self.noContext }
         if Self.organisationAfter.starts(text, at: end) { score += Self.organisationPenalty }
         return score
     }

@@ -122,6 +122,10 @@ struct NameFinder {
         // Uppercase numerals of amounts (贰万捌仟): 万 is a surname, 捌仟 no given name.
         + "零壹贰叁肆伍陆柒捌玖拾佰仟亿整").unicodeScalars.map(\.value))
     /// A name does not end in a place word: 武潭镇, 石桥村 and 宁海路 are places.
+    static let adminBefore: Set<UInt32> = Set("省市州县区旗镇乡".unicodeScalars.map(\.value))
+    static let amountNumerals: Set<UInt32> = Set("零壹贰叁肆伍陆柒捌玖拾佰仟".unicodeScalars.map(\.value))
+    static let amountUnits: Set<UInt32> = Set("万亿元角分整".unicodeScalars.map(\.value))
+    private static let units = WordSet(PublicShapes.defaults.units.filter { $0.unicodeScalars.allSatisfy { Chars.isHan($0.value) } && $0 != "人" && $0 != "年" && $0 != "日" })
     static let placeEnds: Set<UInt32> = Set("镇乡村县区市省州路街巷寨屯庄苑".unicodeScalars.map(\.value))
 
     private static let strongAfter = WordSet(["称", "说", "证实", "证明", "反映", "陈述", "供述", "承认", "表示", "介绍", "交代", "签字", "签名",
@@ -129,8 +133,9 @@ struct NameFinder {
         "之子", "之女", "之妻", "之夫", "（", "(", "、", "系", "未", "经营", "驾驶"])
     private static let weakAfter = WordSet(["的", "在", "于", "与", "和", "及", "将", "把", "向", "对", "被", "曾", "已", "为", "是", "从", "等", "，", "。", "；", "："])
     /// Words before a name: roles and relations (…人, …员, 股东, 妻子), and 据, 对, 经, 由.
-    private static let strongBefore = WordSet(["人", "员", "者", "东", "工", "属", "户", "民", "主", "长", "妻", "夫", "子", "女", "父", "母", "哥",
-        "姐", "弟", "妹", "邻居", "司机", "亲戚", "朋友", "嫂", "叔", "姨", "舅", "老板", "包工头", "会计", "出纳", "厨师", "师傅", "书记", "村长", "组长", "姓名", "名叫", "名为", "叫", "据", "对", "经", "由", "、", "：", ":", "同", "与", "和", "及", "雇请", "雇佣", "委托", "会同",
+    private static let strongBefore = WordSet(["人", "员", "者", "股东", "房东", "员工", "职工", "民工", "亲属", "家属", "住户", "租户", "农户", "商户",
+        "村民", "居民", "农民", "市民", "牧民", "渔民", "业主", "店主", "户主", "车主", "雇主", "村长", "组长", "队长", "店长", "厂长", "董事长",
+        "妻", "夫", "之子", "其子", "儿子", "之女", "其女", "女儿", "孙子", "孙女", "父", "母", "哥", "姐", "弟", "妹", "邻居", "司机", "亲戚", "朋友", "嫂", "叔", "姨", "舅", "老板", "包工头", "会计", "出纳", "厨师", "师傅", "书记", "村长", "组长", "姓名", "名叫", "名为", "叫", "据", "对", "经", "由", "、", "：", ":", "同", "与", "和", "及", "雇请", "雇佣", "委托", "会同",
         "）", ")"])
     private static let organisationAfter = WordSet(["有限", "公司", "集团", "实业", "商贸", "贸易", "科技", "股份", "合作社", "工作室", "事务所",
         "商行", "酒店", "宾馆", "餐厅", "饭店", "超市", "药店", "诊所", "医院", "学校", "幼儿园", "厂", "场", "店", "馆", "中心", "牌", "氏",
@@ -146,11 +151,11 @@ struct NameFinder {
             score += p
         }
         let end = at + surnameLength + given
-        if Self.placeEnds.contains(text[end - 1]) { score += Self.organisationPenalty }
+        if Self.placeEnds.contains(text[end - 1]) { return nil }
         var cueAfter = true
-        if Self.strongAfter.starts(text, at: end) || end == text.count {
+        if Self.strongAfter.starts(text, at: end) {
             score += Self.strongContext
-        } else if Self.weakAfter.starts(text, at: end) || !(end < text.count && Chars.isHan(text[end])) {
+        } else if Self.weakAfter.starts(text, at: end) || (end < text.count && !Chars.isHan(text[end])) {
             score += Self.weakContext
         } else {
             cueAfter = false
@@ -161,13 +166,27 @@ struct NameFinder {
         var cueBefore = true
         if Self.strongBefore.ends(text, before: at) {
             score += Self.strongContext
-        } else if at == 0 || !Chars.isHan(text[at - 1]) {
+        } else if at > 0, !Chars.isHan(text[at - 1]) {
             score += Self.weakContext
         } else {
             cueBefore = false
         }
         // Nothing around it that names stand next to: 危化品仓库 is no person.
         if !cueBefore, !cueAfter { score += Self.noContext }
+        // Right after a county or town, or with a place word one character on, it is a place
+        // (赫山区欧江岔镇, 通海县杨广镇).
+        if !cueBefore, at > 0, Self.adminBefore.contains(text[at - 1]) { score += Self.noContext }
+        if !cueAfter, end + 1 < text.count, Self.placeEnds.contains(text[end + 1]) { score += Self.noContext }
+        // 马尾松22株, 华山松23株: something counted in units is a thing, not a person.
+        if end < text.count, Chars.isArabicDigit(text[end]) {
+            var probe = end
+            while probe < text.count, Chars.isArabicDigit(text[probe]) || text[probe] == 0x2E { probe += 1 }
+            if Self.units.starts(text, at: probe) { return nil }
+        }
+        // 陆万壹仟, 伍万元: an amount in uppercase numerals, not 陆 and 伍 as surnames.
+        if Self.amountNumerals.contains(text[at]), at + 1 < text.count, Self.amountNumerals.contains(text[at + 1]) || Self.amountUnits.contains(text[at + 1]) {
+            return nil
+        }
         if Self.organisationAfter.starts(text, at: end) { score += Self.organisationPenalty }
         return score
     }

@@ -149,19 +149,21 @@ public final class TextRedactor {
                 }
             }
         }
-        for name in keptNames { protected += occurrences(of: name, in: text) }
         removals += scanner.findings(in: text)
         removals += AddressFinder.findings(in: text)
         removals += SensitiveInfo.findings(in: text)
+        // Private names first: a longer private name wins over a public one inside it (the party
+        // 赵明玉 is not the officer 赵明), and a public name followed by a further given-name
+        // character that starts no word is the start of someone else's name.
         var names: [(range: Range<Int>, name: String, surname: String)] = []
         for person in people {
-            for range in occurrences(of: person, in: text) where !protected.contains(where: { $0.overlaps(range) }) {
+            for range in occurrences(of: person, in: text) {
                 let name = Chars.string(person)
                 names.append((range, name, Self.surname(of: name)))
             }
         }
         if let index {
-            for match in index.matches(in: text) where !protected.contains(where: { $0.overlaps(match.range) }) {
+            for match in index.matches(in: text) {
                 if match.kind == .name {
                     let name = Chars.string(CanonicalText(Array(text[match.range])).scalars)
                     names.append((match.range, name, Self.surname(of: Chars.string(text[match.range]))))
@@ -170,6 +172,13 @@ public final class TextRedactor {
                 }
             }
         }
+        for name in keptNames {
+            for range in occurrences(of: name, in: text) where !continuesAsName(text, range) {
+                if names.contains(where: { $0.range.count > range.count && $0.range.overlaps(range) }) { continue }
+                protected.append(range)
+            }
+        }
+        names.removeAll { name in protected.contains { $0.overlaps(name.range) && $0.count >= name.range.count } }
         let taken = names.map(\.range) + protected
         for found in finder.names(in: text, excluding: taken) {
             if found.kind == .latin {
@@ -185,6 +194,15 @@ public final class TextRedactor {
         var kept: [(range: Range<Int>, name: String, surname: String)] = []
         for name in names where !kept.contains(where: { $0.range.overlaps(name.range) }) { kept.append(name) }
         return Analysis(text: text, findings: merge(removals), names: kept)
+    }
+
+    /// Does a further given-name character follow the name, one that starts no word with the
+    /// character after it (赵明玉, not 赵明在场 or 赵明家中)?
+    private func continuesAsName(_ text: [UInt32], _ range: Range<Int>) -> Bool {
+        let end = range.upperBound
+        guard end < text.count, Chars.isHan(text[end]), !NameFinder.notGiven.contains(text[end]), lexicon.givenNames[text[end]] != nil else { return false }
+        if end + 2 <= text.count, lexicon.word(text[end..<(end + 2)]) != nil { return false }
+        return range.count < 3
     }
 
     private func occurrences(of word: [UInt32], in text: [UInt32]) -> [Range<Int>] {

@@ -68,4 +68,16 @@ final class PartyNatureTests: XCTestCase {
         let facts = redaction.redact(other, agency: Fixtures.agency, officers: Fixtures.officersByCert).publicCase?.facts ?? ""
         XCTAssertEqual(facts, "经查，该公司雇请林某搬运货物。")
     }
+
+    /// The officer 赵明 on the case does not shield the party 赵明玉, whose name starts like his.
+    func testAnOfficersNameInsideThePartysNameDoesNotShieldIt() throws {
+        let item = Fixtures.case(partyType: .individualBusiness, name: "赵明玉", idType: .residentID, idNumber: "53040219850312123X",
+                                 facts: "经查，当事人赵明玉于2025年3月14日擅自取水。执法人员赵明、李振华对赵明玉进行了询问。",
+                                 evidence: ["对赵明玉的询问笔录"])
+        let (published, json) = try publish(item)
+        XCTAssertEqual(published.partyName, "赵某")
+        XCTAssertEqual(published.facts, "经查，当事人赵某于2025年3月14日擅自取水。执法人员赵明、李振华对赵某进行了询问。")
+        XCTAssertFalse(json.contains("赵明玉"), json)
+        XCTAssertEqual(published.officers?.map(\.name), ["李振华", "赵明"])
+    }
 }

@@ -121,7 +121,7 @@ struct NameFinder {
         + "证签拒提出确认陈述告指驾销购买卖报打负擅驶乘骑搬挖砍伐抽倒拆向系等"
         // Uppercase numerals of amounts (贰万捌仟): 万 is a surname, 捌仟 no given name.
         + "零壹贰叁肆伍陆柒捌玖拾佰仟亿整").unicodeScalars.map(\.value))
-    /// A name does not end in a place word: 武潭镇, 石桥村 and 宁海路 are places.
+    /// A given name has no place word in it: 武潭镇, 石牛江镇, 石桥村 and 宁海路 are places.
     static let adminBefore: Set<UInt32> = Set("省市州县区旗镇乡".unicodeScalars.map(\.value))
     static let amountNumerals: Set<UInt32> = Set("零壹贰叁肆伍陆柒捌玖拾佰仟".unicodeScalars.map(\.value))
     static let amountUnits: Set<UInt32> = Set("万亿元角分整".unicodeScalars.map(\.value))
@@ -130,7 +130,7 @@ struct NameFinder {
 
     private static let strongAfter = WordSet(["称", "说", "证实", "证明", "反映", "陈述", "供述", "承认", "表示", "介绍", "交代", "签字", "签名",
         "签收", "捺印", "二人", "两人", "三人", "等人", "夫妇", "的询问", "的调查", "的陈述", "的证言", "的笔录", "询问笔录", "调查笔录", "在场", "到场",
-        "之子", "之女", "之妻", "之夫", "（", "(", "、", "系", "未", "经营", "驾驶"])
+        "之子", "之女", "之妻", "之夫", "（", "(", "、", "系", "未", "经营", "驾驶", "均", "都", "也", "亦", "分别", "各自", "共同", "本人", "当场", "拒绝", "要求", "提出", "提供", "负责"])
     private static let weakAfter = WordSet(["的", "在", "于", "与", "和", "及", "将", "把", "向", "对", "被", "曾", "已", "为", "是", "从", "等", "，", "。", "；", "："])
     /// Words before a name: roles and relations (…人, …员, 股东, 妻子), and 据, 对, 经, 由.
     private static let strongBefore = WordSet(["人", "员", "者", "股东", "房东", "员工", "职工", "民工", "亲属", "家属", "住户", "租户", "农户", "商户",
@@ -151,7 +151,7 @@ struct NameFinder {
             score += p
         }
         let end = at + surnameLength + given
-        if Self.placeEnds.contains(text[end - 1]) { return nil }
+        for offset in (at + surnameLength)..<end where Self.placeEnds.contains(text[offset]) { return nil }
         var cueAfter = true
         if Self.strongAfter.starts(text, at: end) {
             score += Self.strongContext

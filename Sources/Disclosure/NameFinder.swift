@@ -32,6 +32,8 @@ struct NameFinder {
         /// Surname to keep (张, 欧阳; the first letter of a Latin name, the first character of a minority name).
         var surname: String
         var kind: Kind
+        /// Found by the word model with no role word before it and no verb after it: the 法制科 should look.
+        var uncertain = false
         enum Kind { case chinese, minority, latin, halfMasked }
     }
 
@@ -108,7 +110,9 @@ struct NameFinder {
                 let range = (run.lowerBound + step.start)..<(run.lowerBound + j)
                 let name = Chars.string(text[range])
                 if !kept.contains(name) {
-                    out.append(Found(range: range, name: name, surname: Chars.string(text[range.lowerBound..<(range.lowerBound + step.surname)]), kind: .chinese))
+                    let uncertain = !Self.strongBefore.ends(text, before: range.lowerBound) && !Self.strongAfter.starts(text, at: range.upperBound)
+                    out.append(Found(range: range, name: name, surname: Chars.string(text[range.lowerBound..<(range.lowerBound + step.surname)]), kind: .chinese,
+                                     uncertain: uncertain))
                 }
             }
             j = step.start

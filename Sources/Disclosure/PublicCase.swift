@@ -206,7 +206,9 @@ public struct CaseRedaction: Sendable {
             officers: field("officers", { publicOfficers(item, officers) }, { publicOfficers(item, officers) }),
             status: item.status.rawValue, statusDate: item.statusDate?.iso,
             statusReason: field("status_reason", { nil }, { item.statusReason.isEmpty ? nil : redactor.redact(item.statusReason) }))
-        return RedactedCase(publicCase: result, report: RedactionReport(caseID: item.id, removed: redactor.removedByKind, withheld: nil))
+        var report = RedactionReport(caseID: item.id, removed: redactor.removedByKind, withheld: nil)
+        report.uncertain = redactor.uncertainCount > 0 ? redactor.uncertainCount : nil
+        return RedactedCase(publicCase: result, report: report)
     }
 
     private func publicOfficers(_ item: EnforcementCase, _ officers: [String: Officer]) -> [PublicCase.PublicOfficer] {

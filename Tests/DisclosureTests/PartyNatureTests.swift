@@ -80,4 +80,15 @@ final class PartyNatureTests: XCTestCase {
         XCTAssertFalse(json.contains("赵明玉"), json)
         XCTAssertEqual(published.officers?.map(\.name), ["李振华", "赵明"])
     }
+
+    /// The review page's view of a whole case: every free-text field, with what changed.
+    func testTheCaseReviewListsEveryChangedField() {
+        let item = Fixtures.case(partyType: .naturalPerson, name: "张德福", idType: .residentID, idNumber: "53040219850312123X",
+                                 facts: "经查，当事人张德福于2025年3月14日擅自取水，联系电话13987654321。", evidence: ["对张德福的询问笔录"])
+        let review = CaseRedaction(policy: .defaults).review(item, agency: Fixtures.agency, officers: Fixtures.officersByCert)
+        XCTAssertEqual(review.map(\.field), ["title", "facts", "decision", "evidence[0]"])
+        let facts = review.first { $0.field == "facts" }?.segments ?? []
+        XCTAssertEqual(facts.map(\.original).joined(), item.facts)
+        XCTAssertEqual(facts.filter { $0.kind != nil }.map(\.kind), [.personName, .phone])
+    }
 }

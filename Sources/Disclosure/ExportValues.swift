@@ -28,6 +28,13 @@ extension PersonalValueIndex {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.count >= 2, !officerNames.contains(trimmed) { index.addName(trimmed) }
         }
+        // Organisations' seats are public: a person's street number that is also one is not indexed on its own.
+        var seats: Set<String> = []
+        for item in cases where !PartyNature.isNaturalPerson(item.party) && !item.party.address.isEmpty {
+            let below = AddressFinder.belowCounty(item.party.address)
+            seats.insert(Chars.string(CanonicalText.canonical(below)))
+            if let numbered = AddressFinder.firstNumberedPart(below) { seats.insert(Chars.string(CanonicalText.canonical(numbered))) }
+        }
         for item in cases {
             let party = item.party
             let person = PartyNature.isNaturalPerson(party)
@@ -37,7 +44,7 @@ extension PersonalValueIndex {
                 name(party.legalRepresentative)
                 if !party.idNumber.isEmpty { index.addIDNumber(party.idNumber) }
                 if !party.phone.isEmpty { index.addPhone(party.phone) }
-                if !party.address.isEmpty { index.addAddress(party.address) }
+                if !party.address.isEmpty { index.addAddress(party.address, withoutFirstPart: seats) }
             } else {
                 let mobile = PublicShapes.digits(party.phone)
                 if mobile.count >= 11, mobile.suffix(11).hasPrefix("1") { index.addPhone(party.phone) }

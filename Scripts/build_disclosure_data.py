@@ -10,10 +10,8 @@ Run once, by hand, when the sources change:
 Outputs (Sources/Disclosure/Resources/):
   words.tsv        ordinary Chinese words of 2-4 characters with jieba's frequency,
                    from jieba 0.42.1 dict.txt (MIT). Entries jieba tags as person
-                   names (nr) of 3 characters are left out: they are full names,
-                   not words, and would shield names from the finder (its 2-character
-                   nr entries are mostly ordinary words: 陈述, 许可, 高峰). Words with a
-                   frequency below 3 are left out (rare, mostly noise).
+                   names (nr) stay: most are ordinary words (陈述, 许可, 马尾松).
+                   Words with a frequency below 3 are left out (rare, mostly noise).
   given-names.tsv  characters of given names with their count, male+female, from
                    ngender 0.1.1 charfreq.csv (MIT).
 """
@@ -35,10 +33,9 @@ def main(root):
             tag = parts[2] if len(parts) > 2 else ''
             if not han(word) or not (1 <= len(word) <= 4):
                 continue
-            # jieba tags many ordinary words nr (陈述, 许可, 高峰, 顾客): only 3-character
-            # nr entries, which are full names (周恩来), are left out.
-            if tag == 'nr' and len(word) == 3:
-                continue
+            # jieba tags many ordinary words nr (陈述, 许可, 高峰, 顾客, 马尾松, 华山松): they
+            # stay. Its full names of famous people (周恩来) stay too: a name in a case file
+            # still wins over them where the context says person (see NameFinder).
             if freq < 3:
                 continue
             words[word] = max(words.get(word, 0), freq)

@@ -29,7 +29,8 @@ enum AddressFinder {
     private static let notAdminBeforeCity: Set<UInt32> = Set("超菜集夜门城股".unicodeScalars.map(\.value))
     private static let clauseEnds: Set<UInt32> = Set("，。；！？\n,;!?".unicodeScalars.map(\.value))
     /// Characters a place name never runs back across.
-    private static let leftStops: Set<UInt32> = Set("住在于至从向对到的和与及为是称由将把被经其系位址之往".unicodeScalars.map(\.value))
+    /// (Not 和, 与, 经, 至: they occur in place names, 中和村, 经开区.)
+    private static let leftStops: Set<UInt32> = Set("住在于的为是称其系位址之往".unicodeScalars.map(\.value))
 
     @inline(__always)
     static func isAdminEnd(_ text: [UInt32], _ index: Int) -> Bool {

@@ -10,8 +10,11 @@ extension PersonalValueIndex {
     /// accounts. Officers' names are public and never indexed.
     /// Build it once per run, then share it: reading it from several threads is safe,
     /// adding to it while others read is not.
+    /// `namesInText`: also every name of three or more characters the name finder reads in the
+    /// export's free text, so a witness named after a cue in one case is found without one in
+    /// another (costs about as much as redacting the export once more).
     public static func export(cases: [EnforcementCase], officers: [Officer] = [], otherPeople: [String] = [], accounts: [String] = [],
-                              lexicon: Lexicon? = try? Lexicon.standard.get()) -> PersonalValueIndex {
+                              namesInText: Bool = false, lexicon: Lexicon? = try? Lexicon.standard.get()) -> PersonalValueIndex {
         let index = PersonalValueIndex(lexicon: lexicon)
         // Names that are public in this export (officers; legal representatives of organisations,
         // SPC 法释〔2016〕19号 第十一条) are not indexed, even when a private person has the same name:
@@ -25,6 +28,13 @@ extension PersonalValueIndex {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.count >= 2, !officerNames.contains(trimmed) { index.addName(trimmed) }
         }
+        // Organisations' seats are public: a person's street number that is also one is not indexed on its own.
+        var seats: Set<String> = []
+        for item in cases where !PartyNature.isNaturalPerson(item.party) && !item.party.address.isEmpty {
+            let below = AddressFinder.belowCounty(item.party.address)
+            seats.insert(Chars.string(CanonicalText.canonical(below)))
+            if let numbered = AddressFinder.firstNumberedPart(below) { seats.insert(Chars.string(CanonicalText.canonical(numbered))) }
+        }
         for item in cases {
             let party = item.party
             let person = PartyNature.isNaturalPerson(party)
@@ -34,7 +44,7 @@ extension PersonalValueIndex {
                 name(party.legalRepresentative)
                 if !party.idNumber.isEmpty { index.addIDNumber(party.idNumber) }
                 if !party.phone.isEmpty { index.addPhone(party.phone) }
-                if !party.address.isEmpty { index.addAddress(party.address) }
+                if !party.address.isEmpty { index.addAddress(party.address, withoutFirstPart: seats) }
             } else {
                 let mobile = PublicShapes.digits(party.phone)
                 if mobile.count >= 11, mobile.suffix(11).hasPrefix("1") { index.addPhone(party.phone) }
@@ -42,6 +52,16 @@ extension PersonalValueIndex {
             }
         }
         for person in otherPeople { name(person) }
+        if namesInText, let lexicon {
+            let finder = NameFinder(lexicon: lexicon, kept: publicNames)
+            for item in cases {
+                for text in [item.title, item.facts, item.discretion, item.decision, item.statusReason] + item.evidence where !text.isEmpty {
+                    for found in finder.names(in: TextRedactor.unpad(Chars.scalars(text))) where found.kind != .latin && found.name.count >= 3 {
+                        name(found.name)
+                    }
+                }
+            }
+        }
         for account in accounts { index.addBankAccount(account) }
         return index
     }

@@ -10,14 +10,14 @@ public struct DisclosureDataError: Error, CustomStringConvertible, Sendable {
 /// Resources/README.md for where they come from). Loaded once per process.
 public final class Lexicon: Sendable {
     /// Natural log of a word's unigram probability, keyed by its packed characters.
-    let words: [UInt64: Float]
+    let words: WordTable
     /// Natural log of a character's share among given-name characters.
     let givenNames: [UInt32: Float]
     /// Log probability of a character the dictionary does not have.
     let unknownCharacter: Float
 
     init(words: [UInt64: Float], givenNames: [UInt32: Float], unknownCharacter: Float) {
-        self.words = words
+        self.words = WordTable(words)
         self.givenNames = givenNames
         self.unknownCharacter = unknownCharacter
     }

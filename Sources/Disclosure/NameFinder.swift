@@ -22,6 +22,7 @@ struct NameFinder {
     static let strongContext: Float = 2.5
     static let weakContext: Float = 1.0
     static let compoundContext: Float = 3.0
+    static let noContext: Float = -2.5
     /// Before an organisation word a surname-like start is a brand (何氏实业, 李宁体育).
     static let organisationPenalty: Float = -6
 
@@ -31,6 +32,8 @@ struct NameFinder {
         /// Surname to keep (张, 欧阳; the first letter of a Latin name, the first character of a minority name).
         var surname: String
         var kind: Kind
+        /// Found by the word model with no role word before it and no verb after it: the 法制科 should look.
+        var uncertain = false
         enum Kind { case chinese, minority, latin, halfMasked }
     }
 
@@ -107,7 +110,9 @@ struct NameFinder {
                 let range = (run.lowerBound + step.start)..<(run.lowerBound + j)
                 let name = Chars.string(text[range])
                 if !kept.contains(name) {
-                    out.append(Found(range: range, name: name, surname: Chars.string(text[range.lowerBound..<(range.lowerBound + step.surname)]), kind: .chinese))
+                    let uncertain = !Self.strongBefore.ends(text, before: range.lowerBound) && !Self.strongAfter.starts(text, at: range.upperBound)
+                    out.append(Found(range: range, name: name, surname: Chars.string(text[range.lowerBound..<(range.lowerBound + step.surname)]), kind: .chinese,
+                                     uncertain: uncertain))
                 }
             }
             j = step.start
@@ -117,16 +122,28 @@ struct NameFinder {
 
     /// Characters that are never part of a given name here: particles, verbs that follow names, 某.
     static let notGiven: Set<UInt32> = Set(("的了是在和与及等称说对被把将向从为于已也都就均所以并因曾现又即且则经未无不有来去给让叫作做到某之其该此这那个们"
-        + "证签拒提出确认陈述告指驾销购买卖报打负擅驶乘骑搬挖砍伐抽倒拆向系等").unicodeScalars.map(\.value))
+        + "证签拒提出确认陈述告指驾销购买卖报打负擅驶乘骑搬挖砍伐抽倒拆向系等"
+        // Uppercase numerals of amounts (贰万捌仟): 万 is a surname, 捌仟 no given name.
+        + "零壹贰叁肆伍陆柒捌玖拾佰仟亿整").unicodeScalars.map(\.value))
+    /// A given name has no place word in it: 武潭镇, 石牛江镇, 石桥村 and 宁海路 are places.
+    static let adminBefore: Set<UInt32> = Set("省市州县区旗镇乡".unicodeScalars.map(\.value))
+    static let amountNumerals: Set<UInt32> = Set("零壹贰叁肆伍陆柒捌玖拾佰仟".unicodeScalars.map(\.value))
+    static let amountUnits: Set<UInt32> = Set("万亿元角分整".unicodeScalars.map(\.value))
+    private static let units = WordSet(PublicShapes.defaults.units.filter { $0.unicodeScalars.allSatisfy { Chars.isHan($0.value) } && $0 != "人" && $0 != "年" && $0 != "日" })
+    static let placeEnds: Set<UInt32> = Set("镇乡村县区市省州路街巷寨屯庄苑".unicodeScalars.map(\.value))
 
     private static let strongAfter = WordSet(["称", "说", "证实", "证明", "反映", "陈述", "供述", "承认", "表示", "介绍", "交代", "签字", "签名",
         "签收", "捺印", "二人", "两人", "三人", "等人", "夫妇", "的询问", "的调查", "的陈述", "的证言", "的笔录", "询问笔录", "调查笔录", "在场", "到场",
-        "之子", "之女", "之妻", "之夫", "（", "(", "、", "系", "未", "经营", "驾驶"])
+        "之子", "之女", "之妻", "之夫", "（", "(", "、", "系", "未", "经营", "驾驶", "均", "都", "也", "亦", "分别", "各自", "共同", "本人", "当场", "拒绝", "要求", "提出", "提供", "负责", "出具", "出示", "提交",
+        "签署", "办理", "代为", "代理", "持有", "名下", "所有", "承包", "租用"])
     private static let weakAfter = WordSet(["的", "在", "于", "与", "和", "及", "将", "把", "向", "对", "被", "曾", "已", "为", "是", "从", "等", "，", "。", "；", "："])
     /// Words before a name: roles and relations (…人, …员, 股东, 妻子), and 据, 对, 经, 由.
-    private static let strongBefore = WordSet(["人", "员", "者", "东", "工", "属", "户", "民", "主", "长", "妻", "夫", "子", "女", "父", "母", "哥",
-        "姐", "弟", "妹", "邻居", "司机", "亲戚", "朋友", "嫂", "叔", "姨", "舅", "老板", "包工头", "会计", "出纳", "厨师", "师傅", "书记", "村长", "组长", "姓名", "名叫", "名为", "叫", "据", "对", "经", "由", "、", "：", ":", "同", "与", "和", "及", "雇请", "雇佣", "委托", "会同",
+    private static let strongBefore = WordSet(["人", "员", "者", "股东", "房东", "员工", "职工", "民工", "亲属", "家属", "住户", "租户", "农户", "商户",
+        "村民", "居民", "农民", "市民", "牧民", "渔民", "业主", "店主", "户主", "车主", "雇主", "村长", "组长", "队长", "店长", "厂长", "董事长",
+        "妻", "夫", "之子", "其子", "儿子", "之女", "其女", "女儿", "孙子", "孙女", "父", "母", "哥", "姐", "弟", "妹", "经理", "主任", "主管", "老板娘", "医生", "学生", "先生", "女士", "老师", "律师", "护士", "保安", "同事", "同学", "邻居", "司机", "亲戚", "朋友", "嫂", "叔", "姨", "舅", "老板", "包工头", "会计", "出纳", "厨师", "师傅", "书记", "村长", "组长", "姓名", "名叫", "名为", "叫", "据", "对", "经查", "经查明", "由", "甥女", "侄女", "外甥", "侄子", "外孙", "孙女", "女婿", "儿媳", "、", "：", ":", "同", "与", "和", "及", "雇请", "雇佣", "委托", "会同",
         "）", ")"])
+    /// 出租人：X, 证人:X, 被处罚人 X — a form's label before the value.
+    private static let labelBefore = WordSet(["人：", "人:", "员：", "员:", "者：", "者:", "姓名：", "姓名:", "人 ", "人　"])
     private static let organisationAfter = WordSet(["有限", "公司", "集团", "实业", "商贸", "贸易", "科技", "股份", "合作社", "工作室", "事务所",
         "商行", "酒店", "宾馆", "餐厅", "饭店", "超市", "药店", "诊所", "医院", "学校", "幼儿园", "厂", "场", "店", "馆", "中心", "牌", "氏",
         // …and before a place word it is a place (泰丰小区, 金沙江大道).
@@ -141,10 +158,11 @@ struct NameFinder {
             score += p
         }
         let end = at + surnameLength + given
+        for offset in (at + surnameLength)..<end where Self.placeEnds.contains(text[offset]) { return nil }
         var cueAfter = true
-        if Self.strongAfter.starts(text, at: end) || end == text.count {
+        if Self.strongAfter.starts(text, at: end) {
             score += Self.strongContext
-        } else if Self.weakAfter.starts(text, at: end) || !(end < text.count && Chars.isHan(text[end])) {
+        } else if Self.weakAfter.starts(text, at: end) || (end < text.count && !Chars.isHan(text[end])) {
             score += Self.weakContext
         } else {
             cueAfter = false
@@ -152,10 +170,31 @@ struct NameFinder {
         // A compound surname that is no ordinary word (欧阳, 司马, 上官), closed by a cue, is a name
         // even when its given name is a word (上官秘密在场); 上官方网站 has no cue after it.
         if surnameLength == 2, surnameScore > -5, cueAfter { score += Self.compoundContext }
-        if Self.strongBefore.ends(text, before: at) {
+        var cueBefore = true
+        if Self.labelBefore.ends(text, before: at) {
+            score += Self.strongContext + Self.compoundContext
+        } else if Self.strongBefore.ends(text, before: at) {
             score += Self.strongContext
-        } else if at == 0 || !Chars.isHan(text[at - 1]) {
+        } else if at > 0, !Chars.isHan(text[at - 1]) {
             score += Self.weakContext
+        } else {
+            cueBefore = false
+        }
+        // Nothing around it that names stand next to: 危化品仓库 is no person.
+        if !cueBefore, !cueAfter { score += Self.noContext }
+        // Right after a county or town, or with a place word one character on, it is a place
+        // (赫山区欧江岔镇, 通海县杨广镇).
+        if !cueBefore, at > 0, Self.adminBefore.contains(text[at - 1]) { score += Self.noContext }
+        if !cueAfter, end + 1 < text.count, Self.placeEnds.contains(text[end + 1]) { score += Self.noContext }
+        // 马尾松22株, 华山松23株: something counted in units is a thing, not a person.
+        if end < text.count, Chars.isArabicDigit(text[end]) {
+            var probe = end
+            while probe < text.count, Chars.isArabicDigit(text[probe]) || text[probe] == 0x2E { probe += 1 }
+            if Self.units.starts(text, at: probe) { return nil }
+        }
+        // 陆万壹仟, 伍万元: an amount in uppercase numerals, not 陆 and 伍 as surnames.
+        if Self.amountNumerals.contains(text[at]), at + 1 < text.count, Self.amountNumerals.contains(text[at + 1]) || Self.amountUnits.contains(text[at + 1]) {
+            return nil
         }
         if Self.organisationAfter.starts(text, at: end) { score += Self.organisationPenalty }
         return score

@@ -6,7 +6,7 @@ import CaseModel
 /// publishes the person.
 public enum PartyNature {
     /// Words that make a name an organisation's (a shop's, a firm's), not a person's.
-    static let organisationWords = ["公司", "厂", "店", "部", "行", "馆", "社", "所", "中心", "场", "站", "院", "室", "坊", "园", "铺", "屋",
+    static let organisationWords: [String] = ["公司", "厂", "店", "部", "行", "馆", "社", "所", "中心", "场", "站", "院", "室", "坊", "园", "铺", "屋",
                                     "超市", "餐厅", "酒楼", "诊所", "药房", "工作室", "合作社", "经营部", "门市", "商行", "农家乐", "养殖场", "加工厂"]
 
     public static func isNaturalPerson(_ party: Party) -> Bool {

@@ -97,14 +97,16 @@ public final class PersonalValueIndex: @unchecked Sendable {
         add(CanonicalText.canonical(account), .bankAccount, newSource(.bankAccount), minimum: 6)
     }
 
-    /// An address: the part below the county (what is published of it stays out of the index).
-    public func addAddress(_ address: String) {
+    /// An address: the part below the county (what is published of it stays out of the index),
+    /// and, unless `withoutFirstPart` says an organisation has its seat there, its first
+    /// numbered part alone (北苑路174号), as case text often names only that.
+    public func addAddress(_ address: String, withoutFirstPart: Set<String> = []) {
         let source = newSource(.address)
         let below = AddressFinder.belowCounty(address)
         add(CanonicalText.canonical(below), .address, source, minimum: 4)
-        // Not its first numbered part alone (北苑路174号): a company may have its seat at the
-        // same number, and its address is public. The redactor removes a personal address
-        // after a residence cue or down to a room; the gate checks the whole street address.
+        if let numbered = AddressFinder.firstNumberedPart(below), !withoutFirstPart.contains(Chars.string(CanonicalText.canonical(numbered))) {
+            add(CanonicalText.canonical(numbered), .address, source, minimum: 5)
+        }
     }
 
     public func addOther(_ value: String) {

@@ -149,16 +149,8 @@ public struct CaseRedaction: Sendable {
         return shapes
     }
 
-    public func redact(_ item: EnforcementCase, agency: Agency?, officers: [String: Officer]) -> RedactedCase {
-        if let reason = Self.withheldReason(item) {
-            return RedactedCase(publicCase: nil, report: RedactionReport(caseID: item.id, removed: [:], withheld: reason))
-        }
-        let lexicon: Lexicon
-        switch self.lexicon {
-        case .success(let loaded): lexicon = loaded
-        case .failure(let error):
-            return RedactedCase(publicCase: nil, report: RedactionReport(caseID: item.id, removed: [:], withheld: "无法作技术处理：\(error.description)"))
-        }
+    /// The case's text redactor: its private people, its public names and its allow-list.
+    func textRedactor(_ item: EnforcementCase, agency: Agency?, officers: [String: Officer], lexicon: Lexicon) -> TextRedactor {
         let party = item.party
         let person = PartyNature.isNaturalPerson(party)
         let officerNames = item.officerCerts.compactMap { officers[$0]?.name }
@@ -171,8 +163,44 @@ public struct CaseRedaction: Sendable {
         var kept = Set(officerNames)
         if !person, !party.legalRepresentative.isEmpty { kept.insert(party.legalRepresentative) }
         let texts = [item.title, item.facts, item.discretion, item.decision, item.statusReason] + item.evidence
-        let redactor = TextRedactor(texts: texts, people: people, kept: kept, shapes: shapes(for: item, agency: agency),
-                                    tradeSecrets: item.tradeSecretSpans, index: index, lexicon: lexicon)
+        return TextRedactor(texts: texts, people: people, kept: kept, shapes: shapes(for: item, agency: agency),
+                            tradeSecrets: item.tradeSecretSpans, index: index, lexicon: lexicon)
+    }
+
+    /// One free-text field as the review page shows it.
+    public struct FieldReview: Sendable {
+        public var field: String
+        public var segments: [TextRedactor.ReviewSegment]
+    }
+
+    /// The case's free text cut into segments for the 法制科's internal review page: what was
+    /// removed or replaced, and which names the model was unsure of. Empty when the case is
+    /// not published or the word model is missing.
+    public func review(_ item: EnforcementCase, agency: Agency?, officers: [String: Officer]) -> [FieldReview] {
+        guard Self.withheldReason(item) == nil, case .success(let lexicon) = self.lexicon else { return [] }
+        let redactor = textRedactor(item, agency: agency, officers: officers, lexicon: lexicon)
+        var out: [FieldReview] = []
+        for (field, text) in [("title", item.title), ("facts", item.facts), ("discretion", item.discretion), ("decision", item.decision),
+                              ("status_reason", item.statusReason)] + item.evidence.enumerated().map({ ("evidence[\($0.offset)]", $0.element) })
+            where !text.isEmpty {
+            out.append(FieldReview(field: field, segments: redactor.review(text)))
+        }
+        return out
+    }
+
+    public func redact(_ item: EnforcementCase, agency: Agency?, officers: [String: Officer]) -> RedactedCase {
+        if let reason = Self.withheldReason(item) {
+            return RedactedCase(publicCase: nil, report: RedactionReport(caseID: item.id, removed: [:], withheld: reason))
+        }
+        let lexicon: Lexicon
+        switch self.lexicon {
+        case .success(let loaded): lexicon = loaded
+        case .failure(let error):
+            return RedactedCase(publicCase: nil, report: RedactionReport(caseID: item.id, removed: [:], withheld: "无法作技术处理：\(error.description)"))
+        }
+        let party = item.party
+        let person = PartyNature.isNaturalPerson(party)
+        let redactor = textRedactor(item, agency: agency, officers: officers, lexicon: lexicon)
 
         func field<T>(_ name: String, _ publish: () -> T?, _ transform: () -> T?) -> T? {
             switch policy.treatment(name) {
@@ -206,7 +234,9 @@ public struct CaseRedaction: Sendable {
             officers: field("officers", { publicOfficers(item, officers) }, { publicOfficers(item, officers) }),
             status: item.status.rawValue, statusDate: item.statusDate?.iso,
             statusReason: field("status_reason", { nil }, { item.statusReason.isEmpty ? nil : redactor.redact(item.statusReason) }))
-        return RedactedCase(publicCase: result, report: RedactionReport(caseID: item.id, removed: redactor.removedByKind, withheld: nil))
+        var report = RedactionReport(caseID: item.id, removed: redactor.removedByKind, withheld: nil)
+        report.uncertain = redactor.uncertainCount > 0 ? redactor.uncertainCount : nil
+        return RedactedCase(publicCase: result, report: report)
     }
 
     private func publicOfficers(_ item: EnforcementCase, _ officers: [String: Officer]) -> [PublicCase.PublicOfficer] {

@@ -48,6 +48,21 @@ public struct PublicShapes: Codable, Equatable, Sendable {
         self.organisationCodes = organisationCodes
     }
 
+    /// pipeline.yml may list only the keys it changes; the others keep their defaults.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = PublicShapes.defaults
+        amountSuffixes = try container.decodeIfPresent([String].self, forKey: .amountSuffixes) ?? defaults.amountSuffixes
+        amountPrefixes = try container.decodeIfPresent([String].self, forKey: .amountPrefixes) ?? defaults.amountPrefixes
+        units = try container.decodeIfPresent([String].self, forKey: .units) ?? defaults.units
+        standardPrefixes = try container.decodeIfPresent([String].self, forKey: .standardPrefixes) ?? defaults.standardPrefixes
+        latinWords = try container.decodeIfPresent([String].self, forKey: .latinWords) ?? defaults.latinWords
+        publicDomains = try container.decodeIfPresent([String].self, forKey: .publicDomains) ?? defaults.publicDomains
+        publicPhones = try container.decodeIfPresent([String].self, forKey: .publicPhones) ?? []
+        publicIdentifiers = try container.decodeIfPresent([String].self, forKey: .publicIdentifiers) ?? []
+        organisationCodes = try container.decodeIfPresent([String].self, forKey: .organisationCodes) ?? []
+    }
+
     private init(raw amountSuffixes: [String], _ amountPrefixes: [String], _ units: [String], _ standardPrefixes: [String],
                  _ latinWords: [String], _ publicDomains: [String]) {
         self.amountSuffixes = amountSuffixes

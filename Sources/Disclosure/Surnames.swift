@@ -30,7 +30,7 @@ enum Surnames {
 
     private static let tiers: [UInt32: Float] = {
         var out: [UInt32: Float] = [:]
-        for character in single { if let s = character.unicodeScalars.first { out[s.value] = -9.2 } }
+        for character in single { if let s = character.unicodeScalars.first { out[s.value] = -10.5 } }
         for character in frequent { if let s = character.unicodeScalars.first { out[s.value] = -6.5 } }
         for character in common { if let s = character.unicodeScalars.first { out[s.value] = -4.2 } }
         for character in ambiguous { if let s = character.unicodeScalars.first, let v = out[s.value] { out[s.value] = v - 2.5 } }

@@ -6,13 +6,16 @@ public struct RedactionReport: Codable, Equatable, Sendable {
     public var removed: [String: Int]
     /// Why the case is not published at all, when it is not.
     public var withheld: String?
+    /// Names the model found without a clear cue, for the review queue (`TextRedactor.review`); nil when none.
+    public var uncertain: Int?
 
-    enum CodingKeys: String, CodingKey { case caseID = "case_id", removed, withheld }
+    enum CodingKeys: String, CodingKey { case caseID = "case_id", removed, withheld, uncertain }
 
     public init(caseID: String, removed: [String: Int], withheld: String?) {
         self.caseID = caseID
         self.removed = removed
         self.withheld = withheld
+        uncertain = nil
     }
 }
 
@@ -53,6 +56,62 @@ public final class TextRedactor {
         var text: [UInt32]
         var findings: [Finding]
         var names: [(range: Range<Int>, name: String, surname: String)]
+        /// Ranges of names the word model found without a clear cue (for the review queue).
+        var uncertain: [Range<Int>] = []
+    }
+
+    /// One stretch of a text for the 法制科's review page: as written, and what the portal shows instead.
+    public struct ReviewSegment: Equatable, Sendable {
+        public var original: String
+        /// nil: published as written; "" removed silently; otherwise the replacement or the marker.
+        public var published: String?
+        public var kind: RedactedKind?
+        /// A name the model found without a clear cue: the 法制科 should confirm it.
+        public var uncertain: Bool
+    }
+
+    /// Number of uncertain name candidates in the case's texts (see `ReviewSegment.uncertain`).
+    public var uncertainCount: Int { cache.values.flatMap { $0 }.reduce(0) { $0 + $1.1.uncertain.count } }
+
+    /// The text cut into segments, for an internal page that highlights what was removed or replaced.
+    /// (Before the readability pass: a label that went with a removed value shows as published.)
+    public func review(_ text: String) -> [ReviewSegment] {
+        guard !text.isEmpty else { return [] }
+        let analysis = cached(text) ?? analyse(text)
+        let scalars = analysis.text
+        var out: [ReviewSegment] = []
+        var plainStart = 0
+        func flush(_ end: Int) {
+            if end > plainStart { out.append(ReviewSegment(original: Chars.string(scalars[plainStart..<end]), published: nil, kind: nil, uncertain: false)) }
+        }
+        var removals = analysis.findings[...]
+        var names = analysis.names[...]
+        var i = 0
+        while i < scalars.count {
+            if let removal = removals.first, removal.range.lowerBound == i {
+                flush(i)
+                let end = max(i + 1, removal.range.upperBound)
+                out.append(ReviewSegment(original: Chars.string(scalars[i..<end]), published: removal.replacement ?? (removal.silent ? "" : Self.marker),
+                                         kind: removal.kind, uncertain: false))
+                i = end
+                plainStart = i
+                removals = removals.dropFirst()
+                while let next = names.first, next.range.lowerBound < i { names = names.dropFirst() }
+                continue
+            }
+            if let name = names.first, name.range.lowerBound == i {
+                flush(i)
+                out.append(ReviewSegment(original: Chars.string(scalars[name.range]), published: pseudonyms[name.name] ?? (name.surname + "某"),
+                                         kind: .personName, uncertain: analysis.uncertain.contains(name.range)))
+                i = name.range.upperBound
+                plainStart = i
+                names = names.dropFirst()
+                continue
+            }
+            i += 1
+        }
+        flush(scalars.count)
+        return out
     }
 
     /// `texts`: every free-text field of the case, so a person gets one pseudonym in all of them.
@@ -149,19 +208,22 @@ public final class TextRedactor {
                 }
             }
         }
-        for name in keptNames { protected += occurrences(of: name, in: text) }
         removals += scanner.findings(in: text)
         removals += AddressFinder.findings(in: text)
         removals += SensitiveInfo.findings(in: text)
+        // Private names first: a longer private name wins over a public one inside it (the party
+        // 赵明玉 is not the officer 赵明), and a public name followed by a further given-name
+        // character that starts no word is the start of someone else's name.
         var names: [(range: Range<Int>, name: String, surname: String)] = []
+        var uncertain: [Range<Int>] = []
         for person in people {
-            for range in occurrences(of: person, in: text) where !protected.contains(where: { $0.overlaps(range) }) {
+            for range in occurrences(of: person, in: text) {
                 let name = Chars.string(person)
                 names.append((range, name, Self.surname(of: name)))
             }
         }
         if let index {
-            for match in index.matches(in: text) where !protected.contains(where: { $0.overlaps(match.range) }) {
+            for match in index.matches(in: text) {
                 if match.kind == .name {
                     let name = Chars.string(CanonicalText(Array(text[match.range])).scalars)
                     names.append((match.range, name, Self.surname(of: Chars.string(text[match.range]))))
@@ -170,6 +232,13 @@ public final class TextRedactor {
                 }
             }
         }
+        for name in keptNames {
+            for range in occurrences(of: name, in: text) where !continuesAsName(text, range) {
+                if names.contains(where: { $0.range.count > range.count && $0.range.overlaps(range) }) { continue }
+                protected.append(range)
+            }
+        }
+        names.removeAll { name in protected.contains { $0.overlaps(name.range) && $0.count >= name.range.count } }
         let taken = names.map(\.range) + protected
         for found in finder.names(in: text, excluding: taken) {
             if found.kind == .latin {
@@ -177,6 +246,7 @@ public final class TextRedactor {
                 removals.removeAll { $0.kind != .tradeSecret && found.range.contains($0.range.lowerBound) && $0.range.upperBound <= found.range.upperBound }
             }
             names.append((found.range, found.name, found.surname))
+            if found.uncertain { uncertain.append(found.range) }
         }
         for range in finder.halfMasked(in: text) { removals.append(Finding(range: range, kind: .personName, silent: true)) }
         // A removal wins over a name it overlaps.
@@ -184,7 +254,16 @@ public final class TextRedactor {
         names.sort { $0.range.lowerBound < $1.range.lowerBound }
         var kept: [(range: Range<Int>, name: String, surname: String)] = []
         for name in names where !kept.contains(where: { $0.range.overlaps(name.range) }) { kept.append(name) }
-        return Analysis(text: text, findings: merge(removals), names: kept)
+        return Analysis(text: text, findings: merge(removals), names: kept, uncertain: uncertain.filter { range in kept.contains { $0.range == range } })
+    }
+
+    /// Does a further given-name character follow the name, one that starts no word with the
+    /// character after it (赵明玉, not 赵明在场 or 赵明家中)?
+    private func continuesAsName(_ text: [UInt32], _ range: Range<Int>) -> Bool {
+        let end = range.upperBound
+        guard end < text.count, Chars.isHan(text[end]), !NameFinder.notGiven.contains(text[end]), lexicon.givenNames[text[end]] != nil else { return false }
+        if end + 2 <= text.count, lexicon.word(text[end..<(end + 2)]) != nil { return false }
+        return range.count < 3
     }
 
     private func occurrences(of word: [UInt32], in text: [UInt32]) -> [Range<Int>] {

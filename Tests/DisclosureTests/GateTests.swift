@@ -42,6 +42,7 @@ final class GateTests: XCTestCase {
             ("对王强的询问", .name),
             ("王强家中", .name),
             ("住北苑路174号3栋2单元501室", .address),
+            ("当事人在北苑路174号经营", .address),
             ("卡号6222020200001234562", .bankAccount),
             ("员工阿依古丽买买提在场", .name),
             ("员工阿依古丽·买买提在场", .name),
@@ -97,5 +98,18 @@ final class GateTests: XCTestCase {
         XCTAssertGreaterThan(index.count, 900)
         // Officers are public: never indexed.
         XCTAssertEqual(index.hits(in: "执法人员李振华、赵明"), [])
+    }
+
+    /// A person's street number alone is indexed, unless an organisation has its public seat there.
+    func testAnOrganisationsSeatAtAPersonsNumberStaysPublic() {
+        let person = Fixtures.case(id: "P", partyType: .naturalPerson, name: "张德福", idType: .residentID, idNumber: "53040219850312123X",
+                                   address: "云南省玉溪市红塔区北苑路174号3栋501室", facts: "")
+        let company = Fixtures.case(id: "C", partyType: .legalPerson, name: "玉溪宏达商贸有限公司", idType: .creditCode, idNumber: "91530400MA6K1234XL",
+                                    legalRep: "王建国", address: "云南省玉溪市红塔区北苑路174号", facts: "")
+        let index = PersonalValueIndex.export(cases: [person, company])
+        XCTAssertEqual(index.hits(in: "住所：云南省玉溪市红塔区北苑路174号").filter { $0.kind == .address }, [])
+        XCTAssertEqual(index.hits(in: "住北苑路174号3栋501室").first?.kind, .address)
+        let alone = PersonalValueIndex.export(cases: [person])
+        XCTAssertEqual(alone.hits(in: "在北苑路174号经营").first?.kind, .address)
     }
 }

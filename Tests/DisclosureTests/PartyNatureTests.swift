@@ -68,4 +68,27 @@ final class PartyNatureTests: XCTestCase {
         let facts = redaction.redact(other, agency: Fixtures.agency, officers: Fixtures.officersByCert).publicCase?.facts ?? ""
         XCTAssertEqual(facts, "经查，该公司雇请林某搬运货物。")
     }
+
+    /// The officer 赵明 on the case does not shield the party 赵明玉, whose name starts like his.
+    func testAnOfficersNameInsideThePartysNameDoesNotShieldIt() throws {
+        let item = Fixtures.case(partyType: .individualBusiness, name: "赵明玉", idType: .residentID, idNumber: "53040219850312123X",
+                                 facts: "经查，当事人赵明玉于2025年3月14日擅自取水。执法人员赵明、李振华对赵明玉进行了询问。",
+                                 evidence: ["对赵明玉的询问笔录"])
+        let (published, json) = try publish(item)
+        XCTAssertEqual(published.partyName, "赵某")
+        XCTAssertEqual(published.facts, "经查，当事人赵某于2025年3月14日擅自取水。执法人员赵明、李振华对赵某进行了询问。")
+        XCTAssertFalse(json.contains("赵明玉"), json)
+        XCTAssertEqual(published.officers?.map(\.name), ["李振华", "赵明"])
+    }
+
+    /// The review page's view of a whole case: every free-text field, with what changed.
+    func testTheCaseReviewListsEveryChangedField() {
+        let item = Fixtures.case(partyType: .naturalPerson, name: "张德福", idType: .residentID, idNumber: "53040219850312123X",
+                                 facts: "经查，当事人张德福于2025年3月14日擅自取水，联系电话13987654321。", evidence: ["对张德福的询问笔录"])
+        let review = CaseRedaction(policy: .defaults).review(item, agency: Fixtures.agency, officers: Fixtures.officersByCert)
+        XCTAssertEqual(review.map(\.field), ["title", "facts", "decision", "evidence[0]"])
+        let facts = review.first { $0.field == "facts" }?.segments ?? []
+        XCTAssertEqual(facts.map(\.original).joined(), item.facts)
+        XCTAssertEqual(facts.filter { $0.kind != nil }.map(\.kind), [.personName, .phone])
+    }
 }

@@ -49,4 +49,17 @@ final class ReadabilityTests: XCTestCase {
         XCTAssertEqual(figures.published, 40)
         XCTAssertEqual(figures.gateHits, 0)
     }
+
+    /// The review queue's view: what was removed or replaced, and which names the model was unsure of.
+    func testReviewSegmentsShowWhatChanged() throws {
+        let text = "证人王建国（联系电话13887654321）证实，当日谭永胜在河道内采砂。"
+        let redactor = try TextRedactor(texts: [text], people: [], kept: [], shapes: .defaults, tradeSecrets: [], lexicon: Lexicon.standard.get())
+        let segments = redactor.review(text)
+        XCTAssertEqual(segments.map(\.original).joined(), text)
+        XCTAssertEqual(segments.first { $0.original == "王建国" }?.published, "王某")
+        XCTAssertEqual(segments.first { $0.original == "王建国" }?.uncertain, false, "after 证人 the name is certain")
+        XCTAssertEqual(segments.first { $0.original.contains("13887654321") }?.kind, .phone)
+        XCTAssertEqual(segments.first { $0.original == "谭永胜" }?.uncertain, true, "no role word before, only 在 after: the 法制科 should look")
+        XCTAssertEqual(redactor.uncertainCount, 1)
+    }
 }

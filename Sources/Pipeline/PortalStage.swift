@@ -191,11 +191,14 @@ private struct Publisher {
             if item.status == .withdrawn, previous == nil { continue }  // withdrawn before it was ever published
             let deadline = try calendar.date(workingDays: config.disclosureWorkingDays(agency: item.agencyCode, type: item.actionType),
                                              after: item.decisionDate)
-            if !redacted.report.removed.isEmpty {
-                // Text the redactor changed: listed for the 法制科; with require_approval, first published only once approved.
-                let held = config.requireApproval && previous == nil && !approved.contains(item.id)
-                queue.append(ReviewQueue.Entry(item: item, published: published, removed: redacted.report.removed, held: held,
-                                               deadline: deadline))
+            if !redacted.report.removed.isEmpty || (redacted.report.uncertain ?? 0) > 0 {
+                // Listed for the 法制科 (an uncertain name is always also a removal); with require_approval,
+                // a case with names the model was unsure of is first published only once approved.
+                let fields = redaction.review(item, agency: agencies[item.agencyCode], officers: officers)
+                let uncertain = fields.reduce(0) { $0 + $1.segments.filter(\.uncertain).count }
+                let held = config.requireApproval && uncertain > 0 && previous == nil && !approved.contains(item.id)
+                queue.append(ReviewQueue.Entry(item: item, published: published, removed: redacted.report.removed, uncertain: uncertain,
+                                               held: held, deadline: deadline, fields: fields))
                 if held {
                     summary.withheld[ReviewQueue.heldReason, default: 0] += 1
                     continue

@@ -89,7 +89,7 @@ struct PublicationGate {
     /// The index of the export: every natural person named anywhere in it (parties,
     /// operators, persons of withheld and minors' cases, names read in the free text).
     static func index(for ingest: IngestResult) -> PersonalValueIndex {
-        PersonalValueIndex.export(cases: ingest.cases, officers: ingest.officers)
+        PersonalValueIndex.export(cases: ingest.cases, officers: ingest.officers, namesInText: true)
     }
 }
 

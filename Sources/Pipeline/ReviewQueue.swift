@@ -4,17 +4,22 @@ import Foundation
 import Web
 import WorkingDays
 
-/// The 法制科's review queue (internal/redaction/queue.html): every case whose public text
-/// the redactor changed, with its public text and each removal marked, so a person can
-/// read what will be published before or after it is. With `disclosure.require_approval`
-/// such a case waits until the approvals file lists it; the run warns as its deadline nears.
+/// The 法制科's review queue (internal/redaction/queue.html, internal: it shows the text as
+/// written): every case whose public text the redactor changed or in which it found a name it
+/// was unsure of, each removal shown beside what the portal prints instead and each uncertain
+/// name flagged. With `disclosure.require_approval` a case with uncertain names waits until
+/// the approvals file lists it; the run warns as its deadline nears.
 struct ReviewQueue {
     struct Entry {
         var item: EnforcementCase
         var published: PublicCase
         var removed: [String: Int]
+        /// Names the model found without a clear cue: the 法制科 should confirm them.
+        var uncertain: Int
         var held: Bool
         var deadline: CivilDate
+        /// Each free-text field as written, with what the portal shows instead.
+        var fields: [CaseRedaction.FieldReview]
     }
 
     static let path = "internal/redaction/queue.html"
@@ -53,48 +58,35 @@ struct ReviewQueue {
     }
 
     static func page(_ entries: [Entry], asOf: CivilDate) -> String {
-        var body = "<h1>公示前人工审核清单</h1>\n<p>数据基准日 \(asOf.chinese)。下列决定的公开文本经过技术处理，"
-            + "标黄处为删除或替换个人信息的位置；请核对公开文本中是否仍有个人信息、有无误删。"
-            + "“待审核”的决定在审核通过清单列出之前不公示。</p>\n"
+        var body = "<h1>公示前人工审核清单</h1>\n<p>数据基准日 \(asOf.chinese)。下列决定的文本经过技术处理："
+            + "<del>删除线</del>为原文，其后<ins>标黄</ins>为门户显示的内容；<mark class=\"uncertain\">红框</mark>为系统不能确定是否为人名、按人名处理的词，请确认。"
+            + "“待审核”的决定在审核通过清单列出之前不公示。本页含原文，仅供内部使用。</p>\n"
         if entries.isEmpty { return HTML.page(title: "公示前人工审核清单", body: body + "<p>本次没有需要审核的决定。</p>\n") }
         for entry in entries.sorted(by: { ($0.held ? 0 : 1, $0.deadline, $0.item.id) < ($1.held ? 0 : 1, $1.deadline, $1.item.id) }) {
             let removed = entry.removed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) 处" }.joined(separator: "，")
             body += "<section>\n<h2>\(HTML.escape(entry.item.id))（\(entry.held ? "待审核" : "已公示或无需审核")）</h2>\n"
-                + "<p>文书编号 \(HTML.escape(entry.published.docNo ?? "")) · 应公示日期 \(entry.deadline.chinese) · 处理：\(HTML.escape(removed))</p>\n"
-            let fields: [(String, String?)] = [("案由", entry.published.title), ("当事人", entry.published.partyName),
-                                               ("地址", entry.published.partyAddress), ("违法事实", entry.published.facts),
-                                               ("证据", entry.published.evidence?.joined(separator: "；")),
-                                               ("裁量说明", entry.published.discretion), ("处理决定", entry.published.decision),
-                                               ("状态说明", entry.published.statusReason)]
-            body += "<dl>\n"
-            for (label, text) in fields {
-                guard let text, !text.isEmpty else { continue }
-                body += "<dt>\(label)</dt><dd>\(marked(text))</dd>\n"
+                + "<p>文书编号 \(HTML.escape(entry.published.docNo ?? "")) · 应公示日期 \(entry.deadline.chinese) · 处理：\(HTML.escape(removed))"
+                + (entry.uncertain > 0 ? " · 不确定的人名 \(entry.uncertain) 处" : "") + "</p>\n<dl>\n"
+            for field in entry.fields where field.segments.contains(where: { $0.published != nil || $0.uncertain }) {
+                body += "<dt>\(HTML.escape(fieldLabels[field.field] ?? field.field))</dt><dd>\(segments(field.segments))</dd>\n"
             }
             body += "</dl>\n</section>\n"
         }
-        return HTML.page(title: "公示前人工审核清单", body: body, extraStyle: "mark{background:#ffe58a}dd{margin:0 0 .6em 1em}")
+        return HTML.page(title: "公示前人工审核清单", body: body,
+                         extraStyle: "ins{background:#ffe58a;text-decoration:none}del{color:#666}"
+                            + "mark.uncertain{background:none;outline:2px solid #c00}dd{margin:0 0 .6em 1em}")
     }
 
-    /// The public text, escaped, with every removal mark and pseudonym (张某, 某甲) highlighted.
-    static func marked(_ text: String) -> String {
-        var html = HTML.escape(text)
-        for mark in removalMarks { html = html.replacingOccurrences(of: HTML.escape(mark), with: "<mark>\(HTML.escape(mark))</mark>") }
-        // Pseudonyms: a character (the surname) followed by 某 and an optional 甲乙丙丁…
-        var out = ""
-        let characters = Array(html)
-        var index = 0
-        while index < characters.count {
-            if index + 1 < characters.count, characters[index + 1] == "某", characters[index].unicodeScalars.first.map({ (0x4E00...0x9FFF).contains($0.value) }) == true {
-                var end = index + 2
-                if end < characters.count, "甲乙丙丁戊己庚辛壬癸".contains(characters[end]) { end += 1 }
-                out += "<mark>" + String(characters[index..<end]) + "</mark>"
-                index = end
-            } else {
-                out.append(characters[index])
-                index += 1
-            }
-        }
-        return out
+    static let fieldLabels = ["title": "案由", "facts": "违法事实", "discretion": "裁量说明", "decision": "处理决定", "status_reason": "状态说明"]
+
+    /// One field: plain text as it is, each removal as the original struck through and what is printed instead.
+    static func segments(_ segments: [TextRedactor.ReviewSegment]) -> String {
+        segments.map { segment in
+            let original = HTML.escape(segment.original)
+            guard let published = segment.published else { return original }
+            let shown = published.isEmpty ? "（删除）" : HTML.escape(published)
+            let change = "<del>\(original)</del><ins>\(shown)</ins>"
+            return segment.uncertain ? "<mark class=\"uncertain\" title=\"不确定是否为人名\">\(change)</mark>" : change
+        }.joined()
     }
 }

@@ -108,29 +108,43 @@ final class PublicationGateTests: SampleCopyTestCase {
 
 /// The 法制科's review queue and approvals (disclosure.require_approval).
 final class ReviewQueueTests: SampleCopyTestCase {
-    func testChangedTextWaitsForApprovalAndTheQueueMarksEachRemoval() throws {
+    /// Two organisations' cases mention a person the model finds with no role word before the name
+    /// (an uncertain name); the 法制科 has approved one of them.
+    private func plantUncertainNames() throws -> (approved: String, held: String) {
+        let url = export.appendingPathComponent("cases.json")
+        var all = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
+        let organisations = all.indices.filter { (all[$0]["party_type"] as? String) == "法人"
+            && (all[$0]["disclosure"] as? String ?? "主动公开") == "主动公开" && (all[$0]["status"] as? String ?? "") != "已撤销" }
+        XCTAssertGreaterThan(organisations.count, 2)
+        // Two-character names with no role word before them: found, replaced, but not certain.
+        all[organisations[0]]["facts"] = (all[organisations[0]]["facts"] as? String ?? "") + "当日谭胜在河道内采砂。"
+        all[organisations[1]]["facts"] = (all[organisations[1]]["facts"] as? String ?? "") + "次日葛明在河道内采砂。"
+        try JSONSerialization.data(withJSONObject: all).write(to: url)
+        return (try XCTUnwrap(all[organisations[0]]["case_id"] as? String), try XCTUnwrap(all[organisations[1]]["case_id"] as? String))
+    }
+
+    func testUncertainNamesWaitForApprovalAndTheQueueShowsEachChange() throws {
+        let (approvedID, heldID) = try plantUncertainNames()
         var config = try Repo.config(input: export, output: output, stages: [.ingest, .portal])
-        let first = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!)).0
-        XCTAssertEqual(first.portal?.heldForApproval, 0, "without require_approval nothing waits")
+        let open = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!)).0
+        XCTAssertEqual(open.portal?.heldForApproval, 0, "without require_approval nothing waits")
         let queue = try String(contentsOf: output.appendingPathComponent(ReviewQueue.path), encoding: .utf8)
-        XCTAssertTrue(queue.contains("<mark>"), "removals are marked")
-        let queued = Set(queue.components(separatedBy: "<h2>").dropFirst().compactMap { $0.split(separator: "（").first.map(String.init) })
-        XCTAssertGreaterThan(queued.count, 5)
+        XCTAssertTrue(queue.contains("<del>谭胜</del><ins>谭某</ins>"), "the original and what the portal prints instead")
+        XCTAssertTrue(queue.contains("<mark class=\"uncertain\" title=\"不确定是否为人名\"><del>葛明</del>"), "the uncertain name is flagged")
+        XCTAssertTrue(queue.contains("<h2>\(heldID)（"))
 
         let fresh = parent.appendingPathComponent("fresh")
         config.output = fresh.path
         config.requireApproval = true
         let approvals = parent.appendingPathComponent("approved.txt")
-        let approved = try XCTUnwrap(queued.sorted().first)
-        try "# 法制科审核通过\n\(approved)  # 张三 2026-01-05\n".write(to: approvals, atomically: true, encoding: .utf8)
+        try "# 法制科审核通过\n\(approvedID)  # 2026-01-05 审核\n".write(to: approvals, atomically: true, encoding: .utf8)
         config.approvals = approvals.path
         let held = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!)).0
-        XCTAssertEqual(held.portal?.heldForApproval, queued.count - 1, "all but the approved one wait")
-        XCTAssertEqual(held.portal?.withheld[ReviewQueue.heldReason], queued.count - 1)
-        XCTAssertFalse(held.portal?.warnings.isEmpty ?? true, "held cases past their deadline are warned about")
-        let store = try StateStore(path: fresh.appendingPathComponent("state.sqlite").path)
-        let rows = try store.publicationRows()
-        XCTAssertNotNil(rows[approved], "the approved case is published")
-        XCTAssertEqual(Set(rows.keys).intersection(queued), [approved], "held cases are not")
+        XCTAssertEqual(held.portal?.heldForApproval, 1)
+        XCTAssertEqual(held.portal?.withheld[ReviewQueue.heldReason], 1)
+        XCTAssertTrue(held.portal?.warnings.contains { $0.contains(heldID) } ?? false, "a held case past its deadline is warned about")
+        let rows = try StateStore(path: fresh.appendingPathComponent("state.sqlite").path).publicationRows()
+        XCTAssertNotNil(rows[approvedID], "the approved case is published")
+        XCTAssertNil(rows[heldID], "the other waits")
     }
 }

@@ -317,7 +317,7 @@ def main():
                     if kind == "search":
                         page.wait()
                     height = driver.execute_script("return document.documentElement.scrollHeight")
-                    set_width(driver, width, min(height, 2400 if width < 600 else 1800))
+                    set_width(driver, width, min(height, 1800))
                     driver.save_screenshot(str(folder / f"{kind}-{width}.png"))
             print("screenshots in", folder)
     finally:

@@ -13,7 +13,7 @@ Templates/portal/README.md says, and the number is printed), a
 a search shared by URL (?q=…&agency=…) and the URL updated while typing; then axe-core
 (the axe.min.js shipped in the PyPI package axe-playwright-python, installed on first use
 into --deps; only that file is used, run with axe.run() in the page) on every kind of page
-at 1280 and 390 px: home, agency, list, decision, withdrawn notice, search (empty and with
+at 1280 and 390 px: home, agency, list, decision (a penalty and another), withdrawn notice, search (empty and with
 results), reports index, the aggregate and an agency's annual report, 404. Each violation
 is printed as rule, impact, page, width and the selector of each node. With --shots, the
 home, decision, search (with results) and report pages are saved at 1280 and 390 px.
@@ -127,6 +127,9 @@ def page_kinds(root, current, word):
     def decision_path(d):
         return "decisions/" + d.findtext("d:page", "", NS).split("/decisions/", 1)[-1]
 
+    # The newest 行政处罚 (the fullest page: facts, evidence, laws, penalty), and any other.
+    penalties = [d for d in current if d.findtext("d:action-type", "", NS) == "行政处罚"] or current
+    penalty = max(penalties, key=lambda d: (d.findtext("d:decision-date", "", NS), d.get("index-no")))
     counts = {}
     for d in current:
         code = d.find("d:agency", NS).get("code")
@@ -143,7 +146,8 @@ def page_kinds(root, current, word):
     withdrawn = sorted(p.relative_to(root).as_posix() for p in (root / "decisions").rglob("*.html")
                        if 'class="notice"' in p.read_text(encoding="utf-8"))
     kinds = [("home", "index.html"), ("agency", f"agencies/{agency}/index.html"), ("list", first),
-             ("decision", decision_path(current[0])), ("search", "search.html?q=" + urllib.parse.quote(word)),
+             ("decision", decision_path(penalty)), ("decision-other", decision_path(current[0])),
+             ("search", "search.html?q=" + urllib.parse.quote(word)),
              ("search-empty", "search.html"), ("reports-index", "reports/index.html")]
     if reports:
         kinds.append(("report", reports[-1]))

@@ -5,15 +5,19 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libcairo2-dev libharfbuzz-dev libfreetype-dev libxml2-dev libsqlite3-dev libdeflate-dev \
                    pkg-config fonts-noto-cjk poppler-utils libxml2-utils \
                    default-jre-headless
+# Only for `make test` (and `make screenshots`): the portal is driven in headless Chromium
+# (Tests/Browser/search_test.py, run with Debian's /usr/bin/python3, which sees python3-selenium;
+# its pip installs axe-core's package into ~/.cache/sanxiang/pydeps on first use).
+BROWSER_PACKAGES := chromium chromium-driver python3-selenium python3-pip
 SANXIANG := .build/debug/sanxiang
 # The demo runs as of the sample's export date (an ordinary night), not today.
 SAMPLE_AS_OF := $(shell python3 -c "import json; print(json.load(open('Examples/sample-export/MANIFEST.json'))['export_at'][:10])" 2>/dev/null)
 
-.PHONY: run test deps build bench-ingest bench-render bench-redact bench-print golden clean
+.PHONY: run test deps build bench-ingest bench-render bench-redact bench-print golden screenshots clean
 
 deps:
 	@missing=""; \
-	for p in $(DEBIAN_PACKAGES); do \
+	for p in $(DEBIAN_PACKAGES) $(EXTRA_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	command -v python3 >/dev/null 2>&1 || missing="$$missing python3"; \
@@ -35,6 +39,7 @@ run: build
 	elif [ $$status -ne 0 ]; then exit $$status; fi
 
 # A stuck test fails the run after 40 minutes instead of holding CI to its limit.
+test: EXTRA_PACKAGES = $(BROWSER_PACKAGES)
 test: deps
 	timeout --kill-after=60 2400 $(SWIFT) test --disable-swift-testing
 
@@ -77,6 +82,13 @@ bench-print: deps
 	  .build/release/sanxiang print --config pipeline.yml --output $$out --case KQSJ-2024-000006 --as-of 2026-01-06 >/dev/null || exit 1; \
 	  end=$$(date +%s%N); echo "run $$i: $$(( (end - start) / 1000000 )) ms"; \
 	done; rm -rf $$out
+
+# Re-takes docs/screenshots/ (home, decision, search, report at 1280 and 390 px) from the
+# sample's portal as `make run` writes it, running the browser test on it on the way.
+screenshots: EXTRA_PACKAGES = $(BROWSER_PACKAGES)
+screenshots: run
+	/usr/bin/python3 Tests/Browser/search_test.py --public Output/public --shots docs/screenshots
+	@echo "请逐一查看 docs/screenshots/*.png 后再提交 / look at every screenshot before committing"
 
 clean:
 	rm -rf .build

@@ -1,25 +1,36 @@
-"""Drives public/search.html in headless Chromium (Debian's chromium and chromium-driver,
-selenium from python3-selenium) against a copy of the portal served on 127.0.0.1, and
-compares what the page finds with an oracle read from the decision pages themselves.
+"""Drives the portal in headless Chromium (Debian's chromium and chromium-driver, selenium
+from python3-selenium) against a copy of public/ served on 127.0.0.1 (an ephemeral port;
+a missing address gets 404.html with status 404, as the web server is told to do), and
+compares what the search page finds with an oracle read from the decision pages themselves.
 
-    apt-get install -y chromium chromium-driver python3-selenium
+    apt-get install -y chromium chromium-driver python3-selenium python3-pip
     /usr/bin/python3 Tests/Browser/search_test.py --public Output/public [--shots DIR]
 
 Checks: a word from the decisions' text (true count, every page of results, none
 missed; a longer word may also find decisions with its pairs of characters apart, as
 Templates/portal/README.md says, and the number is printed), a
 文书编号 written with other brackets and widths, filters (agency; agency + year + word),
-a search shared by URL (?q=…&agency=…) and the URL updated while typing. Exit status 0
-when all hold. Not wired into CI yet.
+a search shared by URL (?q=…&agency=…) and the URL updated while typing; then axe-core
+(the axe.min.js shipped in the PyPI package axe-playwright-python, installed on first use
+into --deps; only that file is used, run with axe.run() in the page) on every kind of page
+at 1280 and 390 px: home, agency, list, decision (a penalty and another), withdrawn notice, search (empty and with
+results), reports index, the aggregate and an agency's annual report, 404. Each violation
+is printed as rule, impact, page, width and the selector of each node. With --shots, the
+home, decision, search (with results) and report pages are saved at 1280 and 390 px.
+Exit status 0 when all hold. `make test` runs it (Tests/PipelineTests/BrowserTests.swift).
 """
 import argparse
 import functools
 import html
 import http.server
 import pathlib
+import json
 import re
+import signal
+import subprocess
 import sys
 import threading
+import time
 import unicodedata
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -31,6 +42,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 NS = {"d": "urn:sanxiang:decisions:1"}
+# axe-core 4.12.1, as axe.min.js in this wheel (its Python code and its dependency, playwright,
+# are not used: --no-deps). Change the pin to move to another axe-core.
+AXE_PACKAGE = "axe-playwright-python==0.1.8"
+AXE_FILE = "axe_playwright_python/axe.min.js"
+WIDTHS = (1280, 390)
 BRACKETS = str.maketrans({c: "〔" for c in "([{【〔〖〘"} | {c: "〕" for c in ")]}】〕〗〙"})
 
 
@@ -44,12 +60,51 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def send_error(self, code, message=None, explain=None):
+        """A missing address gets the portal's 404.html, as nginx `error_page 404 /404.html;` does."""
+        page = pathlib.Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
 
 def serve(root):
     handler = functools.partial(Quiet, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def axe_source(deps):
+    """axe.min.js from the PyPI wheel, installed into `deps` on first use (quietly: pip's
+    warnings never mix into this script's output)."""
+    path = pathlib.Path(deps) / AXE_FILE
+    if not path.exists():
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
+                        "--target", str(deps), AXE_PACKAGE], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return path.read_text(encoding="utf-8")
+
+
+def set_width(driver, width, height=900):
+    """The viewport of a desktop (1280) or a phone (390: mobile, so the page's meta viewport applies)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
+
+
+AXE_RUN = """
+const done = arguments[arguments.length - 1];
+axe.run(document, {resultTypes: ["violations"]})
+  .then(r => done(JSON.stringify(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary}))})))))
+  .catch(e => done(JSON.stringify({error: String(e)})));
+"""
 
 
 def page_texts(root):
@@ -65,6 +120,43 @@ def page_texts(root):
         main = re.sub(r"<a [^>]*>下载决定书.*?</a>", " ", main)
         out[path.relative_to(root).as_posix()] = fold(html.unescape(re.sub(r"<[^>]+>", " ", main)))
     return out
+
+
+def page_kinds(root, current, word):
+    """One address of each kind of page (kind, address relative to the site's root)."""
+    def decision_path(d):
+        return "decisions/" + d.findtext("d:page", "", NS).split("/decisions/", 1)[-1]
+
+    # The newest 行政处罚 (the fullest page: facts, evidence, laws, penalty), and any other.
+    penalties = [d for d in current if d.findtext("d:action-type", "", NS) == "行政处罚"] or current
+    penalty = max(penalties, key=lambda d: (d.findtext("d:decision-date", "", NS), d.get("index-no")))
+    counts = {}
+    for d in current:
+        code = d.find("d:agency", NS).get("code")
+        counts[code] = counts.get(code, 0) + 1
+    agency = max(sorted(counts), key=counts.get)
+    # Lists are agencies/<code>/<year>-<type>-<page>.html: the first page of the longest one.
+    lists = {}
+    for p in (root / "agencies" / agency).glob("*-*-*.html"):
+        stem = p.relative_to(root).as_posix().rsplit("-", 1)[0]
+        lists[stem] = lists.get(stem, 0) + 1
+    first = max(sorted(lists), key=lists.get) + "-1.html"
+    reports = sorted(p.relative_to(root).as_posix() for p in (root / "reports").glob("*/index.html"))
+    agency_reports = sorted(p.relative_to(root).as_posix() for p in (root / "reports").glob("*/*/index.html"))
+    withdrawn = sorted(p.relative_to(root).as_posix() for p in (root / "decisions").rglob("*.html")
+                       if 'class="notice"' in p.read_text(encoding="utf-8"))
+    kinds = [("home", "index.html"), ("agency", f"agencies/{agency}/index.html"), ("list", first),
+             ("decision", decision_path(penalty)), ("decision-other", decision_path(current[0])),
+             ("search", "search.html?q=" + urllib.parse.quote(word)),
+             ("search-empty", "search.html"), ("reports-index", "reports/index.html")]
+    if reports:
+        kinds.append(("report", reports[-1]))
+    if agency_reports:
+        kinds.append(("agency-report", agency_reports[-1]))
+    if withdrawn:
+        kinds.append(("withdrawn", withdrawn[0]))
+    kinds.append(("404", "no/such/page.html"))
+    return kinds
 
 
 class Page:
@@ -106,7 +198,13 @@ def main():
     ap.add_argument("--public", default="Output/public")
     ap.add_argument("--shots", help="folder for screenshots at 390 and 1280 px")
     ap.add_argument("--word", default="河道")
+    ap.add_argument("--deps", default=str(pathlib.Path.home() / ".cache/sanxiang/pydeps"),
+                    help="where the axe-core package is installed on first use")
+    ap.add_argument("--no-axe", action="store_true", help="skip the accessibility checks")
     a = ap.parse_args()
+    # A timeout (SIGTERM) still closes Chromium and chromedriver.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(124))
+    started = time.monotonic()
     root = pathlib.Path(a.public).resolve()
     feed = ET.parse(root / "feeds/decisions.xml").getroot()
     current = [d for d in feed.findall("d:decision", NS) if d.find("d:withdrawn", NS) is None]
@@ -114,10 +212,12 @@ def main():
     server = serve(root)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     options = Options()
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,1000"):
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                 "--hide-scrollbars", "--lang=zh-CN", "--force-device-scale-factor=1"):
         options.add_argument(flag)
     options.binary_location = "/usr/bin/chromium"
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_script_timeout(60)
     failures = []
 
     def check(name, ok, detail=""):
@@ -189,17 +289,45 @@ def main():
         got = sorted(page.all_results())
         check("a shared URL gives the same search", got == want, f"{shared}: {len(got)} vs {len(want)}")
 
+        print(f"     search checks: {time.monotonic() - started:.1f} s")
+
+        pages = page_kinds(root, current, word)
+        if not a.no_axe:
+            source = axe_source(a.deps)
+            for width in WIDTHS:
+                set_width(driver, width)
+                for kind, address in pages:
+                    driver.get(base + address)
+                    if kind.startswith("search"):
+                        page.wait()
+                    driver.execute_script(source)
+                    result = json.loads(driver.execute_async_script(AXE_RUN))
+                    if isinstance(result, dict):
+                        check(f"axe {kind} {width}px", False, f"{address}: {result['error']}")
+                        continue
+                    detail = "; ".join(f"{v['id']} ({v['impact']}, {v['help']}) at " + ", ".join(n["target"] for n in v["nodes"])
+                                       for v in result)
+                    check(f"axe {kind} {width}px: no violations", not result, f"{address}: {detail}")
+            print(f"     axe checks: {time.monotonic() - started:.1f} s")
+
         if a.shots:
             folder = pathlib.Path(a.shots)
             folder.mkdir(parents=True, exist_ok=True)
-            for width in (390, 1280):
-                driver.set_window_size(width, 1400)
-                page.open("?q=" + urllib.parse.quote(word))
-                driver.save_screenshot(str(folder / f"search-{width}.png"))
+            wanted = dict(pages)
+            for width in WIDTHS:
+                for kind in ("home", "decision", "search", "report"):
+                    set_width(driver, width)
+                    driver.get(base + wanted[kind])
+                    if kind == "search":
+                        page.wait()
+                    height = driver.execute_script("return document.documentElement.scrollHeight")
+                    set_width(driver, width, min(height, 1800))
+                    driver.save_screenshot(str(folder / f"{kind}-{width}.png"))
             print("screenshots in", folder)
     finally:
         driver.quit()
         server.shutdown()
+    print(f"{time.monotonic() - started:.1f} s in all")
     print(f"{len(failures)} failed" if failures else "all passed")
     sys.exit(1 if failures else 0)
 

@@ -103,6 +103,9 @@ public final class PersonalValueIndex: @unchecked Sendable {
     public func addAddress(_ address: String, withoutFirstPart: Set<String> = []) {
         let source = newSource(.address)
         let below = AddressFinder.belowCounty(address)
+        // A person living at an organisation's published seat (the same street and number):
+        // the seat is public on the organisation's page, so it cannot stop that page.
+        guard !withoutFirstPart.contains(Chars.string(CanonicalText.canonical(below))) else { return }
         add(CanonicalText.canonical(below), .address, source, minimum: 4)
         if let numbered = AddressFinder.firstNumberedPart(below), !withoutFirstPart.contains(Chars.string(CanonicalText.canonical(numbered))) {
             add(CanonicalText.canonical(numbered), .address, source, minimum: 5)

@@ -226,7 +226,11 @@ private struct Session {
         checks.sequenceNumbers(penalties, within: { $0.caseID }, noun: "处罚明细")
         checks.sequenceNumbers(items, within: { $0.caseID + "\u{1}" + $0.purpose.rawValue }, noun: "同一用途的清单物品")
         // A v1 export has no penalties.csv: nothing to reconcile.
-        if tables[.penalties] != nil { checks.penalties(penalties, of: cases) }
+        if tables[.penalties] != nil {
+            // Rows already set aside (a duplicate id, a future date …) are not reconciled: the warning would be noise.
+            let setAside = Set((problems + checks.problems).filter { $0.severity == .error }.map { SourceRef(file: $0.file, row: $0.row) })
+            checks.penalties(penalties, of: cases.filter { !setAside.contains($0.source) })
+        }
         problems += checks.problems
         if tables[.records] != nil && checks.media == nil && !records.isEmpty {
             problems.append(Problem(file: ExportFile.records.rawValue, row: 0, caseID: nil, field: "file",

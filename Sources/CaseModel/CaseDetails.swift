@@ -56,6 +56,10 @@ public struct CaseDetails: Hashable, Codable, Sendable {
     /// Every service of the document numbered `docNo` (one per recipient), earliest first.
     public func deliveries(ofDocument docNo: String) -> [Delivery] { deliveries.filter { $0.docNo == docNo } }
 
+    /// When the document numbered `docNo` first reached a recipient (the 送达回证's
+    /// time): for the case's decision, the start of the 复议/诉讼 and payment periods.
+    public func firstServedAt(_ docNo: String) -> CivilDateTime? { deliveries(ofDocument: docNo).map(\.servedAt).min() }
+
     /// The day a hearing was held, for the annual statistics (counted in its own year).
     public var hearingHeldOn: CivilDate? { procedure.hearingOn }
 }

@@ -76,6 +76,28 @@ extension CrossChecks {
     }
 }
 
+extension CrossChecks {
+    /// 送达日期 of a case is the day its decision (for a 行政检查 its 责令改正通知书)
+    /// was served: the 送达时间 of that document's deliveries.csv row. A case
+    /// whose rows disagree is a warning: the service date decides when periods
+    /// run (复议 60 日, 诉讼 6 个月, 15 日 to pay), so the clerk should check which is right.
+    mutating func servedDates(_ cases: [DecodedCase], deliveries: [Delivery]) {
+        let byCase = Dictionary(grouping: deliveries, by: \.caseID)
+        for decoded in cases {
+            let item = decoded.item
+            guard let served = item.servedDate, let rows = byCase[item.id] else { continue }
+            // A 行政检查's "decision" is its 责令改正通知书; a 行政处罚 may have one too, served earlier.
+            let number = item.actionType == .inspection ? (decoded.details.rectification?.docNo ?? item.docNo) : item.docNo
+            let days = rows.filter { $0.docNo == number || $0.docNo == item.docNo }.map(\.servedAt.date)
+            guard !days.isEmpty, !days.contains(served) else { continue }
+            let listed = Set(days.map(\.iso)).sorted().joined(separator: "、")
+            report(item.source, caseID: item.id, field: "served_date", kind: .servedDateDisagreesWithDelivery,
+                   "送达日期（\(served.iso)）与 deliveries.csv 中该文书的送达时间（\(listed)）不一致；送达日期决定复议、诉讼和缴款期限的起算，请核对送达回证。",
+                   severity: .warning)
+        }
+    }
+}
+
 /// A row numbered by 序号 within its list.
 protocol Numbered {
     var seq: Int { get }

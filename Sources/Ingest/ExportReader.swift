@@ -231,6 +231,10 @@ private struct Session {
             let setAside = Set((problems + checks.problems).filter { $0.severity == .error }.map { SourceRef(file: $0.file, row: $0.row) })
             checks.penalties(penalties, of: cases.filter { !setAside.contains($0.source) })
         }
+        if tables[.deliveries] != nil {
+            let setAside = Set((problems + checks.problems).filter { $0.severity == .error }.map { SourceRef(file: $0.file, row: $0.row) })
+            checks.servedDates(decodedCases.filter { !setAside.contains($0.item.source) }, deliveries: deliveries)
+        }
         problems += checks.problems
         if tables[.records] != nil && checks.media == nil && !records.isEmpty {
             problems.append(Problem(file: ExportFile.records.rawValue, row: 0, caseID: nil, field: "file",

@@ -120,6 +120,8 @@ public enum ProblemKind: String, Codable, CaseIterable, Sendable {
     case periodEndBeforeStart = "period_end_before_start"
     /// penalties.csv and the case's 处罚种类 or amounts disagree (a warning).
     case penaltiesDisagreeWithCase = "penalties_disagree_with_case"
+    /// The case's 送达日期 is not the day deliveries.csv says its decision was served (a warning).
+    case servedDateDisagreesWithDelivery = "served_date_disagrees_with_delivery"
 }
 
 extension ProblemKind {
@@ -179,6 +181,7 @@ extension ProblemKind {
         case .procedureDatesInconsistent: return "办案日期前后矛盾"
         case .periodEndBeforeStart: return "期限止早于期限起"
         case .penaltiesDisagreeWithCase: return "处罚明细与案件不一致"
+        case .servedDateDisagreesWithDelivery: return "送达日期与送达回证不一致"
         }
     }
 }

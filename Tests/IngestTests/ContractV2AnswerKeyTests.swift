@@ -84,6 +84,11 @@ final class ContractV2AnswerKeyTests: XCTestCase {
                 XCTAssertEqual(balance.map { $0.accepted + $0.setAside }, total, "\(name) \(file)")
             }
             XCTAssertEqual(result.details.count, result.cases.count, name)
+            // The generator's 送达日期 is the 送达时间 of the decision's service: the two always agree.
+            XCTAssertEqual(result.warnings.filter { $0.kind == .servedDateDisagreesWithDelivery }.map(\.message), [], name)
+            XCTAssertEqual(result.warnings.filter { $0.kind == .penaltiesDisagreeWithCase }.map(\.message), [], name)
+            let served = result.cases.filter { $0.servedDate != nil && result.details(of: $0).firstServedAt($0.docNo) != nil }
+            XCTAssertGreaterThan(served.count, 50, name)
             try assertStatistics(result, manifest, name)
         }
         for kind in ["penalty_unknown_case", "item_bad_quantity", "hearing_before_notice", "permit_valid_to_before_from",
@@ -145,7 +150,8 @@ final class ContractV2AnswerKeyTests: XCTestCase {
         let new = try ExportReader.read(folder: v2, options: IngestOptions(asOf: asOf))
         let v2Files: Set<String> = ["penalties.csv", "items.csv", "deliveries.csv"]
         let v2CaseKinds: Set<ProblemKind> = [.hearingBeforeNotice, .permitValidToBeforeFrom, .procedureDatesInconsistent,
-                                             .periodEndBeforeStart, .penaltiesDisagreeWithCase]
+                                             .periodEndBeforeStart, .penaltiesDisagreeWithCase,
+                                             .servedDateDisagreesWithDelivery]
         let v2CaseRows = Set(new.errors.filter { v2CaseKinds.contains($0.kind) }.map { SourceRef(file: $0.file, row: $0.row) })
         XCTAssertFalse(v2CaseRows.isEmpty)
         // Cases: identical, except the rows only v2 data could break, which v1 accepts.

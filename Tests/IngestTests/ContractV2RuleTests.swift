@@ -248,6 +248,18 @@ final class ContractV2RuleTests: XCTestCase {
         }
     }
 
+    func testAServedDateThatDisagreesWithItsServiceIsAWarning() throws {
+        let agreeing = try read { _ in }
+        let item = try XCTUnwrap(agreeing.cases.first)
+        XCTAssertEqual(agreeing.details(of: item).firstServedAt(item.docNo)?.iso, "2025-03-15T09:30:00")
+        let result = try read { $0.cases[0]["送达日期"] = "2025-03-16" }
+        XCTAssertEqual(result.errors, [])
+        XCTAssertEqual(result.warnings.map(\.kind), [.servedDateDisagreesWithDelivery])
+        XCTAssertEqual(result.warnings.first?.field, "served_date")
+        let unserved = try read { $0.deliveries.remove(at: 0) }
+        XCTAssertEqual(unserved.warnings, [], "no service row of the decision: nothing to compare")
+    }
+
     func testPenaltyRows() throws {
         let backwards = try read { $0.penalties[0]["期限起"] = "2025-04-01"; $0.penalties[0]["期限止"] = "2025-03-01" }
         XCTAssertEqual(backwards.errors.map(\.kind), [.periodEndBeforeStart])

@@ -141,3 +141,57 @@ public enum ReviewItem: String, CaseIterable, Codable, CodingKeyRepresentable, S
         }
     }
 }
+
+// Contract v2.
+
+/// 陈述申辩: whether the party made a statement or defence.
+public enum StatementStatus: String, CaseIterable, Codable, Sendable {
+    case none = "未提出"
+    case made = "已提出"
+}
+
+/// 行政强制措施 of a 查封/扣押 case (行政强制法 第九条).
+public enum CoerciveMeasure: String, CaseIterable, Codable, Sendable {
+    case sealUp = "查封"
+    case seize = "扣押"
+    case sealUpAndSeize = "查封、扣押"
+
+    /// The measures the case applies: a 查封、扣押 case applies both (and counts under both).
+    public var measures: [ItemPurpose] {
+        switch self {
+        case .sealUp: return [.sealUp]
+        case .seize: return [.seize]
+        case .sealUpAndSeize: return [.sealUp, .seize]
+        }
+    }
+}
+
+/// 强制执行 方式 (行政强制法 第十二条, 第五十条, 第五十三条).
+public enum EnforcementMethod: String, CaseIterable, Codable, Sendable {
+    case demolition = "强制拆除"
+    case performanceByProxy = "代履行"
+    case additionalFine = "加处罚款"
+    case transfer = "划拨"
+    case auction = "拍卖"
+    case courtEnforcement = "申请人民法院强制执行"
+}
+
+/// What a 清单 row (items.csv 用途) lists the item for; one 清单 per purpose.
+public enum ItemPurpose: String, CaseIterable, Codable, Sendable {
+    case sealUp = "查封"
+    case seize = "扣押"
+    case confiscate = "没收"
+    /// 先行登记保存 of evidence (行政处罚法 第五十六条).
+    case preserveEvidence = "先行登记保存"
+}
+
+/// 送达方式 (民事诉讼法 第八十七条起, 行政处罚法 第六十一条).
+public enum DeliveryMethod: String, CaseIterable, Codable, Sendable {
+    case inPerson = "直接"
+    /// 留置: left with the recipient who refused to sign; needs a witness.
+    case lien = "留置"
+    case post = "邮寄"
+    case entrusted = "委托"
+    case electronic = "电子"
+    case announcement = "公告"
+}

@@ -7,6 +7,10 @@ public enum ExportFile: String, CaseIterable, Sendable {
     case casesJSON = "cases.json"
     case reviews = "reviews.csv"
     case records = "records.csv"
+    // Contract v2: optional files, listed last so v1 files keep their order in reports.
+    case penalties = "penalties.csv"
+    case items = "items.csv"
+    case deliveries = "deliveries.csv"
 
     public var columns: [Column] {
         switch self {
@@ -15,6 +19,9 @@ public enum ExportFile: String, CaseIterable, Sendable {
         case .casesCSV, .casesJSON: return Column.case
         case .reviews: return Column.review
         case .records: return Column.record
+        case .penalties: return Column.penalty
+        case .items: return Column.item
+        case .deliveries: return Column.delivery
         }
     }
 }
@@ -39,6 +46,9 @@ public struct Column: Hashable, Sendable {
         .init("文号简称", "doc_prefix", required: true), .init("地址", "address"), .init("联系电话", "phone"),
         .init("复议机关", "reconsideration_body", required: true), .init("管辖法院", "court", required: true),
         .init("门户网址", "portal_url"),
+        // v2
+        .init("收缴银行", "payment_bank"), .init("缴款账户名", "payment_account_name"), .init("缴款账号", "payment_account"),
+        .init("法制机构", "legal_office"),
     ]
 
     static let officer: [Column] = [
@@ -63,6 +73,19 @@ public struct Column: Hashable, Sendable {
         .init("不公开理由", "nondisclosure_reason"), .init("商业秘密段落", "trade_secret_spans"),
         .init("状态", "status", required: true), .init("状态日期", "status_date"), .init("状态说明", "status_reason"),
         .init("更新时间", "updated_at"),
+        // v2: all optional, empty where they do not apply to the case.
+        .init("立案日期", "filed_on"), .init("办案经过", "procedure_narrative"), .init("告知日期", "notified_on"),
+        .init("告知文书编号", "notice_doc_no"), .init("陈述申辩", "statement"), .init("陈述申辩处理", "statement_outcome"),
+        .init("听证申请日期", "hearing_requested_on"), .init("听证通知日期", "hearing_notified_on"),
+        .init("听证日期", "hearing_on"), .init("集体讨论日期", "discussed_on"), .init("法定代理人", "guardian"),
+        .init("改正期限", "rectify_by"), .init("改正内容", "rectify_what"), .init("改正依据", "rectify_basis"),
+        .init("改正文书编号", "rectify_doc_no"), .init("申请日期", "applied_on"), .init("受理日期", "accepted_on"),
+        .init("许可事项", "permit_matter"), .init("许可依据", "permit_basis"), .init("证件名称", "permit_name"),
+        .init("证件编号", "permit_no"), .init("有效期起", "valid_from"), .init("有效期止", "valid_to"),
+        .init("不予许可理由", "refusal_reason"), .init("强制措施", "coercive_measure"), .init("措施依据", "measure_basis"),
+        .init("措施期限起", "measure_from"), .init("措施期限止", "measure_to"), .init("延长至", "measure_extended_to"),
+        .init("催告日期", "demand_on"), .init("催告文书编号", "demand_doc_no"), .init("执行方式", "enforcement_method"),
+        .init("执行日期", "enforced_on"), .init("原决定文书编号", "base_doc_no"), .init("公告日期", "announced_on"),
     ]
 
     static let review: [Column] = [
@@ -76,6 +99,8 @@ public struct Column: Hashable, Sendable {
         .init("审核结论", "conclusion", required: true), .init("审核意见", "opinion"),
         .init("审核日期", "reviewed_on", required: true), .init("复核申请日期", "recheck_requested_on"),
         .init("复核结论", "recheck_conclusion"), .init("复核日期", "rechecked_on"),
+        // v2
+        .init("审核人员证号", "reviewer_certs"), .init("拟作出决定", "proposed_decision"),
     ]
 
     static let record: [Column] = [
@@ -83,5 +108,26 @@ public struct Column: Hashable, Sendable {
         .init("环节", "stage", required: true), .init("形式", "kind", required: true),
         .init("文件名", "file", required: true), .init("SHA256", "sha256", required: true),
         .init("记录时间", "recorded_at", required: true), .init("记录人", "officer", required: true),
+    ]
+
+    static let penalty: [Column] = [
+        .init("案件编号", "case_id", required: true), .init("序号", "seq", required: true),
+        .init("处罚种类", "kind", required: true), .init("金额", "amount"), .init("期限起", "period_from"),
+        .init("期限止", "period_to"), .init("期限（日）", "period_days"), .init("详情", "detail"),
+    ]
+
+    static let item: [Column] = [
+        .init("案件编号", "case_id", required: true), .init("用途", "purpose", required: true),
+        .init("序号", "seq", required: true), .init("名称", "name", required: true), .init("规格", "spec"),
+        .init("数量", "quantity", required: true), .init("单位", "unit", required: true), .init("特征", "features"),
+        .init("存放地点", "storage"),
+    ]
+
+    static let delivery: [Column] = [
+        .init("案件编号", "case_id", required: true), .init("文书种类", "document", required: true),
+        .init("文书编号", "doc_no", required: true), .init("送达方式", "method", required: true),
+        .init("送达时间", "served_at", required: true), .init("受送达人", "recipient", required: true),
+        .init("代收人", "receiver"), .init("与受送达人关系", "relation"), .init("见证人", "witnesses"),
+        .init("送达地点", "place"), .init("送达人", "servers"), .init("备注", "note"),
     ]
 }

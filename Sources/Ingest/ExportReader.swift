@@ -29,6 +29,19 @@ public struct IngestResult: Sendable {
     public var cases: [EnforcementCase] = []
     public var reviews: [Review] = []
     public var records: [ProcessRecord] = []
+    /// Contract v2: accepted rows of penalties.csv, items.csv and deliveries.csv
+    /// in file order (each also in its case's `details`).
+    public var penalties: [Penalty] = []
+    public var items: [SeizedItem] = []
+    public var deliveries: [Delivery] = []
+    /// Contract v2 data of every accepted case, by case id: the v2 columns of
+    /// its row and its penalties, 清单 items and services. A v1 export gives
+    /// each case an empty value; use `details(of:)` to read it.
+    public var details: [String: CaseDetails] = [:]
+    /// Contract v2 columns of the accepted agencies (payment account, 法制机构), by 主体代码.
+    public var agencyDetails: [String: AgencyDetails] = [:]
+    /// Contract v2 columns of the accepted reviews (reviewer certificates, proposed decision), by 审核编号.
+    public var reviewDetails: [String: ReviewDetails] = [:]
     /// Errors (rows set aside) and warnings, in file and row order.
     public var problems: [Problem] = []
     public var balances: [FileBalance] = []
@@ -45,6 +58,9 @@ public struct IngestResult: Sendable {
     public var errors: [Problem] { problems.filter { $0.severity == .error } }
     public var warnings: [Problem] { problems.filter { $0.severity == .warning } }
     public var rowsSetAside: Int { balances.reduce(0) { $0 + $1.setAside } }
+
+    /// The contract v2 data of a case (empty when the export has none).
+    public func details(of item: EnforcementCase) -> CaseDetails { details[item.id] ?? CaseDetails(caseID: item.id) }
 }
 
 /// A problem that stops the whole run (exit status 1).
@@ -172,11 +188,15 @@ private struct Session {
         let agencies = decode(.agencies, RowDecoding.agency)
         let officers = decode(.officers, RowDecoding.officer)
         let caseRows = (tables[.casesCSV] ?? []) + (tables[.casesJSON] ?? [])
-        let caseOutcomes = parallelMap(caseRows, { Self.screened($0, RowDecoding.enforcementCase) }, progress: progress)
+        let caseOutcomes = parallelMap(caseRows, { Self.screened($0, RowDecoding.caseRow) }, progress: progress)
         problems += caseOutcomes.flatMap(\.1)
-        let cases = caseOutcomes.compactMap(\.0)
+        let decodedCases = caseOutcomes.compactMap(\.0)
+        let cases = decodedCases.map(\.item)
         let reviews = decode(.reviews, RowDecoding.review)
         var records = decode(.records, RowDecoding.record)
+        let penalties = decode(.penalties, RowDecoding.penalty)
+        let items = decode(.items, RowDecoding.seizedItem)
+        let deliveries = decode(.deliveries, RowDecoding.delivery)
 
         clock.lap("decode rows")
         var checks = CrossChecks(asOf: options.asOf, media: MediaFolder(export: export))
@@ -200,6 +220,21 @@ private struct Session {
         checks.cases(cases, agencies: agencyIndex, officers: officerIndex, reviewIDs: Set(reviews.map(\.id)))
         checks.reviews(reviews, caseIDs: allCaseIDs, decisions: decisions)
         checks.records(&records, caseIDs: allCaseIDs, officers: officerIndex)
+        checks.childRows(penalties, caseIDs: allCaseIDs, kind: .penaltyUnknownCase, noun: "处罚明细")
+        checks.childRows(items, caseIDs: allCaseIDs, kind: .itemUnknownCase, noun: "清单物品")
+        checks.childRows(deliveries, caseIDs: allCaseIDs, kind: .deliveryUnknownCase, noun: "送达记录")
+        checks.sequenceNumbers(penalties, within: { $0.caseID }, noun: "处罚明细")
+        checks.sequenceNumbers(items, within: { $0.caseID + "\u{1}" + $0.purpose.rawValue }, noun: "同一用途的清单物品")
+        // A v1 export has no penalties.csv: nothing to reconcile.
+        if tables[.penalties] != nil {
+            // Rows already set aside (a duplicate id, a future date …) are not reconciled: the warning would be noise.
+            let setAside = Set((problems + checks.problems).filter { $0.severity == .error }.map { SourceRef(file: $0.file, row: $0.row) })
+            checks.penalties(penalties, of: cases.filter { !setAside.contains($0.source) })
+        }
+        if tables[.deliveries] != nil {
+            let setAside = Set((problems + checks.problems).filter { $0.severity == .error }.map { SourceRef(file: $0.file, row: $0.row) })
+            checks.servedDates(decodedCases.filter { !setAside.contains($0.item.source) }, deliveries: deliveries)
+        }
         problems += checks.problems
         if tables[.records] != nil && checks.media == nil && !records.isEmpty {
             problems.append(Problem(file: ExportFile.records.rawValue, row: 0, caseID: nil, field: "file",
@@ -209,8 +244,10 @@ private struct Session {
         }
         clock.lap("cross-checks")
         defer { clock.lap("assemble") }
-        return assemble(problems: problems, agencies: agencies, officers: officers, cases: cases,
-                        reviews: reviews, records: records)
+        var result = assemble(problems: problems, agencies: agencies, officers: officers, cases: cases,
+                              reviews: reviews, records: records, penalties: penalties, items: items, deliveries: deliveries)
+        attachDetails(to: &result, decodedCases: decodedCases)
+        return result
     }
 
     private func keyed(_ rows: [RawRow]?, _ key: String, _ file: ExportFile) -> [(key: String, source: SourceRef, caseID: String?)] {
@@ -228,7 +265,8 @@ private struct Session {
 
     /// Drops every record whose row has an error and balances each file.
     private func assemble(problems: [Problem], agencies: [Agency], officers: [Officer], cases: [EnforcementCase],
-                          reviews: [Review], records: [ProcessRecord]) -> IngestResult {
+                          reviews: [Review], records: [ProcessRecord], penalties: [Penalty], items: [SeizedItem],
+                          deliveries: [Delivery]) -> IngestResult {
         let rejected = Set(problems.filter { $0.severity == .error }.map { SourceRef(file: $0.file, row: $0.row) })
         func keep<T>(_ items: [T], _ source: (T) -> SourceRef) -> [T] { items.filter { !rejected.contains(source($0)) } }
         var result = IngestResult()
@@ -238,6 +276,9 @@ private struct Session {
         result.cases = keep(cases, \.source)
         result.reviews = keep(reviews, \.source)
         result.records = keep(records, \.source)
+        result.penalties = keep(penalties, \.source)
+        result.items = keep(items, \.source)
+        result.deliveries = keep(deliveries, \.source)
         let order = Dictionary(uniqueKeysWithValues: ExportFile.allCases.enumerated().map { ($1.rawValue, $0) })
         result.problems = problems.sorted {
             (order[$0.file] ?? 99, $0.row, $0.field ?? "", $0.kind.rawValue) < (order[$1.file] ?? 99, $1.row, $1.field ?? "", $1.kind.rawValue)
@@ -247,6 +288,8 @@ private struct Session {
             ExportFile.casesCSV.rawValue: result.cases.reduce(0) { $0 + ($1.source.file == ExportFile.casesCSV.rawValue ? 1 : 0) },
             ExportFile.casesJSON.rawValue: result.cases.reduce(0) { $0 + ($1.source.file == ExportFile.casesJSON.rawValue ? 1 : 0) },
             ExportFile.reviews.rawValue: result.reviews.count, ExportFile.records.rawValue: result.records.count,
+            ExportFile.penalties.rawValue: result.penalties.count, ExportFile.items.rawValue: result.items.count,
+            ExportFile.deliveries.rawValue: result.deliveries.count,
         ]
         for file in ExportFile.allCases where tables[file] != nil || fileProblems.contains(where: { $0.file == file.rawValue }) {
             let read = tables[file]?.count ?? 0
@@ -255,6 +298,51 @@ private struct Session {
                                                accepted: kept, setAside: read - kept))
         }
         return result
+    }
+}
+
+extension Session {
+    /// Gives every accepted case, agency and review its contract v2 data:
+    /// the v2 columns of its own row and, for a case, its accepted child rows
+    /// and the child rows that were set aside (the case stays, as the contract
+    /// counts it, but knows its lists are incomplete).
+    func attachDetails(to result: inout IngestResult, decodedCases: [DecodedCase]) {
+        let accepted = Set(result.cases.map(\.source))
+        let penalties = Dictionary(grouping: result.penalties, by: \.caseID)
+        let items = Dictionary(grouping: result.items, by: \.caseID)
+        let deliveries = Dictionary(grouping: result.deliveries, by: \.caseID)
+        let childFiles: Set<String> = [ExportFile.penalties.rawValue, ExportFile.items.rawValue, ExportFile.deliveries.rawValue]
+        var setAside: [String: Set<SourceRef>] = [:]
+        for problem in result.errors where childFiles.contains(problem.file) {
+            guard let caseID = problem.caseID else { continue }
+            setAside[caseID, default: []].insert(SourceRef(file: problem.file, row: problem.row))
+        }
+        let purposeOrder = Dictionary(uniqueKeysWithValues: ItemPurpose.allCases.enumerated().map { ($1, $0) })
+        var details: [String: CaseDetails] = [:]
+        details.reserveCapacity(result.cases.count)
+        for decoded in decodedCases where accepted.contains(decoded.item.source) {
+            let id = decoded.item.id
+            var entry = decoded.details
+            entry.caseID = id
+            entry.penalties = (penalties[id] ?? []).sorted { ($0.seq, $0.source.row) < ($1.seq, $1.source.row) }
+            entry.items = (items[id] ?? []).sorted {
+                (purposeOrder[$0.purpose] ?? 0, $0.seq, $0.source.row) < (purposeOrder[$1.purpose] ?? 0, $1.seq, $1.source.row)
+            }
+            entry.deliveries = (deliveries[id] ?? []).sorted { ($0.servedAt, $0.source.row) < ($1.servedAt, $1.source.row) }
+            entry.setAsideChildRows = (setAside[id] ?? []).sorted { ($0.file, $0.row) < ($1.file, $1.row) }
+            details[id] = entry
+        }
+        result.details = details
+        let agencyCodes = Set(result.agencies.map(\.source))
+        for row in tables[.agencies] ?? [] where agencyCodes.contains(row.source) {
+            let entry = RowDecoding.agencyDetails(row)
+            result.agencyDetails[entry.agencyCode] = entry
+        }
+        let reviewRows = Set(result.reviews.map(\.source))
+        for row in tables[.reviews] ?? [] where reviewRows.contains(row.source) {
+            let entry = RowDecoding.reviewDetails(row)
+            result.reviewDetails[entry.reviewID] = entry
+        }
     }
 }
 

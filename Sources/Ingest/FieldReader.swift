@@ -137,4 +137,30 @@ struct FieldReader {
         }
         return .some(value)
     }
+
+    /// A whole number ≥ 1 (序号, 期限（日）); nil when absent (with a problem if required) or unreadable.
+    mutating func positiveInteger(_ key: String, required isRequired: Bool) -> Int? {
+        let raw = Normalize.code(text(key))
+        if raw.isEmpty {
+            if isRequired { report(.missingRequiredField, key, "必填项为空。") }
+            return nil
+        }
+        // `3.0` is how spreadsheets write 3.
+        let whole = raw.hasSuffix(".0") ? String(raw.dropLast(2)) : raw
+        guard whole.count <= 9, whole.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int(whole), value >= 1 else {
+            report(.invalidValue, key, "“\(Excerpt.of(raw))”不是正整数。")
+            return nil
+        }
+        return value
+    }
+
+    /// A date-time that must carry at least the minute (送达时间).
+    mutating func dateTimeToTheMinute(_ key: String, required isRequired: Bool) -> CivilDateTime? {
+        let raw = Normalize.code(text(key))
+        if !raw.isEmpty, Normalize.date(raw) != nil {
+            report(.unparseableDate, key, "只有日期，没有时间：应精确到分钟（如 2025-03-14 10:20）。")
+            return nil
+        }
+        return dateTime(key, required: isRequired)
+    }
 }

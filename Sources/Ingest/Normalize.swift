@@ -115,6 +115,21 @@ public enum Normalize {
         return Yuan(decimal: shifted)
     }
 
+    /// A 清单 quantity: `12`, `1,200`, `3.50`, `12.0`, full width. Nil when it
+    /// is not a plain non-negative number (若干, 约5, 5-10, 一批).
+    public static func quantity(_ raw: String) -> Quantity? {
+        var text = code(raw)
+        if text.utf8.contains(0x2C) || text.contains(Character("，")) {
+            // Thousands separators only: 1,200 and 12,345.5, never 1,2.
+            let groups = text.split(separator: ".", maxSplits: 1)[0].split(separator: ",", omittingEmptySubsequences: false)
+            guard groups.count > 1, !groups[0].isEmpty, groups[0].count <= 3, groups.dropFirst().allSatisfy({ $0.count == 3 }) else {
+                return nil
+            }
+            text = String(text.filter { $0 != "," })
+        }
+        return Quantity(decimal: text)
+    }
+
     /// Which marks separate the items of a list cell.
     public struct ListSeparators: Sendable {
         /// Semicolons (half- and full-width) and line ends always separate.

@@ -99,6 +99,29 @@ public enum ProblemKind: String, Codable, CaseIterable, Sendable {
     case unsafeCaseID = "unsafe_case_id"
     /// Invisible characters (zero-width, bidi controls, soft hyphen) were removed (a warning).
     case invisibleCharactersRemoved = "invisible_characters_removed"
+    // Contract v2 (the names the generator writes into EXPECTED_ERRORS.json are kept).
+    /// A penalties.csv row whose case no case row has.
+    case penaltyUnknownCase = "penalty_unknown_case"
+    /// An items.csv row whose case no case row has.
+    case itemUnknownCase = "item_unknown_case"
+    /// A deliveries.csv row whose case no case row has.
+    case deliveryUnknownCase = "delivery_unknown_case"
+    /// An items.csv 数量 that is not a number.
+    case itemBadQuantity = "item_bad_quantity"
+    /// A 听证日期 before its 听证通知日期.
+    case hearingBeforeNotice = "hearing_before_notice"
+    /// A permit's 有效期止 before its 有效期起.
+    case permitValidToBeforeFrom = "permit_valid_to_before_from"
+    /// A 留置 service with no 见证人.
+    case deliveryLienWithoutWitness = "delivery_lien_without_witness"
+    /// Two dates of a case's procedure in an impossible order (立案 after 决定, 受理 before 申请 …).
+    case procedureDatesInconsistent = "procedure_dates_inconsistent"
+    /// A penalty's or measure's period ends before it starts.
+    case periodEndBeforeStart = "period_end_before_start"
+    /// penalties.csv and the case's 处罚种类 or amounts disagree (a warning).
+    case penaltiesDisagreeWithCase = "penalties_disagree_with_case"
+    /// The case's 送达日期 is not the day deliveries.csv says its decision was served (a warning).
+    case servedDateDisagreesWithDelivery = "served_date_disagrees_with_delivery"
 }
 
 extension ProblemKind {
@@ -148,6 +171,17 @@ extension ProblemKind {
         case .unbalancedQuote: return "引号没有配对"
         case .unsafeCaseID: return "案件编号不能用作文件名"
         case .invisibleCharactersRemoved: return "已删除不可见字符"
+        case .penaltyUnknownCase: return "处罚对应的案件不存在"
+        case .itemUnknownCase: return "清单对应的案件不存在"
+        case .deliveryUnknownCase: return "送达对应的案件不存在"
+        case .itemBadQuantity: return "清单数量不是数字"
+        case .hearingBeforeNotice: return "听证早于听证通知"
+        case .permitValidToBeforeFrom: return "许可有效期止早于有效期起"
+        case .deliveryLienWithoutWitness: return "留置送达无见证人"
+        case .procedureDatesInconsistent: return "办案日期前后矛盾"
+        case .periodEndBeforeStart: return "期限止早于期限起"
+        case .penaltiesDisagreeWithCase: return "处罚明细与案件不一致"
+        case .servedDateDisagreesWithDelivery: return "送达日期与送达回证不一致"
         }
     }
 }

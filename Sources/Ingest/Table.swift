@@ -31,6 +31,9 @@ public struct RawRow: Sendable {
 struct TableLayout: Sendable {
     let columns: [Column]
     let index: [String: Int]
+    /// Chinese headers as a header cell is compared: half-width and lower case,
+    /// so `期限(日)` finds 期限（日）.
+    private let headerIndex: [String: Int]
 
     private static let cached: [ExportFile: TableLayout] = Dictionary(
         uniqueKeysWithValues: ExportFile.allCases.map { ($0, TableLayout(building: $0)) })
@@ -41,6 +44,8 @@ struct TableLayout: Sendable {
     private init(building file: ExportFile) {
         columns = file.columns
         index = Dictionary(uniqueKeysWithValues: columns.enumerated().map { ($1.key, $0) })
+        headerIndex = Dictionary(columns.enumerated().map { (Normalize.code($1.header).lowercased(), $0) },
+                                 uniquingKeysWith: { first, _ in first })
     }
 
     /// Which contract column a header names: the Chinese header or the English
@@ -48,8 +53,8 @@ struct TableLayout: Sendable {
     func column(forHeader raw: String) -> Int? {
         guard raw.utf8.count <= IngestLimits.maxHeaderBytes else { return nil }
         let header = Normalize.code(raw)
-        if let byKey = index[header.lowercased()] { return byKey }
-        return columns.firstIndex { $0.header == header || $0.header.lowercased() == header.lowercased() }
+        let lowered = header.lowercased()
+        return index[lowered] ?? headerIndex[lowered]
     }
 }
 

@@ -12,7 +12,7 @@ struct CrossChecks {
         self.media = media
     }
 
-    private mutating func report(_ source: SourceRef, caseID: String?, field: String, kind: ProblemKind,
+    mutating func report(_ source: SourceRef, caseID: String?, field: String, kind: ProblemKind,
                                  _ detail: String, severity: Problem.Severity = .error) {
         let column = ExportFile(rawValue: source.file)?.columns.first { $0.key == field }
         let label = column.map { $0.label + "：" } ?? ""

@@ -19,21 +19,29 @@ def main():
     a = ap.parse_args()
     rows = list(csv.DictReader(open(os.path.join(a.export, "cases.csv"), encoding="utf-8-sig")))
     secrets = set()
+    public_numbers = set()
     for r in rows:
         if r["当事人类型"] == "自然人":
             secrets.add(r["证件号码"])
             secrets.add(r["当事人"])
         secrets.add(r["联系电话"])
         text = unicodedata.normalize("NFKC", r["违法事实"] + r["裁量说明"] + r["处理决定"])
-        secrets.update(re.findall(r"1[3-9]\d{9}", text))
-        secrets.update(re.findall(r"\d{17}[\dXx]", text))
-        secrets.update(re.findall(r"\d{16,19}", text))
+        # Whole numbers only: a run of digits inside a longer code (a credit code) is not a phone.
+        secrets.update(re.findall(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])", text))
+        secrets.update(re.findall(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])", text))
+        secrets.update(re.findall(r"(?<![0-9A-Za-z])\d{16,19}(?![0-9A-Za-z])", text))
+        # Public by law (contract v2): organisations' credit codes and the numbers of
+        # permits and certificates (吊销《…许可证》（编号…）, 核发《…》（编号：…）).
+        public_numbers.update(re.findall(r"统一社会信用代码[：:]?([0-9A-Z]{18})", text))
+        public_numbers.update(re.findall(r"编号[：:]?([0-9A-Za-z]{6,30})", text))
+        if r["当事人类型"] != "自然人":
+            public_numbers.add(r["证件号码"])
         for name in re.findall(r"证人([\u4e00-\u9fa5]{2,3}?)(?:（|证实|的|，|陈述)", text):
             if "某" not in name:
                 secrets.add(name)
     public_people = {r["姓名"] for r in csv.DictReader(open(os.path.join(a.export, "officers.csv"), encoding="utf-8-sig"))}
     public_people |= {r["法定代表人"] for r in rows if r["法定代表人"]}
-    secrets = {s.strip() for s in secrets if s and len(s.strip()) >= 2} - public_people
+    secrets = {s.strip() for s in secrets if s and len(s.strip()) >= 2} - public_people - public_numbers
     served = {}
     for root, _, files in os.walk(a.public):
         for f in files:

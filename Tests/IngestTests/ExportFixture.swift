@@ -23,6 +23,10 @@ struct ExportFixture {
     var reviews: [[String: String]] = []
     var records: [[String: String]] = []
     var media: [String: Data] = [:]
+    // Contract v2 files, written only when they have rows.
+    var penalties: [[String: String]] = []
+    var items: [[String: String]] = []
+    var deliveries: [[String: String]] = []
 
     static func validCase(id: String) -> [String: String] {
         [
@@ -71,6 +75,9 @@ struct ExportFixture {
         }
         if !reviews.isEmpty { try Self.csv(reviews).write(to: folder.appendingPathComponent("reviews.csv")) }
         if !records.isEmpty { try Self.csv(records).write(to: folder.appendingPathComponent("records.csv")) }
+        if !penalties.isEmpty { try Self.csv(penalties).write(to: folder.appendingPathComponent("penalties.csv")) }
+        if !items.isEmpty { try Self.csv(items).write(to: folder.appendingPathComponent("items.csv")) }
+        if !deliveries.isEmpty { try Self.csv(deliveries).write(to: folder.appendingPathComponent("deliveries.csv")) }
         if !media.isEmpty {
             let mediaFolder = folder.appendingPathComponent("media")
             try FileManager.default.createDirectory(at: mediaFolder, withIntermediateDirectories: true)

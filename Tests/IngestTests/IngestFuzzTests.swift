@@ -23,7 +23,8 @@ final class IngestFuzzTests: XCTestCase {
         "FUZZ\u{202E}gnp.exe\u{202C}张三的银行卡号6222020200112233445",
     ]
 
-    private static let files = ["cases.csv", "cases.json", "agencies.csv", "officers.csv", "reviews.csv", "records.csv"]
+    private static let files = ["cases.csv", "cases.json", "agencies.csv", "officers.csv", "reviews.csv", "records.csv",
+                                "penalties.csv", "items.csv", "deliveries.csv"]
     private static let utf8Cases = "cases.csv (UTF-8)"
 
     func testMutatedExportsNeverCrashHangOrLoseRows() throws {

@@ -45,7 +45,7 @@ final class ArchiveVerifyTests: SampleCopyTestCase {
         let report = try Verifier.verify(root: output)
         XCTAssertEqual(report.problems, [], report.problems.map(\.message).joined(separator: "\n"))
         XCTAssertEqual(report.heads, 3)
-        XCTAssertEqual(report.mediaChecked, 136)
+        XCTAssertEqual(report.mediaChecked, 108)
         XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent("public/archive-signing.key").path))
         let key = try String(contentsOf: output.appendingPathComponent("archive-signing.key"), encoding: .utf8)
         XCTAssertTrue(key.hasPrefix("sanxiang-archive-ed25519-v1 "))
@@ -139,11 +139,11 @@ final class ArchiveVerifyTests: SampleCopyTestCase {
 
     func testCaseProofsVerifyForEveryFileOfTheCase() throws {
         _ = try run("2026-01-06")
-        let proofs = try Verifier.proofs(root: output, caseID: "YXSL-2025-000002")
+        let proofs = try Verifier.proofs(root: output, caseID: "YXSL-2025-000003")
         XCTAssertEqual(Set(proofs.map { ($0.entry.path as NSString).lastPathComponent }).isSuperset(of: ["行政处罚决定书.pdf", "法制审核意见书.pdf"]), true)
         XCTAssertTrue(proofs.contains { $0.entry.kind == .media })
         XCTAssertTrue(proofs.allSatisfy(\.verified))
-        let cli = try Repo.run(Repo.executable, ["verify", "--output", output.path, "--case", "YXSL-2025-000002"])
+        let cli = try Repo.run(Repo.executable, ["verify", "--output", output.path, "--case", "YXSL-2025-000003"])
         XCTAssertEqual(cli.code, 0, cli.output)
         XCTAssertTrue(cli.output.contains("✓ 包含证明成立"))
     }

@@ -12,7 +12,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: executable), executable)
         let sample = try Repo.run(executable, ["check", "--input", Repo.sample.path, "--as-of", "2026-01-06"])
         XCTAssertEqual(sample.code, 3, sample.output)
-        XCTAssertTrue(sample.output.contains("cases.csv     68 = 61 + 7"), sample.output)
+        XCTAssertTrue(sample.output.contains("cases.csv       65 = 59 + 6"), sample.output)
 
         let parent = Repo.temporaryFolder("cli")
         defer { try? FileManager.default.removeItem(at: parent) }
@@ -79,32 +79,32 @@ final class CommandLineTests: XCTestCase {
           printable_area_mm: {top: 40, right: 30, bottom: 40, left: 30}
         """.write(to: config, atomically: true, encoding: .utf8)
         let file = folder.appendingPathComponent("print.ps")
-        let result = try Repo.run(executable, ["render", "--config", config.path, "--case", "YXSL-2025-000002",
+        let result = try Repo.run(executable, ["render", "--config", config.path, "--case", "YXSL-2025-000003",
                                                "--profile", "print", "-o", file.path, "--as-of", "2026-01-06"])
         XCTAssertEqual(result.code, 0, result.output)
         let bytes = try Data(contentsOf: file)
         XCTAssertEqual(String(decoding: bytes.prefix(4), as: UTF8.self), "%!PS")
-        let refused = try Repo.run(executable, ["render", "--config", config.path, "--case", "KQSJ-2024-000001",
+        let refused = try Repo.run(executable, ["render", "--config", config.path, "--case", "RLYJ-2025-000002",
                                                 "-o", file.path, "--as-of", "2026-01-06"])
         XCTAssertEqual(refused.code, 1)
         XCTAssertTrue(refused.output.contains("不生成行政处罚决定书"), refused.output)
-        let unknown = try Repo.run(executable, ["render", "--config", config.path, "--case", "YXSL-2025-000002",
+        let unknown = try Repo.run(executable, ["render", "--config", config.path, "--case", "YXSL-2025-000003",
                                                 "--document", "告示", "-o", file.path, "--as-of", "2026-01-06"])
         XCTAssertEqual(unknown.code, 1)
         XCTAssertTrue(unknown.output.contains("没有“告示”这种文书的模板"), unknown.output)
         let broken = folder.appendingPathComponent("pipeline-missing.yml")
         try "input: \(Repo.sample.path)\nfonts: \(Repo.root.appendingPathComponent("Fonts/fonts.yml").path)\ntemplates: /nonexistent\n"
             .write(to: broken, atomically: true, encoding: .utf8)
-        let noTemplates = try Repo.run(executable, ["render", "--config", broken.path, "--case", "YXSL-2025-000002",
+        let noTemplates = try Repo.run(executable, ["render", "--config", broken.path, "--case", "YXSL-2025-000003",
                                                     "-o", file.path, "--as-of", "2026-01-06"])
         XCTAssertEqual(noTemplates.code, 1)
         XCTAssertTrue(noTemplates.output.hasPrefix("错误：文书模板 /nonexistent"), noTemplates.output)
-        let publicCopy = try Repo.run(executable, ["render", "--config", config.path, "--case", "YXSL-2025-000002",
+        let publicCopy = try Repo.run(executable, ["render", "--config", config.path, "--case", "YXSL-2025-000003",
                                                    "--profile", "public", "-o", file.path, "--as-of", "2026-01-06"])
         XCTAssertEqual(publicCopy.code, 0, publicCopy.output)
         let publicText = try Repo.run("/usr/bin/env", ["pdftotext", file.path, "-"]).output
-        XCTAssertTrue(publicText.contains("当事人：夏某"), "the public copy is made from redacted data: \(publicText.prefix(200))")
-        XCTAssertFalse(publicText.contains("夏忠良"))
+        XCTAssertTrue(publicText.contains("当事人：汤某"), "the public copy is made from redacted data: \(publicText.prefix(200))")
+        XCTAssertFalse(publicText.contains("汤健"))
     }
 }
 
@@ -118,7 +118,7 @@ final class OnsiteNumberTests: XCTestCase {
         fonts: \(Repo.root.appendingPathComponent("Fonts/fonts.yml").path)
         templates: \(Repo.root.appendingPathComponent("Templates/documents").path)
         onsite_numbers:
-          "65020302959": {prefix: "克区市监当罚〔2026〕", first: 1, last: \(last)}
+          "43092202757": {prefix: "桃林当罚〔2026〕", first: 1, last: \(last)}
         """.write(to: url, atomically: true, encoding: .utf8)
         return url
     }
@@ -128,7 +128,7 @@ final class OnsiteNumberTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = try config(in: folder)
         let loop = { (tag: String) in
-            "for i in $(seq 1 25); do '\(Repo.executable)' numbers issue --config '\(config.path)' --officer 65020302959 --case \(tag)-$i || exit 1; done"
+            "for i in $(seq 1 25); do '\(Repo.executable)' numbers issue --config '\(config.path)' --officer 43092202757 --case \(tag)-$i || exit 1; done"
         }
         let both = try Repo.run("/bin/bash", ["-c", "(\(loop("A"))) > '\(folder.path)/a.txt' & a=$!; "
             + "(\(loop("B"))) > '\(folder.path)/b.txt' & b=$!; wait $a && wait $b"])
@@ -138,7 +138,7 @@ final class OnsiteNumberTests: XCTestCase {
         }
         XCTAssertEqual(issued.count, 50)
         XCTAssertEqual(Set(issued).count, 50, "a number was issued twice")
-        XCTAssertEqual(Set(issued), Set((1...50).map { "克区市监当罚〔2026〕\($0)号" }))
+        XCTAssertEqual(Set(issued), Set((1...50).map { "桃林当罚〔2026〕\($0)号" }))
         let list = try Repo.run(Repo.executable, ["numbers", "list", "--config", config.path])
         XCTAssertTrue(list.output.contains("共 50 个号码"), list.output)
     }
@@ -148,20 +148,20 @@ final class OnsiteNumberTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = try config(in: folder, last: 1)
         let file = folder.appendingPathComponent("form.pdf")
-        let first = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "KQSJ-2024-000006", "-o", file.path,
+        let first = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "TJLY-2024-000001", "-o", file.path,
                                                    "--as-of", "2026-01-06"])
         XCTAssertEqual(first.code, 0, first.output)
-        XCTAssertTrue(first.output.contains("编号：克区市监当罚〔2026〕1号"), first.output)
+        XCTAssertTrue(first.output.contains("编号：桃林当罚〔2026〕1号"), first.output)
         let text = try Repo.run("/usr/bin/env", ["pdftotext", file.path, "-"]).output
-        XCTAssertTrue(text.contains("克区市监当罚〔2026〕1号") && text.contains("当场行政处罚决定书"), text)
-        let again = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "KQSJ-2024-000006", "-o", file.path,
+        XCTAssertTrue(text.contains("桃林当罚〔2026〕1号") && text.contains("当场行政处罚决定书"), text)
+        let again = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "TJLY-2024-000001", "-o", file.path,
                                                    "--as-of", "2026-01-06"])
-        XCTAssertTrue(again.output.contains("编号：克区市监当罚〔2026〕1号"), "a reprint keeps its number")
-        let exhausted = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "KQSJ-2024-000001",
-                                                       "--officer", "65020302959", "-o", file.path, "--as-of", "2026-01-06"])
+        XCTAssertTrue(again.output.contains("编号：桃林当罚〔2026〕1号"), "a reprint keeps its number")
+        let exhausted = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "DHZJ-2025-000006",
+                                                       "--officer", "43092202757", "-o", file.path, "--as-of", "2026-01-06"])
         XCTAssertEqual(exhausted.code, 1)
         XCTAssertTrue(exhausted.output.contains("号段") && exhausted.output.contains("已用完"), exhausted.output)
-        let noBlock = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "YXSL-2024-000002", "-o", file.path,
+        let noBlock = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "YXSL-2024-000003", "-o", file.path,
                                                      "--as-of", "2026-01-06"])
         XCTAssertEqual(noBlock.code, 1)
         XCTAssertTrue(noBlock.output.contains("没有为执法证号"), noBlock.output)

@@ -25,7 +25,7 @@ final class ExportConformanceTests: XCTestCase {
 
     func testBundledSampleExport() throws {
         let result = try assertMatchesAnswerKey(Repo.sample)
-        XCTAssertEqual(result.setAsideRows.count, 8)
+        XCTAssertEqual(result.setAsideRows.count, 13)
         let manifest = try Manifest.load(Repo.sample)
         XCTAssertEqual(result.cases.count, manifest.rows.casesValid)
         XCTAssertEqual(Dictionary(grouping: result.cases, by: \.actionType.rawValue).mapValues(\.count), manifest.countsByActionType)

@@ -37,7 +37,7 @@ final class HostileRunTests: SampleCopyTestCase {
         let quarantine = try String(contentsOf: output.appendingPathComponent("quarantine/quarantine.json"), encoding: .utf8)
         XCTAssertTrue(quarantine.contains("cases.json"), quarantine)
         XCTAssertFalse(quarantine.contains("../../etc/x"), "messages never echo an unsafe id whole")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent("internal/documents/11650203260413207A/KQSJ").path),
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent("internal/documents/11650203421179416A/KQSJ").path),
                        "a / in a case id never makes nested folders")
         var published = ""
         let walker = FileManager.default.enumerator(atPath: output.appendingPathComponent("public").path)

@@ -62,14 +62,14 @@ final class PortalTests: SampleCopyTestCase {
     func testHistoryAndGoLiveDecideWhatIsLate() throws {
         var config = try Repo.config(input: export, output: output, stages: [.ingest, .portal, .report, .supervision])
         let asOf = CivilDate(iso: "2026-01-06")!
-        let docNo = try docNo("KQSJ-2024-000003")
+        let docNo = try docNo("RLYJ-2025-000009")
         let history = parent.appendingPathComponent("history.csv")
         // One row by case id, one by 文书编号 written with other brackets; one bad date is reported, not fatal.
         let folded = docNo.replacingOccurrences(of: "〔", with: "[").replacingOccurrences(of: "〕", with: "]")
         // Both were published on the old site the day they were decided.
         let decided = try decisionDates()
-        let first = try XCTUnwrap(decided["KQSJ-2025-000003"]), second = try XCTUnwrap(decided["KQSJ-2024-000003"])
-        try "case_id,doc_no,first_published_on,url\nKQSJ-2025-000003,,\(first),https://old.example.gov.cn/a\n,\(folded),\(second),\nX,,not-a-date,\n"
+        let first = try XCTUnwrap(decided["TJLY-2025-000003"]), second = try XCTUnwrap(decided["RLYJ-2025-000009"])
+        try "case_id,doc_no,first_published_on,url\nTJLY-2025-000003,,\(first),https://old.example.gov.cn/a\n,\(folded),\(second),\nX,,not-a-date,\n"
             .write(to: history, atomically: true, encoding: .utf8)
         config.publicationHistory = history.path
         let summary = try PipelineRunner.run(RunRequest(config: config, asOf: asOf)).0
@@ -78,9 +78,9 @@ final class PortalTests: SampleCopyTestCase {
         XCTAssertGreaterThan(summary.supervision?.disclosuresOfUnknownTiming ?? 0, 30)
         let store = try StateStore(path: output.appendingPathComponent("state.sqlite").path)
         let rows = try store.publicationRows()
-        XCTAssertEqual(rows["KQSJ-2025-000003"]?.publishedOn.iso, first)
-        XCTAssertEqual(rows["KQSJ-2025-000003"]?.timingKnown, true)
-        XCTAssertEqual(rows["KQSJ-2024-000003"]?.publishedOn.iso, second, "matched by 文书编号 with other brackets")
+        XCTAssertEqual(rows["TJLY-2025-000003"]?.publishedOn.iso, first)
+        XCTAssertEqual(rows["TJLY-2025-000003"]?.timingKnown, true)
+        XCTAssertEqual(rows["RLYJ-2025-000009"]?.publishedOn.iso, second, "matched by 文书编号 with other brackets")
         XCTAssertEqual(rows.values.filter { !$0.timingKnown }.count, summary.supervision?.disclosuresOfUnknownTiming)
         let statistics = try String(contentsOf: output.appendingPathComponent("public/reports/2025/statistics.json"), encoding: .utf8)
         XCTAssertTrue(statistics.contains("\"timing_unknown\""), "the annual report counts unknown timeliness apart")
@@ -108,13 +108,13 @@ final class PortalTests: SampleCopyTestCase {
         XCTAssertGreaterThan(portal.timingUnknown, 30, "2024–2025 decisions were due before this first run")
         let before = try inodes("public/decisions").merging(try inodes("public/documents")) { a, _ in a }
 
-        // KQSJ-2024-000003 is withdrawn, KQSJ-2025-000003 changed.
-        try editCase("KQSJ-2024-000003") { item in
+        // RLYJ-2025-000009 is withdrawn, TJLY-2025-000003 changed.
+        try editCase("RLYJ-2025-000009") { item in
             item["status"] = "已撤销"
             item["status_date"] = "2026-01-08"
             item["status_reason"] = "本机关发现认定事实不清，依法自行撤销"
         }
-        try editCase("KQSJ-2025-000003") { item in
+        try editCase("TJLY-2025-000003") { item in
             item["status"] = "已变更"
             item["status_date"] = "2026-01-08"
             item["status_reason"] = "经行政复议，复议机关决定变更罚款数额"
@@ -125,8 +125,8 @@ final class PortalTests: SampleCopyTestCase {
         XCTAssertEqual(second.portal?.pagesWritten, 2)
         let after = try inodes("public/decisions").merging(try inodes("public/documents")) { a, _ in a }
         let rewritten = Set(after.filter { before[$0.key] != $0.value }.map(\.key))
-        let withdrawn = try pageText(ofDocNo: try docNo("KQSJ-2024-000003"))
-        let changed = try pageText(ofDocNo: try docNo("KQSJ-2025-000003"))
+        let withdrawn = try pageText(ofDocNo: try docNo("RLYJ-2025-000009"))
+        let changed = try pageText(ofDocNo: try docNo("TJLY-2025-000003"))
         let pdfs = rewritten.filter { $0.hasSuffix(".pdf") }
         XCTAssertEqual(rewritten.subtracting(pdfs), [withdrawn.path, changed.path], "only the changed cases' pages are rewritten")
         XCTAssertLessThanOrEqual(pdfs.count, 1, "only the changed case's public copy is rewritten: \(pdfs)")
@@ -145,10 +145,10 @@ final class PortalTests: SampleCopyTestCase {
     /// A published decision that later must not be public leaves the portal: its page becomes a notice, its copy goes.
     func testADecisionThatBecomesNonPublicLeavesThePortal() throws {
         _ = try run("2026-01-06")
-        let docNo = try docNo("KQSJ-2025-000003")
+        let docNo = try docNo("TJLY-2025-000003")
         let before = try pageText(ofDocNo: docNo)
         XCTAssertTrue(before.text.contains("违法事实"))
-        try editCase("KQSJ-2025-000003") { item in
+        try editCase("TJLY-2025-000003") { item in
             item["disclosure"] = "不予公开"
             item["nondisclosure_reason"] = "个人隐私"
         }
@@ -157,7 +157,7 @@ final class PortalTests: SampleCopyTestCase {
         XCTAssertEqual(after.path, before.path)
         XCTAssertTrue(after.text.contains("撤下公告") && after.text.contains("依法不再公开"), after.text)
         XCTAssertFalse(after.text.contains("违法事实"), "the content is taken down")
-        let documents = output.appendingPathComponent("public/documents/11650203260413207A")
+        let documents = output.appendingPathComponent("public/documents/114309226090872308")
         let copies = (try? FileManager.default.contentsOfDirectory(atPath: documents.path)) ?? []
         let index = after.path.split(separator: "/").last.map { String($0.dropLast(5)) } ?? "?"
         XCTAssertFalse(copies.contains { $0.hasPrefix(index) }, "its public copy is gone: \(copies)")

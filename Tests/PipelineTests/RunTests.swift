@@ -19,7 +19,7 @@ final class RunTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: output) }
         let summary = try run(input: Repo.sample, output: output)
         XCTAssertEqual(summary.exitStatus, 3)
-        XCTAssertEqual(summary.rowsSetAside, 8)
+        XCTAssertEqual(summary.rowsSetAside, 13)
         for balance in summary.balances { XCTAssertEqual(balance.read, balance.accepted + balance.setAside, balance.file) }
 
         let data = try Data(contentsOf: output.appendingPathComponent("quarantine/quarantine.json"))
@@ -31,7 +31,7 @@ final class RunTests: XCTestCase {
             XCTAssertTrue((entry["message"] as? String)?.contains("第\(entry["row"]!)行") ?? false)
         }
         let report = try String(contentsOf: output.appendingPathComponent("quarantine/report.txt"), encoding: .utf8)
-        XCTAssertTrue(report.contains("cases.csv：读取 68 行，接收 61 行，暂存 7 行"), report)
+        XCTAssertTrue(report.contains("cases.csv：读取 65 行，接收 59 行，暂存 6 行"), report)
         XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent(".staging").path))
     }
 
@@ -56,9 +56,9 @@ final class RunTests: XCTestCase {
         let output = parent.appendingPathComponent("out")
 
         let first = try run(input: export, output: output)
-        XCTAssertEqual(first.store, StoreChanges(added: 73, changed: 0, unchanged: 0, absent: 0))
+        XCTAssertEqual(first.store, StoreChanges(added: 71, changed: 0, unchanged: 0, absent: 0))
         let second = try run(input: export, output: output)
-        XCTAssertEqual(second.store, StoreChanges(added: 0, changed: 0, unchanged: 73, absent: 0))
+        XCTAssertEqual(second.store, StoreChanges(added: 0, changed: 0, unchanged: 71, absent: 0))
 
         // Change one case's facts in cases.json and drop another from it.
         let jsonURL = export.appendingPathComponent("cases.json")
@@ -67,11 +67,11 @@ final class RunTests: XCTestCase {
         let dropped = objects.removeLast()["case_id"] as? String
         try JSONSerialization.data(withJSONObject: objects).write(to: jsonURL)
         let third = try run(input: export, output: output)
-        XCTAssertEqual(third.store, StoreChanges(added: 0, changed: 1, unchanged: 71, absent: 1))
+        XCTAssertEqual(third.store, StoreChanges(added: 0, changed: 1, unchanged: 69, absent: 1))
 
         let store = try StateStore(path: output.appendingPathComponent("state.sqlite").path)
         let stored = try store.cases()
-        XCTAssertEqual(stored.count, 72)
+        XCTAssertEqual(stored.count, 70)
         XCTAssertFalse(stored.contains { $0.id == dropped })
         let hashes = try store.contentHashes()
         for item in stored {
@@ -87,20 +87,20 @@ final class RunTests: XCTestCase {
         try FileManager.default.copyItem(at: Repo.sample, to: export)
         let json = export.appendingPathComponent("cases.json")
         var cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [[String: Any]])
-        let index = try XCTUnwrap(cases.firstIndex { $0["case_id"] as? String == "KQSJ-2024-000003" })
+        let index = try XCTUnwrap(cases.firstIndex { $0["case_id"] as? String == "TJLY-2025-000003" })
         cases[index]["party_address"] = ""
         try JSONSerialization.data(withJSONObject: cases).write(to: json)
         let output = parent.appendingPathComponent("out")
 
         let summary = try run(input: export, output: output)
-        XCTAssertEqual(summary.rowsSetAside, 9)
+        XCTAssertEqual(summary.rowsSetAside, 14)
         XCTAssertEqual(summary.documents?.casesSetAside, 1)
-        XCTAssertEqual(summary.balances.first { $0.file == "cases.json" }?.setAside, 1)
+        XCTAssertEqual(summary.balances.first { $0.file == "cases.json" }?.setAside, 4, "3 broken rows + the case lacking an element")
         let quarantine = try String(contentsOf: output.appendingPathComponent("quarantine/quarantine.json"), encoding: .utf8)
         XCTAssertTrue(quarantine.contains("missing_statutory_element"), quarantine)
         XCTAssertTrue(quarantine.contains("缺少《行政处罚事先告知书》的法定要素") || quarantine.contains("缺少《行政处罚决定书》的法定要素"))
         XCTAssertTrue(quarantine.contains("当事人的地址"), quarantine)
-        let folder = output.appendingPathComponent("internal/documents/11650203260413207A/KQSJ-2024-000003")
+        let folder = output.appendingPathComponent("internal/documents/114309226090872308/TJLY-2025-000003")
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path), "no half-empty documents")
     }
 
@@ -120,13 +120,13 @@ final class RunTests: XCTestCase {
 
         let json = export.appendingPathComponent("cases.json")
         var cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [[String: Any]])
-        let index = try XCTUnwrap(cases.firstIndex { $0["case_id"] as? String == "KQSJ-2024-000003" })
+        let index = try XCTUnwrap(cases.firstIndex { $0["case_id"] as? String == "TJLY-2025-000003" })
         cases[index]["facts"] = (cases[index]["facts"] as? String ?? "") + "补充查明的事实。"
         try JSONSerialization.data(withJSONObject: cases).write(to: json)
         let third = try run(input: export, output: output)
         let redone = total - (third.documents?.kept ?? 0)
         XCTAssertTrue((1...4).contains(redone), "only that case's documents are rendered again (\(redone))")
-        let decision = output.appendingPathComponent("internal/documents/11650203260413207A/KQSJ-2024-000003/行政处罚决定书.pdf")
+        let decision = output.appendingPathComponent("internal/documents/114309226090872308/TJLY-2025-000003/行政处罚决定书.pdf")
         let text = try Repo.run("/usr/bin/env", ["pdftotext", decision.path, "-"]).output
         XCTAssertTrue(text.replacingOccurrences(of: "\n", with: "").contains("补充查明的事实"))
     }
@@ -137,7 +137,7 @@ final class RunTests: XCTestCase {
         try Data("this is not a database, it is what a crash left behind".utf8)
             .write(to: output.appendingPathComponent("state.sqlite"))
         let summary = try run(input: Repo.sample, output: output)
-        XCTAssertEqual(summary.store?.added, 73)
+        XCTAssertEqual(summary.store?.added, 71)
         XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("state.sqlite.damaged").path))
     }
 

@@ -66,7 +66,7 @@ final class TransactionTests: SampleCopyTestCase {
         let check = try Repo.run(Repo.executable, ["check", "--input", export.path, "--output", output.path, "--as-of", asOf])
         XCTAssertEqual(check.code, 3, check.output)
         XCTAssertEqual(differences(everythingBut(output, changing: []), afterReport), [], "check rewrites the same quarantine and nothing else")
-        let print = try Repo.run(Repo.executable, ["print", "--case", "KQSJ-2024-000006", "--config", configPath,
+        let print = try Repo.run(Repo.executable, ["print", "--case", "TJLY-2024-000001", "--config", configPath,
                                                    "--output", output.path, "--as-of", asOf, "--input", export.path])
         XCTAssertEqual(print.code, 0, print.output)
         XCTAssertEqual(differences(everythingBut(output, changing: ["print/", "onsite-numbers.sqlite"]), afterReport), [])

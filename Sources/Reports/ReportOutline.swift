@@ -170,7 +170,7 @@ private struct OutlineBuilder {
         return .init(heading: "五、行政执法公示", items: [
             .paragraph("\(year)年应主动公开的行政执法决定\(d.due)件，在规定期限内公示\(d.onTime)件，逾期公示\(d.late)件，"
                 + "已过期限仍未公示\(d.overdueUnpublished)件，尚在期限内\(d.pending)件"
-                + (d.timingUnknown == 0 ? "" : "，公示期限在本系统上线前届满、原公示日期无记录而无法确认是否按期的\(d.timingUnknown)件")
+                + (d.timingUnknown == 0 ? "" : "，应公示日期在本系统上线之前、原公示日期无记录而无法确认是否按期的\(d.timingUnknown)件")
                 + "；依申请公开\(d.onRequest)件；不予公开\(d.withheld)件"
                 + (reasons.isEmpty ? "" : "（" + reasons.joined(separator: "、") + "）") + "。"
                 + "公示期限为行政许可、行政处罚决定作出之日起7个工作日、其他决定20个工作日（以各主体设置为准），按国务院办公厅节假日安排计算工作日；"

@@ -22,7 +22,7 @@ public enum SupervisionPage {
                        }))
         body += disclosureSection("三、逾期公示和未公示", report.lateDisclosures + report.missingDisclosures, agency)
         if report.disclosuresOfUnknownTiming > 0 {
-            body += "<p>另有\(report.disclosuresOfUnknownTiming)件决定的公示期限在本系统上线之前届满，公示历史文件中没有其首次公示日期，"
+            body += "<p>另有\(report.disclosuresOfUnknownTiming)件决定的应公示日期在本系统上线之前，公示历史文件中没有其首次公示日期，"
                 + "是否按期公示无法判断，未计入逾期（可在 pipeline.yml 的 disclosure.history 中导入原公示记录）。</p>"
         }
         body += disclosureSection("四、已撤销仍在公示", report.withdrawnStillPublished, agency)

@@ -88,10 +88,10 @@ enum SummaryText {
             }
             for warning in portal.warnings { lines.append("提醒：" + warning) }
             if portal.timingUnknown > 0 {
-                lines.append("另有 \(portal.timingUnknown) 件决定的公示期限在本系统上线前届满、原公示日期无记录，是否按期无法确认（未计为逾期）。")
+                lines.append("另有 \(portal.timingUnknown) 件决定的应公示日期在本系统上线之前、原公示日期无记录，是否按期无法确认（未计为逾期）。")
             }
             if !portal.late.isEmpty {
-                lines.append("逾期公示 \(portal.late.count) 件（公示期限按工作日计算）：")
+                lines.append("逾期公示 \(portal.late.count) 件（应公示日期按工作日计算）：")
                 for late in portal.late.prefix(20) {
                     lines.append("  \(late.caseID)（索引号 \(late.indexNo)）期限 \(late.deadline)，\(late.publishedOn) 公示，逾期 \(late.daysLate) 天")
                 }

@@ -1,5 +1,5 @@
 // Glibc's renameat2 and flock are not visible to Swift's Glibc module (they
-// sit behind _GNU_SOURCE), so the three calls the output committer needs are
+// sit behind _GNU_SOURCE), so the two calls the output committer needs are
 // wrapped here. Only `Native` links this target.
 #define _GNU_SOURCE
 #include <errno.h>
@@ -25,8 +25,4 @@ int sanxiang_rename_exchange(const char *first, const char *second) {
 
 int sanxiang_try_lock(int descriptor) {
     return flock(descriptor, LOCK_EX | LOCK_NB);
-}
-
-int sanxiang_create_private(const char *path) {
-    return open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 }

@@ -6,7 +6,7 @@ import Glibc
 #endif
 
 /// The file-system calls Foundation lacks: an atomic swap of two folders, an
-/// exclusive lock on a folder, and files that are private from their first byte.
+/// exclusive lock on a folder, and durable whole-file writes.
 public enum FileSystem {
     /// Swaps `first` and `second` in one step: a reader sees one or the other,
     /// never neither. Returns false where the file system cannot exchange
@@ -21,15 +21,6 @@ public enum FileSystem {
     /// rename(2), with the failure said in Chinese.
     public static func rename(_ from: String, to: String) throws {
         guard Glibc.rename(from, to) == 0 else { throw FileSystemError(path: to, action: "移动文件", code: errno) }
-    }
-
-    /// Writes `bytes` to a new file created with mode 0600; an existing file is an error.
-    public static func createPrivate(_ path: String, bytes: [UInt8]) throws {
-        let descriptor = sanxiang_create_private(path)
-        guard descriptor >= 0 else { throw FileSystemError(path: path, action: "创建密钥文件", code: errno) }
-        defer { close(descriptor) }
-        try writeAll(descriptor, bytes, path: path)
-        guard fsync(descriptor) == 0 else { throw FileSystemError(path: path, action: "写入密钥文件", code: errno) }
     }
 
     /// Writes and flushes a whole file through a temporary name and a rename,
@@ -59,7 +50,8 @@ public enum FileSystem {
         close(descriptor)
     }
 
-    static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String) throws {
+    /// Writes every byte to an open file (retrying short writes and EINTR).
+    public static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String, action: String = "写入文件") throws {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { buffer in
@@ -67,7 +59,7 @@ public enum FileSystem {
             }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw FileSystemError(path: path, action: "写入文件", code: errno)
+                throw FileSystemError(path: path, action: action, code: errno)
             }
             offset += written
         }
@@ -92,13 +84,6 @@ public enum FileSystem {
         case S_IFLNK: return .symlink
         default: return .other
         }
-    }
-
-    /// Permission bits of a file, or nil when it cannot be read.
-    public static func permissions(_ path: String) -> UInt32? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return nil }
-        return UInt32(info.st_mode & 0o777)
     }
 }
 

@@ -1,5 +1,6 @@
 import ErrorReporting
 import Foundation
+import Native
 
 /// Where a run's stages write: a hidden staging folder inside the output
 /// folder. Nothing here touches the live output; `Committer` moves the staged
@@ -74,7 +75,7 @@ public final class OutputWriter: @unchecked Sendable {
             }
             staged.insert(components[0])
         }
-        try bytes.withUnsafeBytes { try Self.writeFile($0, to: target.path) }
+        try Self.writeFile(bytes, to: target.path)
     }
 
     public func write(_ data: Data, to relativePath: String) throws {
@@ -85,20 +86,12 @@ public final class OutputWriter: @unchecked Sendable {
         try write(Array(text.utf8), to: relativePath)
     }
 
-    private static func writeFile(_ bytes: UnsafeRawBufferPointer, to path: String) throws {
-        func failure() -> FileSystemError { FileSystemError(path: path, action: "写入输出文件", code: errno) }
+    /// No fsync per file: `Committer` flushes everything once before the swap.
+    private static func writeFile(_ bytes: [UInt8], to path: String) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw failure() }
+        guard descriptor >= 0 else { throw FileSystemError(path: path, action: "写入输出文件", code: errno) }
         defer { close(descriptor) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = Foundation.write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw failure()
-            }
-            offset += written
-        }
+        try FileSystem.writeAll(descriptor, bytes, path: path, action: "写入输出文件")
     }
 
     /// Carries an entry of the previous run's output (a file or a folder) into

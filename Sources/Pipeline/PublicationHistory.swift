@@ -1,6 +1,7 @@
 import CaseModel
 import Foundation
 import Ingest
+import Portal
 
 /// What an agency had already published before this installation (on its old
 /// site or the provincial platform): per decision, the first publication date
@@ -26,17 +27,10 @@ struct PublicationHistory {
         byCaseID[item.id] ?? (item.docNo.isEmpty ? nil : byDocNo[Self.fold(item.docNo)])
     }
 
-    /// 〔2025〕, [2025], (2025) and （2025） name the same 文书编号.
+    /// 〔2025〕, [2025], (2025) and （2025） name the same 文书编号: folded as the portal's search
+    /// folds what a citizen types (widths, case, every bracket), spaces dropped.
     static func fold(_ docNo: String) -> String {
-        var out = ""
-        for character in docNo.precomposedStringWithCompatibilityMapping where !character.isWhitespace {
-            switch character {
-            case "[", "(", "【", "〔", "［", "（": out.append("〔")
-            case "]", ")", "】", "〕", "］", "）": out.append("〕")
-            default: out.append(character)
-            }
-        }
-        return out
+        SearchText.fold(docNo).filter { !$0.isWhitespace }
     }
 
     /// Reads the file; rows that cannot be used are reported (file, row, field) and skipped.

@@ -9,8 +9,4 @@ int sanxiang_rename_exchange(const char *first, const char *second);
 /// Returns 0, or -1 with errno set (EWOULDBLOCK when another process holds it).
 int sanxiang_try_lock(int descriptor);
 
-/// Opens a file for writing that no one else may read: created with mode 0600
-/// from the first byte (O_EXCL), never created readable and narrowed later.
-int sanxiang_create_private(const char *path);
-
 #endif

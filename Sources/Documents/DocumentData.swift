@@ -8,9 +8,12 @@ import Foundation
 public enum DocumentData {
     /// `documents`: the case's other documents as 送达回证 lists them; `hearingEligible`:
     /// whether 行政处罚法 第六十三条 gives the party a hearing (the catalogue decides).
+    /// `details`, `agencyDetails`, `reviewDetails`: what export contract v2 adds (empty for a v1 export).
+    /// The public copy passes only what may be published (see `PublicCopy`).
     public static func context(for item: EnforcementCase, context: CaseContext, review: Review? = nil,
                                onsiteNumber: String? = nil, documents: [String] = [],
-                               hearingEligible: Bool = false) -> TemplateValue {
+                               hearingEligible: Bool = false, details: CaseDetails? = nil,
+                               agencyDetails: AgencyDetails? = nil, reviewDetails: ReviewDetails? = nil) -> TemplateValue {
         var caseValue = caseFields(item)
         caseValue = caseValue.replacing("hearing_eligible", with: .flag(hearingEligible))
         var fields: [String: TemplateValue] = [
@@ -26,6 +29,10 @@ public enum DocumentData {
             "relief": .text(relief(context.agency)),
         ]
         if let review { fields["review"] = reviewFields(review) }
+        let inputs = DetailInputs(item: item, context: context, details: details ?? CaseDetails(caseID: item.id),
+                                  agency: agencyDetails ?? AgencyDetails(agencyCode: item.agencyCode),
+                                  review: review, reviewDetails: reviewDetails)
+        fields.merge(detailFields(inputs), uniquingKeysWith: { _, new in new })
         if let onsiteNumber { fields["onsite_number"] = .text(onsiteNumber) }
         return .object(fields)
     }

@@ -57,7 +57,9 @@ public struct RenderStage {
             let served = kinds.filter { ![DocumentKind.serviceReceipt, DocumentKind.reviewOpinion, "行政处罚事先告知书"].contains($0) }
                 .map { "《\($0)》" + (item.docNo.isEmpty ? "" : "（\(item.docNo)）") }
             let data = DocumentData.context(for: item, context: CaseContext(agency: agency, officers: officers), review: review,
-                                            documents: served, hearingEligible: hearingEligible(item))
+                                            documents: served, hearingEligible: hearingEligible(item),
+                                            details: ingest.details(of: item), agencyDetails: ingest.agencyDetails[item.agencyCode],
+                                            reviewDetails: review.flatMap { ingest.reviewDetails[$0.id] })
             return CaseDocuments(item: item, kinds: kinds, data: data)
         }
     }
@@ -143,11 +145,12 @@ public struct RenderStage {
 
 extension RenderStage {
     /// The hash of everything a case's documents are made from besides the templates.
-    static func dataKey(_ entry: CaseDocuments, ingest: IngestIndex) -> String {
+    static func dataKey(_ entry: CaseDocuments, ingest: IngestIndex) throws -> String {
         var bytes = CanonicalJSON.payload(of: entry.item)
         if let review = ingest.reviews[entry.item.id] { bytes += CanonicalJSON.payload(of: review) }
         if let agency = ingest.agencies[entry.item.agencyCode] { bytes += CanonicalJSON.payload(of: agency) }
         for cert in entry.item.officerCerts { if let officer = ingest.officers[cert] { bytes += CanonicalJSON.payload(of: officer) } }
+        bytes += try ingest.detailsPayload(entry.item)
         bytes += Array(entry.kinds.joined(separator: "|").utf8)
         return StateStore.contentHash(bytes)
     }
@@ -157,11 +160,25 @@ extension RenderStage {
         let reviews: [String: Review]
         let agencies: [String: Agency]
         let officers: [String: Officer]
+        let ingest: IngestResult
 
         init(_ ingest: IngestResult) {
+            self.ingest = ingest
             reviews = Dictionary(ingest.reviews.map { ($0.caseID, $0) }, uniquingKeysWith: { first, _ in first })
             agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
             officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+
+        /// Contract v2 data the documents read: the case's details, its agency's and its review's.
+        /// JSON with sorted keys, so the bytes are the same in every process.
+        func detailsPayload(_ item: EnforcementCase) throws -> [UInt8] {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            var bytes: [UInt8] = []
+            bytes += try encoder.encode(ingest.details(of: item))
+            if let agency = ingest.agencyDetails[item.agencyCode] { bytes += try encoder.encode(agency) }
+            if let review = reviews[item.id], let extra = ingest.reviewDetails[review.id] { bytes += try encoder.encode(extra) }
+            return bytes
         }
     }
 }
@@ -179,7 +196,8 @@ struct DocumentsStage: Stage {
         let plan = RenderStage.plan(for: run.ingest, rules: config.documentRules,
                                     hearingEligible: config.legalReview.catalogue.hearingEligible)
         let index = RenderStage.IngestIndex(run.ingest)
-        let keys = concurrentMap(plan) { ($0.item.id, RenderStage.dataKey($0, ingest: index)) }
+        let keys = try concurrentMap(plan) { entry in Result { (entry.item.id, try RenderStage.dataKey(entry, ingest: index)) } }
+            .map { try $0.get() }
         let memo = RenderMemo(fingerprint: try PipelineRunner.renderFingerprint(config),
                               cases: Dictionary(keys, uniquingKeysWith: { first, _ in first }))
         var unchanged = Set<String>()

@@ -10,6 +10,14 @@ public enum DocumentKind {
     public static let rectificationNotice = "责令改正通知书"
     public static let reviewOpinion = "法制审核意见书"
     public static let serviceReceipt = "送达回证"
+
+    /// The decisions the portal publishes as PDF (the first of a case's kinds in this set).
+    /// An allow-list: any other kind, including one an agency adds with its own template
+    /// (notices, receipts, the 案卷, the review opinion), stays internal.
+    public static let publishedDecisions: Set<String> = [
+        penaltyDecision, onSitePenaltyDecision, "不予行政处罚决定书", rectificationNotice, "查封扣押决定书",
+        "行政强制执行决定书", "行政许可决定书", "不予行政许可决定书",
+    ]
 }
 
 /// A case that lacks statutory elements of a document it must get.

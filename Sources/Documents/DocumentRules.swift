@@ -22,10 +22,17 @@ public struct DocumentRule: Sendable, Equatable {
     public var served: Bool?
     /// Whether the case has an accepted 法制审核.
     public var reviewed: Bool?
+    /// Contract v2 facts the case must have (all of them), e.g. a 听证通知 or a 催告.
+    public var has: Set<CaseFact> = []
 
     public init(kind: String) { self.kind = kind }
 
-    public func applies(to item: EnforcementCase, reviewed hasReview: Bool) -> Bool {
+    /// `details`: the case's contract v2 data (empty for a v1 export), for `has`.
+    public func applies(to item: EnforcementCase, reviewed hasReview: Bool, details: CaseDetails? = nil) -> Bool {
+        if !has.isEmpty {
+            let details = details ?? CaseDetails(caseID: item.id)
+            guard has.allSatisfy({ $0.holds(for: item, details) }) else { return false }
+        }
         if !actionTypes.isEmpty, !actionTypes.contains(item.actionType) { return false }
         if !procedures.isEmpty, !(item.procedure.map(procedures.contains) ?? false) { return false }
         if !statuses.isEmpty, !statuses.contains(item.status) { return false }
@@ -59,6 +66,30 @@ public struct DocumentRule: Sendable, Equatable {
             rule("送达回证") { $0.served = true },
         ]
     }()
+}
+
+/// A fact of a case's contract v2 data that a document depends on (`has:` in pipeline.yml).
+public enum CaseFact: String, CaseIterable, Sendable {
+    /// 听证通知日期: the party asked for a hearing and was notified of it.
+    case hearingNotified = "听证通知"
+    /// 听证日期: a hearing was held.
+    case hearingHeld = "听证"
+    /// 催告日期 or 催告文书编号 (行政强制法 第三十五条).
+    case demandIssued = "催告"
+    /// Any 改正 column: the case ordered a 责令改正.
+    case rectificationOrdered = "责令改正"
+    /// deliveries.csv has a row for the case.
+    case deliveryRecorded = "送达记录"
+
+    public func holds(for item: EnforcementCase, _ details: CaseDetails) -> Bool {
+        switch self {
+        case .hearingNotified: return details.procedure.hearingNotifiedOn != nil
+        case .hearingHeld: return details.procedure.hearingOn != nil
+        case .demandIssued: return details.coercion.map { $0.demandOn != nil || !$0.demandDocNo.isEmpty } ?? false
+        case .rectificationOrdered: return details.rectification != nil
+        case .deliveryRecorded: return !details.deliveries.isEmpty
+        }
+    }
 }
 
 /// Document templates by kind, read from `Templates/documents/<kind>.xml` and parsed once.

@@ -132,10 +132,11 @@ public enum ConfigLoader {
                 case "decision_lacks": rule.decisionLacks = try reader.strings(condition, key: path)
                 case "served": rule.served = try reader.boolean(condition, key: path)
                 case "reviewed": rule.reviewed = try reader.boolean(condition, key: path)
+                case "has": rule.has = try reader.terms(condition, key: path, what: "案件事实")
                 default:
                     throw reader.unknown(conditionKey, in: section,
                                          allowed: ["action_type", "procedure", "status", "penalized", "title_contains", "decision_contains",
-                                                   "decision_lacks", "served", "reviewed"])
+                                                   "decision_lacks", "served", "reviewed", "has"])
                 }
             }
             rules.append(rule)

@@ -84,7 +84,6 @@ struct PortalStage: Stage {
     /// page too, for runs without the report stage; the report stage's own copy wins).
     let territory = ["public/", "internal/redaction/"]
 
-    static let internalKinds: Set<String> = [DocumentKind.reviewOpinion, DocumentKind.serviceReceipt, "行政处罚事先告知书"]
 
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
         var history = PublicationHistory()
@@ -228,8 +227,9 @@ private struct Publisher {
                 row.withdrawalReason = published.statusReason ?? "依法撤销"
             }
             row.deadline = deadline
-            let kind = RenderStage.kinds(of: item, rules: config.documentRules, reviewed: reviewed.contains(item.id))
-                .first { !PortalStage.internalKinds.contains($0) }
+            let kind = RenderStage.kinds(of: item, rules: config.documentRules, reviewed: reviewed.contains(item.id),
+                                         details: ingest.details(of: item))
+                .first { DocumentKind.publishedDecisions.contains($0) }
             row.pdfPath = row.withdrawnOn == nil ? kind.map { "documents/\(item.agencyCode)/\(row.indexNo.split(separator: "/").last ?? "")-\($0).pdf" } : nil
             if row.withdrawnOn != nil { published = Self.withdrawnShell(published) }
             let page = PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: deadline,

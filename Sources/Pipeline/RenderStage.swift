@@ -52,7 +52,7 @@ public struct RenderStage {
         return ingest.cases.compactMap { item in
             guard let agency = agencies[item.agencyCode] else { return nil }
             let review = reviews[item.id]
-            let kinds = Self.kinds(of: item, rules: rules, reviewed: review != nil)
+            let kinds = Self.kinds(of: item, rules: rules, reviewed: review != nil, details: ingest.details(of: item))
             guard !kinds.isEmpty else { return nil }
             let served = kinds.filter { ![DocumentKind.serviceReceipt, DocumentKind.reviewOpinion, "行政处罚事先告知书"].contains($0) }
                 .map { "《\($0)》" + (item.docNo.isEmpty ? "" : "（\(item.docNo)）") }
@@ -65,8 +65,9 @@ public struct RenderStage {
     }
 
     /// The kinds of document the rules give a case, in rule order.
-    public static func kinds(of item: EnforcementCase, rules: [DocumentRule], reviewed: Bool) -> [String] {
-        rules.filter { $0.applies(to: item, reviewed: reviewed) }.map(\.kind)
+    public static func kinds(of item: EnforcementCase, rules: [DocumentRule], reviewed: Bool,
+                             details: CaseDetails? = nil) -> [String] {
+        rules.filter { $0.applies(to: item, reviewed: reviewed, details: details) }.map(\.kind)
     }
 
     private enum Outcome {

@@ -246,7 +246,8 @@ public enum PipelineRunner {
             [rule.kind, rule.actionTypes.map(\.rawValue).sorted().joined(separator: ","),
              rule.procedures.map(\.rawValue).sorted().joined(separator: ","), rule.statuses.map(\.rawValue).sorted().joined(separator: ","),
              "\(rule.penalized.map(String.init) ?? "-")", rule.titleContains.joined(separator: ","), rule.decisionContains.joined(separator: ","),
-             rule.decisionLacks.joined(separator: ","), "\(rule.served.map(String.init) ?? "-")", "\(rule.reviewed.map(String.init) ?? "-")"]
+             rule.decisionLacks.joined(separator: ","), "\(rule.served.map(String.init) ?? "-")", "\(rule.reviewed.map(String.init) ?? "-")",
+             rule.has.map(\.rawValue).sorted().joined(separator: ",")]
                 .joined(separator: ";")
         }
         let catalogue = config.legalReview.catalogue

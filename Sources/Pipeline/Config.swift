@@ -134,6 +134,8 @@ public struct PipelineConfig: Sendable {
     public var goLive: CivilDate?
     /// Which fields reach the portal (default-deny).
     public var disclosurePolicy = FieldPolicy.defaults
+    /// `disclosure.public_shapes`: the identifier allow-list of public text, built-in shapes plus the configuration's.
+    public var publicShapes = PublicShapes.defaults
     /// Absolute address the portal is served at (sitemap, feeds).
     public var portalBaseURL = "https://zfgs.example.gov.cn/"
     /// The site's name, sponsor and registrations for every page's footer (`portal.site`).

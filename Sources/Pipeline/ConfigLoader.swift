@@ -253,8 +253,12 @@ public enum ConfigLoader {
             case "approvals":
                 config.approvals = try reader.path(value, key: "disclosure.approvals")
                 continue
+            case "public_shapes":
+                config.publicShapes = try publicShapes(value, reader)
+                continue
             default:
-                throw reader.unknown(key, in: "disclosure", allowed: ["fields", "history", "go_live", "require_approval", "approvals"])
+                throw reader.unknown(key, in: "disclosure",
+                                     allowed: ["fields", "history", "go_live", "require_approval", "approvals", "public_shapes"])
             }
             var fields: [String: FieldTreatment] = [:]
             for (fieldKey, treatmentNode) in try reader.mapping(value, key: "disclosure.fields") {
@@ -274,6 +278,35 @@ public enum ConfigLoader {
             policy = FieldPolicy(fields: fields)
         }
         config.disclosurePolicy = policy
+    }
+
+    /// `disclosure.public_shapes`: words and shapes added to the redactor's allow-list of
+    /// identifiers in public text (units, amount words, standard prefixes, Latin words, public
+    /// domains). Each list adds to the built-in one: an agency names what its cases use
+    /// (e.g. a local unit) without copying, or losing, the defaults.
+    private static func publicShapes(_ node: Node, _ reader: NodeReader) throws -> PublicShapes {
+        var shapes = PublicShapes.defaults
+        for (key, value) in try reader.mapping(node, key: "disclosure.public_shapes") {
+            let name = key.string ?? ""
+            let path = "disclosure.public_shapes.\(name)"
+            let words = try reader.strings(value, key: path).map { $0.trimmingCharacters(in: .whitespaces) }
+            // A word with digits would allow-list numbers themselves (an ID's first digits, a phone prefix).
+            if let bad = words.first(where: { $0.isEmpty || $0.contains(where: \.isNumber) }) {
+                throw reader.error(value, key: path, "“\(bad)”不能为空，也不能含数字：数字本身不能列为可公开的形式。")
+            }
+            switch name {
+            case "units": shapes.units += words
+            case "amount_suffixes": shapes.amountSuffixes += words
+            case "amount_prefixes": shapes.amountPrefixes += words
+            case "standard_prefixes": shapes.standardPrefixes += words
+            case "latin_words": shapes.latinWords += words.map { $0.uppercased() }
+            case "public_domains": shapes.publicDomains += words
+            default:
+                throw reader.unknown(key, in: "disclosure.public_shapes",
+                                     allowed: ["units", "amount_suffixes", "amount_prefixes", "standard_prefixes", "latin_words", "public_domains"])
+            }
+        }
+        return shapes
     }
 
     private static func archive(_ node: Node, _ reader: NodeReader) throws -> ArchiveSettings {

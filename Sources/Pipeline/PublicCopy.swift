@@ -11,7 +11,7 @@ public enum PublicCopy {
     public static func redaction(_ config: PipelineConfig, _ ingest: IngestResult,
                                  index: PersonalValueIndex? = nil) -> CaseRedaction {
         CaseRedaction(policy: config.disclosurePolicy, privateNames: CaseRedaction.minors(in: ingest.cases),
-                      index: index ?? PublicationGate.index(for: ingest))
+                      shapes: config.publicShapes, index: index ?? PublicationGate.index(for: ingest))
     }
 
     /// The data a template reads for the public copy: the redacted case and the officers as published.

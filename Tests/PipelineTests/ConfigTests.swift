@@ -2,6 +2,7 @@ import CaseModel
 import Disclosure
 import Documents
 import Foundation
+import Ingest
 @testable import Pipeline
 import Typesetting
 import XCTest
@@ -99,6 +100,43 @@ final class ConfigTests: XCTestCase {
                 XCTAssertEqual((error as? ConfigError)?.key, key, bad)
                 XCTAssertEqual((error as? ConfigError)?.line, line, bad)
             }
+        }
+    }
+
+    /// `disclosure.public_shapes` adds to the built-in allow-list, and the redaction of a run uses it:
+    /// a quantity in a local unit survives only once the unit is configured.
+    func testPublicShapesAddToTheAllowList() throws {
+        let yaml = """
+            input: in
+            output: out
+            disclosure:
+              public_shapes:
+                units: [垧, 方]
+                latin_words: [lidar]
+            """
+        let config = try ConfigLoader.parse(yaml, file: "pipeline.yml", baseFolder: base)
+        XCTAssertTrue(config.publicShapes.units.contains("垧"))
+        XCTAssertTrue(config.publicShapes.units.contains("平方米"), "the built-in units stay")
+        XCTAssertTrue(config.publicShapes.latinWords.contains("LIDAR"))
+
+        let ingest = try ExportReader.read(folder: Repo.sample, options: IngestOptions(asOf: CivilDate(iso: "2026-01-10")!))
+        let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
+        let redaction = PublicCopy.redaction(config, ingest)
+        guard var item = ingest.cases.first(where: {
+            redaction.redact($0, agency: agencies[$0.agencyCode], officers: officers).publicCase?.facts?.isEmpty == false
+        }) else { return XCTFail("no published case with facts") }
+        item.facts = "经查，当事人擅自开垦林地12345垧。"
+        func publishedFacts(_ config: PipelineConfig) -> String {
+            PublicCopy.redaction(config, ingest).redact(item, agency: agencies[item.agencyCode], officers: officers)
+                .publicCase?.facts ?? ""
+        }
+        XCTAssertTrue(publishedFacts(config).contains("12345垧"), publishedFacts(config))
+        XCTAssertFalse(publishedFacts(PipelineConfig(baseFolder: base)).contains("12345"), "without the unit, a five-digit run is removed")
+
+        XCTAssertThrowsError(try ConfigLoader.parse(yaml.replacingOccurrences(of: "[垧, 方]", with: "[垧, \"12\"]"),
+                                                    file: "pipeline.yml", baseFolder: base)) { error in
+            XCTAssertEqual((error as? ConfigError)?.key, "disclosure.public_shapes.units")
         }
     }
 

@@ -142,6 +142,11 @@ struct NameFinder {
         "村民", "居民", "农民", "市民", "牧民", "渔民", "业主", "店主", "户主", "车主", "雇主", "村长", "组长", "队长", "店长", "厂长", "董事长",
         "妻", "夫", "之子", "其子", "儿子", "之女", "其女", "女儿", "孙子", "孙女", "父", "母", "哥", "姐", "弟", "妹", "经理", "主任", "主管", "老板娘", "医生", "学生", "先生", "女士", "老师", "律师", "护士", "保安", "同事", "同学", "邻居", "司机", "亲戚", "朋友", "嫂", "叔", "姨", "舅", "老板", "包工头", "会计", "出纳", "厨师", "师傅", "书记", "村长", "组长", "姓名", "名叫", "名为", "叫", "据", "对", "经查", "经查明", "由", "甥女", "侄女", "外甥", "侄子", "外孙", "孙女", "女婿", "儿媳", "、", "：", ":", "同", "与", "和", "及", "雇请", "雇佣", "委托", "会同",
         "）", ")"])
+    /// Time words that open a clause whose subject follows (此后魏长生在…, 次日付海洋再次…). In case
+    /// files that subject is mostly a person; ordinary subjects there (高温天气, 江水) are strong words
+    /// that outscore a name anyway (the keep-set of the corpus has them).
+    private static let timeBefore = WordSet(["此后", "随后", "之后", "其后", "后来", "然后", "事后", "当日", "次日", "当晚", "当天", "同日",
+        "翌日", "上午", "下午", "晚上", "凌晨", "中午", "傍晚", "期间", "时许", "许"])
     /// 出租人：X, 证人:X, 被处罚人 X — a form's label before the value.
     private static let labelBefore = WordSet(["人：", "人:", "员：", "员:", "者：", "者:", "姓名：", "姓名:", "人 ", "人　"])
     private static let organisationAfter = WordSet(["有限", "公司", "集团", "实业", "商贸", "贸易", "科技", "股份", "合作社", "工作室", "事务所",
@@ -174,6 +179,8 @@ struct NameFinder {
         if Self.labelBefore.ends(text, before: at) {
             score += Self.strongContext + Self.compoundContext
         } else if Self.strongBefore.ends(text, before: at) {
+            score += Self.strongContext
+        } else if Self.timeBefore.ends(text, before: at) {
             score += Self.strongContext
         } else if at > 0, !Chars.isHan(text[at - 1]) {
             score += Self.weakContext

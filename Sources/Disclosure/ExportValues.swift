@@ -23,6 +23,8 @@ extension PersonalValueIndex {
         for item in cases where !PartyNature.isNaturalPerson(item.party) && CaseRedaction.withheldReason(item) == nil {
             publicNames.insert(item.party.legalRepresentative)
         }
+        // Agencies' abbreviations in 文书编号 are no names either (红林草 of 红林草许〔2024〕2号).
+        for item in cases { publicNames.formUnion(DocumentNumbers.issuerAbbreviations(item.docNo)) }
         let officerNames = publicNames
         func name(_ value: String) {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -160,7 +160,8 @@ public struct CaseRedaction: Sendable {
             // The operator of a 个体工商户 who is a person is as private as the party.
             if !party.legalRepresentative.isEmpty { people.append(party.legalRepresentative) }
         }
-        var kept = Set(officerNames)
+        var kept = Set(officerNames).union(DocumentNumbers.issuerAbbreviations(item.docNo))
+        if let agency { kept.formUnion(DocumentNumbers.issuerAbbreviations(agency.docPrefix + "〔")) }
         if !person, !party.legalRepresentative.isEmpty { kept.insert(party.legalRepresentative) }
         let texts = [item.title, item.facts, item.discretion, item.decision, item.statusReason] + item.evidence
         return TextRedactor(texts: texts, people: people, kept: kept, shapes: shapes(for: item, agency: agency),

@@ -109,3 +109,19 @@ public struct PublicShapes: Codable, Equatable, Sendable {
         }))
     }
 }
+
+/// What a 文书编号 says about its issuer.
+public enum DocumentNumbers {
+    /// The leading Han characters of a number's issuer part, 2 to 4 long: 红林草许〔2024〕2号 gives
+    /// 红林, 红林草 and 红林草许. They abbreviate the agency (a place and an office), and the same
+    /// abbreviation opens the agency's other numbers in free text (红林草林地审字〔2024〕1号), where
+    /// the name finder would otherwise read 红林草 as a person's name.
+    public static func issuerAbbreviations(_ docNo: String) -> [String] {
+        let issuer = docNo.prefix { !"〔[【(（".contains($0) }
+        // Without the bracketed year it is no 文书编号, and its start says nothing.
+        guard issuer.count < docNo.count else { return [] }
+        let han = Array(issuer.unicodeScalars.prefix { Chars.isHan($0.value) })
+        guard han.count >= 2 else { return [] }
+        return (2...min(4, han.count)).map { String(String.UnicodeScalarView(han.prefix($0))) }
+    }
+}

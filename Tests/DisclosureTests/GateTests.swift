@@ -112,4 +112,25 @@ final class GateTests: XCTestCase {
         let alone = PersonalValueIndex.export(cases: [person])
         XCTAssertEqual(alone.hits(in: "在北苑路174号经营").first?.kind, .address)
     }
+
+    /// An agency's abbreviation opens its numbers in free text (红林草林地审字〔2024〕1号): it is no
+    /// person, so the gate must not index it (it would withhold every decision the agency numbers)
+    /// and the redactor must leave the number whole.
+    func testAnAgencysAbbreviationInANumberIsNoName() throws {
+        var permit = Fixtures.case(id: "A", partyType: .legalPerson, name: "玉溪宏达商贸有限公司", idType: .creditCode,
+                                   idNumber: "91530400MA6K1234XL", legalRep: "王建国",
+                                   facts: "本局经审查，出具了使用林地审核同意书（编号：红林草林地审字〔2024〕1号）。")
+        permit.docNo = "红林草许〔2024〕2号"
+        var other = Fixtures.case(id: "B", partyType: .naturalPerson, name: "张德福", idType: .residentID,
+                                  idNumber: "53040219850312123X", facts: "据证人汤春梅陈述，当事人在此取水。")
+        other.docNo = "红林草罚〔2024〕7号"
+        let index = PersonalValueIndex.export(cases: [permit, other], officers: Fixtures.officers, namesInText: true)
+        XCTAssertEqual(index.hits(in: "红林草罚〔2024〕7号"), [])
+        XCTAssertEqual(index.hits(in: "据证人汤春梅陈述").first?.kind, .name, "names in text are still indexed")
+        let redaction = CaseRedaction(policy: .defaults, index: index)
+        let published = try XCTUnwrap(redaction.redact(permit, agency: Fixtures.agency, officers: Fixtures.officersByCert).publicCase)
+        XCTAssertTrue(published.facts?.contains("红林草林地审字〔2024〕1号") == true, published.facts ?? "")
+        XCTAssertEqual(DocumentNumbers.issuerAbbreviations("红林草许〔2024〕2号"), ["红林", "红林草", "红林草许"])
+        XCTAssertEqual(DocumentNumbers.issuerAbbreviations("无编号"), [])
+    }
 }

@@ -50,6 +50,10 @@ public struct IngestResult: Sendable {
     /// the result. A run with any must not publish figures built from it
     /// (the annual report would count 0 decisions).
     public var lostRequiredFiles: [String] = []
+    /// 主体代码 as written in every row of cases.csv, cases.json and officers.csv,
+    /// accepted or set aside (normalised, possibly not a known agency): lets a
+    /// set-aside row still be counted under its agency.
+    public var rowAgencyCodes: [SourceRef: String] = [:]
     /// Wall-clock seconds per phase, for `sanxiang bench`.
     public var timings: [(phase: String, seconds: Double)] = []
 
@@ -247,6 +251,9 @@ private struct Session {
         var result = assemble(problems: problems, agencies: agencies, officers: officers, cases: cases,
                               reviews: reviews, records: records, penalties: penalties, items: items, deliveries: deliveries)
         attachDetails(to: &result, decodedCases: decodedCases)
+        for file in [ExportFile.casesCSV, .casesJSON, .officers] {
+            for entry in keyed(tables[file], "agency_code", file) where !entry.key.isEmpty { result.rowAgencyCodes[entry.source] = entry.key }
+        }
         return result
     }
 

@@ -13,6 +13,8 @@ public struct ReportSummary: Codable, Sendable {
     public var produced: Bool
     public var folder: String
     public var agencies: [AgencyDeadline]
+    /// Set-aside rows whose agency cannot be known (counted in no agency's figure).
+    public var rowsSetAsideWithoutAgency: Int
     public var warnings: [String]
 
     public struct AgencyDeadline: Codable, Sendable {
@@ -22,9 +24,12 @@ public struct ReportSummary: Codable, Sendable {
         public var firstPublishedOn: String?
         /// Days past the deadline on the first publication (0 when on time); nil while unpublished.
         public var daysLate: Int?
+        /// Rows of this agency that this run set aside (not counted in its report).
+        public var rowsSetAside: Int
 
         enum CodingKeys: String, CodingKey {
-            case agencyCode = "agency_code", name, deadline, firstPublishedOn = "first_published_on", daysLate = "days_late"
+            case agencyCode = "agency_code", name, deadline, firstPublishedOn = "first_published_on", daysLate = "days_late",
+                 rowsSetAside = "rows_set_aside"
         }
     }
 }
@@ -103,10 +108,11 @@ struct ReportStage: Stage {
         let settings = run.config
         let input = StatisticsInput(
             year: year, asOf: run.asOf, agencies: run.ingest.agencies, officers: run.ingest.officers, cases: run.ingest.cases,
-            reviews: run.ingest.reviews, setAside: Self.setAside(run.ingest), publishedOn: run.publicationLog.mapValues(\.publishedOn),
+            reviews: run.ingest.reviews, setAside: SetAsideAgencies.rows(run.ingest), publishedOn: run.publicationLog.mapValues(\.publishedOn),
             calendar: try run.calendar(),
             disclosureWorkingDays: { code, type in settings.disclosureWorkingDays(agency: code, type: type) })
         var known = input
+        known.details = run.ingest.details
         known.timingUnknown = Set(run.publicationLog.values.filter { !$0.timingKnown }.map(\.caseID))
         // The review stage's judgement: the report counts the decisions the supervision report lists.
         known.reviewJudgement = Dictionary(run.assessments.map {
@@ -131,42 +137,41 @@ struct ReportStage: Stage {
         try output.write(StatisticsExport.csv(statistics), to: "\(folder)/statistics.csv")
     }
 
-    /// Rows set aside, each counted once under the first problem found in it.
-    static func setAside(_ ingest: IngestResult) -> SetAsideRows {
-        var seen = Set<String>()
-        var byReason: [String: Int] = [:], byFile: [String: Int] = [:]
-        for problem in ingest.errors where seen.insert("\(problem.file)#\(problem.row)").inserted {
-            byReason[problem.kind.label, default: 0] += 1
-            byFile[problem.file, default: 0] += 1
-        }
-        return SetAsideRows(total: seen.count, byReason: byReason, byFile: byFile)
-    }
-
-    /// Deadlines, first publication and warnings per agency, counting this run's publication as committed.
+    /// Deadlines, first publication, set-aside rows and warnings per agency, counting this run's publication as committed.
     private func summarise(_ run: RunContext, year: Int, produced: Bool, folder: String,
                            published: [ReportPublication]) -> ReportSummary {
         var delivered = (run.previous.reportDeliveries[year] ?? [:]).mapValues(\.firstPublishedOn)
         for report in published { delivered[report.agencyCode] = min(delivered[report.agencyCode] ?? report.publishedOn, report.publishedOn) }
-        var result = ReportSummary(year: year, produced: produced, folder: folder, agencies: [], warnings: [])
+        let setAside = SetAsideAgencies.rows(run.ingest)
+        var result = ReportSummary(year: year, produced: produced, folder: folder, agencies: [],
+                                   rowsSetAsideWithoutAgency: setAside.withoutAgency, warnings: [])
         if !run.ingest.lostRequiredFiles.isEmpty {
             result.warnings.append("本次导出的 \(run.ingest.lostRequiredFiles.joined(separator: "、")) 整个无法读取，\(year)年度报告本次不生成也不更新，"
                 + "以免公布缺少这些案件的数字；请重新导出后再运行。")
         }
-        let asOf = run.asOf
+        var nearDeadline = false
         for agency in run.ingest.agencies.sorted(by: { $0.code < $1.code }) {
             let due = deadline(run.config, for: agency.code, year: year)
             let first = delivered[agency.code]
-            let late = first.map { max(0, $0.dayNumber - due.dayNumber) }
-            result.agencies.append(.init(agencyCode: agency.code, name: agency.name, deadline: due.iso,
-                                         firstPublishedOn: first?.iso, daysLate: late))
+            let rows = setAside.byAgency[agency.code] ?? 0
+            result.agencies.append(.init(agencyCode: agency.code, name: agency.name, deadline: due.iso, firstPublishedOn: first?.iso,
+                                         daysLate: first.map { max(0, $0.dayNumber - due.dayNumber) }, rowsSetAside: rows))
+            let daysLeft = due.dayNumber - run.asOf.dayNumber
             let warningDays = run.config.settings(forAgency: agency.code).annualReportWarningDays
-            let daysLeft = due.dayNumber - asOf.dayNumber
             if first == nil, daysLeft < 0 {
                 result.warnings.append("\(agency.name) \(year)年度行政执法数据报告已超过截止日（\(due.chinese)）\(-daysLeft)天仍未公开。")
-            } else if (0...warningDays).contains(daysLeft), run.ingest.rowsSetAside > 0 {
-                result.warnings.append("\(agency.name) \(year)年度行政执法数据报告截止日为\(due.chinese)，还有\(daysLeft)天；"
-                    + "本次有\(run.ingest.rowsSetAside)行数据被搁置、未计入报告，请尽快在办案系统中更正后重新导出。")
+            } else if (0...warningDays).contains(daysLeft) {
+                nearDeadline = true
+                // Only an agency with rows of its own set aside is told to correct them.
+                if rows > 0 {
+                    result.warnings.append("\(agency.name) \(year)年度行政执法数据报告截止日为\(due.chinese)，还有\(daysLeft)天；"
+                        + "本次有\(rows)行本机关数据被搁置、未计入报告，请尽快在办案系统中更正后重新导出。")
+                }
             }
+        }
+        if nearDeadline, setAside.withoutAgency > 0 {
+            result.warnings.append("另有\(setAside.withoutAgency)行被搁置的数据无法确定执法主体（主体代码缺失或有误、对应的案件不存在等），"
+                + "未计入任何机关的年度报告，请法制科按核查报告（quarantine/report.txt）更正。")
         }
         return result
     }

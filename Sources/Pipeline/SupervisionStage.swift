@@ -18,6 +18,10 @@ public struct SupervisionSummary: Codable, Sendable {
     public var ordinaryWithFewerThanTwoOfficers: Int
     public var withdrawnStillPublished: Int
     public var recordsWithMissingMedia: Int
+    /// 行政处罚法 第六十条、第六十一条、第六十四条第二项 (contract v2 dates).
+    public var decisionTimeLimitOverruns: Int
+    public var lateServices: Int
+    public var lateHearingNotices: Int
 
     enum CodingKeys: String, CodingKey {
         case decisionsClassified = "decisions_classified", majorByCatalogue = "major_by_catalogue",
@@ -25,7 +29,9 @@ public struct SupervisionSummary: Codable, Sendable {
              violationsByRule = "violations_by_rule", lateDisclosures = "late_disclosures",
              missingDisclosures = "missing_disclosures", disclosuresOfUnknownTiming = "disclosures_of_unknown_timing", officerCertificateProblems = "officer_certificate_problems",
              ordinaryWithFewerThanTwoOfficers = "ordinary_with_fewer_than_two_officers",
-             withdrawnStillPublished = "withdrawn_still_published", recordsWithMissingMedia = "records_with_missing_media"
+             withdrawnStillPublished = "withdrawn_still_published", recordsWithMissingMedia = "records_with_missing_media",
+             decisionTimeLimitOverruns = "decision_time_limit_overruns", lateServices = "late_services",
+             lateHearingNotices = "late_hearing_notices"
     }
 }
 
@@ -44,11 +50,13 @@ struct SupervisionStage: Stage {
         let publications = run.publicationLog.mapValues {
             PublicationRecord(publishedOn: $0.publishedOn, withdrawnOn: $0.withdrawnOn, timingKnown: $0.timingKnown)
         }
-        let report = try Supervisor.report(SupervisionInput(
+        var input = SupervisionInput(
             asOf: run.asOf, cases: run.ingest.cases, officers: run.ingest.officers, problems: run.ingest.problems,
             assessments: assessments, publications: publications, calendar: try run.calendar(),
             disclosureWorkingDays: { code, type in config.disclosureWorkingDays(agency: code, type: type) },
-            withdrawalWorkingDays: { code in config.settings(forAgency: code).withdrawalWorkingDays }))
+            withdrawalWorkingDays: { code in config.settings(forAgency: code).withdrawalWorkingDays })
+        input.details = run.ingest.details
+        let report = try Supervisor.report(input)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try output.write(encoder.encode(report) + Data("\n".utf8), to: "\(Self.folder)/supervision.json")
@@ -64,7 +72,9 @@ struct SupervisionStage: Stage {
             officerCertificateProblems: report.officerCertificateProblems.count,
             ordinaryWithFewerThanTwoOfficers: report.ordinaryWithFewerThanTwoOfficers.count,
             withdrawnStillPublished: report.withdrawnStillPublished.count,
-            recordsWithMissingMedia: report.recordsWithMissingMedia.count)))
+            recordsWithMissingMedia: report.recordsWithMissingMedia.count,
+            decisionTimeLimitOverruns: report.decisionTimeLimitOverruns.count, lateServices: report.lateServices.count,
+            lateHearingNotices: report.lateHearingNotices.count)))
     }
 
     /// Case id → why its review row was set aside (a review dated after the decision, …).

@@ -19,6 +19,10 @@ public struct AgencyStatistics: Codable, Equatable, Sendable {
     public var confiscationsYuan: String
     public var confiscationsWanYuan: String
     public var hearings: Int
+    /// Contract v2: hearings held in the year, by 听证日期 (a v1 case without one: its decision date).
+    public var hearingsHeld: Int
+    /// Contract v2: 行政强制 decisions of the year by measure and by enforcement method.
+    public var coercion: Coercion
     public var majorDecisions: Int
     public var reviews: Int
     public var reviewsByConclusion: [String: Int]
@@ -26,15 +30,69 @@ public struct AgencyStatistics: Codable, Equatable, Sendable {
     public var disclosure: Disclosure
     public var changed: Int
     public var withdrawn: Withdrawn
+    /// Contract v2: changes and withdrawals made in the year (by 状态日期), whatever the decision's year.
+    public var statusChanges: StatusChanges
     public var officers: Officers
     /// The previous year's figures, when the data holds decisions of that year.
     public var previousYear: PreviousYear?
 
+    /// Each figure counted in the year of its own event: applied by 申请日期, accepted by 受理日期,
+    /// not accepted, granted and refused by 决定日期 (a v1 case without 许可 columns: all by 决定日期).
     public struct Licensing: Codable, Equatable, Sendable {
         public var applied = 0
         public var accepted = 0
+        /// 不予受理 (行政许可法 第三十二条): applied, never accepted.
+        public var notAccepted = 0
         public var granted = 0
         public var refused = 0
+
+        public init(applied: Int = 0, accepted: Int = 0, notAccepted: Int = 0, granted: Int = 0, refused: Int = 0) {
+            self.applied = applied
+            self.accepted = accepted
+            self.notAccepted = notAccepted
+            self.granted = granted
+            self.refused = refused
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case applied, accepted, notAccepted = "not_accepted", granted, refused
+        }
+    }
+
+    /// 行政强制 by measure: a 查封、扣押 decision counts under both, an enforcement under 强制执行
+    /// and its method; `unspecified` has neither (a v1 export).
+    public struct Coercion: Codable, Equatable, Sendable {
+        /// 查封 / 扣押 / 强制执行 → decisions.
+        public var byMeasure: [String: Int] = Dictionary(uniqueKeysWithValues: Self.measures.map { ($0, 0) })
+        /// 强制执行 by 执行方式 (强制拆除, 代履行, …).
+        public var enforcementByMethod: [String: Int] = Dictionary(uniqueKeysWithValues: EnforcementMethod.allCases.map { ($0.rawValue, 0) })
+        public var unspecified = 0
+
+        public static let enforcement = "强制执行"
+        public static let measures = [ItemPurpose.sealUp.rawValue, ItemPurpose.seize.rawValue, enforcement]
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case byMeasure = "by_measure", enforcementByMethod = "enforcement_by_method", unspecified
+        }
+    }
+
+    /// Decisions changed or withdrawn in the year, with the reasons as categories only:
+    /// the 状态说明 itself may name people and is never published.
+    public struct StatusChanges: Codable, Equatable, Sendable {
+        public var changed = 0
+        public var withdrawn = 0
+        public var changedByReason: [String: Int] = StatusReason.zeros
+        public var withdrawnByReason: [String: Int] = StatusReason.zeros
+        public var withdrawnByActionType: [String: Int] = Dictionary(uniqueKeysWithValues: ActionType.allCases.map { ($0.rawValue, 0) })
+
+        public init() {}
+
+        enum CodingKeys: String, CodingKey {
+            case changed, withdrawn, changedByReason = "changed_by_reason", withdrawnByReason = "withdrawn_by_reason",
+                 withdrawnByActionType = "withdrawn_by_action_type"
+        }
     }
 
     public struct Disclosure: Codable, Equatable, Sendable {
@@ -104,14 +162,14 @@ public struct AgencyStatistics: Codable, Equatable, Sendable {
              licensing, penalties, penaltiesByHeaviestKind = "penalties_by_heaviest_kind",
              penaltiesByProcedure = "penalties_by_procedure", finesYuan = "fines_yuan",
              finesWanYuan = "fines_wan_yuan", confiscationsYuan = "confiscations_yuan",
-             confiscationsWanYuan = "confiscations_wan_yuan", hearings, majorDecisions = "major_decisions",
+             confiscationsWanYuan = "confiscations_wan_yuan", hearings, hearingsHeld = "hearings_held", coercion,
+             majorDecisions = "major_decisions",
              reviews, reviewsByConclusion = "reviews_by_conclusion",
              majorDecisionsWithoutReview = "major_decisions_without_review", disclosure, changed, withdrawn,
-             officers, previousYear = "previous_year"
+             statusChanges = "status_changes", officers, previousYear = "previous_year"
     }
 }
 
-/// The rows an ingest set aside, as the report states them.
 /// Rows set aside. Only the total is published: the reasons are internal data-quality
 /// details for the 法制科 (the quarantine report), not for the public annual report.
 public struct SetAsideRows: Codable, Equatable, Sendable {
@@ -120,12 +178,18 @@ public struct SetAsideRows: Codable, Equatable, Sendable {
     public var byReason: [String: Int]
     /// Export file → rows.
     public var byFile: [String: Int]
+    /// 主体代码 → rows of that agency; rows whose agency cannot be known are not in it.
+    public var byAgency: [String: Int]
 
-    public init(total: Int, byReason: [String: Int], byFile: [String: Int]) {
+    public init(total: Int, byReason: [String: Int], byFile: [String: Int], byAgency: [String: Int] = [:]) {
         self.total = total
         self.byReason = byReason
         self.byFile = byFile
+        self.byAgency = byAgency
     }
+
+    /// Rows whose agency cannot be known (a broken 主体代码, a child row of an unknown case …).
+    public var withoutAgency: Int { total - byAgency.values.reduce(0, +) }
 
     enum CodingKeys: String, CodingKey { case total }
 
@@ -133,6 +197,7 @@ public struct SetAsideRows: Codable, Equatable, Sendable {
         total = try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .total)
         byReason = [:]
         byFile = [:]
+        byAgency = [:]
     }
 }
 
@@ -156,6 +221,9 @@ public struct AnnualStatistics: Codable, Equatable, Sendable {
         var own = self
         own.agencies = [figures]
         own.total = figures
+        // An agency's own report speaks of its own rows only.
+        let rows = setAside.byAgency[code] ?? 0
+        own.setAside = SetAsideRows(total: rows, byReason: [:], byFile: [:], byAgency: rows > 0 ? [code: rows] : [:])
         return own
     }
 }
@@ -189,6 +257,8 @@ public struct StatisticsInput: Sendable {
     /// is missing, failed or late), so the report and the supervision report count the same
     /// decisions. Nil: the case system's own major flag and the presence of a review.
     public var reviewJudgement: [String: ReviewJudgement]?
+    /// Contract v2 data by case id (`IngestResult.details`); empty for a v1 export.
+    public var details: [String: CaseDetails] = [:]
     public var calendar: WorkingCalendar
     /// Working days from decision to publication, per agency and action type.
     public var disclosureWorkingDays: @Sendable (_ agencyCode: String, _ type: ActionType) -> Int

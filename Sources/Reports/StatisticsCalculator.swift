@@ -18,14 +18,16 @@ public enum StatisticsCalculator {
         var perAgency: [AgencyStatistics] = []
         let casesByAgency = Dictionary(grouping: thisYear, by: \.agencyCode)
         let previousByAgency = Dictionary(grouping: lastYear, by: \.agencyCode)
+        // Hearings, permits and status changes count in the year of their own event, whatever the decision's year.
+        let allByAgency = Dictionary(grouping: input.cases, by: \.agencyCode)
         let officersByAgency = Dictionary(grouping: input.officers, by: \.agencyCode)
         for agency in input.agencies.sorted(by: { $0.code < $1.code }) {
             perAgency.append(try context.figures(code: agency.code, name: agency.name,
-                                                 cases: casesByAgency[agency.code] ?? [],
+                                                 cases: casesByAgency[agency.code] ?? [], all: allByAgency[agency.code] ?? [],
                                                  previous: previousByAgency[agency.code] ?? [],
                                                  officers: officersByAgency[agency.code] ?? []))
         }
-        let total = try context.figures(code: "", name: totalName, cases: thisYear, previous: lastYear,
+        let total = try context.figures(code: "", name: totalName, cases: thisYear, all: input.cases, previous: lastYear,
                                         officers: input.officers)
         return AnnualStatistics(year: input.year, asOf: input.asOf.iso,
                                 period: "\(input.year)-01-01/\(input.year)-12-31",
@@ -66,14 +68,13 @@ public enum StatisticsCalculator {
         let reviewsByID: [String: Review]
         let judgedOn: CivilDate
 
-        func figures(code: String, name: String, cases: [EnforcementCase], previous: [EnforcementCase],
-                     officers: [Officer]) throws -> AgencyStatistics {
+        func figures(code: String, name: String, cases: [EnforcementCase], all: [EnforcementCase],
+                     previous: [EnforcementCase], officers: [Officer]) throws -> AgencyStatistics {
             var byType = Dictionary(uniqueKeysWithValues: ActionType.allCases.map { ($0.rawValue, 0) })
             var byMonth = Array(repeating: 0, count: 12)
             var heaviest = Dictionary(uniqueKeysWithValues: PenaltyKind.allCases.map { ($0.rawValue, 0) })
             var procedures = Dictionary(uniqueKeysWithValues: Procedure.allCases.map { ($0.rawValue, 0) })
             var conclusions = Dictionary(uniqueKeysWithValues: ReviewConclusion.allCases.map { ($0.rawValue, 0) })
-            var licensing = AgencyStatistics.Licensing()
             var fines = Yuan.zero, confiscations = Yuan.zero
             var penalties = 0, hearings = 0, major = 0, reviews = 0, majorWithoutReview = 0, changed = 0
             var withdrawn = AgencyStatistics.Withdrawn()
@@ -88,11 +89,6 @@ public enum StatisticsCalculator {
                     penalties += 1
                     heaviest[StatisticsCalculator.heaviestKind(item.penaltyKinds).rawValue, default: 0] += 1
                     if let procedure = item.procedure { procedures[procedure.rawValue, default: 0] += 1 }
-                }
-                if item.actionType == .licensing {
-                    licensing.applied += 1
-                    licensing.accepted += 1
-                    if StatisticsCalculator.isRefusal(item.decision) { licensing.refused += 1 } else { licensing.granted += 1 }
                 }
                 if item.hearing { hearings += 1 }
                 let review = item.reviewID.flatMap { reviewsByID[$0] }
@@ -119,14 +115,16 @@ public enum StatisticsCalculator {
                 try count(disclosureOf: item, into: &disclosure)
             }
             withdrawn.finesYuan = withdrawnFines.decimalString
+            let events = eventFigures(all)
             return AgencyStatistics(
                 agencyCode: code, name: name, decisions: cases.count, byActionType: byType, byMonth: byMonth,
-                licensing: licensing, penalties: penalties, penaltiesByHeaviestKind: heaviest,
+                licensing: events.licensing, penalties: penalties, penaltiesByHeaviestKind: heaviest,
                 penaltiesByProcedure: procedures, finesYuan: fines.decimalString, finesWanYuan: StatisticsCalculator.wan(fines),
                 confiscationsYuan: confiscations.decimalString, confiscationsWanYuan: StatisticsCalculator.wan(confiscations),
-                hearings: hearings, majorDecisions: major, reviews: reviews, reviewsByConclusion: conclusions,
+                hearings: hearings, hearingsHeld: events.hearingsHeld, coercion: coercionFigures(cases),
+                majorDecisions: major, reviews: reviews, reviewsByConclusion: conclusions,
                 majorDecisionsWithoutReview: majorWithoutReview, disclosure: disclosure, changed: changed,
-                withdrawn: withdrawn, officers: officerFigures(officers),
+                withdrawn: withdrawn, statusChanges: events.statusChanges, officers: officerFigures(officers),
                 previousYear: previousYear(previous, current: cases.count))
         }
 
@@ -161,6 +159,71 @@ public enum StatisticsCalculator {
         }
 
         static let minorReason = "涉及未成年人"
+
+        /// Figures counted by the date of their own event (听证, 申请, 受理, 状态日期) over all of an agency's cases.
+        private func eventFigures(_ cases: [EnforcementCase])
+            -> (licensing: AgencyStatistics.Licensing, hearingsHeld: Int, statusChanges: AgencyStatistics.StatusChanges) {
+            var licensing = AgencyStatistics.Licensing()
+            var hearingsHeld = 0
+            var changes = AgencyStatistics.StatusChanges()
+            for item in cases {
+                let details = input.details[item.id]
+                if item.actionType == .licensing { count(licensingOf: item, permit: details?.permit, into: &licensing) }
+                // A v1 case has a hearing flag but no 听证日期: the decision's year stands in.
+                if let held = details?.hearingHeldOn ?? (item.hearing ? item.decisionDate : nil), held.year == input.year {
+                    hearingsHeld += 1
+                }
+                count(statusOf: item, into: &changes)
+            }
+            return (licensing, hearingsHeld, changes)
+        }
+
+        /// 申请 by 申请日期, 受理 by 受理日期, the outcome by 决定日期; a v1 case (no 许可 columns) all by 决定日期
+        /// with the outcome read from its decision text.
+        private func count(licensingOf item: EnforcementCase, permit: PermitDetails?, into figures: inout AgencyStatistics.Licensing) {
+            let year = input.year
+            let applied = permit?.appliedOn ?? permit?.acceptedOn ?? item.decisionDate
+            let accepted = permit == nil ? item.decisionDate : permit?.acceptedOn
+            if applied.year == year { figures.applied += 1 }
+            if accepted?.year == year { figures.accepted += 1 }
+            guard item.decisionDate.year == year else { return }
+            switch permit?.outcome ?? (StatisticsCalculator.isRefusal(item.decision) ? .refused : .granted) {
+            case .notAccepted: figures.notAccepted += 1
+            case .granted: figures.granted += 1
+            case .refused: figures.refused += 1
+            }
+        }
+
+        /// A change or withdrawal made in the year (by 状态日期), its reason as a category.
+        private func count(statusOf item: EnforcementCase, into figures: inout AgencyStatistics.StatusChanges) {
+            guard item.status != .inForce, item.statusDate?.year == input.year else { return }
+            let reason = StatusReason.of(item.statusReason).rawValue
+            if item.status == .changed {
+                figures.changed += 1
+                figures.changedByReason[reason, default: 0] += 1
+            } else {
+                figures.withdrawn += 1
+                figures.withdrawnByReason[reason, default: 0] += 1
+                figures.withdrawnByActionType[item.actionType.rawValue, default: 0] += 1
+            }
+        }
+
+        /// 行政强制 decisions of the year by measure: 查封、扣押 counts under both.
+        private func coercionFigures(_ cases: [EnforcementCase]) -> AgencyStatistics.Coercion {
+            var figures = AgencyStatistics.Coercion()
+            for item in cases where item.actionType == .coercion {
+                let coercion = input.details[item.id]?.coercion
+                let measures = coercion?.measure?.measures.map(\.rawValue) ?? []
+                for measure in measures { figures.byMeasure[measure, default: 0] += 1 }
+                if let method = coercion?.enforcementMethod {
+                    figures.byMeasure[AgencyStatistics.Coercion.enforcement, default: 0] += 1
+                    figures.enforcementByMethod[method.rawValue, default: 0] += 1
+                } else if measures.isEmpty {
+                    figures.unspecified += 1
+                }
+            }
+            return figures
+        }
 
         private func officerFigures(_ officers: [Officer]) -> AgencyStatistics.Officers {
             let valid = officers.filter { $0.status == .active && $0.validUntil >= judgedOn }.count

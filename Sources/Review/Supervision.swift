@@ -15,6 +15,12 @@ public struct SupervisionReport: Codable, Equatable, Sendable {
     public var ordinaryWithFewerThanTwoOfficers: [Finding]
     public var withdrawnStillPublished: [Disclosure]
     public var recordsWithMissingMedia: [Finding]
+    /// 行政处罚法 第六十条: 普通程序 penalty decisions made more than 90 days after 立案.
+    public var decisionTimeLimitOverruns: [TimeLimitFinding] = []
+    /// 行政处罚法 第六十一条: penalty decisions served more than 7 working days after the decision, or not yet served by then.
+    public var lateServices: [TimeLimitFinding] = []
+    /// 行政处罚法 第六十四条第二项: a 听证通知 served fewer than 7 working days before the hearing.
+    public var lateHearingNotices: [TimeLimitFinding] = []
     /// Decisions due before go-live whose first publication is not on record: not counted as late.
     public var disclosuresOfUnknownTiming = 0
 
@@ -49,13 +55,15 @@ public struct SupervisionReport: Codable, Equatable, Sendable {
              officerCertificateProblems = "officer_certificate_problems",
              ordinaryWithFewerThanTwoOfficers = "ordinary_with_fewer_than_two_officers",
              withdrawnStillPublished = "withdrawn_still_published", recordsWithMissingMedia = "records_with_missing_media",
-             disclosuresOfUnknownTiming = "disclosures_of_unknown_timing"
+             decisionTimeLimitOverruns = "decision_time_limit_overruns", lateServices = "late_services",
+             lateHearingNotices = "late_hearing_notices", disclosuresOfUnknownTiming = "disclosures_of_unknown_timing"
     }
 
     /// How many items need following up.
     public var total: Int {
         lateDisclosures.count + missingDisclosures.count + reviewViolations.count + officerCertificateProblems.count
             + ordinaryWithFewerThanTwoOfficers.count + withdrawnStillPublished.count + recordsWithMissingMedia.count
+            + decisionTimeLimitOverruns.count + lateServices.count + lateHearingNotices.count
     }
 }
 
@@ -81,6 +89,8 @@ public struct SupervisionInput: Sendable {
     public var problems: [Problem]
     public var assessments: [ReviewAssessment]
     public var publications: [String: PublicationRecord]
+    /// Contract v2 data by case id (`IngestResult.details`): the procedure's dates and the services.
+    public var details: [String: CaseDetails] = [:]
     public var calendar: WorkingCalendar
     public var disclosureWorkingDays: @Sendable (_ agencyCode: String, _ type: ActionType) -> Int
     public var withdrawalWorkingDays: @Sendable (_ agencyCode: String) -> Int
@@ -112,6 +122,7 @@ public enum Supervisor {
         try disclosures(input, into: &report)
         officers(input, into: &report)
         problems(input, into: &report)
+        try TimeLimits.check(input, into: &report)
         return report
     }
 

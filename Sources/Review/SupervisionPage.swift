@@ -29,6 +29,16 @@ public enum SupervisionPage {
         body += findings("五、执法证件失效或状态异常的执法人员", report.officerCertificateProblems)
         body += findings("六、普通程序执法人员少于两人", report.ordinaryWithFewerThanTwoOfficers)
         body += findings("七、音像记录文件缺失或不一致", report.recordsWithMissingMedia)
+        body += timeLimits("八、超过九十日办案期限作出处罚决定", report.decisionTimeLimitOverruns, agency,
+                           columns: ["立案日期", "期限届满", "决定日期", "超过（自然日）"],
+                           law: "行政处罚法第六十条：自行政处罚案件立案之日起九十日内作出行政处罚决定（普通程序）；法律、法规、规章另有规定的，从其规定。"
+                               + "导出数据不含延期审批，请逐件核对。")
+        body += timeLimits("九、处罚决定书未在七个工作日内送达", report.lateServices, agency,
+                           columns: ["决定日期", "送达期限", "送达日期", "超过（工作日）"],
+                           law: "行政处罚法第六十一条：决定书应当在宣告后当场交付当事人；当事人不在场的，应当在七日内送达（第八十五条：工作日）。")
+        body += timeLimits("十、听证通知不足七个工作日", report.lateHearingNotices, agency,
+                           columns: ["听证通知日期", "最早可举行听证日", "听证日期", "不足（工作日）"],
+                           law: "行政处罚法第六十四条第二项：行政机关应当在举行听证的七日前，通知当事人及有关人员听证的时间、地点（第八十五条：工作日）。")
         return HTML.page(title: "行政执法监督报告 \(report.asOf)", body: body)
     }
 
@@ -44,6 +54,17 @@ public enum SupervisionPage {
                                  .init("公示日期"), .init("逾期天数", numeric: true)],
                        rows: items.map { [$0.caseID, agency($0.agencyCode), $0.docNo, $0.from, $0.deadline,
                                           $0.publishedOn ?? "未公示", "\($0.daysLate)"] }))
+    }
+
+    private static func timeLimits(_ heading: String, _ items: [TimeLimitFinding], _ agency: (String) -> String,
+                                   columns: [String], law: String) -> String {
+        "<section>\n<h2>\(HTML.escape(heading))</h2>\n<p>\(HTML.escape(law))</p>\n"
+            + (items.isEmpty ? "<p>无。</p>\n" : HTML.table(
+                caption: "\(heading.dropFirst(2))（\(items.count)件）",
+                columns: [.init("案件编号"), .init("执法主体"), .init("文书编号")] + columns.dropLast().map { .init($0) }
+                    + [.init(columns.last ?? "", numeric: true), .init("说明")],
+                rows: items.map { [$0.caseID, agency($0.agencyCode), $0.docNo, $0.from, $0.deadline, $0.done ?? "未送达", "\($0.days)", $0.note] }))
+            + "</section>\n"
     }
 
     private static func findings(_ heading: String, _ items: [SupervisionReport.Finding]) -> String {

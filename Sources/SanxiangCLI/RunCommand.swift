@@ -104,7 +104,9 @@ enum SummaryText {
                 + "未经审核或审核未通过 \(supervision.reviewViolations) 件；与办案系统重大标记不一致 \(supervision.majorFlagDisagreements) 件。")
             lines.append("执法监督：逾期公示 \(supervision.lateDisclosures)，未公示 \(supervision.missingDisclosures)，"
                 + "执法证问题 \(supervision.officerCertificateProblems)，普通程序执法人员不足 \(supervision.ordinaryWithFewerThanTwoOfficers)，"
-                + "撤销后仍公示 \(supervision.withdrawnStillPublished)，音像缺失 \(supervision.recordsWithMissingMedia)。")
+                + "撤销后仍公示 \(supervision.withdrawnStillPublished)，音像缺失 \(supervision.recordsWithMissingMedia)；"
+                + "超过九十日办案期限 \(supervision.decisionTimeLimitOverruns)，决定书逾期送达 \(supervision.lateServices)，"
+                + "听证通知不足七个工作日 \(supervision.lateHearingNotices)。")
         }
         if let archive = summary.archive {
             lines.append("归档：第 \(archive.run) 次运行，新增 \(archive.added)、改动 \(archive.changed)、删除 \(archive.removed) 个文件记录；"
@@ -142,7 +144,10 @@ enum SummaryText {
             case (let first?, let late?): state = "\(first) 首次公开，逾期 \(late) 天"
             default: state = "尚未公开"
             }
-            lines.append("  \(agency.name)：截止 \(due)，\(state)")
+            lines.append("  \(agency.name)：截止 \(due)，\(state)" + (agency.rowsSetAside > 0 ? "；本机关数据暂存 \(agency.rowsSetAside) 行" : ""))
+        }
+        if report.rowsSetAsideWithoutAgency > 0 {
+            lines.append("  另有 \(report.rowsSetAsideWithoutAgency) 行暂存的数据无法确定执法主体。")
         }
         for warning in report.warnings { lines.append("提醒：" + warning) }
         return lines

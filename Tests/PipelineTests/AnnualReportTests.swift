@@ -139,8 +139,14 @@ final class AnnualReportTests: XCTestCase {
         let summary = try PipelineRunner.run(RunRequest(config: try config(input: Repo.sample, output: output),
                                                         asOf: CivilDate(iso: "2026-01-12")!)).0
         let warnings = try XCTUnwrap(summary.report?.warnings)
+        // Each agency is told of its own rows only (counted by hand from EXPECTED_ERRORS.json and the rows' 主体代码 or case):
+        // five agencies have rows set aside, 桃江县林业局 none, and one row (a penalty of a case nowhere in the export) has no agency.
         XCTAssertEqual(warnings.count, 6, "\(warnings)")
-        XCTAssertTrue(warnings.contains { $0.contains("2026年1月15日，还有3天") && $0.contains("13行数据被搁置") }, "\(warnings)")
+        XCTAssertTrue(warnings.contains { $0.hasPrefix("玉溪市水利局 ") && $0.contains("2026年1月15日，还有3天") && $0.contains("本次有2行本机关数据被搁置") },
+                      "\(warnings)")
+        XCTAssertFalse(warnings.contains { $0.hasPrefix("桃江县林业局") }, "\(warnings)")
+        XCTAssertFalse(warnings.contains { $0.contains("13行") }, "no agency is told of all 13 rows: \(warnings)")
+        XCTAssertTrue(warnings.contains { $0.hasPrefix("另有1行被搁置的数据无法确定执法主体") }, "\(warnings)")
     }
 
     func testThePDFCarriesTheTablesAndChartLabelsAsText() throws {
@@ -171,7 +177,7 @@ final class AnnualReportTests: XCTestCase {
         }
         let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
         XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>\n<html lang=\"zh-CN\">"))
-        XCTAssertEqual(html.components(separatedBy: "<table>").count - 1, 10)
+        XCTAssertEqual(html.components(separatedBy: "<table>").count - 1, 13)
         XCTAssertEqual(html.components(separatedBy: "<svg ").count - 1, 2)
         // Links out (the canonical address, the 备案 lookups in the footer) are fine; loading anything from elsewhere is not.
         XCTAssertFalse(html.contains("src=\"http") || html.contains("rel=\"stylesheet\""), "no external resources")

@@ -81,10 +81,10 @@ bench-print: deps
 	$(SWIFT) build $(if $(filter release,$(BUILD)),-c release) --product sanxiang
 	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); build: $(BUILD)"
 	@out=$$(mktemp -d); bin=.build/$(BUILD)/sanxiang; \
-	$$bin print --config pipeline.yml --output $$out --case KQSJ-2024-000006 --as-of 2026-01-06 >/dev/null || exit 1; \
+	$$bin print --config pipeline.yml --output $$out --case TJLY-2024-000001 --as-of 2026-01-06 >/dev/null || exit 1; \
 	for i in 1 2 3 4 5 6 7 8 9 10; do \
 	  start=$$(date +%s%N); \
-	  $$bin print --config pipeline.yml --output $$out --case KQSJ-2024-000006 --as-of 2026-01-06 >/dev/null || exit 1; \
+	  $$bin print --config pipeline.yml --output $$out --case TJLY-2024-000001 --as-of 2026-01-06 >/dev/null || exit 1; \
 	  end=$$(date +%s%N); echo "export case, run $$i: $$(( (end - start) / 1000000 )) ms"; \
 	done; \
 	for i in 1 2 3 4 5 6 7 8 9 10; do \

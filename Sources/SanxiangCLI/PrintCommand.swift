@@ -171,6 +171,8 @@ enum FieldPrompt {
         print("现场录入当场行政处罚决定书（直接回车跳过可不填的项）：")
         for field in FieldFormField.allCases where input.text(field).isEmpty {
             print(field.label + (field.hint.isEmpty ? "" : "（\(field.hint)）") + "：", terminator: "")
+            // A terminal shows stdout line by line: the question must appear before the answer is read.
+            fflush(stdout)
             guard let line = readLine() else { return }
             let answer = line.trimmingCharacters(in: .whitespaces)
             if !answer.isEmpty { input.set(field, text: answer) }

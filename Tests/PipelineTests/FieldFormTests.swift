@@ -139,7 +139,7 @@ final class FieldFormTests: XCTestCase {
                           "each copy is the whole form: \(page)")
         }
         let info = try Repo.run("/usr/bin/env", ["pdfinfo", pdf.path]).output
-        XCTAssertTrue(info.contains("595.276 x 841.89 pts (A4)"), info)
+        XCTAssertTrue(info.contains("595.276 x 841.89 pts"), info)
     }
 
     func testASmallerPaperForAPortablePrinter() throws {
@@ -148,7 +148,7 @@ final class FieldFormTests: XCTestCase {
         let result = try printForm(try writeForm("a.yml"), output: pdf.path)
         XCTAssertEqual(result.code, 0, result.output)
         let info = try Repo.run("/usr/bin/env", ["pdfinfo", pdf.path]).output
-        XCTAssertTrue(info.contains("419.528 x 595.276 pts (A5)") && info.contains("Pages:           2"), info)
+        XCTAssertTrue(info.contains("419.528 x 595.276 pts") && info.contains("Pages:           2"), info)
         config = try writeConfig(paper: "{width_mm: 110, height_mm: 280}")
         let narrow = try printForm(try writeForm("b.yml"), output: folder.appendingPathComponent("narrow.pdf").path)
         XCTAssertEqual(narrow.code, 0, narrow.output)

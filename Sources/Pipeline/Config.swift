@@ -148,6 +148,8 @@ public struct PipelineConfig: Sendable {
     public var onsiteNumbers: [String: NumberBlock] = [:]
     /// Where issued numbers are recorded; relative paths are inside the output folder.
     public var onsiteNumberStore = "onsite-numbers.sqlite"
+    /// The pre-formatted 当场行政处罚决定书 of `sanxiang print` in the field: paper, template, outbox.
+    public var fieldForm = FieldFormSettings()
     public var archive = ArchiveSettings()
 
     public init(baseFolder: URL) { self.baseFolder = baseFolder }

@@ -49,9 +49,11 @@ public enum ConfigLoader {
             case "disclosure": try disclosure(value, reader, into: &config)
             case "portal": try portal(value, reader, into: &config)
             case "onsite_number_store": config.onsiteNumberStore = try reader.path(value, key: "onsite_number_store")
+            case "field_form": config.fieldForm = try fieldForm(value, reader)
             default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "calendar", "templates", "documents",
                                                                          "stages", "printing", "agencies", "legal_review", "archive",
-                                                                         "onsite_numbers", "onsite_number_store", "disclosure", "portal", "feed_schema"])
+                                                                         "onsite_numbers", "onsite_number_store", "field_form", "disclosure", "portal",
+                                                                         "feed_schema"])
             }
         }
         return config
@@ -221,7 +223,12 @@ public enum ConfigLoader {
                 }
             }
             guard let prefix, let first, let last, first <= last else {
-                throw reader.error(value, key: section, "应写明 prefix（如“玉水当罚〔2026〕”）和 first ≤ last 的起止号。")
+                throw reader.error(value, key: section, "应写明 prefix（如“玉水当罚〔{year}〕”）和 first ≤ last 的起止号。")
+            }
+            // A year written into the prefix would put one year's number on another year's decision.
+            guard prefix.components(separatedBy: NumberBlock.yearPlaceholder).count == 2 else {
+                throw reader.error(value, key: "\(section).prefix",
+                                   "前缀应含且只含一处 {year}（发出时换成决定日期的年份），如“玉水当罚〔{year}〕”；不要写死年份。")
             }
             blocks[cert] = NumberBlock(prefix: prefix, first: first, last: last)
         }

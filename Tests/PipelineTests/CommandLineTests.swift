@@ -118,7 +118,7 @@ final class OnsiteNumberTests: XCTestCase {
         fonts: \(Repo.root.appendingPathComponent("Fonts/fonts.yml").path)
         templates: \(Repo.root.appendingPathComponent("Templates/documents").path)
         onsite_numbers:
-          "43092202757": {prefix: "桃林当罚〔2026〕", first: 1, last: \(last)}
+          "43092202757": {prefix: "桃林当罚〔{year}〕", first: 1, last: \(last)}
         """.write(to: url, atomically: true, encoding: .utf8)
         return url
     }
@@ -128,7 +128,7 @@ final class OnsiteNumberTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: folder) }
         let config = try config(in: folder)
         let loop = { (tag: String) in
-            "for i in $(seq 1 25); do '\(Repo.executable)' numbers issue --config '\(config.path)' --officer 43092202757 --case \(tag)-$i || exit 1; done"
+            "for i in $(seq 1 25); do '\(Repo.executable)' numbers issue --config '\(config.path)' --officer 43092202757 --date 2026-01-06 --case \(tag)-$i || exit 1; done"
         }
         let both = try Repo.run("/bin/bash", ["-c", "(\(loop("A"))) > '\(folder.path)/a.txt' & a=$!; "
             + "(\(loop("B"))) > '\(folder.path)/b.txt' & b=$!; wait $a && wait $b"])
@@ -151,12 +151,17 @@ final class OnsiteNumberTests: XCTestCase {
         let first = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "TJLY-2024-000001", "-o", file.path,
                                                    "--as-of", "2026-01-06"])
         XCTAssertEqual(first.code, 0, first.output)
-        XCTAssertTrue(first.output.contains("编号：桃林当罚〔2026〕1号"), first.output)
+        // The case was decided in 2024: its number is of 2024, whatever the day it is printed.
+        XCTAssertTrue(first.output.contains("编号：桃林当罚〔2024〕1号"), first.output)
         let text = try Repo.run("/usr/bin/env", ["pdftotext", file.path, "-"]).output
-        XCTAssertTrue(text.contains("桃林当罚〔2026〕1号") && text.contains("当场行政处罚决定书"), text)
+        XCTAssertTrue(text.contains("桃林当罚〔2024〕1号") && text.contains("当场行政处罚决定书"), text)
         let again = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "TJLY-2024-000001", "-o", file.path,
                                                    "--as-of", "2026-01-06"])
-        XCTAssertTrue(again.output.contains("编号：桃林当罚〔2026〕1号"), "a reprint keeps its number")
+        XCTAssertTrue(again.output.contains("编号：桃林当罚〔2024〕1号"), "a reprint keeps its number")
+        // Each year has its own sequence: 2025's only number goes to a handwritten form first.
+        let handwritten = try Repo.run(Repo.executable, ["numbers", "issue", "--config", config.path, "--officer", "43092202757",
+                                                         "--case", "HANDWRITTEN-1", "--date", "2025-04-01"])
+        XCTAssertEqual(handwritten.output.trimmingCharacters(in: .whitespacesAndNewlines), "桃林当罚〔2025〕1号", handwritten.output)
         let exhausted = try Repo.run(Repo.executable, ["print", "--config", config.path, "--case", "DHZJ-2025-000006",
                                                        "--officer", "43092202757", "-o", file.path, "--as-of", "2026-01-06"])
         XCTAssertEqual(exhausted.code, 1)

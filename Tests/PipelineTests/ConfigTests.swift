@@ -56,7 +56,9 @@ final class ConfigTests: XCTestCase {
             ("legal_review:\n  recheck_answer_working_days: 0\n", "legal_review.recheck_answer_working_days", 2),
             ("archive:\n  key: x\n", "key", 2),
             ("documents:\n  行政处罚决定书: {status: [作废]}\n", "documents.行政处罚决定书.status", 2),
-            ("onsite_numbers:\n  \"1\": {prefix: A, first: 1, last: 10}\n  \"2\": {prefix: A, first: 5, last: 20}\n", "onsite_numbers", 2),
+            ("onsite_numbers:\n  \"1\": {prefix: \"A{year}\", first: 1, last: 10}\n  \"2\": {prefix: \"A{year}\", first: 5, last: 20}\n", "onsite_numbers", 2),
+            ("onsite_numbers:\n  \"1\": {prefix: \"A〔2026〕\", first: 1, last: 10}\n", "onsite_numbers.1.prefix", 2),
+            ("field_form:\n  paper: B5\n", "field_form.paper", 2),
         ]
         for (yaml, key, line) in cases {
             XCTAssertThrowsError(try ConfigLoader.parse(yaml, file: "pipeline.yml", baseFolder: base), yaml) { error in

@@ -31,7 +31,7 @@ enum PenaltyFamily {
             "has_confiscated_items": .flag(!confiscated.isEmpty),
             "filed_on": .text(steps.filedOn?.chinese ?? ""),
             "intro": .text(intro(item, filedOn: steps.filedOn)),
-            "procedure": .list(procedureSentences(steps).map(TemplateValue.text)),
+            "procedure": .list(procedureSentences(steps, hearingNoticeNo: hearingNoticeNumber(inputs)).map(TemplateValue.text)),
             "statement_made": .flag(steps.statement == .made),
             "statement_outcome": .text(steps.statementOutcome),
             "review": .text(inputs.review.map { reviewSentence($0, office: inputs.agency.legalOffice) } ?? ""),
@@ -63,14 +63,14 @@ enum PenaltyFamily {
 
     /// 告知, 听证 and 陈述申辩 as they happened (行政处罚法 第四十四条、第四十五条、第六十四条);
     /// nothing for a v1 export, which does not record them.
-    static func procedureSentences(_ steps: ProcedureSteps) -> [String] {
+    static func procedureSentences(_ steps: ProcedureSteps, hearingNoticeNo: String) -> [String] {
         var sentences: [String] = []
         if let notified = steps.notifiedOn {
             let number = steps.noticeDocNo.isEmpty ? "" : "（\(steps.noticeDocNo)）"
             sentences.append("本机关于\(notified.chinese)向当事人送达了《行政处罚事先告知书》\(number)，告知当事人拟作出行政处罚的"
                              + "事实、理由、依据和内容，以及依法享有的陈述、申辩等权利。")
         }
-        if let hearing = hearingSentence(steps) { sentences.append(hearing) }
+        if let hearing = hearingSentence(steps, number: hearingNoticeNo) { sentences.append(hearing) }
         switch steps.statement {
         case .made?: if !steps.statementOutcome.isEmpty { sentences.append(steps.statementOutcome) }
         case .none?: sentences.append("当事人在法定期限内未提出陈述、申辩。")
@@ -79,10 +79,12 @@ enum PenaltyFamily {
         return sentences
     }
 
-    private static func hearingSentence(_ steps: ProcedureSteps) -> String? {
+    private static func hearingSentence(_ steps: ProcedureSteps, number: String) -> String? {
         guard steps.hearingRequestedOn != nil || steps.hearingOn != nil else { return nil }
         var text = steps.hearingRequestedOn.map { "当事人于\($0.chinese)提出听证申请" } ?? "当事人提出听证申请"
-        if let notified = steps.hearingNotifiedOn { text += "，本机关于\(notified.chinese)向当事人送达了《听证通知书》" }
+        if let notified = steps.hearingNotifiedOn {
+            text += "，本机关于\(notified.chinese)向当事人送达了《听证通知书》" + (number.isEmpty ? "" : "（\(number)）")
+        }
         if let held = steps.hearingOn { text += "，并于\(held.chinese)依法举行了听证" }
         return text + "。"
     }
@@ -159,16 +161,13 @@ enum PenaltyFamily {
         ])
     }
 
-    /// 听证通知书 (行政处罚法 第六十四条). Its number is the 听证通知书 row of deliveries.csv, else the
-    /// number 办案经过 quotes. The contract has no hearing place, time of day or presiding officer:
-    /// they are printed only when the export carries them in an extra column (听证地点, 听证主持人),
-    /// never made up.
+    /// 听证通知书 (行政处罚法 第六十四条), under its own number (`hearingNoticeNumber`). The contract has
+    /// no hearing place, time of day or presiding officer: they are printed only when the export carries
+    /// them in an extra column (听证地点, 听证主持人), never made up.
     static func hearingNotice(_ inputs: DetailInputs) -> TemplateValue {
         let steps = inputs.details.procedure, extra = inputs.item.extra
-        let served = inputs.details.deliveries.first { $0.document == "听证通知书" && !$0.docNo.isEmpty }
-        let number = served?.docNo ?? quotedNumber("听证通知书", in: steps.narrative)
         return .object([
-            "doc_no": .text(number),
+            "doc_no": .text(hearingNoticeNumber(inputs)),
             "date": .text(steps.hearingNotifiedOn?.chinese ?? ""),
             "date_iso": .text(steps.hearingNotifiedOn?.iso ?? inputs.item.decisionDate.iso),
             "requested_on": .text(steps.hearingRequestedOn?.chinese ?? ""),
@@ -177,6 +176,13 @@ enum PenaltyFamily {
             "place": .text(extra["听证地点"] ?? extra["hearing_place"] ?? ""),
             "host": .text(extra["听证主持人"] ?? extra["hearing_host"] ?? ""),
         ])
+    }
+
+    /// The 听证通知书's number: its row of deliveries.csv, else the number 办案经过 quotes
+    /// (a delivery row may have been set aside while the case stays).
+    static func hearingNoticeNumber(_ inputs: DetailInputs) -> String {
+        let served = inputs.details.deliveries.first { $0.document == "听证通知书" && !$0.docNo.isEmpty }
+        return served?.docNo ?? quotedNumber("听证通知书", in: inputs.details.procedure.narrative)
     }
 
     /// The number that follows 《kind》 in prose, e.g. 《听证通知书》（克区市监罚听〔2025〕1号）.

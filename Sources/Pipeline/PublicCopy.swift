@@ -40,9 +40,11 @@ public enum PublicCopy {
                                    validUntil: item.decisionDate, status: .active, source: item.source))
         }, uniquingKeysWith: { first, _ in first })
         let copy = CaseRedaction.publicCopy(of: item, published)
-        return DocumentData.context(for: copy, context: CaseContext(agency: agency, officers: officers),
-                                    details: extras.map { publicDetails(item, published, agency: agency, $0) },
-                                    agencyDetails: extras?.agency)
+        let data = DocumentData.context(for: copy, context: CaseContext(agency: agency, officers: officers),
+                                        details: extras.map { publicDetails(item, published, agency: agency, $0) },
+                                        agencyDetails: extras?.agency)
+        // Templates leave out what only the internal copy carries (fill-in lines for the officers on site).
+        return data.replacing("public_copy", with: .flag(true))
     }
 
     /// The v2 data a public document may print: the penalties (penalties.csv is public) with their

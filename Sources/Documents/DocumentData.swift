@@ -15,13 +15,16 @@ public enum DocumentData {
                                hearingEligible: Bool = false, details: CaseDetails? = nil,
                                agencyDetails: AgencyDetails? = nil, reviewDetails: ReviewDetails? = nil) -> TemplateValue {
         var caseValue = caseFields(item)
-        caseValue = caseValue.replacing("hearing_eligible", with: .flag(hearingEligible))
+        // A party who asked for a hearing was offered one (the catalogue's thresholds are the agency's
+        // own and may be set lower than the case system's): the notice states the right it gave.
+        let hearingOffered = hearingEligible || item.hearing || details?.procedure.hearingRequestedOn != nil
+        caseValue = caseValue.replacing("hearing_eligible", with: .flag(hearingOffered))
         var fields: [String: TemplateValue] = [
             "agency": agency(context.agency),
             "case": caseValue,
             "documents": .list(documents.map(TemplateValue.text)),
             "documents_text": .text(documents.joined(separator: "、")),
-            "party": party(item.party),
+            "party": party(item.party, guardian: details?.guardian ?? "", recordsGuardian: details.map(carriesV2) ?? false),
             "officers": .list(item.officerCerts.map { cert in
                 .object(["name": .text(context.officers[cert]?.name ?? ""), "cert": .text(cert)])
             }),
@@ -101,15 +104,20 @@ public enum DocumentData {
         }
     }
 
-    private static func party(_ party: Party) -> TemplateValue {
+    /// The party's lines; a minor's 法定代理人 (民法典 第二十三条) where the export names one.
+    /// `recordsGuardian`: the export is v2, whose 法定代理人 column a minor's case must fill,
+    /// so `party.needs_guardian` lets a template require it (a v1 export has no such column).
+    private static func party(_ party: Party, guardian: String, recordsGuardian: Bool) -> TemplateValue {
         var lines: [TemplateValue] = []
         func line(_ key: String, _ value: String) {
             if !value.isEmpty { lines.append(.object(["key": .text(key), "value": .text(value)])) }
         }
+        let minor = party.isMinor && party.type == .naturalPerson
         line("当事人：", party.name)
         if party.type == .naturalPerson {
             line("\(party.idType?.rawValue ?? "证件")号码：", party.idNumber)
             line("住址：", party.address)
+            if minor { line("法定代理人：", guardian) }
         } else {
             line("统一社会信用代码：", party.idNumber)
             line(party.type == .individualBusiness ? "经营者：" : "法定代表人（负责人）：", party.legalRepresentative)
@@ -123,7 +131,16 @@ public enum DocumentData {
             "id_number": .text(party.idNumber), "legal_rep": .text(party.legalRepresentative),
             "legal_rep_title": .text(party.type == .individualBusiness ? "经营者" : "法定代表人（负责人）"),
             "address": .text(party.address), "phone": .text(party.phone),
+            "is_minor": .flag(minor), "guardian": .text(minor ? guardian : ""),
+            "needs_guardian": .flag(minor && recordsGuardian),
         ])
+    }
+
+    /// Whether the case's export is contract v2: any v2 column or file has data for it.
+    static func carriesV2(_ details: CaseDetails) -> Bool {
+        details.procedure != ProcedureSteps() || !details.guardian.isEmpty || details.rectification != nil
+            || details.permit != nil || details.coercion != nil || !details.penalties.isEmpty || !details.items.isEmpty
+            || !details.deliveries.isEmpty
     }
 
     private static func reviewFields(_ review: Review) -> TemplateValue {

@@ -54,6 +54,8 @@ public struct DocumentRule: Sendable, Equatable {
         }
         return [
             rule("行政处罚事先告知书") { $0.actionTypes = [.penalty]; $0.procedures = [.ordinary]; $0.penalized = true },
+            // 行政处罚法 第六十四条第二项: the party who asked for a hearing is notified of it.
+            rule("听证通知书") { $0.actionTypes = [.penalty]; $0.has = [.hearingNotified] },
             rule("行政处罚决定书") { $0.actionTypes = [.penalty]; $0.procedures = [.ordinary]; $0.penalized = true },
             rule("当场行政处罚决定书") { $0.actionTypes = [.penalty]; $0.procedures = [.simple]; $0.penalized = true },
             rule("不予行政处罚决定书") { $0.actionTypes = [.penalty]; $0.penalized = false },

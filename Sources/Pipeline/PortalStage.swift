@@ -237,7 +237,10 @@ private struct Publisher {
             if Self.hash(published, row, frame: frame) != row.publicHash || !writer.exists("public/" + page) {
                 toWrite.insert(item.id)
                 if let path = row.pdfPath, let kind {
-                    pending.append(PublicPDF(path: path, kind: kind, item: item, published: published, agency: agencies[item.agencyCode]))
+                    let extras = PublicCopy.Extras(details: ingest.details(of: item), agency: ingest.agencyDetails[item.agencyCode],
+                                                   redaction: redaction, officers: officers)
+                    pending.append(PublicPDF(path: path, kind: kind, item: item, published: published, agency: agencies[item.agencyCode],
+                                             extras: extras))
                 }
             }
             row.publicCase = Array(Self.json(published))
@@ -357,6 +360,8 @@ private struct Publisher {
         var item: EnforcementCase
         var published: PublicCase
         var agency: Agency?
+        /// The penalties' particulars and the payment account, made public by the same redaction.
+        var extras: PublicCopy.Extras
     }
 
     private func writeSite(_ site: PortalSite, toWrite: Set<String>, pdfs: [(path: String, bytes: [UInt8])],
@@ -401,7 +406,7 @@ private struct Publisher {
     /// The public copy of the case's decision document, from redacted data only, checked by the gate before it is drawn.
     private func publicPDF(_ entry: PublicPDF, gate: PublicationGate) throws -> PublicPDFResult {
         guard let agency = entry.agency else { return .incomplete }
-        let data = PublicCopy.documentData(entry.item, entry.published, agency: agency)
+        let data = PublicCopy.documentData(entry.item, entry.published, agency: agency, extras: entry.extras)
         let prepared: PreparedDocument
         do {
             prepared = try renderer.prepare(entry.kind, data: data)

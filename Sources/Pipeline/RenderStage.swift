@@ -54,7 +54,7 @@ public struct RenderStage {
             let review = reviews[item.id]
             let kinds = Self.kinds(of: item, rules: rules, reviewed: review != nil, details: ingest.details(of: item))
             guard !kinds.isEmpty else { return nil }
-            let served = kinds.filter { ![DocumentKind.serviceReceipt, DocumentKind.reviewOpinion, "行政处罚事先告知书"].contains($0) }
+            let served = kinds.filter { ![DocumentKind.serviceReceipt, DocumentKind.reviewOpinion, "行政处罚事先告知书", "听证通知书"].contains($0) }
                 .map { "《\($0)》" + (item.docNo.isEmpty ? "" : "（\(item.docNo)）") }
             let data = DocumentData.context(for: item, context: CaseContext(agency: agency, officers: officers), review: review,
                                             documents: served, hearingEligible: hearingEligible(item),

@@ -21,8 +21,12 @@ public struct MajorDecisionCatalogue: Equatable, Sendable {
 
     public init() {}
 
+    /// A 个体工商户 is a natural person in business (民法典 第五十四条), so it takes the
+    /// natural person's threshold, not the organisations'.
     public static func perParty(naturalPerson: Int64, others: Int64) -> [PartyType: Yuan] {
-        Dictionary(uniqueKeysWithValues: PartyType.allCases.map { ($0, Yuan(yuan: $0 == .naturalPerson ? naturalPerson : others)) })
+        Dictionary(uniqueKeysWithValues: PartyType.allCases.map { type in
+            (type, Yuan(yuan: type == .naturalPerson || type == .individualBusiness ? naturalPerson : others))
+        })
     }
 
     /// 行政处罚法 第六十三条: the party may ask for a hearing (heavy kinds, large fines or confiscations).

@@ -56,11 +56,14 @@ extension RenderCommand {
         let item = entry.item
         let agency = loader.ingest.agencies.first { $0.code == item.agencyCode }
         let officers = Dictionary(loader.ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        let redacted = PublicCopy.redaction(loader.config, loader.ingest).redact(item, agency: agency, officers: officers)
+        let redaction = PublicCopy.redaction(loader.config, loader.ingest)
+        let redacted = redaction.redact(item, agency: agency, officers: officers)
         guard let published = redacted.publicCase, let agency else {
             throw UserFacingError(message: "案件 \(item.id) 不公开（\(redacted.report.withheld ?? "")），不生成公开版。")
         }
-        return PublicCopy.documentData(item, published, agency: agency)
+        let extras = PublicCopy.Extras(details: loader.ingest.details(of: item), agency: loader.ingest.agencyDetails[item.agencyCode],
+                                       redaction: redaction, officers: officers)
+        return PublicCopy.documentData(item, published, agency: agency, extras: extras)
     }
 }
 

@@ -49,10 +49,14 @@ enum DocumentFixtures {
             let catalogue = MajorDecisionCatalogue()
             return result.cases.compactMap { item in
                 guard let agency = agencies[item.agencyCode] else { return nil }
-                let kinds = DocumentRule.defaults.filter { $0.applies(to: item, reviewed: reviews[item.id] != nil) }.map(\.kind)
+                let details = result.details(of: item)
+                let kinds = DocumentRule.defaults.filter { $0.applies(to: item, reviewed: reviews[item.id] != nil, details: details) }
+                    .map(\.kind)
                 let data = DocumentData.context(for: item, context: CaseContext(agency: agency, officers: officers),
                                                 review: reviews[item.id], documents: ["《行政处罚决定书》（\(item.docNo)）"],
-                                                hearingEligible: catalogue.hearingEligible(item))
+                                                hearingEligible: catalogue.hearingEligible(item), details: details,
+                                                agencyDetails: result.agencyDetails[item.agencyCode],
+                                                reviewDetails: reviews[item.id].flatMap { result.reviewDetails[$0.id] })
                 return (item, kinds, data)
             }
         }
@@ -84,7 +88,7 @@ enum DocumentFixtures {
 }
 
 final class DocumentKindTests: XCTestCase {
-    static let allKinds = ["行政处罚决定书", "当场行政处罚决定书", "行政处罚事先告知书", "不予行政处罚决定书", "责令改正通知书",
+    static let allKinds = ["行政处罚决定书", "当场行政处罚决定书", "行政处罚事先告知书", "听证通知书", "不予行政处罚决定书", "责令改正通知书",
                            "查封扣押决定书", "行政强制执行决定书", "行政许可决定书", "不予行政许可决定书", "送达回证", "法制审核意见书"]
 
     private func cases(of kind: String, limit: Int = 4) -> [(item: EnforcementCase, kinds: [String], data: TemplateValue)] {
@@ -164,7 +168,8 @@ final class DocumentKindTests: XCTestCase {
         for plan in plans.prefix(30) {
             let text = try DocumentFixtures.text(DocumentFixtures.renderer.render("行政处罚事先告知书", data: plan.data).bytes)
             XCTAssertTrue(text.contains("陈述和申辩"), plan.item.id)
-            let eligible = catalogue.hearingEligible(plan.item)
+            // A party who asked for a hearing was offered one, whatever the catalogue's thresholds.
+            let eligible = catalogue.hearingEligible(plan.item) || plan.item.hearing
             XCTAssertEqual(text.contains("要求举行听证"), eligible, plan.item.id)
             if eligible { offered += 1 } else { notOffered += 1 }
         }

@@ -39,6 +39,9 @@ def main():
         for name in re.findall(r"证人([\u4e00-\u9fa5]{2,3}?)(?:（|证实|的|，|陈述)", text):
             if "某" not in name:
                 secrets.add(name)
+    # Public by law (contract v2): the agency's 缴款账号, which decisions print for paying the fine.
+    for r in csv.DictReader(open(os.path.join(a.export, "agencies.csv"), encoding="utf-8-sig")):
+        public_numbers.add(unicodedata.normalize("NFKC", r.get("缴款账号") or r.get("payment_account") or "").strip())
     public_people = {r["姓名"] for r in csv.DictReader(open(os.path.join(a.export, "officers.csv"), encoding="utf-8-sig"))}
     public_people |= {r["法定代表人"] for r in rows if r["法定代表人"]}
     secrets = {s.strip() for s in secrets if s and len(s.strip()) >= 2} - public_people - public_numbers

@@ -49,10 +49,13 @@ enum DocumentFixtures {
             let catalogue = MajorDecisionCatalogue()
             return result.cases.compactMap { item in
                 guard let agency = agencies[item.agencyCode] else { return nil }
-                let kinds = DocumentRule.defaults.filter { $0.applies(to: item, reviewed: reviews[item.id] != nil) }.map(\.kind)
+                let details = result.details(of: item)
+                let kinds = DocumentRule.defaults.filter { $0.applies(to: item, reviewed: reviews[item.id] != nil, details: details) }
+                    .map(\.kind)
                 let data = DocumentData.context(for: item, context: CaseContext(agency: agency, officers: officers),
                                                 review: reviews[item.id], documents: ["《行政处罚决定书》（\(item.docNo)）"],
-                                                hearingEligible: catalogue.hearingEligible(item))
+                                                hearingEligible: catalogue.hearingEligible(item), details: details,
+                                                agencyDetails: result.agencyDetails[item.agencyCode])
                 return (item, kinds, data)
             }
         }
@@ -85,7 +88,8 @@ enum DocumentFixtures {
 
 final class DocumentKindTests: XCTestCase {
     static let allKinds = ["行政处罚决定书", "当场行政处罚决定书", "行政处罚事先告知书", "不予行政处罚决定书", "责令改正通知书",
-                           "查封扣押决定书", "行政强制执行决定书", "行政许可决定书", "不予行政许可决定书", "送达回证", "法制审核意见书"]
+                           "查封扣押决定书", "催告书", "行政强制执行决定书", "行政许可决定书", "不予行政许可决定书", "撤销决定书", "变更决定书",
+                           "送达回证", "法制审核意见书"]
 
     private func cases(of kind: String, limit: Int = 4) -> [(item: EnforcementCase, kinds: [String], data: TemplateValue)] {
         Array(DocumentFixtures.plans.filter { $0.kinds.contains(kind) }.prefix(limit))

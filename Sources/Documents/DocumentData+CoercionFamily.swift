@@ -326,6 +326,7 @@ extension DocumentData {
         return .object([
             "present": .flag(true), "doc_no": .text(docNo), "original": .text(original), "original_doc_no": .text(item.docNo),
             "original_date": .text(item.decisionDate.chinese), "reason": .text(trimmedSentence(reason)), "basis": .text(basis),
+            "has_basis": .flag(!basis.isEmpty),
             "decision": .text(statusDecision(original, basis, authority, inputs.context.agency, withdrawn: withdrawn)),
             "new_content": .text(withdrawn ? "" : withoutRelief(item.decision)),
             "date": .text(item.statusDate?.chinese ?? ""), "date_iso": .text((item.statusDate ?? item.decisionDate).iso),

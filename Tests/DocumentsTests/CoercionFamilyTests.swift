@@ -87,7 +87,9 @@ final class CoercionFamilyTests: XCTestCase {
                     _ = try DocumentFixtures.renderer.prepare(kind, data: plan.data)
                     rendered[kind, default: 0] += 1
                 } catch let missing as MissingStatutoryElements {
-                    XCTFail("\(export) \(plan.item.id) \(kind): \(missing.message)")
+                    // The one expected refusal: a 清单 with an items.csv row ingest set aside (--broken).
+                    let listIncomplete = plan.details.setAsideChildRows.contains { $0.file.hasPrefix("items") }
+                    XCTAssertTrue(listIncomplete && missing.message.contains("（清单）"), "\(export) \(plan.item.id) \(kind): \(missing.message)")
                 }
             }
         }
@@ -111,7 +113,7 @@ final class CoercionFamilyTests: XCTestCase {
             XCTAssertTrue(text.contains(order.what.trimmingCharacters(in: CharacterSet(charactersIn: "。"))), "\(id): what to correct")
             XCTAssertFalse(text.contains("30日内"), id)
             XCTAssertTrue(text.contains("逾期不改正的，本机关将依据《"), "\(id): specific consequence")
-            XCTAssertEqual(CoercionFixtures.count("六十日内", in: text), 1, "\(id): relief once")
+            XCTAssertEqual(CoercionFixtures.count("之日起六十日内向", in: text), 1, "\(id): relief once")
         }
     }
 
@@ -121,7 +123,7 @@ final class CoercionFamilyTests: XCTestCase {
         let cases = CoercionFixtures.cases(of: "查封扣押决定书").filter { $0.plan.details.coercion?.measure != nil }
         XCTAssertGreaterThan(cases.count, 3)
         var extended = 0
-        for (export, plan) in cases {
+        for (export, plan) in cases where !plan.details.setAsideChildRows.contains(where: { $0.file.hasPrefix("items") }) {
             let coercion = try XCTUnwrap(plan.details.coercion)
             let measure = try XCTUnwrap(coercion.measure).rawValue
             let text = try CoercionFixtures.text("查封扣押决定书", plan.data)
@@ -139,12 +141,12 @@ final class CoercionFamilyTests: XCTestCase {
             XCTAssertFalse(text.contains("见现场笔录") || text.contains("按案由列出"), id)
             let items = plan.details.items.filter { coercion.measure?.measures.contains($0.purpose) ?? false }
             XCTAssertFalse(items.isEmpty, id)
+            XCTAssertTrue(text.contains(measure + "清单"), id)
             for item in items {
-                for value in [item.name, item.spec, item.quantity.decimalString + item.unit, item.storage] {
-                    XCTAssertTrue(text.contains(value.replacingOccurrences(of: " ", with: "")), "\(id): 清单 lacks \(value)")
-                }
+                let row = "\(item.name)；规格：\(item.spec)；数量：\(item.quantity.decimalString)\(item.unit)；特征：\(item.features)；存放地点：\(item.storage)"
+                XCTAssertTrue(text.contains(row.replacingOccurrences(of: " ", with: "")), "\(id): 清单 lacks \(row)")
             }
-            XCTAssertEqual(CoercionFixtures.count("六十日内", in: text), 1, "\(id): relief once")
+            XCTAssertEqual(CoercionFixtures.count("之日起六十日内向", in: text), 1, "\(id): relief once")
         }
         XCTAssertGreaterThan(extended, 0, "no extended measure in the exports")
     }
@@ -190,7 +192,7 @@ final class CoercionFamilyTests: XCTestCase {
                 XCTAssertTrue(text.contains("本机关于\(announced.chinese)依照《中华人民共和国行政强制法》第四十四条的规定予以公告"), id)
                 XCTAssertTrue(text.contains("当事人在法定期限内不申请行政复议或者提起行政诉讼，又不拆除的，行政机关可以依法强制拆除"), id)
             }
-            XCTAssertEqual(CoercionFixtures.count("六十日内", in: text), 1, "\(id): relief once")
+            XCTAssertEqual(CoercionFixtures.count("之日起六十日内向", in: text), 1, "\(id): relief once")
         }
     }
 
@@ -287,7 +289,7 @@ final class CoercionFamilyTests: XCTestCase {
             XCTAssertTrue(text.contains(permit.refusalReason), "\(id): the actual reason")
             XCTAssertTrue(text.contains("申请人：") && !text.contains("当事人"), id)
             XCTAssertTrue(text.contains("申请人对本决定不服的，可以自收到本决定书之日起六十日内"), "\(id): relief")
-            XCTAssertEqual(CoercionFixtures.count("六十日内", in: text), 1, "\(id): relief once")
+            XCTAssertEqual(CoercionFixtures.count("之日起六十日内向", in: text), 1, "\(id): relief once")
             XCTAssertTrue(text.contains(try XCTUnwrap(permit.appliedOn).chinese), id)
             if let accepted = permit.acceptedOn {
                 XCTAssertTrue(text.contains("不予行政许可决定书") && text.contains("\(accepted.chinese)依法受理"), id)
@@ -329,7 +331,7 @@ final class CoercionFamilyTests: XCTestCase {
                 XCTAssertTrue(text.contains(item.decisionDate.chinese), "\(id): original date")
                 XCTAssertTrue(text.contains(item.statusReason.trimmingCharacters(in: CharacterSet(charactersIn: "。"))), "\(id): reason")
                 XCTAssertTrue(text.contains(try XCTUnwrap(item.statusDate).chinese), "\(id): date")
-                XCTAssertEqual(CoercionFixtures.count("六十日内", in: text), 1, "\(id): relief once")
+                XCTAssertEqual(CoercionFixtures.count("之日起六十日内向", in: text), 1, "\(id): relief once")
                 if item.statusReason.contains("复议") {
                     XCTAssertTrue(text.contains("《中华人民共和国行政复议法》"), id); seen.insert("复议")
                 } else if item.statusReason.contains("法院") {
@@ -359,7 +361,7 @@ final class CoercionFamilyTests: XCTestCase {
                 let id = "\(export) \(plan.item.id) \(kind)"
                 let text = try CoercionFixtures.text(kind, plan.v1Data)
                 XCTAssertFalse(text.contains("见现场笔录"), id)
-                XCTAssertLessThanOrEqual(CoercionFixtures.count("六十日内", in: text), 1, "\(id): relief at most once")
+                XCTAssertLessThanOrEqual(CoercionFixtures.count("之日起六十日内向", in: text), 1, "\(id): relief at most once")
                 XCTAssertTrue(text.contains(plan.item.docNo), id)
             }
         }

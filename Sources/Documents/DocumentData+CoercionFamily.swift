@@ -223,9 +223,12 @@ extension DocumentData {
         for key in ["催告履行期限", "demand_by"] {
             if let text = item.extra[key], let date = chineseDate(in: text) ?? CivilDate(iso: text.trimmingSpaces) { return date }
         }
-        guard let range = details.procedure.narrative.range(of: #"催告(其|当事人)?于[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日前"#,
-                                                            options: .regularExpression) else { return nil }
-        return chineseDate(in: String(details.procedure.narrative[range]))
+        // Full-width digits (２０２４年) read as digits.
+        let narrative = details.procedure.narrative.precomposedStringWithCompatibilityMapping
+        guard let range = narrative.range(of: #"催告(其|当事人)?于[0-9]{4}年[0-9]{1,2}月[0-9]{1,2}日前"#, options: .regularExpression) else {
+            return nil
+        }
+        return chineseDate(in: String(narrative[range]))
     }
 
     /// The obligation the enforced decision set: 责令当事人于…前<action>。

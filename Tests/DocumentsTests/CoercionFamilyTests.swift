@@ -54,6 +54,40 @@ enum CoercionFixtures {
         }
     }
 
+    /// The sample as a contract v1 export: no penalties.csv, items.csv, deliveries.csv, no v2 case columns.
+    static let v1Sample: IngestResult = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-coercion-v1-\(getpid())")
+        let script = """
+        import csv, io, json, os, shutil, sys
+        src, dst = sys.argv[1], sys.argv[2]
+        shutil.rmtree(dst, ignore_errors=True)
+        shutil.copytree(src, dst)
+        for name in ("penalties.csv", "items.csv", "deliveries.csv"):
+            os.remove(os.path.join(dst, name))
+        v1 = ["案件编号", "主体代码", "执法类别", "程序", "文书编号", "案由", "当事人类型", "当事人", "证件类型", "证件号码", "法定代表人",
+              "住所", "联系电话", "未成年人", "违法事实", "证据", "违法依据", "处罚依据", "裁量说明", "处理决定", "处罚种类", "罚款金额",
+              "没收金额", "决定日期", "送达日期", "执法人员", "重大决定", "听证", "审核编号", "公开方式", "不公开理由", "商业秘密段落",
+              "状态", "状态日期", "状态说明", "更新时间"]
+        raw = open(os.path.join(src, "cases.csv"), "rb").read()
+        text = raw.decode("utf-8-sig") if raw.startswith(b"\\xef\\xbb\\xbf") else raw.decode("gb18030")
+        rows = list(csv.DictReader(io.StringIO(text)))
+        with open(os.path.join(dst, "cases.csv"), "w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=v1, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+        keys = {"case_id", "agency_code", "action_type", "procedure", "doc_no", "title", "party_type", "party_name", "party_id_type",
+                "party_id_no", "legal_rep", "party_address", "party_phone", "party_minor", "facts", "evidence", "violated_provisions",
+                "penalty_provisions", "discretion", "decision", "penalty_kinds", "fine_amount", "confiscation_amount", "decision_date",
+                "served_date", "officers", "major", "hearing", "review_id", "disclosure", "nondisclosure_reason", "trade_secret_spans",
+                "status", "status_date", "status_reason", "updated_at"}
+        path = os.path.join(dst, "cases.json")
+        cases = json.load(open(path, encoding="utf-8"))
+        json.dump([{k: v for k, v in c.items() if k in keys} for c in cases], open(path, "w", encoding="utf-8"), ensure_ascii=False)
+        """
+        _ = try? Shell.run("/usr/bin/env", ["python3", "-c", script, DocumentFixtures.sample.path, folder.path])
+        return DocumentFixtures.read(folder)
+    }()
+
     static let all: [(export: String, plan: Plan)] = exports.flatMap { export in plans(export.result).map { (export.name, $0) } }
 
     static func cases(of kind: String) -> [(export: String, plan: Plan)] { all.filter { $0.plan.kinds.contains(kind) } }
@@ -350,6 +384,23 @@ final class CoercionFamilyTests: XCTestCase {
     }
 
     // MARK: v1 exports and the public copy
+
+    /// A v1 export keeps working: every case gets these kinds whole (no 催告书: a v1 export records no 催告),
+    /// from the v1 wording, and nothing is made up.
+    func testV1ExportStillRendersEveryKind() throws {
+        let plans = CoercionFixtures.plans(CoercionFixtures.v1Sample)
+        XCTAssertTrue(plans.allSatisfy { $0.details.coercion == nil && $0.details.items.isEmpty })
+        for kind in CoercionFixtures.kinds where kind != "催告书" {
+            let cases = plans.filter { $0.kinds.contains(kind) }
+            XCTAssertFalse(cases.isEmpty, kind)
+            for plan in cases {
+                let text = try CoercionFixtures.text(kind, plan.data)
+                XCTAssertFalse(text.contains("见现场笔录"), plan.item.id)
+                XCTAssertLessThanOrEqual(CoercionFixtures.count("之日起六十日内向", in: text), 1, "\(plan.item.id) \(kind)")
+            }
+        }
+        XCTAssertTrue(plans.allSatisfy { !$0.kinds.contains("催告书") })
+    }
 
     /// Without details (a v1 export, the portal's public copy) every published kind still renders, states
     /// relief once and invents nothing (no 见现场笔录 list).

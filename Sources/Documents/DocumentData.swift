@@ -76,34 +76,6 @@ public enum DocumentData {
         ])
     }
 
-    /// The 查封扣押 list: from the export's 查封扣押清单 column when it has one
-    /// (`名称×数量；…`), else the thing named in the 案由, its quantity in the 现场笔录.
-    static func seizedItems(_ item: EnforcementCase) -> [TemplateValue] {
-        let column: String = item.extra["查封扣押清单"] ?? item.extra["seized_items"] ?? ""
-        let listed: [String] = column.split(whereSeparator: { $0 == "；" || $0 == ";" })
-            .map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
-        let entries: [(name: String, quantity: String, note: String)]
-        if listed.isEmpty {
-            var name = item.title
-            for prefix in ["查封扣押", "查封、扣押", "查封", "扣押"] where name.hasPrefix(prefix) {
-                name = String(name.dropFirst(prefix.count))
-                break
-            }
-            entries = name.isEmpty ? [] : [(name, "见现场笔录", "按案由列出，数量以现场笔录和清单原件为准")]
-        } else {
-            entries = listed.map { (entry: String) -> (name: String, quantity: String, note: String) in
-                let parts: [String] = entry.split(whereSeparator: { $0 == "×" || $0 == "x" || $0 == "X" }).map(String.init)
-                let name: String = parts.first?.trimmingSpaces ?? entry
-                let quantity: String = parts.count > 1 ? parts[1].trimmingSpaces : ""
-                return (name, quantity, "")
-            }
-        }
-        return entries.enumerated().map { index, entry in
-            .object(["index": .text("\(index + 1)"), "name": .text(entry.name), "quantity": .text(entry.quantity),
-                     "note": .text(entry.note)])
-        }
-    }
-
     /// The party's lines; a minor's 法定代理人 (民法典 第二十三条) where the export names one.
     /// `recordsGuardian`: the export is v2, whose 法定代理人 column a minor's case must fill,
     /// so `party.needs_guardian` lets a template require it (a v1 export has no such column).

@@ -13,7 +13,9 @@ public enum DocumentKind {
 
     /// The decisions the portal publishes as PDF (the first of a case's kinds in this set).
     /// An allow-list: any other kind, including one an agency adds with its own template
-    /// (notices, receipts, the 案卷, the review opinion), stays internal.
+    /// (notices, receipts, the 案卷, the review opinion), stays internal. 催告书 is a procedural notice;
+    /// 撤销决定书 and 变更决定书 stay internal too: 行政处罚法 第四十八条 asks the portal to withdraw the
+    /// published decision and state the reason publicly, which the portal's withdrawal notice and change note do.
     public static let publishedDecisions: Set<String> = [
         penaltyDecision, onSitePenaltyDecision, "不予行政处罚决定书", rectificationNotice, "查封扣押决定书",
         "行政强制执行决定书", "行政许可决定书", "不予行政许可决定书",

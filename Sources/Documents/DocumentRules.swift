@@ -61,9 +61,14 @@ public struct DocumentRule: Sendable, Equatable {
             rule("不予行政处罚决定书") { $0.actionTypes = [.penalty]; $0.penalized = false },
             rule("责令改正通知书") { $0.actionTypes = [.inspection]; $0.decisionContains = ["责令"] },
             rule("查封扣押决定书") { $0.actionTypes = [.coercion]; $0.titleContains = ["查封", "扣押"] },
+            // 行政强制法 第三十五条: a 催告 precedes every 强制执行 decision; only v2 exports record it.
+            rule("催告书") { $0.actionTypes = [.coercion]; $0.has = [.demandIssued] },
             rule("行政强制执行决定书") { $0.actionTypes = [.coercion]; $0.titleContains = ["强制执行", "拆除", "代履行"] },
             rule("行政许可决定书") { $0.actionTypes = [.licensing]; $0.decisionLacks = ["不予"] },
             rule("不予行政许可决定书") { $0.actionTypes = [.licensing]; $0.decisionContains = ["不予"] },
+            // A withdrawn or changed decision gets the document that withdrew or changed it (行政处罚法 第四十八条).
+            rule("撤销决定书") { $0.statuses = [.withdrawn] },
+            rule("变更决定书") { $0.statuses = [.changed] },
             rule("法制审核意见书") { $0.reviewed = true },
             rule("送达回证") { $0.served = true },
         ]

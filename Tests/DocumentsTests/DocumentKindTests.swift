@@ -89,7 +89,8 @@ enum DocumentFixtures {
 
 final class DocumentKindTests: XCTestCase {
     static let allKinds = ["行政处罚决定书", "当场行政处罚决定书", "行政处罚事先告知书", "听证通知书", "不予行政处罚决定书", "责令改正通知书",
-                           "查封扣押决定书", "行政强制执行决定书", "行政许可决定书", "不予行政许可决定书", "送达回证", "法制审核意见书"]
+                           "查封扣押决定书", "催告书", "行政强制执行决定书", "行政许可决定书", "不予行政许可决定书", "撤销决定书", "变更决定书",
+                           "送达回证", "法制审核意见书"]
 
     private func cases(of kind: String, limit: Int = 4) -> [(item: EnforcementCase, kinds: [String], data: TemplateValue)] {
         Array(DocumentFixtures.plans.filter { $0.kinds.contains(kind) }.prefix(limit))

@@ -59,18 +59,19 @@ public enum Dossier {
     public static func order(_ members: [DossierMember], decisionNo: String) -> [Int] {
         let decision = fold(decisionNo)
         let heads = members.indices.filter { members[$0].receiptOf == nil }
-        let headNumbers = Set(heads.map { fold(members[$0].number) })
-        func receipts(of number: String) -> [Int] {
-            members.indices.filter { index in members[index].receiptOf.map { fold($0) == fold(number) } ?? false }
-                .sorted { (members[$0].date, $0) < (members[$1].date, $1) }
+        // Each receipt follows the first document bound with its number (two documents may print one number).
+        var owner: [String: Int] = [:]
+        for head in heads where !members[head].number.isEmpty { owner[fold(members[head].number)] = owner[fold(members[head].number)] ?? head }
+        var receipts: [Int: [Int]] = [:]
+        var loose: [Int] = []
+        for index in members.indices {
+            guard let served = members[index].receiptOf else { continue }
+            if let head = owner[fold(served)] { receipts[head, default: []].append(index) } else { loose.append(index) }
         }
-        let loose = members.indices.filter { index in
-            members[index].receiptOf.map { !headNumbers.contains(fold($0)) } ?? false
-        }
+        func byDate(_ items: [Int]) -> [Int] { items.sorted { (members[$0].date, $0) < (members[$1].date, $1) } }
         var groups: [(first: Bool, date: String, index: Int, items: [Int])] = heads.map { head in
-            let number = members[head].number
-            return (!decision.isEmpty && fold(number) == decision, members[head].date, head,
-                    [head] + (number.isEmpty ? [] : receipts(of: number)))
+            (!decision.isEmpty && fold(members[head].number) == decision, members[head].date, head,
+             [head] + byDate(receipts[head] ?? []))
         }
         groups += loose.map { (false, members[$0].date, $0, [$0]) }
         groups.sort { ($0.first ? 0 : 1, $0.date, $0.index) < ($1.first ? 0 : 1, $1.date, $1.index) }

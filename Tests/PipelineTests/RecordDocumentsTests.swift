@@ -300,6 +300,24 @@ final class DossierTests: XCTestCase {
         }
     }
 
+    /// 结论性文书在前, then by date, each receipt after its document (once, even where two print one number).
+    func testBindingOrder() {
+        func member(_ title: String, _ number: String, _ date: String, of served: String? = nil) -> DossierMember {
+            DossierMember(title: title, number: number, author: "某局", date: date, pages: 1, receiptOf: served)
+        }
+        let members = [
+            member("行政处罚事先告知书", "罚告〔2025〕1号", "2025-11-03"),
+            member("送达回证（行政处罚决定书）", "罚〔2025〕1号", "2025-12-09", of: "罚〔２０２５〕１号"),
+            member("行政处罚决定书", "罚〔2025〕1号", "2025-12-08"),
+            member("听证笔录", "罚〔2025〕1号", "2025-11-20"),
+            member("送达回证（听证通知书）", "罚听〔2025〕1号", "2025-11-07", of: "罚听〔2025〕1号"),
+            member("送达回证（行政处罚事先告知书）", "罚告〔2025〕1号", "2025-11-03", of: "罚告〔2025〕1号"),
+        ]
+        let order = Dossier.order(members, decisionNo: "罚〔2025〕1号")
+        XCTAssertEqual(order.sorted(), Array(members.indices), "every document once")
+        XCTAssertEqual(order, [3, 2, 1, 0, 5, 4])
+    }
+
     func testSampleClosedCasesGetADossierAndItIsDeterministic() throws {
         let plan = RecordFixtures.sample.plan
         let closed = plan.filter { !$0.item.docNo.isEmpty }

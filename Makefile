@@ -106,7 +106,7 @@ clean:
 
 # Re-record the golden PNGs (typesetting block kinds, first page of every document kind) after an intended change.
 # The recording run fails on purpose (it checks nothing); the second run checks the new files.
-GOLDEN_TESTS := "GoldenTests|DocumentKindTests.testGolden"
+GOLDEN_TESTS := "GoldenTests|DocumentKindTests.testGolden|DossierTests.testGolden"
 golden: deps
 	-RECORD_GOLDEN=1 $(SWIFT) test --disable-swift-testing --filter $(GOLDEN_TESTS)
 	$(SWIFT) test --disable-swift-testing --filter $(GOLDEN_TESTS)

@@ -10,6 +10,8 @@ public enum DocumentKind {
     public static let rectificationNotice = "责令改正通知书"
     public static let reviewOpinion = "法制审核意见书"
     public static let serviceReceipt = "送达回证"
+    /// The archival volume of a closed case: cover, catalogue, then every other document of the case.
+    public static let dossier = "案卷"
 
     /// The decisions the portal publishes as PDF (the first of a case's kinds in this set).
     /// An allow-list: any other kind, including one an agency adds with its own template

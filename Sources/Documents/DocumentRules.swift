@@ -70,7 +70,9 @@ public struct DocumentRule: Sendable, Equatable {
             rule("撤销决定书") { $0.statuses = [.withdrawn] },
             rule("变更决定书") { $0.statuses = [.changed] },
             rule("法制审核意见书") { $0.reviewed = true },
-            rule("送达回证") { $0.served = true },
+            // One receipt per deliveries.csv row; a v1 case (no rows) gets one from its 送达日期.
+            rule("送达回证") { $0.has = [.served] },
+            rule("案卷") { $0.has = [.closed] },
         ]
     }()
 }
@@ -87,6 +89,10 @@ public enum CaseFact: String, CaseIterable, Sendable {
     case rectificationOrdered = "责令改正"
     /// deliveries.csv has a row for the case.
     case deliveryRecorded = "送达记录"
+    /// Something of the case was served: a 送达日期 (v1) or a deliveries.csv row (v2).
+    case served = "送达"
+    /// The case was decided: it has a 文书编号, the number of its decision (the 案卷 is bound then).
+    case closed = "结案"
 
     public func holds(for item: EnforcementCase, _ details: CaseDetails) -> Bool {
         switch self {
@@ -95,6 +101,8 @@ public enum CaseFact: String, CaseIterable, Sendable {
         case .demandIssued: return details.coercion.map { $0.demandOn != nil || !$0.demandDocNo.isEmpty } ?? false
         case .rectificationOrdered: return details.rectification != nil
         case .deliveryRecorded: return !details.deliveries.isEmpty
+        case .served: return item.servedDate != nil || !details.deliveries.isEmpty
+        case .closed: return !item.docNo.isEmpty
         }
     }
 }

@@ -36,24 +36,35 @@ struct ValidateStage: Stage {
         if !run.config.documentRules.isEmpty {
             let templates = try run.templates()
             let plan = RenderStage.plan(for: run.ingest, rules: run.config.documentRules,
-                                        hearingEligible: run.config.legalReview.catalogue.hearingEligible)
-            let found = concurrentMap(plan) { entry -> Problem? in
-                for kind in entry.kinds {
-                    let prepared: PreparedDocument
-                    do {
-                        prepared = try templates.prepare(kind, data: entry.data)
-                    } catch {
-                        return Self.unbuildable(entry.item, kind: kind)
-                    }
-                    let missing = prepared.missing
-                    if !missing.isEmpty { return RenderStage.problem(entry.item, MissingStatutoryElements(kind: kind, elements: missing)) }
-                }
-                return nil
-            }
+                                        hearingEligible: run.config.legalReview.catalogue.hearingEligible,
+                                        majorCriteria: run.config.legalReview.catalogue.rules(for:))
+            let found = concurrentMap(plan) { Self.check($0, templates: templates) }
             outcome.setAside = found.compactMap { $0 }
             run.casesMissingElements = outcome.setAside.filter { $0.kind == .missingStatutoryElement }.count
         }
         return outcome
+    }
+
+    /// The first problem of a case's documents, in plan order. The 案卷 comes last: its catalogue
+    /// is checked with one page per document (page ranges come with the layout, not the data).
+    static func check(_ entry: CaseDocuments, templates: TemplateLibrary) -> Problem? {
+        var members: [DossierMember] = []
+        for instance in entry.instances {
+            let data = instance.kind == DocumentKind.dossier
+                ? RenderStage.dossierData(instance, members: members, decisionNo: entry.item.docNo).data : instance.data
+            let prepared: PreparedDocument
+            do {
+                prepared = try templates.prepare(instance.kind, data: data)
+            } catch {
+                return Self.unbuildable(entry.item, kind: instance.kind)
+            }
+            let missing = prepared.missing
+            if !missing.isEmpty {
+                return RenderStage.problem(entry.item, MissingStatutoryElements(kind: instance.kind, elements: missing))
+            }
+            members.append(DossierMember(prepared, data: instance.data, pages: 1))
+        }
+        return nil
     }
 
     /// A case whose data cannot be put into a document at all (the template's

@@ -25,13 +25,43 @@ public struct RenderMemo: Codable, Equatable, Sendable {
     public var cases: [String: String]
 }
 
-/// One case's documents: the kinds the mapping gives it and the data the templates read.
+/// One document of a case: its kind, its number among the case's documents of that kind,
+/// and the data its template reads.
+public struct DocumentInstance: Sendable {
+    public var kind: String
+    /// 1, 2, … for a kind a case may get several of (送达回证: one per service); nil for a case's only one.
+    public var index: Int?
+    public var data: TemplateValue
+
+    public init(kind: String, index: Int? = nil, data: TemplateValue) {
+        self.kind = kind
+        self.index = index
+        self.data = data
+    }
+
+    /// `送达回证-2.pdf`; a single-instance kind keeps `<kind>.pdf`.
+    public var fileName: String { index.map { "\(kind)-\($0).pdf" } ?? "\(kind).pdf" }
+}
+
+/// One case's documents: the kinds the mapping gives it, the data the templates read, and
+/// the documents to make of them (several of one kind where a case has several services).
 public struct CaseDocuments: Sendable {
     public var item: EnforcementCase
     public var kinds: [String]
     public var data: TemplateValue
+    public var instances: [DocumentInstance]
+    /// Read by the documents besides the export's case data: the catalogue criteria the
+    /// 法制审核意见书 names and the records the 案卷 lists (both in the render memo's data key).
+    public var majorCriteria: [String] = []
+    public var records: [ProcessRecord] = []
 
-    public func path(of kind: String) -> String { "internal/documents/\(item.agencyCode)/\(item.id)/\(kind).pdf" }
+    public var folder: String { "internal/documents/\(item.agencyCode)/\(item.id)/" }
+    public func path(of instance: DocumentInstance) -> String { folder + instance.fileName }
+    /// The file of a single-instance kind.
+    public func path(of kind: String) -> String { folder + kind + ".pdf" }
+    public var paths: [String] { instances.map(path(of:)) }
+    /// The documents of one kind, in order.
+    public func instances(of kind: String) -> [DocumentInstance] { instances.filter { $0.kind == kind } }
 }
 
 /// Renders the documents of accepted cases on every core; each worker hands
@@ -43,25 +73,61 @@ public struct RenderStage {
 
     public init(renderer: DocumentRenderer) { self.renderer = renderer }
 
-    /// Which documents each case gets, by the rules of pipeline.yml, in rule order.
+    /// Which documents each case gets, by the rules of pipeline.yml, in rule order (the 案卷 last).
+    /// `majorCriteria`: the major-decision catalogue's rules a decision meets, named in its 法制审核意见书.
     public static func plan(for ingest: IngestResult, rules: [DocumentRule],
-                            hearingEligible: (EnforcementCase) -> Bool = { _ in false }) -> [CaseDocuments] {
+                            hearingEligible: (EnforcementCase) -> Bool = { _ in false },
+                            majorCriteria: (EnforcementCase) -> [String] = { _ in [] }) -> [CaseDocuments] {
         let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
         let reviews = Dictionary(ingest.reviews.map { ($0.caseID, $0) }, uniquingKeysWith: { first, _ in first })
+        let records = Dictionary(grouping: ingest.records, by: \.caseID)
         return ingest.cases.compactMap { item in
             guard let agency = agencies[item.agencyCode] else { return nil }
             let review = reviews[item.id]
-            let kinds = Self.kinds(of: item, rules: rules, reviewed: review != nil, details: ingest.details(of: item))
+            let details = ingest.details(of: item)
+            let kinds = Self.kinds(of: item, rules: rules, reviewed: review != nil, details: details)
             guard !kinds.isEmpty else { return nil }
-            let served = kinds.filter { ![DocumentKind.serviceReceipt, DocumentKind.reviewOpinion, "行政处罚事先告知书", "听证通知书"].contains($0) }
+            // Kinds with numbers of their own (notices, 催告书, status changes) are not listed under the decision's number.
+            let served = kinds.filter { ![DocumentKind.serviceReceipt, DocumentKind.reviewOpinion, DocumentKind.dossier,
+                                          "行政处罚事先告知书", "听证通知书", "催告书", "撤销决定书", "变更决定书"].contains($0) }
                 .map { "《\($0)》" + (item.docNo.isEmpty ? "" : "（\(item.docNo)）") }
-            let data = DocumentData.context(for: item, context: CaseContext(agency: agency, officers: officers), review: review,
-                                            documents: served, hearingEligible: hearingEligible(item),
-                                            details: ingest.details(of: item), agencyDetails: ingest.agencyDetails[item.agencyCode],
-                                            reviewDetails: review.flatMap { ingest.reviewDetails[$0.id] })
-            return CaseDocuments(item: item, kinds: kinds, data: data)
+            let context = CaseContext(agency: agency, officers: officers)
+            let criteria = review == nil ? [] : majorCriteria(item)
+            let data = DocumentData.addingMajorCriteria(criteria, major: item.major, to: DocumentData.context(
+                for: item, context: context, review: review, documents: served, hearingEligible: hearingEligible(item),
+                details: details, agencyDetails: ingest.agencyDetails[item.agencyCode],
+                reviewDetails: review.flatMap { ingest.reviewDetails[$0.id] }))
+            var entry = CaseDocuments(item: item, kinds: kinds, data: data, instances: [], majorCriteria: criteria,
+                                      records: records[item.id] ?? [])
+            entry.instances = instances(of: entry, context: context, details: details, reviewed: review != nil)
+            guard !entry.instances.isEmpty else { return nil }
+            entry.kinds = kinds.filter { kind in entry.instances.contains { $0.kind == kind } }
+            return entry
         }
+    }
+
+    /// One document per kind, but one 送达回证 per service; the 案卷 last, and only around other documents.
+    static func instances(of entry: CaseDocuments, context: CaseContext, details: CaseDetails,
+                          reviewed: Bool) -> [DocumentInstance] {
+        var result: [DocumentInstance] = []
+        for kind in entry.kinds where kind != DocumentKind.dossier {
+            guard kind == DocumentKind.serviceReceipt else {
+                result.append(DocumentInstance(kind: kind, data: entry.data))
+                continue
+            }
+            let decision = DocumentData.decisionDocumentName(entry.item, kinds: entry.kinds)
+            let receipts = DocumentData.receipts(for: entry.item, context: context, details: details, decisionKind: decision)
+            result += receipts.enumerated().map { index, receipt in
+                DocumentInstance(kind: kind, index: index + 1, data: entry.data.replacing("delivery", with: receipt))
+            }
+        }
+        if entry.kinds.contains(DocumentKind.dossier), !result.isEmpty {
+            let fields = DocumentData.dossierFields(for: entry.item, context: context, details: details, records: entry.records,
+                                                    reviewed: reviewed)
+            result.append(DocumentInstance(kind: DocumentKind.dossier, data: entry.data.replacing("dossier", with: fields)))
+        }
+        return result
     }
 
     /// The kinds of document the rules give a case, in rule order.
@@ -87,10 +153,10 @@ public struct RenderStage {
         var work: [CaseDocuments] = []
         for entry in plan {
             if unchanged.contains(entry.item.id), let keep {
-                for kind in entry.kinds { try keep(entry.path(of: kind)) }
-                summary.kept += entry.kinds.count
-                summary.byKind.merge(entry.kinds.map { ($0, 1) }, uniquingKeysWith: +)
-                summary.documents += entry.kinds.count
+                for path in entry.paths { try keep(path) }
+                summary.kept += entry.instances.count
+                summary.byKind.merge(entry.instances.map { ($0.kind, 1) }, uniquingKeysWith: +)
+                summary.documents += entry.instances.count
             } else {
                 work.append(entry)
             }
@@ -120,21 +186,65 @@ public struct RenderStage {
         return (summary, problems)
     }
 
-    /// All of a case's documents are prepared before any is written: a missing
+    /// All of a case's documents are made before any is written: a missing
     /// element in the last one means none of them is written.
     private func render(_ entry: CaseDocuments, write: (String, [UInt8]) throws -> Void) -> Outcome {
         do {
-            let prepared = try entry.kinds.map { try renderer.prepare($0, data: entry.data) }
-            return .rendered(try prepared.map { document in
-                let rendered = try renderer.render(document)
-                try write(entry.path(of: document.kind), rendered.bytes)
-                return (document.kind, rendered.pageCount)
-            })
+            let documents = try Self.render(entry, renderer: renderer)
+            for (instance, rendered) in documents { try write(entry.path(of: instance), rendered.bytes) }
+            return .rendered(documents.map { ($0.instance.kind, $0.rendered.pageCount) })
         } catch let missing as MissingStatutoryElements {
             return .missing(missing)
         } catch {
             return .failed(error)
         }
+    }
+
+    /// A case's documents drawn with `profile`: every one prepared first (a missing element in any
+    /// refuses them all), each laid out once, for its own file and for the 案卷 that binds them.
+    /// `only`: the file names to draw (nil: all), for `sanxiang render`.
+    public static func render(_ entry: CaseDocuments, renderer: DocumentRenderer, profile: OutputProfile = .archive,
+                              only: Set<String>? = nil) throws -> [(instance: DocumentInstance, rendered: RenderedDocument)] {
+        let members = entry.instances.filter { $0.kind != DocumentKind.dossier }
+        let dossier = entry.instances.first { $0.kind == DocumentKind.dossier && only?.contains($0.fileName) ?? true }
+        let wanted = members.map { only?.contains($0.fileName) ?? true }
+        var prepared: [PreparedDocument?] = []
+        for (member, drawn) in zip(members, wanted) {
+            prepared.append(drawn || dossier != nil ? try renderer.prepare(member.kind, data: member.data) : nil)
+        }
+        let laidOut = try prepared.map { try $0.map { try renderer.typesetter.typeset($0.document) } }
+        var volume: RenderedDocument?
+        if let dossier {
+            volume = try bind(dossier, members: members, prepared: prepared.compactMap { $0 }, laidOut: laidOut.compactMap { $0 },
+                              decisionNo: entry.item.docNo, renderer: renderer, profile: profile)
+        }
+        var out: [(instance: DocumentInstance, rendered: RenderedDocument)] = []
+        for (index, member) in members.enumerated() where wanted[index] {
+            guard let typeset = laidOut[index] else { continue }
+            out.append((member, try renderer.typesetter.render(typeset, profile: profile)))
+        }
+        if let dossier, let volume { out.append((dossier, volume)) }
+        return out
+    }
+
+    /// The 案卷: its cover and catalogue (the 案卷 template, page ranges from the members' layout), then the members.
+    private static func bind(_ dossier: DocumentInstance, members: [DocumentInstance], prepared: [PreparedDocument],
+                             laidOut: [TypesetDocument], decisionNo: String, renderer: DocumentRenderer,
+                             profile: OutputProfile) throws -> RenderedDocument {
+        let catalogued = zip(members, zip(prepared, laidOut)).map { member, document in
+            DossierMember(document.0, data: member.data, pages: document.1.pageCount)
+        }
+        let (data, order) = dossierData(dossier, members: catalogued, decisionNo: decisionNo)
+        let front = try renderer.prepare(DocumentKind.dossier, data: data)
+        return try renderer.typesetter.bind(front: try renderer.typesetter.typeset(front.document), members: order.map { laidOut[$0] },
+                                            metadata: front.document.metadata, profile: profile)
+    }
+
+    /// The 案卷's data with its catalogue, and the binding order of `members`.
+    static func dossierData(_ dossier: DocumentInstance, members: [DossierMember],
+                            decisionNo: String) -> (data: TemplateValue, order: [Int]) {
+        let order = Dossier.order(members, decisionNo: decisionNo)
+        return (DocumentData.addingCatalogue(order.map { members[$0] }, to: dossier.data), order)
     }
 
     static func problem(_ item: EnforcementCase, _ missing: MissingStatutoryElements) -> Problem {
@@ -152,7 +262,13 @@ extension RenderStage {
         if let agency = ingest.agencies[entry.item.agencyCode] { bytes += CanonicalJSON.payload(of: agency) }
         for cert in entry.item.officerCerts { if let officer = ingest.officers[cert] { bytes += CanonicalJSON.payload(of: officer) } }
         bytes += try ingest.detailsPayload(entry.item)
-        bytes += Array(entry.kinds.joined(separator: "|").utf8)
+        // Receipts name the officers who served, the 案卷 those who recorded; it lists the records' hashes.
+        let people = Set(ingest.ingest.details(of: entry.item).deliveries.flatMap(\.servers) + entry.records.map(\.officerCert))
+        for cert in people.sorted() { if let officer = ingest.officers[cert] { bytes += CanonicalJSON.payload(of: officer) } }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        bytes += try encoder.encode(entry.records)
+        bytes += Array((entry.majorCriteria + ["|"] + entry.instances.map(\.fileName)).joined(separator: "|").utf8)
         return StateStore.contentHash(bytes)
     }
 
@@ -195,7 +311,8 @@ struct DocumentsStage: Stage {
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
         let config = run.config
         let plan = RenderStage.plan(for: run.ingest, rules: config.documentRules,
-                                    hearingEligible: config.legalReview.catalogue.hearingEligible)
+                                    hearingEligible: config.legalReview.catalogue.hearingEligible,
+                                    majorCriteria: config.legalReview.catalogue.rules(for:))
         let index = RenderStage.IngestIndex(run.ingest)
         let keys = try concurrentMap(plan) { entry in Result { (entry.item.id, try RenderStage.dataKey(entry, ingest: index)) } }
             .map { try $0.get() }
@@ -204,7 +321,7 @@ struct DocumentsStage: Stage {
         var unchanged = Set<String>()
         if let previous = run.previous.renderMemo, previous.fingerprint == memo.fingerprint {
             for entry in plan where previous.cases[entry.item.id] == memo.cases[entry.item.id]
-                && entry.kinds.allSatisfy({ output.exists(entry.path(of: $0)) }) {
+                && entry.paths.allSatisfy({ output.exists($0) }) {
                 unchanged.insert(entry.item.id)
             }
         }

@@ -14,7 +14,9 @@ struct RenderCommand: ParsableCommand {
         discussion: """
             文书种类即 Templates/documents/ 中模板的文件名（不含 .xml），如 行政处罚决定书、当场行政处罚决定书、\
             行政处罚事先告知书、不予行政处罚决定书、责令改正通知书、查封扣押决定书、行政强制执行决定书、\
-            行政许可决定书、不予行政许可决定书、送达回证、法制审核意见书。--profile print 使用 pipeline.yml 中 printing 的设置。
+            行政许可决定书、不予行政许可决定书、送达回证、法制审核意见书、案卷。--profile print 使用 pipeline.yml 中 printing 的设置。
+            一个案件有多份送达回证（每送达一份文书一份）时，--index 选其中一份；不写则全部生成，\
+            依次写入 FILE-1.pdf、FILE-2.pdf……。案卷、送达回证和法制审核意见书是内部文书，没有公开版。
             """)
 
     enum Profile: String, ExpressibleByArgument, CaseIterable {
@@ -35,18 +37,47 @@ struct RenderCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .customLong("output-file")], help: "写入的文件。")
     var outputFile: String
 
+    @Option(name: .long, help: "同一种文书有多份时（送达回证）生成第几份，从 1 起。")
+    var index: Int?
+
     func run() throws {
         let config = try options.loadConfig()
         let loader = try CaseDocumentLoader(config: config, asOf: try options.resolvedAsOf())
         let entry = try loader.documents(of: caseID, kind: document)
-        let rendered: RenderedDocument
+        let chosen = try selected(entry)
+        let rendered: [RenderedDocument]
         switch profile {
-        case .archive: rendered = try loader.render(entry, kind: document, profile: .archive)
-        case .print: rendered = try loader.render(entry, kind: document, profile: config.printing.profile)
-        case .public: rendered = try loader.render(entry, kind: document, data: try publicData(loader, entry), profile: .publicCopy)
+        case .archive: rendered = try loader.render(entry, chosen, profile: .archive)
+        case .print: rendered = try loader.render(entry, chosen, profile: config.printing.profile)
+        case .public:
+            guard DocumentKind.publishedDecisions.contains(document) else {
+                throw UserFacingError(message: "\(document)是内部文书，不公示，没有公开版。")
+            }
+            rendered = [try loader.render(entry, kind: document, data: try publicData(loader, entry), profile: .publicCopy)]
         }
-        try CaseDocumentLoader.write(rendered.bytes, to: outputFile)
-        print("已生成 \(document)（\(rendered.pageCount) 页）：\(URL(fileURLWithPath: outputFile).path)")
+        for (number, document) in rendered.enumerated() {
+            let path = rendered.count == 1 ? outputFile : Self.numbered(outputFile, number + 1)
+            try CaseDocumentLoader.write(document.bytes, to: path)
+            print("已生成 \(chosen[number].fileName.dropLast(4))（\(document.pageCount) 页）：\(URL(fileURLWithPath: path).path)")
+        }
+    }
+
+    /// The documents of the kind asked for: the one `--index` names, else all of them.
+    private func selected(_ entry: CaseDocuments) throws -> [DocumentInstance] {
+        let all = entry.instances(of: document)
+        guard let index else { return all }
+        guard all.indices.contains(index - 1) else {
+            throw UserFacingError(message: "案件 \(caseID) 有 \(all.count) 份\(document)，没有第 \(index) 份。")
+        }
+        return [all[index - 1]]
+    }
+
+    /// `out.pdf` → `out-2.pdf`.
+    static func numbered(_ path: String, _ number: Int) -> String {
+        let url = URL(fileURLWithPath: path)
+        let ext = url.pathExtension
+        let stem = url.deletingPathExtension().path
+        return ext.isEmpty ? "\(stem)-\(number)" : "\(stem)-\(number).\(ext)"
     }
 }
 
@@ -90,11 +121,22 @@ struct CaseDocumentLoader {
             throw UserFacingError(message: "没有“\(kind)”这种文书的模板；可用：\(renderer.templates.kinds.joined(separator: "、"))。")
         }
         let plan = RenderStage.plan(for: ingest, rules: config.documentRules,
-                                    hearingEligible: config.legalReview.catalogue.hearingEligible)
-        guard let entry = plan.first(where: { $0.item.id == caseID }), entry.kinds.contains(kind) else {
+                                    hearingEligible: config.legalReview.catalogue.hearingEligible,
+                                    majorCriteria: config.legalReview.catalogue.rules(for:))
+        guard let entry = plan.first(where: { $0.item.id == caseID }), !entry.instances(of: kind).isEmpty else {
             throw UserFacingError(message: reason(for: caseID, kind: kind))
         }
         return entry
+    }
+
+    /// Some of a case's documents (the 案卷 binds the others as the render stage does).
+    func render(_ entry: CaseDocuments, _ instances: [DocumentInstance], profile: OutputProfile) throws -> [RenderedDocument] {
+        do {
+            return try RenderStage.render(entry, renderer: renderer, profile: profile, only: Set(instances.map(\.fileName)))
+                .map(\.rendered)
+        } catch let missing as MissingStatutoryElements {
+            throw UserFacingError(message: "案件 \(entry.item.id) \(missing.message)，不生成该文书。")
+        }
     }
 
     func render(_ entry: CaseDocuments, kind: String, data: TemplateValue? = nil,

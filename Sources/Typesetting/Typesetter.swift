@@ -64,7 +64,7 @@ public final class Typesetter: @unchecked Sendable {
 
     /// Draws every page with the shared working fonts; glyphs they lack come
     /// from one small subset of the full face per document.
-    private func draw(_ pages: [LaidOutPage], metadata: Document.Metadata, profile: OutputProfile) throws -> [UInt8] {
+    func draw(_ pages: [LaidOutPage], metadata: Document.Metadata, profile: OutputProfile) throws -> [UInt8] {
         let fallback = try fallbackFonts(pages)
         var borrowed: [ObjectIdentifier: CanvasFont] = [:]
         defer { for (key, font) in borrowed { fonts.prepared[key]?.giveBack(font) } }

@@ -52,12 +52,16 @@ enum DocumentFixtures {
                 let details = result.details(of: item)
                 let kinds = DocumentRule.defaults.filter { $0.applies(to: item, reviewed: reviews[item.id] != nil, details: details) }
                     .map(\.kind)
-                let data = DocumentData.context(for: item, context: CaseContext(agency: agency, officers: officers),
+                let context = CaseContext(agency: agency, officers: officers)
+                let data = DocumentData.context(for: item, context: context,
                                                 review: reviews[item.id], documents: ["《行政处罚决定书》（\(item.docNo)）"],
                                                 hearingEligible: catalogue.hearingEligible(item), details: details,
                                                 agencyDetails: result.agencyDetails[item.agencyCode],
                                                 reviewDetails: reviews[item.id].flatMap { result.reviewDetails[$0.id] })
-                return (item, kinds, data)
+                // A receipt reads one service (the pipeline makes one per service: RecordDocumentsTests).
+                let receipt = DocumentData.receipts(for: item, context: context, details: details,
+                                                    decisionKind: DocumentData.decisionDocumentName(item, kinds: kinds)).first
+                return (item, kinds, receipt.map { data.replacing("delivery", with: $0) } ?? data)
             }
         }
     }()
@@ -97,8 +101,9 @@ final class DocumentKindTests: XCTestCase {
     }
 
     func testEveryKindHasATemplateAndCasesThatGetIt() {
-        XCTAssertEqual(Set(DocumentFixtures.renderer.templates.kinds), Set(Self.allKinds))
-        XCTAssertEqual(Set(DocumentRule.defaults.map(\.kind)), Set(Self.allKinds))
+        // 案卷 binds the others: its own tests (PipelineTests/RecordDocumentsTests) render it through the render stage.
+        XCTAssertEqual(Set(DocumentFixtures.renderer.templates.kinds), Set(Self.allKinds + ["案卷"]))
+        XCTAssertEqual(Set(DocumentRule.defaults.map(\.kind)), Set(Self.allKinds + ["案卷"]))
         for kind in Self.allKinds { XCTAssertFalse(cases(of: kind).isEmpty, "no case gets \(kind)") }
         // A penalty case gets its notice and its decision; a licence refusal never gets a grant.
         for plan in DocumentFixtures.plans {

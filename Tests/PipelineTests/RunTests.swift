@@ -125,7 +125,11 @@ final class RunTests: XCTestCase {
         try JSONSerialization.data(withJSONObject: cases).write(to: json)
         let third = try run(input: export, output: output)
         let redone = total - (third.documents?.kept ?? 0)
-        XCTAssertTrue((1...4).contains(redone), "only that case's documents are rendered again (\(redone))")
+        // Its notice, decision, receipts (one per service) and 案卷.
+        let files = try FileManager.default.contentsOfDirectory(
+            atPath: output.appendingPathComponent("internal/documents/114309226090872308/TJLY-2025-000003").path)
+        XCTAssertEqual(redone, files.count, "only that case's documents are rendered again (\(redone))")
+        XCTAssertTrue((3...8).contains(redone), "\(files)")
         let decision = output.appendingPathComponent("internal/documents/114309226090872308/TJLY-2025-000003/行政处罚决定书.pdf")
         let text = try Repo.run("/usr/bin/env", ["pdftotext", decision.path, "-"]).output
         XCTAssertTrue(text.replacingOccurrences(of: "\n", with: "").contains("补充查明的事实"))

@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "PortalTests", dependencies: ["Portal", "Disclosure", "CaseModel"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "CaseModel", "WorkingDays"]),
         // The CLI tests run the built `sanxiang` product, which `swift test` builds with everything else.
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "Documents", "Typesetting", "Archive",
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "Documents", "Typesetting", "Archive", "Review",
                                                           "Disclosure", "ErrorReporting", "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -119,11 +119,12 @@ extension DocumentData {
         return text
     }
 
-    /// One 清单 per measure (items.csv 用途). A list with a row that ingest set aside is left out
-    /// whole: an incomplete 清单 must not be served, so the case is set aside instead.
+    /// One 清单 per measure (items.csv 用途), of the rows ingest accepted. A row it set aside is in
+    /// the quarantine report for the 法制科 to correct; the case itself stays (the export contract
+    /// counts it, and the statistics and the portal with it), as a penalty decision's does, and the
+    /// render memo hashes the set-aside rows, so the corrected export re-renders the document.
     private static func seizureLists(_ measure: CoerciveMeasure, _ details: CaseDetails) -> [TemplateValue] {
-        guard !details.setAsideChildRows.contains(where: { $0.file.hasPrefix("items") }) else { return [] }
-        return measure.measures.compactMap { purpose in
+        measure.measures.compactMap { purpose in
             let items = details.items(for: purpose)
             guard !items.isEmpty else { return nil }
             return .object(["title": .text(purpose.rawValue + "清单"), "items": .list(items.map(listRow))])

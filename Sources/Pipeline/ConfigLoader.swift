@@ -152,19 +152,42 @@ public enum ConfigLoader {
             let name = key.string ?? ""
             let path = "legal_review.\(name)"
             switch name {
-            case "major_decisions": settings.catalogue = try catalogue(value, reader)
+            case "major_decisions": settings.catalogue = try catalogue(value, reader, base: settings.catalogue)
+            case "hearing":
+                settings.catalogue = try hearingThresholds(value, reader, base: settings.catalogue)
             case "recheck_request_working_days": settings.recheck.requestWorkingDays = try reader.integer(value, key: path, range: 1...30)
             case "recheck_answer_working_days": settings.recheck.answerWorkingDays = try reader.integer(value, key: path, range: 1...30)
             default:
                 throw reader.unknown(key, in: "legal_review",
-                                     allowed: ["major_decisions", "recheck_request_working_days", "recheck_answer_working_days"])
+                                     allowed: ["major_decisions", "hearing", "recheck_request_working_days", "recheck_answer_working_days"])
             }
         }
         return settings
     }
 
-    private static func catalogue(_ node: Node, _ reader: NodeReader) throws -> MajorDecisionCatalogue {
-        var catalogue = MajorDecisionCatalogue()
+    /// `legal_review.hearing`: 行政处罚法 第六十三条's 较大数额 per party type (the hearing right), apart
+    /// from the catalogue's amounts. Read into the catalogue, which answers `hearingEligible`.
+    private static func hearingThresholds(_ node: Node, _ reader: NodeReader,
+                                          base: MajorDecisionCatalogue) throws -> MajorDecisionCatalogue {
+        var catalogue = base
+        let section = "legal_review.hearing"
+        for (key, value) in try reader.mapping(node, key: section) {
+            let name = key.string ?? ""
+            let path = "\(section).\(name)"
+            switch name {
+            case "fine_at_least":
+                catalogue.hearingFineAtLeast = try amounts(value, reader, key: path, base: catalogue.hearingFineAtLeast)
+            case "confiscation_at_least":
+                catalogue.hearingConfiscationAtLeast = try amounts(value, reader, key: path, base: catalogue.hearingConfiscationAtLeast)
+            default:
+                throw reader.unknown(key, in: section, allowed: ["fine_at_least", "confiscation_at_least"])
+            }
+        }
+        return catalogue
+    }
+
+    private static func catalogue(_ node: Node, _ reader: NodeReader, base: MajorDecisionCatalogue) throws -> MajorDecisionCatalogue {
+        var catalogue = base
         let section = "legal_review.major_decisions"
         for (key, value) in try reader.mapping(node, key: section) {
             let name = key.string ?? ""

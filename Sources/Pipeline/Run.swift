@@ -251,7 +251,10 @@ public enum PipelineRunner {
                 .joined(separator: ";")
         }
         let catalogue = config.legalReview.catalogue
-        let thresholds = PartyType.allCases.map { "\($0.rawValue)=\(catalogue.fineAtLeast[$0]?.decimalString ?? "-")/\(catalogue.confiscationAtLeast[$0]?.decimalString ?? "-")" }
+        let thresholds = PartyType.allCases.map { type in
+            [catalogue.fineAtLeast, catalogue.confiscationAtLeast, catalogue.hearingFineAtLeast, catalogue.hearingConfiscationAtLeast]
+                .map { $0[type]?.decimalString ?? "-" }.joined(separator: "/")
+        }
         let hearing = catalogue.penaltyKinds.map(\.rawValue).sorted().joined(separator: ",") + "|" + thresholds.joined(separator: ",")
         var bytes: [UInt8] = Array("sanxiang-render-v1|\(rules.joined(separator: "\n"))|\(hearing)".utf8)
         let folder = config.templatesURL

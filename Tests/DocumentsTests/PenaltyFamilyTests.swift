@@ -260,9 +260,9 @@ final class PenaltyFamilyTests: XCTestCase {
     /// 民法典 第五十四条: a 个体工商户 takes the natural person's 较大数额 for 第六十三条, not the organisations'.
     func testIndividualBusinessTakesTheNaturalPersonsHearingThreshold() throws {
         let catalogue = MajorDecisionCatalogue()
-        XCTAssertEqual(catalogue.fineAtLeast[.individualBusiness], catalogue.fineAtLeast[.naturalPerson])
-        XCTAssertEqual(catalogue.confiscationAtLeast[.individualBusiness], catalogue.confiscationAtLeast[.naturalPerson])
-        XCTAssertNotEqual(catalogue.fineAtLeast[.individualBusiness], catalogue.fineAtLeast[.legalPerson])
+        XCTAssertEqual(catalogue.hearingFineAtLeast[.individualBusiness], catalogue.hearingFineAtLeast[.naturalPerson])
+        XCTAssertEqual(catalogue.hearingConfiscationAtLeast[.individualBusiness], catalogue.hearingConfiscationAtLeast[.naturalPerson])
+        XCTAssertNotEqual(catalogue.hearingFineAtLeast[.individualBusiness], catalogue.hearingFineAtLeast[.legalPerson])
         let (_, plan) = try XCTUnwrap(plans("行政处罚事先告知书").first)
         var item = plan.item
         item.party.type = .individualBusiness

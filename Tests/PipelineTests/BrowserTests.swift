@@ -21,11 +21,12 @@ final class BrowserTests: XCTestCase {
     }
 
     /// A generated 2,000-case export (seed 21): about 1,600 public decisions, so results run to
-    /// many pages and the search index to many shards. Opt-in (SANXIANG_BROWSER_EXPORT=1): the
-    /// debug build takes about a minute and a half for ingest, portal and report alone.
+    /// many pages and the search index to many shards. Part of `make test` and CI (issue #16 asks
+    /// for every point on a 2,000-case export); the debug build takes a few minutes for ingest,
+    /// portal and report. SANXIANG_SKIP_BROWSER_EXPORT=1 leaves it out of a quick local run.
     func testGeneratedExportPortalInChromium() throws {
-        try XCTSkipUnless(ProcessInfo.processInfo.environment["SANXIANG_BROWSER_EXPORT"] == "1",
-                          "opt-in: SANXIANG_BROWSER_EXPORT=1 swift test --filter BrowserTests")
+        try XCTSkipIf(ProcessInfo.processInfo.environment["SANXIANG_SKIP_BROWSER_EXPORT"] == "1",
+                      "SANXIANG_SKIP_BROWSER_EXPORT=1")
         let parent = Repo.temporaryFolder("browser-export")
         defer { try? FileManager.default.removeItem(at: parent) }
         let export = parent.appendingPathComponent("export")

@@ -2,6 +2,7 @@ import CaseModel
 import Disclosure
 import Documents
 import Foundation
+import Review
 import Ingest
 @testable import Pipeline
 import Typesetting
@@ -16,6 +17,11 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.disclosurePolicy, FieldPolicy.defaults, "pipeline.yml states the built-in field policy")
         XCTAssertEqual(config.legalReview.catalogue.titlesContaining, ["重大公共利益"])
         XCTAssertEqual(config.legalReview.catalogue.fineAtLeast[.legalPerson], Yuan(yuan: 100_000))
+        // The catalogue's 较大数额 and the hearing's (第六十三条) are set apart; a 个体工商户 hears as a 公民.
+        XCTAssertEqual(config.legalReview.catalogue, MajorDecisionCatalogue().with(titles: ["重大公共利益"]),
+                       "pipeline.yml states the built-in amounts")
+        XCTAssertEqual(config.legalReview.catalogue.hearingFineAtLeast[.individualBusiness], Yuan(yuan: 5_000))
+        XCTAssertEqual(config.legalReview.catalogue.fineAtLeast[.individualBusiness], Yuan(yuan: 100_000))
         XCTAssertEqual(config.legalReview.recheck.answerWorkingDays, 2)
         XCTAssertEqual(config.documentRules.sorted { $0.kind < $1.kind }, DocumentRule.defaults.sorted { $0.kind < $1.kind },
                        "pipeline.yml's documents section states the built-in mapping")
@@ -180,5 +186,13 @@ final class PackageGraphTests: XCTestCase {
         let result = try Repo.run("/usr/bin/env", ["python3", Repo.root.appendingPathComponent("Tests/Fixtures/check_imports.py").path,
                                                    Repo.root.path])
         XCTAssertEqual(result.code, 0, result.output)
+    }
+}
+
+private extension MajorDecisionCatalogue {
+    func with(titles: [String]) -> MajorDecisionCatalogue {
+        var copy = self
+        copy.titlesContaining = titles
+        return copy
     }
 }

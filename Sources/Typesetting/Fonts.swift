@@ -29,19 +29,34 @@ public struct FontError: SanxiangError, Equatable, Sendable {
 }
 
 /// The faces of every role, loaded once and shared by all documents.
+///
+/// A role lists one or more font files; the first file present is the role's
+/// face and the later ones draw the characters it lacks (a GB 2312 face has no
+/// 堃 or 𠮷 of a party's name), at the role's size.
 public final class FontSet: @unchecked Sendable {
-    /// A face for every role, in `FontRole.allCases` order.
-    private let roleFaces: [FontFace]
+    /// The faces of every role, in `FontRole.allCases` order; none is empty.
+    private let roleFaces: [[FontFace]]
+    /// Which BMP characters each face maps, for the faces that have fallbacks after them.
+    private let coverage: [ObjectIdentifier: [UInt8]]
     /// One prepared font per distinct face (roles may share a face).
     let prepared: [ObjectIdentifier: PreparedFont]
 
-    init(faces: [FontRole: FontFace], cache: FontCache) throws {
+    init(faces: [FontRole: [FontFace]], cache: FontCache) throws {
         roleFaces = try FontRole.allCases.map { role in
-            guard let face = faces[role] else { throw FontError(role: role.chineseName, path: "-", problem: "没有这个角色的字体。") }
-            return face
+            guard let list = faces[role], !list.isEmpty else {
+                throw FontError(role: role.chineseName, path: "-", problem: "没有这个角色的字体。")
+            }
+            return list
         }
         var distinct: [FontFace] = []
-        for face in roleFaces where !distinct.contains(where: { $0 === face }) { distinct.append(face) }
+        for face in roleFaces.joined() where !distinct.contains(where: { $0 === face }) { distinct.append(face) }
+        var coverage: [ObjectIdentifier: [UInt8]] = [:]
+        for list in roleFaces where list.count > 1 {
+            for face in list.dropLast() where coverage[ObjectIdentifier(face)] == nil {
+                coverage[ObjectIdentifier(face)] = face.bmpCoverage()
+            }
+        }
+        self.coverage = coverage
         // Each face is prepared on its own core: the first run converts them all.
         let made = concurrentResults(distinct) { try PreparedFont(face: $0, cache: cache) }
         var prepared: [ObjectIdentifier: PreparedFont] = [:]
@@ -49,9 +64,26 @@ public final class FontSet: @unchecked Sendable {
         self.prepared = prepared
     }
 
-    func face(_ role: FontRole) -> FontFace { roleFaces[FontRole.allCases.firstIndex(of: role) ?? 0] }
+    func face(_ role: FontRole) -> FontFace { faces(role)[0] }
 
-    /// Every face a layout uses comes from `face(_:)`, so it has been prepared.
+    func faces(_ role: FontRole) -> [FontFace] { roleFaces[FontRole.allCases.firstIndex(of: role) ?? 0] }
+
+    /// Whether the role has faces for the characters its first face lacks.
+    func hasFallback(_ role: FontRole) -> Bool { faces(role).count > 1 }
+
+    /// The first face of the role that has the character; the role's face when none has it.
+    func face(_ role: FontRole, for scalar: Unicode.Scalar) -> FontFace {
+        let list = faces(role)
+        return list.first { covers($0, scalar) } ?? list[0]
+    }
+
+    private func covers(_ face: FontFace, _ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        guard value < 0x10000, let bitmap = coverage[ObjectIdentifier(face)] else { return face.covers(scalar) }
+        return bitmap[Int(value >> 3)] & UInt8(1 << (value & 7)) != 0
+    }
+
+    /// Every face a layout uses comes from `faces(_:)`, so it has been prepared.
     func prepared(_ face: FontFace) throws -> PreparedFont {
         guard let font = prepared[ObjectIdentifier(face)] else {
             throw TypesettingError(message: "排版时遇到未加载的字体。")
@@ -59,7 +91,7 @@ public final class FontSet: @unchecked Sendable {
         return font
     }
 
-    /// Loads `fonts.yml`; relative paths are inside the manifest's folder.
+    /// Loads `fonts.yml`; relative paths are inside the manifest's folder, `~/` is the home folder.
     public static func load(manifest url: URL) throws -> FontSet {
         try load(manifest: url, cache: .standard())
     }
@@ -75,29 +107,64 @@ public final class FontSet: @unchecked Sendable {
         guard let roles = root?["roles"]?.mapping else {
             throw FontError(role: "-", path: url.path, problem: "字体清单缺少 roles。")
         }
-        var files: [String: FontFile] = [:]
-        var faces: [FontRole: FontFace] = [:]
-        var byLocation: [String: FontFace] = [:]
+        var loader = FaceLoader(folder: url.deletingLastPathComponent())
+        var faces: [FontRole: [FontFace]] = [:]
         for role in FontRole.allCases {
-            guard let entry = roles[role.rawValue], let file = entry["file"]?.string else {
-                throw FontError(role: role.chineseName, path: url.path, problem: "清单中没有这个角色的 file。")
-            }
-            let index = entry["index"]?.int ?? 0
-            let path = file.hasPrefix("/") ? file : url.deletingLastPathComponent().appendingPathComponent(file).path
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw FontError(role: role.chineseName, path: path, problem: "字体文件不存在（可安装 fonts-noto-cjk，或修改 Fonts/fonts.yml）。")
-            }
-            do {
-                let fontFile = try files[path] ?? FontFile(path: path)
-                files[path] = fontFile
-                let face = try byLocation["\(path)#\(index)"] ?? FontFace(file: fontFile, index: index)
-                byLocation["\(path)#\(index)"] = face
-                faces[role] = face
-            } catch {
-                throw FontError(role: role.chineseName, path: path, problem: "无法读取字体文件或其中第 \(index) 个字体。")
-            }
+            faces[role] = try loader.faces(of: role, entry: roles[role.rawValue], manifest: url.path)
         }
         return try FontSet(faces: faces, cache: cache)
+    }
+}
+
+/// Reads a role's entries — one `file`/`index` mapping, or a list of them —
+/// sharing files and faces between roles.
+private struct FaceLoader {
+    let folder: URL
+    private var files: [String: FontFile] = [:]
+    private var byLocation: [String: FontFace] = [:]
+
+    init(folder: URL) { self.folder = folder }
+
+    /// The faces of the entries whose file exists, in order; a file that exists
+    /// but cannot be read stops the run rather than being skipped silently.
+    mutating func faces(of role: FontRole, entry: Node?, manifest: String) throws -> [FontFace] {
+        let entries = entry?.sequence.map(Array.init) ?? (entry.map { [$0] } ?? [])
+        var paths: [String] = []
+        var faces: [FontFace] = []
+        for item in entries {
+            guard let file = item["file"]?.string else {
+                throw FontError(role: role.chineseName, path: manifest, problem: "清单中这个角色的字体缺少 file。")
+            }
+            let path = resolve(file)
+            paths.append(path)
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            faces.append(try face(path: path, index: item["index"]?.int ?? 0, role: role))
+        }
+        guard !faces.isEmpty else {
+            throw FontError(role: role.chineseName, path: paths.isEmpty ? manifest : paths.joined(separator: "、"),
+                            problem: paths.isEmpty ? "清单中没有这个角色的 file。"
+                                : "字体文件都不存在（运行 make deps 安装字体，或修改 Fonts/fonts.yml）。")
+        }
+        return faces
+    }
+
+    private func resolve(_ file: String) -> String {
+        if file.hasPrefix("~/") {
+            return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(String(file.dropFirst(2))).path
+        }
+        return file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path
+    }
+
+    private mutating func face(path: String, index: Int, role: FontRole) throws -> FontFace {
+        do {
+            let fontFile = try files[path] ?? FontFile(path: path)
+            files[path] = fontFile
+            let face = try byLocation["\(path)#\(index)"] ?? FontFace(file: fontFile, index: index)
+            byLocation["\(path)#\(index)"] = face
+            return face
+        } catch {
+            throw FontError(role: role.chineseName, path: path, problem: "无法读取字体文件或其中第 \(index) 个字体。")
+        }
     }
 }
 

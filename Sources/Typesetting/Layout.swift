@@ -54,8 +54,8 @@ final class LayoutEngine {
     private var blockIndex = 0
     private var lineInBlock = 0
     private var placingHeading = false
-    /// Text lines since the last table, image, chart or page break, with their page:
-    /// the lines the signature may take with it.
+    /// Text lines and table rows since the last image, chart or page break, with
+    /// their page: the lines the signature may take with it.
     private var recent: [(key: LineKey, page: Int)] = []
     /// Headings on the current page still short of two following lines.
     private var pendingHeadings: [(key: LineKey, followers: Int)] = []
@@ -91,7 +91,7 @@ final class LayoutEngine {
             lineInBlock = 0
             if case .heading = block { placingHeading = true } else { placingHeading = false }
             switch block {
-            case .table, .image, .chart: recent = []
+            case .image, .chart: recent = []
             case .pageBreak: recent = []; pendingHeadings = []
             default: break
             }
@@ -242,10 +242,8 @@ final class LayoutEngine {
     /// issuing body centred over it; the seal presses on both. Kept on one page.
     private func placeSignature(_ signature: Signature) {
         let needed = 2 + signature.names.count + 1
-        if linesLeft < needed {
-            takeLinesAlong()
-            newPage()
-        }
+        if linesLeft < needed { newPage() }
+        takeLinesAlong()
         if line > 0 { line += 2 }
         let dateUnits = measure(signature.date, role: .body, size: geometry.bodySize)
         let dateWidth = dateUnits.reduce(0) { $0 + $1.width }
@@ -294,13 +292,19 @@ final class LayoutEngine {
     /// Light enough not to be taken for text, dark enough to survive a photocopy.
     static let sealMarkGray = 0.6
 
-    /// The signature may not stand alone on a page (GB/T 9704 7.3.5): the last two
-    /// lines of text before it move over with it in the next pass.
+    /// The signature may not stand alone on a page (GB/T 9704 7.3.5): when the
+    /// last two lines of text before it are not both on its page, they move
+    /// to its page in the next pass.
     private func takeLinesAlong() {
-        let onPage = recent.filter { $0.page == pages.count - 1 }
-        guard let first = onPage.suffix(2).first else { return }
+        guard let first = recent.suffix(2).first, first.page != pages.count - 1 else { return }
         wanted.insert(first.key)
     }
+
+    /// Whether the table row about to be placed starts a page (a rule named it).
+    var breakBeforeNextRow: Bool { breakBefore.contains(LineKey(block: blockIndex, line: lineInBlock)) }
+
+    /// A table row counts as a line of text for the rules that look back.
+    func noteTableRow() { noteLine(LineKey(block: blockIndex, line: lineInBlock)) }
 
     private func placeImage(_ image: Image) {
         let width = min(image.width * PageGeometry.millimetre, geometry.blockWidth)

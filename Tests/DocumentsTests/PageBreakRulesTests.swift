@@ -28,15 +28,25 @@ final class PageBreakRulesTests: XCTestCase {
         for plan in DocumentFixtures.plans(of: [DocumentFixtures.ingest, Self.generated]) {
             for kind in plan.kinds where DocumentKindTests.allKinds.contains(kind) {
                 guard let prepared = try? DocumentFixtures.renderer.prepare(kind, data: plan.data) else { continue }
-                let text = try Self.pages(DocumentFixtures.renderer.render(prepared).bytes)
+                let bytes = try DocumentFixtures.renderer.render(prepared).bytes
+                let text = try Self.pages(bytes)
                 documents += 1
                 pages += text.count
-                problems += Self.problems(text, blocks: prepared.document.blocks).map { "\(plan.item.id) \(kind)：\($0)" }
+                let found = Self.problems(text, blocks: prepared.document.blocks)
+                if !found.isEmpty { Self.keep(bytes, name: "\(plan.item.id)-\(kind).pdf") }
+                problems += found.map { "\(plan.item.id) \(kind)：\($0)" }
             }
         }
         XCTAssertGreaterThan(documents, 500)
         XCTAssertGreaterThan(pages, documents, "some documents run over a page")
         XCTAssertEqual(problems, [], "\(problems.count) of \(documents) documents, \(pages) pages")
+    }
+
+    /// A failing document is left in $TMPDIR/sanxiang-page-rules/ to look at.
+    private static func keep(_ bytes: [UInt8], name: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-page-rules")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? Data(bytes).write(to: folder.appendingPathComponent(name))
     }
 
     /// What breaks a rule, per page of one document.

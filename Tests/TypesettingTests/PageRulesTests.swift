@@ -80,6 +80,23 @@ final class PageRulesTests: XCTestCase {
         XCTAssertTrue(text.contains("（印章）"), text)
     }
 
+    /// A role whose first file is absent (no `make deps` yet) takes the next one, and
+    /// a role listing one mapping, as older manifests do, still loads.
+    func testAbsentFirstFileFallsBackToTheNext() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fonts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let noto = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+        var manifest = "roles:\n"
+        for role in ["title", "heading", "kai", "latin"] { manifest += "  \(role):\n    file: \(noto)\n    index: 2\n" }
+        manifest += "  body:\n    - file: 没有的仿宋.otf\n    - file: \(noto)\n      index: 2\n"
+        try manifest.write(to: folder.appendingPathComponent("fonts.yml"), atomically: true, encoding: .utf8)
+        let fonts = try FontSet.load(manifest: folder.appendingPathComponent("fonts.yml"))
+        XCTAssertEqual(fonts.face(.body).familyName, "Noto Serif CJK SC")
+        XCTAssertFalse(fonts.hasFallback(.body))
+        XCTAssertTrue(fonts.face(.body) === fonts.face(.title), "one face for one file and index")
+    }
+
     /// Fandol has GB 2312 only: 堃 喆 昇 㑇 𠮷 of a name come from Noto CJK, never .notdef.
     func testCharactersTheBodyFaceLacksComeFromTheNextFace() throws {
         let fonts = Fixtures.fonts

@@ -150,7 +150,10 @@ private struct FaceLoader {
 
     private func resolve(_ file: String) -> String {
         if file.hasPrefix("~/") {
-            return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(String(file.dropFirst(2))).path
+            // $HOME first, as the shell (and `make deps`, which fills the folder) reads it.
+            let home = ProcessInfo.processInfo.environment["HOME"].map { URL(fileURLWithPath: $0) }
+                ?? FileManager.default.homeDirectoryForCurrentUser
+            return home.appendingPathComponent(String(file.dropFirst(2))).path
         }
         return file.hasPrefix("/") ? file : folder.appendingPathComponent(file).path
     }

@@ -35,28 +35,28 @@ public struct FontError: SanxiangError, Equatable, Sendable {
 /// 堃 or 𠮷 of a party's name), at the role's size.
 public final class FontSet: @unchecked Sendable {
     /// The faces of every role, in `FontRole.allCases` order; none is empty.
-    private let roleFaces: [[FontFace]]
-    /// Which BMP characters each face maps, for the faces that have fallbacks after them.
-    private let coverage: [ObjectIdentifier: [UInt8]]
+    private let roleFaces: [FaceChoice]
     /// One prepared font per distinct face (roles may share a face).
     let prepared: [ObjectIdentifier: PreparedFont]
 
     init(faces: [FontRole: [FontFace]], cache: FontCache) throws {
-        roleFaces = try FontRole.allCases.map { role in
+        let lists = try FontRole.allCases.map { role in
             guard let list = faces[role], !list.isEmpty else {
                 throw FontError(role: role.chineseName, path: "-", problem: "没有这个角色的字体。")
             }
             return list
         }
-        var distinct: [FontFace] = []
-        for face in roleFaces.joined() where !distinct.contains(where: { $0 === face }) { distinct.append(face) }
         var coverage: [ObjectIdentifier: [UInt8]] = [:]
-        for list in roleFaces where list.count > 1 {
-            for face in list.dropLast() where coverage[ObjectIdentifier(face)] == nil {
-                coverage[ObjectIdentifier(face)] = face.bmpCoverage()
-            }
+        roleFaces = lists.map { list in
+            FaceChoice(faces: list, coverage: list.dropLast().map { face in
+                if let known = coverage[ObjectIdentifier(face)] { return known }
+                let bitmap = face.bmpCoverage()
+                coverage[ObjectIdentifier(face)] = bitmap
+                return bitmap
+            })
         }
-        self.coverage = coverage
+        var distinct: [FontFace] = []
+        for face in lists.joined() where !distinct.contains(where: { $0 === face }) { distinct.append(face) }
         // Each face is prepared on its own core: the first run converts them all.
         let made = concurrentResults(distinct) { try PreparedFont(face: $0, cache: cache) }
         var prepared: [ObjectIdentifier: PreparedFont] = [:]
@@ -64,24 +64,21 @@ public final class FontSet: @unchecked Sendable {
         self.prepared = prepared
     }
 
-    func face(_ role: FontRole) -> FontFace { faces(role)[0] }
+    func face(_ role: FontRole) -> FontFace { choice(role).faces[0] }
 
-    func faces(_ role: FontRole) -> [FontFace] { roleFaces[FontRole.allCases.firstIndex(of: role) ?? 0] }
+    /// The role's faces and what they cover, looked up once per run of text, not per character.
+    func choice(_ role: FontRole) -> FaceChoice {
+        switch role {
+        case .title: return roleFaces[0]
+        case .body: return roleFaces[1]
+        case .heading: return roleFaces[2]
+        case .kai: return roleFaces[3]
+        case .latin: return roleFaces[4]
+        }
+    }
 
     /// Whether the role has faces for the characters its first face lacks.
-    func hasFallback(_ role: FontRole) -> Bool { faces(role).count > 1 }
-
-    /// The first face of the role that has the character; the role's face when none has it.
-    func face(_ role: FontRole, for scalar: Unicode.Scalar) -> FontFace {
-        let list = faces(role)
-        return list.first { covers($0, scalar) } ?? list[0]
-    }
-
-    private func covers(_ face: FontFace, _ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        guard value < 0x10000, let bitmap = coverage[ObjectIdentifier(face)] else { return face.covers(scalar) }
-        return bitmap[Int(value >> 3)] & UInt8(1 << (value & 7)) != 0
-    }
+    func hasFallback(_ role: FontRole) -> Bool { choice(role).faces.count > 1 }
 
     /// Every face a layout uses comes from `faces(_:)`, so it has been prepared.
     func prepared(_ face: FontFace) throws -> PreparedFont {
@@ -113,6 +110,23 @@ public final class FontSet: @unchecked Sendable {
             faces[role] = try loader.faces(of: role, entry: roles[role.rawValue], manifest: url.path)
         }
         return try FontSet(faces: faces, cache: cache)
+    }
+}
+
+/// A role's faces in order, with the BMP coverage of every face but the last.
+struct FaceChoice {
+    let faces: [FontFace]
+    let coverage: [[UInt8]]
+
+    /// The first face that has the character; the first face when none has it.
+    func face(for scalar: Unicode.Scalar) -> FontFace {
+        let value = scalar.value
+        for (index, bitmap) in coverage.enumerated() {
+            let has = value < 0x10000 ? bitmap[Int(value >> 3)] & UInt8(1 << (value & 7)) != 0 : faces[index].covers(scalar)
+            if has { return faces[index] }
+        }
+        if faces.count > 1, let last = faces.last, last.covers(scalar) { return last }
+        return faces[0]
     }
 }
 

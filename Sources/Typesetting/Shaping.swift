@@ -84,6 +84,7 @@ struct Shaper {
         if !fonts.hasFallback(role) && !(latinApart && fonts.hasFallback(.latin)) {
             return simpleRuns(text, role: role, latinApart: latinApart)
         }
+        let own = fonts.choice(role), latin = fonts.choice(.latin)
         var runs: [(String, FontFace)] = []
         let scalars = text.unicodeScalars
         var start = scalars.startIndex
@@ -93,7 +94,7 @@ struct Shaper {
             // Marks and selectors stay with the character they modify.
             if current != nil, Self.attaches(scalar) { continue }
             let ascii = latinApart && scalar.isASCII
-            let face = fonts.face(ascii ? .latin : role, for: scalar)
+            let face = (ascii ? latin : own).face(for: scalar)
             if let open = current, open.face === face, open.ascii == ascii { continue }
             if let open = current { runs.append((String(scalars[start..<index]), open.face)) }
             start = index

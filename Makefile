@@ -5,6 +5,9 @@ SWIFT ?= swift
 DEBIAN_PACKAGES := libcairo2-dev libharfbuzz-dev libfreetype-dev libxml2-dev libsqlite3-dev libdeflate-dev \
                    pkg-config fonts-noto-cjk poppler-utils libxml2-utils \
                    default-jre-headless
+# Fonts: fonts-noto-cjk above; the Fandol 仿宋/楷体 faces Fonts/fonts.yml names first are unpacked
+# from texlive-lang-chinese (downloaded, not installed: it pulls in all of TeX Live) into
+# ~/.cache/sanxiang/debian-fonts by Fonts/fetch-debian-fonts.sh, run at the end of `deps`.
 # Only for `make test` (and `make screenshots`): the portal is driven in headless Chromium
 # (Tests/Browser/search_test.py, run with Debian's /usr/bin/python3, which sees python3-selenium;
 # its pip installs axe-core's package into ~/.cache/sanxiang/pydeps on first use).
@@ -27,6 +30,7 @@ deps:
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+	@sh Fonts/fetch-debian-fonts.sh
 
 build: deps
 	$(SWIFT) build

@@ -78,7 +78,7 @@ public enum DocumentMarkup {
         case "table": return .table(try table(element, file: file))
         case "signature":
             return .signature(Signature(names: element.elements.map { clean($0.text) }.filter { !$0.isEmpty },
-                                        date: element.attribute("date") ?? ""))
+                                        date: element.attribute("date") ?? "", sealMark: element.attribute("seal") == "mark"))
         case "blank": return .blankLine
         case "page-break": return .pageBreak
         default:

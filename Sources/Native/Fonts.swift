@@ -173,6 +173,21 @@ public final class FontFace: @unchecked Sendable {
         return hb_font_get_nominal_glyph(font, scalar.value, &glyph) != 0
     }
 
+    /// The Basic Multilingual Plane characters the face maps, as a bitmap
+    /// (bit `scalar & 7` of byte `scalar >> 3`): a lookup per character of every
+    /// document must cost next to nothing. Characters above U+FFFF go to `covers`.
+    public func bmpCoverage() -> [UInt8] {
+        var bitmap = [UInt8](repeating: 0, count: 0x10000 / 8)
+        guard let set = hb_set_create() else { return bitmap }
+        defer { hb_set_destroy(set) }
+        hb_face_collect_unicodes(face, set)
+        var scalar = hb_codepoint_t.max  // HB_SET_VALUE_INVALID starts the walk
+        while hb_set_next(set, &scalar) != 0, scalar < 0x10000 {
+            bitmap[Int(scalar >> 3)] |= UInt8(1 << (scalar & 7))
+        }
+        return bitmap
+    }
+
     /// A new font holding only `glyphs`, with the map from old to new glyph ids.
     public func subset(_ glyphs: Set<UInt32>) -> FontSubset? {
         guard let input = hb_subset_input_create_or_fail() else { return nil }

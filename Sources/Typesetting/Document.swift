@@ -103,11 +103,14 @@ public struct Signature: Sendable {
     public var date: String
     /// A seal image (PNG) for electronic copies; without one the area stays blank for stamping.
     public var sealPNG: [UInt8]?
+    /// Prints a light （印章） where the seal goes (GB/T 9704 7.3.5.1) when there is no seal image.
+    public var sealMark: Bool
 
-    public init(names: [String], date: String, sealPNG: [UInt8]? = nil) {
+    public init(names: [String], date: String, sealPNG: [UInt8]? = nil, sealMark: Bool = false) {
         self.names = names
         self.date = date
         self.sealPNG = sealPNG
+        self.sealMark = sealMark
     }
 }
 

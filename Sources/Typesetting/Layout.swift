@@ -7,6 +7,8 @@ struct GlyphRun {
     var glyphs: [(id: UInt32, x: Double, y: Double)]
     var text: String
     var clusters: [(bytes: Int, glyphs: Int)]
+    /// 0 is black; marks such as （印章） are drawn light so they never read as text of the document.
+    var gray: Double = 0
 }
 
 enum PageItem {
@@ -22,7 +24,19 @@ struct LaidOutPage {
     var items: [PageItem] = []
 }
 
+/// A text line's identity across layout passes: its block and its place among the block's lines.
+struct LineKey: Hashable {
+    var block: Int
+    var line: Int
+}
+
 /// Places blocks on the GB/T 9704 grid, page by page.
+///
+/// Placing is greedy; the rules that look back — a heading keeps the first two
+/// lines after it (keep-with-next), the signature takes the last two lines of
+/// text before it onto its page (GB/T 9704 7.3.5) — are met by laying the
+/// document out again with a page break before the line the rule names, until
+/// no rule names a new line.
 final class LayoutEngine {
     let fonts: FontSet
     let geometry: PageGeometry
@@ -30,6 +44,21 @@ final class LayoutEngine {
     private(set) var pages: [LaidOutPage] = [LaidOutPage()]
     /// The next free grid line on the current page (0-based).
     private var line = 0
+
+    /// Each pass adds at least one break; a handful settles any real document.
+    private static let maxPasses = 8
+    /// Lines that start a new page, found by earlier passes.
+    private var breakBefore: Set<LineKey> = []
+    /// Lines this pass found should start a new page.
+    private var wanted: Set<LineKey> = []
+    private var blockIndex = 0
+    private var lineInBlock = 0
+    private var placingHeading = false
+    /// Text lines and table rows since the last image, chart or page break, with
+    /// their page: the lines the signature may take with it.
+    private var recent: [(key: LineKey, page: Int)] = []
+    /// Headings on the current page still short of two following lines.
+    private var pendingHeadings: [(key: LineKey, followers: Int)] = []
 
     init(fonts: FontSet, geometry: PageGeometry) {
         self.fonts = fonts
@@ -42,8 +71,32 @@ final class LayoutEngine {
     // MARK: Blocks
 
     func layout(_ blocks: [Block]) throws {
-        for block in blocks { try place(block) }
+        for _ in 0..<Self.maxPasses {
+            try layoutPass(blocks)
+            let fresh = wanted.subtracting(breakBefore)
+            if fresh.isEmpty { break }
+            breakBefore.formUnion(fresh)
+        }
         if pages.count > 1, pages.last?.items.isEmpty == true { pages.removeLast() }
+    }
+
+    private func layoutPass(_ blocks: [Block]) throws {
+        pages = [LaidOutPage()]
+        line = 0
+        wanted = []
+        recent = []
+        pendingHeadings = []
+        for (index, block) in blocks.enumerated() {
+            blockIndex = index
+            lineInBlock = 0
+            if case .heading = block { placingHeading = true } else { placingHeading = false }
+            switch block {
+            case .image, .chart: recent = []
+            case .pageBreak: recent = []; pendingHeadings = []
+            default: break
+            }
+            try place(block)
+        }
     }
 
     private func place(_ block: Block) throws {
@@ -95,7 +148,8 @@ final class LayoutEngine {
         let lines = LineBreaker.breakLines(units, firstWidth: width - firstIndent, otherWidth: width - otherIndent,
                                            justify: alignment == .justified, maxGap: size * 0.09)
         for (index, broken) in lines.enumerated() {
-            if line >= geometry.linesPerPage { newPage() }
+            let key = LineKey(block: blockIndex, line: lineInBlock)
+            if line >= geometry.linesPerPage || (line > 0 && breakBefore.contains(key)) { newPage() }
             let indent = index == 0 ? firstIndent : otherIndent
             let x: Double
             switch alignment {
@@ -104,9 +158,21 @@ final class LayoutEngine {
             case .trailing: x = geometry.right - broken.width
             }
             draw(broken, x: x, baseline: baseline(ofLine: line), size: size)
+            noteLine(key)
             line += 1
         }
         if lines.isEmpty { line += 1 }
+    }
+
+    /// Counts a placed text line for the rules that look back.
+    private func noteLine(_ key: LineKey) {
+        for index in pendingHeadings.indices where pendingHeadings[index].key.block != key.block {
+            pendingHeadings[index].followers += 1
+        }
+        pendingHeadings.removeAll { $0.followers >= 2 }
+        if placingHeading && lineInBlock == 0 { pendingHeadings.append((key, 0)) }
+        recent.append((key, pages.count - 1))
+        lineInBlock += 1
     }
 
     /// The baseline of a grid line: the em box centred in the line's pitch.
@@ -151,7 +217,10 @@ final class LayoutEngine {
 
     func append(_ item: PageItem) { pages[pages.count - 1].items.append(item) }
 
+    /// A heading still short of two following lines goes to the new page in the next pass.
     func newPage() {
+        if let heading = pendingHeadings.first { wanted.insert(heading.key) }
+        pendingHeadings = []
         pages.append(LaidOutPage())
         line = 0
     }
@@ -174,6 +243,7 @@ final class LayoutEngine {
     private func placeSignature(_ signature: Signature) {
         let needed = 2 + signature.names.count + 1
         if linesLeft < needed { newPage() }
+        takeLinesAlong()
         if line > 0 { line += 2 }
         let dateUnits = measure(signature.date, role: .body, size: geometry.bodySize)
         let dateWidth = dateUnits.reduce(0) { $0 + $1.width }
@@ -195,6 +265,7 @@ final class LayoutEngine {
             draw(part, x: dateRight - part.width, baseline: baseline(ofLine: line), size: geometry.bodySize)
             line += 1
         }
+        if signature.sealMark, signature.sealPNG == nil, firstNameLine > 0 { placeSealMark(center: center, line: firstNameLine - 1) }
         if let seal = signature.sealPNG {
             // A 42 mm seal centred on the signature, over the name and the date.
             let diameter = 42 * PageGeometry.millimetre
@@ -202,6 +273,38 @@ final class LayoutEngine {
             append(.image(png: seal, x: center - diameter / 2, y: middle - diameter / 2, width: diameter, height: diameter))
         }
     }
+
+    /// A light （印章） where the seal goes — centred over the name and date, in the
+    /// line above the name that the seal's upper edge covers — so the officer
+    /// stamping the paper copy sees the place and a missing seal shows.
+    private func placeSealMark(center: Double, line markLine: Int) {
+        let size = geometry.pageNumberSize
+        let units = measure("（印章）", role: .body, size: size)
+        guard let mark = LineBreaker.breakLines(units, firstWidth: geometry.blockWidth, otherWidth: geometry.blockWidth,
+                                                justify: false).first else { return }
+        let x = min(center - mark.width / 2, geometry.right - mark.width)
+        for var run in Self.runs(of: mark, x: x, baseline: baseline(ofLine: markLine), size: size) {
+            run.gray = Self.sealMarkGray
+            append(.glyphs(run))
+        }
+    }
+
+    /// Light enough not to be taken for text, dark enough to survive a photocopy.
+    static let sealMarkGray = 0.6
+
+    /// The signature may not stand alone on a page (GB/T 9704 7.3.5): when the
+    /// last two lines of text before it are not both on its page, they move
+    /// to its page in the next pass.
+    private func takeLinesAlong() {
+        guard let first = recent.suffix(2).first, first.page != pages.count - 1 else { return }
+        wanted.insert(first.key)
+    }
+
+    /// Whether the table row about to be placed starts a page (a rule named it).
+    var breakBeforeNextRow: Bool { breakBefore.contains(LineKey(block: blockIndex, line: lineInBlock)) }
+
+    /// A table row counts as a line of text for the rules that look back.
+    func noteTableRow() { noteLine(LineKey(block: blockIndex, line: lineInBlock)) }
 
     private func placeImage(_ image: Image) {
         let width = min(image.width * PageGeometry.millimetre, geometry.blockWidth)

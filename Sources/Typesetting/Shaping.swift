@@ -77,9 +77,44 @@ struct Shaper {
     }
 
     /// ASCII goes to the Latin face for body-like roles; titles and headings
-    /// keep their own face so a number in a bold title stays bold.
+    /// keep their own face so a number in a bold title stays bold. A character
+    /// the face lacks goes to the role's next face that has it.
     private func fontRuns(_ text: String, role: FontRole) -> [(text: String, face: FontFace)] {
-        guard role == .body || role == .kai else { return text.isEmpty ? [] : [(text, fonts.face(role))] }
+        let latinApart = role == .body || role == .kai
+        if !fonts.hasFallback(role) && !(latinApart && fonts.hasFallback(.latin)) {
+            return simpleRuns(text, role: role, latinApart: latinApart)
+        }
+        let own = fonts.choice(role), latin = fonts.choice(.latin)
+        var runs: [(String, FontFace)] = []
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var current: (face: FontFace, ascii: Bool)?
+        for index in scalars.indices {
+            let scalar = scalars[index]
+            // Marks and selectors stay with the character they modify.
+            if current != nil, Self.attaches(scalar) { continue }
+            let ascii = latinApart && scalar.isASCII
+            let face = (ascii ? latin : own).face(for: scalar)
+            if let open = current, open.face === face, open.ascii == ascii { continue }
+            if let open = current { runs.append((String(scalars[start..<index]), open.face)) }
+            start = index
+            current = (face, ascii)
+        }
+        if let open = current { runs.append((String(scalars[start...]), open.face)) }
+        return runs
+    }
+
+    /// Combining marks, variation selectors and the zero-width joiner.
+    private static func attaches(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0300...0x036F, 0x200D, 0xFE00...0xFE0F, 0xE0100...0xE01EF: return true
+        default: return false
+        }
+    }
+
+    /// One face per role: runs change only between ASCII and the rest.
+    private func simpleRuns(_ text: String, role: FontRole, latinApart: Bool) -> [(text: String, face: FontFace)] {
+        guard latinApart else { return text.isEmpty ? [] : [(text, fonts.face(role))] }
         var runs: [(String, FontFace)] = []
         let scalars = text.unicodeScalars
         var start = scalars.startIndex

@@ -24,14 +24,19 @@ struct TableLayout {
             y = engine.cursorY
         }
         y = draw(header, at: y, widths: widths)
+        var rowsOnPage = 0
         for row in table.rows {
             let cells = (0..<widths.count).map { $0 < row.count ? row[$0] : "" }
             let measured = measure(cells, role: .body, widths: widths)
-            if y + measured.height > geometry.bottom + 0.01 {
+            // A page-break rule (the signature's) may name a row to start the next page.
+            if y + measured.height > geometry.bottom + 0.01 || (rowsOnPage > 0 && engine.breakBeforeNextRow) {
                 engine.newPage()
                 y = draw(header, at: engine.cursorY, widths: widths)
+                rowsOnPage = 0
             }
             y = draw(measured, at: y, widths: widths)
+            engine.noteTableRow()
+            rowsOnPage += 1
         }
         engine.resumeGrid(below: y)
     }

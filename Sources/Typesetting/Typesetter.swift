@@ -94,7 +94,9 @@ public final class Typesetter: @unchecked Sendable {
                 guard let working = borrowed[ObjectIdentifier(run.face)] else {
                     throw TypesettingError(message: "排版时遇到未加载的字体。")
                 }
+                if run.gray != 0 { canvas.setGray(run.gray) }
                 drawRun(run, on: canvas, working: working, fallback: fallback[ObjectIdentifier(run.face)])
+                if run.gray != 0 { canvas.setGray(0) }
             case .rule(let x1, let y1, let x2, let y2, let width):
                 canvas.line(from: (x1, y1), to: (x2, y2), width: width)
             case .image(let png, let x, let y, let width, let height):
@@ -121,7 +123,7 @@ public final class Typesetter: @unchecked Sendable {
             if case .glyphs(let run) = item {
                 // Compared and appended through the optional, never bound: a copy would
                 // make every append copy the arrays.
-                if open?.face === run.face, open?.size == run.size {
+                if open?.face === run.face, open?.size == run.size, open?.gray == run.gray {
                     open?.glyphs += run.glyphs
                     open?.text += run.text
                     open?.clusters += run.clusters

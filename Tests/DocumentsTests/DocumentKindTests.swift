@@ -41,8 +41,11 @@ enum DocumentFixtures {
     }()
 
     /// Every case's documents by the default mapping, in both exports.
-    static let plans: [(item: EnforcementCase, kinds: [String], data: TemplateValue)] = {
-        [ingest, generated].flatMap { result -> [(item: EnforcementCase, kinds: [String], data: TemplateValue)] in
+    static let plans = plans(of: [ingest, generated])
+
+    /// Every case's documents by the default mapping in the exports.
+    static func plans(of results: [IngestResult]) -> [(item: EnforcementCase, kinds: [String], data: TemplateValue)] {
+        results.flatMap { result -> [(item: EnforcementCase, kinds: [String], data: TemplateValue)] in
             let agencies = Dictionary(result.agencies.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
             let officers = Dictionary(result.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { a, _ in a })
             let reviews = Dictionary(result.reviews.map { ($0.caseID, $0) }, uniquingKeysWith: { a, _ in a })
@@ -64,7 +67,7 @@ enum DocumentFixtures {
                 return (item, kinds, receipt.map { data.replacing("delivery", with: $0) } ?? data)
             }
         }
-    }()
+    }
 
     static func text(_ bytes: [UInt8]) throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("doc-\(UUID().uuidString).pdf")

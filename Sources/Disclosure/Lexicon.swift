@@ -119,5 +119,23 @@ public final class Lexicon: Sendable {
         return words[key]
     }
 
+    /// The words that start at `start` and end at or before `limit`, shortest first (at most four
+    /// characters): what `word` finds for each length, without looking further once no longer word
+    /// can start there (see `WordTable`).
+    @inline(__always)
+    func words(in text: [UInt32], from start: Int, limit: Int, _ body: (_ length: Int, _ probability: Float) -> Void) {
+        var key: UInt64 = 0
+        var length = 0
+        while length < 4, start + length < limit {
+            let scalar = text[start + length]
+            guard scalar <= 0xFFFF else { return }
+            key |= UInt64(scalar) << (16 * UInt64(length))
+            length += 1
+            guard let entry = words.entry(key) else { return }
+            if let probability = entry.probability { body(length, probability) }
+            guard entry.longer else { return }
+        }
+    }
+
     func isWord(_ text: String) -> Bool { word(Array(text.unicodeScalars.map(\.value))[...]) != nil }
 }

@@ -67,41 +67,49 @@ struct NameFinder {
 
     // MARK: - Segmentation
 
+    /// The best segmentation's score at each position of a run, and the step that reached it
+    /// (one array per run: scores and steps apart were two allocations per run).
+    private struct Lattice {
+        struct Step {
+            var score: Float = -.infinity
+            var start = 0
+            var name = false
+            var surname = 0
+        }
+
+        var steps: [Step]
+
+        init(count: Int) {
+            steps = Array(repeating: Step(), count: count + 1)
+            steps[0].score = 0
+        }
+
+        @inline(__always)
+        mutating func offer(_ end: Int, from start: Int, adding score: Float, name: Bool = false, surname: Int = 0) {
+            let total = steps[start].score + score
+            if total > steps[end].score { steps[end] = Step(score: total, start: start, name: name, surname: surname) }
+        }
+    }
+
     private func segment(_ text: [UInt32], _ run: Range<Int>, _ protected: [Range<Int>]) -> [Found] {
         let n = run.count
         guard n >= 2 else { return [] }
-        var best = [Float](repeating: -.infinity, count: n + 1)
-        var back = [(start: Int, name: Bool, surname: Int)](repeating: (0, false, 0), count: n + 1)
-        best[0] = 0
-        for i in 0..<n where best[i] > -.infinity {
+        var lattice = Lattice(count: n)
+        for i in 0..<n where lattice.steps[i].score > -.infinity {
             let at = run.lowerBound + i
             // Ordinary words of 1 to 4 characters.
             var single = false
-            for length in 1...min(4, n - i) {
-                guard let p = lexicon.word(text[at..<(at + length)]) else { continue }
+            lexicon.words(in: text, from: at, limit: run.upperBound) { length, p in
                 if length == 1 { single = true }
-                let score = best[i] + p
-                if score > best[i + length] { best[i + length] = score; back[i + length] = (i, false, 0) }
+                lattice.offer(i + length, from: i, adding: p)
             }
-            if !single {
-                let score = best[i] + lexicon.unknownCharacter
-                if score > best[i + 1] { best[i + 1] = score; back[i + 1] = (i, false, 0) }
-            }
-            // Names starting here.
+            if !single { lattice.offer(i + 1, from: i, adding: lexicon.unknownCharacter) }
+            // Names starting here, the compound surname first.
             let surnames = Surnames.candidates(text, at, limit: run.upperBound)
-            if surnames.compound == nil, surnames.single == nil { continue }
-            for (surnameLength, surnameScore) in [(2, surnames.compound), (1, surnames.single)] {
-                guard let surnameScore else { continue }
-                for given in 1...2 {
-                    let end = at + surnameLength + given
-                    guard end <= run.upperBound, let score = nameScore(text, at, surnameLength, given, surnameScore, run) else { continue }
-                    if protected.contains(where: { $0.overlaps(at..<end) }) { continue }
-                    let total = best[i] + score
-                    let j = i + surnameLength + given
-                    if total > best[j] { best[j] = total; back[j] = (i, true, surnameLength) }
-                }
-            }
+            if let compound = surnames.compound { offerNames(&lattice, text, i, run, surnameLength: 2, surnameScore: compound, protected) }
+            if let single = surnames.single { offerNames(&lattice, text, i, run, surnameLength: 1, surnameScore: single, protected) }
         }
+        let back = lattice.steps
         var out: [Found] = []
         var j = n
         while j > 0 {
@@ -118,6 +126,18 @@ struct NameFinder {
             j = step.start
         }
         return out
+    }
+
+    /// A surname at run position `i` with one or two given-name characters after it.
+    private func offerNames(_ lattice: inout Lattice, _ text: [UInt32], _ i: Int, _ run: Range<Int>, surnameLength: Int, surnameScore: Float,
+                            _ protected: [Range<Int>]) {
+        let at = run.lowerBound + i
+        for given in 1...2 {
+            let end = at + surnameLength + given
+            guard end <= run.upperBound, let score = nameScore(text, at, surnameLength, given, surnameScore, run) else { continue }
+            if protected.contains(where: { $0.overlaps(at..<end) }) { continue }
+            lattice.offer(i + surnameLength + given, from: i, adding: score, name: true, surname: surnameLength)
+        }
     }
 
     /// Characters that are never part of a given name here: particles, verbs that follow names, 某.

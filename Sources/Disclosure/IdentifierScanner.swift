@@ -46,8 +46,8 @@ struct IdentifierScanner {
     }
 
     /// Between Chinese numerals these make a list or a fraction (三/四, 一·二), not a number.
-    private static let listMarks: Set<UInt32> = Set("/／·•・()（）[]［］".unicodeScalars.map(\.value))
-    private static let joiners: Set<UInt32> = Chars.separators.union("@＠#＃".unicodeScalars.map(\.value))
+    private static let listMarks: ScalarSet = ScalarSet("/／·•・()（）[]［］".unicodeScalars.map(\.value))
+    private static let joiners: ScalarSet = Chars.separators.union("@＠#＃")
 
     @inline(__always)
     private static func isAlnum(_ s: UInt32) -> Bool { Chars.isLatin(s) || Chars.digit(s) != nil }
@@ -132,7 +132,7 @@ struct IdentifierScanner {
         return Finding(range: lower..<upper, kind: kind)
     }
 
-    private static let provinces: Set<UInt32> = Set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领".unicodeScalars.map(\.value))
+    private static let provinces: ScalarSet = ScalarSet("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领".unicodeScalars.map(\.value))
 
     private func kind(_ text: [UInt32], _ run: Range<Int>, compact: String, letters: Int) -> RedactedKind {
         let digitsOnly = PublicShapes.digits(compact)

@@ -12,13 +12,13 @@ public final class Lexicon: Sendable {
     /// Natural log of a word's unigram probability, keyed by its packed characters.
     let words: WordTable
     /// Natural log of a character's share among given-name characters.
-    let givenNames: [UInt32: Float]
+    let givenNames: ScalarTable
     /// Log probability of a character the dictionary does not have.
     let unknownCharacter: Float
 
     init(words: [UInt64: Float], givenNames: [UInt32: Float], unknownCharacter: Float) {
         self.words = WordTable(words)
-        self.givenNames = givenNames
+        self.givenNames = ScalarTable(givenNames)
         self.unknownCharacter = unknownCharacter
     }
 

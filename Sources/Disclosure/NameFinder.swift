@@ -62,8 +62,8 @@ struct NameFinder {
         return out.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
 
-    private static let minorityStops: Set<UInt32> = Set("的了是在和与及等称说对被把将向从为于系即叫名".unicodeScalars.map(\.value))
-    static let middleDots: Set<UInt32> = Set("·•・‧∙".unicodeScalars.map(\.value))
+    private static let minorityStops: ScalarSet = ScalarSet("的了是在和与及等称说对被把将向从为于系即叫名".unicodeScalars.map(\.value))
+    static let middleDots: ScalarSet = ScalarSet("·•・‧∙".unicodeScalars.map(\.value))
 
     // MARK: - Segmentation
 
@@ -141,16 +141,16 @@ struct NameFinder {
     }
 
     /// Characters that are never part of a given name here: particles, verbs that follow names, 某.
-    static let notGiven: Set<UInt32> = Set(("的了是在和与及等称说对被把将向从为于已也都就均所以并因曾现又即且则经未无不有来去给让叫作做到某之其该此这那个们"
+    static let notGiven: ScalarSet = ScalarSet(("的了是在和与及等称说对被把将向从为于已也都就均所以并因曾现又即且则经未无不有来去给让叫作做到某之其该此这那个们"
         + "证签拒提出确认陈述告指驾销购买卖报打负擅驶乘骑搬挖砍伐抽倒拆向系等"
         // Uppercase numerals of amounts (贰万捌仟): 万 is a surname, 捌仟 no given name.
         + "零壹贰叁肆伍陆柒捌玖拾佰仟亿整").unicodeScalars.map(\.value))
     /// A given name has no place word in it: 武潭镇, 石牛江镇, 石桥村 and 宁海路 are places.
-    static let adminBefore: Set<UInt32> = Set("省市州县区旗镇乡".unicodeScalars.map(\.value))
-    static let amountNumerals: Set<UInt32> = Set("零壹贰叁肆伍陆柒捌玖拾佰仟".unicodeScalars.map(\.value))
-    static let amountUnits: Set<UInt32> = Set("万亿元角分整".unicodeScalars.map(\.value))
+    static let adminBefore: ScalarSet = ScalarSet("省市州县区旗镇乡".unicodeScalars.map(\.value))
+    static let amountNumerals: ScalarSet = ScalarSet("零壹贰叁肆伍陆柒捌玖拾佰仟".unicodeScalars.map(\.value))
+    static let amountUnits: ScalarSet = ScalarSet("万亿元角分整".unicodeScalars.map(\.value))
     private static let units = WordSet(PublicShapes.defaults.units.filter { $0.unicodeScalars.allSatisfy { Chars.isHan($0.value) } && $0 != "人" && $0 != "年" && $0 != "日" })
-    static let placeEnds: Set<UInt32> = Set("镇乡村县区市省州路街巷寨屯庄苑".unicodeScalars.map(\.value))
+    static let placeEnds: ScalarSet = ScalarSet("镇乡村县区市省州路街巷寨屯庄苑".unicodeScalars.map(\.value))
 
     private static let strongAfter = WordSet(["称", "说", "证实", "证明", "反映", "陈述", "供述", "承认", "表示", "介绍", "交代", "签字", "签名",
         "签收", "捺印", "二人", "两人", "三人", "等人", "夫妇", "的询问", "的调查", "的陈述", "的证言", "的笔录", "询问笔录", "调查笔录", "在场", "到场",

@@ -38,7 +38,7 @@ enum SensitiveInfo {
         (.minor, ["未成年子女", "未满十四周岁", "未满十八周岁", "未满14周岁", "未满18周岁", "在校学生", "小学生", "初中生", "高中生"]),
     ]
 
-    private static let clauseEnds: Set<UInt32> = Set("，。；！？\n,;!?".unicodeScalars.map(\.value))
+    private static let clauseEnds: ScalarSet = ScalarSet("，。；！？\n,;!?".unicodeScalars.map(\.value))
 
     static func findings(in text: [UInt32]) -> [Finding] {
         var out: [Finding] = []

@@ -48,7 +48,7 @@ public final class TextRedactor {
     let keptNames: [[UInt32]]
     let tradeSecrets: [[UInt32]]
     /// `people`, then `keptNames`: looked for in one pass.
-    let searchedNames: [[UInt32]]
+    let searchedNames: WordSearch
     private var pseudonyms: [String: String] = [:]
     /// Analyses by the text's UTF-8 length, compared byte for byte: hashing a String normalises it, which cost more than the redaction.
     private var cache: [Int: [(String, Analysis)]] = [:]
@@ -136,7 +136,7 @@ public final class TextRedactor {
         self.people = people.map { Self.unpad(Chars.scalars($0)) }.filter { $0.count >= 2 && !kept.contains(Chars.string($0)) }
         keptNames = kept.map { Self.unpad(Chars.scalars($0)) }.filter { $0.count >= 2 }.sorted { $0.count > $1.count }
         self.tradeSecrets = tradeSecrets.map(Chars.scalars).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
-        searchedNames = self.people + keptNames
+        searchedNames = WordSearch(self.people + keptNames)
         var order: [(name: String, surname: String)] = []
         for text in texts where !text.isEmpty {
             let analysis = analyse(text)
@@ -226,7 +226,7 @@ public final class TextRedactor {
         // character that starts no word is the start of someone else's name.
         var names: [(range: Range<Int>, name: String, surname: String)] = []
         var uncertain: [Range<Int>] = []
-        let occurring = Self.occurrences(of: searchedNames, in: text)
+        let occurring = searchedNames.occurrences(in: text)
         for (person, ranges) in zip(people, occurring) where !ranges.isEmpty {
             let name = Chars.string(person)
             for range in ranges { names.append((range, name, Self.surname(of: name))) }
@@ -273,23 +273,6 @@ public final class TextRedactor {
         guard end < text.count, Chars.isHan(text[end]), !NameFinder.notGiven.contains(text[end]), lexicon.givenNames[text[end]] != nil else { return false }
         if end + 2 <= text.count, lexicon.word(text[end..<(end + 2)]) != nil { return false }
         return range.count < 3
-    }
-
-    /// Where each word occurs, left to right, each occurrence after the word's previous one. One pass
-    /// for all the words, skipping positions whose scalar starts none of them (a bit per scalar
-    /// mod 64): a pass per word was 5 % of redaction (perf, bench redact).
-    static func occurrences(of words: [[UInt32]], in text: [UInt32]) -> [[Range<Int>]] {
-        var found = [[Range<Int>]](repeating: [], count: words.count)
-        var starts: UInt64 = 0
-        for word in words { if let first = word.first { starts |= 1 << (UInt64(first) & 63) } }
-        guard starts != 0 else { return found }
-        for index in text.indices where starts & (1 << (UInt64(text[index]) & 63)) != 0 {
-            for (w, word) in words.enumerated() where word.first == text[index] && Chars.matches(text, at: index, word) {
-                if let last = found[w].last, last.upperBound > index { continue }
-                found[w].append(index..<(index + word.count))
-            }
-        }
-        return found
     }
 
     /// Overlapping removals become one; a trade secret's replacement wins.
@@ -355,10 +338,10 @@ public final class TextRedactor {
         "户籍地", "户籍", "抖音号", "抖音", "支付宝账号", "支付宝", "快手号", "微博", "车架号", "车辆识别代号", "发动机号码", "发动机号", "IP地址",
         "IP", "地址", "号码", "编号",
     ].map(Chars.scalars).sorted { $0.count > $1.count }
-    private static let connectors: Set<UInt32> = Set("：: 为是系".unicodeScalars.map(\.value))
-    private static let listSeparators: Set<UInt32> = Set("，、；,; 和及与或".unicodeScalars.map(\.value))
-    private static let commas: Set<UInt32> = Set("，、；,;".unicodeScalars.map(\.value))
-    private static let stops: Set<UInt32> = Set("。！？".unicodeScalars.map(\.value))
+    private static let connectors: ScalarSet = ScalarSet("：: 为是系".unicodeScalars.map(\.value))
+    private static let listSeparators: ScalarSet = ScalarSet("，、；,; 和及与或".unicodeScalars.map(\.value))
+    private static let commas: ScalarSet = ScalarSet("，、；,;".unicodeScalars.map(\.value))
+    private static let stops: ScalarSet = ScalarSet("。！？".unicodeScalars.map(\.value))
     private static let markerScalars = Chars.scalars(marker)
 
     static func tidy(_ input: [UInt32]) -> [UInt32] {
@@ -467,5 +450,35 @@ public final class TextRedactor {
         case .bankAccount: return .bankAccount
         case .other: return .identifier
         }
+    }
+}
+
+/// Words looked for in a text all at once. Scanning the text once per word was 5 % of
+/// redaction (perf, bench redact): one pass skips every position whose scalar starts none of
+/// them (a bit per scalar mod 256) and compares only the words that start with it.
+struct WordSearch {
+    let words: [[UInt32]]
+    private let firsts: [UInt32]
+    private let starts: [UInt64]
+
+    init(_ words: [[UInt32]]) {
+        self.words = words
+        firsts = words.map { $0.first ?? 0 }
+        var starts = [UInt64](repeating: 0, count: 4)
+        for word in words { if let first = word.first { starts[Int(first >> 6 & 3)] |= 1 << (UInt64(first) & 63) } }
+        self.starts = starts
+    }
+
+    /// Where each word occurs, left to right, each occurrence after the word's previous one.
+    func occurrences(in text: [UInt32]) -> [[Range<Int>]] {
+        var found = [[Range<Int>]](repeating: [], count: words.count)
+        guard !words.isEmpty else { return found }
+        for index in text.indices where starts[Int(text[index] >> 6 & 3)] & (1 << (UInt64(text[index]) & 63)) != 0 {
+            for w in firsts.indices where firsts[w] == text[index] && !words[w].isEmpty && Chars.matches(text, at: index, words[w]) {
+                if let last = found[w].last, last.upperBound > index { continue }
+                found[w].append(index..<(index + words[w].count))
+            }
+        }
+        return found
     }
 }

@@ -102,7 +102,11 @@ public struct RedactedCase: Sendable {
 public struct CaseRedaction: Sendable {
     public var policy: FieldPolicy
     /// Names private wherever they appear, in any case: minors who are parties anywhere in the export.
-    public var privateNames: [String]
+    public var privateNames: [String] {
+        didSet { privateSearch = PrivateNames(privateNames) }
+    }
+    /// `privateNames` made ready for every case's redactor once.
+    private var privateSearch: PrivateNames
     /// The allow-list of identifier shapes (pipeline.yml may set it); each case adds its own public values.
     public var shapes: PublicShapes {
         didSet { generalShapes = IdentifierScanner.General(shapes) }
@@ -119,6 +123,7 @@ public struct CaseRedaction: Sendable {
                 lexicon: Result<Lexicon, DisclosureDataError> = Lexicon.standard) {
         self.policy = policy
         self.privateNames = privateNames
+        privateSearch = PrivateNames(privateNames)
         self.shapes = shapes
         generalShapes = IdentifierScanner.General(shapes)
         self.index = index
@@ -176,7 +181,8 @@ public struct CaseRedaction: Sendable {
         let facts = facts ?? PartyFacts(party)
         let person = facts.person
         let officerNames = item.officerCerts.compactMap { officers[$0]?.name }
-        var people = privateNames.filter { $0 != party.name }
+        // The export's private names come from `privateSearch`, without the party's own name.
+        var people: [String] = []
         if person {
             people.append(party.name)
             // The operator of a 个体工商户 who is a person is as private as the party.
@@ -187,8 +193,8 @@ public struct CaseRedaction: Sendable {
         if !person, !party.legalRepresentative.isEmpty { kept.insert(party.legalRepresentative) }
         let texts = [item.title, item.facts, item.discretion, item.decision, item.statusReason] + item.evidence
         let scanner = IdentifierScanner(general: generalShapes, shapes: shapes(for: item, agency: agency, party: facts))
-        return TextRedactor(texts: texts, people: people, kept: kept, scanner: scanner, tradeSecrets: item.tradeSecretSpans,
-                            index: index, lexicon: lexicon)
+        return TextRedactor(texts: texts, privateNames: privateSearch, party: party.name, people: people, kept: kept, scanner: scanner,
+                            tradeSecrets: item.tradeSecretSpans, index: index, lexicon: lexicon)
     }
 
     /// One free-text field as the review page shows it.

@@ -16,21 +16,21 @@ enum AddressFinder {
     private static let chainUnits: [[UInt32]] = ["号院", "号楼", "单元", "号房", "号", "栋", "幢", "座", "室", "层", "楼", "户", "房", "组", "区", "期"].map(Chars.scalars)
     private static let roomUnits: Set<String> = ["室", "户", "单元", "房", "号房"]
     /// Characters that end the name of a street, village or estate before a number.
-    private static let placeEnds: Set<UInt32> = Set("路街道巷弄里坊村社区园苑庄城厦湾镇乡寨屯院府居宅楼座栋幢期庭轩阁邸场岛墅寓苑元舍组队场站口桥湖山门会".unicodeScalars.map(\.value))
+    private static let placeEnds: ScalarSet = ScalarSet("路街道巷弄里坊村社区园苑庄城厦湾镇乡寨屯院府居宅楼座栋幢期庭轩阁邸场岛墅寓苑元舍组队场站口桥湖山门会".unicodeScalars.map(\.value))
     private static let residenceCues = WordSet(["住", "户籍", "家庭住址", "地址", "寓所", "家中", "住宅", "家属院"])
     private static let hao = Chars.scalars("号")
     private static let buildings: [[UInt32]] = ["座", "栋", "幢"].map(Chars.scalars)
     private static let roomUnitScalars: [[UInt32]] = roomUnits.map(Chars.scalars)
-    private static let notAfterHao: Set<UInt32> = Set("线令文码机牌".unicodeScalars.map(\.value))
+    private static let notAfterHao: ScalarSet = ScalarSet("线令文码机牌".unicodeScalars.map(\.value))
     /// Administrative units that stay: province, city, prefecture, county, district, banner.
-    private static let adminEnds: Set<UInt32> = Set("省市州盟县区旗".unicodeScalars.map(\.value))
+    private static let adminEnds: ScalarSet = ScalarSet("省市州盟县区旗".unicodeScalars.map(\.value))
     /// Characters before 区/市 that make a place, not an administrative unit: 小区, 社区, 超市.
-    private static let notAdminBeforeDistrict: Set<UInt32> = Set("小社园景校厂营港发矿库片辖城街商军营校院".unicodeScalars.map(\.value))
-    private static let notAdminBeforeCity: Set<UInt32> = Set("超菜集夜门城股".unicodeScalars.map(\.value))
-    private static let clauseEnds: Set<UInt32> = Set("，。；！？\n,;!?".unicodeScalars.map(\.value))
+    private static let notAdminBeforeDistrict: ScalarSet = ScalarSet("小社园景校厂营港发矿库片辖城街商军营校院".unicodeScalars.map(\.value))
+    private static let notAdminBeforeCity: ScalarSet = ScalarSet("超菜集夜门城股".unicodeScalars.map(\.value))
+    private static let clauseEnds: ScalarSet = ScalarSet("，。；！？\n,;!?".unicodeScalars.map(\.value))
     /// Characters a place name never runs back across.
     /// (Not 和, 与, 经, 至: they occur in place names, 中和村, 经开区.)
-    private static let leftStops: Set<UInt32> = Set("住在于的为是称其系位址之往".unicodeScalars.map(\.value))
+    private static let leftStops: ScalarSet = ScalarSet("住在于的为是称其系位址之往".unicodeScalars.map(\.value))
 
     @inline(__always)
     static func isAdminEnd(_ text: [UInt32], _ index: Int) -> Bool {

@@ -6,22 +6,39 @@ import CaseModel
 /// leaks every form it has not seen; this leaks only what looks like an amount, a date,
 /// a quantity, an article or document number or a listed public value.
 struct IdentifierScanner {
-    let shapes: PublicShapes
-    private let amountSuffixes: [[UInt32]]
-    private let amountPrefixes: [[UInt32]]
-    private let units: [[UInt32]]
-    private let latinWords: Set<String>
+    /// The allow-list's general shapes (units, amount words, standard prefixes, Latin words, domains)
+    /// in the form the scanner reads them. They are the same for every case of a run, so the caller
+    /// builds them once: built per case they cost 4 % of redaction (perf, bench redact).
+    struct General: Sendable {
+        let amountSuffixes: [[UInt32]]
+        let amountPrefixes: [[UInt32]]
+        let units: [[UInt32]]
+        let latinWords: Set<String>
+        let standardPrefixes: [String]
+        let publicDomains: [String]
+
+        init(_ shapes: PublicShapes) {
+            amountSuffixes = shapes.amountSuffixes.map(Chars.scalars).sorted { $0.count > $1.count }
+            amountPrefixes = shapes.amountPrefixes.map(Chars.scalars).sorted { $0.count > $1.count }
+            units = shapes.units.map(Chars.scalars).sorted { $0.count > $1.count }
+            latinWords = Set(shapes.latinWords.map { $0.uppercased() })
+            standardPrefixes = shapes.standardPrefixes
+            publicDomains = shapes.publicDomains
+        }
+    }
+
+    private let general: General
     private let publicPhones: [String]
     private let publicIdentifiers: Set<String>
     private let publicIdentifierTexts: [String]
     private let organisationCodes: Set<String>
 
-    init(shapes: PublicShapes) {
-        self.shapes = shapes
-        amountSuffixes = shapes.amountSuffixes.map(Chars.scalars).sorted { $0.count > $1.count }
-        amountPrefixes = shapes.amountPrefixes.map(Chars.scalars).sorted { $0.count > $1.count }
-        units = shapes.units.map(Chars.scalars).sorted { $0.count > $1.count }
-        latinWords = Set(shapes.latinWords.map { $0.uppercased() })
+    init(shapes: PublicShapes) { self.init(general: General(shapes), shapes: shapes) }
+
+    /// `general` must have been built from the same general shapes as `shapes`; only the case's
+    /// own values (public phones, identifiers, organisation codes) are read from `shapes`.
+    init(general: General, shapes: PublicShapes) {
+        self.general = general
         publicPhones = shapes.publicPhones.map(PublicShapes.digits).filter { $0.count >= 5 }
         publicIdentifiers = Set(shapes.publicIdentifiers.map(PublicShapes.compact).filter { !$0.isEmpty })
         publicIdentifierTexts = publicIdentifiers.filter { $0.count >= 5 }.sorted()
@@ -29,8 +46,8 @@ struct IdentifierScanner {
     }
 
     /// Between Chinese numerals these make a list or a fraction (三/四, 一·二), not a number.
-    private static let listMarks: Set<UInt32> = Set("/／·•・()（）[]［］".unicodeScalars.map(\.value))
-    private static let joiners: Set<UInt32> = Chars.separators.union("@＠#＃".unicodeScalars.map(\.value))
+    private static let listMarks: ScalarSet = ScalarSet("/／·•・()（）[]［］".unicodeScalars.map(\.value))
+    private static let joiners: ScalarSet = Chars.separators.union("@＠#＃")
 
     @inline(__always)
     private static func isAlnum(_ s: UInt32) -> Bool { Chars.isLatin(s) || Chars.digit(s) != nil }
@@ -115,7 +132,7 @@ struct IdentifierScanner {
         return Finding(range: lower..<upper, kind: kind)
     }
 
-    private static let provinces: Set<UInt32> = Set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领".unicodeScalars.map(\.value))
+    private static let provinces: ScalarSet = ScalarSet("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领".unicodeScalars.map(\.value))
 
     private func kind(_ text: [UInt32], _ run: Range<Int>, compact: String, letters: Int) -> RedactedKind {
         let digitsOnly = PublicShapes.digits(compact)
@@ -158,13 +175,13 @@ struct IdentifierScanner {
             var probe = run.upperBound
             while probe > run.lowerBound, Chars.isLatin(text[probe - 1]) || text[probe - 1] == 0x2F { probe -= 1 }
             let suffix = Chars.string(text[probe..<run.upperBound]).split(separator: "/").first.map(String.init) ?? ""
-            guard probe > run.lowerBound, units.contains(Chars.scalars(suffix)),
+            guard probe > run.lowerBound, general.units.contains(Chars.scalars(suffix)),
                   text[run.lowerBound..<probe].allSatisfy({ !Chars.isLatin($0) }) else { return false }
             numberEnd = probe
         }
         let number = run.lowerBound..<numberEnd
-        if followed(text, number.upperBound, by: amountSuffixes) || preceded(text, number.lowerBound, by: amountPrefixes) { return isPlainNumber(text[number]) }
-        if followed(text, number.upperBound, by: units) || numberEnd < run.upperBound { return isPlainNumber(text[number]) }
+        if followed(text, number.upperBound, by: general.amountSuffixes) || preceded(text, number.lowerBound, by: general.amountPrefixes) { return isPlainNumber(text[number]) }
+        if followed(text, number.upperBound, by: general.units) || numberEnd < run.upperBound { return isPlainNumber(text[number]) }
         if isDate(text[number]) { return true }
         if isArticleOrDocumentNumber(text, number) { return true }
         if isDecimal(text[number]) { return true }
@@ -239,7 +256,7 @@ struct IdentifierScanner {
     }
 
     private func isStandardNumber(_ folded: String) -> Bool {
-        for prefix in shapes.standardPrefixes where folded.hasPrefix(prefix) {
+        for prefix in general.standardPrefixes where folded.hasPrefix(prefix) {
             var rest = folded.dropFirst(prefix.count)
             if rest.hasPrefix("/T") || rest.hasPrefix("/Z") { rest = rest.dropFirst(2) }
             rest = rest.drop { $0 == " " }
@@ -254,13 +271,13 @@ struct IdentifierScanner {
     private func isLatinWords(_ folded: String) -> Bool {
         let words = folded.uppercased().split { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == ".")) }
         guard !words.isEmpty else { return false }
-        return words.allSatisfy { word in latinWords.contains(String(word)) || word.count < 4 }
+        return words.allSatisfy { word in general.latinWords.contains(String(word)) || word.count < 4 }
     }
 
     private func isPublicDomain(_ folded: String) -> Bool {
         let lower = folded.lowercased()
         guard lower.contains(".") else { return false }
-        return shapes.publicDomains.contains { lower.hasSuffix($0.lowercased()) }
+        return general.publicDomains.contains { lower.hasSuffix($0.lowercased()) }
     }
 
     private func isEmail(_ folded: String) -> Bool {

@@ -12,13 +12,13 @@ public final class Lexicon: Sendable {
     /// Natural log of a word's unigram probability, keyed by its packed characters.
     let words: WordTable
     /// Natural log of a character's share among given-name characters.
-    let givenNames: [UInt32: Float]
+    let givenNames: ScalarTable
     /// Log probability of a character the dictionary does not have.
     let unknownCharacter: Float
 
     init(words: [UInt64: Float], givenNames: [UInt32: Float], unknownCharacter: Float) {
         self.words = WordTable(words)
-        self.givenNames = givenNames
+        self.givenNames = ScalarTable(givenNames)
         self.unknownCharacter = unknownCharacter
     }
 
@@ -117,6 +117,24 @@ public final class Lexicon: Sendable {
     func word(_ scalars: ArraySlice<UInt32>) -> Float? {
         guard let key = Self.pack(scalars) else { return nil }
         return words[key]
+    }
+
+    /// The words that start at `start` and end at or before `limit`, shortest first (at most four
+    /// characters): what `word` finds for each length, without looking further once no longer word
+    /// can start there (see `WordTable`).
+    @inline(__always)
+    func words(in text: [UInt32], from start: Int, limit: Int, _ body: (_ length: Int, _ probability: Float) -> Void) {
+        var key: UInt64 = 0
+        var length = 0
+        while length < 4, start + length < limit {
+            let scalar = text[start + length]
+            guard scalar <= 0xFFFF else { return }
+            key |= UInt64(scalar) << (16 * UInt64(length))
+            length += 1
+            guard let entry = words.entry(key) else { return }
+            if let probability = entry.probability { body(length, probability) }
+            guard entry.longer else { return }
+        }
     }
 
     func isWord(_ text: String) -> Bool { word(Array(text.unicodeScalars.map(\.value))[...]) != nil }

@@ -62,46 +62,54 @@ struct NameFinder {
         return out.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
 
-    private static let minorityStops: Set<UInt32> = Set("的了是在和与及等称说对被把将向从为于系即叫名".unicodeScalars.map(\.value))
-    static let middleDots: Set<UInt32> = Set("·•・‧∙".unicodeScalars.map(\.value))
+    private static let minorityStops: ScalarSet = ScalarSet("的了是在和与及等称说对被把将向从为于系即叫名".unicodeScalars.map(\.value))
+    static let middleDots: ScalarSet = ScalarSet("·•・‧∙".unicodeScalars.map(\.value))
 
     // MARK: - Segmentation
+
+    /// The best segmentation's score at each position of a run, and the step that reached it
+    /// (one array per run: scores and steps apart were two allocations per run).
+    private struct Lattice {
+        struct Step {
+            var score: Float = -.infinity
+            var start = 0
+            var name = false
+            var surname = 0
+        }
+
+        var steps: [Step]
+
+        init(count: Int) {
+            steps = Array(repeating: Step(), count: count + 1)
+            steps[0].score = 0
+        }
+
+        @inline(__always)
+        mutating func offer(_ end: Int, from start: Int, adding score: Float, name: Bool = false, surname: Int = 0) {
+            let total = steps[start].score + score
+            if total > steps[end].score { steps[end] = Step(score: total, start: start, name: name, surname: surname) }
+        }
+    }
 
     private func segment(_ text: [UInt32], _ run: Range<Int>, _ protected: [Range<Int>]) -> [Found] {
         let n = run.count
         guard n >= 2 else { return [] }
-        var best = [Float](repeating: -.infinity, count: n + 1)
-        var back = [(start: Int, name: Bool, surname: Int)](repeating: (0, false, 0), count: n + 1)
-        best[0] = 0
-        for i in 0..<n where best[i] > -.infinity {
+        var lattice = Lattice(count: n)
+        for i in 0..<n where lattice.steps[i].score > -.infinity {
             let at = run.lowerBound + i
             // Ordinary words of 1 to 4 characters.
             var single = false
-            for length in 1...min(4, n - i) {
-                guard let p = lexicon.word(text[at..<(at + length)]) else { continue }
+            lexicon.words(in: text, from: at, limit: run.upperBound) { length, p in
                 if length == 1 { single = true }
-                let score = best[i] + p
-                if score > best[i + length] { best[i + length] = score; back[i + length] = (i, false, 0) }
+                lattice.offer(i + length, from: i, adding: p)
             }
-            if !single {
-                let score = best[i] + lexicon.unknownCharacter
-                if score > best[i + 1] { best[i + 1] = score; back[i + 1] = (i, false, 0) }
-            }
-            // Names starting here.
+            if !single { lattice.offer(i + 1, from: i, adding: lexicon.unknownCharacter) }
+            // Names starting here, the compound surname first.
             let surnames = Surnames.candidates(text, at, limit: run.upperBound)
-            if surnames.compound == nil, surnames.single == nil { continue }
-            for (surnameLength, surnameScore) in [(2, surnames.compound), (1, surnames.single)] {
-                guard let surnameScore else { continue }
-                for given in 1...2 {
-                    let end = at + surnameLength + given
-                    guard end <= run.upperBound, let score = nameScore(text, at, surnameLength, given, surnameScore, run) else { continue }
-                    if protected.contains(where: { $0.overlaps(at..<end) }) { continue }
-                    let total = best[i] + score
-                    let j = i + surnameLength + given
-                    if total > best[j] { best[j] = total; back[j] = (i, true, surnameLength) }
-                }
-            }
+            if let compound = surnames.compound { offerNames(&lattice, text, i, run, surnameLength: 2, surnameScore: compound, protected) }
+            if let single = surnames.single { offerNames(&lattice, text, i, run, surnameLength: 1, surnameScore: single, protected) }
         }
+        let back = lattice.steps
         var out: [Found] = []
         var j = n
         while j > 0 {
@@ -120,17 +128,29 @@ struct NameFinder {
         return out
     }
 
+    /// A surname at run position `i` with one or two given-name characters after it.
+    private func offerNames(_ lattice: inout Lattice, _ text: [UInt32], _ i: Int, _ run: Range<Int>, surnameLength: Int, surnameScore: Float,
+                            _ protected: [Range<Int>]) {
+        let at = run.lowerBound + i
+        for given in 1...2 {
+            let end = at + surnameLength + given
+            guard end <= run.upperBound, let score = nameScore(text, at, surnameLength, given, surnameScore, run) else { continue }
+            if protected.contains(where: { $0.overlaps(at..<end) }) { continue }
+            lattice.offer(i + surnameLength + given, from: i, adding: score, name: true, surname: surnameLength)
+        }
+    }
+
     /// Characters that are never part of a given name here: particles, verbs that follow names, 某.
-    static let notGiven: Set<UInt32> = Set(("的了是在和与及等称说对被把将向从为于已也都就均所以并因曾现又即且则经未无不有来去给让叫作做到某之其该此这那个们"
+    static let notGiven: ScalarSet = ScalarSet(("的了是在和与及等称说对被把将向从为于已也都就均所以并因曾现又即且则经未无不有来去给让叫作做到某之其该此这那个们"
         + "证签拒提出确认陈述告指驾销购买卖报打负擅驶乘骑搬挖砍伐抽倒拆向系等"
         // Uppercase numerals of amounts (贰万捌仟): 万 is a surname, 捌仟 no given name.
         + "零壹贰叁肆伍陆柒捌玖拾佰仟亿整").unicodeScalars.map(\.value))
     /// A given name has no place word in it: 武潭镇, 石牛江镇, 石桥村 and 宁海路 are places.
-    static let adminBefore: Set<UInt32> = Set("省市州县区旗镇乡".unicodeScalars.map(\.value))
-    static let amountNumerals: Set<UInt32> = Set("零壹贰叁肆伍陆柒捌玖拾佰仟".unicodeScalars.map(\.value))
-    static let amountUnits: Set<UInt32> = Set("万亿元角分整".unicodeScalars.map(\.value))
+    static let adminBefore: ScalarSet = ScalarSet("省市州县区旗镇乡".unicodeScalars.map(\.value))
+    static let amountNumerals: ScalarSet = ScalarSet("零壹贰叁肆伍陆柒捌玖拾佰仟".unicodeScalars.map(\.value))
+    static let amountUnits: ScalarSet = ScalarSet("万亿元角分整".unicodeScalars.map(\.value))
     private static let units = WordSet(PublicShapes.defaults.units.filter { $0.unicodeScalars.allSatisfy { Chars.isHan($0.value) } && $0 != "人" && $0 != "年" && $0 != "日" })
-    static let placeEnds: Set<UInt32> = Set("镇乡村县区市省州路街巷寨屯庄苑".unicodeScalars.map(\.value))
+    static let placeEnds: ScalarSet = ScalarSet("镇乡村县区市省州路街巷寨屯庄苑".unicodeScalars.map(\.value))
 
     private static let strongAfter = WordSet(["称", "说", "证实", "证明", "反映", "陈述", "供述", "承认", "表示", "介绍", "交代", "签字", "签名",
         "签收", "捺印", "二人", "两人", "三人", "等人", "夫妇", "的询问", "的调查", "的陈述", "的证言", "的笔录", "询问笔录", "调查笔录", "在场", "到场",

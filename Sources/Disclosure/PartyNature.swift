@@ -29,7 +29,12 @@ public enum PartyNature {
 
     /// The 统一社会信用代码 the portal may print: an organisation's code that passes GB 32100; nil otherwise.
     public static func publicCreditCode(_ party: Party) -> String? {
-        guard !isNaturalPerson(party) else { return nil }
+        publicCreditCode(party, naturalPerson: isNaturalPerson(party))
+    }
+
+    /// The same when `isNaturalPerson(party)` is already known.
+    static func publicCreditCode(_ party: Party, naturalPerson: Bool) -> String? {
+        guard !naturalPerson else { return nil }
         let code = PublicShapes.compact(party.idNumber)
         guard code.count == 18, UnifiedSocialCreditCode.validate(code) == nil, ResidentIDNumber.validate(code) != nil else { return nil }
         if let type = party.idType, type != .creditCode { return nil }

@@ -27,8 +27,11 @@ public struct GateHit: Equatable, Codable, Sendable {
 ///
 /// Speed: a 2-character bigram bit set rules out almost every position with one
 /// lookup; only positions whose first two canonical characters start some value
-/// look in three hash tables (values of 2, 3–5 and 6 or more characters), keyed by
-/// the first 2, 3 or 6 characters, and compare the candidates in full.
+/// look in four hash tables (values of 2, 3–5, 6–11 and 12 or more characters), keyed by
+/// the first 2, 3, 6 or 12 characters, and compare the candidates in full. (ID numbers
+/// share their first six digits with every ID of the county and with officers'
+/// certificates and agency codes: keyed by six, each such run in public text was compared
+/// with thousands of them, the largest part of the gate's time.)
 ///
 /// Short names: a 2-character name (王强) counts only as a whole name: not where an
 /// ordinary word crosses its edges (王强化: 强化; 用水高峰期: 高峰期) and not where
@@ -49,6 +52,7 @@ public final class PersonalValueIndex: @unchecked Sendable {
     private var byTwo: [UInt64: [Int32]] = [:]
     private var byThree: [UInt64: [Int32]] = [:]
     private var bySix: [UInt64: [Int32]] = [:]
+    private var byTwelve: [UInt64: [Int32]] = [:]
     private var bigrams: [UInt64]
     private static let bigramBits = 1 << 22
     let lexicon: Lexicon?
@@ -131,7 +135,8 @@ public final class PersonalValueIndex: @unchecked Sendable {
         switch canonical.count {
         case 2: byTwo[Self.key(canonical[...].prefix(2)), default: []].append(id)
         case 3...5: byThree[Self.key(canonical[...].prefix(3)), default: []].append(id)
-        default: bySix[Self.key(canonical[...].prefix(6)), default: []].append(id)
+        case 6...11: bySix[Self.key(canonical[...].prefix(6)), default: []].append(id)
+        default: byTwelve[Self.key(canonical[...].prefix(12)), default: []].append(id)
         }
     }
 
@@ -143,6 +148,8 @@ public final class PersonalValueIndex: @unchecked Sendable {
         var value: Int
         var canonicalOffset: Int
         var canonicalLength: Int
+        /// The value's place in the index: matches at one position come in this order.
+        var entry: Int32
     }
 
     /// Every personal value in the text (canonically), as GateHits. Never the value.
@@ -179,12 +186,17 @@ public final class PersonalValueIndex: @unchecked Sendable {
                     guard position + length <= text.count, text[position..<(position + length)].elementsEqual(value.scalars) else { continue }
                     if value.kind == .name, length == 2, insideWord(text, position) { continue }
                     let start = canonical.origin[position], end = canonical.origin[position + length - 1] + 1
-                    out.append(Match(range: start..<end, kind: value.kind, value: value.source, canonicalOffset: position, canonicalLength: length))
+                    out.append(Match(range: start..<end, kind: value.kind, value: value.source, canonicalOffset: position, canonicalLength: length,
+                                     entry: id))
                 }
             }
             check(byTwo[Self.key(text[position..<(position + 2)])])
             if position + 3 <= text.count { check(byThree[Self.key(text[position..<(position + 3)])]) }
+            let long = out.count
             if position + 6 <= text.count { check(bySix[Self.key(text[position..<(position + 6)])]) }
+            if position + 12 <= text.count { check(byTwelve[Self.key(text[position..<(position + 12)])]) }
+            // Values of six or more characters in the order they were added, as when one table held them all.
+            if out.count - long > 1 { out[long...].sort { $0.entry < $1.entry } }
         }
         return out
     }

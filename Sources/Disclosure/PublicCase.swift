@@ -102,9 +102,17 @@ public struct RedactedCase: Sendable {
 public struct CaseRedaction: Sendable {
     public var policy: FieldPolicy
     /// Names private wherever they appear, in any case: minors who are parties anywhere in the export.
-    public var privateNames: [String]
+    public var privateNames: [String] {
+        didSet { privateSearch = PrivateNames(privateNames) }
+    }
+    /// `privateNames` made ready for every case's redactor once.
+    private var privateSearch: PrivateNames
     /// The allow-list of identifier shapes (pipeline.yml may set it); each case adds its own public values.
-    public var shapes: PublicShapes
+    public var shapes: PublicShapes {
+        didSet { generalShapes = IdentifierScanner.General(shapes) }
+    }
+    /// `shapes` as the identifier scanner reads them, made once rather than for every case.
+    private var generalShapes: IdentifierScanner.General
     /// Every personal value of the export (see `PersonalValueIndex.export`): removed from
     /// public text wherever found, so the publication gate, which uses the same index, finds none.
     public var index: PersonalValueIndex?
@@ -115,7 +123,9 @@ public struct CaseRedaction: Sendable {
                 lexicon: Result<Lexicon, DisclosureDataError> = Lexicon.standard) {
         self.policy = policy
         self.privateNames = privateNames
+        privateSearch = PrivateNames(privateNames)
         self.shapes = shapes
+        generalShapes = IdentifierScanner.General(shapes)
         self.index = index
         self.lexicon = lexicon
     }
@@ -138,6 +148,21 @@ public struct CaseRedaction: Sendable {
     /// The case's own allow-list: the agency's phone and code, the officers' certificates,
     /// the document number, and the party's credit code when it is an organisation's.
     public func shapes(for item: EnforcementCase, agency: Agency?) -> PublicShapes {
+        shapes(for: item, agency: agency, party: PartyFacts(item.party))
+    }
+
+    /// What the party is, worked out once per case: each check compacts and validates its ID number.
+    struct PartyFacts {
+        var person: Bool
+        var creditCode: String?
+
+        init(_ party: Party) {
+            person = PartyNature.isNaturalPerson(party)
+            creditCode = PartyNature.publicCreditCode(party, naturalPerson: person)
+        }
+    }
+
+    func shapes(for item: EnforcementCase, agency: Agency?, party: PartyFacts) -> PublicShapes {
         var shapes = self.shapes
         shapes.publicIdentifiers += item.officerCerts + [item.docNo]
         if let agency {
@@ -145,16 +170,19 @@ public struct CaseRedaction: Sendable {
             shapes.publicIdentifiers.append(agency.code)
             shapes.organisationCodes.append(agency.code)
         }
-        if let code = PartyNature.publicCreditCode(item.party) { shapes.organisationCodes.append(code) }
+        if let code = party.creditCode { shapes.organisationCodes.append(code) }
         return shapes
     }
 
     /// The case's text redactor: its private people, its public names and its allow-list.
-    func textRedactor(_ item: EnforcementCase, agency: Agency?, officers: [String: Officer], lexicon: Lexicon) -> TextRedactor {
+    func textRedactor(_ item: EnforcementCase, agency: Agency?, officers: [String: Officer], lexicon: Lexicon,
+                      facts: PartyFacts? = nil) -> TextRedactor {
         let party = item.party
-        let person = PartyNature.isNaturalPerson(party)
+        let facts = facts ?? PartyFacts(party)
+        let person = facts.person
         let officerNames = item.officerCerts.compactMap { officers[$0]?.name }
-        var people = privateNames.filter { $0 != party.name }
+        // The export's private names come from `privateSearch`, without the party's own name.
+        var people: [String] = []
         if person {
             people.append(party.name)
             // The operator of a 个体工商户 who is a person is as private as the party.
@@ -164,7 +192,8 @@ public struct CaseRedaction: Sendable {
         if let agency { kept.formUnion(DocumentNumbers.issuerAbbreviations(agency.docPrefix + "〔")) }
         if !person, !party.legalRepresentative.isEmpty { kept.insert(party.legalRepresentative) }
         let texts = [item.title, item.facts, item.discretion, item.decision, item.statusReason] + item.evidence
-        return TextRedactor(texts: texts, people: people, kept: kept, shapes: shapes(for: item, agency: agency),
+        let scanner = IdentifierScanner(general: generalShapes, shapes: shapes(for: item, agency: agency, party: facts))
+        return TextRedactor(texts: texts, privateNames: privateSearch, party: party.name, people: people, kept: kept, scanner: scanner,
                             tradeSecrets: item.tradeSecretSpans, index: index, lexicon: lexicon)
     }
 
@@ -200,8 +229,9 @@ public struct CaseRedaction: Sendable {
             return RedactedCase(publicCase: nil, report: RedactionReport(caseID: item.id, removed: [:], withheld: "无法作技术处理：\(error.description)"))
         }
         let party = item.party
-        let person = PartyNature.isNaturalPerson(party)
-        let redactor = textRedactor(item, agency: agency, officers: officers, lexicon: lexicon)
+        let facts = PartyFacts(party)
+        let person = facts.person
+        let redactor = textRedactor(item, agency: agency, officers: officers, lexicon: lexicon, facts: facts)
 
         func field<T>(_ name: String, _ publish: () -> T?, _ transform: () -> T?) -> T? {
             switch policy.treatment(name) {
@@ -219,7 +249,7 @@ public struct CaseRedaction: Sendable {
             title: field("title", { item.title }, { redactor.redact(item.title) }),
             partyType: field("party_type", { party.type.rawValue }, { party.type.rawValue }),
             partyName: field("party_name", { anonymousParty }, { anonymousParty }),
-            partyCreditCode: field("party_id_no", { nil }, { PartyNature.publicCreditCode(party) }),
+            partyCreditCode: field("party_id_no", { nil }, { facts.creditCode }),
             legalRepresentative: person ? nil : field("legal_rep", { party.legalRepresentative.nilIfEmpty }, { party.legalRepresentative.nilIfEmpty }),
             partyAddress: field("party_address", { nil }, { party.address.isEmpty ? nil : (person ? redactor.redactAddress(party.address) : party.address) }),
             facts: field("facts", { nil }, { redactor.redact(item.facts) }),

@@ -38,7 +38,7 @@ enum SensitiveInfo {
         (.minor, ["未成年子女", "未满十四周岁", "未满十八周岁", "未满14周岁", "未满18周岁", "在校学生", "小学生", "初中生", "高中生"]),
     ]
 
-    private static let clauseEnds: Set<UInt32> = Set("，。；！？\n,;!?".unicodeScalars.map(\.value))
+    private static let clauseEnds: ScalarSet = ScalarSet("，。；！？\n,;!?".unicodeScalars.map(\.value))
 
     static func findings(in text: [UInt32]) -> [Finding] {
         var out: [Finding] = []
@@ -108,7 +108,7 @@ enum SensitiveInfo {
             } else if upper < text.count, text[upper] == 0x7684 { // 的
                 upper += 1
             }
-            for cue in ["年仅", "年龄", "仅", "年满", "现年", "未满"].map(Chars.scalars) where Chars.endsWith(text, before: lower, cue) {
+            for cue in ageCues where Chars.endsWith(text, before: lower, cue) {
                 lower -= cue.count
                 break
             }
@@ -116,6 +116,8 @@ enum SensitiveInfo {
         }
         return out
     }
+
+    private static let ageCues: [[UInt32]] = ["年仅", "年龄", "仅", "年满", "现年", "未满"].map(Chars.scalars)
 
     private static func pow10(_ n: Int) -> Int { n == 0 ? 1 : n == 1 ? 10 : 100 }
 

@@ -28,7 +28,7 @@ enum Surnames {
     /// Characters that are surnames but far more often words of their own (于是, 和, 经查, 时): they need more evidence.
     static let ambiguous: Set<Character> = Set("于和经时都能通有法公国应相后东双那成安全向从文明平车强门山水云白金花方高")
 
-    private static let tiers: [UInt32: Float] = {
+    private static let tiers: ScalarTable = {
         var out: [UInt32: Float] = [:]
         for character in single { if let s = character.unicodeScalars.first { out[s.value] = -10.5 } }
         for character in frequent { if let s = character.unicodeScalars.first { out[s.value] = -6.5 } }
@@ -36,7 +36,7 @@ enum Surnames {
         for character in ambiguous { if let s = character.unicodeScalars.first, let v = out[s.value] { out[s.value] = v - 2.5 } }
         // 于 opens most clauses of case text as a preposition (执法人员于2025年…, 于泰丰小区…).
         out[0x4E8E] = (out[0x4E8E] ?? -9) - 1.5
-        return out
+        return ScalarTable(out)
     }()
 
     private static let ambiguousCompound: Set<ArraySlice<UInt32>> = Set(["东方", "第五", "百里", "东门", "南门", "西门", "长孙", "司空", "乐正", "公西",
@@ -61,7 +61,7 @@ enum Surnames {
         return (compound, tiers[text[index]])
     }
 
-    private static let compoundFirsts: Set<UInt32> = Set(compoundScalars.map { $0[0] })
+    private static let compoundFirsts: ScalarSet = ScalarSet(compoundScalars.map { $0[0] })
 
     static func compoundEnding(_ text: [UInt32], before index: Int) -> Bool {
         compoundScalars.contains { Chars.endsWith(text, before: index, $0) }

@@ -169,13 +169,19 @@ private struct Publisher {
         let frame = PortalPages.frameSignature(PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: [], officers: [],
                                                           decisions: [], info: config.portalSite))
 
-        // Redaction and the gate's check of each redacted case run on every core.
+        // Redaction, the gate's check and the review page's segments of each case run on every core,
+        // in chunks of 64 cases: chunks of 1,024 left an export of up to 1,024 cases on one core, and
+        // the review segments (a second redaction of each changed case) were made one case at a time below.
         let cases = ingest.cases.sorted(by: { ($0.decisionDate, $0.id) < ($1.decisionDate, $1.id) })
-        let redactedCases = concurrentMap(cases) { item -> (RedactedCase, [GateHit]?) in
+        let redactedCases = concurrentMap(cases, chunkSize: 64) { item -> (RedactedCase, [GateHit]?, [CaseRedaction.FieldReview]?) in
             let redacted = redaction.redact(item, agency: agencies[item.agencyCode], officers: officers)
-            return (redacted, redacted.publicCase.map { gate.check($0) } ?? [])
+            let hits = redacted.publicCase.map { gate.check($0) } ?? []
+            let changed = !redacted.report.removed.isEmpty || (redacted.report.uncertain ?? 0) > 0
+            let passed = redacted.publicCase != nil && hits?.isEmpty == true
+            let fields = changed && passed ? redaction.review(item, agency: agencies[item.agencyCode], officers: officers) : nil
+            return (redacted, hits, fields)
         }
-        for (item, (redacted, hits)) in zip(cases, redactedCases) {
+        for (item, (redacted, hits, segments)) in zip(cases, redactedCases) {
             try writer.write(Self.json(redacted.report), to: "internal/redaction/\(item.agencyCode)/\(item.id).json")
             let previous = log[item.id]
             guard var published = redacted.publicCase, hits?.isEmpty == true else {
@@ -193,7 +199,7 @@ private struct Publisher {
             if !redacted.report.removed.isEmpty || (redacted.report.uncertain ?? 0) > 0 {
                 // Listed for the 法制科 (an uncertain name is always also a removal); with require_approval,
                 // a case with names the model was unsure of is first published only once approved.
-                let fields = redaction.review(item, agency: agencies[item.agencyCode], officers: officers)
+                let fields = segments ?? redaction.review(item, agency: agencies[item.agencyCode], officers: officers)
                 let uncertain = fields.reduce(0) { $0 + $1.segments.filter(\.uncertain).count }
                 let held = config.requireApproval && uncertain > 0 && previous == nil && !approved.contains(item.id)
                 queue.append(ReviewQueue.Entry(item: item, published: published, removed: redacted.report.removed, uncertain: uncertain,

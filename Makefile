@@ -16,7 +16,7 @@ SANXIANG := .build/debug/sanxiang
 # The demo runs as of the sample's export date (an ordinary night), not today.
 SAMPLE_AS_OF := $(shell python3 -c "import json; print(json.load(open('Examples/sample-export/MANIFEST.json'))['export_at'][:10])" 2>/dev/null)
 
-.PHONY: run test deps build bench-ingest bench-render bench-redact bench-print golden screenshots clean
+.PHONY: run test deps build bench-ingest bench-render bench-redact bench-print bench-nightly golden screenshots clean
 
 deps:
 	@missing=""; \
@@ -74,6 +74,17 @@ bench-redact: deps
 	$(SWIFT) build -c release --product sanxiang
 	@echo "machine: $$(nproc) cores, $$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 	taskset -c 0 .build/release/sanxiang bench redact --input $(REDACT_BENCH_DIR) --config pipeline.yml
+
+# Benchmark: the nightly run at scale (release build): generates CASES cases once (seed 7,
+# no media), then times a cold run, a rerun with nothing changed and a rerun with every
+# 100th case edited, each --as-of 2026-01-06; wall time, documents/s and peak RSS
+# (/usr/bin/time from the Debian package `time`). See README, "Scale".
+CASES ?= 100000
+NIGHTLY_BENCH_DIR ?= /tmp/sanxiang-nightly-$(CASES)
+bench-nightly: EXTRA_PACKAGES = time
+bench-nightly: deps
+	$(SWIFT) build -c release --product sanxiang
+	CASES=$(CASES) BENCH_DIR=$(NIGHTLY_BENCH_DIR) bash Tests/Bench/nightly_bench.sh
 
 # Benchmark: an officer's on-site print, each a new process (cold start): a case of
 # the bundled sample (read the export, take a number, render the form) and a field

@@ -37,30 +37,30 @@ public struct ArchiveSummary: Codable, Sendable {
     public var keyFingerprint: String
     /// Set when the key file is readable by others.
     public var keyWarning: String?
+    /// Output files this run read and hashed (those it wrote, or found changed) …
+    public var hashed: Int = 0
+    /// … and those whose logged hash it reused because the file is the one it was (same inode, size and time).
+    public var reused: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case run, added, changed, removed, treeSize = "tree_size", rootHash = "root_hash", keyFingerprint = "key_fingerprint",
-             keyWarning = "key_warning"
+             keyWarning = "key_warning", hashed, reused
     }
 }
 
 public enum Archiver {
-    /// Every regular file under `root` that the head does not exclude, hashed on all cores.
+    /// Every regular file under `root` that the head does not exclude, hashed on all cores (what `verify` reads).
     public static func scan(root: URL, isExcluded: (String) -> Bool) throws -> [String: FileDigest] {
+        let listed = try FileWalker.list(root: root, isExcluded: isExcluded)
+        return try digests(of: listed.map(\.path), root: root)
+    }
+
+    /// The digests of `paths` (relative to `root`), read on all cores; a file that cannot be read whole is an error.
+    static func digests(of paths: [String], root: URL) throws -> [String: FileDigest] {
         let base = root.standardizedFileURL.path + "/"
-        var paths: [String] = []
-        guard let walker = FileManager.default.enumerator(atPath: root.path) else {
-            throw ArchiveError(path: root.path, reason: "无法读取输出文件夹")
-        }
-        while let relative = walker.nextObject() as? String {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: base + relative, isDirectory: &isFolder), !isFolder.boolValue else { continue }
-            if !isExcluded(relative) { paths.append(relative) }
-        }
-        paths.sort()
-        let digests = hashFiles(paths.map { base + $0 })
         var out: [String: FileDigest] = [:]
-        for (path, digest) in zip(paths, digests) {
+        out.reserveCapacity(paths.count)
+        for (path, digest) in zip(paths, hashFiles(paths.map { base + $0 })) {
             // A file that cannot be read whole must not enter the ledger with the hash of a part, nor as "removed".
             guard let digest else { throw ArchiveError(path: base + path, reason: "文件无法完整读取，未能登记到归档账本") }
             out[path] = digest
@@ -113,27 +113,67 @@ public enum Archiver {
         return String(parts[3])
     }
 
-    /// Logs what changed since the last run and signs a new tree head.
+    /// Logs what changed since the last run and signs a new tree head. Only files whose stamp differs
+    /// from the file index's are read (what this run wrote, or anything else that changed); a file the
+    /// committer carried forward keeps the hash of its ledger leaf.
     public static func record(root: URL, excluded: [String], media: [MediaItem], asOf: String, input: String,
                               key: SigningKey) throws -> ArchiveSummary {
         var ledger = try Ledger(root: root)
         let run = ledger.nextRun
         let template = TreeHead(run: run, asOf: asOf, input: input, treeSize: 0, rootHash: "", excluded: excluded,
                                 publicKey: "", signature: "")
-        let files = try scan(root: root, isExcluded: template.isExcluded)
-        let entries = changes(state: ledger.state(), files: files, media: media, run: run)
+        let state = ledger.state()
+        let listed = try FileWalker.list(root: root, isExcluded: template.isExcluded)
+        let previousIndex = FileIndex.load(root: root)
+        let known = reusable(listed, index: previousIndex ?? FileIndex(), state: state)
+        var files = try digests(of: listed.map(\.path).filter { known[$0] == nil }, root: root)
+        let hashed = files.count
+        files.merge(known) { fresh, _ in fresh }
+        let entries = changes(state: state, files: files, media: media, run: run)
+        let firstNewLeaf = ledger.lines.count
         try ledger.append(entries, head: { size, rootHash in
             var head = template
             head.treeSize = size
             head.rootHash = rootHash
             return try key.sign(head)
         }, root: root)
+        // After the ledger: an index ahead of its leaves would vouch for hashes never logged.
+        let index = makeIndex(listed, state: state, entries: entries, firstNewLeaf: firstNewLeaf)
+        if index != previousIndex { try index.write(root: root) }
         let fingerprint = fingerprint(Array(key.privateKey.publicKey.rawRepresentation)).prefix(16)
         return ArchiveSummary(run: run, added: entries.filter { $0.event == .added }.count,
                               changed: entries.filter { $0.event == .changed }.count,
                               removed: entries.filter { $0.event == .removed }.count,
                               treeSize: ledger.lines.count, rootHash: ledger.heads.last?.rootHash ?? "",
-                              keyFingerprint: String(fingerprint))
+                              keyFingerprint: String(fingerprint), hashed: hashed, reused: known.count)
+    }
+
+    /// The files whose ledger hash still describes them: stamped as when that leaf was logged.
+    static func reusable(_ listed: [ListedFile], index: FileIndex,
+                         state: [String: (index: Int, entry: LedgerEntry)]) -> [String: FileDigest] {
+        var out: [String: FileDigest] = [:]
+        for file in listed {
+            guard let indexed = index.entries[file.path], indexed.stamp == file.stamp,
+                  let logged = state["output:" + file.path], logged.index == indexed.leaf,
+                  logged.entry.event != .removed, logged.entry.size == file.stamp.size else { continue }
+            out[file.path] = FileDigest(sha256: logged.entry.sha256, size: logged.entry.size)
+        }
+        return out
+    }
+
+    /// Each listed file's stamp with the leaf that now holds its hash: its new leaf when this run
+    /// logged it, else the leaf it already had.
+    static func makeIndex(_ listed: [ListedFile], state: [String: (index: Int, entry: LedgerEntry)], entries: [LedgerEntry],
+                          firstNewLeaf: Int) -> FileIndex {
+        var leaves: [String: Int] = [:]
+        for (offset, entry) in entries.enumerated() where entry.kind == .output { leaves[entry.path] = firstNewLeaf + offset }
+        var index = FileIndex()
+        index.entries.reserveCapacity(listed.count)
+        for file in listed {
+            guard let leaf = leaves[file.path] ?? state["output:" + file.path]?.index else { continue }
+            index.entries[file.path] = FileIndex.Entry(stamp: file.stamp, leaf: leaf)
+        }
+        return index
     }
 
     /// Leaves for every output or media file that is new, different or gone, in path order.

@@ -13,7 +13,9 @@ extension PersonalValueIndex {
     /// `namesInText`: also every name of three or more characters the name finder reads in the
     /// export's free text, so a witness named after a cue in one case is found without one in
     /// another (costs about as much as redacting the export once more).
+    /// `publicSeats`: addresses published as such (the agencies' own), treated like organisations' seats.
     public static func export(cases: [EnforcementCase], officers: [Officer] = [], otherPeople: [String] = [], accounts: [String] = [],
+                              publicSeats: [String] = [],
                               namesInText: Bool = false, lexicon: Lexicon? = try? Lexicon.standard.get()) -> PersonalValueIndex {
         let index = PersonalValueIndex(lexicon: lexicon)
         // Names that are public in this export (officers; legal representatives of organisations,
@@ -32,8 +34,9 @@ extension PersonalValueIndex {
         }
         // Organisations' seats are public: a person's street number that is also one is not indexed on its own.
         var seats: Set<String> = []
-        for item in cases where !PartyNature.isNaturalPerson(item.party) && !item.party.address.isEmpty {
-            let below = AddressFinder.belowCounty(item.party.address)
+        let organisations = cases.filter { !PartyNature.isNaturalPerson($0.party) }.map(\.party.address)
+        for address in organisations + publicSeats where !address.isEmpty {
+            let below = AddressFinder.belowCounty(address)
             seats.insert(Chars.string(CanonicalText.canonical(below)))
             if let numbered = AddressFinder.firstNumberedPart(below) { seats.insert(Chars.string(CanonicalText.canonical(numbered))) }
         }

@@ -1,6 +1,9 @@
 import Archive
 import ErrorReporting
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Native
 
 /// Which stage is responsible for each part of the output folder, and which
@@ -172,20 +175,19 @@ struct Committer {
     }
 
     /// Hard-links into the staging area every live file the stages that ran do
-    /// not remake, so replacing a whole top-level folder loses nothing.
+    /// not remake, so replacing a whole top-level folder loses nothing. Links keep
+    /// each file's inode and time stamp, by which the archive step knows it unread.
     private func carryForward(_ names: [String], ownership: OutputOwnership) throws {
-        let manager = FileManager.default
+        var folders = Set<String>()
         for name in names {
             let live = root.appendingPathComponent(name).path
             switch FileSystem.kind(live) {
             case .regular:
-                if !ownership.isRemade(name) { try link(name) }
+                if !ownership.isRemade(name) { try link(name, folders: &folders) }
             case .directory:
-                guard let walker = manager.enumerator(atPath: live) else { continue }
-                while let relative = walker.nextObject() as? String {
-                    let path = name + "/" + relative
-                    guard FileSystem.kind(root.appendingPathComponent(path).path) == .regular, !ownership.isRemade(path) else { continue }
-                    try link(path)
+                for file in try FileWalker.list(root: URL(fileURLWithPath: live), isExcluded: { _ in false }) where !file.isLink {
+                    let path = name + "/" + file.path
+                    if !ownership.isRemade(path) { try link(path, folders: &folders) }
                 }
             default:
                 continue
@@ -193,16 +195,21 @@ struct Committer {
         }
     }
 
-    private func link(_ path: String) throws {
+    /// `folders`: staging folders known to exist, so each is made (or found) once, not once per file.
+    private func link(_ path: String, folders: inout Set<String>) throws {
         let target = (stagingPath as NSString).appendingPathComponent(path)
-        guard FileSystem.kind(target) == .missing else { return }  // the stage staged its own
-        let manager = FileManager.default
+        let folder = (target as NSString).deletingLastPathComponent
         do {
-            try manager.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try manager.linkItem(atPath: root.appendingPathComponent(path).path, toPath: target)
+            if !folders.contains(folder) {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                folders.insert(folder)
+            }
         } catch {
             throw FileSystemError(path: target, action: "沿用上次输出", code: OutputWriter.errnoOf(error))
         }
+        guard Glibc.link(root.appendingPathComponent(path).path, target) != 0 else { return }
+        // Already there: the stage staged (or kept) its own.
+        guard errno == EEXIST else { throw FileSystemError(path: target, action: "沿用上次输出", code: errno) }
     }
 
     private func makeEmptyFolder(_ path: String) throws {

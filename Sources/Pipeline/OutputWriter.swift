@@ -63,18 +63,8 @@ public final class OutputWriter: @unchecked Sendable {
             throw FileSystemError(path: relativePath, action: "写入输出（路径越出输出文件夹）", code: 22)
         }
         let target = staging.appendingPathComponent(relativePath)
-        let folder = target.deletingLastPathComponent()
-        try lock.withLock {
-            if !folders.contains(folder.path) {
-                do {
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                } catch {
-                    throw FileSystemError(path: folder.path, action: "创建输出文件夹", code: Self.errnoOf(error))
-                }
-                folders.insert(folder.path)
-            }
-            staged.insert(components[0])
-        }
+        try makeFolder(target.deletingLastPathComponent())
+        lock.withLock { _ = staged.insert(components[0]) }
         try Self.writeFile(bytes, to: target.path)
     }
 
@@ -96,27 +86,40 @@ public final class OutputWriter: @unchecked Sendable {
 
     /// Carries an entry of the previous run's output (a file or a folder) into
     /// this run's, for outputs a run does not remake, such as earlier years' reports.
+    /// A file is hard-linked (the very file, its inode and time stamp: nothing is rewritten or re-read,
+    /// and the archive knows it by its stamp); it is called once per kept document and page, so
+    /// it costs two lstat calls and a link, with each staging folder made once.
     public func preserve(_ relativePath: String) throws {
         let components = relativePath.split(separator: "/").map(String.init)
         guard !components.isEmpty, !components.contains(".."), !components.contains(".") else {
             throw FileSystemError(path: relativePath, action: "沿用上次输出（路径越出输出文件夹）", code: 22)
         }
-        let manager = FileManager.default
-        let source = root.appendingPathComponent(relativePath)
+        let source = root.appendingPathComponent(relativePath).path
         let target = staging.appendingPathComponent(relativePath)
-        guard manager.fileExists(atPath: source.path), !manager.fileExists(atPath: target.path) else { return }
+        let kind = FileSystem.kind(source)
+        guard kind != .missing, FileSystem.kind(target.path) == .missing else { return }
+        try makeFolder(target.deletingLastPathComponent())
+        lock.withLock { _ = staged.insert(components[0]) }
+        if kind == .regular, link(source, target.path) == 0 { return }
         do {
-            try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            // A hard link keeps the very file (and its time stamp): nothing is rewritten.
-            do {
-                try manager.linkItem(at: source, to: target)
-            } catch {
-                try manager.copyItem(at: source, to: target)
-            }
+            // A folder, or a file system without hard links: a copy.
+            try FileManager.default.copyItem(atPath: source, toPath: target.path)
         } catch {
             throw FileSystemError(path: target.path, action: "沿用上次输出", code: Self.errnoOf(error))
         }
-        lock.withLock { _ = staged.insert(components[0]) }
+    }
+
+    /// Makes a staging folder (and its parents) once per run.
+    private func makeFolder(_ folder: URL) throws {
+        try lock.withLock {
+            guard !folders.contains(folder.path) else { return }
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw FileSystemError(path: folder.path, action: "创建输出文件夹", code: Self.errnoOf(error))
+            }
+            folders.insert(folder.path)
+        }
     }
 
     /// Removes a file staged earlier in this run (a page the publication gate withheld).

@@ -89,7 +89,10 @@ struct PublicationGate {
     /// The index of the export: every natural person named anywhere in it (parties,
     /// operators, persons of withheld and minors' cases, names read in the free text).
     static func index(for ingest: IngestResult) -> PersonalValueIndex {
-        PersonalValueIndex.export(cases: ingest.cases, officers: ingest.officers, namesInText: true)
+        // An agency's own address is on its public page: a person living at the same street number
+        // (人民路66号 in another county) must not stop that page, and with it the whole portal.
+        PersonalValueIndex.export(cases: ingest.cases, officers: ingest.officers, publicSeats: ingest.agencies.map(\.address),
+                                  namesInText: true)
     }
 }
 

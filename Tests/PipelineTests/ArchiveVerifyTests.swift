@@ -1,6 +1,9 @@
 import Archive
 import CaseModel
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import Pipeline
 import XCTest
 
@@ -77,6 +80,49 @@ final class ArchiveVerifyTests: SampleCopyTestCase {
         let cli = try Repo.run(Repo.executable, ["verify", "--output", output.path])
         XCTAssertEqual(cli.code, 1)
         XCTAssertTrue(cli.output.contains("已改动：\(relative(decision))"), cli.output)
+    }
+
+    /// A rerun reads only the files it wrote: a carried-forward file keeps its logged hash unread. The
+    /// proof: a document edited in place with its time set back is not logged again, and verify, which
+    /// reads everything, still names it.
+    func testARerunReusesTheHashOfEveryFileItCarriedForwardAndVerifyStillReadsThem() throws {
+        let first = try run("2026-01-06")
+        XCTAssertEqual(first.archive?.reused, 0)
+        let decision = try firstFile(named: "行政处罚决定书.pdf")
+        var before = stat()
+        XCTAssertEqual(lstat(decision.path, &before), 0)
+        let handle = try FileHandle(forUpdating: decision)
+        try handle.seek(toOffset: 200)
+        let byte = try XCTUnwrap(try handle.read(upToCount: 1))
+        try handle.seek(toOffset: 200)
+        try handle.write(contentsOf: Data([byte[0] ^ 0x01]))
+        try handle.close()
+        var times = [before.st_atim, before.st_mtim]
+        XCTAssertEqual(utimensat(AT_FDCWD, decision.path, &times, 0), 0)
+
+        let second = try run("2026-01-06")
+        let archive = try XCTUnwrap(second.archive)
+        XCTAssertGreaterThan(archive.reused, 100)
+        XCTAssertLessThan(archive.hashed, archive.reused)
+        let relative = PipelineRunner.relative(decision, to: output)
+        let ledger = try Ledger(root: output)
+        XCTAssertFalse(ledger.entries.contains { $0?.run == 2 && $0?.path == relative }, "the carried-forward file was read again")
+        XCTAssertEqual(try Verifier.verify(root: output).problems, [.fileChanged(path: relative)])
+    }
+
+    /// The file index is a cache: without it a run hashes every file again and the archive still verifies.
+    func testALostFileIndexOnlyCostsAFullRehash() throws {
+        _ = try run("2026-01-06")
+        try FileManager.default.removeItem(at: output.appendingPathComponent(FileIndex.file))
+        let second = try run("2026-01-07")
+        XCTAssertEqual(second.archive?.reused, 0)
+        XCTAssertGreaterThan(second.archive?.hashed ?? 0, 100)
+        XCTAssertEqual(try Verifier.verify(root: output).problems, [])
+        let third = try run("2026-01-07")
+        XCTAssertGreaterThan(third.archive?.reused ?? 0, 100)
+        XCTAssertEqual(third.archive?.added, 0)
+        XCTAssertEqual(third.archive?.changed, 0)
+        XCTAssertEqual(try Verifier.verify(root: output).problems, [])
     }
 
     func testEditingTruncatingOrExtendingTheLedgerIsCaught() throws {

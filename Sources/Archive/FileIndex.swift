@@ -1,0 +1,151 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What identifies one file's bytes without reading them: the inode it lives in, its size and its
+/// modification time to the nanosecond. A hard link (how the committer carries an unchanged file
+/// forward) keeps all of them; a file written anew gets a fresh inode and time.
+public struct FileStamp: Equatable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+    public var size: Int
+    public var modifiedSeconds: Int
+    public var modifiedNanoseconds: Int
+}
+
+/// A regular file found under the output folder.
+public struct ListedFile: Sendable {
+    public var path: String
+    public var stamp: FileStamp
+    /// Listed through a symbolic link (stamped as the file it points to).
+    public var isLink = false
+}
+
+/// `archive/file-index.tsv`: for every logged output file, the stamp it had when it was last
+/// hashed and the ledger leaf that holds that hash. A nightly run reuses a leaf's hash for a file
+/// whose stamp is unchanged instead of reading it again, so it reads only what it wrote.
+///
+/// It is a cache, never evidence: it is not in the Merkle tree, `verify` ignores it and reads
+/// every file, and a missing or unreadable index only means every file is hashed again. A file
+/// edited in place with its time set back keeps its logged hash, so `verify` reports it changed
+/// (a full re-hash would have logged the edit as a change of the output instead).
+public struct FileIndex: Equatable {
+    public struct Entry: Equatable {
+        public var stamp: FileStamp
+        /// The ledger leaf (0-based) whose hash describes the file as stamped.
+        public var leaf: Int
+    }
+
+    public var entries: [String: Entry] = [:]
+
+    public static let file = "archive/file-index.tsv"
+    private static let header = "sanxiang-file-index-v1"
+
+    public init(entries: [String: Entry] = [:]) { self.entries = entries }
+
+    /// The index left by the last run; nil when there is none or it cannot be read whole.
+    public static func load(root: URL) -> FileIndex? {
+        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(file).path) else { return nil }
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
+        guard let first = lines.popFirst(), String(decoding: first, as: UTF8.self) == header else { return nil }
+        var index = FileIndex()
+        index.entries.reserveCapacity(lines.count)
+        for line in lines {
+            guard let (path, entry) = parse(line) else { return nil }
+            index.entries[path] = entry
+        }
+        return index
+    }
+
+    /// leaf, device, inode, size, seconds, nanoseconds, path — tab-separated, the path last.
+    private static func parse(_ line: Data.SubSequence) -> (String, Entry)? {
+        let fields = line.split(separator: UInt8(ascii: "\t"), maxSplits: 6, omittingEmptySubsequences: false)
+        guard fields.count == 7 else { return nil }
+        var numbers: [Int] = []
+        for field in fields.prefix(6) {
+            guard let value = Int(String(decoding: field, as: UTF8.self)) else { return nil }
+            numbers.append(value)
+        }
+        let stamp = FileStamp(device: UInt64(bitPattern: Int64(numbers[1])), inode: UInt64(bitPattern: Int64(numbers[2])),
+                              size: numbers[3], modifiedSeconds: numbers[4], modifiedNanoseconds: numbers[5])
+        return (String(decoding: fields[6], as: UTF8.self), Entry(stamp: stamp, leaf: numbers[0]))
+    }
+
+    /// Written whole through a temporary file and a rename: a crash leaves the old index or the new.
+    public func write(root: URL) throws {
+        var text = Self.header + "\n"
+        text.reserveCapacity(entries.count * 120)
+        for path in entries.keys.sorted() where !path.contains("\t") && !path.contains("\n") {
+            guard let entry = entries[path] else { continue }
+            let stamp = entry.stamp
+            text += "\(entry.leaf)\t\(Int64(bitPattern: stamp.device))\t\(Int64(bitPattern: stamp.inode))\t\(stamp.size)\t"
+                + "\(stamp.modifiedSeconds)\t\(stamp.modifiedNanoseconds)\t\(path)\n"
+        }
+        let path = root.appendingPathComponent(Self.file).path
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw ArchiveError(path: temporary, reason: "无法写入文件索引（\(String(cString: strerror(errno)))）") }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { throw ArchiveError(path: temporary, reason: "无法写入文件索引（\(String(cString: strerror(errno)))）") }
+            offset += written
+        }
+        // No fsync: a torn index after a power cut is caught by its parse and only costs a full re-hash.
+        guard rename(temporary, path) == 0 else {
+            throw ArchiveError(path: path, reason: "无法更新文件索引（\(String(cString: strerror(errno)))）")
+        }
+    }
+}
+
+/// Lists the regular files under a folder with one lstat each (readdir and lstat directly:
+/// Foundation's enumerator costs several times as much per file on Linux).
+public enum FileWalker {
+    /// Every regular file under `root`, by path relative to it, sorted; `isExcluded` prunes files and folders
+    /// (a folder is asked as "name/"). A symbolic link to a file is listed as that file (the pipeline never makes one,
+    /// so one planted in the output must show in the ledger and in `verify`); links to folders are not followed.
+    public static func list(root: URL, isExcluded: (String) -> Bool) throws -> [ListedFile] {
+        var out: [ListedFile] = []
+        try walk(root.standardizedFileURL.path, relative: "", isExcluded: isExcluded, into: &out)
+        out.sort { $0.path < $1.path }
+        return out
+    }
+
+    private static func walk(_ folder: String, relative: String, isExcluded: (String) -> Bool, into out: inout [ListedFile]) throws {
+        guard let stream = opendir(folder) else {
+            if relative.isEmpty || errno != ENOENT { throw ArchiveError(path: folder, reason: "无法读取文件夹（\(String(cString: strerror(errno)))）") }
+            return  // removed while we walked
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        for name in names {
+            let path = relative + name
+            var info = stat()
+            guard lstat(folder + "/" + name, &info) == 0 else { continue }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                if !isExcluded(path + "/") { try walk(folder + "/" + name, relative: path + "/", isExcluded: isExcluded, into: &out) }
+            case S_IFREG:
+                if !isExcluded(path) { out.append(ListedFile(path: path, stamp: stamp(info))) }
+            case S_IFLNK:
+                guard stat(folder + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFREG, !isExcluded(path) else { continue }
+                out.append(ListedFile(path: path, stamp: stamp(info), isLink: true))
+            default:
+                continue
+            }
+        }
+    }
+
+    static func stamp(_ info: stat) -> FileStamp {
+        FileStamp(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int(info.st_size),
+                  modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec))
+    }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The nightly benchmark (`make bench-nightly`): three whole runs of the release binary on one
+# generated export, as the nights of a real installation follow each other:
+#   1. cold      — a fresh output folder (every document, page, PDF and ledger entry made);
+#   2. no change — the same export again (nothing should be re-made);
+#   3. 1 %       — every 100th case edited (Tests/Bench/mutate_export.py), then run again.
+# Each run is timed by /usr/bin/time -v: wall time, CPU time, peak RSS; documents per second
+# counts every document the run's output holds (rendered or kept) over the run's wall time.
+#
+# Environment: CASES (default 100000), BENCH_DIR (default /tmp/sanxiang-nightly-$CASES),
+# AS_OF (default 2026-01-06, the generator's export date), BIN (default .build/release/sanxiang),
+# CONFIG (default pipeline.yml). The export is generated once per CASES and kept in $BENCH_DIR/base.
+set -euo pipefail
+
+CASES=${CASES:-100000}
+BENCH_DIR=${BENCH_DIR:-/tmp/sanxiang-nightly-$CASES}
+AS_OF=${AS_OF:-2026-01-06}
+BIN=${BIN:-.build/release/sanxiang}
+CONFIG=${CONFIG:-pipeline.yml}
+BASE=$BENCH_DIR/base
+INPUT=$BENCH_DIR/input
+OUT=$BENCH_DIR/out
+
+if [ ! -f "$BASE/cases.csv" ]; then
+  echo "== generating $CASES cases into $BASE (once)"
+  rm -rf "$BASE"
+  python3 Tests/Fixtures/gen_export.py --out "$BASE" --cases "$CASES" --seed 7 --no-media >/dev/null
+fi
+# The runs read one folder (the input path is part of what a run records), refreshed from the base.
+rm -rf "$INPUT" "$OUT"
+cp -a "$BASE" "$INPUT"
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+echo "export: $CASES cases (gen_export.py --seed 7 --no-media), as of $AS_OF, binary $BIN"
+printf '%-10s %9s %9s %9s %10s %10s %10s %9s\n' run wall_s user_s sys_s docs docs/s rendered peak_MiB
+
+# Runs sanxiang once under /usr/bin/time and prints one line of figures.
+timed_run() {
+  local label=$1 log=$BENCH_DIR/$1.time status=0
+  /usr/bin/time -v -o "$log" "$BIN" run --config "$CONFIG" --input "$INPUT" --output "$OUT" --as-of "$AS_OF" \
+    >"$BENCH_DIR/$label.out" 2>&1 || status=$?
+  # 3: rows set aside, 4: the publication gate withheld cases — both are ordinary nights.
+  if [ "$status" -ne 0 ] && [ "$status" -ne 3 ] && [ "$status" -ne 4 ]; then
+    echo "$label: sanxiang exited with $status; see $BENCH_DIR/$label.out" >&2
+    tail -5 "$BENCH_DIR/$label.out" >&2
+    exit 1
+  fi
+  cp "$OUT/run-summary.json" "$BENCH_DIR/$label.summary.json"
+  python3 - "$label" "$log" "$OUT/run-summary.json" <<'EOF'
+import json, sys
+label, log, summary = sys.argv[1:]
+times = {}
+for line in open(log):
+    key, _, value = line.strip().rpartition(": ")
+    times[key] = value
+def seconds(text):
+    parts = [float(p) for p in text.split(":")]
+    total = 0.0
+    for p in parts:
+        total = total * 60 + p
+    return total
+wall = seconds(times["Elapsed (wall clock) time (h:mm:ss or m:ss)"])
+rss = int(times["Maximum resident set size (kbytes)"]) / 1024
+documents = json.load(open(summary)).get("documents") or {}
+docs = documents.get("documents", 0)
+rendered = docs - documents.get("kept", 0)
+print(f"{label:<10} {wall:9.2f} {float(times['User time (seconds)']):9.2f} {float(times['System time (seconds)']):9.2f} "
+      f"{docs:10d} {docs / wall if wall else 0:10.0f} {rendered:10d} {rss:9.0f}")
+EOF
+}
+
+timed_run cold
+timed_run nochange
+python3 Tests/Bench/mutate_export.py --export "$INPUT" >"$BENCH_DIR/mutate.out"
+timed_run onepct
+echo "($(cat "$BENCH_DIR/mutate.out"); logs and summaries in $BENCH_DIR)"

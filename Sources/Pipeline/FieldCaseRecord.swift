@@ -1,6 +1,7 @@
 import CaseModel
 import ErrorReporting
 import Foundation
+import Native
 
 /// A field case as the outbox keeps it (`<outbox>/<case_id>.json`, format
 /// `sanxiang-field-case` version 1, README “现场录入的案件”): the case in the keys of
@@ -180,23 +181,10 @@ public enum FieldOutbox {
 }
 
 enum FieldFiles {
-    /// Temporary file, fsync, rename, fsync of the folder: the file is whole or absent after a power cut.
+    /// Whole or absent after a power cut: `FileSystem.replaceDurably` (temporary file, fsync,
+    /// rename, fsync of the folder), in a folder made on first use.
     static func writeDurably(_ data: Data, to url: URL) throws {
-        let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        try data.write(to: temporary)
-        let handle = try FileHandle(forWritingTo: temporary)
-        try handle.synchronize()
-        try handle.close()
-        guard rename(temporary.path, url.path) == 0 else {
-            try? FileManager.default.removeItem(at: temporary)
-            throw CocoaError(.fileWriteUnknown)
-        }
-        let descriptor = open(folder.path, O_RDONLY)
-        if descriptor >= 0 {
-            fsync(descriptor)
-            close(descriptor)
-        }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileSystem.replaceDurably(url.path, bytes: [UInt8](data))
     }
 }

@@ -423,7 +423,15 @@ public final class TextRedactor {
 
     /// 张三 → 张某; two people named 张 → 张某甲, 张某乙; in order of first appearance.
     private func assignPseudonyms(_ found: [(name: String, surname: String)]) {
-        var order = Array(pseudonyms.keys)
+        let ordinals = Array("甲乙丙丁戊己庚辛壬癸")
+        // Names that have a pseudonym keep their ordinal: ordered by it (then by name), never by the
+        // dictionary's order, which differs from process to process (郑某甲 and 郑某乙 would swap
+        // between nights and rewrite the page).
+        func rank(_ name: String) -> Int {
+            guard let last = pseudonyms[name]?.last, let index = ordinals.firstIndex(of: last) else { return -1 }
+            return index
+        }
+        var order = pseudonyms.keys.sorted { (rank($0), $0) < (rank($1), $1) }
         for entry in found where pseudonyms[entry.name] == nil && !order.contains(entry.name) { order.append(entry.name) }
         var surnames: [String: String] = [:]
         for entry in found { surnames[entry.name] = entry.surname }
@@ -436,7 +444,6 @@ public final class TextRedactor {
             bySurname[surname, default: []].append(name)
         }
         // Names already given a pseudonym keep their place; new ones come after them.
-        let ordinals = Array("甲乙丙丁戊己庚辛壬癸")
         var result: [String: String] = [:]
         for surname in surnameOrder {
             let group = bySurname[surname] ?? []

@@ -50,6 +50,25 @@ final class ReadabilityTests: XCTestCase {
         XCTAssertEqual(figures.gateHits, 0)
     }
 
+    /// Ordinals follow first appearance and never move when a later text brings another person of
+    /// the same surname: the dictionary's order (which differs between processes) must not decide.
+    func testOrdinalsKeepTheirPlaceWhenMoreNamesArrive() throws {
+        let given = ["德福", "建国", "秀英", "永胜", "海燕", "玉兰", "金龙", "宏伟", "天佑", "志强", "丽华", "春生"]
+        for surname in ["郑", "王", "欧阳"] {
+            for start in 0..<given.count {
+                let names = (0..<4).map { surname + given[(start + $0 * 5) % given.count] }
+                let first = "证人\(names[0])、\(names[1])、\(names[2])证实。"
+                let redactor = try TextRedactor(texts: [first], people: [], kept: [], shapes: .defaults, tradeSecrets: [],
+                                                lexicon: Lexicon.standard.get())
+                let expected = "证人\(surname)某甲、\(surname)某乙、\(surname)某丙证实。"
+                XCTAssertEqual(redactor.redact(first), expected, names.joined(separator: " "))
+                let later = "证人\(names[3])与\(names[2])、\(names[0])证实。"
+                XCTAssertEqual(redactor.redact(later), "证人\(surname)某丁与\(surname)某丙、\(surname)某甲证实。", names.joined(separator: " "))
+                XCTAssertEqual(redactor.redact(first), expected, "unchanged after: " + names.joined(separator: " "))
+            }
+        }
+    }
+
     /// The review queue's view: what was removed or replaced, and which names the model was unsure of.
     func testReviewSegmentsShowWhatChanged() throws {
         let text = "证人王建国（联系电话13887654321）证实，当日谭永胜在河道内采砂。"

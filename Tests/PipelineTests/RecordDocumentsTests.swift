@@ -72,6 +72,16 @@ enum RecordFixtures {
             .replacingOccurrences(of: #"第\d+页共\d+页"#, with: "", options: .regularExpression)
     }
 
+    /// The PDF's lines as pdftotext -layout places them, spaces dropped: what a reader sees on
+    /// one row of a table, whatever order the cells were drawn in.
+    static func rows(_ bytes: [UInt8]) throws -> [String] {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("records-\(UUID().uuidString).pdf")
+        try Data(bytes).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let output = try Shell.run("/usr/bin/pdftotext", ["-enc", "UTF-8", "-layout", file.path, "-"], stderr: false).output
+        return output.split(whereSeparator: { $0.isNewline || $0 == "\u{0C}" }).map { flat(String($0)) }
+    }
+
     static func flat(_ text: String) -> String { text.filter { !$0.isWhitespace && $0 != "\u{0C}" } }
 
     /// 2025年3月14日10时05分, computed here independently of the code under test.
@@ -96,7 +106,9 @@ final class ReviewOpinionTests: XCTestCase {
                 let item = entry.item
                 let review = try XCTUnwrap(export.ingest.reviews.first { $0.caseID == item.id })
                 let extra = try XCTUnwrap(export.ingest.reviewDetails[review.id])
-                let text = try RecordFixtures.text(try XCTUnwrap(RecordFixtures.render(entry, ["法制审核意见书.pdf"]).first).rendered.bytes)
+                let bytes = try XCTUnwrap(RecordFixtures.render(entry, ["法制审核意见书.pdf"]).first).rendered.bytes
+                let text = try RecordFixtures.text(bytes)
+                let rows = try RecordFixtures.rows(bytes)
                 let context = "\(export.name) \(item.id)"
                 XCTAssertFalse(extra.proposedDecision.isEmpty, context)
                 XCTAssertTrue(text.contains("拟作出的决定：" + RecordFixtures.flat(extra.proposedDecision)), context)
@@ -106,9 +118,9 @@ final class ReviewOpinionTests: XCTestCase {
                 XCTAssertTrue(text.contains("重大执法决定情形："), context)
                 XCTAssertEqual(review.reviewers.count, extra.reviewerCerts.count, context)
                 for (name, cert) in zip(review.reviewers, extra.reviewerCerts) {
-                    XCTAssertTrue(text.contains(RecordFixtures.flat(name) + cert), "\(context): \(name) \(cert) on one row")
+                    XCTAssertTrue(rows.contains { $0.contains(RecordFixtures.flat(name) + cert) }, "\(context): \(name) \(cert) on one row")
                 }
-                XCTAssertTrue(text.contains("审核人员法律职业资格证书编号") && text.contains("签名"), context)
+                XCTAssertTrue(rows.contains { $0.contains("审核人员法律职业资格证书编号签名") }, context)
                 let office = try XCTUnwrap(export.ingest.agencyDetails[item.agencyCode]?.legalOffice)
                 XCTAssertFalse(office.isEmpty)
                 XCTAssertTrue(text.hasSuffix(office + review.reviewedOn.chinese), "\(context): signed by \(office): …\(text.suffix(40))")

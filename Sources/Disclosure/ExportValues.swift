@@ -39,6 +39,7 @@ extension PersonalValueIndex {
             let below = AddressFinder.belowCounty(address)
             seats.insert(Chars.string(CanonicalText.canonical(below)))
             if let numbered = AddressFinder.firstNumberedPart(below) { seats.insert(Chars.string(CanonicalText.canonical(numbered))) }
+            index.addPublicSeat(address)
         }
         for item in cases {
             let party = item.party

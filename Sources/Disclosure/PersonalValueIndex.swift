@@ -55,6 +55,9 @@ public final class PersonalValueIndex: @unchecked Sendable {
     private var byTwelve: [UInt64: [Int32]] = [:]
     private var bigrams: [UInt64]
     private static let bigramBits = 1 << 22
+    /// Published addresses (agencies' and organisations' seats), matched like values: a person's
+    /// address found only inside one of them on a page is the seat, not the person.
+    private var seats: PersonalValueIndex?
     let lexicon: Lexicon?
 
     /// `lexicon` decides where a 2-character name is part of a word (nil: never).
@@ -116,6 +119,18 @@ public final class PersonalValueIndex: @unchecked Sendable {
         }
     }
 
+    /// A published seat (an agency's or an organisation's address, shown on its pages). A person's
+    /// address, or its street number, found on a page only as part of a seat's text is no hit:
+    /// 人民路66号 of a person in 赫山区 inside 瑞丽市勐卯街道人民路66号, the agency's own address,
+    /// must not hold the agency's page and with it the whole portal. Found anywhere else it is.
+    public func addPublicSeat(_ address: String) {
+        let seatIndex = seats ?? PersonalValueIndex(lexicon: nil)
+        seats = seatIndex
+        for form in [address, AddressFinder.belowCounty(address)] {
+            seatIndex.add(CanonicalText.canonical(form), .other, seatIndex.newSource(.other), minimum: 5)
+        }
+    }
+
     public func addOther(_ value: String) {
         add(CanonicalText.canonical(value), .other, newSource(.other), minimum: 5)
     }
@@ -154,7 +169,20 @@ public final class PersonalValueIndex: @unchecked Sendable {
 
     /// Every personal value in the text (canonically), as GateHits. Never the value.
     public func hits(in text: String) -> [GateHit] {
-        matches(in: CanonicalText(text)).map { GateHit(kind: $0.kind, valueIndex: $0.value, canonicalOffset: $0.canonicalOffset) }
+        let canonical = CanonicalText(text)
+        return outsideSeats(matches(in: canonical), canonical)
+            .map { GateHit(kind: $0.kind, valueIndex: $0.value, canonicalOffset: $0.canonicalOffset) }
+    }
+
+    /// Address matches that lie inside a published seat's text are the seat (see `addPublicSeat`).
+    private func outsideSeats(_ found: [Match], _ canonical: CanonicalText) -> [Match] {
+        guard let seats, found.contains(where: { $0.kind == .address }) else { return found }
+        let covers = seats.matches(in: canonical).map { $0.canonicalOffset..<($0.canonicalOffset + $0.canonicalLength) }
+        guard !covers.isEmpty else { return found }
+        return found.filter { match in
+            let range = match.canonicalOffset..<(match.canonicalOffset + match.canonicalLength)
+            return match.kind != .address || !covers.contains { $0.lowerBound <= range.lowerBound && range.upperBound <= $0.upperBound }
+        }
     }
 
     /// The same over UTF-8 bytes (a page, a feed, a PDF's extracted text); bad sequences become U+FFFD.

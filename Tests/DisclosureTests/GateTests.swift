@@ -113,6 +113,24 @@ final class GateTests: XCTestCase {
         XCTAssertEqual(alone.hits(in: "在北苑路174号经营").first?.kind, .address)
     }
 
+    /// A person's street number that is part of an agency's longer address (勐卯街道人民路66号) is
+    /// the agency's seat on the agency's page, and still the person's anywhere else.
+    func testAPersonsNumberInsideAnAgencysAddressStopsNoPage() {
+        let person = Fixtures.case(id: "P", partyType: .naturalPerson, name: "张德福", idType: .residentID, idNumber: "53040219850312123X",
+                                   address: "湖南省益阳市赫山区人民路66号", facts: "")
+        let seat = "云南省瑞丽市勐卯街道人民路66号"
+        let index = PersonalValueIndex.export(cases: [person], publicSeats: [seat])
+        XCTAssertEqual(index.hits(in: "地址：\(seat)，电话0692-4141234"), [])
+        XCTAssertEqual(index.hits(in: "<dd>瑞丽市勐卯街道人民路 66 号</dd>"), [], "canonical forms of the seat are the seat")
+        XCTAssertEqual(index.hits(in: "当事人住人民路66号，").map(\.kind), [.address])
+        XCTAssertEqual(index.hits(in: "地址：\(seat)；当事人住赫山区人民路66号").map(\.kind), [.address], "the seat excuses only its own text")
+        let organisation = Fixtures.case(id: "C", partyType: .legalPerson, name: "瑞丽博远商贸有限公司", idType: .creditCode,
+                                         idNumber: "91530400MA6K1234XL", legalRep: "王建国", address: seat, facts: "")
+        let both = PersonalValueIndex.export(cases: [person, organisation])
+        XCTAssertEqual(both.hits(in: "住所：\(seat)"), [], "an organisation's seat is as public as an agency's")
+        XCTAssertEqual(both.hits(in: "当事人住人民路66号，").map(\.kind), [.address])
+    }
+
     /// An agency's abbreviation opens its numbers in free text (红林草林地审字〔2024〕1号): it is no
     /// person, so the gate must not index it (it would withhold every decision the agency numbers)
     /// and the redactor must leave the number whole.

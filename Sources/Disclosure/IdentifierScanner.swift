@@ -76,7 +76,63 @@ struct IdentifierScanner {
             if let finding = classify(text, index..<end) { found.append(finding) }
             index = end
         }
+        return merged(found + handles(in: text) + cuedAccounts(in: text))
+    }
+
+    /// Findings in text order, overlapping ones joined (an account after its cue and the run inside it).
+    private func merged(_ findings: [Finding]) -> [Finding] {
+        var out: [Finding] = []
+        for finding in findings.sorted(by: { ($0.range.lowerBound, -$0.range.count) < ($1.range.lowerBound, -$1.range.count) }) {
+            if let last = out.last, finding.range.lowerBound < last.range.upperBound {
+                out[out.count - 1].range = last.range.lowerBound..<max(last.range.upperBound, finding.range.upperBound)
+            } else {
+                out.append(finding)
+            }
+        }
+        return out
+    }
+
+    /// @雪山飞狐2019: an @-handle names an account whatever it is written in. An @ after a letter
+    /// or digit belongs to an e-mail address, read with the runs above.
+    private func handles(in text: [UInt32]) -> [Finding] {
+        var found: [Finding] = []
+        for index in text.indices where text[index] == 0x40 || text[index] == 0xFF20 {
+            if index > 0, Self.isAlnum(text[index - 1]) { continue }
+            let end = Self.tokenEnd(text, from: index + 1)
+            if end - index >= 3 { found.append(Finding(range: index..<end, kind: .messagingID)) }
+        }
         return found
+    }
+
+    /// 微博账号为雪山飞狐2019, 抖音号：小鱼儿_88: after a messaging cue and an account word, the
+    /// token up to the next punctuation or space is the account, when it holds a letter or digit
+    /// (a Han-only token may be a nickname or an ordinary word: 微信号为其本人所有).
+    private func cuedAccounts(in text: [UInt32]) -> [Finding] {
+        var found: [Finding] = []
+        let cues = Self.messagingCues
+        for index in text.indices where cues.first.contains(text[index]) {
+            guard let cue = cues.byFirst[text[index]]?.first(where: { Chars.matches(text, at: index, $0) }) else { continue }
+            var probe = index + cue.count
+            guard let word = Self.accountWords.first(where: { Chars.matches(text, at: probe, $0) }) else { continue }
+            probe += word.count
+            if let link = Self.linkWords.first(where: { Chars.matches(text, at: probe, $0) }) { probe += link.count }
+            while probe < text.count, Chars.isSpace(text[probe]) { probe += 1 }
+            let end = Self.tokenEnd(text, from: probe)
+            guard end > probe, text[probe..<end].contains(where: Self.isAlnum) else { continue }
+            found.append(Finding(range: probe..<end, kind: .messagingID))
+        }
+        return found
+    }
+
+    /// An account token runs over letters, digits, Han and _ - . up to 24 characters.
+    private static func tokenEnd(_ text: [UInt32], from start: Int) -> Int {
+        var end = start
+        while end < text.count, end - start < 24, isAlnum(text[end]) || Chars.isHan(text[end]) || [0x5F, 0x2D, 0x2E].contains(text[end]) {
+            end += 1
+        }
+        // A sentence's full stop is no part of the handle.
+        while end > start, text[end - 1] == 0x2E { end -= 1 }
+        return end
     }
 
     // MARK: - Classification
@@ -244,11 +300,14 @@ struct IdentifierScanner {
         guard isPlainNumber(text[run]) else { return false }
         let after = run.upperBound < text.count ? text[run.upperBound] : 0
         let before = previousNonSpace(text, run.lowerBound)
-        if let before, text[before] == 0x7B2C, "条款项号章节期批次届卷辑".unicodeScalars.contains(where: { $0.value == after }) { return true } // 第
+        // 第…号 of a 令 or 公告 is short (令第51号); a long 第0012345号 is a certificate's number
+        // (云（2021）红塔区不动产权第0012345号), which the bracketed-year rule below also refuses.
+        if let before, text[before] == 0x7B2C, "条款项号章节期批次届卷辑".unicodeScalars.contains(where: { $0.value == after }), // 第
+           after != 0x53F7 || run.count <= 4 { return true }
         guard after == 0x53F7 else { return false } // 号
         var probe = before.map { $0 + 1 } ?? run.lowerBound
         if let b = before, text[b] == 0x7B2C { probe = b } // 第
-        guard probe >= 6 else { return false }
+        guard probe >= 6, !Chars.containsAny(text, max(0, probe - 16)..<probe, Self.certificateCues) else { return false }
         let close = text[probe - 1]
         guard [0x3015, 0x5D, 0xFF3D, 0x29, 0xFF09, 0x3011].contains(close) else { return false }
         let year = text[(probe - 5)..<(probe - 1)]
@@ -327,6 +386,13 @@ struct IdentifierScanner {
     private static let vehicleCues = WordSet(["车架号", "车辆识别代号", "识别代码", "VIN", "发动机号", "电机号"])
     private static let accountCues = WordSet(["账号", "帐号", "卡号", "账户", "帐户", "银行卡", "存折"])
     private static let ipCues = WordSet(["IP", "ip", "地址"])
+    /// Property and licence certificates are numbered like documents (云（2021）红塔区不动产权第0012345号)
+    /// but are a person's (最高法 法释〔2016〕19号 第十条: 动产、不动产权属证书编号).
+    private static let certificateCues = WordSet(["不动产权", "不动产证", "产权证", "房产证", "房权证", "土地证", "林权证", "权属证", "房屋所有权"])
+    /// Words after a messaging cue that make the next token an account (微信号为…, 微博账号：…);
+    /// without one (微信支付200元) the cue is only a word.
+    private static let accountWords: [[UInt32]] = ["号码", "账号", "帐号", "号", "ID", "id", "昵称", "用户名"].map(Chars.scalars)
+    private static let linkWords: [[UInt32]] = ["为", "是", "：", ":"].map(Chars.scalars)
 
     /// Bank card numbers carry a Luhn check digit (ISO/IEC 7812).
     static func luhn(_ digits: String) -> Bool {

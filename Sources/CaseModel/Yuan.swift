@@ -19,6 +19,20 @@ public struct Yuan: Hashable, Comparable, Sendable, Codable, CustomStringConvert
         return sign + "\(magnitude / 100)." + (cents < 10 ? "0\(cents)" : "\(cents)")
     }
 
+    /// `1,047,320.00`: the decimal form with thousands separators, as documents print figures.
+    public var groupedString: String {
+        let magnitude = fen.magnitude
+        var whole = String(magnitude / 100)
+        var groups: [String] = []
+        while whole.count > 3 {
+            groups.insert(String(whole.suffix(3)), at: 0)
+            whole.removeLast(3)
+        }
+        groups.insert(whole, at: 0)
+        let cents = magnitude % 100
+        return (fen < 0 ? "-" : "") + groups.joined(separator: ",") + "." + (cents < 10 ? "0\(cents)" : "\(cents)")
+    }
+
     public var description: String { decimalString }
 
     public static func < (a: Yuan, b: Yuan) -> Bool { a.fen < b.fen }

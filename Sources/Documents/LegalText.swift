@@ -40,18 +40,7 @@ public enum LegalText {
         value.chineseUppercase + "（¥" + grouped(value) + "）"
     }
 
-    static func grouped(_ value: Yuan) -> String {
-        let text = value.decimalString
-        let parts = text.split(separator: ".")
-        var whole = String(parts[0])
-        var groups: [String] = []
-        while whole.count > 3 {
-            groups.insert(String(whole.suffix(3)), at: 0)
-            whole.removeLast(3)
-        }
-        groups.insert(whole, at: 0)
-        return groups.joined(separator: ",") + "." + parts[1]
-    }
+    static func grouped(_ value: Yuan) -> String { value.groupedString }
 
     /// 行政处罚法 第六十七条、第七十二条: pay within fifteen days, at the agency's collecting bank
     /// where agencies.csv (v2) names it, else at 指定的银行 (v1 exports have no account; 第六十七条

@@ -59,10 +59,10 @@ public struct MajorDecisionCatalogue: Equatable, Sendable {
                 rules.append("处罚种类：" + heavy.map(\.rawValue).joined(separator: "、") + "（行政处罚法第六十三条）")
             }
             if let limit = fineAtLeast[item.party.type], let fine = item.fine, fine >= limit {
-                rules.append("较大数额罚款：\(fine.decimalString)元，\(item.party.type.rawValue)达到目录清单所列\(limit.decimalString)元")
+                rules.append("较大数额罚款：\(fine.groupedString)元，\(item.party.type.rawValue)达到目录清单所列\(limit.groupedString)元")
             }
             if let limit = confiscationAtLeast[item.party.type], let amount = item.confiscation, amount >= limit {
-                rules.append("较大数额没收：\(amount.decimalString)元，达到目录清单所列\(limit.decimalString)元")
+                rules.append("较大数额没收：\(amount.groupedString)元，达到目录清单所列\(limit.groupedString)元")
             }
         }
         if hearingHeld && item.hearing { rules.append("经过听证程序（行政处罚法第五十八条第二项）") }

@@ -4,6 +4,16 @@ import XCTest
 /// Amounts in Chinese uppercase, against forms printed on real documents and
 /// in the standard bank and invoice conventions.
 final class UppercaseTests: XCTestCase {
+    /// Figures as documents print them: thousands grouped, fen always two digits.
+    func testGroupedFigures() throws {
+        let cases: [(String, String)] = [("0", "0.00"), ("5", "5.00"), ("999", "999.00"), ("1000", "1,000.00"), ("1047320", "1,047,320.00"),
+                                         ("100000", "100,000.00"), ("1234567.5", "1,234,567.50"), ("0.05", "0.05"), ("-234", "-234.00"),
+                                         ("-1234.56", "-1,234.56")]
+        for (decimal, printed) in cases {
+            XCTAssertEqual(try XCTUnwrap(Yuan(decimal: decimal)).groupedString, printed, decimal)
+        }
+    }
+
     func testKnownForms() {
         let cases: [(String, String)] = [
             ("50000", "人民币伍万元整"), ("200", "人民币贰佰元整"), ("3000", "人民币叁仟元整"),

@@ -16,7 +16,7 @@ SANXIANG := .build/debug/sanxiang
 # The demo runs as of the sample's export date (an ordinary night), not today.
 SAMPLE_AS_OF := $(shell python3 -c "import json; print(json.load(open('Examples/sample-export/MANIFEST.json'))['export_at'][:10])" 2>/dev/null)
 
-.PHONY: run test deps build bench-ingest bench-render bench-redact bench-print bench-nightly golden screenshots clean
+.PHONY: run test deps build bench-ingest bench-render bench-redact bench-print bench-nightly bench-search golden screenshots clean
 
 deps:
 	@missing=""; \
@@ -85,6 +85,13 @@ bench-nightly: EXTRA_PACKAGES = time
 bench-nightly: deps
 	$(SWIFT) build -c release --product sanxiang
 	CASES=$(CASES) BENCH_DIR=$(NIGHTLY_BENCH_DIR) bash Tests/Bench/nightly_bench.sh
+
+# Benchmark: what a visitor's browser downloads for a search on a built portal (manifest,
+# one key shard per character pair, the first page of decisions), raw and gzipped, and the
+# time on a 1 Mbit/s link. SEARCH_PUBLIC is a run's public/ folder, e.g. the nightly bench's.
+SEARCH_PUBLIC ?= $(NIGHTLY_BENCH_DIR)/out/public
+bench-search:
+	python3 Tests/Bench/search_load.py $(SEARCH_PUBLIC)
 
 # Benchmark: an officer's on-site print, each a new process (cold start): a case of
 # the bundled sample (read the export, take a number, render the form) and a field

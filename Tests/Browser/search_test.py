@@ -39,7 +39,12 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+# The page re-renders its result list and count while a query settles: an element found a
+# moment ago may be gone. Waits retry instead of failing on it.
+RETRY = (StaleElementReferenceException,)
 
 NS = {"d": "urn:sanxiang:decisions:1"}
 # axe-core 4.12.1, as axe.min.js in this wheel (its Python code and its dependency, playwright,
@@ -171,26 +176,30 @@ class Page:
         def done(d):
             text = d.find_element(By.ID, "count").text
             return text and "正在检索" not in text and text
-        return WebDriverWait(self.driver, 20).until(done)
+        return WebDriverWait(self.driver, 20, ignored_exceptions=RETRY).until(done)
 
     def count(self):
         match = re.search(r"共找到 (\d+) 件", self.wait())
         return int(match.group(1)) if match else 0
+
+    def result_links(self):
+        """The result links as the page shows them now, read in one step inside the page (a list
+        re-rendered between finding a link and reading it cannot make the read fail)."""
+        return self.driver.execute_script(
+            "return Array.from(document.querySelectorAll('#results li > a')).map(a => a.href)")
 
     def all_results(self):
         """Every result link, following 下一页 to the end."""
         links = []
         while True:
             self.wait()
-            links += [urllib.parse.urljoin(self.base, a.get_attribute("href")).removeprefix(self.base)
-                      for a in self.driver.find_elements(By.CSS_SELECTOR, "#results li > a")]
+            links += [urllib.parse.urljoin(self.base, href).removeprefix(self.base) for href in self.result_links()]
             nxt = [b for b in self.driver.find_elements(By.CSS_SELECTOR, "#pages button") if b.text == "下一页"]
             if not nxt:
                 return links
-            first = self.driver.find_element(By.CSS_SELECTOR, "#results li > a").get_attribute("href")
+            first = (self.result_links() or [None])[0]
             nxt[0].click()
-            WebDriverWait(self.driver, 20).until(
-                lambda d: d.find_element(By.CSS_SELECTOR, "#results li > a").get_attribute("href") != first)
+            WebDriverWait(self.driver, 20, ignored_exceptions=RETRY).until(lambda d: (self.result_links() or [first])[0] != first)
 
 
 def main():
@@ -273,11 +282,11 @@ def main():
         box = driver.find_element(By.ID, "q")
         box.clear()
         box.send_keys(word)
-        WebDriverWait(driver, 20).until(lambda d: "q=" in d.current_url and "year=" + year in d.current_url)
+        WebDriverWait(driver, 20, ignored_exceptions=RETRY).until(lambda d: "q=" in d.current_url and "year=" + year in d.current_url)
         pages_of_agency = {d.findtext("d:page", "", NS).split("/decisions/", 1)[-1] for d in mine
                            if d.findtext("d:decision-date", "", NS).startswith(year)}
         want = sorted(p for p in found if p.removeprefix("decisions/") in pages_of_agency)
-        WebDriverWait(driver, 20).until(lambda d: "正在检索" not in d.find_element(By.ID, "count").text)
+        WebDriverWait(driver, 20, ignored_exceptions=RETRY).until(lambda d: "正在检索" not in d.find_element(By.ID, "count").text)
         got = sorted(page.all_results())
         check("agency + year + word", got == want and len(want) > 0, f"{got} vs {want}")
         shared = driver.current_url

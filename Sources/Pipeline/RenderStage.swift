@@ -88,9 +88,9 @@ public struct RenderStage {
             let details = ingest.details(of: item)
             let kinds = Self.kinds(of: item, rules: rules, reviewed: review != nil, details: details)
             guard !kinds.isEmpty else { return nil }
-            // Kinds with numbers of their own (notices, 催告书, status changes) are not listed under the decision's number.
-            let served = kinds.filter { ![DocumentKind.serviceReceipt, DocumentKind.reviewOpinion, DocumentKind.dossier,
-                                          "行政处罚事先告知书", "听证通知书", "催告书", "撤销决定书", "变更决定书"].contains($0) }
+            // Only the decisions carry the decision's number: notices, 催告书, status changes and any
+            // kind an agency adds have numbers of their own (or none), so they are not listed under it.
+            let served = kinds.filter { DocumentKind.publishedDecisions.contains($0) }
                 .map { "《\($0)》" + (item.docNo.isEmpty ? "" : "（\(item.docNo)）") }
             let context = CaseContext(agency: agency, officers: officers)
             let criteria = review == nil ? [] : majorCriteria(item)

@@ -321,7 +321,7 @@ struct DocumentsStage: Stage {
         var unchanged = Set<String>()
         if let previous = run.previous.renderMemo, previous.fingerprint == memo.fingerprint {
             for entry in plan where previous.cases[entry.item.id] == memo.cases[entry.item.id]
-                && entry.paths.allSatisfy({ output.exists($0) }) {
+                && entry.paths.allSatisfy({ output.canKeep($0) }) {
                 unchanged.insert(entry.item.id)
             }
         }

@@ -116,6 +116,7 @@ final class RunContext {
     /// Portal stage → the run's record: the key of the gate that swept this run's public/ (nil when the portal did not run).
     var gateKey: String?
 
+    private var loadedRenderInputKeys: [String: String]?
     private var loadedCalendar: WorkingCalendar?
     private var loadedTypesetter: Typesetter?
     private var loadedTemplates: TemplateLibrary?
@@ -125,6 +126,15 @@ final class RunContext {
         self.previous = previous
         self.events = events
         publicationLog = previous.publications
+    }
+
+    /// Each accepted case's `RenderStage.inputKey`, computed once for the validate and render stages
+    /// (the export's records do not change between them; set-aside cases are only left out).
+    func renderInputKeys() throws -> [String: String] {
+        if let loadedRenderInputKeys { return loadedRenderInputKeys }
+        let made = try RenderStage.inputKeys(ingest, config: config)
+        loadedRenderInputKeys = made
+        return made
     }
 
     func calendar() throws -> WorkingCalendar {

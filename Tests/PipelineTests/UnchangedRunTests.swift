@@ -9,7 +9,7 @@ import XCTest
 final class UnchangedRunTests: SampleCopyTestCase {
     private let asOf = CivilDate(iso: "2026-01-06")!
 
-    private func run(into folder: URL? = nil, asOf date: CivilDate? = nil, fullRun: Bool = false,
+    private func night(into folder: URL? = nil, asOf date: CivilDate? = nil, fullRun: Bool = false,
                      adjust: (inout PipelineConfig) -> Void = { _ in }) throws -> RunSummary {
         var config = try Repo.config(input: export, output: folder ?? output)
         adjust(&config)
@@ -52,12 +52,12 @@ final class UnchangedRunTests: SampleCopyTestCase {
     }
 
     func testAnUnchangedNightWritesNothingAndReportsTheSameOutcome() throws {
-        let first = try run()
+        let first = try night()
         XCTAssertNil(first.unchanged)
         let before = try stamps(output)
         let heads = try treeHeads(output)
 
-        let second = try run()
+        let second = try night()
         XCTAssertEqual(second.unchanged, true)
         XCTAssertEqual(second.exitStatus, first.exitStatus)
         XCTAssertEqual(second.rowsSetAside, first.rowsSetAside)
@@ -71,14 +71,14 @@ final class UnchangedRunTests: SampleCopyTestCase {
         XCTAssertEqual(try treeHeads(output), heads, "nothing new to log")
         XCTAssertEqual(try Verifier.verify(root: output, input: export).problems, [])
 
-        let full = try run(fullRun: true)
+        let full = try night(fullRun: true)
         XCTAssertNil(full.unchanged, "--full-run runs every stage")
         XCTAssertEqual(full.store, StoreChanges(added: 0, changed: 0, unchanged: accepted, absent: 0))
-        XCTAssertEqual(try run().unchanged, true, "and leaves a record the next night can use")
+        XCTAssertEqual(try night().unchanged, true, "and leaves a record the next night can use")
     }
 
     func testADamagedOutputIsFoundAndRepaired() throws {
-        _ = try run()
+        _ = try night()
         let good = try published(output)
         let page = try XCTUnwrap(good.keys.sorted().first { $0.hasPrefix("public/decisions/") && $0.hasSuffix(".html") })
         let pageURL = output.appendingPathComponent(page)
@@ -89,61 +89,61 @@ final class UnchangedRunTests: SampleCopyTestCase {
         bytes[bytes.count / 2] = bytes[bytes.count / 2] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
         try bytes.write(to: pageURL)
         try FileManager.default.setAttributes([.modificationDate: try XCTUnwrap(attributes[.modificationDate])], ofItemAtPath: pageURL.path)
-        XCTAssertNil(try run().unchanged, "an edited page is found")
+        XCTAssertNil(try night().unchanged, "an edited page is found")
         assertSame(try published(output), good, "and the page is made again")
 
         let document = try XCTUnwrap(good.keys.sorted().first { $0.hasPrefix("internal/documents/") })
         try FileManager.default.removeItem(at: output.appendingPathComponent(document))
-        XCTAssertNil(try run().unchanged, "a missing document is found")
+        XCTAssertNil(try night().unchanged, "a missing document is found")
         assertSame(try published(output), good, "and the document is made again")
 
         try Data("stray".utf8).write(to: output.appendingPathComponent("public/stray.html"))
-        XCTAssertNil(try run().unchanged, "a file added to the portal is found")
+        XCTAssertNil(try night().unchanged, "a file added to the portal is found")
         assertSame(try published(output), good, "and the portal is rebuilt without it")
 
         try FileManager.default.removeItem(at: output.appendingPathComponent("state.sqlite"))
-        XCTAssertNil(try run().unchanged, "a lost state store is a full run")
-        XCTAssertEqual(try run().unchanged, true)
+        XCTAssertNil(try night().unchanged, "a lost state store is a full run")
+        XCTAssertEqual(try night().unchanged, true)
         XCTAssertEqual(try Verifier.verify(root: output, input: export).problems, [])
     }
 
     func testAnythingThatDecidesTheOutputMakesAFullRun() throws {
-        _ = try run()
-        XCTAssertNil(try run(asOf: CivilDate(iso: "2026-01-07")).unchanged, "another as-of date")
-        XCTAssertEqual(try run(asOf: CivilDate(iso: "2026-01-07")).unchanged, true)
-        XCTAssertNil(try run(asOf: CivilDate(iso: "2026-01-07"), adjust: { $0.portalBaseURL = "https://gs.example.gov.cn/" }).unchanged,
+        _ = try night()
+        XCTAssertNil(try night(asOf: CivilDate(iso: "2026-01-07")).unchanged, "another as-of date")
+        XCTAssertEqual(try night(asOf: CivilDate(iso: "2026-01-07")).unchanged, true)
+        XCTAssertNil(try night(asOf: CivilDate(iso: "2026-01-07"), adjust: { $0.portalBaseURL = "https://gs.example.gov.cn/" }).unchanged,
                      "another setting")
-        XCTAssertNil(try run(asOf: CivilDate(iso: "2026-01-07")).unchanged, "and back")
+        XCTAssertNil(try night(asOf: CivilDate(iso: "2026-01-07")).unchanged, "and back")
 
         let status = try Repo.run("/usr/bin/env", ["python3", Repo.root.appendingPathComponent("Tests/Bench/mutate_export.py").path,
                                                    "--export", export.path, "--every", "20"])
         XCTAssertEqual(status.code, 0, status.output)
-        let changed = try run(asOf: CivilDate(iso: "2026-01-07"))
+        let changed = try night(asOf: CivilDate(iso: "2026-01-07"))
         XCTAssertNil(changed.unchanged, "a changed export")
         XCTAssertGreaterThan(changed.store?.changed ?? 0, 0)
 
         let templates = parent.appendingPathComponent("templates")
         try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("Templates/documents"), to: templates)
-        XCTAssertNil(try run(asOf: CivilDate(iso: "2026-01-07"), adjust: { $0.templates = templates.path }).unchanged,
+        XCTAssertNil(try night(asOf: CivilDate(iso: "2026-01-07"), adjust: { $0.templates = templates.path }).unchanged,
                      "another templates folder")
-        XCTAssertEqual(try run(asOf: CivilDate(iso: "2026-01-07"), adjust: { $0.templates = templates.path }).unchanged, true)
+        XCTAssertEqual(try night(asOf: CivilDate(iso: "2026-01-07"), adjust: { $0.templates = templates.path }).unchanged, true)
         let readme = templates.appendingPathComponent("README.md")
         try (try Data(contentsOf: readme) + Data("\n".utf8)).write(to: readme)
-        XCTAssertNil(try run(asOf: CivilDate(iso: "2026-01-07"), adjust: { $0.templates = templates.path }).unchanged,
+        XCTAssertNil(try night(asOf: CivilDate(iso: "2026-01-07"), adjust: { $0.templates = templates.path }).unchanged,
                      "a file of the templates folder edited")
     }
 
     /// The correctness bar of every incremental path: a rerun after some cases changed writes the
     /// same public/ and internal/ as a cold run of the changed export into a fresh folder.
     func testARerunAfterSomeCasesChangedEqualsAColdRunOfTheChangedExport() throws {
-        _ = try run()
+        _ = try night()
         let status = try Repo.run("/usr/bin/env", ["python3", Repo.root.appendingPathComponent("Tests/Bench/mutate_export.py").path,
                                                    "--export", export.path, "--every", "10"])
         XCTAssertEqual(status.code, 0, status.output)
-        let rerun = try run()
+        let rerun = try night()
         XCTAssertGreaterThan(rerun.store?.changed ?? 0, 3, status.output)
         let cold = parent.appendingPathComponent("cold")
-        _ = try run(into: cold)
+        _ = try night(into: cold)
         assertSame(try published(output), try published(cold), "rerun and cold run differ")
     }
 }

@@ -57,9 +57,10 @@ public enum UnchangedRun {
     /// Compares the output and the inputs with the record of the last nightly run. Without a
     /// record (first run, or the last one did not finish) nothing is known: a full run, trusting the files.
     static func inspect(_ config: PipelineConfig, inputs: String) throws -> Finding {
-        guard let (header, recorded) = read(config), header.format == format else { return Finding() }
+        guard let (header, record) = read(config), header.format == format else { return Finding() }
         let listing = try outputListing(config)
         guard digest(listing) == header.outputs else {
+            guard let recorded = stamps(in: record) else { return Finding() }
             var damaged = Set<String>()
             for (path, stamp) in listing where recorded[path] != stamp { damaged.insert(path) }
             return Finding(damaged: damaged, gateKey: header.gateKey)
@@ -100,19 +101,26 @@ public enum UnchangedRun {
         try FileSystem.replaceDurably(path, bytes: bytes)
     }
 
-    /// The record's header and its stamps by path; nil when there is none or it cannot be read whole
-    /// (which only means a full run).
-    private static func read(_ config: PipelineConfig) -> (Header, [String: String])? {
-        guard let data = FileManager.default.contents(atPath: config.outputURL.appendingPathComponent(recordName).path) else { return nil }
-        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
-        guard let first = lines.popFirst(), let header = try? JSONDecoder().decode(Header.self, from: Data(first)) else { return nil }
+    /// The record's header and the whole record; nil when there is none or its header cannot be read
+    /// (which only means a full run). The stamps are parsed only when the output differs from them.
+    private static func read(_ config: PipelineConfig) -> (Header, Data)? {
+        guard let data = FileManager.default.contents(atPath: config.outputURL.appendingPathComponent(recordName).path),
+              let end = data.firstIndex(of: UInt8(ascii: "\n")),
+              let header = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<end]) else { return nil }
+        return (header, data)
+    }
+
+    /// The recorded stamps by path; nil when the record cannot be read whole.
+    private static func stamps(in record: Data) -> [String: String]? {
+        var lines = record.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
+        _ = lines.popFirst()
         var stamps: [String: String] = [:]
         stamps.reserveCapacity(lines.count)
         for line in lines {
             guard let tab = line.firstIndex(of: UInt8(ascii: "\t")) else { return nil }
             stamps[String(decoding: line[line.index(after: tab)...], as: UTF8.self)] = String(decoding: line[..<tab], as: UTF8.self)
         }
-        return (header, stamps)
+        return stamps
     }
 
     /// What this run did, told from the last run's summary: the same export and checks, every case

@@ -133,6 +133,36 @@ final class UnchangedRunTests: SampleCopyTestCase {
                      "a file of the templates folder edited")
     }
 
+    /// Validate skips the check only for cases the last run rendered from the same inputs: a case that
+    /// lost a statutory element is set aside, stays set aside on the next night, and comes back when mended.
+    func testOnlyCasesRenderedFromTheSameInputsSkipTheStatutoryCheck() throws {
+        let first = try night()
+        let json = export.appendingPathComponent("cases.json")
+        let original = try Data(contentsOf: json)
+        var cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: original) as? [[String: Any]])
+        let index = try XCTUnwrap(cases.firstIndex { $0["case_id"] as? String == "TJLY-2025-000003" })
+        cases[index]["party_address"] = ""
+        try JSONSerialization.data(withJSONObject: cases).write(to: json)
+        let folder = output.appendingPathComponent("internal/documents/114309226090872308/TJLY-2025-000003")
+
+        let broken = try night()
+        XCTAssertEqual(broken.rowsSetAside, first.rowsSetAside + 1)
+        XCTAssertEqual(broken.documents?.casesSetAside, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path))
+        let again = try night(fullRun: true)
+        XCTAssertEqual(again.rowsSetAside, first.rowsSetAside + 1, "a set-aside case is not in the memo: checked again")
+        XCTAssertEqual(again.documents?.casesSetAside, 1)
+
+        try original.write(to: json)
+        let mended = try night()
+        XCTAssertEqual(mended.rowsSetAside, first.rowsSetAside)
+        XCTAssertEqual(mended.documents?.documents, first.documents?.documents)
+        XCTAssertGreaterThan(try FileManager.default.contentsOfDirectory(atPath: folder.path).count, 2)
+        let cold = parent.appendingPathComponent("cold")
+        _ = try night(into: cold)
+        assertSame(try published(output), try published(cold), "mended rerun and cold run differ")
+    }
+
     /// The correctness bar of every incremental path: a rerun after some cases changed writes the
     /// same public/ and internal/ as a cold run of the changed export into a fresh folder.
     func testARerunAfterSomeCasesChangedEqualsAColdRunOfTheChangedExport() throws {

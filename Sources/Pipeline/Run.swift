@@ -27,7 +27,8 @@ public struct RunSummary: Codable, Sendable {
     /// Paths of what the run wrote, relative to the output folder.
     public var outputs: [String: String]
     /// True when the run found the export, configuration, as-of date, program and output exactly as the
-    /// last committed run left them, and wrote nothing: the figures are that run's (never in run-summary.json).
+    /// last committed run left them, and wrote nothing: the figures are that run's, told as a rerun's
+    /// (everything kept, nothing newly published; see `UnchangedRun.rerun`). Never in run-summary.json.
     public var unchanged: Bool?
 
     public struct CaseCounts: Codable, Sendable {

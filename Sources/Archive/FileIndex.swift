@@ -20,6 +20,10 @@ public struct ListedFile: Sendable {
     public var stamp: FileStamp
     /// Listed through a symbolic link (stamped as the file it points to).
     public var isLink = false
+    /// The inode's change time (seconds, nanoseconds): not part of `stamp`, because a hard link
+    /// changes it and the archive reuses linked files' hashes; a program cannot set it back, so an
+    /// edit with its modification time restored still shows here.
+    public var changed: (seconds: Int, nanoseconds: Int) = (0, 0)
 }
 
 /// `archive/file-index.tsv`: for every logged output file, the stamp it had when it was last
@@ -134,14 +138,18 @@ public enum FileWalker {
             case S_IFDIR:
                 if !isExcluded(path + "/") { try walk(folder + "/" + name, relative: path + "/", isExcluded: isExcluded, into: &out) }
             case S_IFREG:
-                if !isExcluded(path) { out.append(ListedFile(path: path, stamp: stamp(info))) }
+                if !isExcluded(path) { out.append(ListedFile(path: path, stamp: stamp(info), changed: changeTime(info))) }
             case S_IFLNK:
                 guard stat(folder + "/" + name, &info) == 0, info.st_mode & S_IFMT == S_IFREG, !isExcluded(path) else { continue }
-                out.append(ListedFile(path: path, stamp: stamp(info), isLink: true))
+                out.append(ListedFile(path: path, stamp: stamp(info), isLink: true, changed: changeTime(info)))
             default:
                 continue
             }
         }
+    }
+
+    static func changeTime(_ info: stat) -> (seconds: Int, nanoseconds: Int) {
+        (Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec))
     }
 
     static func stamp(_ info: stat) -> FileStamp {

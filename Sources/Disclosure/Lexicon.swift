@@ -56,6 +56,9 @@ public final class Lexicon: Sendable {
         return .success(Lexicon(words: words, givenNames: given, unknownCharacter: Float(log(0.5 / wordTotal))))
     }
 
+    /// The folder the standard lexicon is read from (its files are part of what decides a case's public form).
+    public static var standardFolder: URL? { resourceFolder() }
+
     /// Where the data files are: SANXIANG_DISCLOSURE_DATA, the resource bundle beside
     /// the executable (as SwiftPM lays it out), or the source folder (tests, development).
     static func resourceFolder() -> URL? {

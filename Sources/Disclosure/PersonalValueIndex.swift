@@ -66,6 +66,22 @@ public final class PersonalValueIndex: @unchecked Sendable {
         bigrams = [UInt64](repeating: 0, count: Self.bigramBits / 64)
     }
 
+    /// Every indexed form with its kind, in the order added, then the published seats' forms: with the
+    /// lexicon and the matching code, all that decides what the index finds in a text. Two indexes with
+    /// the same bytes here find the same values in every text.
+    public func contentBytes() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 24)
+        for value in values {
+            bytes += Array(value.kind.rawValue.utf8) + [0]
+            for scalar in value.scalars { withUnsafeBytes(of: scalar.littleEndian) { bytes += $0 } }
+            bytes += [0, 0, 0, 0]
+        }
+        if let seats { bytes += Array("seats".utf8) + [0] + seats.contentBytes() }
+        bytes += [lexicon == nil ? 0 : 1]
+        return bytes
+    }
+
     /// Number of personal values added (each may be indexed in several forms).
     public var count: Int { sources.count }
 

@@ -47,7 +47,7 @@ struct ArchiveStage {
             let key = try SigningKey.loadOrCreate(at: config.signingKeyURL)
             let media = request.media.map { MediaItem(file: $0.file, caseID: $0.caseID, sha256: $0.sha256, declaredSHA256: $0.sha256,
                                                       size: $0.size) }
-            var summary = try Archiver.record(root: root, excluded: excluded(keyPath: keyPath), media: media, asOf: request.asOf,
+            var summary = try Archiver.record(root: root, excluded: Self.excluded(config, keyPath: keyPath), media: media, asOf: request.asOf,
                                               input: request.input, key: key)
             summary.keyWarning = SigningKey.permissionWarning(at: config.signingKeyURL)
             return summary
@@ -58,12 +58,14 @@ struct ArchiveStage {
         }
     }
 
-    /// Files that change by design between runs, or must not be logged.
-    private func excluded(keyPath: String) -> [String] {
+    /// Files that change by design between runs, or must not be logged. The unchanged-run record is written
+    /// after the ledger and describes the logged files, so it is not one of them.
+    static func excluded(_ config: PipelineConfig, keyPath: String) -> [String] {
         let store = PipelineRunner.relative(config.stateStoreURL, to: config.outputURL)
         let numbers = PipelineRunner.relative(config.onsiteNumberStoreURL, to: config.outputURL)
         // The on-site number store and field prints change whenever an officer prints, between runs.
         var paths = [Ledger.folder + "/", OutputWriter.stagingName + "/", ".lock", CommitJournal.name, CommitJournal.name + ".tmp",
+                     UnchangedRun.recordName, UnchangedRun.recordName + ".tmp",
                      store, store + "-journal", store + "-wal", store + "-shm", store + ".damaged",
                      numbers, numbers + "-wal", numbers + "-shm", numbers + "-journal", "print/"]
         if !keyPath.hasPrefix("/") { paths.append(keyPath) }

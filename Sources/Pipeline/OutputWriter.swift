@@ -137,6 +137,15 @@ public final class OutputWriter: @unchecked Sendable {
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
     }
 
+    /// Live files no longer as the last run left them (edited or replaced since; see `UnchangedRun`).
+    /// Set before the stages run.
+    var damaged: Set<String> = []
+
+    /// True when a file of the last run's output is there and as that run left it, so a stage may keep it.
+    func canKeep(_ relativePath: String) -> Bool {
+        !damaged.contains(relativePath) && exists(relativePath)
+    }
+
     public func exists(_ relativePath: String) -> Bool {
         FileManager.default.fileExists(atPath: root.appendingPathComponent(relativePath).path)
     }

@@ -97,8 +97,9 @@ struct PortalStage: Stage {
         let approved = try ReviewQueue.approvals(run.config.approvalsURL, sourceName: run.config.sourceName)
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
-                                    reports: Self.reports(run, output: output), approved: approved)
+                                    reports: Self.reports(run, output: output), approved: approved, previousGateKey: run.previous.gateKey)
             .run(run.ingest, calendar: try run.calendar(), log: run.previous.publications)
+        run.gateKey = summary.gateKey
         var state = StateChanges()
         if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
         state.publications = summary.log.values.filter { run.previous.publications[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
@@ -144,12 +145,16 @@ private struct Publisher {
     let reports: [PortalReport]
     /// Case ids the 法制科 approved for publication (used with `disclosure.require_approval`).
     let approved: Set<String>
+    /// The key of the gate that passed last night's public/ files (nil: unknown, every file is read).
+    let previousGateKey: String?
 
     /// What one run of the publisher produced.
     struct Outcome {
         var portal: PortalSummary
         var log: [String: PublicationRow]
         var findings: [GateFinding]
+        /// The key of the gate whose sweep passed the staged public/.
+        var gateKey: String
     }
 
     func run(_ ingest: IngestResult, calendar: WorkingCalendar, log previousLog: [String: PublicationRow]) throws -> Outcome {
@@ -157,6 +162,7 @@ private struct Publisher {
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
         let index = PublicationGate.index(for: ingest)
         let gate = PublicationGate(index: index)
+        let gateKey = try PublicationGate.key(index)
         let redaction = PublicCopy.redaction(config, ingest, index: index)
         var log = previousLog
         var summary = PortalSummary(published: 0, newlyPublished: 0, pagesWritten: 0, pagesKept: 0, withdrawn: 0, withheld: [:], late: [])
@@ -240,7 +246,9 @@ private struct Publisher {
             if row.withdrawnOn != nil { published = Self.withdrawnShell(published) }
             let page = PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: deadline,
                                          withdrawnOn: nil, withdrawalReason: nil, pdfPath: nil).pagePath
-            if Self.hash(published, row, frame: frame) != row.publicHash || !writer.exists("public/" + page) {
+            // A page or public PDF missing or damaged since the last run is made again, not kept.
+            if Self.hash(published, row, frame: frame) != row.publicHash || !writer.canKeep("public/" + page)
+                || row.pdfPath.map({ !writer.canKeep("public/" + $0) }) == true {
                 toWrite.insert(item.id)
                 if let path = row.pdfPath, let kind {
                     let extras = PublicCopy.Extras(details: ingest.details(of: item), agency: ingest.agencyDetails[item.agencyCode],
@@ -274,9 +282,10 @@ private struct Publisher {
         summary.warnings += try ReviewQueue.warnings(queue, asOf: asOf, calendar: calendar)
         let stopped = Set(findings.compactMap(\.caseID))
         pdfs.removeAll { entry in pending.contains { $0.path == entry.path && stopped.contains($0.item.id) } }
-        try publish(log: &log, previous: previousLog, toWrite: toWrite, pdfs: pdfs, frame: frame, gate: gate, findings: &findings,
+        try publish(log: &log, previous: previousLog, toWrite: toWrite, pdfs: pdfs, frame: frame, gate: gate,
+                    passedBefore: previousGateKey == gateKey, findings: &findings,
                     summary: &summary, agencies: ingest.agencies, officers: ingest.officers)
-        return Outcome(portal: summary, log: log, findings: findings)
+        return Outcome(portal: summary, log: log, findings: findings, gateKey: gateKey)
     }
 
     /// Writes the site, then sweeps every public file of it through the gate. A file that belongs
@@ -284,8 +293,8 @@ private struct Publisher {
     /// in a file no case owns stops the stage, so nothing unchecked is published.
     private func publish(log: inout [String: PublicationRow], previous: [String: PublicationRow], toWrite: Set<String>,
                          pdfs: [(path: String, bytes: [UInt8])],
-                         frame: String, gate: PublicationGate, findings: inout [GateFinding], summary: inout PortalSummary,
-                         agencies: [Agency], officers: [Officer]) throws {
+                         frame: String, gate: PublicationGate, passedBefore: Bool, findings: inout [GateFinding],
+                         summary: inout PortalSummary, agencies: [Agency], officers: [Officer]) throws {
         var toWrite = toWrite
         var pdfs = pdfs
         for _ in 0..<3 {
@@ -305,7 +314,8 @@ private struct Publisher {
             written.published = decisions.filter { !$0.isWithdrawn }.count
             written.withdrawn = decisions.filter(\.isWithdrawn).count
             let owners = Self.owners(log)
-            let found = gate.sweep(folder: writer.staging.appendingPathComponent("public")) { owners[$0] }
+            let found = gate.sweep(folder: writer.staging.appendingPathComponent("public"), owner: { owners[$0] },
+                                   alreadyPassed: { passedBefore && passedLastNight($0) })
             guard !found.isEmpty else {
                 summary = written
                 return
@@ -323,6 +333,15 @@ private struct Publisher {
             }
         }
         throw PublicationGateError(findings: findings)
+    }
+
+    /// A staged public file that is the very file of last night's portal (kept as a hard link) and
+    /// not changed since that run recorded it: last night's sweep read these bytes, and with the same
+    /// gate key (program, lexicon, every indexed value) reading them again finds the same nothing.
+    private func passedLastNight(_ path: String) -> Bool {
+        let relative = "public/" + path
+        guard !writer.damaged.contains(relative), let live = FileSystem.inode(writer.path(of: relative)) else { return false }
+        return FileSystem.inode(writer.staging.appendingPathComponent(relative).path) == live
     }
 
     /// Path under public/ → the case it belongs to (its page and its public PDF).

@@ -57,7 +57,9 @@ struct PublicationGate {
 
     /// Every public file of the staged portal (text files read as markup; file names and
     /// URLs too), on all cores. `owner` maps a path under public/ to the case it belongs to.
-    func sweep(folder: URL, owner: (String) -> String?) -> [GateFinding] {
+    /// `alreadyPassed`: files whose bytes a sweep by a gate with the same key passed (see
+    /// `Publisher.passedLastNight`); their names are still checked, their content is not read again.
+    func sweep(folder: URL, owner: (String) -> String?, alreadyPassed: (String) -> Bool = { _ in false }) -> [GateFinding] {
         let paths = (FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []).sorted()
         let checked = concurrentMap(paths) { path -> GateFinding? in
             var hits = index.hits(in: path)
@@ -66,7 +68,7 @@ struct PublicationGate {
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
                 return hits.isEmpty ? nil : GateFinding(caseID: owner(path), channel: path, kinds: Self.kinds(hits))
             }
-            if Self.textExtensions.contains(url.pathExtension), !Self.isPostingKeys(path),
+            if Self.textExtensions.contains(url.pathExtension), !Self.isPostingKeys(path), !alreadyPassed(path),
                let data = FileManager.default.contents(atPath: url.path) {
                 hits += index.hits(inMarkup: String(decoding: data, as: UTF8.self))
             }
@@ -88,6 +90,14 @@ struct PublicationGate {
 
     /// The index of the export: every natural person named anywhere in it (parties,
     /// operators, persons of withheld and minors' cases, names read in the free text).
+    /// What decides every hit of the gate: the program, the redaction lexicon and the index's values.
+    /// A file a sweep passed under one key passes every later sweep under the same key.
+    static func key(_ index: PersonalValueIndex) throws -> String {
+        var bytes = Array("sanxiang-gate-v1\n\(UnchangedRun.programStamp())\n\(try UnchangedRun.lexiconIdentity())\n".utf8)
+        bytes += index.contentBytes()
+        return StateStore.contentHash(bytes)
+    }
+
     static func index(for ingest: IngestResult) -> PersonalValueIndex {
         // An agency's own address is on its public page: a person living at the same street number
         // (人民路66号 in another county) must not stop that page, and with it the whole portal.

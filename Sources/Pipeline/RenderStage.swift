@@ -23,6 +23,11 @@ public struct RenderSummary: Codable, Sendable {
 public struct RenderMemo: Codable, Equatable, Sendable {
     public var fingerprint: String
     public var cases: [String: String]
+    /// Per case, the hash of what its document data is built from (`RenderStage.inputKey`), computed
+    /// without building it; nil in a memo written before it was kept (the plan is then built for every case).
+    public var inputs: [String: String]?
+    /// Per case, the file names of its documents, so kept ones are carried forward without a plan.
+    public var files: [String: [String]]?
 }
 
 /// One document of a case: its kind, its number among the case's documents of that kind,
@@ -77,13 +82,14 @@ public struct RenderStage {
     /// `majorCriteria`: the major-decision catalogue's rules a decision meets, named in its 法制审核意见书.
     public static func plan(for ingest: IngestResult, rules: [DocumentRule],
                             hearingEligible: (EnforcementCase) -> Bool = { _ in false },
-                            majorCriteria: (EnforcementCase) -> [String] = { _ in [] }) -> [CaseDocuments] {
+                            majorCriteria: (EnforcementCase) -> [String] = { _ in [] },
+                            skipping: Set<String> = []) -> [CaseDocuments] {
         let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
         let reviews = Dictionary(ingest.reviews.map { ($0.caseID, $0) }, uniquingKeysWith: { first, _ in first })
         let records = Dictionary(grouping: ingest.records, by: \.caseID)
         return ingest.cases.compactMap { item in
-            guard let agency = agencies[item.agencyCode] else { return nil }
+            guard !skipping.contains(item.id), let agency = agencies[item.agencyCode] else { return nil }
             let review = reviews[item.id]
             let details = ingest.details(of: item)
             let kinds = Self.kinds(of: item, rules: rules, reviewed: review != nil, details: details)
@@ -272,11 +278,47 @@ extension RenderStage {
         return StateStore.contentHash(bytes)
     }
 
+    /// The hash of everything `plan` builds a case's document data and documents from, computed without
+    /// building them (that costs more than all the rest of an unchanged case): the inputs of `dataKey`
+    /// (case, review, agency, officers, contract v2 details, the officers who served or recorded, the
+    /// records, the catalogue criteria) less the documents' file names, plus what those names follow from
+    /// (the kinds the rules give the case) and whether a hearing was open to it. With an equal render
+    /// fingerprint (templates, rules, settings), an equal key means the same documents and the same
+    /// statutory-element check.
+    static func inputKey(_ item: EnforcementCase, ingest: IngestIndex, config: PipelineConfig) throws -> String {
+        var bytes = CanonicalJSON.payload(of: item)
+        let review = ingest.reviews[item.id]
+        if let review { bytes += CanonicalJSON.payload(of: review) }
+        if let agency = ingest.agencies[item.agencyCode] { bytes += CanonicalJSON.payload(of: agency) }
+        for cert in item.officerCerts { if let officer = ingest.officers[cert] { bytes += CanonicalJSON.payload(of: officer) } }
+        bytes += try ingest.detailsPayload(item)
+        let records = ingest.records[item.id] ?? []
+        let people = Set(ingest.ingest.details(of: item).deliveries.flatMap(\.servers) + records.map(\.officerCert))
+        for cert in people.sorted() { if let officer = ingest.officers[cert] { bytes += CanonicalJSON.payload(of: officer) } }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        bytes += try encoder.encode(records)
+        let catalogue = config.legalReview.catalogue
+        let criteria = review == nil ? [] : catalogue.rules(for: item)
+        let kinds = kinds(of: item, rules: config.documentRules, reviewed: review != nil, details: ingest.ingest.details(of: item))
+        bytes += Array((criteria + ["|"] + kinds + ["|", catalogue.hearingEligible(item) ? "hearing" : "-"]).joined(separator: "|").utf8)
+        return StateStore.contentHash(bytes)
+    }
+
+    /// Every accepted case's input key, on every core.
+    static func inputKeys(_ ingest: IngestResult, config: PipelineConfig) throws -> [String: String] {
+        let index = IngestIndex(ingest)
+        let keys = try concurrentMap(ingest.cases, chunkSize: 64) { item in Result { (item.id, try inputKey(item, ingest: index, config: config)) } }
+            .map { try $0.get() }
+        return Dictionary(keys, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Lookups of the records a case's documents read.
     struct IngestIndex {
         let reviews: [String: Review]
         let agencies: [String: Agency]
         let officers: [String: Officer]
+        let records: [String: [ProcessRecord]]
         let ingest: IngestResult
 
         init(_ ingest: IngestResult) {
@@ -284,6 +326,7 @@ extension RenderStage {
             reviews = Dictionary(ingest.reviews.map { ($0.caseID, $0) }, uniquingKeysWith: { first, _ in first })
             agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
             officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
+            records = Dictionary(grouping: ingest.records, by: \.caseID)
         }
 
         /// Contract v2 data the documents read: the case's details, its agency's and its review's.
@@ -310,18 +353,35 @@ struct DocumentsStage: Stage {
 
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
         let config = run.config
+        let fingerprint = try PipelineRunner.renderFingerprint(config)
+        let inputs = try run.renderInputKeys()
+        let previous = run.previous.renderMemo.flatMap { $0.fingerprint == fingerprint ? $0 : nil }
+        // Cases whose inputs are the last run's and whose files are as it left them are carried forward
+        // without building their document data; the plan is built for the others only.
+        var carried: [String: [String]] = [:]
+        for item in run.ingest.cases {
+            guard let previous, let key = inputs[item.id], previous.inputs?[item.id] == key,
+                  let files = previous.files?[item.id], previous.cases[item.id] != nil else { continue }
+            let folder = "internal/documents/\(item.agencyCode)/\(item.id)/"
+            if files.allSatisfy({ output.canKeep(folder + $0) }) { carried[item.id] = files.map { folder + $0 } }
+        }
         let plan = RenderStage.plan(for: run.ingest, rules: config.documentRules,
                                     hearingEligible: config.legalReview.catalogue.hearingEligible,
-                                    majorCriteria: config.legalReview.catalogue.rules(for:))
+                                    majorCriteria: config.legalReview.catalogue.rules(for:),
+                                    skipping: Set(carried.keys))
         let index = RenderStage.IngestIndex(run.ingest)
         let keys = try concurrentMap(plan) { entry in Result { (entry.item.id, try RenderStage.dataKey(entry, ingest: index)) } }
             .map { try $0.get() }
-        let memo = RenderMemo(fingerprint: try PipelineRunner.renderFingerprint(config),
-                              cases: Dictionary(keys, uniquingKeysWith: { first, _ in first }))
+        var memo = RenderMemo(fingerprint: fingerprint, cases: Dictionary(keys, uniquingKeysWith: { first, _ in first }),
+                              inputs: [:], files: [:])
+        for entry in plan {
+            memo.inputs?[entry.item.id] = inputs[entry.item.id]
+            memo.files?[entry.item.id] = entry.instances.map(\.fileName)
+        }
         var unchanged = Set<String>()
-        if let previous = run.previous.renderMemo, previous.fingerprint == memo.fingerprint {
+        if let previous {
             for entry in plan where previous.cases[entry.item.id] == memo.cases[entry.item.id]
-                && entry.paths.allSatisfy({ output.exists($0) }) {
+                && entry.paths.allSatisfy({ output.canKeep($0) }) {
                 unchanged.insert(entry.item.id)
             }
         }
@@ -330,11 +390,36 @@ struct DocumentsStage: Stage {
             run.events?(.rows(done: $0, total: $1))
         }
         var summary = result.summary
+        for (id, paths) in carried.sorted(by: { $0.key < $1.key }) {
+            for path in paths {
+                try output.preserve(path)
+                summary.byKind[Self.kind(ofFile: path), default: 0] += 1
+            }
+            summary.documents += paths.count
+            summary.kept += paths.count
+            memo.cases[id] = previous?.cases[id]
+            memo.inputs?[id] = previous?.inputs?[id]
+            memo.files?[id] = previous?.files?[id]
+        }
         summary.casesSetAside += run.casesMissingElements
         var state = StateChanges()
-        var written = memo
-        for problem in result.problems { if let id = problem.caseID { written.cases.removeValue(forKey: id) } }
-        state.renderMemo = written
+        for problem in result.problems {
+            guard let id = problem.caseID else { continue }
+            memo.cases.removeValue(forKey: id)
+            memo.inputs?.removeValue(forKey: id)
+            memo.files?.removeValue(forKey: id)
+        }
+        state.renderMemo = memo
         return StageOutcome(summary: .documents(summary), state: state, setAside: result.problems)
+    }
+
+    /// 送达回证-2.pdf → 送达回证; 案卷.pdf → 案卷 (see `DocumentInstance.fileName`).
+    static func kind(ofFile path: String) -> String {
+        var name = Substring((path as NSString).lastPathComponent.dropLast(4))
+        if let dash = name.lastIndex(of: "-"), !name[name.index(after: dash)...].isEmpty,
+           name[name.index(after: dash)...].allSatisfy(\.isASCII), name[name.index(after: dash)...].allSatisfy(\.isNumber) {
+            name = name[..<dash]
+        }
+        return String(name)
     }
 }

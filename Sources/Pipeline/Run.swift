@@ -26,6 +26,10 @@ public struct RunSummary: Codable, Sendable {
     public var archive: ArchiveSummary?
     /// Paths of what the run wrote, relative to the output folder.
     public var outputs: [String: String]
+    /// True when the run found the export, configuration, as-of date, program and output exactly as the
+    /// last committed run left them, and wrote nothing: the figures are that run's, told as a rerun's
+    /// (everything kept, nothing newly published; see `UnchangedRun.rerun`). Never in run-summary.json.
+    public var unchanged: Bool?
 
     public struct CaseCounts: Codable, Sendable {
         public var accepted: Int
@@ -39,7 +43,8 @@ public struct RunSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", input, stages, balances, rowsSetAside = "rows_set_aside",
-             problemsSetAside = "problems_set_aside", warnings, cases, store, documents, portal, report, supervision, archive, outputs
+             problemsSetAside = "problems_set_aside", warnings, cases, store, documents, portal, report, supervision, archive, outputs,
+             unchanged
     }
 
     /// 4 when the publication gate withheld a case, else 3 when rows were set aside, else 0.
@@ -87,6 +92,9 @@ public struct RunRequest: Sendable {
     public var recordsRun: Bool
     /// Seconds to wait for another process's run on the same output folder to end.
     public var lockWait: Double
+    /// False to run every stage even when the export, configuration, as-of date, program and output are
+    /// exactly as the last committed run left them (`run --full-run`; see `UnchangedRun`).
+    public var mayKeepUnchangedOutput = true
 
     public init(config: PipelineConfig, asOf: CivilDate, useStateStore: Bool = true, writeOutputs: Bool = true,
                 reportYear: Int? = nil, recordsRun: Bool = true, lockWait: Double = 0) {
@@ -115,9 +123,16 @@ public enum PipelineRunner {
         defer { lock.release() }
         let committer = Committer(config: config)
         _ = try committer.recover()
+        // Identified before anything is read, so the record never describes an export newer than the one the run used.
+        let inputs = UnchangedRun.applies(to: request) ? try UnchangedRun.identity(of: request) : nil
+        let finding = try inputs.map { try UnchangedRun.inspect(config, inputs: $0) }
+        if request.mayKeepUnchangedOutput, let last = finding?.summary { return (last, IngestResult()) }
         let previous = request.useStateStore ? try loadPrevious(config) : PreviousState()
         let output = try OutputWriter(root: config.outputURL)
-        let run = RunContext(request: request, previous: previous, events: events)
+        output.damaged = finding?.damaged ?? []
+        var previousWithGate = previous
+        previousWithGate.gateKey = finding?.gateKey
+        let run = RunContext(request: request, previous: previousWithGate, events: events)
 
         let recipe = stages(for: request)
         var ownership = OutputOwnership()
@@ -136,6 +151,7 @@ public enum PipelineRunner {
         var summary = makeSummary(run.ingest, request: request, stages: config.stages)
         for part in parts { summary.add(part) }
         var snapshot: ((StateStore.Transaction) throws -> Void)?
+        var summaryText: Data?
         if request.recordsRun {
             try ValidateStage.writeQuarantine(run.ingest, request: request, into: output)
             summary.outputs["quarantine"] = "quarantine/quarantine.json"
@@ -149,6 +165,7 @@ public enum PipelineRunner {
             summary.outputs["state_store"] = relative(config.stateStoreURL, to: config.outputURL)
             summary.outputs["summary"] = "run-summary.json"
             let text = try encode(summary)
+            summaryText = text
             try output.write(text, to: "run-summary.json")
             ownership.claim("run", ["run-summary.json"])
             snapshot = { try $0.store(stored, summary: String(decoding: text, as: UTF8.self)) }
@@ -156,7 +173,13 @@ public enum PipelineRunner {
         let archive = config.stages.contains(.archive) && request.useStateStore
             ? ArchiveStage.request(run.ingest, config: config, asOf: request.asOf) : nil
         events?(.stageStarted(index: recipe.count, count: recipe.count, stage: "commit"))
+        // Other commands' commits (report --year, check) need not forget it: every commit links or writes
+        // the files it swaps in, so their inode or change time no longer match the record.
+        if inputs != nil { try UnchangedRun.forget(config) }
         summary.archive = try committer.commit(output, ownership: ownership, state: state, snapshot: snapshot, archive: archive)
+        if let inputs, let summaryText {
+            try UnchangedRun.remember(config, request: request, inputs: inputs, summary: summaryText, gateKey: run.gateKey)
+        }
         return (summary, run.ingest)
     }
 

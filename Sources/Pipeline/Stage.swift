@@ -92,6 +92,8 @@ struct PreviousState {
     var caseHashes: [String: String] = [:]
     /// The first day this output folder published; nil before its first run.
     var firstPublicationDay: CivilDate?
+    /// The key of the gate whose sweep passed the live public/ files (from the last run's record; nil: unknown).
+    var gateKey: String?
 }
 
 /// Everything a run's stages share: the request, the export as ingest accepted it
@@ -111,7 +113,10 @@ final class RunContext {
     var assessments: [ReviewAssessment] = []
     /// The publication log as it stands after this run's portal stage (the last run's when the portal did not run).
     var publicationLog: [String: PublicationRow]
+    /// Portal stage → the run's record: the key of the gate that swept this run's public/ (nil when the portal did not run).
+    var gateKey: String?
 
+    private var loadedRenderInputKeys: [String: String]?
     private var loadedCalendar: WorkingCalendar?
     private var loadedTypesetter: Typesetter?
     private var loadedTemplates: TemplateLibrary?
@@ -121,6 +126,15 @@ final class RunContext {
         self.previous = previous
         self.events = events
         publicationLog = previous.publications
+    }
+
+    /// Each accepted case's `RenderStage.inputKey`, computed once for the validate and render stages
+    /// (the export's records do not change between them; set-aside cases are only left out).
+    func renderInputKeys() throws -> [String: String] {
+        if let loadedRenderInputKeys { return loadedRenderInputKeys }
+        let made = try RenderStage.inputKeys(ingest, config: config)
+        loadedRenderInputKeys = made
+        return made
     }
 
     func calendar() throws -> WorkingCalendar {

@@ -361,6 +361,11 @@ public final class StateStore {
         }
     }
 
+    /// The summary of the last committed nightly run; nil before the first.
+    public func lastRunSummary() throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT summary FROM run ORDER BY id DESC LIMIT 1") }
+    }
+
     /// The render stage's memo of the last committed run.
     public func renderMemo() throws -> RenderMemo? {
         try read { db in

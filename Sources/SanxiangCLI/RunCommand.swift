@@ -12,9 +12,15 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var options: ExportOptions
 
+    @Flag(name: .customLong("full-run"),
+          help: "即使导出数据、配置、数据基准日和程序都与上次相同，也完整运行各阶段（默认：输出完好时不重新生成）。")
+    var fullRun = false
+
     func run() throws {
         let config = try options.loadConfig()
-        let (summary, _) = try TerminalRun.run(RunRequest(config: config, asOf: try options.resolvedAsOf(), lockWait: options.wait))
+        var request = RunRequest(config: config, asOf: try options.resolvedAsOf(), lockWait: options.wait)
+        request.mayKeepUnchangedOutput = !fullRun
+        let (summary, _) = try TerminalRun.run(request)
         try TerminalRun.finish(summary, outputFolder: config.outputURL.path)
     }
 }
@@ -58,7 +64,11 @@ enum TerminalRun {
 /// The run's summary as a clerk reads it in the terminal.
 enum SummaryText {
     static func render(_ summary: RunSummary, outputFolder: String?) -> String {
-        var lines = ["", "导入结果（数据基准日 \(summary.asOf)）：读取 = 接收 + 暂存"]
+        var lines = [""]
+        if summary.unchanged == true {
+            lines.append("本次运行：导出数据、配置、数据基准日和程序都与上次提交的运行相同，输出文件完好，未重新生成任何文件、未追加账本；以下是上次运行的结果。")
+        }
+        lines.append("导入结果（数据基准日 \(summary.asOf)）：读取 = 接收 + 暂存")
         let width = summary.balances.map(\.file.count).max() ?? 0
         for balance in summary.balances {
             let name = balance.file.padding(toLength: width, withPad: " ", startingAt: 0)

@@ -2,8 +2,11 @@
 # The nightly benchmark (`make bench-nightly`): three whole runs of the release binary on one
 # generated export, as the nights of a real installation follow each other:
 #   1. cold      — a fresh output folder (every document, page, PDF and ledger entry made);
-#   2. no change — the same export again (nothing should be re-made);
-#   3. 1 %       — every 100th case edited (Tests/Bench/mutate_export.py), then run again.
+#   2. no change — the same export again: the run finds export, configuration, as-of date, program
+#                  and output as the last run left them and writes nothing (Sources/Pipeline/UnchangedRun.swift);
+#   3. full      — the same again with `--full-run`: every stage runs on unchanged data (what a night
+#                  costs when only something outside the export changed, and what step 2 cost before);
+#   4. 1 %       — every 100th case edited (Tests/Bench/mutate_export.py), then run again.
 # Each run is timed by /usr/bin/time -v: wall time, CPU time, peak RSS; documents per second
 # counts every document the run's output holds (rendered or kept) over the run's wall time.
 #
@@ -35,9 +38,11 @@ echo "export: $CASES cases (gen_export.py --seed 7 --no-media), as of $AS_OF, bi
 printf '%-10s %9s %9s %9s %10s %10s %10s %9s\n' run wall_s user_s sys_s docs docs/s rendered peak_MiB
 
 # Runs sanxiang once under /usr/bin/time and prints one line of figures.
+# Extra arguments after the label go to `sanxiang run`.
 timed_run() {
   local label=$1 log=$BENCH_DIR/$1.time status=0
-  /usr/bin/time -v -o "$log" "$BIN" run --config "$CONFIG" --input "$INPUT" --output "$OUT" --as-of "$AS_OF" \
+  shift
+  /usr/bin/time -v -o "$log" "$BIN" run --config "$CONFIG" --input "$INPUT" --output "$OUT" --as-of "$AS_OF" "$@" \
     >"$BENCH_DIR/$label.out" 2>&1 || status=$?
   # 3: rows set aside, 4: the publication gate withheld cases — both are ordinary nights.
   if [ "$status" -ne 0 ] && [ "$status" -ne 3 ] && [ "$status" -ne 4 ]; then
@@ -46,9 +51,9 @@ timed_run() {
     exit 1
   fi
   cp "$OUT/run-summary.json" "$BENCH_DIR/$label.summary.json"
-  python3 - "$label" "$log" "$OUT/run-summary.json" <<'EOF'
+  python3 - "$label" "$log" "$OUT/run-summary.json" "$BENCH_DIR/$label.out" <<'EOF'
 import json, sys
-label, log, summary = sys.argv[1:]
+label, log, summary, out = sys.argv[1:]
 times = {}
 for line in open(log):
     key, _, value = line.strip().rpartition(": ")
@@ -64,6 +69,9 @@ rss = int(times["Maximum resident set size (kbytes)"]) / 1024
 documents = json.load(open(summary)).get("documents") or {}
 docs = documents.get("documents", 0)
 rendered = docs - documents.get("kept", 0)
+# A run that found nothing changed leaves the last run's run-summary.json and says so on the terminal.
+if "未重新生成任何文件" in open(out, encoding="utf-8").read():
+    rendered = 0
 print(f"{label:<10} {wall:9.2f} {float(times['User time (seconds)']):9.2f} {float(times['System time (seconds)']):9.2f} "
       f"{docs:10d} {docs / wall if wall else 0:10.0f} {rendered:10d} {rss:9.0f}")
 EOF
@@ -71,6 +79,7 @@ EOF
 
 timed_run cold
 timed_run nochange
+timed_run full --full-run
 python3 Tests/Bench/mutate_export.py --export "$INPUT" >"$BENCH_DIR/mutate.out"
 timed_run onepct
 echo "($(cat "$BENCH_DIR/mutate.out"); logs and summaries in $BENCH_DIR)"

@@ -1,0 +1,293 @@
+import Archive
+import Crypto
+import Disclosure
+import ErrorReporting
+import Foundation
+import Native
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A night on which nothing changed. Every output of a run is a function of the export, the
+/// configuration (with the files it names), the as-of date and the program; the state store
+/// adds only what earlier runs of this same output folder recorded. When all of these are the
+/// ones of the last committed run and the output is still exactly what that run left, a new run
+/// would write the same bytes again, so it writes nothing.
+///
+/// After each committed run (ledger included) `.unchanged-run.json` records the identity of its
+/// inputs and a digest of every output file's inode, size, modification and change time. The
+/// change time cannot be set back by a program, so an edited, replaced, added or removed file
+/// shows; so does every later commit (it writes new files or hard-links the kept ones, which sets
+/// their change time). A nightly run also removes the record before its commit starts; a run
+/// killed before writing the new one only makes the next run a full one.
+public enum UnchangedRun {
+    static let recordName = ".unchanged-run"
+    private static let format = "sanxiang-unchanged-run-v1"
+
+    /// The record's first line: the inputs' identity, a digest of the output's stamps, and what
+    /// the last run said. Each further line is one output file: its stamp, a tab, its path.
+    struct Header: Codable, Equatable {
+        var format: String
+        var inputs: String
+        var outputs: String
+        /// The summary of the run that made the output (as in run-summary.json and the store).
+        var summary: String
+        /// The key of the publication gate whose sweep passed every file that run staged under public/
+        /// (nil when its portal stage did not run).
+        var gateKey: String?
+    }
+
+    /// What a nightly run learns before it starts: the last run's summary when nothing changed and
+    /// the output is whole; else the files that are no longer as that run left them.
+    struct Finding {
+        var summary: RunSummary?
+        /// Output files present but not as the last run left them (edited, replaced, or not in its
+        /// record): no stage may keep them.
+        var damaged: Set<String> = []
+        /// The last run's gate key: files under public/ not in `damaged` passed a sweep under it.
+        var gateKey: String?
+    }
+
+    /// Whether a request may be answered from the last run: only a whole nightly run
+    /// (a `report --year` or a `check` remakes part of the output or none of it).
+    static func applies(to request: RunRequest) -> Bool {
+        request.writeOutputs && request.useStateStore && request.recordsRun && request.reportYear == nil
+    }
+
+    /// Compares the output and the inputs with the record of the last nightly run. Without a
+    /// record (first run, or the last one did not finish) nothing is known: a full run, trusting the files.
+    static func inspect(_ config: PipelineConfig, inputs: String) throws -> Finding {
+        guard let (header, record) = read(config), header.format == format else { return Finding() }
+        let listing = try outputListing(config)
+        guard digest(listing) == header.outputs else {
+            guard let recorded = stamps(in: record) else { return Finding() }
+            var damaged = Set<String>()
+            for (path, stamp) in listing where recorded[path] != stamp { damaged.insert(path) }
+            return Finding(damaged: damaged, gateKey: header.gateKey)
+        }
+        guard header.inputs == inputs else { return Finding(gateKey: header.gateKey) }
+        let live = FileManager.default.contents(atPath: config.outputURL.appendingPathComponent("run-summary.json").path)
+        guard let live, live == Data(header.summary.utf8) else { return Finding() }
+        // The store must still be the one that run committed (its publication log decides the next night).
+        guard FileManager.default.fileExists(atPath: config.stateStoreURL.path),
+              try StateStore(path: config.stateStoreURL.path).lastRunSummary() == header.summary,
+              let summary = try? JSONDecoder().decode(RunSummary.self, from: live) else { return Finding() }
+        return Finding(summary: rerun(of: summary), gateKey: header.gateKey)
+    }
+
+    /// Removes the record before a commit changes the output it describes (durably, so a crash
+    /// after the first swap can never find it).
+    static func forget(_ config: PipelineConfig) throws {
+        let path = config.outputURL.appendingPathComponent(recordName).path
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw FileSystemError(path: path, action: "删除上次运行的未变记录", code: errno)
+        }
+        FileSystem.syncFolder(of: path)
+    }
+
+    /// Records a committed run: called after the ledger, with the identity computed before the run
+    /// read anything. The inputs are identified again: an export changed while the run read it
+    /// leaves no record, and the next run is a full one.
+    static func remember(_ config: PipelineConfig, request: RunRequest, inputs: String, summary: Data, gateKey: String?) throws {
+        guard try identity(of: request) == inputs else { return }
+        let listing = try outputListing(config)
+        let header = Header(format: format, inputs: inputs, outputs: digest(listing), summary: String(decoding: summary, as: UTF8.self),
+                            gateKey: gateKey)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var bytes = Array(try encoder.encode(header)) + [UInt8(ascii: "\n")]
+        for (path, stamp) in listing where !path.contains("\n") { bytes += Array("\(stamp)\t\(path)\n".utf8) }
+        let path = config.outputURL.appendingPathComponent(recordName).path
+        try FileSystem.replaceDurably(path, bytes: bytes)
+    }
+
+    /// The record's header and the whole record; nil when there is none or its header cannot be read
+    /// (which only means a full run). The stamps are parsed only when the output differs from them.
+    private static func read(_ config: PipelineConfig) -> (Header, Data)? {
+        guard let data = FileManager.default.contents(atPath: config.outputURL.appendingPathComponent(recordName).path),
+              let end = data.firstIndex(of: UInt8(ascii: "\n")),
+              let header = try? JSONDecoder().decode(Header.self, from: data[data.startIndex..<end]) else { return nil }
+        return (header, data)
+    }
+
+    /// The recorded stamps by path; nil when the record cannot be read whole.
+    private static func stamps(in record: Data) -> [String: String]? {
+        var lines = record.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
+        _ = lines.popFirst()
+        var stamps: [String: String] = [:]
+        stamps.reserveCapacity(lines.count)
+        for line in lines {
+            guard let tab = line.firstIndex(of: UInt8(ascii: "\t")) else { return nil }
+            stamps[String(decoding: line[line.index(after: tab)...], as: UTF8.self)] = String(decoding: line[..<tab], as: UTF8.self)
+        }
+        return stamps
+    }
+
+    /// What this run did, told from the last run's summary: the same export and checks, every case
+    /// unchanged in the store, every document and page kept, nothing newly published, no ledger entry.
+    static func rerun(of last: RunSummary) -> RunSummary {
+        var summary = last
+        summary.unchanged = true
+        if let store = last.store {
+            summary.store = StoreChanges(added: 0, changed: 0, unchanged: store.added + store.changed + store.unchanged, absent: 0)
+        }
+        if var documents = last.documents {
+            documents.kept = documents.documents
+            documents.pages = 0
+            summary.documents = documents
+        }
+        if var portal = last.portal {
+            portal.pagesKept += portal.pagesWritten
+            portal.pagesWritten = 0
+            portal.newlyPublished = 0
+            portal.timingUnknown = 0
+            portal.late = []
+            summary.portal = portal
+        }
+        summary.archive = nil
+        return summary
+    }
+
+    // MARK: - What decides a run's output
+
+    /// SHA-256 over everything a run's output is made from: the program, the as-of date and the
+    /// stages, the whole configuration value, the files it names (templates, fonts manifest,
+    /// calendar, feed schema, publication history, approvals, the redaction lexicon) and every
+    /// byte of every file of the export folder.
+    static func identity(of request: RunRequest) throws -> String {
+        let config = request.config
+        var hasher = SHA256()
+        hasher.update(data: Array("\(format)\n\(programStamp())\n\(request.asOf.iso)\n".utf8))
+        hasher.update(data: Array(CanonicalDescription.of(config).utf8))
+        var named: [URL] = [config.fontsURL, config.calendarURL, config.feedSchemaURL]
+        named += [config.publicationHistoryURL, config.approvalsURL].compactMap { $0 }
+        for url in named { try hashFile(url, label: url.path, into: &hasher) }
+        try hashFolder(config.templatesURL, into: &hasher)
+        hasher.update(data: Array(try lexiconIdentity().utf8))
+        try hashFolder(config.inputURL, into: &hasher)
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// SHA-256 of the redaction lexicon's files (read from beside the program, not built into it).
+    static func lexiconIdentity() throws -> String {
+        var hasher = SHA256()
+        if let lexicon = Lexicon.standardFolder { try hashFolder(lexicon, into: &hasher) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The running executable's inode, size and times: a rebuilt or upgraded program is a new file.
+    static func programStamp() -> String {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 else { return "program-unknown-\(UUID().uuidString)" }
+        return "\(info.st_dev)/\(info.st_ino)/\(info.st_size)/\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)/"
+            + "\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+    }
+
+    /// A missing file is hashed as missing, so its appearing later changes the identity.
+    private static func hashFile(_ url: URL, label: String, into hasher: inout SHA256) throws {
+        hasher.update(data: Array("\u{0}file \(label)\u{0}".utf8))
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            hasher.update(data: Array("missing".utf8))
+            return
+        }
+        do {
+            let data = try Data(contentsOf: url, options: .alwaysMapped)
+            hasher.update(data: Array("\(data.count)\u{0}".utf8))
+            hasher.update(data: data)
+        } catch {
+            throw FileSystemError(path: url.path, action: "读取", code: OutputWriter.errnoOf(error))
+        }
+    }
+
+    private static func hashFolder(_ folder: URL, into hasher: inout SHA256) throws {
+        hasher.update(data: Array("\u{0}folder \(folder.standardizedFileURL.path)\u{0}".utf8))
+        guard FileManager.default.fileExists(atPath: folder.path) else {
+            hasher.update(data: Array("missing".utf8))
+            return
+        }
+        for file in try FileWalker.list(root: folder, isExcluded: { _ in false }) {
+            try hashFile(folder.appendingPathComponent(file.path), label: file.path, into: &hasher)
+        }
+    }
+
+    // MARK: - The output as it stands
+
+    /// Every output file the ledger logs (the same exclusions: store, ledger, lock, key …), sorted,
+    /// with its device, inode, size, modification and change time.
+    static func outputListing(_ config: PipelineConfig) throws -> [(path: String, stamp: String)] {
+        let root = config.outputURL.standardizedFileURL
+        let keyPath = PipelineRunner.relative(config.signingKeyURL, to: root)
+        let excluded = ArchiveStage.excluded(config, keyPath: keyPath)
+        let isExcluded = { (path: String) in excluded.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 } }
+        return try FileWalker.list(root: root, isExcluded: isExcluded).map { file in
+            let stamp = file.stamp
+            return (file.path, "\(file.isLink ? "L" : "F")/\(stamp.device)/\(stamp.inode)/\(stamp.size)/"
+                + "\(stamp.modifiedSeconds).\(stamp.modifiedNanoseconds)/\(file.changed.seconds).\(file.changed.nanoseconds)")
+        }
+    }
+
+    static func digest(_ listing: [(path: String, stamp: String)]) -> String {
+        var hasher = SHA256()
+        for (path, stamp) in listing { hasher.update(data: Array("\(stamp)\t\(path)\n".utf8)) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A deterministic text of a value's whole structure, for hashing settings: dictionaries and sets
+/// print in a different order in every process, so their entries are sorted first.
+enum CanonicalDescription {
+    static func of(_ value: Any) -> String {
+        var out = ""
+        write(value, into: &out)
+        return out
+    }
+
+    private static func write(_ value: Any, into out: inout String) {
+        // URLs keep parse caches and Data may show its storage's address: both are written by content.
+        if let url = value as? URL {
+            out += "URL:" + url.absoluteString
+            return
+        }
+        if let data = value as? Data {
+            out += "Data:" + StateStore.contentHash(Array(data))
+            return
+        }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .class?:
+            // An instance prints its address; only its type and stored parts are written.
+            out += "\(type(of: value))("
+            writeChildren(of: mirror, into: &out)
+            out += ")"
+        case .dictionary?, .set?:
+            let entries = mirror.children.map { child -> String in
+                var text = ""
+                write(child.value, into: &text)
+                return text
+            }.sorted()
+            out += "{" + entries.joined(separator: ",") + "}"
+        case .optional?:
+            if let wrapped = mirror.children.first { write(wrapped.value, into: &out) } else { out += "nil" }
+        case nil:
+            out += String(reflecting: value)
+        default:
+            // Structs, classes, enums, tuples, arrays: their parts in order, or what they print as when they have none.
+            guard !mirror.children.isEmpty else {
+                out += "\(type(of: value)):" + String(reflecting: value)
+                return
+            }
+            out += "\(type(of: value))("
+            writeChildren(of: mirror, into: &out)
+            out += ")"
+        }
+    }
+
+    private static func writeChildren(of mirror: Mirror, into out: inout String) {
+        if let parent = mirror.superclassMirror { writeChildren(of: parent, into: &out) }
+        for child in mirror.children {
+            out += (child.label ?? "_") + "="
+            write(child.value, into: &out)
+            out += ";"
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Archive
+import CaseModel
+import Foundation
+@testable import Pipeline
+import XCTest
+
+/// A night on which nothing changed writes nothing; anything that would change the output, or a
+/// damaged output, makes it a full run again; and a rerun after a partial change equals a cold run.
+final class UnchangedRunTests: SampleCopyTestCase {
+    private let asOf = CivilDate(iso: "2026-01-06")!
+
+    private func night(into folder: URL? = nil, asOf date: CivilDate? = nil, fullRun: Bool = false,
+                     adjust: (inout PipelineConfig) -> Void = { _ in }) throws -> RunSummary {
+        var config = try Repo.config(input: export, output: folder ?? output)
+        adjust(&config)
+        var request = RunRequest(config: config, asOf: date ?? asOf)
+        request.mayKeepUnchangedOutput = !fullRun
+        return try PipelineRunner.run(request).0
+    }
+
+    /// Path → inode, size, modification and change time of every file under the output (the lock aside).
+    private func stamps(_ folder: URL) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for file in try FileWalker.list(root: folder, isExcluded: { $0 == ".lock" }) {
+            out[file.path] = "\(file.stamp.inode)/\(file.stamp.size)/\(file.stamp.modifiedSeconds).\(file.stamp.modifiedNanoseconds)/"
+                + "\(file.changed.seconds).\(file.changed.nanoseconds)"
+        }
+        return out
+    }
+
+    /// Path → bytes of every file under public/ and internal/.
+    private func published(_ folder: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        for part in ["public", "internal"] {
+            let root = folder.appendingPathComponent(part)
+            for file in try FileWalker.list(root: root, isExcluded: { _ in false }) {
+                out[part + "/" + file.path] = try Data(contentsOf: root.appendingPathComponent(file.path))
+            }
+        }
+        return out
+    }
+
+    private func treeHeads(_ folder: URL) throws -> Int {
+        try String(contentsOf: folder.appendingPathComponent("archive/tree-heads.jsonl"), encoding: .utf8)
+            .split(separator: "\n").count
+    }
+
+    private func assertSame(_ actual: [String: Data], _ expected: [String: Data], _ message: String,
+                            file: StaticString = #filePath, line: UInt = #line) {
+        let differing = Set(actual.keys).union(expected.keys).filter { actual[$0] != expected[$0] }.sorted()
+        XCTAssertEqual(differing, [], message, file: file, line: line)
+    }
+
+    func testAnUnchangedNightWritesNothingAndReportsTheSameOutcome() throws {
+        let first = try night()
+        XCTAssertNil(first.unchanged)
+        let before = try stamps(output)
+        let heads = try treeHeads(output)
+
+        let second = try night()
+        XCTAssertEqual(second.unchanged, true)
+        XCTAssertEqual(second.exitStatus, first.exitStatus)
+        XCTAssertEqual(second.rowsSetAside, first.rowsSetAside)
+        let accepted = try XCTUnwrap(first.store?.added)
+        XCTAssertEqual(second.store, StoreChanges(added: 0, changed: 0, unchanged: accepted, absent: 0))
+        XCTAssertEqual(second.documents?.kept, first.documents?.documents)
+        XCTAssertEqual(second.documents?.pages, 0)
+        XCTAssertEqual(second.portal?.newlyPublished, 0)
+        XCTAssertEqual(second.portal?.published, first.portal?.published)
+        XCTAssertEqual(try stamps(output), before, "no file written, linked or removed")
+        XCTAssertEqual(try treeHeads(output), heads, "nothing new to log")
+        XCTAssertEqual(try Verifier.verify(root: output, input: export).problems, [])
+
+        let full = try night(fullRun: true)
+        XCTAssertNil(full.unchanged, "--full-run runs every stage")
+        XCTAssertEqual(full.store, StoreChanges(added: 0, changed: 0, unchanged: accepted, absent: 0))
+        XCTAssertEqual(try night().unchanged, true, "and leaves a record the next night can use")
+    }
+
+    func testADamagedOutputIsFoundAndRepaired() throws {
+        _ = try night()
+        let good = try published(output)
+        let page = try XCTUnwrap(good.keys.sorted().first { $0.hasPrefix("public/decisions/") && $0.hasSuffix(".html") })
+        let pageURL = output.appendingPathComponent(page)
+
+        // Edited in place, its size and modification time put back: only the change time tells.
+        let attributes = try FileManager.default.attributesOfItem(atPath: pageURL.path)
+        var bytes = try XCTUnwrap(good[page])
+        bytes[bytes.count / 2] = bytes[bytes.count / 2] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
+        try bytes.write(to: pageURL)
+        try FileManager.default.setAttributes([.modificationDate: try XCTUnwrap(attributes[.modificationDate])], ofItemAtPath: pageURL.path)
+        XCTAssertNil(try night().unchanged, "an edited page is found")
+        assertSame(try published(output), good, "and the page is made again")
+
+        let document = try XCTUnwrap(good.keys.sorted().first { $0.hasPrefix("internal/documents/") })
+        try FileManager.default.removeItem(at: output.appendingPathComponent(document))
+        XCTAssertNil(try night().unchanged, "a missing document is found")
+        assertSame(try published(output), good, "and the document is made again")
+
+        try Data("stray".utf8).write(to: output.appendingPathComponent("public/stray.html"))
+        XCTAssertNil(try night().unchanged, "a file added to the portal is found")
+        assertSame(try published(output), good, "and the portal is rebuilt without it")
+
+        try FileManager.default.removeItem(at: output.appendingPathComponent("state.sqlite"))
+        XCTAssertNil(try night().unchanged, "a lost state store is a full run")
+        XCTAssertEqual(try night().unchanged, true)
+        XCTAssertEqual(try Verifier.verify(root: output, input: export).problems, [])
+    }
+
+    func testAnythingThatDecidesTheOutputMakesAFullRun() throws {
+        _ = try night()
+        XCTAssertNil(try night(asOf: CivilDate(iso: "2026-01-07")).unchanged, "another as-of date")
+        XCTAssertEqual(try night(asOf: CivilDate(iso: "2026-01-07")).unchanged, true)
+        XCTAssertNil(try night(asOf: CivilDate(iso: "2026-01-07"), adjust: { $0.portalBaseURL = "https://gs.example.gov.cn/" }).unchanged,
+                     "another setting")
+        XCTAssertNil(try night(asOf: CivilDate(iso: "2026-01-07")).unchanged, "and back")
+
+        let status = try Repo.run("/usr/bin/env", ["python3", Repo.root.appendingPathComponent("Tests/Bench/mutate_export.py").path,
+                                                   "--export", export.path, "--every", "20"])
+        XCTAssertEqual(status.code, 0, status.output)
+        let changed = try night(asOf: CivilDate(iso: "2026-01-07"))
+        XCTAssertNil(changed.unchanged, "a changed export")
+        XCTAssertGreaterThan(changed.store?.changed ?? 0, 0)
+
+        let templates = parent.appendingPathComponent("templates")
+        try FileManager.default.copyItem(at: Repo.root.appendingPathComponent("Templates/documents"), to: templates)
+        XCTAssertNil(try night(asOf: CivilDate(iso: "2026-01-07"), adjust: { $0.templates = templates.path }).unchanged,
+                     "another templates folder")
+        XCTAssertEqual(try night(asOf: CivilDate(iso: "2026-01-07"), adjust: { $0.templates = templates.path }).unchanged, true)
+        let readme = templates.appendingPathComponent("README.md")
+        try (try Data(contentsOf: readme) + Data("\n".utf8)).write(to: readme)
+        XCTAssertNil(try night(asOf: CivilDate(iso: "2026-01-07"), adjust: { $0.templates = templates.path }).unchanged,
+                     "a file of the templates folder edited")
+    }
+
+    /// Validate skips the check only for cases the last run rendered from the same inputs: a case that
+    /// lost a statutory element is set aside, stays set aside on the next night, and comes back when mended.
+    func testOnlyCasesRenderedFromTheSameInputsSkipTheStatutoryCheck() throws {
+        let first = try night()
+        let json = export.appendingPathComponent("cases.json")
+        let original = try Data(contentsOf: json)
+        var cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: original) as? [[String: Any]])
+        let index = try XCTUnwrap(cases.firstIndex { $0["case_id"] as? String == "TJLY-2025-000003" })
+        cases[index]["party_address"] = ""
+        try JSONSerialization.data(withJSONObject: cases).write(to: json)
+        let folder = output.appendingPathComponent("internal/documents/114309226090872308/TJLY-2025-000003")
+
+        let broken = try night()
+        XCTAssertEqual(broken.rowsSetAside, first.rowsSetAside + 1)
+        XCTAssertEqual(broken.documents?.casesSetAside, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path))
+        let again = try night(fullRun: true)
+        XCTAssertEqual(again.rowsSetAside, first.rowsSetAside + 1, "a set-aside case is not in the memo: checked again")
+        XCTAssertEqual(again.documents?.casesSetAside, 1)
+
+        try original.write(to: json)
+        let mended = try night()
+        XCTAssertEqual(mended.rowsSetAside, first.rowsSetAside)
+        XCTAssertEqual(mended.documents?.documents, first.documents?.documents)
+        XCTAssertGreaterThan(try FileManager.default.contentsOfDirectory(atPath: folder.path).count, 2)
+        let cold = parent.appendingPathComponent("cold")
+        _ = try night(into: cold)
+        assertSame(try published(output), try published(cold), "mended rerun and cold run differ")
+    }
+
+    /// The correctness bar of every incremental path: a rerun after some cases changed writes the
+    /// same public/ and internal/ as a cold run of the changed export into a fresh folder.
+    func testARerunAfterSomeCasesChangedEqualsAColdRunOfTheChangedExport() throws {
+        _ = try night()
+        let status = try Repo.run("/usr/bin/env", ["python3", Repo.root.appendingPathComponent("Tests/Bench/mutate_export.py").path,
+                                                   "--export", export.path, "--every", "10"])
+        XCTAssertEqual(status.code, 0, status.output)
+        let rerun = try night()
+        XCTAssertGreaterThan(rerun.store?.changed ?? 0, 3, status.output)
+        let cold = parent.appendingPathComponent("cold")
+        _ = try night(into: cold)
+        assertSame(try published(output), try published(cold), "rerun and cold run differ")
+    }
+}

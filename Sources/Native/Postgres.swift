@@ -11,6 +11,13 @@ public struct PostgresError: SanxiangError {
     /// The SQLSTATE of a failed statement ("40001" …), empty for a connection failure.
     public var sqlState: String
 
+    public init(server: String, action: String, detail: String, sqlState: String) {
+        self.server = server
+        self.action = action
+        self.detail = detail
+        self.sqlState = sqlState
+    }
+
     public var message: String {
         "PostgreSQL 状态库（\(server)）\(action)失败" + (detail.isEmpty ? "。" : "：\(detail)")
     }

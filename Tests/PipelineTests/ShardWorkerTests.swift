@@ -1,0 +1,160 @@
+import Foundation
+import XCTest
+
+/// Issue #15's test of `sanxiang worker`: three workers on PostgreSQL render a multi-agency
+/// export shard by shard; one is killed with SIGKILL in the middle of a shard; its lease runs
+/// out and another worker claims the shard again; `sanxiang run` then publishes. The output
+/// equals a single-process run of the same export byte for byte in public/ and internal/,
+/// every shard was completed once (the killed claim superseded) and `sanxiang verify` passes.
+final class ShardWorkerTests: XCTestCase {
+    var server: TestPostgres!
+    var parent: URL!
+
+    override func setUpWithError() throws {
+        server = try TestPostgres()
+        parent = Repo.temporaryFolder("workers")
+    }
+
+    override func tearDown() {
+        server?.stop()
+        if let parent { try? FileManager.default.removeItem(at: parent) }
+        super.tearDown()
+    }
+
+    let asOf = "2026-01-06"
+    var config: String { Repo.root.appendingPathComponent("pipeline.yml").path }
+
+    func testThreeWorkersOneKilledMatchASingleProcessRun() throws {
+        let export = parent.appendingPathComponent("export")
+        let generated = try Repo.run("/usr/bin/env", ["python3", Repo.generator.path, "--out", export.path, "--cases", "180",
+                                                      "--seed", "15", "--no-media"])
+        XCTAssertEqual(generated.code, 0, generated.output)
+
+        let single = parent.appendingPathComponent("single")
+        let reference = try Repo.run(Repo.executable, ["run", "--config", config, "--input", export.path, "--output", single.path,
+                                                       "--as-of", asOf])
+        XCTAssertTrue([0, 3].contains(reference.code), reference.output)
+
+        let sharded = parent.appendingPathComponent("sharded")
+        let common = ["--config", config, "--input", export.path, "--output", sharded.path, "--as-of", asOf,
+                      "--state-store", server.url]
+        let workers = try (1...3).map { number in
+            try Worker(arguments: ["worker"] + common + ["--lease", "3", "--name", "w\(number)"],
+                       log: parent.appendingPathComponent("w\(number).log"))
+        }
+        defer { for worker in workers { worker.process.terminate() } }
+        // Killed in the middle of its first shard: once its first document is on disk, before the shard's folder is whole.
+        let victim = workers[0]
+        let claimLine = try victim.waitForLine(containing: "已领取分片", timeout: 600)
+        let killedShard = try XCTUnwrap(claimLine.components(separatedBy: "已领取分片 ").last?.components(separatedBy: "（").first)
+        let shardFolder = sharded.appendingPathComponent("shards/\(killedShard)")
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline, !Self.hasPartialResult(shardFolder), !victim.text.contains("分片 \(killedShard) 已完成") {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        kill(victim.process.processIdentifier, SIGKILL)
+        victim.process.waitUntilExit()
+        XCTAssertEqual(victim.process.terminationReason, .uncaughtSignal)
+        XCTAssertFalse(victim.text.contains("分片 \(killedShard) 已完成"), "the shard was finished before the kill: \(victim.text)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: shardFolder.appendingPathComponent("1").path),
+                       "the killed claim left no whole result")
+
+        for worker in workers.dropFirst() {
+            XCTAssertTrue(worker.wait(timeout: 900), "worker did not finish: \(worker.text)")
+            XCTAssertEqual(worker.process.terminationStatus, 0, worker.text)
+            XCTAssertTrue(worker.text.contains("所有分片已完成"), worker.text)
+        }
+
+        // Every shard completed exactly once; the killed worker's claim superseded by a later one.
+        let history = try Repo.run("/usr/bin/env", ["psql", server.url, "-At", "-F", "|", "-c",
+                                                    "SELECT shard, token, worker, outcome FROM sanxiang_shard_claims ORDER BY shard, token"])
+        XCTAssertEqual(history.code, 0, history.output)
+        let rows = history.output.split(separator: "\n").map { $0.split(separator: "|").map(String.init) }.filter { $0.count == 4 }
+        let byShard = Dictionary(grouping: rows, by: { $0[0] })
+        XCTAssertEqual(byShard.count, 6, "the generator's six agencies: \(history.output)")
+        for (shard, claims) in byShard {
+            XCTAssertEqual(claims.filter { $0[3] == "done" }.count, 1, "\(shard) completed once: \(claims)")
+            XCTAssertTrue(claims.allSatisfy { $0[3] == "done" || $0[3] == "superseded" }, "\(shard): \(claims)")
+        }
+        let killedClaims = try XCTUnwrap(byShard[killedShard], history.output)
+        XCTAssertEqual(killedClaims.map { "\($0[1]):\($0[2]):\($0[3])" }.first, "1:w1:superseded", history.output)
+        XCTAssertEqual(killedClaims.last?[3], "done")
+        XCTAssertNotEqual(killedClaims.last?[2], "w1")
+
+        // The publish step takes every document from the shards and renders none itself.
+        let publish = try Repo.run(Repo.executable, ["run"] + common)
+        XCTAssertEqual(publish.code, reference.code, publish.output)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: sharded.appendingPathComponent("run-summary.json")))
+        let documents = try XCTUnwrap((summary as? [String: Any])?["documents"] as? [String: Any])
+        XCTAssertEqual(documents["from_shards"] as? Int, documents["documents"] as? Int, publish.output)
+        XCTAssertGreaterThan(documents["documents"] as? Int ?? 0, 100)
+        XCTAssertEqual(documents["shard_warnings"] as? [String], [], publish.output)
+
+        for folder in ["public", "internal"] {
+            let expected = try Self.files(single.appendingPathComponent(folder))
+            let actual = try Self.files(sharded.appendingPathComponent(folder))
+            XCTAssertEqual(Set(actual.keys).symmetricDifference(expected.keys).sorted(), [], folder)
+            let differing = expected.keys.sorted().filter { actual[$0] != nil && actual[$0] != expected[$0] }
+            XCTAssertEqual(differing, [], "\(folder): files that differ from the single-process run")
+        }
+
+        let verify = try Repo.run(Repo.executable, ["verify", "--output", sharded.path, "--input", export.path])
+        XCTAssertEqual(verify.code, 0, verify.output)
+    }
+
+    /// True once a worker's temporary folder in `shardFolder` holds a document.
+    static func hasPartialResult(_ shardFolder: URL) -> Bool {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: shardFolder.path)) ?? []
+        return names.contains { name in
+            name.hasPrefix(".tmp-") && (FileManager.default.enumerator(atPath: shardFolder.appendingPathComponent(name).path)?
+                .contains { ($0 as? String)?.hasSuffix(".pdf") ?? false } ?? false)
+        }
+    }
+
+    /// Every regular file under `folder`, by relative path, with its bytes.
+    static func files(_ folder: URL) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        let base = folder.standardizedFileURL.path + "/"
+        guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return result }
+        while let name = walker.nextObject() as? String {
+            let path = base + name
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            result[name] = try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+        return result
+    }
+}
+
+/// A `sanxiang` process whose output goes to a log file the test reads as it grows.
+private final class Worker {
+    let process = Process()
+    let log: URL
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(arguments: [String], log: URL) throws {
+        self.log = log
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.executableURL = URL(fileURLWithPath: Repo.executable)
+        process.arguments = arguments
+        process.standardOutput = handle
+        process.standardError = handle
+        process.terminationHandler = { [finished] _ in finished.signal() }
+        try process.run()
+    }
+
+    var text: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    func waitForLine(containing marker: String, timeout: Double) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = text.split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw NSError(domain: "ShardWorkerTests", code: 1, userInfo: [NSLocalizedDescriptionKey: "no “\(marker)” in: \(text)"])
+    }
+
+    func wait(timeout: Double) -> Bool { finished.wait(timeout: .now() + timeout) == .success }
+}

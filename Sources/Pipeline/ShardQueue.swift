@@ -17,6 +17,12 @@ public struct CompletedShard: Sendable, Equatable {
     public var shard: String
     public var token: Int
     public var resultHash: String
+
+    public init(shard: String, token: Int, resultHash: String) {
+        self.shard = shard
+        self.token = token
+        self.resultHash = resultHash
+    }
 }
 
 /// One row of the claim history, for operators and tests: every claim, and what became of it.

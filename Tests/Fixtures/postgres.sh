@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # A throw-away PostgreSQL server for the tests of `sanxiang worker` (Debian's postgresql package).
 #   postgres.sh start DIR   initialises DIR (once), starts the server on 127.0.0.1 at a free port,
 #                           and prints its URL (postgresql://sanxiang@127.0.0.1:PORT/postgres).
@@ -7,6 +7,13 @@
 # PostgreSQL refuses to run as root: as root, the server runs as the `postgres` user
 # (created by the Debian package); otherwise as the calling user.
 set -eu
+# The server must not inherit the caller's descriptors: Foundation's Process learns that its child
+# ended when the last holder of a socket it passed down closes it, so a test would wait for the
+# server to stop. (bash, not sh: dash cannot close descriptors above 9.)
+for descriptor in /proc/$$/fd/*; do
+  number=${descriptor##*/}
+  if [ "$number" -gt 2 ] 2>/dev/null; then eval "exec $number>&-" 2>/dev/null || true; fi
+done
 command=${1:?usage: postgres.sh start|stop DIR}
 dir=${2:?usage: postgres.sh start|stop DIR}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)

@@ -12,7 +12,7 @@ final class TestPostgres {
 
     init() throws {
         folder = Repo.temporaryFolder("postgres")
-        let started = try Repo.run("/bin/sh", [Self.script, "start", folder.appendingPathComponent("pg").path])
+        let started = try Repo.run("/bin/bash", [Self.script, "start", folder.appendingPathComponent("pg").path])
         guard started.code == 0, let line = started.output.split(separator: "\n").last(where: { $0.hasPrefix("postgresql://") }) else {
             // A failure, not a skip: CI installs PostgreSQL, so a server that does not start is a fault to see.
             throw NotStarted(output: started.output)
@@ -26,7 +26,7 @@ final class TestPostgres {
     }
 
     func stop() {
-        _ = try? Repo.run("/bin/sh", [Self.script, "stop", folder.appendingPathComponent("pg").path])
+        _ = try? Repo.run("/bin/bash", [Self.script, "stop", folder.appendingPathComponent("pg").path])
         try? FileManager.default.removeItem(at: folder)
     }
 }

@@ -341,8 +341,14 @@ struct DocumentsStage: Stage {
                                                   fingerprint: memo.fingerprint)
             let ids = candidates.map(\.item.id).filter { adoption.cases[$0] != nil }
             let staged = concurrentMap(ids) { (id: String) in Result { try adoption.adopt(id, into: output) } }
-            for (id, result) in zip(ids, staged) where try result.get() { adopted[id] = adoption.cases[id] }
             shardWarnings = adoption.warnings
+            for (id, result) in zip(ids, staged) {
+                if let problem = try result.get() {
+                    shardWarnings.append(problem + "，案件 \(id) 的文书由本次运行生成。")
+                } else {
+                    adopted[id] = adoption.cases[id]
+                }
+            }
         }
         let result = try RenderStage(renderer: try run.renderer()).run(
             plan.filter { adopted[$0.item.id] == nil }, write: { try output.write($1, to: $0) }, unchanged: unchanged,

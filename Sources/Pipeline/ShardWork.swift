@@ -364,16 +364,20 @@ struct ShardAdoption {
     }
 
     /// Stages a case's documents from its shard, each checked against the manifest's hash first.
-    /// False (nothing staged) when a file is missing or differs: the run renders the case itself.
-    func adopt(_ caseID: String, into output: OutputWriter) throws -> Bool {
-        guard let documents = cases[caseID] else { return false }
+    /// Nil when staged; otherwise why not (a file missing or changed, nothing staged): the run renders the case itself.
+    func adopt(_ caseID: String, into output: OutputWriter) throws -> String? {
+        guard let documents = cases[caseID] else { return "案件 \(caseID) 不在分片结果中" }
         var checked: [(String, [UInt8])] = []
         for document in documents {
-            guard let data = FileManager.default.contents(atPath: document.source),
-                  StateStore.contentHash(Array(data)) == document.sha256 else { return false }
+            guard let data = FileManager.default.contents(atPath: document.source) else {
+                return "分片文件缺失或无法读取：\(document.source)"
+            }
+            guard StateStore.contentHash(Array(data)) == document.sha256 else {
+                return "分片文件与清单中的哈希不符（文件被改动过）：\(document.source)"
+            }
             checked.append((document.path, Array(data)))
         }
         for (path, bytes) in checked { try output.write(bytes, to: path) }
-        return true
+        return nil
     }
 }

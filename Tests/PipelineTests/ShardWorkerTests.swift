@@ -102,6 +102,81 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertEqual(verify.code, 0, verify.output)
     }
 
+    /// A worker frozen (SIGSTOP) in the middle of a shard loses its lease; another worker claims the
+    /// shard again and completes it; thawed, the stale worker finishes its documents, learns that its
+    /// claim is no longer current and throws its result away: nothing of it is published. A shard file
+    /// changed after it was accepted is not used either: the publish step renders that case itself
+    /// and says so, and the output still equals the single-process run.
+    func testAStaleWorkerCannotOverwriteAndAChangedShardFileIsNotUsed() throws {
+        let export = parent.appendingPathComponent("export")
+        let generated = try Repo.run("/usr/bin/env", ["python3", Repo.generator.path, "--out", export.path, "--cases", "90",
+                                                      "--seed", "16", "--no-media"])
+        XCTAssertEqual(generated.code, 0, generated.output)
+        let single = parent.appendingPathComponent("single")
+        let reference = try Repo.run(Repo.executable, ["run", "--config", config, "--input", export.path, "--output", single.path,
+                                                       "--as-of", asOf])
+        XCTAssertTrue([0, 3].contains(reference.code), reference.output)
+
+        let sharded = parent.appendingPathComponent("sharded")
+        let common = ["--config", config, "--input", export.path, "--output", sharded.path, "--as-of", asOf,
+                      "--state-store", server.url]
+        let stale = try Worker(arguments: ["worker"] + common + ["--lease", "3", "--name", "stale"],
+                               log: parent.appendingPathComponent("stale.log"))
+        defer { stale.process.terminate() }
+        let claimLine = try stale.waitForLine(containing: "已领取分片", timeout: 600)
+        let shard = try XCTUnwrap(claimLine.components(separatedBy: "已领取分片 ").last?.components(separatedBy: "（").first)
+        let shardFolder = sharded.appendingPathComponent("shards/\(shard)")
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline, !Self.hasPartialResult(shardFolder), !stale.text.contains("分片 \(shard) 已完成") {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        kill(stale.process.processIdentifier, SIGSTOP)
+        XCTAssertFalse(stale.text.contains("分片 \(shard) 已完成"), stale.text)
+
+        let other = try Worker(arguments: ["worker"] + common + ["--lease", "3", "--name", "other"],
+                               log: parent.appendingPathComponent("other.log"))
+        defer { other.process.terminate() }
+        XCTAssertTrue(other.wait(timeout: 900), other.text)
+        XCTAssertEqual(other.process.terminationStatus, 0, other.text)
+        XCTAssertTrue(other.text.contains("已领取分片 \(shard)（令牌 2"), other.text)
+
+        kill(stale.process.processIdentifier, SIGCONT)
+        XCTAssertTrue(stale.wait(timeout: 600), stale.text)
+        XCTAssertEqual(stale.process.terminationStatus, 0, stale.text)
+        XCTAssertTrue(stale.text.contains("分片 \(shard) 的租约已过期并由其他 worker 重新领取，本次结果（令牌 1）作废"), stale.text)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: shardFolder.appendingPathComponent("1").path),
+                       "the stale result is thrown away")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: shardFolder.appendingPathComponent("2/shard.json").path))
+
+        // A document of an accepted result changed afterwards (a disk fault, a hand edit): not used.
+        let documents = try XCTUnwrap(FileManager.default.enumerator(atPath: shardFolder.appendingPathComponent("2").path))
+            .compactMap { $0 as? String }.filter { $0.hasSuffix(".pdf") }.sorted()
+        let changed = shardFolder.appendingPathComponent("2").appendingPathComponent(try XCTUnwrap(documents.first))
+        let handle = try FileHandle(forWritingTo: changed)
+        handle.seekToEndOfFile()
+        handle.write(Data("%tampered\n".utf8))
+        try handle.close()
+
+        let publish = try Repo.run(Repo.executable, ["run"] + common)
+        XCTAssertEqual(publish.code, reference.code, publish.output)
+        XCTAssertTrue(publish.output.contains("分片文件与清单中的哈希不符（文件被改动过）：\(changed.path)"), publish.output)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: sharded.appendingPathComponent("run-summary.json")))
+        let counts = try XCTUnwrap((summary as? [String: Any])?["documents"] as? [String: Any])
+        let fromShards = try XCTUnwrap(counts["from_shards"] as? Int)
+        let total = try XCTUnwrap(counts["documents"] as? Int)
+        XCTAssertLessThan(fromShards, total, "the changed file's case was rendered by the run")
+        XCTAssertGreaterThan(fromShards, total / 2)
+
+        for folder in ["public", "internal"] {
+            let expected = try Self.files(single.appendingPathComponent(folder))
+            let actual = try Self.files(sharded.appendingPathComponent(folder))
+            XCTAssertEqual(Set(actual.keys).symmetricDifference(expected.keys).sorted(), [], folder)
+            XCTAssertEqual(expected.keys.sorted().filter { actual[$0] != nil && actual[$0] != expected[$0] }, [], folder)
+        }
+        let verify = try Repo.run(Repo.executable, ["verify", "--output", sharded.path, "--input", export.path])
+        XCTAssertEqual(verify.code, 0, verify.output)
+    }
+
     /// True once a worker's temporary folder in `shardFolder` holds a document.
     static func hasPartialResult(_ shardFolder: URL) -> Bool {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: shardFolder.path)) ?? []

@@ -8,7 +8,7 @@ import Native
 import Typesetting
 
 /// The result of one shard (an agency's documents), as a worker leaves it in
-/// `<output>/shards/<主体代码>/<token>/`: the documents at their output paths and
+/// `<output>/shards/<batch>/<主体代码>/<token>/`: the documents at their output paths and
 /// `shard.json`, which lists every document with its SHA-256. PostgreSQL records the
 /// hash of `shard.json` under the claim's token, so the publish step reads only an
 /// accepted result, and only as it was when it was accepted.
@@ -37,8 +37,11 @@ struct ShardManifest: Codable, Equatable {
 
     static let fileName = "shard.json"
 
-    static func folder(output: URL, shard: String) -> URL {
-        output.appendingPathComponent(ShardWork.folderName).appendingPathComponent(shard)
+    /// `<output>/shards/<batch>/<主体代码>/`: tokens start again at 1 in every batch, so a night's
+    /// results never replace an earlier night's (which may not be published yet).
+    static func folder(output: URL, batch: String, shard: String) -> URL {
+        output.appendingPathComponent(ShardWork.folderName).appendingPathComponent(batch.replacingOccurrences(of: "/", with: "-"))
+            .appendingPathComponent(shard)
     }
 
     func bytes() throws -> [UInt8] {
@@ -160,6 +163,10 @@ public enum ShardWork {
             do {
                 folder = try write(claim, entries: entries, index: index, fingerprint: fingerprint, renderer: renderer,
                                    output: config.outputURL)
+            } catch let error as SanxiangError {
+                keeper.stop()
+                // Said with the shard; its lease runs out and another worker claims it again.
+                throw StageFailure(stage: "render（分片 \(claim.shard)）", underlying: error)
             } catch {
                 keeper.stop()
                 throw error
@@ -204,7 +211,7 @@ public enum ShardWork {
     /// A case lacking a statutory element is left out: the publish step renders it, and sets it aside.
     static func write(_ claim: ShardClaim, entries: [CaseDocuments], index: RenderStage.IngestIndex, fingerprint: String,
                       renderer: DocumentRenderer, output: URL) throws -> URL {
-        let parent = ShardManifest.folder(output: output, shard: claim.shard)
+        let parent = ShardManifest.folder(output: output, batch: claim.batch, shard: claim.shard)
         let final = parent.appendingPathComponent(String(claim.token))
         let temporary = parent.appendingPathComponent(".tmp-\(claim.token)-\(getpid())")
         let manager = FileManager.default
@@ -340,7 +347,7 @@ struct ShardAdoption {
 
     private mutating func take(_ done: CompletedShard, entries: [CaseDocuments], keys: [String: String], fingerprint: String,
                                batch: String, output: URL) throws {
-        let folder = ShardManifest.folder(output: output, shard: done.shard).appendingPathComponent(String(done.token))
+        let folder = ShardManifest.folder(output: output, batch: batch, shard: done.shard).appendingPathComponent(String(done.token))
         let manifestPath = folder.appendingPathComponent(ShardManifest.fileName).path
         func problem(_ text: String) -> ShardResultProblem { ShardResultProblem(shard: done.shard, path: manifestPath, problem: text) }
         guard let bytes = FileManager.default.contents(atPath: manifestPath) else { throw problem("不存在或无法读取") }
@@ -367,7 +374,7 @@ struct ShardAdoption {
     /// Nil when staged; otherwise why not (a file missing or changed, nothing staged): the run renders the case itself.
     func adopt(_ caseID: String, into output: OutputWriter) throws -> String? {
         guard let documents = cases[caseID] else { return "案件 \(caseID) 不在分片结果中" }
-        var checked: [(String, [UInt8])] = []
+        var checked: [(path: String, source: String)] = []
         for document in documents {
             guard let data = FileManager.default.contents(atPath: document.source) else {
                 return "分片文件缺失或无法读取：\(document.source)"
@@ -375,9 +382,10 @@ struct ShardAdoption {
             guard StateStore.contentHash(Array(data)) == document.sha256 else {
                 return "分片文件与清单中的哈希不符（文件被改动过）：\(document.source)"
             }
-            checked.append((document.path, Array(data)))
+            checked.append((document.path, document.source))
         }
-        for (path, bytes) in checked { try output.write(bytes, to: path) }
+        // Linked, not copied: the shard's file is already durable, and a night's documents are not stored twice.
+        for (path, source) in checked { try output.adopt(source, as: path) }
         return nil
     }
 }

@@ -47,7 +47,7 @@ final class ShardWorkerTests: XCTestCase {
         let victim = workers[0]
         let claimLine = try victim.waitForLine(containing: "已领取分片", timeout: 600)
         let killedShard = try XCTUnwrap(claimLine.components(separatedBy: "已领取分片 ").last?.components(separatedBy: "（").first)
-        let shardFolder = sharded.appendingPathComponent("shards/\(killedShard)")
+        let shardFolder = try Self.shardFolder(sharded, killedShard)
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, !Self.hasPartialResult(shardFolder), !victim.text.contains("分片 \(killedShard) 已完成") {
             Thread.sleep(forTimeInterval: 0.01)
@@ -125,7 +125,7 @@ final class ShardWorkerTests: XCTestCase {
         defer { stale.process.terminate() }
         let claimLine = try stale.waitForLine(containing: "已领取分片", timeout: 600)
         let shard = try XCTUnwrap(claimLine.components(separatedBy: "已领取分片 ").last?.components(separatedBy: "（").first)
-        let shardFolder = sharded.appendingPathComponent("shards/\(shard)")
+        let shardFolder = try Self.shardFolder(sharded, shard)
         let deadline = Date().addingTimeInterval(300)
         while Date() < deadline, !Self.hasPartialResult(shardFolder), !stale.text.contains("分片 \(shard) 已完成") {
             Thread.sleep(forTimeInterval: 0.01)
@@ -175,6 +175,13 @@ final class ShardWorkerTests: XCTestCase {
         }
         let verify = try Repo.run(Repo.executable, ["verify", "--output", sharded.path, "--input", export.path])
         XCTAssertEqual(verify.code, 0, verify.output)
+    }
+
+    /// `shards/<batch>/<shard>` of the night's one batch.
+    static func shardFolder(_ output: URL, _ shard: String) throws -> URL {
+        let batches = try FileManager.default.contentsOfDirectory(atPath: output.appendingPathComponent("shards").path)
+        XCTAssertEqual(batches.count, 1, "\(batches)")
+        return output.appendingPathComponent("shards").appendingPathComponent(try XCTUnwrap(batches.first)).appendingPathComponent(shard)
     }
 
     /// True once a worker's temporary folder in `shardFolder` holds a document.

@@ -53,7 +53,9 @@ public final class PostgresConnection {
         guard PQstatus(made) == CONNECTION_OK else {
             let detail = Self.text(PQerrorMessage(made))
             PQfinish(made)
-            throw PostgresError(server: server, action: "连接", detail: detail, sqlState: "")
+            throw PostgresError(server: server, action: "连接",
+                                detail: "请检查服务器是否在运行，地址、端口、数据库名、用户名和密码（PGPASSWORD 或 ~/.pgpass）是否正确（\(detail)）",
+                                sqlState: "")
         }
         connection = made
         // Notices (e.g. "relation already exists, skipping") would go to stderr: they are not the clerk's business.
@@ -110,8 +112,10 @@ public final class PostgresConnection {
         }
     }
 
+    /// libpq's message on one line (it wraps with a newline and a tab).
     private static func text(_ pointer: UnsafePointer<CChar>?) -> String {
-        pointer.map { String(cString: $0) }?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let text = pointer.map { String(cString: $0) } ?? ""
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 
     /// `host:port/database` of a URI, without user or password.

@@ -132,6 +132,8 @@ public enum ShardWork {
             throw ConfigError(file: config.sourceName, line: nil, key: "--lease", problem: "租约不能短于 1 秒。")
         }
         let batch = try batch(config: config, asOf: request.asOf)
+        // Connected first: a wrong address fails in a second, not after reading the export.
+        let queue = try ShardQueue(url: url, batch: batch)
         let run = try prepare(config: config, asOf: request.asOf)
         let plan = RenderStage.plan(for: run.ingest, rules: config.documentRules,
                                     hearingEligible: config.legalReview.catalogue.hearingEligible,
@@ -139,7 +141,6 @@ public enum ShardWork {
         let byShard = Dictionary(grouping: plan, by: \.item.agencyCode)
         let index = RenderStage.IngestIndex(run.ingest)
         let fingerprint = try PipelineRunner.renderFingerprint(config)
-        let queue = try ShardQueue(url: url, batch: batch)
         try queue.register(Array(byShard.keys))
         events(.registered(shards: byShard.count, cases: plan.count))
         let all = try queue.shards()

@@ -135,17 +135,16 @@ public enum ShardWork {
         // Connected first: a wrong address fails in a second, not after reading the export.
         let queue = try ShardQueue(url: url, batch: batch)
         let run = try prepare(config: config, asOf: request.asOf)
-        let plan = RenderStage.plan(for: run.ingest, rules: config.documentRules,
-                                    hearingEligible: config.legalReview.catalogue.hearingEligible,
-                                    majorCriteria: config.legalReview.catalogue.rules(for:))
-        let byShard = Dictionary(grouping: plan, by: \.item.agencyCode)
+        let agencies = Set(run.ingest.agencies.map(\.code))
+        let byShard = Dictionary(grouping: run.ingest.cases.filter { agencies.contains($0.agencyCode) }, by: \.agencyCode)
         let index = RenderStage.IngestIndex(run.ingest)
         let fingerprint = try PipelineRunner.renderFingerprint(config)
         try queue.register(Array(byShard.keys))
-        events(.registered(shards: byShard.count, cases: plan.count))
+        events(.registered(shards: byShard.count, cases: byShard.values.reduce(0) { $0 + $1.count }))
         let all = try queue.shards()
         var hint = request.index.flatMap { all.isEmpty ? nil : all[$0 % all.count] }
         let renderer = try run.renderer()
+        let templates = try run.templates()
         var summary = WorkerSummary()
         while true {
             guard let claim = try queue.claim(worker: request.worker, leaseSeconds: request.leaseSeconds, hint: hint) else {
@@ -157,8 +156,8 @@ public enum ShardWork {
                 continue
             }
             hint = nil
-            let entries = byShard[claim.shard] ?? []
-            events(.claimed(claim, cases: entries.count))
+            events(.claimed(claim, cases: byShard[claim.shard]?.count ?? 0))
+            let entries = plan(byShard[claim.shard] ?? [], of: run, templates: templates)
             let keeper = try LeaseKeeper(url: url, batch: batch, claim: claim, leaseSeconds: request.leaseSeconds)
             let folder: URL
             do {
@@ -190,14 +189,28 @@ public enum ShardWork {
         return summary
     }
 
-    /// Ingest and validate as a run does them, so the plan is the run's plan.
+    /// The documents of one shard's cases as a run plans them after its validate stage: the validate
+    /// stage sets a case aside for its own documents only (and removes nothing but the case), so
+    /// planning and checking one agency's cases gives that agency's part of the run's plan.
+    static func plan(_ cases: [EnforcementCase], of run: RunContext, templates: TemplateLibrary) -> [CaseDocuments] {
+        let config = run.config
+        var part = run.ingest
+        part.cases = cases
+        let planned = RenderStage.plan(for: part, rules: config.documentRules,
+                                       hearingEligible: config.legalReview.catalogue.hearingEligible,
+                                       majorCriteria: config.legalReview.catalogue.rules(for:))
+        let problems = concurrentMap(planned) { ValidateStage.check($0, templates: templates) }
+        return zip(planned, problems).filter { $0.1 == nil }.map(\.0)
+    }
+
+    /// Ingest as a run does it; validation is per shard (`plan`).
     static func prepare(config: PipelineConfig, asOf: CivilDate) throws -> RunContext {
         let request = RunRequest(config: config, asOf: asOf, useStateStore: false, writeOutputs: false)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-worker-\(getpid())-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let output = try OutputWriter(root: scratch)
         let run = RunContext(request: request, previous: PreviousState(), events: nil)
-        for stage in [IngestStage(), ValidateStage()] as [Stage] {
+        for stage in [IngestStage()] as [Stage] {
             do {
                 run.ingest.setAside(try stage.run(run, into: output).setAside)
             } catch let error as SanxiangError where !(error is StageFailure) {

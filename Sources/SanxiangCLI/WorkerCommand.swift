@@ -36,7 +36,7 @@ struct WorkerCommand: ParsableCommand {
         let summary = try ShardWork.run(request) { event in
             switch event {
             case .registered(let shards, let cases):
-                say("共 \(shards) 个分片（执法主体），\(cases) 件案件有文书。")
+                say("共 \(shards) 个分片（执法主体），接收案件 \(cases) 件。")
             case .claimed(let claim, let cases):
                 say("已领取分片 \(claim.shard)（令牌 \(claim.token)，\(cases) 件案件）")
             case .completed(let claim, let documents):

@@ -47,16 +47,15 @@ final class ShardWorkerTests: XCTestCase {
         let victim = workers[0]
         let claimLine = try victim.waitForLine(containing: "已领取分片", timeout: 600)
         let killedShard = try XCTUnwrap(claimLine.components(separatedBy: "已领取分片 ").last?.components(separatedBy: "（").first)
-        let shardFolder = try Self.shardFolder(sharded, killedShard)
         let deadline = Date().addingTimeInterval(300)
-        while Date() < deadline, !Self.hasPartialResult(shardFolder), !victim.text.contains("分片 \(killedShard) 已完成") {
+        while Date() < deadline, !Self.hasPartialResult(sharded, killedShard), !victim.text.contains("分片 \(killedShard) 已完成") {
             Thread.sleep(forTimeInterval: 0.01)
         }
         kill(victim.process.processIdentifier, SIGKILL)
         victim.process.waitUntilExit()
         XCTAssertEqual(victim.process.terminationReason, .uncaughtSignal)
         XCTAssertFalse(victim.text.contains("分片 \(killedShard) 已完成"), "the shard was finished before the kill: \(victim.text)")
-        XCTAssertFalse(FileManager.default.fileExists(atPath: shardFolder.appendingPathComponent("1").path),
+        XCTAssertFalse(FileManager.default.fileExists(atPath: try Self.shardFolder(sharded, killedShard).appendingPathComponent("1").path),
                        "the killed claim left no whole result")
 
         for worker in workers.dropFirst() {
@@ -125,9 +124,8 @@ final class ShardWorkerTests: XCTestCase {
         defer { stale.process.terminate() }
         let claimLine = try stale.waitForLine(containing: "已领取分片", timeout: 600)
         let shard = try XCTUnwrap(claimLine.components(separatedBy: "已领取分片 ").last?.components(separatedBy: "（").first)
-        let shardFolder = try Self.shardFolder(sharded, shard)
         let deadline = Date().addingTimeInterval(300)
-        while Date() < deadline, !Self.hasPartialResult(shardFolder), !stale.text.contains("分片 \(shard) 已完成") {
+        while Date() < deadline, !Self.hasPartialResult(sharded, shard), !stale.text.contains("分片 \(shard) 已完成") {
             Thread.sleep(forTimeInterval: 0.01)
         }
         kill(stale.process.processIdentifier, SIGSTOP)
@@ -144,6 +142,7 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertTrue(stale.wait(timeout: 600), stale.text)
         XCTAssertEqual(stale.process.terminationStatus, 0, stale.text)
         XCTAssertTrue(stale.text.contains("分片 \(shard) 的租约已过期并由其他 worker 重新领取，本次结果（令牌 1）作废"), stale.text)
+        let shardFolder = try Self.shardFolder(sharded, shard)
         XCTAssertFalse(FileManager.default.fileExists(atPath: shardFolder.appendingPathComponent("1").path),
                        "the stale result is thrown away")
         XCTAssertTrue(FileManager.default.fileExists(atPath: shardFolder.appendingPathComponent("2/shard.json").path))
@@ -184,12 +183,17 @@ final class ShardWorkerTests: XCTestCase {
         return output.appendingPathComponent("shards").appendingPathComponent(try XCTUnwrap(batches.first)).appendingPathComponent(shard)
     }
 
-    /// True once a worker's temporary folder in `shardFolder` holds a document.
-    static func hasPartialResult(_ shardFolder: URL) -> Bool {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: shardFolder.path)) ?? []
-        return names.contains { name in
-            name.hasPrefix(".tmp-") && (FileManager.default.enumerator(atPath: shardFolder.appendingPathComponent(name).path)?
-                .contains { ($0 as? String)?.hasSuffix(".pdf") ?? false } ?? false)
+    /// True once a worker's temporary folder of `shard` (under `shards/<batch>/`) holds a document.
+    static func hasPartialResult(_ output: URL, _ shard: String) -> Bool {
+        let root = output.appendingPathComponent("shards")
+        let batches = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        return batches.contains { batch in
+            let folder = root.appendingPathComponent(batch).appendingPathComponent(shard)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            return names.contains { name in
+                name.hasPrefix(".tmp-") && (FileManager.default.enumerator(atPath: folder.appendingPathComponent(name).path)?
+                    .contains { ($0 as? String)?.hasSuffix(".pdf") ?? false } ?? false)
+            }
         }
     }
 

@@ -28,7 +28,13 @@ data="$dir/data"
 case "$command" in
 start)
   mkdir -p "$dir"
-  [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres "$dir"
+    if ! runuser -u postgres -- test -w "$dir"; then
+      echo "postgres 用户无法进入 $dir（某一级上级文件夹不许其他用户访问）：请把 TMPDIR 设为 /tmp 等所有用户都能进入的文件夹" >&2
+      exit 1
+    fi
+  fi
   if [ ! -f "$data/PG_VERSION" ]; then
     as_owner "$bin/initdb" -D "$data" -U sanxiang --auth=trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }

@@ -345,6 +345,10 @@ struct ShardAdoption {
         let queue = try ShardQueue(url: url, batch: try ShardWork.batch(config: config, asOf: asOf))
         let completed = try queue.completed()
         var adoption = ShardAdoption()
+        if try queue.shards().isEmpty {
+            adoption.warnings.append("PostgreSQL 状态库中没有本批次（基准日 \(asOf.iso)、这份导出）的分片：若运行过 sanxiang worker，"
+                + "请确认它用的是同样的 --input 和 --as-of；文书由本次运行生成。")
+        }
         let open = try queue.openCount()
         if open > 0 { adoption.warnings.append("\(open) 个分片尚未由 sanxiang worker 完成，其文书由本次运行生成。") }
         let byShard = Dictionary(grouping: plan, by: \.item.agencyCode)

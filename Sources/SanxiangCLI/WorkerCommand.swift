@@ -29,6 +29,10 @@ struct WorkerCommand: ParsableCommand {
 
     func run() throws {
         let config = try options.loadConfig()
+        // "Today" can differ between machines and around midnight; the date names the batch of shards.
+        guard options.asOf != nil else {
+            throw UserFacingError(message: "sanxiang worker 须用 --as-of 指明数据基准日：所有 worker 和之后的 sanxiang run 必须用同一天（它决定分片批次）。")
+        }
         let hint = index ?? ProcessInfo.processInfo.environment["JOB_COMPLETION_INDEX"].flatMap { Int($0) }
         let worker = name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
         let request = WorkerRequest(config: config, asOf: try options.resolvedAsOf(), leaseSeconds: lease, index: hint, worker: worker)

@@ -145,6 +145,10 @@ public enum ShardWork {
         var hint = request.index.flatMap { all.isEmpty ? nil : all[$0 % all.count] }
         let renderer = try run.renderer()
         let templates = try run.templates()
+        // The last published night's memo: a case it says unchanged, whose documents are in the output,
+        // the publish step keeps as they are (as a single-process run does), so no worker renders it.
+        let previous = try StateStore.renderMemo(readingOnly: config.stateStoreURL.path)
+            .flatMap { $0.fingerprint == fingerprint ? $0 : nil }
         var summary = WorkerSummary()
         while true {
             guard let claim = try queue.claim(worker: request.worker, leaseSeconds: request.leaseSeconds, hint: hint) else {
@@ -157,7 +161,12 @@ public enum ShardWork {
             }
             hint = nil
             events(.claimed(claim, cases: byShard[claim.shard]?.count ?? 0))
-            let entries = plan(byShard[claim.shard] ?? [], of: run, templates: templates)
+            let entries = try plan(byShard[claim.shard] ?? [], of: run, templates: templates).filter { entry in
+                guard let previous, let key = previous.cases[entry.item.id] else { return true }
+                let kept = try key == RenderStage.dataKey(entry, ingest: index)
+                    && entry.paths.allSatisfy { FileManager.default.fileExists(atPath: config.outputURL.appendingPathComponent($0).path) }
+                return !kept
+            }
             let keeper = try LeaseKeeper(url: url, batch: batch, claim: claim, leaseSeconds: request.leaseSeconds)
             let folder: URL
             do {

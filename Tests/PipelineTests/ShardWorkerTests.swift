@@ -105,8 +105,9 @@ final class ShardWorkerTests: XCTestCase {
     /// shard again and completes it; thawed, the stale worker finishes its documents, learns that its
     /// claim is no longer current and throws its result away: nothing of it is published. A shard file
     /// changed after it was accepted is not used either: the publish step renders that case itself
-    /// and says so, and the output still equals the single-process run.
-    func testAStaleWorkerCannotOverwriteAndAChangedShardFileIsNotUsed() throws {
+    /// and says so, and the output still equals the single-process run. The next night's worker renders
+    /// only the cases that changed.
+    func testAStaleWorkerCannotOverwriteAChangedShardFileIsNotUsedAndTheNextNightRendersOnlyWhatChanged() throws {
         let export = parent.appendingPathComponent("export")
         let generated = try Repo.run("/usr/bin/env", ["python3", Repo.generator.path, "--out", export.path, "--cases", "90",
                                                       "--seed", "16", "--no-media"])
@@ -174,6 +175,37 @@ final class ShardWorkerTests: XCTestCase {
         }
         let verify = try Repo.run(Repo.executable, ["verify", "--output", sharded.path, "--input", export.path])
         XCTAssertEqual(verify.code, 0, verify.output)
+
+        // The next night, one case in ten edited: the worker renders only the changed cases' documents
+        // (the last published memo says which), the publish step keeps the others as a single run does.
+        let mutated = try Repo.run("/usr/bin/env", ["python3", Repo.root.appendingPathComponent("Tests/Bench/mutate_export.py").path,
+                                                    "--export", export.path, "--every", "10"])
+        XCTAssertEqual(mutated.code, 0, mutated.output)
+        let nextDay = "2026-01-07"
+        let reference2 = try Repo.run(Repo.executable, ["run", "--config", config, "--input", export.path, "--output", single.path,
+                                                        "--as-of", nextDay])
+        XCTAssertTrue([0, 3].contains(reference2.code), reference2.output)
+        let next = common.map { $0 == asOf ? nextDay : $0 }
+        let worker = try Repo.run(Repo.executable, ["worker"] + next + ["--lease", "3", "--name", "next"])
+        XCTAssertEqual(worker.code, 0, worker.output)
+        let rendered = try XCTUnwrap(worker.output.components(separatedBy: "个分片、").last?.components(separatedBy: " 份文书").first
+            .flatMap { Int($0) }, worker.output)
+        XCTAssertGreaterThan(rendered, 0, worker.output)
+        XCTAssertLessThan(rendered, total / 3, worker.output)
+        let publish2 = try Repo.run(Repo.executable, ["run"] + next)
+        XCTAssertEqual(publish2.code, reference2.code, publish2.output)
+        let summary2 = try JSONSerialization.jsonObject(with: Data(contentsOf: sharded.appendingPathComponent("run-summary.json")))
+        let counts2 = try XCTUnwrap((summary2 as? [String: Any])?["documents"] as? [String: Any])
+        XCTAssertEqual(counts2["from_shards"] as? Int, rendered, publish2.output)
+        XCTAssertEqual((counts2["documents"] as? Int).map { $0 - rendered }, counts2["kept"] as? Int, publish2.output)
+        for folder in ["public", "internal"] {
+            let expected = try Self.files(single.appendingPathComponent(folder))
+            let actual = try Self.files(sharded.appendingPathComponent(folder))
+            XCTAssertEqual(Set(actual.keys).symmetricDifference(expected.keys).sorted(), [], folder)
+            XCTAssertEqual(expected.keys.sorted().filter { actual[$0] != nil && actual[$0] != expected[$0] }, [], "night 2, \(folder)")
+        }
+        let verify2 = try Repo.run(Repo.executable, ["verify", "--output", sharded.path, "--input", export.path])
+        XCTAssertEqual(verify2.code, 0, verify2.output)
     }
 
     /// `shards/<batch>/<shard>` of the night's one batch.

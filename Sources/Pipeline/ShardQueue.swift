@@ -42,11 +42,16 @@ public final class ShardQueue {
     let connection: PostgresConnection
     public let batch: String
 
-    /// Connects and creates the tables once (several workers starting together are serialised
+    /// Connects and creates the tables the first time (several workers starting together are serialised
     /// by an advisory lock: concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL).
     public init(url: String, batch: String) throws {
         connection = try PostgresConnection(url: url)
         self.batch = batch
+        // Created only when missing: a role allowed to use the tables need not be allowed to create any.
+        let present = try connection.execute("""
+            SELECT to_regclass('sanxiang_shards') IS NOT NULL AND to_regclass('sanxiang_shard_claims') IS NOT NULL
+            """, action: "查询分片表")
+        guard present.rows.first?.first != "t" else { return }
         try connection.transaction {
             try connection.execute("SELECT pg_advisory_xact_lock(7150015)", action: "建表加锁")
             try connection.execute("""

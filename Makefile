@@ -2,7 +2,7 @@
 # Both install any missing Debian package first (apt-get; sudo when not root).
 
 SWIFT ?= swift
-DEBIAN_PACKAGES := libcairo2-dev libharfbuzz-dev libfreetype-dev libxml2-dev libsqlite3-dev libdeflate-dev \
+DEBIAN_PACKAGES := libcairo2-dev libharfbuzz-dev libfreetype-dev libxml2-dev libsqlite3-dev libdeflate-dev libpq-dev \
                    pkg-config fonts-noto-cjk poppler-utils libxml2-utils \
                    default-jre-headless
 # Fonts: fonts-noto-cjk above; the Fandol 仿宋/楷体 faces Fonts/fonts.yml names first are unpacked
@@ -12,6 +12,10 @@ DEBIAN_PACKAGES := libcairo2-dev libharfbuzz-dev libfreetype-dev libxml2-dev lib
 # (Tests/Browser/search_test.py, run with Debian's /usr/bin/python3, which sees python3-selenium;
 # its pip installs axe-core's package into ~/.cache/sanxiang/pydeps on first use).
 BROWSER_PACKAGES := chromium chromium-driver python3-selenium python3-pip
+# Only for `make test`: the tests of `sanxiang worker` start their own PostgreSQL server on
+# 127.0.0.1 at a free port in a temporary folder (Tests/Fixtures/postgres.sh, as the `postgres`
+# user when run as root); libpq-dev above is needed to build at all (the CLibPQ target).
+POSTGRES_PACKAGES := postgresql
 SANXIANG := .build/debug/sanxiang
 # The demo runs as of the sample's export date (an ordinary night), not today.
 SAMPLE_AS_OF := $(shell python3 -c "import json; print(json.load(open('Examples/sample-export/MANIFEST.json'))['export_at'][:10])" 2>/dev/null)
@@ -43,7 +47,7 @@ run: build
 	elif [ $$status -ne 0 ]; then exit $$status; fi
 
 # A stuck test fails the run after 40 minutes instead of holding CI to its limit.
-test: EXTRA_PACKAGES = $(BROWSER_PACKAGES)
+test: EXTRA_PACKAGES = $(BROWSER_PACKAGES) $(POSTGRES_PACKAGES)
 test: deps
 	timeout --kill-after=60 2400 $(SWIFT) test --disable-swift-testing
 

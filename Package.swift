@@ -24,6 +24,9 @@ let package = Package(
                        providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0",
                        providers: [.apt(["libxml2-dev"])]),
+        // The shard queue of `sanxiang worker` when state_store is a postgresql:// URL.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
 
         // Compresses the streams Cairo writes with libdeflate instead of zlib (see the .c file).
         .target(name: "CairoDeflate", linkerSettings: [.linkedLibrary("deflate"), .linkedLibrary("z")]),
@@ -36,7 +39,7 @@ let package = Package(
         // The one thin, safe layer that owns every C pointer.
         // Optimised even in debug builds: converting the working fonts on a first
         // run takes half a minute unoptimised and a few seconds optimised.
-        .target(name: "Native", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CLibXML2", "CairoDeflate", "CFileSystem", "ErrorReporting"],
+        .target(name: "Native", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CLibXML2", "CLibPQ", "CairoDeflate", "CFileSystem", "ErrorReporting"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
 
         // Typesetting: GB/T 9704 layout, HarfBuzz shaping, Cairo PDF/PS.

@@ -12,7 +12,7 @@ struct ArchiveStage {
 
     /// Folders of the output tree the pipeline replaces or appends to: a key
     /// placed in one would be swept away by a commit (or served, under public/).
-    static let managedFolders = ["public", "internal", "quarantine", "archive", "print", OutputWriter.stagingName]
+    static let managedFolders = ["public", "internal", "quarantine", "archive", "print", ShardWork.folderName, OutputWriter.stagingName]
 
     /// Checked before a run starts, so a bad setting stops it before anything is written.
     /// The key may sit at the top of the output folder (the default) or outside it,
@@ -67,7 +67,9 @@ struct ArchiveStage {
         var paths = [Ledger.folder + "/", OutputWriter.stagingName + "/", ".lock", CommitJournal.name, CommitJournal.name + ".tmp",
                      UnchangedRun.recordName, UnchangedRun.recordName + ".tmp",
                      store, store + "-journal", store + "-wal", store + "-shm", store + ".damaged",
-                     numbers, numbers + "-wal", numbers + "-shm", numbers + "-journal", "print/"]
+                     numbers, numbers + "-wal", numbers + "-shm", numbers + "-journal", "print/",
+                     // Workers' results: the run takes its documents from them into internal/, which is logged.
+                     ShardWork.folderName + "/"]
         if !keyPath.hasPrefix("/") { paths.append(keyPath) }
         return paths
     }

@@ -110,6 +110,10 @@ public struct PipelineConfig: Sendable {
     public var output: String = "Output"
     /// The state store; relative paths are inside the output folder.
     public var stateStore: String = "state.sqlite"
+    /// `state_store: postgresql://…`: the shards of `sanxiang worker` (claims, leases, fencing
+    /// tokens, accepted results) live in that PostgreSQL database. The publish step (`run`)
+    /// is the single writer of its output folder's own records, which stay in `stateStore`.
+    public var shardQueue: String?
     /// The font manifest (fonts by role).
     public var fonts: String = "Fonts/fonts.yml"
     /// Document templates, one `<kind>.xml` per kind.

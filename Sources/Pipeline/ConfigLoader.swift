@@ -34,7 +34,9 @@ public enum ConfigLoader {
             switch key.string ?? "" {
             case "input": config.input = try reader.path(value, key: "input")
             case "output": config.output = try reader.path(value, key: "output")
-            case "state_store": config.stateStore = try reader.path(value, key: "state_store")
+            case "state_store":
+                let text = try reader.path(value, key: "state_store")
+                if isPostgresURL(text) { config.shardQueue = text } else { config.stateStore = text }
             case "fonts": config.fonts = try reader.path(value, key: "fonts")
             case "calendar": config.calendar = try reader.path(value, key: "calendar")
             case "templates": config.templates = try reader.path(value, key: "templates")

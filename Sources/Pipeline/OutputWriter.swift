@@ -109,6 +109,24 @@ public final class OutputWriter: @unchecked Sendable {
         }
     }
 
+    /// Stages a file made outside this run's staging area (a worker's shard result, checked by the
+    /// caller) at `relativePath`: hard-linked, or copied where the file system has no hard links.
+    func adopt(_ source: String, as relativePath: String) throws {
+        let components = relativePath.split(separator: "/").map(String.init)
+        guard !components.isEmpty, !components.contains(".."), !components.contains("."), !relativePath.hasPrefix("/") else {
+            throw FileSystemError(path: relativePath, action: "采用分片结果（路径越出输出文件夹）", code: 22)
+        }
+        let target = staging.appendingPathComponent(relativePath)
+        try makeFolder(target.deletingLastPathComponent())
+        lock.withLock { _ = staged.insert(components[0]) }
+        if link(source, target.path) == 0 { return }
+        do {
+            try FileManager.default.copyItem(atPath: source, toPath: target.path)
+        } catch {
+            throw FileSystemError(path: target.path, action: "采用分片结果", code: Self.errnoOf(error))
+        }
+    }
+
     /// Makes a staging folder (and its parents) once per run.
     private func makeFolder(_ folder: URL) throws {
         try lock.withLock {

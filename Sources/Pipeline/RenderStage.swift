@@ -13,8 +13,15 @@ public struct RenderSummary: Codable, Sendable {
     public var casesSetAside: Int
     /// Documents kept from the last run because nothing they are made from changed.
     public var kept: Int = 0
+    /// Documents taken from the results of `sanxiang worker` shards (nil without a PostgreSQL state store).
+    public var fromShards: Int?
+    /// Shard results that could not be used, and why (their documents were rendered by the run).
+    public var shardWarnings: [String]?
 
-    enum CodingKeys: String, CodingKey { case documents, pages, byKind = "by_kind", casesSetAside = "cases_set_aside", kept }
+    enum CodingKeys: String, CodingKey {
+        case documents, pages, byKind = "by_kind", casesSetAside = "cases_set_aside", kept, fromShards = "from_shards",
+             shardWarnings = "shard_warnings"
+    }
 }
 
 /// What the last run rendered from: the templates and settings (one fingerprint) and,
@@ -385,8 +392,27 @@ struct DocumentsStage: Stage {
                 unchanged.insert(entry.item.id)
             }
         }
+        // With workers (state_store: postgresql://…), the documents of accepted shard results are taken as they are.
+        var adopted: [String: [ShardAdoption.Document]] = [:]
+        var shardWarnings: [String] = []
+        if let url = config.shardQueue {
+            let candidates = plan.filter { !unchanged.contains($0.item.id) }
+            let adoption = try ShardAdoption.load(url: url, config: config, asOf: run.asOf, plan: candidates, keys: memo.cases,
+                                                  fingerprint: memo.fingerprint)
+            let ids = candidates.map(\.item.id).filter { adoption.cases[$0] != nil }
+            let staged = concurrentMap(ids) { (id: String) in Result { try adoption.adopt(id, into: output) } }
+            shardWarnings = adoption.warnings
+            for (id, result) in zip(ids, staged) {
+                if let problem = try result.get() {
+                    shardWarnings.append(problem + "，案件 \(id) 的文书由本次运行生成。")
+                } else {
+                    adopted[id] = adoption.cases[id]
+                }
+            }
+        }
         let result = try RenderStage(renderer: try run.renderer()).run(
-            plan, write: { try output.write($1, to: $0) }, unchanged: unchanged, keep: { try output.preserve($0) }) {
+            plan.filter { adopted[$0.item.id] == nil }, write: { try output.write($1, to: $0) }, unchanged: unchanged,
+            keep: { try output.preserve($0) }) {
             run.events?(.rows(done: $0, total: $1))
         }
         var summary = result.summary
@@ -400,6 +426,15 @@ struct DocumentsStage: Stage {
             memo.cases[id] = previous?.cases[id]
             memo.inputs?[id] = previous?.inputs?[id]
             memo.files?[id] = previous?.files?[id]
+        }
+        if config.shardQueue != nil {
+            for document in adopted.values.joined() {
+                summary.documents += 1
+                summary.pages += document.pages
+                summary.byKind[document.kind, default: 0] += 1
+            }
+            summary.fromShards = adopted.values.reduce(0) { $0 + $1.count }
+            summary.shardWarnings = shardWarnings
         }
         summary.casesSetAside += run.casesMissingElements
         var state = StateChanges()

@@ -367,6 +367,26 @@ public final class StateStore {
     }
 
     /// The render stage's memo of the last committed run.
+    /// The render memo of the store at `path`, read without changing anything there (no migration, no
+    /// repair): for `sanxiang worker`, which reads the store the publish step alone writes. Nil when there
+    /// is no store yet.
+    public static func renderMemo(readingOnly path: String) throws -> RenderMemo? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            var configuration = Configuration()
+            configuration.readonly = true
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            return try queue.read { db in
+                guard try db.tableExists("memo"),
+                      let data = try Data.fetchOne(db, sql: "SELECT value FROM memo WHERE key = 'render'") else { return nil }
+                // An unreadable memo is an old format: nothing is known unchanged, everything is rendered.
+                return try? JSONDecoder().decode(RenderMemo.self, from: data)
+            }
+        } catch {
+            throw StateStoreError(path: path, error)
+        }
+    }
+
     public func renderMemo() throws -> RenderMemo? {
         try read { db in
             guard let data = try Data.fetchOne(db, sql: "SELECT value FROM memo WHERE key = 'render'") else { return nil }

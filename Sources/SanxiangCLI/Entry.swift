@@ -16,7 +16,7 @@ public struct SanxiangEntry: ParsableCommand {
         abstract: "三项制度流水线：读取办案系统导出数据，核查、生成文书、公示与归档。",
         version: "0.1.0",
         subcommands: [RunCommand.self, CheckCommand.self, RenderCommand.self, PrintCommand.self, NumbersCommand.self, PreviewCommand.self, ReportCommand.self,
-                      VerifyCommand.self, CalendarCommand.self,
+                      VerifyCommand.self, CalendarCommand.self, WorkerCommand.self,
                       BenchCommand.self, VersionCommand.self])
 
     public init() {}

@@ -18,6 +18,10 @@ struct ExportOptions: ParsableArguments {
     @Option(name: .customLong("as-of"), help: "数据基准日 YYYY-MM-DD（默认：今天）。")
     var asOf: String?
 
+    @Option(name: .customLong("state-store"),
+            help: "状态库（覆盖 pipeline.yml 的 state_store）：SQLite 文件，或 postgresql://用户@主机:端口/数据库（多个 sanxiang worker 分片时）。")
+    var stateStore: String?
+
     @Option(name: .long, help: "输出文件夹正被另一个进程使用时，最多等待的秒数（默认 0：立即拒绝）。")
     var wait: Double = 0
 
@@ -26,6 +30,9 @@ struct ExportOptions: ParsableArguments {
         var settings = try Self.loadConfig(path: config)
         if let input { settings.input = absolute(input, cwd).path }
         if let output { settings.output = absolute(output, cwd).path }
+        if let stateStore {
+            if isPostgresURL(stateStore) { settings.shardQueue = stateStore } else { settings.stateStore = absolute(stateStore, cwd).path }
+        }
         return settings
     }
 

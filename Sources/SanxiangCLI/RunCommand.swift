@@ -84,6 +84,8 @@ enum SummaryText {
             let kinds = documents.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) 份" }
             lines.append("文书：共 \(documents.documents) 份" + (kinds.isEmpty ? "" : "（" + kinds.joined(separator: "，") + "）")
                 + "；本次生成 \(documents.documents - documents.kept) 份 \(documents.pages) 页，数据未变沿用上次 \(documents.kept) 份。")
+            if let fromShards = documents.fromShards { lines.append("其中 \(fromShards) 份取自 sanxiang worker 的分片结果。") }
+            for warning in documents.shardWarnings ?? [] { lines.append("提醒：" + warning) }
         }
         if let portal = summary.portal {
             let withheld = portal.withheld.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，")

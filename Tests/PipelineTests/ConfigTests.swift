@@ -37,6 +37,18 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(config.settings(forAgency: "other").annualReportWarningDays, 10)
     }
 
+    /// state_store: a PostgreSQL URL puts the workers' shard queue there; the publish step's own
+    /// records stay in the SQLite file of the output folder.
+    func testAPostgresStateStoreIsTheShardQueue() throws {
+        let config = try ConfigLoader.parse("output: out\nstate_store: postgresql://sanxiang@db:5432/sanxiang\n", file: "pipeline.yml",
+                                            baseFolder: base)
+        XCTAssertEqual(config.shardQueue, "postgresql://sanxiang@db:5432/sanxiang")
+        XCTAssertEqual(config.stateStoreURL.path, "/srv/sanxiang/out/state.sqlite")
+        let sqlite = try ConfigLoader.parse("state_store: night.sqlite\n", file: "pipeline.yml", baseFolder: base)
+        XCTAssertNil(sqlite.shardQueue)
+        XCTAssertEqual(sqlite.stateStoreURL.path, "/srv/sanxiang/Output/night.sqlite")
+    }
+
     func testUnknownKeyNamesKeyAndLine() {
         let yaml = "input: in\noutput: out\nstage:\n  - ingest\n"
         XCTAssertThrowsError(try ConfigLoader.parse(yaml, file: "pipeline.yml", baseFolder: base)) { error in

@@ -1,0 +1,418 @@
+import CaseModel
+import Crypto
+import Documents
+import ErrorReporting
+import Foundation
+import Ingest
+import Native
+import Typesetting
+
+/// The result of one shard (an agency's documents), as a worker leaves it in
+/// `<output>/shards/<batch>/<主体代码>/<token>/`: the documents at their output paths and
+/// `shard.json`, which lists every document with its SHA-256. PostgreSQL records the
+/// hash of `shard.json` under the claim's token, so the publish step reads only an
+/// accepted result, and only as it was when it was accepted.
+struct ShardManifest: Codable, Equatable {
+    var batch: String
+    var shard: String
+    var token: Int
+    /// The render fingerprint (templates, fonts, rules): a result made with other templates is not used.
+    var fingerprint: String
+    var cases: [Case]
+
+    struct Case: Codable, Equatable {
+        var id: String
+        /// The case's render data key (`RenderStage.dataKey`): a result for other data is not used.
+        var key: String
+        var documents: [Document]
+    }
+
+    struct Document: Codable, Equatable {
+        /// The output path, `internal/documents/<主体代码>/<案件编号>/<文书种类>.pdf`.
+        var path: String
+        var kind: String
+        var pages: Int
+        var sha256: String
+    }
+
+    static let fileName = "shard.json"
+
+    /// `<output>/shards/<batch>/<主体代码>/`: tokens start again at 1 in every batch, so a night's
+    /// results never replace an earlier night's (which may not be published yet).
+    static func folder(output: URL, batch: String, shard: String) -> URL {
+        output.appendingPathComponent(ShardWork.folderName).appendingPathComponent(batch.replacingOccurrences(of: "/", with: "-"))
+            .appendingPathComponent(shard)
+    }
+
+    func bytes() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self)) + Array("\n".utf8)
+    }
+}
+
+/// A shard's result that cannot be used, said for the operator; the publish step renders the shard itself.
+public struct ShardResultProblem: SanxiangError {
+    public var shard: String
+    public var path: String
+    public var problem: String
+    public var message: String { "分片 \(shard) 的结果（\(path)）\(problem)" }
+}
+
+/// What a worker did.
+public struct WorkerSummary: Sendable {
+    /// Shards this worker completed, with their tokens.
+    public var completed: [ShardClaim] = []
+    /// Claims whose results were refused because another worker had claimed the shard since.
+    public var refused: [ShardClaim] = []
+    public var documents = 0
+}
+
+public struct WorkerRequest: Sendable {
+    public var config: PipelineConfig
+    public var asOf: CivilDate
+    /// Seconds a claim holds before another worker may take the shard; renewed every third of it.
+    public var leaseSeconds: Double
+    /// A Kubernetes Indexed Job's completion index: which shard to try first. Only a hint.
+    public var index: Int?
+    public var worker: String
+
+    public init(config: PipelineConfig, asOf: CivilDate, leaseSeconds: Double, index: Int?, worker: String) {
+        self.config = config
+        self.asOf = asOf
+        self.leaseSeconds = leaseSeconds
+        self.index = index
+        self.worker = worker
+    }
+}
+
+/// Progress a worker reports, for its log.
+public enum WorkerEvent: Sendable {
+    case registered(shards: Int, cases: Int)
+    case claimed(ShardClaim, cases: Int)
+    case completed(ShardClaim, documents: Int)
+    case refused(ShardClaim)
+    case waiting(open: Int)
+}
+
+/// `sanxiang worker`: claims agency shards from PostgreSQL and renders their documents with the
+/// render stage's own code, so the publish step can take them in place of rendering them itself.
+public enum ShardWork {
+    static let folderName = "shards"
+
+    /// The night's identity in the shard tables: the as-of date and a hash of the export's files,
+    /// so every worker and the publish step of the same export and date agree without talking.
+    public static func batch(config: PipelineConfig, asOf: CivilDate) throws -> String {
+        let folder = config.inputURL.standardizedFileURL
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+        } catch {
+            throw FileSystemError(path: folder.path, action: "读取导出文件夹", code: OutputWriter.errnoOf(error))
+        }
+        var hasher = SHA256()
+        for name in names where FileSystem.kind(folder.appendingPathComponent(name).path) == .regular {
+            guard let bytes = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
+                throw FileSystemError(path: folder.appendingPathComponent(name).path, action: "读取导出文件", code: EIO)
+            }
+            hasher.update(data: Data(name.utf8) + Data([0]) + bytes + Data([0]))
+        }
+        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return asOf.iso + "/" + digest.prefix(32)
+    }
+
+    /// Claims and renders shards until every shard of the night is done.
+    public static func run(_ request: WorkerRequest, events: @escaping (WorkerEvent) -> Void) throws -> WorkerSummary {
+        let config = request.config
+        guard let url = config.shardQueue else {
+            throw ConfigError(file: config.sourceName, line: nil, key: "state_store",
+                              problem: "sanxiang worker 需要 PostgreSQL 状态库：请把 state_store 设为 postgresql://用户@主机:端口/数据库。")
+        }
+        guard request.leaseSeconds >= 1 else {
+            throw ConfigError(file: config.sourceName, line: nil, key: "--lease", problem: "租约不能短于 1 秒。")
+        }
+        let batch = try batch(config: config, asOf: request.asOf)
+        // Connected first: a wrong address fails in a second, not after reading the export.
+        let queue = try ShardQueue(url: url, batch: batch)
+        let run = try prepare(config: config, asOf: request.asOf)
+        let agencies = Set(run.ingest.agencies.map(\.code))
+        let byShard = Dictionary(grouping: run.ingest.cases.filter { agencies.contains($0.agencyCode) }, by: \.agencyCode)
+        let index = RenderStage.IngestIndex(run.ingest)
+        let fingerprint = try PipelineRunner.renderFingerprint(config)
+        try queue.register(Array(byShard.keys))
+        events(.registered(shards: byShard.count, cases: byShard.values.reduce(0) { $0 + $1.count }))
+        let all = try queue.shards()
+        var hint = request.index.flatMap { all.isEmpty ? nil : all[$0 % all.count] }
+        let renderer = try run.renderer()
+        let templates = try run.templates()
+        // The last published night's memo: a case it says unchanged, whose documents are in the output,
+        // the publish step keeps as they are (as a single-process run does), so no worker renders it.
+        let previous = try StateStore.renderMemo(readingOnly: config.stateStoreURL.path)
+            .flatMap { $0.fingerprint == fingerprint ? $0 : nil }
+        var summary = WorkerSummary()
+        while true {
+            guard let claim = try queue.claim(worker: request.worker, leaseSeconds: request.leaseSeconds, hint: hint) else {
+                let open = try queue.openCount()
+                if open == 0 { break }
+                // Open shards are held by live leases: wait, in case one of their workers dies.
+                events(.waiting(open: open))
+                Thread.sleep(forTimeInterval: min(1, request.leaseSeconds / 4))
+                continue
+            }
+            hint = nil
+            events(.claimed(claim, cases: byShard[claim.shard]?.count ?? 0))
+            let entries = try plan(byShard[claim.shard] ?? [], of: run, templates: templates).filter { entry in
+                guard let previous, let key = previous.cases[entry.item.id] else { return true }
+                let kept = try key == RenderStage.dataKey(entry, ingest: index)
+                    && entry.paths.allSatisfy { FileManager.default.fileExists(atPath: config.outputURL.appendingPathComponent($0).path) }
+                return !kept
+            }
+            let keeper = try LeaseKeeper(url: url, batch: batch, claim: claim, leaseSeconds: request.leaseSeconds)
+            let folder: URL
+            do {
+                folder = try write(claim, entries: entries, index: index, fingerprint: fingerprint, renderer: renderer,
+                                   output: config.outputURL)
+            } catch let error as SanxiangError {
+                keeper.stop()
+                // Said with the shard; its lease runs out and another worker claims it again.
+                throw StageFailure(stage: "render（分片 \(claim.shard)）", underlying: error)
+            } catch {
+                keeper.stop()
+                throw error
+            }
+            keeper.stop()
+            let manifest = folder.appendingPathComponent(ShardManifest.fileName)
+            guard !keeper.lost, let bytes = FileManager.default.contents(atPath: manifest.path),
+                  try queue.complete(claim, resultHash: StateStore.contentHash(Array(bytes))) else {
+                // Another worker holds the shard now: this result is never read; its folder is this claim's alone.
+                try? FileManager.default.removeItem(at: folder)
+                summary.refused.append(claim)
+                events(.refused(claim))
+                continue
+            }
+            let documents = entries.reduce(0) { $0 + $1.instances.count }
+            summary.completed.append(claim)
+            summary.documents += documents
+            events(.completed(claim, documents: documents))
+        }
+        return summary
+    }
+
+    /// The documents of one shard's cases as a run plans them after its validate stage: the validate
+    /// stage sets a case aside for its own documents only (and removes nothing but the case), so
+    /// planning and checking one agency's cases gives that agency's part of the run's plan.
+    static func plan(_ cases: [EnforcementCase], of run: RunContext, templates: TemplateLibrary) -> [CaseDocuments] {
+        let config = run.config
+        var part = run.ingest
+        part.cases = cases
+        let planned = RenderStage.plan(for: part, rules: config.documentRules,
+                                       hearingEligible: config.legalReview.catalogue.hearingEligible,
+                                       majorCriteria: config.legalReview.catalogue.rules(for:))
+        let problems = concurrentMap(planned) { ValidateStage.check($0, templates: templates) }
+        return zip(planned, problems).filter { $0.1 == nil }.map(\.0)
+    }
+
+    /// Ingest as a run does it; validation is per shard (`plan`).
+    static func prepare(config: PipelineConfig, asOf: CivilDate) throws -> RunContext {
+        let request = RunRequest(config: config, asOf: asOf, useStateStore: false, writeOutputs: false)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-worker-\(getpid())-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let output = try OutputWriter(root: scratch)
+        let run = RunContext(request: request, previous: PreviousState(), events: nil)
+        for stage in [IngestStage()] as [Stage] {
+            do {
+                run.ingest.setAside(try stage.run(run, into: output).setAside)
+            } catch let error as SanxiangError where !(error is StageFailure) {
+                throw StageFailure(stage: stage.name, underlying: error)
+            }
+        }
+        return run
+    }
+
+    /// Renders a shard's cases with the render stage's code into a temporary folder, flushes every
+    /// file, and renames the folder to `<token>`: a folder of that name is always whole.
+    /// A case lacking a statutory element is left out: the publish step renders it, and sets it aside.
+    static func write(_ claim: ShardClaim, entries: [CaseDocuments], index: RenderStage.IngestIndex, fingerprint: String,
+                      renderer: DocumentRenderer, output: URL) throws -> URL {
+        let parent = ShardManifest.folder(output: output, batch: claim.batch, shard: claim.shard)
+        let final = parent.appendingPathComponent(String(claim.token))
+        let temporary = parent.appendingPathComponent(".tmp-\(claim.token)-\(getpid())")
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(at: parent, withIntermediateDirectories: true)
+            if manager.fileExists(atPath: temporary.path) { try manager.removeItem(at: temporary) }
+            try manager.createDirectory(at: temporary, withIntermediateDirectories: true)
+        } catch {
+            throw FileSystemError(path: temporary.path, action: "准备分片文件夹", code: OutputWriter.errnoOf(error))
+        }
+        let done = concurrentMap(entries, chunkSize: 1) { entry -> Result<ShardManifest.Case?, Error> in
+            Result {
+                let key = try RenderStage.dataKey(entry, ingest: index)
+                let documents: [(instance: DocumentInstance, rendered: RenderedDocument)]
+                do {
+                    documents = try RenderStage.render(entry, renderer: renderer)
+                } catch is MissingStatutoryElements {
+                    return nil
+                }
+                var listed: [ShardManifest.Document] = []
+                for (instance, rendered) in documents {
+                    let path = entry.path(of: instance)
+                    try writeDurably(rendered.bytes, to: temporary.appendingPathComponent(path))
+                    listed.append(.init(path: path, kind: instance.kind, pages: rendered.pageCount,
+                                        sha256: StateStore.contentHash(rendered.bytes)))
+                }
+                return ShardManifest.Case(id: entry.item.id, key: key, documents: listed)
+            }
+        }
+        let cases = try done.map { try $0.get() }.compactMap { $0 }
+        let manifest = ShardManifest(batch: claim.batch, shard: claim.shard, token: claim.token, fingerprint: fingerprint, cases: cases)
+        try writeDurably(try manifest.bytes(), to: temporary.appendingPathComponent(ShardManifest.fileName))
+        if manager.fileExists(atPath: final.path) {
+            do { try manager.removeItem(at: final) } catch {
+                throw FileSystemError(path: final.path, action: "清理分片文件夹", code: OutputWriter.errnoOf(error))
+            }
+        }
+        try FileSystem.rename(temporary.path, to: final.path)
+        FileSystem.syncFolder(of: final.path)
+        return final
+    }
+
+    /// Writes and flushes one file, making its folders (and flushing them) first.
+    private static func writeDurably(_ bytes: [UInt8], to url: URL) throws {
+        let folder = url.deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileSystemError(path: folder.path, action: "创建分片文件夹", code: OutputWriter.errnoOf(error))
+        }
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError(path: url.path, action: "写入分片文件", code: errno) }
+        defer { close(descriptor) }
+        try FileSystem.writeAll(descriptor, bytes, path: url.path, action: "写入分片文件")
+        guard fsync(descriptor) == 0 else { throw FileSystemError(path: url.path, action: "写入分片文件", code: errno) }
+        FileSystem.syncFolder(of: url.path)
+    }
+}
+
+/// Renews a claim's lease every third of its length on its own connection and thread,
+/// while the worker renders. `lost` turns true when the claim is no longer current.
+final class LeaseKeeper: @unchecked Sendable {
+    private let stopped = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var lostClaim = false
+
+    var lost: Bool { lock.withLock { lostClaim } }
+
+    init(url: String, batch: String, claim: ShardClaim, leaseSeconds: Double) throws {
+        let queue = try ShardQueue(url: url, batch: batch)
+        let thread = Thread { [self] in
+            defer { finished.signal() }
+            while stopped.wait(timeout: .now() + leaseSeconds / 3) == .timedOut {
+                do {
+                    if try !queue.renew(claim, leaseSeconds: leaseSeconds) {
+                        lock.withLock { lostClaim = true }
+                        return
+                    }
+                } catch {
+                    // The server is unreachable for now: the lease may run out, and then the result is refused.
+                    continue
+                }
+            }
+        }
+        thread.start()
+    }
+
+    func stop() {
+        stopped.signal()
+        finished.wait()
+    }
+}
+
+/// The publish step's side of the shards: the documents of accepted shard results, checked
+/// against PostgreSQL's record (manifest hash under the accepted token), against this run's
+/// render fingerprint and each case's data key, and file by file against the manifest's
+/// SHA-256. Whatever does not check out is rendered by the run itself, so the output is the
+/// same either way.
+struct ShardAdoption {
+    /// One document a shard made: where it is, and what the manifest says of it.
+    struct Document {
+        var path: String
+        var kind: String
+        var pages: Int
+        var source: String
+        var sha256: String
+    }
+
+    /// Documents by case, as the shards made them (read only when adopted, one case at a time).
+    var cases: [String: [Document]] = [:]
+    /// What could not be used and why, for the run summary.
+    var warnings: [String] = []
+
+    static func load(url: String, config: PipelineConfig, asOf: CivilDate, plan: [CaseDocuments], keys: [String: String],
+                     fingerprint: String) throws -> ShardAdoption {
+        let queue = try ShardQueue(url: url, batch: try ShardWork.batch(config: config, asOf: asOf))
+        let completed = try queue.completed()
+        var adoption = ShardAdoption()
+        if try queue.shards().isEmpty {
+            adoption.warnings.append("PostgreSQL 状态库中没有本批次（基准日 \(asOf.iso)、这份导出）的分片：若运行过 sanxiang worker，"
+                + "请确认它用的是同样的 --input 和 --as-of；文书由本次运行生成。")
+        }
+        let open = try queue.openCount()
+        if open > 0 { adoption.warnings.append("\(open) 个分片尚未由 sanxiang worker 完成，其文书由本次运行生成。") }
+        let byShard = Dictionary(grouping: plan, by: \.item.agencyCode)
+        for (shard, entries) in byShard.sorted(by: { $0.key < $1.key }) {
+            guard let done = completed[shard] else { continue }
+            do {
+                try adoption.take(done, entries: entries, keys: keys, fingerprint: fingerprint, batch: queue.batch, output: config.outputURL)
+            } catch let problem as ShardResultProblem {
+                adoption.warnings.append(problem.message + "，其文书由本次运行生成。")
+            }
+        }
+        return adoption
+    }
+
+    private mutating func take(_ done: CompletedShard, entries: [CaseDocuments], keys: [String: String], fingerprint: String,
+                               batch: String, output: URL) throws {
+        let folder = ShardManifest.folder(output: output, batch: batch, shard: done.shard).appendingPathComponent(String(done.token))
+        let manifestPath = folder.appendingPathComponent(ShardManifest.fileName).path
+        func problem(_ text: String) -> ShardResultProblem { ShardResultProblem(shard: done.shard, path: manifestPath, problem: text) }
+        guard let bytes = FileManager.default.contents(atPath: manifestPath) else { throw problem("不存在或无法读取") }
+        guard StateStore.contentHash(Array(bytes)) == done.resultHash else { throw problem("与状态库记录的哈希不符（文件被改动过）") }
+        let manifest: ShardManifest
+        do { manifest = try JSONDecoder().decode(ShardManifest.self, from: bytes) } catch { throw problem("无法解读") }
+        guard manifest.batch == batch, manifest.shard == done.shard, manifest.token == done.token else {
+            throw problem("属于另一批次或另一次领取")
+        }
+        guard manifest.fingerprint == fingerprint else { throw problem("是用另一套模板、字体或文书规则生成的") }
+        let listed = Dictionary(manifest.cases.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for entry in entries {
+            guard let item = listed[entry.item.id], item.key == keys[entry.item.id], item.documents.map(\.path) == entry.paths else {
+                continue
+            }
+            cases[entry.item.id] = item.documents.map {
+                Document(path: $0.path, kind: $0.kind, pages: $0.pages, source: folder.appendingPathComponent($0.path).path,
+                         sha256: $0.sha256)
+            }
+        }
+    }
+
+    /// Stages a case's documents from its shard, each checked against the manifest's hash first.
+    /// Nil when staged; otherwise why not (a file missing or changed, nothing staged): the run renders the case itself.
+    func adopt(_ caseID: String, into output: OutputWriter) throws -> String? {
+        guard let documents = cases[caseID] else { return "案件 \(caseID) 不在分片结果中" }
+        var checked: [(path: String, source: String)] = []
+        for document in documents {
+            guard let data = FileManager.default.contents(atPath: document.source) else {
+                return "分片文件缺失或无法读取：\(document.source)"
+            }
+            guard StateStore.contentHash(Array(data)) == document.sha256 else {
+                return "分片文件与清单中的哈希不符（文件被改动过）：\(document.source)"
+            }
+            checked.append((document.path, document.source))
+        }
+        // Linked, not copied: the shard's file is already durable, and a night's documents are not stored twice.
+        for (path, source) in checked { try output.adopt(source, as: path) }
+        return nil
+    }
+}

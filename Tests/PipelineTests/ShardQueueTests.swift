@@ -1,0 +1,110 @@
+import Dispatch
+import Foundation
+import Pipeline
+import XCTest
+
+/// The lease logic of `sanxiang worker` against a real PostgreSQL: claims, renewal,
+/// expiry and re-claim, and the fencing token that refuses a stale worker's result.
+final class ShardQueueTests: XCTestCase {
+    static var server: TestPostgres?
+
+    override class func setUp() {
+        super.setUp()
+        server = try? TestPostgres()
+    }
+
+    override class func tearDown() {
+        server?.stop()
+        server = nil
+        super.tearDown()
+    }
+
+    /// A queue on a batch of its own, so the tests share the server but not their shards.
+    private func queue(_ shards: [String]) throws -> (ShardQueue, String) {
+        let server = try XCTUnwrap(Self.server, "PostgreSQL did not start: run Tests/Fixtures/postgres.sh start /tmp/pg for its message")
+        let batch = "test-\(UUID().uuidString)"
+        let queue = try ShardQueue(url: server.url, batch: batch)
+        try queue.register(shards)
+        return (queue, batch)
+    }
+
+    func testAClaimHoldsItsShardUntilDoneAndEachShardIsClaimedOnce() throws {
+        let (queue, _) = try queue(["A", "B"])
+        let first = try XCTUnwrap(try queue.claim(worker: "w1", leaseSeconds: 30))
+        let second = try XCTUnwrap(try queue.claim(worker: "w2", leaseSeconds: 30))
+        XCTAssertEqual([first.shard, second.shard].sorted(), ["A", "B"])
+        XCTAssertEqual([first.token, second.token], [1, 1])
+        XCTAssertNil(try queue.claim(worker: "w3", leaseSeconds: 30), "both shards are under live leases")
+        XCTAssertTrue(try queue.complete(first, resultHash: "h1"))
+        XCTAssertEqual(try queue.openCount(), 1)
+        XCTAssertNil(try queue.claim(worker: "w3", leaseSeconds: 30), "a done shard is never claimed again")
+        XCTAssertFalse(try queue.complete(first, resultHash: "h1-again"), "a shard is completed once")
+        XCTAssertEqual(try queue.completed()[first.shard], CompletedShard(shard: first.shard, token: 1, resultHash: "h1"))
+    }
+
+    func testTheHintIsTriedFirst() throws {
+        let (queue, _) = try queue(["A", "B", "C"])
+        XCTAssertEqual(try queue.claim(worker: "w1", leaseSeconds: 30, hint: "C")?.shard, "C")
+        XCTAssertEqual(try queue.claim(worker: "w2", leaseSeconds: 30, hint: "C")?.shard, "A", "a hint taken by another falls back to the first open")
+    }
+
+    func testRenewalKeepsTheLeaseAndExpiryLetsAnotherWorkerReclaim() throws {
+        let (queue, _) = try queue(["A"])
+        let claim = try XCTUnwrap(try queue.claim(worker: "w1", leaseSeconds: 2))
+        Thread.sleep(forTimeInterval: 1.2)
+        XCTAssertTrue(try queue.renew(claim, leaseSeconds: 2))
+        Thread.sleep(forTimeInterval: 1.2)
+        XCTAssertNil(try queue.claim(worker: "w2", leaseSeconds: 2), "renewed 1.2 s ago for 2 s: still held")
+        Thread.sleep(forTimeInterval: 1.3)
+        let again = try XCTUnwrap(try queue.claim(worker: "w2", leaseSeconds: 30), "the lease ran out: the shard is claimed again")
+        XCTAssertEqual(again.shard, "A")
+        XCTAssertEqual(again.token, 2, "every claim increments the fencing token")
+        XCTAssertFalse(try queue.renew(claim, leaseSeconds: 30), "the first worker learns it lost the shard")
+    }
+
+    func testAStaleWorkersResultIsRefusedAndTheCurrentOneAccepted() throws {
+        let (queue, _) = try queue(["A"])
+        let stale = try XCTUnwrap(try queue.claim(worker: "w1", leaseSeconds: 30))
+        try queue.expire(stale)
+        let current = try XCTUnwrap(try queue.claim(worker: "w2", leaseSeconds: 30))
+        XCTAssertEqual(current.token, stale.token + 1)
+        XCTAssertFalse(try queue.complete(stale, resultHash: "stale"), "the stale token must not be accepted")
+        XCTAssertEqual(try queue.completed(), [:], "a refused result changes nothing")
+        XCTAssertTrue(try queue.complete(current, resultHash: "current"))
+        XCTAssertFalse(try queue.complete(stale, resultHash: "stale"), "nor after the shard is done")
+        XCTAssertEqual(try queue.completed()["A"], CompletedShard(shard: "A", token: 2, resultHash: "current"))
+        XCTAssertEqual(try queue.claimHistory().map { "\($0.worker):\($0.token):\($0.outcome)" }, ["w1:1:refused", "w2:2:done"])
+    }
+
+    func testAReclaimMarksTheDeadClaimSuperseded() throws {
+        let (queue, _) = try queue(["A"])
+        let dead = try XCTUnwrap(try queue.claim(worker: "w1", leaseSeconds: 30))
+        try queue.expire(dead)
+        let next = try XCTUnwrap(try queue.claim(worker: "w2", leaseSeconds: 30))
+        XCTAssertTrue(try queue.complete(next, resultHash: "h"))
+        XCTAssertEqual(try queue.claimHistory().map { "\($0.worker):\($0.token):\($0.outcome)" }, ["w1:1:superseded", "w2:2:done"])
+    }
+
+    /// SELECT … FOR UPDATE SKIP LOCKED: workers claiming at the same moment get different shards.
+    func testConcurrentClaimsNeverShareAShard() throws {
+        let shards = (1...12).map { String(format: "S%02d", $0) }
+        let (_, batch) = try queue(shards)
+        let url = try XCTUnwrap(Self.server).url
+        let lock = NSLock()
+        var claimed: [String] = []
+        var failures: [String] = []
+        DispatchQueue.concurrentPerform(iterations: 6) { worker in
+            do {
+                let queue = try ShardQueue(url: url, batch: batch)
+                while let claim = try queue.claim(worker: "w\(worker)", leaseSeconds: 30) {
+                    lock.withLock { claimed.append(claim.shard) }
+                    _ = try queue.complete(claim, resultHash: "h")
+                }
+            } catch {
+                lock.withLock { failures.append("\(error)") }
+            }
+        }
+        XCTAssertEqual(failures, [])
+        XCTAssertEqual(claimed.sorted(), shards, "each shard claimed exactly once")
+    }
+}

@@ -24,20 +24,25 @@ final class ShardWorkerTests: XCTestCase {
     let asOf = "2026-01-06"
     var config: String { Repo.root.appendingPathComponent("pipeline.yml").path }
 
-    func testThreeWorkersOneKilledMatchASingleProcessRun() throws {
+    /// A generated export, its single-process run (the reference every sharded output must equal),
+    /// the folder the sharded run writes, and the options every worker and the publish step share.
+    private func exportWithSingleProcessRun(cases: Int, seed: Int) throws -> (export: URL, single: URL, referenceCode: Int32, sharded: URL, common: [String]) {
         let export = parent.appendingPathComponent("export")
-        let generated = try Repo.run("/usr/bin/env", ["python3", Repo.generator.path, "--out", export.path, "--cases", "180",
-                                                      "--seed", "15", "--no-media"])
+        let generated = try Repo.run("/usr/bin/env", ["python3", Repo.generator.path, "--out", export.path, "--cases", "\(cases)",
+                                                      "--seed", "\(seed)", "--no-media"])
         XCTAssertEqual(generated.code, 0, generated.output)
-
         let single = parent.appendingPathComponent("single")
         let reference = try Repo.run(Repo.executable, ["run", "--config", config, "--input", export.path, "--output", single.path,
                                                        "--as-of", asOf])
         XCTAssertTrue([0, 3].contains(reference.code), reference.output)
-
         let sharded = parent.appendingPathComponent("sharded")
         let common = ["--config", config, "--input", export.path, "--output", sharded.path, "--as-of", asOf,
                       "--state-store", server.url]
+        return (export, single, reference.code, sharded, common)
+    }
+
+    func testThreeWorkersOneKilledMatchASingleProcessRun() throws {
+        let (export, single, referenceCode, sharded, common) = try exportWithSingleProcessRun(cases: 180, seed: 15)
         let workers = try (1...3).map { number in
             try Worker(arguments: ["worker"] + common + ["--lease", "3", "--name", "w\(number)"],
                        log: parent.appendingPathComponent("w\(number).log"))
@@ -82,7 +87,7 @@ final class ShardWorkerTests: XCTestCase {
 
         // The publish step takes every document from the shards and renders none itself.
         let publish = try Repo.run(Repo.executable, ["run"] + common)
-        XCTAssertEqual(publish.code, reference.code, publish.output)
+        XCTAssertEqual(publish.code, referenceCode, publish.output)
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: sharded.appendingPathComponent("run-summary.json")))
         let documents = try XCTUnwrap((summary as? [String: Any])?["documents"] as? [String: Any])
         XCTAssertEqual(documents["from_shards"] as? Int, documents["documents"] as? Int, publish.output)
@@ -108,18 +113,7 @@ final class ShardWorkerTests: XCTestCase {
     /// and says so, and the output still equals the single-process run. The next night's worker renders
     /// only the cases that changed.
     func testAStaleWorkerCannotOverwriteAChangedShardFileIsNotUsedAndTheNextNightRendersOnlyWhatChanged() throws {
-        let export = parent.appendingPathComponent("export")
-        let generated = try Repo.run("/usr/bin/env", ["python3", Repo.generator.path, "--out", export.path, "--cases", "90",
-                                                      "--seed", "16", "--no-media"])
-        XCTAssertEqual(generated.code, 0, generated.output)
-        let single = parent.appendingPathComponent("single")
-        let reference = try Repo.run(Repo.executable, ["run", "--config", config, "--input", export.path, "--output", single.path,
-                                                       "--as-of", asOf])
-        XCTAssertTrue([0, 3].contains(reference.code), reference.output)
-
-        let sharded = parent.appendingPathComponent("sharded")
-        let common = ["--config", config, "--input", export.path, "--output", sharded.path, "--as-of", asOf,
-                      "--state-store", server.url]
+        let (export, single, referenceCode, sharded, common) = try exportWithSingleProcessRun(cases: 90, seed: 16)
         let stale = try Worker(arguments: ["worker"] + common + ["--lease", "3", "--name", "stale"],
                                log: parent.appendingPathComponent("stale.log"))
         defer { stale.process.terminate() }
@@ -158,7 +152,7 @@ final class ShardWorkerTests: XCTestCase {
         try handle.close()
 
         let publish = try Repo.run(Repo.executable, ["run"] + common)
-        XCTAssertEqual(publish.code, reference.code, publish.output)
+        XCTAssertEqual(publish.code, referenceCode, publish.output)
         XCTAssertTrue(publish.output.contains("分片文件与清单中的哈希不符（文件被改动过）：\(changed.path)"), publish.output)
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: sharded.appendingPathComponent("run-summary.json")))
         let counts = try XCTUnwrap((summary as? [String: Any])?["documents"] as? [String: Any])

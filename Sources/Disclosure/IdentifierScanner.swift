@@ -76,20 +76,8 @@ struct IdentifierScanner {
             if let finding = classify(text, index..<end) { found.append(finding) }
             index = end
         }
-        return merged(found + handles(in: text) + cuedAccounts(in: text))
-    }
-
-    /// Findings in text order, overlapping ones joined (an account after its cue and the run inside it).
-    private func merged(_ findings: [Finding]) -> [Finding] {
-        var out: [Finding] = []
-        for finding in findings.sorted(by: { ($0.range.lowerBound, -$0.range.count) < ($1.range.lowerBound, -$1.range.count) }) {
-            if let last = out.last, finding.range.lowerBound < last.range.upperBound {
-                out[out.count - 1].range = last.range.lowerBound..<max(last.range.upperBound, finding.range.upperBound)
-            } else {
-                out.append(finding)
-            }
-        }
-        return out
+        // Overlaps (an account after its cue and the run inside it) are joined by the redactor's merge.
+        return found + handles(in: text) + cuedAccounts(in: text)
     }
 
     /// @雪山飞狐2019: an @-handle names an account whatever it is written in. An @ after a letter

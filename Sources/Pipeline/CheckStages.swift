@@ -35,11 +35,16 @@ struct ValidateStage: Stage {
         var outcome = StageOutcome()
         if !run.config.documentRules.isEmpty {
             let templates = try run.templates()
-            let plan = RenderStage.plan(for: run.ingest, rules: run.config.documentRules,
-                                        hearingEligible: run.config.legalReview.catalogue.hearingEligible,
-                                        majorCriteria: run.config.legalReview.catalogue.rules(for:),
-                                        skipping: try Self.passedLastRun(run))
-            let found = concurrentMap(plan) { Self.check($0, templates: templates) }
+            let catalogue = run.config.legalReview.catalogue
+            let planner = DocumentPlanner(ingest: run.ingest, rules: run.config.documentRules,
+                                          hearingEligible: catalogue.hearingEligible, majorCriteria: catalogue.rules(for:))
+            let passed = try Self.passedLastRun(run)
+            // Each case's documents are planned and checked on one core and then let go: the plan of
+            // the whole export at once held every case's document data (memory growing with the export).
+            let found = concurrentMap(run.ingest.cases, chunkSize: 64) { item -> Problem? in
+                guard !passed.contains(item.id), let entry = planner.entry(for: item) else { return nil }
+                return Self.check(entry, templates: templates)
+            }
             outcome.setAside = found.compactMap { $0 }
             run.casesMissingElements = outcome.setAside.filter { $0.kind == .missingStatutoryElement }.count
         }

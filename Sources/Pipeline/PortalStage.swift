@@ -134,6 +134,28 @@ extension PortalStage {
     }
 }
 
+/// 机构代码/YYYY-NNNNN: the next number of each agency in each year, never reused. Read from the
+/// log once, then counted on as numbers are given out (a scan of the log per new case made a
+/// first run of 100,000 cases quadratic).
+struct PortalIndexNumbers {
+    private var highest: [String: Int] = [:]
+
+    init(_ log: [String: PublicationRow]) {
+        for row in log.values {
+            guard let dash = row.indexNo.lastIndex(of: "-"), let number = Int(row.indexNo[row.indexNo.index(after: dash)...]) else { continue }
+            let prefix = String(row.indexNo[...dash])
+            highest[prefix] = max(highest[prefix] ?? 0, number)
+        }
+    }
+
+    mutating func next(agency: String, year: Int) -> String {
+        let prefix = "\(agency)/\(year)-"
+        let number = (highest[prefix] ?? 0) + 1
+        highest[prefix] = number
+        return prefix + String(format: "%05d", number)
+    }
+}
+
 /// The portal stage's work on one run's cases.
 private struct Publisher {
     let config: PipelineConfig
@@ -165,6 +187,7 @@ private struct Publisher {
         let gateKey = try PublicationGate.key(index)
         let redaction = PublicCopy.redaction(config, ingest, index: index)
         var log = previousLog
+        var numbers = PortalIndexNumbers(previousLog)
         var summary = PortalSummary(published: 0, newlyPublished: 0, pagesWritten: 0, pagesKept: 0, withdrawn: 0, withheld: [:], late: [])
         var findings: [GateFinding] = []
         var toWrite = Set<String>()
@@ -179,110 +202,116 @@ private struct Publisher {
         // in chunks of 64 cases: chunks of 1,024 left an export of up to 1,024 cases on one core, and
         // the review segments (a second redaction of each changed case) were made one case at a time below.
         let cases = ingest.cases.sorted(by: { ($0.decisionDate, $0.id) < ($1.decisionDate, $1.id) })
-        let redactedCases = concurrentMap(cases, chunkSize: 64) { item -> (RedactedCase, [GateHit]?, [CaseRedaction.FieldReview]?) in
-            let redacted = redaction.redact(item, agency: agencies[item.agencyCode], officers: officers)
-            let hits = redacted.publicCase.map { gate.check($0) } ?? []
-            let changed = !redacted.report.removed.isEmpty || (redacted.report.uncertain ?? 0) > 0
-            let passed = redacted.publicCase != nil && hits?.isEmpty == true
-            let fields = changed && passed ? redaction.review(item, agency: agencies[item.agencyCode], officers: officers) : nil
-            return (redacted, hits, fields)
-        }
-        for (item, (redacted, hits, segments)) in zip(cases, redactedCases) {
-            try writer.write(Self.json(redacted.report), to: "internal/redaction/\(item.agencyCode)/\(item.id).json")
-            let previous = log[item.id]
-            guard var published = redacted.publicCase, hits?.isEmpty == true else {
-                if redacted.publicCase != nil {
-                    findings.append(GateFinding(caseID: item.id, channel: "公示数据", kinds: hits.map(PublicationGate.kinds) ?? ["无法检查"]))
-                }
-                let reason = redacted.publicCase == nil ? (redacted.report.withheld ?? "") : PublicationGate.withheldReason
-                summary.withheld[reason, default: 0] += 1
-                if try takeDown(item.id, in: &log, reason: "依法不再公开", gate: gate) { toWrite.insert(item.id) }
-                continue
+        // A batch of cases at a time: their redacted forms and review segments are let go before the next.
+        for start in stride(from: 0, to: cases.count, by: Self.redactionBatch) {
+            let batch = Array(cases[start..<min(start + Self.redactionBatch, cases.count)])
+            let redactedCases = concurrentMap(batch, chunkSize: 64) { item -> (RedactedCase, [GateHit]?, [CaseRedaction.FieldReview]?) in
+                let redacted = redaction.redact(item, agency: agencies[item.agencyCode], officers: officers)
+                let hits = redacted.publicCase.map { gate.check($0) } ?? []
+                let changed = !redacted.report.removed.isEmpty || (redacted.report.uncertain ?? 0) > 0
+                let passed = redacted.publicCase != nil && hits?.isEmpty == true
+                let fields = changed && passed ? redaction.review(item, agency: agencies[item.agencyCode], officers: officers) : nil
+                return (redacted, hits, fields)
             }
-            if item.status == .withdrawn, previous == nil { continue }  // withdrawn before it was ever published
-            let deadline = try calendar.date(workingDays: config.disclosureWorkingDays(agency: item.agencyCode, type: item.actionType),
-                                             after: item.decisionDate)
-            if !redacted.report.removed.isEmpty || (redacted.report.uncertain ?? 0) > 0 {
-                // Listed for the 法制科 (an uncertain name is always also a removal); with require_approval,
-                // a case with names the model was unsure of is first published only once approved.
-                let fields = segments ?? redaction.review(item, agency: agencies[item.agencyCode], officers: officers)
-                let uncertain = fields.reduce(0) { $0 + $1.segments.filter(\.uncertain).count }
-                let held = config.requireApproval && uncertain > 0 && previous == nil && !approved.contains(item.id)
-                queue.append(ReviewQueue.Entry(item: item, published: published, removed: redacted.report.removed, uncertain: uncertain,
-                                               held: held, deadline: deadline, fields: fields))
-                if held {
-                    summary.withheld[ReviewQueue.heldReason, default: 0] += 1
+            for (item, (redacted, hits, segments)) in zip(batch, redactedCases) {
+                try writer.write(Self.json(redacted.report), to: "internal/redaction/\(item.agencyCode)/\(item.id).json")
+                let previous = log[item.id]
+                guard var published = redacted.publicCase, hits?.isEmpty == true else {
+                    if redacted.publicCase != nil {
+                        findings.append(GateFinding(caseID: item.id, channel: "公示数据", kinds: hits.map(PublicationGate.kinds) ?? ["无法检查"]))
+                    }
+                    let reason = redacted.publicCase == nil ? (redacted.report.withheld ?? "") : PublicationGate.withheldReason
+                    summary.withheld[reason, default: 0] += 1
+                    if try takeDown(item.id, in: &log, reason: "依法不再公开", gate: gate) { toWrite.insert(item.id) }
                     continue
                 }
-            }
-            var row = previous ?? PublicationRow(
-                caseID: item.id, agencyCode: item.agencyCode, indexNo: Self.nextIndex(log, agency: item.agencyCode, year: item.decisionDate.year),
-                publishedOn: asOf, withdrawnOn: nil, withdrawalReason: nil, deadline: deadline, publicHash: "", publicCase: [], pdfPath: nil,
-                // Due before this installation went live, and no history: when it was first published is not known here.
-                timingKnown: deadline >= goLive(item.agencyCode))
-            if let earlier = history.entry(for: item), earlier.firstPublishedOn <= row.publishedOn || !row.timingKnown {
-                row.publishedOn = earlier.firstPublishedOn
-                row.timingKnown = true
-                row.historyURL = earlier.url
-            }
-            if previous == nil {
-                summary.newlyPublished += 1
-                if row.timingKnown, row.publishedOn > deadline {
-                    summary.late.append(.init(caseID: item.id, indexNo: row.indexNo, deadline: deadline.iso, publishedOn: row.publishedOn.iso,
-                                              daysLate: row.publishedOn.dayNumber - deadline.dayNumber))
-                } else if !row.timingKnown {
-                    summary.timingUnknown += 1
+                if item.status == .withdrawn, previous == nil { continue }  // withdrawn before it was ever published
+                let deadline = try calendar.date(workingDays: config.disclosureWorkingDays(agency: item.agencyCode, type: item.actionType),
+                                                 after: item.decisionDate)
+                if !redacted.report.removed.isEmpty || (redacted.report.uncertain ?? 0) > 0 {
+                    // Listed for the 法制科 (an uncertain name is always also a removal); with require_approval,
+                    // a case with names the model was unsure of is first published only once approved.
+                    let fields = segments ?? redaction.review(item, agency: agencies[item.agencyCode], officers: officers)
+                    let uncertain = fields.reduce(0) { $0 + $1.segments.filter(\.uncertain).count }
+                    let held = config.requireApproval && uncertain > 0 && previous == nil && !approved.contains(item.id)
+                    queue.append(ReviewQueue.Entry(item: item, published: published, removed: redacted.report.removed, uncertain: uncertain,
+                                                   held: held, deadline: deadline, fields: fields))
+                    if held {
+                        summary.withheld[ReviewQueue.heldReason, default: 0] += 1
+                        continue
+                    }
                 }
-            }
-            if item.status == .withdrawn, row.withdrawnOn == nil {
-                row.withdrawnOn = asOf
-                row.withdrawalReason = published.statusReason ?? "依法撤销"
-            }
-            row.deadline = deadline
-            let kind = RenderStage.kinds(of: item, rules: config.documentRules, reviewed: reviewed.contains(item.id),
-                                         details: ingest.details(of: item))
-                .first { DocumentKind.publishedDecisions.contains($0) }
-            row.pdfPath = row.withdrawnOn == nil ? kind.map { "documents/\(item.agencyCode)/\(row.indexNo.split(separator: "/").last ?? "")-\($0).pdf" } : nil
-            if row.withdrawnOn != nil { published = Self.withdrawnShell(published) }
-            let page = PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: deadline,
-                                         withdrawnOn: nil, withdrawalReason: nil, pdfPath: nil).pagePath
-            // A page or public PDF missing or damaged since the last run is made again, not kept.
-            if Self.hash(published, row, frame: frame) != row.publicHash || !writer.canKeep("public/" + page)
-                || row.pdfPath.map({ !writer.canKeep("public/" + $0) }) == true {
-                toWrite.insert(item.id)
-                if let path = row.pdfPath, let kind {
-                    let extras = PublicCopy.Extras(details: ingest.details(of: item), agency: ingest.agencyDetails[item.agencyCode],
-                                                   redaction: redaction, officers: officers)
-                    pending.append(PublicPDF(path: path, kind: kind, item: item, published: published, agency: agencies[item.agencyCode],
-                                             extras: extras))
+                var row = previous ?? PublicationRow(
+                    caseID: item.id, agencyCode: item.agencyCode, indexNo: numbers.next(agency: item.agencyCode, year: item.decisionDate.year),
+                    publishedOn: asOf, withdrawnOn: nil, withdrawalReason: nil, deadline: deadline, publicHash: "", publicCase: [], pdfPath: nil,
+                    // Due before this installation went live, and no history: when it was first published is not known here.
+                    timingKnown: deadline >= goLive(item.agencyCode))
+                if let earlier = history.entry(for: item), earlier.firstPublishedOn <= row.publishedOn || !row.timingKnown {
+                    row.publishedOn = earlier.firstPublishedOn
+                    row.timingKnown = true
+                    row.historyURL = earlier.url
                 }
+                if previous == nil {
+                    summary.newlyPublished += 1
+                    if row.timingKnown, row.publishedOn > deadline {
+                        summary.late.append(.init(caseID: item.id, indexNo: row.indexNo, deadline: deadline.iso, publishedOn: row.publishedOn.iso,
+                                                  daysLate: row.publishedOn.dayNumber - deadline.dayNumber))
+                    } else if !row.timingKnown {
+                        summary.timingUnknown += 1
+                    }
+                }
+                if item.status == .withdrawn, row.withdrawnOn == nil {
+                    row.withdrawnOn = asOf
+                    row.withdrawalReason = published.statusReason ?? "依法撤销"
+                }
+                row.deadline = deadline
+                let kind = RenderStage.kinds(of: item, rules: config.documentRules, reviewed: reviewed.contains(item.id),
+                                             details: ingest.details(of: item))
+                    .first { DocumentKind.publishedDecisions.contains($0) }
+                row.pdfPath = row.withdrawnOn == nil ? kind.map { "documents/\(item.agencyCode)/\(row.indexNo.split(separator: "/").last ?? "")-\($0).pdf" } : nil
+                if row.withdrawnOn != nil { published = Self.withdrawnShell(published) }
+                let page = PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: deadline,
+                                             withdrawnOn: nil, withdrawalReason: nil, pdfPath: nil).pagePath
+                // A page or public PDF missing or damaged since the last run is made again, not kept.
+                if Self.hash(published, row, frame: frame) != row.publicHash || !writer.canKeep("public/" + page)
+                    || row.pdfPath.map({ !writer.canKeep("public/" + $0) }) == true {
+                    toWrite.insert(item.id)
+                    if let path = row.pdfPath, let kind {
+                        let extras = PublicCopy.Extras(details: ingest.details(of: item), agency: ingest.agencyDetails[item.agencyCode],
+                                                       redaction: redaction, officers: officers)
+                        pending.append(PublicPDF(path: path, kind: kind, item: item, published: published, agency: agencies[item.agencyCode],
+                                                 extras: extras))
+                    }
+                }
+                row.publicCase = Array(Self.json(published))
+                log[item.id] = row
             }
-            row.publicCase = Array(Self.json(published))
-            log[item.id] = row
         }
         // Public copies render on every core; a copy the redacted data cannot fill is left out,
-        // one whose text or metadata the gate stops withholds its case.
-        var pdfs: [(path: String, bytes: [UInt8])] = []
-        let rendered = concurrentMap(pending, chunkSize: 1) { entry in Result { try publicPDF(entry, gate: gate) } }
-        for (entry, result) in zip(pending, rendered) {
-            switch try result.get() {
-            case .rendered(let bytes):
-                pdfs.append((entry.path, bytes))
-            case .incomplete:
-                log[entry.item.id]?.pdfPath = nil
-            case .stopped(let hits):
-                findings.append(GateFinding(caseID: entry.item.id, channel: "公开版文书 " + entry.path, kinds: PublicationGate.kinds(hits)))
-                summary.withheld[PublicationGate.withheldReason, default: 0] += 1
-                log[entry.item.id] = previousLog[entry.item.id]
-                _ = try takeDown(entry.item.id, in: &log, reason: "依法不再公开", gate: gate)
+        // one whose text or metadata the gate stops withholds its case. Each batch is written to the
+        // staging area as soon as it is drawn: holding every copy's bytes until the pages were written
+        // made the stage's memory grow with the export (gigabytes at 20,000 cases).
+        for start in stride(from: 0, to: pending.count, by: Self.pdfBatch) {
+            let batch = Array(pending[start..<min(start + Self.pdfBatch, pending.count)])
+            let rendered = concurrentMap(batch, chunkSize: 1) { entry in Result { try publicPDF(entry, gate: gate) } }
+            for (entry, result) in zip(batch, rendered) {
+                switch try result.get() {
+                case .rendered(let bytes):
+                    try writer.write(bytes, to: "public/" + entry.path)
+                case .incomplete:
+                    log[entry.item.id]?.pdfPath = nil
+                case .stopped(let hits):
+                    findings.append(GateFinding(caseID: entry.item.id, channel: "公开版文书 " + entry.path, kinds: PublicationGate.kinds(hits)))
+                    summary.withheld[PublicationGate.withheldReason, default: 0] += 1
+                    log[entry.item.id] = previousLog[entry.item.id]
+                    _ = try takeDown(entry.item.id, in: &log, reason: "依法不再公开", gate: gate)
+                }
             }
         }
         try writer.write(ReviewQueue.page(queue, asOf: asOf), to: ReviewQueue.path)
         summary.heldForApproval = queue.filter(\.held).count
         summary.warnings += try ReviewQueue.warnings(queue, asOf: asOf, calendar: calendar)
-        let stopped = Set(findings.compactMap(\.caseID))
-        pdfs.removeAll { entry in pending.contains { $0.path == entry.path && stopped.contains($0.item.id) } }
-        try publish(log: &log, previous: previousLog, toWrite: toWrite, pdfs: pdfs, frame: frame, gate: gate,
+        try publish(log: &log, previous: previousLog, toWrite: toWrite, frame: frame, gate: gate,
                     passedBefore: previousGateKey == gateKey, findings: &findings,
                     summary: &summary, agencies: ingest.agencies, officers: ingest.officers)
         return Outcome(portal: summary, log: log, findings: findings, gateKey: gateKey)
@@ -292,11 +321,9 @@ private struct Publisher {
     /// to one case (its page) withholds that case and the site is written again without it; a hit
     /// in a file no case owns stops the stage, so nothing unchecked is published.
     private func publish(log: inout [String: PublicationRow], previous: [String: PublicationRow], toWrite: Set<String>,
-                         pdfs: [(path: String, bytes: [UInt8])],
                          frame: String, gate: PublicationGate, passedBefore: Bool, findings: inout [GateFinding],
                          summary: inout PortalSummary, agencies: [Agency], officers: [Officer]) throws {
         var toWrite = toWrite
-        var pdfs = pdfs
         for _ in 0..<3 {
             var decisions: [PublishedDecision] = []
             // One pass over the log: each stored public case is decoded once, for its hash and its page.
@@ -310,7 +337,7 @@ private struct Publisher {
             let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: agencies, officers: officers,
                                   decisions: decisions, info: config.portalSite, reports: reports, sitemapLimit: config.portalSitemapLimit)
             var written = summary
-            try writeSite(site, toWrite: toWrite, pdfs: pdfs, summary: &written)
+            try writeSite(site, toWrite: toWrite, summary: &written)
             written.published = decisions.filter { !$0.isWithdrawn }.count
             written.withdrawn = decisions.filter(\.isWithdrawn).count
             let owners = Self.owners(log)
@@ -328,7 +355,6 @@ private struct Publisher {
                 // Back to what the portal showed before this run, then off it.
                 log[id] = previous[id]
                 if try takeDown(id, in: &log, reason: "依法不再公开", gate: gate) { toWrite.insert(id) }
-                pdfs.removeAll { owners[$0.path] == id }
                 for path in owners.filter({ $0.value == id }).keys.sorted() { try writer.removeStaged("public/" + path) }
             }
         }
@@ -379,6 +405,11 @@ private struct Publisher {
         }
     }
 
+    /// Public copies drawn at once before they are written: enough to keep every core busy.
+    static let pdfBatch = 64
+    /// Cases redacted at once (in chunks of 64 on every core) before their results are taken in.
+    static let redactionBatch = 2048
+
     struct PublicPDF {
         var path: String
         var kind: String
@@ -389,10 +420,9 @@ private struct Publisher {
         var extras: PublicCopy.Extras
     }
 
-    private func writeSite(_ site: PortalSite, toWrite: Set<String>, pdfs: [(path: String, bytes: [UInt8])],
-                           summary: inout PortalSummary) throws {
+    private func writeSite(_ site: PortalSite, toWrite: Set<String>, summary: inout PortalSummary) throws {
         var written: [String] = []
-        for file in PortalPages.pages(site, decisionsToWrite: toWrite) {
+        try PortalPages.forEachPage(site, decisionsToWrite: toWrite) { file in
             try writer.write(file.bytes, to: "public/" + file.path)
             written.append(file.path)
         }
@@ -403,7 +433,6 @@ private struct Publisher {
             written.append(item.pagePath)
         }
         summary.pagesWritten = toWrite.count
-        for entry in pdfs { try writer.write(entry.bytes, to: "public/" + entry.path) }
         let xml = PortalFeeds.decisionsXML(site)
         let xsd: String
         do {
@@ -463,13 +492,6 @@ private struct Publisher {
         shell.confiscationYuan = nil
         shell.officers = nil
         return shell
-    }
-
-    /// 机构代码/YYYY-NNNNN: the next number of the agency in that year, never reused.
-    static func nextIndex(_ log: [String: PublicationRow], agency: String, year: Int) -> String {
-        let prefix = "\(agency)/\(year)-"
-        let used = log.values.filter { $0.indexNo.hasPrefix(prefix) }.compactMap { Int($0.indexNo.dropFirst(prefix.count)) }
-        return prefix + String(format: "%05d", (used.max() ?? 0) + 1)
     }
 
     static func hash(_ published: PublicCase, _ row: PublicationRow, frame: String) -> String {

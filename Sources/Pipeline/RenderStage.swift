@@ -88,36 +88,13 @@ public struct RenderStage {
     /// Which documents each case gets, by the rules of pipeline.yml, in rule order (the 案卷 last).
     /// `majorCriteria`: the major-decision catalogue's rules a decision meets, named in its 法制审核意见书.
     public static func plan(for ingest: IngestResult, rules: [DocumentRule],
-                            hearingEligible: (EnforcementCase) -> Bool = { _ in false },
-                            majorCriteria: (EnforcementCase) -> [String] = { _ in [] },
+                            hearingEligible: @escaping (EnforcementCase) -> Bool = { _ in false },
+                            majorCriteria: @escaping (EnforcementCase) -> [String] = { _ in [] },
                             skipping: Set<String> = []) -> [CaseDocuments] {
-        let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
-        let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        let reviews = Dictionary(ingest.reviews.map { ($0.caseID, $0) }, uniquingKeysWith: { first, _ in first })
-        let records = Dictionary(grouping: ingest.records, by: \.caseID)
-        return ingest.cases.compactMap { item in
-            guard !skipping.contains(item.id), let agency = agencies[item.agencyCode] else { return nil }
-            let review = reviews[item.id]
-            let details = ingest.details(of: item)
-            let kinds = Self.kinds(of: item, rules: rules, reviewed: review != nil, details: details)
-            guard !kinds.isEmpty else { return nil }
-            // Only the decisions carry the decision's number: notices, 催告书, status changes and any
-            // kind an agency adds have numbers of their own (or none), so they are not listed under it.
-            let served = kinds.filter { DocumentKind.publishedDecisions.contains($0) }
-                .map { "《\($0)》" + (item.docNo.isEmpty ? "" : "（\(item.docNo)）") }
-            let context = CaseContext(agency: agency, officers: officers)
-            let criteria = review == nil ? [] : majorCriteria(item)
-            let data = DocumentData.addingMajorCriteria(criteria, major: item.major, to: DocumentData.context(
-                for: item, context: context, review: review, documents: served, hearingEligible: hearingEligible(item),
-                details: details, agencyDetails: ingest.agencyDetails[item.agencyCode],
-                reviewDetails: review.flatMap { ingest.reviewDetails[$0.id] }))
-            var entry = CaseDocuments(item: item, kinds: kinds, data: data, instances: [], majorCriteria: criteria,
-                                      records: records[item.id] ?? [])
-            entry.instances = instances(of: entry, context: context, details: details, reviewed: review != nil)
-            guard !entry.instances.isEmpty else { return nil }
-            entry.kinds = kinds.filter { kind in entry.instances.contains { $0.kind == kind } }
-            return entry
-        }
+        let planner = DocumentPlanner(ingest: ingest, rules: rules, hearingEligible: hearingEligible, majorCriteria: majorCriteria)
+        let items = skipping.isEmpty ? ingest.cases : ingest.cases.filter { !skipping.contains($0.id) }
+        // Building a case's document data is most of planning: on every core (one core took 20 s at 20,000 cases).
+        return concurrentMap(items, chunkSize: 64) { planner.entry(for: $0) }.compactMap { $0 }
     }
 
     /// One document per kind, but one 送达回证 per service; the 案卷 last, and only around other documents.
@@ -456,5 +433,55 @@ struct DocumentsStage: Stage {
             name = name[..<dash]
         }
         return String(name)
+    }
+}
+
+/// What planning a case's documents reads, indexed once; `entry(for:)` plans one case and may run on
+/// every core at once (it reads only these lookups and the case).
+struct DocumentPlanner {
+    let ingest: IngestResult
+    let rules: [DocumentRule]
+    let hearingEligible: (EnforcementCase) -> Bool
+    let majorCriteria: (EnforcementCase) -> [String]
+    private let agencies: [String: Agency]
+    private let officers: [String: Officer]
+    private let reviews: [String: Review]
+    private let records: [String: [ProcessRecord]]
+
+    init(ingest: IngestResult, rules: [DocumentRule], hearingEligible: @escaping (EnforcementCase) -> Bool,
+         majorCriteria: @escaping (EnforcementCase) -> [String]) {
+        self.ingest = ingest
+        self.rules = rules
+        self.hearingEligible = hearingEligible
+        self.majorCriteria = majorCriteria
+        agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+        officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
+        reviews = Dictionary(ingest.reviews.map { ($0.caseID, $0) }, uniquingKeysWith: { first, _ in first })
+        records = Dictionary(grouping: ingest.records, by: \.caseID)
+    }
+
+    /// The case's documents and their data; nil when the rules give it none or its agency is unknown.
+    func entry(for item: EnforcementCase) -> CaseDocuments? {
+        guard let agency = agencies[item.agencyCode] else { return nil }
+        let review = reviews[item.id]
+        let details = ingest.details(of: item)
+        let kinds = RenderStage.kinds(of: item, rules: rules, reviewed: review != nil, details: details)
+        guard !kinds.isEmpty else { return nil }
+        // Only the decisions carry the decision's number: notices, 催告书, status changes and any
+        // kind an agency adds have numbers of their own (or none), so they are not listed under it.
+        let served = kinds.filter { DocumentKind.publishedDecisions.contains($0) }
+            .map { "《\($0)》" + (item.docNo.isEmpty ? "" : "（\(item.docNo)）") }
+        let context = CaseContext(agency: agency, officers: officers)
+        let criteria = review == nil ? [] : majorCriteria(item)
+        let data = DocumentData.addingMajorCriteria(criteria, major: item.major, to: DocumentData.context(
+            for: item, context: context, review: review, documents: served, hearingEligible: hearingEligible(item),
+            details: details, agencyDetails: ingest.agencyDetails[item.agencyCode],
+            reviewDetails: review.flatMap { ingest.reviewDetails[$0.id] }))
+        var entry = CaseDocuments(item: item, kinds: kinds, data: data, instances: [], majorCriteria: criteria,
+                                  records: records[item.id] ?? [])
+        entry.instances = RenderStage.instances(of: entry, context: context, details: details, reviewed: review != nil)
+        guard !entry.instances.isEmpty else { return nil }
+        entry.kinds = kinds.filter { kind in entry.instances.contains { $0.kind == kind } }
+        return entry
     }
 }

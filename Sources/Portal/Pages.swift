@@ -14,17 +14,24 @@ public enum PortalPages {
     /// index's shards and, when the site is over `sitemapLimit`, the sitemap's parts.
     /// Decision pages only for `decisionsToWrite` (the rest are kept from the last run).
     public static func pages(_ site: PortalSite, decisionsToWrite: Set<String>) -> [PortalFile] {
-        var files = [PortalFile(path: "index.html", text: home(site)), PortalFile(path: "search.html", text: search(site)),
-                     PortalFile(path: "reports/index.html", text: PortalReportsIndex.page(site))]
-        files += PortalStaticFiles.files(site)
-        for agency in site.agencies { files += agencyPages(site, agency) }
-        for item in site.decisions where decisionsToWrite.contains(item.decision.id) {
-            files.append(PortalFile(path: item.pagePath, text: decisionPage(site, item)))
-        }
-        files += PortalFeeds.agencyFeeds(site)
-        files += PortalSearchIndex.shards(site)
-        files += PortalSitemap.parts(site)
+        var files: [PortalFile] = []
+        forEachPage(site, decisionsToWrite: decisionsToWrite) { files.append($0) }
         return files
+    }
+
+    /// The same files as `pages`, handed over one at a time, so a caller that writes them never holds
+    /// every decision page at once (a first run of 100,000 decisions makes as many pages).
+    public static func forEachPage(_ site: PortalSite, decisionsToWrite: Set<String>, _ body: (PortalFile) throws -> Void) rethrows {
+        for file in [PortalFile(path: "index.html", text: home(site)), PortalFile(path: "search.html", text: search(site)),
+                     PortalFile(path: "reports/index.html", text: PortalReportsIndex.page(site))] { try body(file) }
+        for file in PortalStaticFiles.files(site) { try body(file) }
+        for agency in site.agencies { for file in agencyPages(site, agency) { try body(file) } }
+        for item in site.decisions where decisionsToWrite.contains(item.decision.id) {
+            try body(PortalFile(path: item.pagePath, text: decisionPage(site, item)))
+        }
+        for file in PortalFeeds.agencyFeeds(site) { try body(file) }
+        for file in PortalSearchIndex.shards(site) { try body(file) }
+        for file in PortalSitemap.parts(site) { try body(file) }
     }
 
     /// Changes whenever every decision page must be rewritten although its decision did not

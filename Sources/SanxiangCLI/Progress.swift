@@ -11,13 +11,21 @@ final class ProgressPrinter: @unchecked Sendable {
     private var baseline: (time: Date, done: Int)?
     private var lastDraw = Date.distantPast
     private var drewLine = false
+    /// With `run --timings`: each stage's start (wall clock and the process's CPU seconds), printed at the end.
+    private let timings: Bool
+    private var laps: [(stage: String, wall: Date, cpu: Double, peakMiB: Double)] = []
+
+    init(timings: Bool = false) {
+        self.timings = timings
+    }
 
     var handle: @Sendable (RunEvent) -> Void { { [self] event in self.receive(event) } }
 
     private func receive(_ event: RunEvent) {
-        guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
+        if timings, case .stageStarted(_, _, let stage) = event { laps.append((stage, Date(), Self.cpuSeconds(), Self.peakMiB())) }
+        guard enabled else { return }
         switch event {
         case .stageStarted(let index, let count, let stage):
             clearLine()
@@ -48,6 +56,33 @@ final class ProgressPrinter: @unchecked Sendable {
     func finish() {
         lock.lock()
         clearLine()
+        if timings, !laps.isEmpty { printTimings(end: (Date(), Self.cpuSeconds(), Self.peakMiB())) }
         lock.unlock()
+    }
+
+    private func printTimings(end: (wall: Date, cpu: Double, peakMiB: Double)) {
+        var lines = ["阶段用时（墙钟秒 / CPU 秒 / 至阶段结束的进程内存峰值 MiB）："]
+        for (index, lap) in laps.enumerated() {
+            let next = index + 1 < laps.count ? (laps[index + 1].wall, laps[index + 1].cpu, laps[index + 1].peakMiB) : end
+            lines.append("  " + lap.stage.padding(toLength: 12, withPad: " ", startingAt: 0)
+                + String(format: "%9.2f %9.2f %9.0f", next.0.timeIntervalSince(lap.wall), next.1 - lap.cpu, next.2))
+        }
+        lines.append("  " + "total".padding(toLength: 12, withPad: " ", startingAt: 0)
+            + String(format: "%9.2f %9.2f %9.0f", end.wall.timeIntervalSince(laps[0].wall), end.cpu - laps[0].cpu, end.peakMiB))
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    /// The process's peak resident set so far (getrusage reports KiB on Linux).
+    private static func peakMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    /// User and system CPU seconds of this process, all threads.
+    private static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 }

@@ -16,11 +16,14 @@ struct RunCommand: ParsableCommand {
           help: "即使导出数据、配置、数据基准日和程序都与上次相同，也完整运行各阶段（默认：输出完好时不重新生成）。")
     var fullRun = false
 
+    @Flag(name: .long, help: "运行结束后在标准错误输出各阶段的用时（墙钟时间与 CPU 时间），用于性能测量。")
+    var timings = false
+
     func run() throws {
         let config = try options.loadConfig()
         var request = RunRequest(config: config, asOf: try options.resolvedAsOf(), lockWait: options.wait)
         request.mayKeepUnchangedOutput = !fullRun
-        let (summary, _) = try TerminalRun.run(request)
+        let (summary, _) = try TerminalRun.run(request, timings: timings)
         try TerminalRun.finish(summary, outputFolder: config.outputURL.path)
     }
 }
@@ -48,8 +51,8 @@ struct CheckCommand: ParsableCommand {
 /// What the commands that run the pipeline share: progress on the terminal
 /// while it runs, then the summary, and the run's exit status.
 enum TerminalRun {
-    static func run(_ request: RunRequest) throws -> (RunSummary, IngestResult) {
-        let progress = ProgressPrinter()
+    static func run(_ request: RunRequest, timings: Bool = false) throws -> (RunSummary, IngestResult) {
+        let progress = ProgressPrinter(timings: timings)
         let result = try PipelineRunner.run(request, events: progress.handle)
         progress.finish()
         return result

@@ -7,7 +7,8 @@
 #   3. full      — the same again with `--full-run`: every stage runs on unchanged data (what a night
 #                  costs when only something outside the export changed, and what step 2 cost before);
 #   4. 1 %       — every 100th case edited (Tests/Bench/mutate_export.py), then run again.
-# Each run is timed by /usr/bin/time -v: wall time, CPU time, peak RSS; documents per second
+# Each run is timed by /usr/bin/time -v: wall time, CPU time, peak RSS (and by the run itself per
+# stage, `run --timings`, printed after the table); documents per second
 # counts every document the run's output holds (rendered or kept) over the run's wall time.
 #
 # Environment: CASES (default 100000), BENCH_DIR (default /tmp/sanxiang-nightly-$CASES),
@@ -42,7 +43,7 @@ printf '%-10s %9s %9s %9s %10s %10s %10s %9s\n' run wall_s user_s sys_s docs doc
 timed_run() {
   local label=$1 log=$BENCH_DIR/$1.time status=0
   shift
-  /usr/bin/time -v -o "$log" "$BIN" run --config "$CONFIG" --input "$INPUT" --output "$OUT" --as-of "$AS_OF" "$@" \
+  /usr/bin/time -v -o "$log" "$BIN" run --config "$CONFIG" --input "$INPUT" --output "$OUT" --as-of "$AS_OF" --timings "$@" \
     >"$BENCH_DIR/$label.out" 2>&1 || status=$?
   # 3: rows set aside, 4: the publication gate withheld cases — both are ordinary nights.
   if [ "$status" -ne 0 ] && [ "$status" -ne 3 ] && [ "$status" -ne 4 ]; then
@@ -83,3 +84,8 @@ timed_run full --full-run
 python3 Tests/Bench/mutate_export.py --export "$INPUT" >"$BENCH_DIR/mutate.out"
 timed_run onepct
 echo "($(cat "$BENCH_DIR/mutate.out"); logs and summaries in $BENCH_DIR)"
+# Where each run's time went (`run --timings`: wall and CPU seconds per stage, peak RSS at each stage's end).
+for label in cold nochange full onepct; do
+  echo "== $label"
+  sed -n '/^阶段用时/,/^  total/p' "$BENCH_DIR/$label.out"
+done

@@ -217,4 +217,24 @@ final class PortalTests: SampleCopyTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent("public/index.html").path),
                        "nothing is published from a failed run")
     }
+
+    /// 索引号 continue from the highest number each agency has used in each year, gaps and all, and are
+    /// never given twice — counted from the log once, not searched for again for every new decision.
+    func testIndexNumbersContinueEachAgencysYear() {
+        func row(_ id: String, _ indexNo: String) -> PublicationRow {
+            PublicationRow(caseID: id, agencyCode: String(indexNo.split(separator: "/")[0]), indexNo: indexNo,
+                           publishedOn: CivilDate(iso: "2025-03-01")!, withdrawnOn: nil, withdrawalReason: nil,
+                           deadline: CivilDate(iso: "2025-03-10")!, publicHash: "", publicCase: [], pdfPath: nil)
+        }
+        let log = Dictionary(uniqueKeysWithValues: [row("a1", "A01/2025-00001"), row("a7", "A01/2025-00007"), row("a3", "A01/2024-00003"),
+                                                    row("b2", "B02/2025-00002"), row("x4", "X-9/2025-00004")].map { ($0.caseID, $0) })
+        var numbers = PortalIndexNumbers(log)
+        XCTAssertEqual(numbers.next(agency: "A01", year: 2025), "A01/2025-00008")
+        XCTAssertEqual(numbers.next(agency: "A01", year: 2025), "A01/2025-00009")
+        XCTAssertEqual(numbers.next(agency: "A01", year: 2024), "A01/2024-00004")
+        XCTAssertEqual(numbers.next(agency: "A01", year: 2026), "A01/2026-00001")
+        XCTAssertEqual(numbers.next(agency: "B02", year: 2025), "B02/2025-00003")
+        XCTAssertEqual(numbers.next(agency: "X-9", year: 2025), "X-9/2025-00005", "an agency code with a hyphen")
+        XCTAssertEqual(numbers.next(agency: "C03", year: 2025), "C03/2025-00001")
+    }
 }

@@ -114,6 +114,9 @@ public struct PipelineConfig: Sendable {
     /// tokens, accepted results) live in that PostgreSQL database. The publish step (`run`)
     /// is the single writer of its output folder's own records, which stay in `stateStore`.
     public var shardQueue: String?
+    /// Cases whose documents the render stage plans and renders together before it lets their data go
+    /// (without workers). Not a pipeline.yml setting: tests set it small to run many slices.
+    public var casesPerRenderSlice = 1024
     /// The font manifest (fonts by role).
     public var fonts: String = "Fonts/fonts.yml"
     /// Document templates, one `<kind>.xml` per kind.

@@ -22,6 +22,15 @@ public struct RenderSummary: Codable, Sendable {
         case documents, pages, byKind = "by_kind", casesSetAside = "cases_set_aside", kept, fromShards = "from_shards",
              shardWarnings = "shard_warnings"
     }
+
+    /// Adds the counts of another part of the same run's documents (the shard figures are the stage's own).
+    mutating func add(_ other: RenderSummary) {
+        documents += other.documents
+        pages += other.pages
+        byKind.merge(other.byKind, uniquingKeysWith: +)
+        casesSetAside += other.casesSetAside
+        kept += other.kept
+    }
 }
 
 /// What the last run rendered from: the templates and settings (one fingerprint) and,
@@ -349,48 +358,59 @@ struct DocumentsStage: Stage {
             let folder = "internal/documents/\(item.agencyCode)/\(item.id)/"
             if files.allSatisfy({ output.canKeep(folder + $0) }) { carried[item.id] = files.map { folder + $0 } }
         }
-        let plan = RenderStage.plan(for: run.ingest, rules: config.documentRules,
-                                    hearingEligible: config.legalReview.catalogue.hearingEligible,
-                                    majorCriteria: config.legalReview.catalogue.rules(for:),
-                                    skipping: Set(carried.keys))
+        let catalogue = config.legalReview.catalogue
+        let planner = DocumentPlanner(ingest: run.ingest, rules: config.documentRules, hearingEligible: catalogue.hearingEligible,
+                                      majorCriteria: catalogue.rules(for:))
         let index = RenderStage.IngestIndex(run.ingest)
-        let keys = try concurrentMap(plan) { entry in Result { (entry.item.id, try RenderStage.dataKey(entry, ingest: index)) } }
-            .map { try $0.get() }
-        var memo = RenderMemo(fingerprint: fingerprint, cases: Dictionary(keys, uniquingKeysWith: { first, _ in first }),
-                              inputs: [:], files: [:])
-        for entry in plan {
-            memo.inputs?[entry.item.id] = inputs[entry.item.id]
-            memo.files?[entry.item.id] = entry.instances.map(\.fileName)
-        }
-        var unchanged = Set<String>()
-        if let previous {
-            for entry in plan where previous.cases[entry.item.id] == memo.cases[entry.item.id]
-                && entry.paths.allSatisfy({ output.canKeep($0) }) {
-                unchanged.insert(entry.item.id)
-            }
-        }
-        // With workers (state_store: postgresql://…), the documents of accepted shard results are taken as they are.
+        let renderer = RenderStage(renderer: try run.renderer())
+        var memo = RenderMemo(fingerprint: fingerprint, cases: [:], inputs: [:], files: [:])
+        var result: (summary: RenderSummary, problems: [Problem]) = (RenderSummary(documents: 0, pages: 0, byKind: [:], casesSetAside: 0), [])
         var adopted: [String: [ShardAdoption.Document]] = [:]
         var shardWarnings: [String] = []
-        if let url = config.shardQueue {
-            let candidates = plan.filter { !unchanged.contains($0.item.id) }
-            let adoption = try ShardAdoption.load(url: url, config: config, asOf: run.asOf, plan: candidates, keys: memo.cases,
-                                                  fingerprint: memo.fingerprint)
-            let ids = candidates.map(\.item.id).filter { adoption.cases[$0] != nil }
-            let staged = concurrentMap(ids) { (id: String) in Result { try adoption.adopt(id, into: output) } }
-            shardWarnings = adoption.warnings
-            for (id, result) in zip(ids, staged) {
-                if let problem = try result.get() {
-                    shardWarnings.append(problem + "，案件 \(id) 的文书由本次运行生成。")
-                } else {
-                    adopted[id] = adoption.cases[id]
+        let items = run.ingest.cases.filter { carried[$0.id] == nil }
+        // A slice of the cases at a time: the document data of a slice is built, rendered and let go before
+        // the next (the plan of a whole export held tens of KiB per case). Shard results are adopted from
+        // the plan of every case at once: they are grouped and read by agency.
+        let slice = config.shardQueue == nil ? max(config.casesPerRenderSlice, 1) : max(items.count, 1)
+        for start in stride(from: 0, to: items.count, by: slice) {
+            let part = Array(items[start..<min(start + slice, items.count)])
+            let plan = concurrentMap(part, chunkSize: 64) { planner.entry(for: $0) }.compactMap { $0 }
+            let keys = try concurrentMap(plan) { entry in Result { (entry.item.id, try RenderStage.dataKey(entry, ingest: index)) } }
+                .map { try $0.get() }
+            for (id, key) in keys { memo.cases[id] = key }
+            for entry in plan {
+                memo.inputs?[entry.item.id] = inputs[entry.item.id]
+                memo.files?[entry.item.id] = entry.instances.map(\.fileName)
+            }
+            var unchanged = Set<String>()
+            if let previous {
+                for entry in plan where previous.cases[entry.item.id] == memo.cases[entry.item.id]
+                    && entry.paths.allSatisfy({ output.canKeep($0) }) {
+                    unchanged.insert(entry.item.id)
                 }
             }
-        }
-        let result = try RenderStage(renderer: try run.renderer()).run(
-            plan.filter { adopted[$0.item.id] == nil }, write: { try output.write($1, to: $0) }, unchanged: unchanged,
-            keep: { try output.preserve($0) }) {
-            run.events?(.rows(done: $0, total: $1))
+            // With workers (state_store: postgresql://…), the documents of accepted shard results are taken as they are.
+            if let url = config.shardQueue {
+                let candidates = plan.filter { !unchanged.contains($0.item.id) }
+                let adoption = try ShardAdoption.load(url: url, config: config, asOf: run.asOf, plan: candidates, keys: memo.cases,
+                                                      fingerprint: memo.fingerprint)
+                let ids = candidates.map(\.item.id).filter { adoption.cases[$0] != nil }
+                let staged = concurrentMap(ids) { (id: String) in Result { try adoption.adopt(id, into: output) } }
+                shardWarnings += adoption.warnings
+                for (id, outcome) in zip(ids, staged) {
+                    if let problem = try outcome.get() {
+                        shardWarnings.append(problem + "，案件 \(id) 的文书由本次运行生成。")
+                    } else {
+                        adopted[id] = adoption.cases[id]
+                    }
+                }
+            }
+            let done = try renderer.run(plan.filter { adopted[$0.item.id] == nil }, write: { try output.write($1, to: $0) },
+                                        unchanged: unchanged, keep: { try output.preserve($0) }) { done, total in
+                run.events?(.rows(done: start + part.count * done / max(total, 1), total: items.count))
+            }
+            result.summary.add(done.summary)
+            result.problems += done.problems
         }
         var summary = result.summary
         for (id, paths) in carried.sorted(by: { $0.key < $1.key }) {

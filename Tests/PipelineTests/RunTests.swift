@@ -105,6 +105,33 @@ final class RunTests: XCTestCase {
     }
 
     /// Documents whose data, templates and settings did not change are kept, not re-rendered.
+    /// The render stage plans and renders a slice of cases at a time: slices of two cases make the
+    /// same documents, summary and memo as one slice of the whole export, and keep them the next night.
+    func testRenderingInSlicesMakesTheSameDocuments() throws {
+        let parent = Repo.temporaryFolder("slices")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        var whole = try Repo.config(input: Repo.sample, output: parent.appendingPathComponent("whole"), stages: [.ingest, .render])
+        whole.casesPerRenderSlice = 100_000
+        var sliced = try Repo.config(input: Repo.sample, output: parent.appendingPathComponent("sliced"), stages: [.ingest, .render])
+        sliced.casesPerRenderSlice = 2
+        let asOf = CivilDate(iso: "2026-01-06")!
+        let first = try PipelineRunner.run(RunRequest(config: whole, asOf: asOf)).0
+        let second = try PipelineRunner.run(RunRequest(config: sliced, asOf: asOf)).0
+        XCTAssertGreaterThan(first.cases.accepted, 20, "the sample gives many slices of two")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        XCTAssertEqual(try encoder.encode(first.documents), try encoder.encode(second.documents))
+        let documents = "internal/documents"
+        let made = try Repo.files(whole.outputURL.appendingPathComponent(documents))
+        XCTAssertGreaterThan(made.count, 100)
+        XCTAssertEqual(made, try Repo.files(sliced.outputURL.appendingPathComponent(documents)), "the same files, byte for byte")
+        XCTAssertEqual(try StateStore(path: whole.stateStoreURL.path).renderMemo(), try StateStore(path: sliced.stateStoreURL.path).renderMemo())
+        var again = RunRequest(config: sliced, asOf: asOf)
+        again.mayKeepUnchangedOutput = false
+        let rerun = try PipelineRunner.run(again).0
+        XCTAssertEqual(rerun.documents?.kept, first.documents?.documents, "the next night keeps every sliced case's documents")
+    }
+
     func testUnchangedDocumentsAreKeptAndChangedOnesRerendered() throws {
         let parent = Repo.temporaryFolder("incremental")
         defer { try? FileManager.default.removeItem(at: parent) }

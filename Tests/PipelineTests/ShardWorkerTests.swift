@@ -95,8 +95,8 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertEqual(documents["shard_warnings"] as? [String], [], publish.output)
 
         for folder in ["public", "internal"] {
-            let expected = try Self.files(single.appendingPathComponent(folder))
-            let actual = try Self.files(sharded.appendingPathComponent(folder))
+            let expected = try Repo.files(single.appendingPathComponent(folder))
+            let actual = try Repo.files(sharded.appendingPathComponent(folder))
             XCTAssertEqual(Set(actual.keys).symmetricDifference(expected.keys).sorted(), [], folder)
             let differing = expected.keys.sorted().filter { actual[$0] != nil && actual[$0] != expected[$0] }
             XCTAssertEqual(differing, [], "\(folder): files that differ from the single-process run")
@@ -162,8 +162,8 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertGreaterThan(fromShards, total / 2)
 
         for folder in ["public", "internal"] {
-            let expected = try Self.files(single.appendingPathComponent(folder))
-            let actual = try Self.files(sharded.appendingPathComponent(folder))
+            let expected = try Repo.files(single.appendingPathComponent(folder))
+            let actual = try Repo.files(sharded.appendingPathComponent(folder))
             XCTAssertEqual(Set(actual.keys).symmetricDifference(expected.keys).sorted(), [], folder)
             XCTAssertEqual(expected.keys.sorted().filter { actual[$0] != nil && actual[$0] != expected[$0] }, [], folder)
         }
@@ -193,8 +193,8 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertEqual(counts2["from_shards"] as? Int, rendered, publish2.output)
         XCTAssertEqual((counts2["documents"] as? Int).map { $0 - rendered }, counts2["kept"] as? Int, publish2.output)
         for folder in ["public", "internal"] {
-            let expected = try Self.files(single.appendingPathComponent(folder))
-            let actual = try Self.files(sharded.appendingPathComponent(folder))
+            let expected = try Repo.files(single.appendingPathComponent(folder))
+            let actual = try Repo.files(sharded.appendingPathComponent(folder))
             XCTAssertEqual(Set(actual.keys).symmetricDifference(expected.keys).sorted(), [], folder)
             XCTAssertEqual(expected.keys.sorted().filter { actual[$0] != nil && actual[$0] != expected[$0] }, [], "night 2, \(folder)")
         }
@@ -221,20 +221,6 @@ final class ShardWorkerTests: XCTestCase {
                     .contains { ($0 as? String)?.hasSuffix(".pdf") ?? false } ?? false)
             }
         }
-    }
-
-    /// Every regular file under `folder`, by relative path, with its bytes.
-    static func files(_ folder: URL) throws -> [String: Data] {
-        var result: [String: Data] = [:]
-        let base = folder.standardizedFileURL.path + "/"
-        guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return result }
-        while let name = walker.nextObject() as? String {
-            let path = base + name
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
-            result[name] = try Data(contentsOf: URL(fileURLWithPath: path))
-        }
-        return result
     }
 }
 

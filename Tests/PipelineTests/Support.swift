@@ -17,6 +17,20 @@ enum Repo {
     }
 
     /// The repository's pipeline.yml reading `input` into `output`, with other stages when given.
+    /// Every regular file under `folder`, by relative path, with its bytes.
+    static func files(_ folder: URL) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        let base = folder.standardizedFileURL.path + "/"
+        guard let walker = FileManager.default.enumerator(atPath: folder.path) else { return result }
+        while let name = walker.nextObject() as? String {
+            let path = base + name
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { continue }
+            result[name] = try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+        return result
+    }
+
     static func config(input: URL, output: URL, stages: [StageName]? = nil) throws -> PipelineConfig {
         var config = try ConfigLoader.load(file: root.appendingPathComponent("pipeline.yml"))
         config.input = input.path

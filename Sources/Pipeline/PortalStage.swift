@@ -205,16 +205,17 @@ private struct Publisher {
         // A batch of cases at a time: their redacted forms and review segments are let go before the next.
         for start in stride(from: 0, to: cases.count, by: Self.redactionBatch) {
             let batch = Array(cases[start..<min(start + Self.redactionBatch, cases.count)])
-            let redactedCases = concurrentMap(batch, chunkSize: 64) { item -> (RedactedCase, [GateHit]?, [CaseRedaction.FieldReview]?) in
+            let redactedCases = concurrentMap(batch, chunkSize: 64) { item -> Redacted in
                 let redacted = redaction.redact(item, agency: agencies[item.agencyCode], officers: officers)
                 let hits = redacted.publicCase.map { gate.check($0) } ?? []
                 let changed = !redacted.report.removed.isEmpty || (redacted.report.uncertain ?? 0) > 0
                 let passed = redacted.publicCase != nil && hits?.isEmpty == true
                 let fields = changed && passed ? redaction.review(item, agency: agencies[item.agencyCode], officers: officers) : nil
-                return (redacted, hits, fields)
+                return Redacted(redacted: redacted, hits: hits, segments: fields, report: Self.json(redacted.report))
             }
-            for (item, (redacted, hits, segments)) in zip(batch, redactedCases) {
-                try writer.write(Self.json(redacted.report), to: "internal/redaction/\(item.agencyCode)/\(item.id).json")
+            for (item, done) in zip(batch, redactedCases) {
+                let (redacted, hits, segments) = (done.redacted, done.hits, done.segments)
+                try writer.write(done.report, to: "internal/redaction/\(item.agencyCode)/\(item.id).json")
                 let previous = log[item.id]
                 guard var published = redacted.publicCase, hits?.isEmpty == true else {
                     if redacted.publicCase != nil {
@@ -273,7 +274,8 @@ private struct Publisher {
                 let page = PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: deadline,
                                              withdrawnOn: nil, withdrawalReason: nil, pdfPath: nil).pagePath
                 // A page or public PDF missing or damaged since the last run is made again, not kept.
-                if Self.hash(published, row, frame: frame) != row.publicHash || !writer.canKeep("public/" + page)
+                let publicJSON = Array(Self.json(published))
+                if Self.hash(publicJSON, row, frame: frame) != row.publicHash || !writer.canKeep("public/" + page)
                     || row.pdfPath.map({ !writer.canKeep("public/" + $0) }) == true {
                     toWrite.insert(item.id)
                     if let path = row.pdfPath, let kind {
@@ -283,7 +285,7 @@ private struct Publisher {
                                                  extras: extras))
                     }
                 }
-                row.publicCase = Array(Self.json(published))
+                row.publicCase = publicJSON
                 log[item.id] = row
             }
         }
@@ -326,10 +328,13 @@ private struct Publisher {
         var toWrite = toWrite
         for _ in 0..<3 {
             var decisions: [PublishedDecision] = []
-            // One pass over the log: each stored public case is decoded once, for its hash and its page.
-            for (id, row) in log {
-                let published = try Self.decode(row)
-                log[id]?.publicHash = Self.hash(published, row, frame: frame)
+            // One pass over the log, on every core: each stored public case is decoded once for its page,
+            // and hashed from the bytes it is stored as (the JSON the run made of it).
+            let rows = Array(log.values)
+            let decoded = concurrentMap(rows, chunkSize: 256) { row in Result { (try Self.decode(row), Self.hash(row.publicCase, row, frame: frame)) } }
+            for (row, result) in zip(rows, decoded) {
+                let (published, hash) = try result.get()
+                log[row.caseID]?.publicHash = hash
                 decisions.append(PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn,
                                                    deadline: row.deadline, withdrawnOn: row.withdrawnOn,
                                                    withdrawalReason: row.withdrawalReason, pdfPath: row.pdfPath))
@@ -403,6 +408,15 @@ private struct Publisher {
         } catch {
             throw PublicationLogError(caseID: row.caseID)
         }
+    }
+
+    /// One case's redaction as the workers hand it over: the redacted case, the gate's hits in it,
+    /// the review page's segments (for a case with removals) and the redaction report as written.
+    struct Redacted {
+        var redacted: RedactedCase
+        var hits: [GateHit]?
+        var segments: [CaseRedaction.FieldReview]?
+        var report: Data
     }
 
     /// Public copies drawn at once before they are written: enough to keep every core busy.
@@ -494,8 +508,10 @@ private struct Publisher {
         return shell
     }
 
-    static func hash(_ published: PublicCase, _ row: PublicationRow, frame: String) -> String {
-        var bytes = Array(json(published)) + Array(frame.utf8)
+    /// What a decision's page and public PDF are made from: its public case as JSON (`json`), the site's
+    /// frame and its row's publication facts.
+    static func hash(_ publicJSON: [UInt8], _ row: PublicationRow, frame: String) -> String {
+        var bytes = publicJSON + Array(frame.utf8)
         bytes += Array("\(row.indexNo)|\(row.publishedOn.iso)|\(row.withdrawnOn?.iso ?? "")|\(row.pdfPath ?? "")|\(row.deadline.iso)".utf8)
         return StateStore.contentHash(bytes)
     }

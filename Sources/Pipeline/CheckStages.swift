@@ -35,9 +35,7 @@ struct ValidateStage: Stage {
         var outcome = StageOutcome()
         if !run.config.documentRules.isEmpty {
             let templates = try run.templates()
-            let catalogue = run.config.legalReview.catalogue
-            let planner = DocumentPlanner(ingest: run.ingest, rules: run.config.documentRules,
-                                          hearingEligible: catalogue.hearingEligible, majorCriteria: catalogue.rules(for:))
+            let planner = DocumentPlanner(config: run.config, index: RenderStage.IngestIndex(run.ingest))
             let passed = try Self.passedLastRun(run)
             // Each case's documents are planned and checked on one core and then let go: the plan of
             // the whole export at once held every case's document data (memory growing with the export).

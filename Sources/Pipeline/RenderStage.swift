@@ -98,12 +98,9 @@ public struct RenderStage {
     /// `majorCriteria`: the major-decision catalogue's rules a decision meets, named in its 法制审核意见书.
     public static func plan(for ingest: IngestResult, rules: [DocumentRule],
                             hearingEligible: @escaping (EnforcementCase) -> Bool = { _ in false },
-                            majorCriteria: @escaping (EnforcementCase) -> [String] = { _ in [] },
-                            skipping: Set<String> = []) -> [CaseDocuments] {
-        let planner = DocumentPlanner(ingest: ingest, rules: rules, hearingEligible: hearingEligible, majorCriteria: majorCriteria)
-        let items = skipping.isEmpty ? ingest.cases : ingest.cases.filter { !skipping.contains($0.id) }
-        // Building a case's document data is most of planning: on every core (one core took 20 s at 20,000 cases).
-        return concurrentMap(items, chunkSize: 64) { planner.entry(for: $0) }.compactMap { $0 }
+                            majorCriteria: @escaping (EnforcementCase) -> [String] = { _ in [] }) -> [CaseDocuments] {
+        DocumentPlanner(index: IngestIndex(ingest), rules: rules, hearingEligible: hearingEligible, majorCriteria: majorCriteria)
+            .plan(ingest.cases)
     }
 
     /// One document per kind, but one 送达回证 per service; the 案卷 last, and only around other documents.
@@ -358,10 +355,8 @@ struct DocumentsStage: Stage {
             let folder = "internal/documents/\(item.agencyCode)/\(item.id)/"
             if files.allSatisfy({ output.canKeep(folder + $0) }) { carried[item.id] = files.map { folder + $0 } }
         }
-        let catalogue = config.legalReview.catalogue
-        let planner = DocumentPlanner(ingest: run.ingest, rules: config.documentRules, hearingEligible: catalogue.hearingEligible,
-                                      majorCriteria: catalogue.rules(for:))
         let index = RenderStage.IngestIndex(run.ingest)
+        let planner = DocumentPlanner(config: config, index: index)
         let renderer = RenderStage(renderer: try run.renderer())
         var memo = RenderMemo(fingerprint: fingerprint, cases: [:], inputs: [:], files: [:])
         var result: (summary: RenderSummary, problems: [Problem]) = (RenderSummary(documents: 0, pages: 0, byKind: [:], casesSetAside: 0), [])
@@ -374,7 +369,7 @@ struct DocumentsStage: Stage {
         let slice = config.shardQueue == nil ? max(config.casesPerRenderSlice, 1) : max(items.count, 1)
         for start in stride(from: 0, to: items.count, by: slice) {
             let part = Array(items[start..<min(start + slice, items.count)])
-            let plan = concurrentMap(part, chunkSize: 64) { planner.entry(for: $0) }.compactMap { $0 }
+            let plan = planner.plan(part)
             let keys = try concurrentMap(plan) { entry in Result { (entry.item.id, try RenderStage.dataKey(entry, ingest: index)) } }
                 .map { try $0.get() }
             for (id, key) in keys { memo.cases[id] = key }
@@ -456,34 +451,40 @@ struct DocumentsStage: Stage {
     }
 }
 
-/// What planning a case's documents reads, indexed once; `entry(for:)` plans one case and may run on
-/// every core at once (it reads only these lookups and the case).
+/// What planning a case's documents reads (the run's lookups, `RenderStage.IngestIndex`, and the
+/// rules); `entry(for:)` plans one case and may run on every core at once.
 struct DocumentPlanner {
-    let ingest: IngestResult
+    let index: RenderStage.IngestIndex
     let rules: [DocumentRule]
     let hearingEligible: (EnforcementCase) -> Bool
     let majorCriteria: (EnforcementCase) -> [String]
-    private let agencies: [String: Agency]
-    private let officers: [String: Officer]
-    private let reviews: [String: Review]
-    private let records: [String: [ProcessRecord]]
 
-    init(ingest: IngestResult, rules: [DocumentRule], hearingEligible: @escaping (EnforcementCase) -> Bool,
+    init(index: RenderStage.IngestIndex, rules: [DocumentRule], hearingEligible: @escaping (EnforcementCase) -> Bool,
          majorCriteria: @escaping (EnforcementCase) -> [String]) {
-        self.ingest = ingest
+        self.index = index
         self.rules = rules
         self.hearingEligible = hearingEligible
         self.majorCriteria = majorCriteria
-        agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
-        officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        reviews = Dictionary(ingest.reviews.map { ($0.caseID, $0) }, uniquingKeysWith: { first, _ in first })
-        records = Dictionary(grouping: ingest.records, by: \.caseID)
+    }
+
+    /// The planner of a run: pipeline.yml's document rules and major-decision catalogue.
+    init(config: PipelineConfig, index: RenderStage.IngestIndex) {
+        let catalogue = config.legalReview.catalogue
+        self.init(index: index, rules: config.documentRules, hearingEligible: catalogue.hearingEligible,
+                  majorCriteria: catalogue.rules(for:))
+    }
+
+    /// The documents of `cases` that get any, in their order. Building a case's document data is most
+    /// of planning: on every core (one core took 20 s at 20,000 cases).
+    func plan(_ cases: [EnforcementCase]) -> [CaseDocuments] {
+        concurrentMap(cases, chunkSize: 64) { entry(for: $0) }.compactMap { $0 }
     }
 
     /// The case's documents and their data; nil when the rules give it none or its agency is unknown.
     func entry(for item: EnforcementCase) -> CaseDocuments? {
-        guard let agency = agencies[item.agencyCode] else { return nil }
-        let review = reviews[item.id]
+        let ingest = index.ingest
+        guard let agency = index.agencies[item.agencyCode] else { return nil }
+        let review = index.reviews[item.id]
         let details = ingest.details(of: item)
         let kinds = RenderStage.kinds(of: item, rules: rules, reviewed: review != nil, details: details)
         guard !kinds.isEmpty else { return nil }
@@ -491,14 +492,14 @@ struct DocumentPlanner {
         // kind an agency adds have numbers of their own (or none), so they are not listed under it.
         let served = kinds.filter { DocumentKind.publishedDecisions.contains($0) }
             .map { "《\($0)》" + (item.docNo.isEmpty ? "" : "（\(item.docNo)）") }
-        let context = CaseContext(agency: agency, officers: officers)
+        let context = CaseContext(agency: agency, officers: index.officers)
         let criteria = review == nil ? [] : majorCriteria(item)
         let data = DocumentData.addingMajorCriteria(criteria, major: item.major, to: DocumentData.context(
             for: item, context: context, review: review, documents: served, hearingEligible: hearingEligible(item),
             details: details, agencyDetails: ingest.agencyDetails[item.agencyCode],
             reviewDetails: review.flatMap { ingest.reviewDetails[$0.id] }))
         var entry = CaseDocuments(item: item, kinds: kinds, data: data, instances: [], majorCriteria: criteria,
-                                  records: records[item.id] ?? [])
+                                  records: index.records[item.id] ?? [])
         entry.instances = RenderStage.instances(of: entry, context: context, details: details, reviewed: review != nil)
         guard !entry.instances.isEmpty else { return nil }
         entry.kinds = kinds.filter { kind in entry.instances.contains { $0.kind == kind } }

@@ -145,6 +145,7 @@ public enum ShardWork {
         var hint = request.index.flatMap { all.isEmpty ? nil : all[$0 % all.count] }
         let renderer = try run.renderer()
         let templates = try run.templates()
+        let planner = DocumentPlanner(config: config, index: index)
         // The last published night's memo: a case it says unchanged, whose documents are in the output,
         // the publish step keeps as they are (as a single-process run does), so no worker renders it.
         let previous = try StateStore.renderMemo(readingOnly: config.stateStoreURL.path)
@@ -161,7 +162,7 @@ public enum ShardWork {
             }
             hint = nil
             events(.claimed(claim, cases: byShard[claim.shard]?.count ?? 0))
-            let entries = try plan(byShard[claim.shard] ?? [], of: run, templates: templates).filter { entry in
+            let entries = try plan(byShard[claim.shard] ?? [], planner: planner, templates: templates).filter { entry in
                 guard let previous, let key = previous.cases[entry.item.id] else { return true }
                 let kept = try key == RenderStage.dataKey(entry, ingest: index)
                     && entry.paths.allSatisfy { FileManager.default.fileExists(atPath: config.outputURL.appendingPathComponent($0).path) }
@@ -201,13 +202,8 @@ public enum ShardWork {
     /// The documents of one shard's cases as a run plans them after its validate stage: the validate
     /// stage sets a case aside for its own documents only (and removes nothing but the case), so
     /// planning and checking one agency's cases gives that agency's part of the run's plan.
-    static func plan(_ cases: [EnforcementCase], of run: RunContext, templates: TemplateLibrary) -> [CaseDocuments] {
-        let config = run.config
-        var part = run.ingest
-        part.cases = cases
-        let planned = RenderStage.plan(for: part, rules: config.documentRules,
-                                       hearingEligible: config.legalReview.catalogue.hearingEligible,
-                                       majorCriteria: config.legalReview.catalogue.rules(for:))
+    static func plan(_ cases: [EnforcementCase], planner: DocumentPlanner, templates: TemplateLibrary) -> [CaseDocuments] {
+        let planned = planner.plan(cases)
         let problems = concurrentMap(planned) { ValidateStage.check($0, templates: templates) }
         return zip(planned, problems).filter { $0.1 == nil }.map(\.0)
     }

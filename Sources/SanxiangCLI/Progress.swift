@@ -11,9 +11,9 @@ final class ProgressPrinter: @unchecked Sendable {
     private var baseline: (time: Date, done: Int)?
     private var lastDraw = Date.distantPast
     private var drewLine = false
-    /// With `run --timings`: each stage's start (wall clock and the process's CPU seconds), printed at the end.
+    /// With `run --timings`: each stage's start (wall clock, the process's CPU seconds and peak RSS so far), printed at the end.
     private let timings: Bool
-    private var laps: [(stage: String, wall: Date, cpu: Double, peakMiB: Double)] = []
+    private var laps: [(stage: String, clock: UsageReading)] = []
 
     init(timings: Bool = false) {
         self.timings = timings
@@ -24,7 +24,7 @@ final class ProgressPrinter: @unchecked Sendable {
     private func receive(_ event: RunEvent) {
         lock.lock()
         defer { lock.unlock() }
-        if timings, case .stageStarted(_, _, let stage) = event { laps.append((stage, Date(), Self.cpuSeconds(), Self.peakMiB())) }
+        if timings, case .stageStarted(_, _, let stage) = event { laps.append((stage, UsageReading())) }
         guard enabled else { return }
         switch event {
         case .stageStarted(let index, let count, let stage):
@@ -56,33 +56,35 @@ final class ProgressPrinter: @unchecked Sendable {
     func finish() {
         lock.lock()
         clearLine()
-        if timings, !laps.isEmpty { printTimings(end: (Date(), Self.cpuSeconds(), Self.peakMiB())) }
+        if timings, !laps.isEmpty { printTimings(end: UsageReading()) }
         lock.unlock()
     }
 
-    private func printTimings(end: (wall: Date, cpu: Double, peakMiB: Double)) {
+    private func printTimings(end: UsageReading) {
         var lines = ["阶段用时（墙钟秒 / CPU 秒 / 至阶段结束的进程内存峰值 MiB）："]
-        for (index, lap) in laps.enumerated() {
-            let next = index + 1 < laps.count ? (laps[index + 1].wall, laps[index + 1].cpu, laps[index + 1].peakMiB) : end
-            lines.append("  " + lap.stage.padding(toLength: 12, withPad: " ", startingAt: 0)
-                + String(format: "%9.2f %9.2f %9.0f", next.0.timeIntervalSince(lap.wall), next.1 - lap.cpu, next.2))
+        func line(_ name: String, from start: UsageReading, to stop: UsageReading) -> String {
+            "  " + name.padding(toLength: 12, withPad: " ", startingAt: 0)
+                + String(format: "%9.2f %9.2f %9.0f", stop.wall.timeIntervalSince(start.wall), stop.cpu - start.cpu, stop.peakMiB)
         }
-        lines.append("  " + "total".padding(toLength: 12, withPad: " ", startingAt: 0)
-            + String(format: "%9.2f %9.2f %9.0f", end.wall.timeIntervalSince(laps[0].wall), end.cpu - laps[0].cpu, end.peakMiB))
+        for (index, lap) in laps.enumerated() {
+            lines.append(line(lap.stage, from: lap.clock, to: index + 1 < laps.count ? laps[index + 1].clock : end))
+        }
+        lines.append(line("total", from: laps[0].clock, to: end))
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 
-    /// The process's peak resident set so far (getrusage reports KiB on Linux).
-    private static func peakMiB() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_maxrss) / 1024
-    }
+    /// One reading of the wall clock and of getrusage: user and system CPU seconds of every thread,
+    /// and the peak resident set so far (Linux reports it in KiB).
+    private struct UsageReading {
+        let wall = Date()
+        let cpu: Double
+        let peakMiB: Double
 
-    /// User and system CPU seconds of this process, all threads.
-    private static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        init() {
+            var usage = rusage()
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+            cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+            peakMiB = Double(usage.ru_maxrss) / 1024
+        }
     }
 }

@@ -16,7 +16,7 @@ struct RunCommand: ParsableCommand {
           help: "即使导出数据、配置、数据基准日和程序都与上次相同，也完整运行各阶段（默认：输出完好时不重新生成）。")
     var fullRun = false
 
-    @Flag(name: .long, help: "运行结束后在标准错误输出各阶段的用时（墙钟时间与 CPU 时间），用于性能测量。")
+    @Flag(name: .long, help: "运行结束后在标准错误输出各阶段的用时（墙钟时间与 CPU 时间）和进程内存峰值，用于性能测量。")
     var timings = false
 
     func run() throws {

@@ -116,8 +116,10 @@ public enum Archiver {
     /// Logs what changed since the last run and signs a new tree head. Only files whose stamp differs
     /// from the file index's are read (what this run wrote, or anything else that changed); a file the
     /// committer carried forward keeps the hash of its ledger leaf.
+    /// `listed` receives the files the record describes (what `FileWalker.list` finds with the head's exclusions),
+    /// so a caller that needs the same listing right after does not walk the output again.
     public static func record(root: URL, excluded: [String], media: [MediaItem], asOf: String, input: String,
-                              key: SigningKey) throws -> ArchiveSummary {
+                              key: SigningKey, listed listing: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
         var ledger = try Ledger(root: root)
         let run = ledger.nextRun
         let template = TreeHead(run: run, asOf: asOf, input: input, treeSize: 0, rootHash: "", excluded: excluded,
@@ -140,6 +142,7 @@ public enum Archiver {
         // After the ledger: an index ahead of its leaves would vouch for hashes never logged.
         let index = makeIndex(listed, state: state, entries: entries, firstNewLeaf: firstNewLeaf)
         if index != previousIndex { try index.write(root: root) }
+        listing?(listed)
         let fingerprint = fingerprint(Array(key.privateKey.publicKey.rawRepresentation)).prefix(16)
         return ArchiveSummary(run: run, added: entries.filter { $0.event == .added }.count,
                               changed: entries.filter { $0.event == .changed }.count,

@@ -65,7 +65,19 @@ struct CommitJournal: Codable {
         var stagedInode: UInt64
     }
 
+    /// A folder updated in place (see `OutputWriter.inPlaceFolders`): before its top-level entry is
+    /// swapped, the staged files move into the live folder, `deletions` leave it, and the live folder,
+    /// now this run's, moves into the staged tree.
+    struct InPlace: Codable {
+        /// Relative to the output folder, without the final "/".
+        var folder: String
+        /// Live files under it this run neither wrote nor kept, relative to the output folder.
+        var deletions: [String]
+    }
+
     var swaps: [Swap]
+    /// Absent in journals of versions that replaced every folder whole.
+    var inPlace: [InPlace]?
     var state: StateChanges
     var archive: ArchiveRequest?
 
@@ -96,12 +108,19 @@ struct Committer {
     private var journalPath: String { root.appendingPathComponent(CommitJournal.name).path }
     private var stagingPath: String { root.appendingPathComponent(OutputWriter.stagingName).path }
 
+    /// What a commit leaves: the archive's summary, and the output's files as the ledger now logs them.
+    struct Result {
+        var archive: ArchiveSummary?
+        var listed: [ListedFile]?
+    }
+
     /// Commits a run. `snapshot` writes the export's records into the store in the
     /// same transaction as `state` (it is not journalled: the next run rewrites it anyway).
     func commit(_ writer: OutputWriter, ownership: OutputOwnership, state: StateChanges,
-                snapshot: ((StateStore.Transaction) throws -> Void)?, archive: ArchiveRequest?) throws -> ArchiveSummary? {
+                snapshot: ((StateStore.Transaction) throws -> Void)?, archive: ArchiveRequest?) throws -> Result {
         let names = ownership.replacedTopLevel.union(writer.stagedTopLevel).sorted()
-        try carryForward(names, ownership: ownership)
+        let inPlace = try inPlaceUpdates(names, writer: writer, ownership: ownership)
+        try carryForward(names, ownership: ownership, skipping: Set(inPlace.map(\.folder)))
         Fault.point("commit.staged")
         sync()
         var swaps: [CommitJournal.Swap] = []
@@ -111,7 +130,7 @@ struct Committer {
             guard let inode = FileSystem.inode(staged) else { continue }
             swaps.append(.init(name: name, stagedInode: inode))
         }
-        let journal = CommitJournal(swaps: swaps, state: state, archive: archive)
+        let journal = CommitJournal(swaps: swaps, inPlace: inPlace, state: state, archive: archive)
         try writeJournal(journal)
         Fault.point("commit.journal")
         return try finish(journal, snapshot: snapshot)
@@ -133,7 +152,15 @@ struct Committer {
         return true
     }
 
-    private func finish(_ journal: CommitJournal, snapshot: ((StateStore.Transaction) throws -> Void)?) throws -> ArchiveSummary? {
+    private func finish(_ journal: CommitJournal, snapshot: ((StateStore.Transaction) throws -> Void)?) throws -> Result {
+        for update in journal.inPlace ?? [] {
+            // Once its top-level entry is swapped, the update is done: doing it again would move this run's folder out.
+            let top = String(update.folder.split(separator: "/").first ?? "")
+            guard let swap = journal.swaps.first(where: { $0.name == top }),
+                  FileSystem.inode(root.appendingPathComponent(top).path) != swap.stagedInode else { continue }
+            try apply(update)
+            Fault.point("commit.inplace")
+        }
         for (index, swap) in journal.swaps.enumerated() {
             try replace(swap)
             Fault.point("commit.swap.\(index + 1)")
@@ -143,15 +170,18 @@ struct Committer {
             try StateStore(path: config.stateStoreURL.path).apply(journal.state, snapshot: snapshot)
         }
         Fault.point("commit.state")
-        var summary: ArchiveSummary?
+        // The replaced trees go before the archive lists the output: their files are hard links of kept
+        // live files, and unlinking them changes those files' change time, which the listing records.
+        // (Once swapped, a journal replay never needs them: each swap is known done by its inode.)
+        try removeLeftovers()
+        var result = Result()
         if let config, let archive = journal.archive {
-            summary = try ArchiveStage(config: config).record(archive)
+            result.archive = try ArchiveStage(config: config).record(archive, listed: { result.listed = $0 })
         }
         Fault.point("commit.archive")
         try FileManager.default.removeItem(atPath: journalPath)
         FileSystem.syncFolder(of: journalPath)
-        try removeLeftovers()
-        return summary
+        return result
     }
 
     /// Puts one staged entry in place of the live one: an atomic exchange where the
@@ -174,18 +204,97 @@ struct Committer {
         FileSystem.syncFolder(of: live)
     }
 
+    /// The in-place folders (`OutputWriter.inPlaceFolders`) under the top-level entries this commit
+    /// replaces that exist in the live output, each with the live files to delete: those in a part
+    /// a stage that ran remakes, which it neither wrote nor kept. A folder not yet live goes in with
+    /// its staged tree, like any other.
+    private func inPlaceUpdates(_ names: [String], writer: OutputWriter, ownership: OutputOwnership) throws -> [CommitJournal.InPlace] {
+        let kept = writer.keptInPlaceFiles
+        var updates: [CommitJournal.InPlace] = []
+        for prefix in writer.inPlaceFolders.sorted() {
+            let folder = String(prefix.dropLast(prefix.hasSuffix("/") ? 1 : 0))
+            guard let top = folder.split(separator: "/").first.map(String.init), names.contains(top), folder.contains("/"),
+                  FileSystem.kind(root.appendingPathComponent(folder).path) == .directory,
+                  !updates.contains(where: { folder.hasPrefix($0.folder + "/") }) else { continue }
+            var deletions: [String] = []
+            for file in try FileWalker.list(root: root.appendingPathComponent(folder), isExcluded: { _ in false }) {
+                let path = folder + "/" + file.path
+                guard ownership.isRemade(path), !kept.contains(path) else { continue }
+                if FileSystem.kind((stagingPath as NSString).appendingPathComponent(path)) == .missing { deletions.append(path) }
+            }
+            updates.append(.init(folder: folder, deletions: deletions))
+        }
+        return updates
+    }
+
+    /// Moves the staged files of an in-place folder into the live one, deletes what this run dropped, and
+    /// moves the live folder into the staged tree for the swap. Each step can be done again after a crash:
+    /// a moved file is no longer staged, a deleted one is gone, and a live folder already moved is not there.
+    private func apply(_ update: CommitJournal.InPlace) throws {
+        let live = root.appendingPathComponent(update.folder).path
+        let staged = (stagingPath as NSString).appendingPathComponent(update.folder)
+        guard FileSystem.kind(live) == .directory else { return }  // moved into the staged tree before a crash
+        if FileSystem.kind(staged) == .directory {
+            var folders = Set<String>()
+            for file in try FileWalker.list(root: URL(fileURLWithPath: staged), isExcluded: { _ in false }) {
+                try moveIn((staged as NSString).appendingPathComponent(file.path), to: (live as NSString).appendingPathComponent(file.path),
+                           folders: &folders)
+            }
+        }
+        for path in update.deletions {
+            let target = root.appendingPathComponent(path).path
+            guard unlink(target) == 0 || errno == ENOENT else { throw FileSystemError(path: target, action: "删除不再生成的文件", code: errno) }
+            removeEmptyFolders(above: target, stoppingAt: live)
+        }
+        if FileSystem.kind(staged) != .missing {
+            do { try FileManager.default.removeItem(atPath: staged) } catch {
+                throw FileSystemError(path: staged, action: "清理暂存文件夹", code: OutputWriter.errnoOf(error))
+            }
+        }
+        try makeEmptyFolder((staged as NSString).deletingLastPathComponent)
+        try FileSystem.rename(live, to: staged)
+    }
+
+    /// One staged file into its place in the live folder (replacing the live file there).
+    private func moveIn(_ source: String, to target: String, folders: inout Set<String>) throws {
+        let folder = (target as NSString).deletingLastPathComponent
+        if !folders.contains(folder) {
+            try makeEmptyFolder(folder)
+            folders.insert(folder)
+        }
+        if Glibc.rename(source, target) == 0 { return }
+        // A folder where this run writes a file (or the reverse): what this run wrote wins.
+        guard errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR else {
+            throw FileSystemError(path: target, action: "移入本次生成的文件", code: errno)
+        }
+        do { try FileManager.default.removeItem(atPath: target) } catch {
+            throw FileSystemError(path: target, action: "移入本次生成的文件", code: OutputWriter.errnoOf(error))
+        }
+        try FileSystem.rename(source, to: target)
+    }
+
+    /// A case's folder whose last file this run deleted goes too (as it would from a tree made anew).
+    private func removeEmptyFolders(above path: String, stoppingAt top: String) {
+        var folder = (path as NSString).deletingLastPathComponent
+        while folder.count > top.count, folder.hasPrefix(top + "/"), rmdir(folder) == 0 {
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+    }
+
     /// Hard-links into the staging area every live file the stages that ran do
     /// not remake, so replacing a whole top-level folder loses nothing. Links keep
     /// each file's inode and time stamp, by which the archive step knows it unread.
-    private func carryForward(_ names: [String], ownership: OutputOwnership) throws {
+    /// `skipping`: in-place folders, which move into the staged tree whole.
+    private func carryForward(_ names: [String], ownership: OutputOwnership, skipping: Set<String>) throws {
         var folders = Set<String>()
         for name in names {
             let live = root.appendingPathComponent(name).path
+            let excluded = Set(skipping.filter { $0.hasPrefix(name + "/") }.map { String($0.dropFirst(name.count + 1)) + "/" })
             switch FileSystem.kind(live) {
             case .regular:
                 if !ownership.isRemade(name) { try link(name, folders: &folders) }
             case .directory:
-                for file in try FileWalker.list(root: URL(fileURLWithPath: live), isExcluded: { _ in false }) where !file.isLink {
+                for file in try FileWalker.list(root: URL(fileURLWithPath: live), isExcluded: { excluded.contains($0) }) where !file.isLink {
                     let path = name + "/" + file.path
                     if !ownership.isRemade(path) { try link(path, folders: &folders) }
                 }

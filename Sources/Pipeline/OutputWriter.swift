@@ -9,11 +9,20 @@ import Native
 public final class OutputWriter: @unchecked Sendable {
     public let root: URL
     let staging: URL
+    /// `root` and `staging` as paths: URL's appendingPathComponent cost more than the lstat it was
+    /// for, once per kept document.
+    private let rootPath: String
+    private let stagingPath: String
     private var staged: Set<String> = []
     /// Folders made under the staging folder, so each is made once.
     private var folders: Set<String> = []
-    /// Guards `staged`, `folders` and folder creation; the files themselves are written outside it.
+    /// Guards `staged`, `folders`, `keptInPlace` and folder creation; the files themselves are written outside it.
     private let lock = NSLock()
+    /// Folders (relative, ending in "/") whose files are updated in place by the commit instead of
+    /// being carried into a new tree: a kept file there stays where it is, untouched (see `Committer`).
+    /// Only internal folders: public/ is replaced whole, so a reader never sees half a night.
+    var inPlaceFolders: [String] = []
+    private var keptInPlace: Set<String> = []
 
     static let stagingName = ".staging"
 
@@ -23,6 +32,8 @@ public final class OutputWriter: @unchecked Sendable {
     public init(root: URL) throws {
         self.root = root.standardizedFileURL
         staging = self.root.appendingPathComponent(Self.stagingName, isDirectory: true)
+        rootPath = self.root.path
+        stagingPath = staging.path
         let manager = FileManager.default
         do {
             try manager.createDirectory(at: self.root, withIntermediateDirectories: true)
@@ -94,9 +105,14 @@ public final class OutputWriter: @unchecked Sendable {
         guard !components.isEmpty, !components.contains(".."), !components.contains(".") else {
             throw FileSystemError(path: relativePath, action: "沿用上次输出（路径越出输出文件夹）", code: 22)
         }
-        let source = root.appendingPathComponent(relativePath).path
-        let target = staging.appendingPathComponent(relativePath)
+        let source = rootPath + "/" + relativePath
         let kind = FileSystem.kind(source)
+        if isInPlace(relativePath), kind == .regular {
+            // Nothing to do on disk: the commit leaves the live file where it is.
+            lock.withLock { _ = keptInPlace.insert(relativePath) }
+            return
+        }
+        let target = staging.appendingPathComponent(relativePath)
         guard kind != .missing, FileSystem.kind(target.path) == .missing else { return }
         try makeFolder(target.deletingLastPathComponent())
         lock.withLock { _ = staged.insert(components[0]) }
@@ -108,6 +124,29 @@ public final class OutputWriter: @unchecked Sendable {
             throw FileSystemError(path: target.path, action: "沿用上次输出", code: Self.errnoOf(error))
         }
     }
+
+    /// Writes `bytes` at `relativePath` unless the last run's file there, as that run left it, holds
+    /// the very same bytes: then it is kept where it is (in an in-place folder) and neither written,
+    /// moved nor hashed again. For files remade every night from mostly unchanged data.
+    public func writeUnlessSame(_ bytes: [UInt8], to relativePath: String) throws {
+        if isInPlace(relativePath), !damaged.contains(relativePath), FileSystem.kind(path(of: relativePath)) == .regular,
+           let live = existingFile(relativePath), live.elementsEqual(bytes) {
+            lock.withLock { _ = keptInPlace.insert(relativePath) }
+            return
+        }
+        try write(bytes, to: relativePath)
+    }
+
+    public func writeUnlessSame(_ data: Data, to relativePath: String) throws {
+        try writeUnlessSame([UInt8](data), to: relativePath)
+    }
+
+    func isInPlace(_ relativePath: String) -> Bool {
+        inPlaceFolders.contains { relativePath.hasPrefix($0) }
+    }
+
+    /// Live files in an in-place folder this run keeps as they are.
+    var keptInPlaceFiles: Set<String> { lock.withLock { keptInPlace } }
 
     /// Stages a file made outside this run's staging area (a worker's shard result, checked by the
     /// caller) at `relativePath`: hard-linked, or copied where the file system has no hard links.
@@ -165,12 +204,12 @@ public final class OutputWriter: @unchecked Sendable {
     }
 
     public func exists(_ relativePath: String) -> Bool {
-        FileManager.default.fileExists(atPath: root.appendingPathComponent(relativePath).path)
+        FileManager.default.fileExists(atPath: path(of: relativePath))
     }
 
     /// Reads a file of the previous run's output.
     public func existingFile(_ relativePath: String) -> Data? {
-        FileManager.default.contents(atPath: root.appendingPathComponent(relativePath).path)
+        FileManager.default.contents(atPath: path(of: relativePath))
     }
 
     /// Commits what was staged, each staged top-level entry replacing the live one
@@ -182,5 +221,5 @@ public final class OutputWriter: @unchecked Sendable {
         _ = try Committer(root: root).commit(self, ownership: ownership, state: StateChanges(), snapshot: nil, archive: nil)
     }
 
-    public func path(of relativePath: String) -> String { root.appendingPathComponent(relativePath).path }
+    public func path(of relativePath: String) -> String { rootPath + "/" + relativePath }
 }

@@ -83,6 +83,8 @@ struct PortalStage: Stage {
     /// The annual reports under public/ are the report stage's (the portal writes their index
     /// page too, for runs without the report stage; the report stage's own copy wins).
     let territory = ["public/", "internal/redaction/"]
+    /// Every case's redaction report is made every night; most are the same bytes as the night before.
+    let inPlace = ["internal/redaction/"]
 
 
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
@@ -215,7 +217,7 @@ private struct Publisher {
             }
             for (item, done) in zip(batch, redactedCases) {
                 let (redacted, hits, segments) = (done.redacted, done.hits, done.segments)
-                try writer.write(done.report, to: "internal/redaction/\(item.agencyCode)/\(item.id).json")
+                try writer.writeUnlessSame(done.report, to: "internal/redaction/\(item.agencyCode)/\(item.id).json")
                 let previous = log[item.id]
                 guard var published = redacted.publicCase, hits?.isEmpty == true else {
                     if redacted.publicCase != nil {

@@ -340,6 +340,7 @@ struct DocumentsStage: Stage {
     let name = "render"
     let reads = "接收的案件及其法制审核记录、执法主体、执法人员；文书模板、字体和 documents 规则"
     let territory = ["internal/documents/"]
+    let inPlace = ["internal/documents/"]
 
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
         let config = run.config

@@ -130,6 +130,7 @@ public enum PipelineRunner {
         let previous = request.useStateStore ? try loadPrevious(config) : PreviousState()
         let output = try OutputWriter(root: config.outputURL)
         output.damaged = finding?.damaged ?? []
+        output.inPlaceFolders = allStages(request).flatMap(\.inPlace)
         var previousWithGate = previous
         previousWithGate.gateKey = finding?.gateKey
         let run = RunContext(request: request, previous: previousWithGate, events: events)
@@ -176,9 +177,11 @@ public enum PipelineRunner {
         // Other commands' commits (report --year, check) need not forget it: every commit links or writes
         // the files it swaps in, so their inode or change time no longer match the record.
         if inputs != nil { try UnchangedRun.forget(config) }
-        summary.archive = try committer.commit(output, ownership: ownership, state: state, snapshot: snapshot, archive: archive)
+        let committed = try committer.commit(output, ownership: ownership, state: state, snapshot: snapshot, archive: archive)
+        summary.archive = committed.archive
         if let inputs, let summaryText {
-            try UnchangedRun.remember(config, request: request, inputs: inputs, summary: summaryText, gateKey: run.gateKey)
+            try UnchangedRun.remember(config, request: request, inputs: inputs, summary: summaryText, gateKey: run.gateKey,
+                                      listed: committed.listed)
         }
         return (summary, run.ingest)
     }

@@ -21,6 +21,10 @@ protocol Stage {
     /// A file of the last run inside a stage's territory is the stage's to keep
     /// or drop; everything else is carried forward untouched.
     var territory: [String] { get }
+    /// Folders of its territory (ending in "/", never under public/) whose files the commit updates in
+    /// place rather than carrying every kept file into a new tree: for folders of many files of which
+    /// a night changes few. Not served, so a reader never sees the moment between two nights.
+    var inPlace: [String] { get }
     /// The part of its territory the stage remakes in this run (by default, all of it).
     func claims(_ run: RunContext) -> [String]
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome
@@ -28,6 +32,7 @@ protocol Stage {
 
 extension Stage {
     func claims(_ run: RunContext) -> [String] { territory }
+    var inPlace: [String] { [] }
 }
 
 /// What a stage hands back to the runner.

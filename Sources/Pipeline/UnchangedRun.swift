@@ -87,10 +87,12 @@ public enum UnchangedRun {
 
     /// Records a committed run: called after the ledger, with the identity computed before the run
     /// read anything. The inputs are identified again: an export changed while the run read it
-    /// leaves no record, and the next run is a full one.
-    static func remember(_ config: PipelineConfig, request: RunRequest, inputs: String, summary: Data, gateKey: String?) throws {
+    /// leaves no record, and the next run is a full one. `listed`: the output as the archive step
+    /// just listed it (same exclusions, nothing written since), else the output is walked again.
+    static func remember(_ config: PipelineConfig, request: RunRequest, inputs: String, summary: Data, gateKey: String?,
+                         listed: [ListedFile]? = nil) throws {
         guard try identity(of: request) == inputs else { return }
-        let listing = try outputListing(config)
+        let listing = try listed.map(stamps) ?? outputListing(config)
         let header = Header(format: format, inputs: inputs, outputs: digest(listing), summary: String(decoding: summary, as: UTF8.self),
                             gateKey: gateKey)
         let encoder = JSONEncoder()
@@ -219,7 +221,12 @@ public enum UnchangedRun {
         let keyPath = PipelineRunner.relative(config.signingKeyURL, to: root)
         let excluded = ArchiveStage.excluded(config, keyPath: keyPath)
         let isExcluded = { (path: String) in excluded.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 } }
-        return try FileWalker.list(root: root, isExcluded: isExcluded).map { file in
+        return stamps(try FileWalker.list(root: root, isExcluded: isExcluded))
+    }
+
+    /// Each file's path and its stamp as the record writes it.
+    static func stamps(_ listed: [ListedFile]) -> [(path: String, stamp: String)] {
+        listed.map { file in
             let stamp = file.stamp
             return (file.path, "\(file.isLink ? "L" : "F")/\(stamp.device)/\(stamp.inode)/\(stamp.size)/"
                 + "\(stamp.modifiedSeconds).\(stamp.modifiedNanoseconds)/\(file.changed.seconds).\(file.changed.nanoseconds)")

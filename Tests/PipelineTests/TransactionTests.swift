@@ -104,8 +104,8 @@ final class TransactionTests: SampleCopyTestCase {
         XCTAssertNotEqual(old, new, "the changed export changes the portal")
 
         let points = ["stage.ingest", "stage.validate", "stage.review", "stage.render", "stage.portal", "stage.report",
-                      "stage.supervision", "commit.staged", "commit.journal", "commit.swap.1", "commit.swap.2", "commit.swap.3",
-                      "commit.state", "commit.archive"]
+                      "stage.supervision", "commit.staged", "commit.journal", "commit.inplace", "commit.swap.1", "commit.swap.2",
+                      "commit.swap.3", "commit.state", "commit.archive"]
         for point in points {
             let folder = parent.appendingPathComponent("kill-\(point)")
             try copy(start, to: folder)
@@ -118,10 +118,59 @@ final class TransactionTests: SampleCopyTestCase {
             let rerun = try sanxiang(["run"], output: folder)
             XCTAssertEqual(rerun.code, 3, "\(point): \(rerun.output.suffix(500))")
             XCTAssertEqual(digests(folder.appendingPathComponent("public")), new, "\(point): the next run finishes the job")
+            XCTAssertEqual(digests(folder.appendingPathComponent("internal")), digests(reference.appendingPathComponent("internal")),
+                           "\(point): documents and redaction reports, updated in place, are the uninterrupted run's")
             let verified = try verify(folder)
             XCTAssertEqual(verified.code, 0, "\(point): \(verified.output.suffix(800))")
             try? FileManager.default.removeItem(at: folder)
         }
+    }
+
+    /// Documents and redaction reports are updated in place (`Stage.inPlace`): a kept file is the very file of
+    /// the night before (same inode: not copied, linked or rewritten), a re-rendered one replaces it, a case
+    /// gone from the export leaves with its folder — and the folders equal a run from scratch on the new export.
+    func testDocumentsAreUpdatedInPlaceAndEqualAFreshRun() throws {
+        XCTAssertEqual(try sanxiang(["run"], output: output).code, 3)
+        let documents = output.appendingPathComponent("internal/documents")
+        let before = digests(documents)
+        let inodes = before.keys.reduce(into: [String: UInt64]()) { $0[$1] = inode(documents.appendingPathComponent($1)) }
+
+        let json = export.appendingPathComponent("cases.json")
+        var cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as? [[String: Any]])
+        let edited = try XCTUnwrap(cases[0]["case_id"] as? String)
+        let dropped = try XCTUnwrap(cases[2]["case_id"] as? String)
+        let droppedAgency = try XCTUnwrap(cases[2]["agency_code"] as? String)
+        XCTAssertTrue(before.keys.contains { $0.hasPrefix("\(droppedAgency)/\(dropped)/") }, "the dropped case had documents")
+        // The title is on every document of a case (the facts are not on a 许可's 案卷 and 送达回证).
+        cases[0]["title"] = "\(cases[0]["title"] as? String ?? "")（本次更正）"
+        cases.remove(at: 2)
+        try JSONSerialization.data(withJSONObject: cases, options: [.sortedKeys]).write(to: json)
+        XCTAssertEqual(try sanxiang(["run"], output: output).code, 3)
+
+        let after = digests(documents)
+        XCTAssertFalse(after.keys.contains { $0.hasPrefix("\(droppedAgency)/\(dropped)/") }, "the dropped case's documents are gone")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: documents.appendingPathComponent("\(droppedAgency)/\(dropped)").path),
+                       "and so is its folder")
+        XCTAssertTrue(after.keys.contains { $0.contains("/\(edited)/") && after[$0] != before[$0] }, "the edited case is rendered again")
+        let untouched = after.keys.filter { !$0.contains("/\(edited)/") }
+        XCTAssertGreaterThan(untouched.count, 20)
+        for path in untouched {
+            XCTAssertEqual(after[path], before[path], path)
+            XCTAssertEqual(inode(documents.appendingPathComponent(path)), inodes[path], "\(path) is kept where it was")
+        }
+
+        let fresh = parent.appendingPathComponent("fresh")
+        XCTAssertEqual(try sanxiang(["run"], output: fresh).code, 3)
+        for folder in ["internal/documents", "internal/redaction"] {
+            XCTAssertEqual(differences(digests(output.appendingPathComponent(folder)), digests(fresh.appendingPathComponent(folder))), [],
+                           "\(folder) after two nights equals one night on the same export")
+        }
+        let verified = try verify(output)
+        XCTAssertEqual(verified.code, 0, verified.output)
+    }
+
+    private func inode(_ url: URL) -> UInt64? {
+        (try? FileManager.default.attributesOfItem(atPath: url.path))?[.systemFileNumber] as? UInt64
     }
 
     /// A publication is recorded only when its page is on disk.

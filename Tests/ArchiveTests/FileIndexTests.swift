@@ -1,0 +1,47 @@
+@testable import Archive
+import Foundation
+import XCTest
+
+/// The file index is read and written byte by byte; it must read back exactly what was written, across the
+/// whole range of each number (device and inode numbers use all 64 bits), and refuse a line it cannot read.
+final class FileIndexTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("file-index-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("archive"), withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: folder) }
+
+    func testEveryFieldReadsBackAsWritten() throws {
+        var entries: [String: FileIndex.Entry] = [:]
+        let extremes: [(UInt64, UInt64, Int, Int, Int)] = [
+            (0, 0, 0, 0, 0), (UInt64.max, UInt64(Int64.max) + 7, Int.max, Int.min + 1, 999_999_999),
+            (2049, 1_234_567_890_123, 4096, -1, 5), (66306, 42, 1, 1_764_806_400, 123_456_789),
+        ]
+        for (number, (device, inode, size, seconds, nanoseconds)) in extremes.enumerated() {
+            let stamp = FileStamp(device: device, inode: inode, size: size, modifiedSeconds: seconds, modifiedNanoseconds: nanoseconds)
+            entries["internal/documents/机关\(number)/案件 \(number)/决定书\t附件.pdf"] = FileIndex.Entry(stamp: stamp, leaf: number * 1000)
+        }
+        entries["public/index.html"] = FileIndex.Entry(stamp: FileStamp(device: 1, inode: 2, size: 3, modifiedSeconds: 4,
+                                                                          modifiedNanoseconds: 5), leaf: 17)
+        try FileIndex(entries: entries).write(root: folder)
+        XCTAssertEqual(FileIndex.load(root: folder), FileIndex(entries: entries.filter { !$0.key.contains("\t") }),
+                       "paths with a tab are left out (a tab separates the fields)")
+
+        let text = try String(contentsOf: folder.appendingPathComponent(FileIndex.file), encoding: .utf8)
+        XCTAssertTrue(text.contains("17\t1\t2\t3\t4\t5\tpublic/index.html\n"), text)
+    }
+
+    func testALineThatCannotBeReadMakesTheWholeIndexUnknown() throws {
+        let url = folder.appendingPathComponent(FileIndex.file)
+        for broken in ["1\t2\t3\t4\t5\tpublic/a.html", "1\t2\t3\tx\t5\t6\tpublic/a.html", "1\t2\t3\t4\t5\t6\t",
+                       "1\t2\t3\t4\t5\t99999999999999999999\tpublic/a.html", "1\t-\t3\t4\t5\t6\tpublic/a.html"] {
+            try Data("sanxiang-file-index-v1\n1\t2\t3\t4\t5\t6\tpublic/b.html\n\(broken)\n".utf8).write(to: url)
+            XCTAssertNil(FileIndex.load(root: folder), broken)
+        }
+        try Data("sanxiang-file-index-v1\n1\t2\t3\t4\t5\t6\tpublic/b.html\n".utf8).write(to: url)
+        XCTAssertEqual(FileIndex.load(root: folder)?.entries["public/b.html"]?.leaf, 1)
+    }
+}

@@ -186,6 +186,54 @@ public enum FileWalker {
         }
     }
 
+    /// The paths under `root` (relative, sorted) of regular files and of symbolic links (`isLink`, whatever
+    /// they point to), without a stamp: the kind comes from the directory entry itself, so a file costs no
+    /// lstat (one only where the file system does not say). For walks that only need to know what is there.
+    public static func paths(root: URL, isExcluded: (String) -> Bool) throws -> [(path: String, isLink: Bool)] {
+        var out: [(path: String, isLink: Bool)] = []
+        try walkNames(root.standardizedFileURL.path, relative: "", isExcluded: isExcluded, into: &out)
+        out.sort { $0.path < $1.path }
+        return out
+    }
+
+    private static func walkNames(_ folder: String, relative: String, isExcluded: (String) -> Bool,
+                                  into out: inout [(path: String, isLink: Bool)]) throws {
+        guard let stream = opendir(folder) else {
+            if relative.isEmpty || errno != ENOENT { throw ArchiveError(path: folder, reason: "无法读取文件夹（\(String(cString: strerror(errno)))）") }
+            return
+        }
+        defer { closedir(stream) }
+        var entries: [(name: String, type: Int)] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+            if name != "." && name != ".." { entries.append((name, Int(entry.pointee.d_type))) }
+        }
+        for (name, reported) in entries {
+            let path = relative + name
+            var type = reported
+            if type == Int(DT_UNKNOWN) {
+                var info = stat()
+                guard lstat(folder + "/" + name, &info) == 0 else { continue }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: type = Int(DT_DIR)
+                case S_IFREG: type = Int(DT_REG)
+                case S_IFLNK: type = Int(DT_LNK)
+                default: continue
+                }
+            }
+            switch type {
+            case Int(DT_DIR):
+                if !isExcluded(path + "/") { try walkNames(folder + "/" + name, relative: path + "/", isExcluded: isExcluded, into: &out) }
+            case Int(DT_REG):
+                if !isExcluded(path) { out.append((path, false)) }
+            case Int(DT_LNK):
+                if !isExcluded(path) { out.append((path, true)) }
+            default:
+                continue
+            }
+        }
+    }
+
     static func changeTime(_ info: stat) -> (seconds: Int, nanoseconds: Int) {
         (Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec))
     }

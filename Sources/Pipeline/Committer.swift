@@ -217,7 +217,7 @@ struct Committer {
                   FileSystem.kind(root.appendingPathComponent(folder).path) == .directory,
                   !updates.contains(where: { folder.hasPrefix($0.folder + "/") }) else { continue }
             var deletions: [String] = []
-            for file in try FileWalker.list(root: root.appendingPathComponent(folder), isExcluded: { _ in false }) {
+            for file in try FileWalker.paths(root: root.appendingPathComponent(folder), isExcluded: { _ in false }) {
                 let path = folder + "/" + file.path
                 guard ownership.isRemade(path), !kept.contains(path) else { continue }
                 if FileSystem.kind((stagingPath as NSString).appendingPathComponent(path)) == .missing { deletions.append(path) }
@@ -236,7 +236,7 @@ struct Committer {
         guard FileSystem.kind(live) == .directory else { return }  // moved into the staged tree before a crash
         if FileSystem.kind(staged) == .directory {
             var folders = Set<String>()
-            for file in try FileWalker.list(root: URL(fileURLWithPath: staged), isExcluded: { _ in false }) {
+            for file in try FileWalker.paths(root: URL(fileURLWithPath: staged), isExcluded: { _ in false }) {
                 try moveIn((staged as NSString).appendingPathComponent(file.path), to: (live as NSString).appendingPathComponent(file.path),
                            folders: &folders)
             }
@@ -294,7 +294,7 @@ struct Committer {
             case .regular:
                 if !ownership.isRemade(name) { try link(name, folders: &folders) }
             case .directory:
-                for file in try FileWalker.list(root: URL(fileURLWithPath: live), isExcluded: { excluded.contains($0) }) where !file.isLink {
+                for file in try FileWalker.paths(root: URL(fileURLWithPath: live), isExcluded: { excluded.contains($0) }) where !file.isLink {
                     let path = name + "/" + file.path
                     if !ownership.isRemade(path) { try link(path, folders: &folders) }
                 }

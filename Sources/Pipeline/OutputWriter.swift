@@ -200,7 +200,8 @@ public final class OutputWriter: @unchecked Sendable {
 
     /// True when a file of the last run's output is there and as that run left it, so a stage may keep it.
     func canKeep(_ relativePath: String) -> Bool {
-        !damaged.contains(relativePath) && exists(relativePath)
+        // One lstat: the pipeline writes only regular files, so anything else there is not its own.
+        !damaged.contains(relativePath) && FileSystem.kind(path(of: relativePath)) == .regular
     }
 
     public func exists(_ relativePath: String) -> Bool {

@@ -44,4 +44,25 @@ final class FileIndexTests: XCTestCase {
         try Data("sanxiang-file-index-v1\n1\t2\t3\t4\t5\t6\tpublic/b.html\n".utf8).write(to: url)
         XCTAssertEqual(FileIndex.load(root: folder)?.entries["public/b.html"]?.leaf, 1)
     }
+
+    /// The walk that reads kinds from directory entries finds what the stamping walk finds, links included.
+    func testTheNameOnlyWalkListsWhatTheStampingWalkLists() throws {
+        let tree = folder.appendingPathComponent("tree")
+        let manager = FileManager.default
+        for path in ["a/b/c.pdf", "a/d.html", "e.json", "skip/x.pdf", "案件/送达回证-1.pdf"] {
+            let url = tree.appendingPathComponent(path)
+            try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(path.utf8).write(to: url)
+        }
+        try manager.createDirectory(at: tree.appendingPathComponent("empty/inner"), withIntermediateDirectories: true)
+        try manager.createSymbolicLink(atPath: tree.appendingPathComponent("a/link.pdf").path, withDestinationPath: "d.html")
+        try manager.createSymbolicLink(atPath: tree.appendingPathComponent("folder-link").path, withDestinationPath: "a")
+        let excluded = { (path: String) in path == "skip/" }
+
+        let names = try FileWalker.paths(root: tree, isExcluded: excluded)
+        XCTAssertEqual(names.map(\.path), ["a/b/c.pdf", "a/d.html", "a/link.pdf", "e.json", "folder-link", "案件/送达回证-1.pdf"])
+        XCTAssertEqual(names.filter(\.isLink).map(\.path), ["a/link.pdf", "folder-link"], "links are listed as links, never followed")
+        let stamped = try FileWalker.list(root: tree, isExcluded: excluded)
+        XCTAssertEqual(stamped.filter { !$0.isLink }.map(\.path), names.filter { !$0.isLink }.map(\.path))
+    }
 }

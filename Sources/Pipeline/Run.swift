@@ -128,6 +128,8 @@ public enum PipelineRunner {
         let finding = try inputs.map { try UnchangedRun.inspect(config, inputs: $0) }
         if request.mayKeepUnchangedOutput, let last = finding?.summary { return (last, IngestResult()) }
         let previous = request.useStateStore ? try loadPrevious(config) : PreviousState()
+        // A command that remakes part of the output keeps the nightly record true for the files it only carries forward.
+        let stampsBefore = inputs == nil ? try UnchangedRun.stampsBeforeOtherCommand(config) : nil
         let output = try OutputWriter(root: config.outputURL)
         output.damaged = finding?.damaged ?? []
         output.inPlaceFolders = allStages(request).flatMap(\.inPlace)
@@ -174,8 +176,8 @@ public enum PipelineRunner {
         let archive = config.stages.contains(.archive) && request.useStateStore
             ? ArchiveStage.request(run.ingest, config: config, asOf: request.asOf) : nil
         events?(.stageStarted(index: recipe.count, count: recipe.count, stage: "commit"))
-        // Other commands' commits (report --year, check) need not forget it: every commit links or writes
-        // the files it swaps in, so their inode or change time no longer match the record.
+        // Other commands' commits (report --year, check) need not forget it: every file they write has a new
+        // inode, and the files they only carry forward are restamped after their commit (`UnchangedRun.restamp`).
         if inputs != nil { try UnchangedRun.forget(config) }
         let committed = try committer.commit(output, ownership: ownership, state: state, snapshot: snapshot, archive: archive)
         summary.archive = committed.archive
@@ -183,6 +185,7 @@ public enum PipelineRunner {
             try UnchangedRun.remember(config, request: request, inputs: inputs, summary: summaryText, gateKey: run.gateKey,
                                       listed: committed.listed)
         }
+        if let stampsBefore { try UnchangedRun.restamp(config, before: stampsBefore, listed: committed.listed) }
         return (summary, run.ingest)
     }
 

@@ -103,6 +103,46 @@ public enum UnchangedRun {
         try FileSystem.replaceDurably(path, bytes: bytes)
     }
 
+    /// Before a command that remakes part of the output (`report --year`, `check --output`) commits: the
+    /// output's stamps, when a record exists to be kept up to date afterwards (nil: nothing to keep).
+    static func stampsBeforeOtherCommand(_ config: PipelineConfig) throws -> [String: String]? {
+        guard let (header, _) = read(config), header.format == format else { return nil }
+        return Dictionary(try outputListing(config), uniquingKeysWith: { first, _ in first })
+    }
+
+    /// After such a command's commit: its swap hard-linked every file it kept, which changes their change
+    /// time, and the next night would take them all for edited and make every page again. A file whose
+    /// device, inode, size and modification time are the recorded ones, and whose change time still was the
+    /// recorded one before the command started (so nobody had edited it), gets its new change time in the
+    /// record. The header stays: the output differs from the recorded one by what the command wrote, which
+    /// the next night finds not as recorded and makes again, as before. An edit made with its modification
+    /// time put back while the command ran is not told from its link; `verify`, which reads every file
+    /// against the ledger, still finds it.
+    static func restamp(_ config: PipelineConfig, before: [String: String], listed: [ListedFile]?) throws {
+        guard let (header, record) = read(config), header.format == format, var recorded = stamps(in: record) else { return }
+        let after = try listed.map(stamps) ?? outputListing(config)
+        var changed = false
+        for (path, stamp) in after {
+            guard let old = recorded[path], old != stamp, before[path] == old, sameFile(old, stamp) else { continue }
+            recorded[path] = stamp
+            changed = true
+        }
+        guard changed else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var bytes = Array(try encoder.encode(header)) + [UInt8(ascii: "\n")]
+        for path in recorded.keys.sorted() where !path.contains("\n") {
+            bytes += Array("\(recorded[path] ?? "")\t\(path)\n".utf8)
+        }
+        try FileSystem.replaceDurably(config.outputURL.appendingPathComponent(recordName).path, bytes: bytes)
+    }
+
+    /// Two stamps of the same bytes, told apart only by their change time (the last field).
+    private static func sameFile(_ first: String, _ second: String) -> Bool {
+        guard let a = first.lastIndex(of: "/"), let b = second.lastIndex(of: "/") else { return false }
+        return first[..<a] == second[..<b]
+    }
+
     /// The record's header and the whole record; nil when there is none or its header cannot be read
     /// (which only means a full run). The stamps are parsed only when the output differs from them.
     private static func read(_ config: PipelineConfig) -> (Header, Data)? {

@@ -107,6 +107,40 @@ final class UnchangedRunTests: SampleCopyTestCase {
         XCTAssertEqual(try Verifier.verify(root: output, input: export).problems, [])
     }
 
+    private func reportForYear(_ year: Int) throws {
+        let config = try Repo.config(input: export, output: output)
+        _ = try PipelineRunner.run(RunRequest(config: config, asOf: asOf, reportYear: year, recordsRun: false))
+    }
+
+    /// `report --year` swaps public/ with every kept file hard-linked, which changes their change time: the next
+    /// night must not take them all for edited (and make every page and public PDF again) — but a page edited
+    /// before the report ran is still found.
+    func testAReportForAnotherYearLeavesTheNextNightItsKeptFiles() throws {
+        let first = try night()
+        let pages = try XCTUnwrap(first.portal?.published)
+        XCTAssertGreaterThan(pages, 10)
+        try reportForYear(2024)
+        let next = try night()
+        XCTAssertNil(next.unchanged, "the report's own files are new")
+        XCTAssertEqual(next.portal?.pagesWritten, 0, "every page is kept")
+        XCTAssertEqual(next.documents?.kept, next.documents?.documents)
+
+        let good = try published(output)
+        let page = try XCTUnwrap(good.keys.sorted().first { $0.hasPrefix("public/decisions/") && $0.hasSuffix(".html") })
+        let pageURL = output.appendingPathComponent(page)
+        let attributes = try FileManager.default.attributesOfItem(atPath: pageURL.path)
+        var bytes = try XCTUnwrap(good[page])
+        bytes[bytes.count / 2] = bytes[bytes.count / 2] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
+        try bytes.write(to: pageURL)
+        try FileManager.default.setAttributes([.modificationDate: try XCTUnwrap(attributes[.modificationDate])], ofItemAtPath: pageURL.path)
+        try reportForYear(2024)
+        let repaired = try night()
+        XCTAssertEqual(repaired.portal?.pagesWritten, 1, "the page edited before the report is made again, and only it")
+        assertSame(try published(output), good, "as it was")
+        XCTAssertEqual(try night().unchanged, true)
+        XCTAssertEqual(try Verifier.verify(root: output, input: export).problems, [])
+    }
+
     func testAnythingThatDecidesTheOutputMakesAFullRun() throws {
         _ = try night()
         XCTAssertNil(try night(asOf: CivilDate(iso: "2026-01-07")).unchanged, "another as-of date")

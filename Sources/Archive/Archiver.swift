@@ -70,16 +70,7 @@ public enum Archiver {
 
     /// SHA-256 of each file (nil when unreadable), streaming, on every core.
     public static func hashFiles(_ paths: [String]) -> [FileDigest?] {
-        final class Box: @unchecked Sendable { var values: [FileDigest?]; init(_ n: Int) { values = Array(repeating: nil, count: n) } }
-        let box = Box(paths.count)
-        let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            let digest = hashFile(paths[index])
-            lock.lock()
-            box.values[index] = digest
-            lock.unlock()
-        }
-        return box.values
+        EveryCore.map(count: paths.count, block: 1) { range in range.map { hashFile(paths[$0]) } }.map { $0 ?? nil }
     }
 
     /// SHA-256 of a whole file; nil when it cannot be opened or a read fails part-way

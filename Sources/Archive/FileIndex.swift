@@ -105,7 +105,7 @@ public struct FileIndex: Equatable {
             let stamp = entry.stamp
             for number in [entry.leaf, Int(Int64(bitPattern: stamp.device)), Int(Int64(bitPattern: stamp.inode)), stamp.size,
                            stamp.modifiedSeconds, stamp.modifiedNanoseconds] {
-                Self.appendDecimal(number, to: &bytes)
+                bytes += String(number).utf8
                 bytes.append(UInt8(ascii: "\t"))
             }
             bytes += path.utf8
@@ -130,20 +130,6 @@ public struct FileIndex: Equatable {
     }
 }
 
-extension FileIndex {
-    /// The decimal digits of `number` (with "-" when negative), as `String(number)` writes them.
-    static func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
-        if number < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = number.magnitude
-        var digits: [UInt8] = []
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        bytes += digits.reversed()
-    }
-}
-
 /// Lists the regular files under a folder with one lstat each (readdir and lstat directly:
 /// Foundation's enumerator costs several times as much per file on Linux).
 public enum FileWalker {
@@ -157,18 +143,24 @@ public enum FileWalker {
         return out
     }
 
-    private static func walk(_ folder: String, relative: String, isExcluded: (String) -> Bool, into out: inout [ListedFile]) throws {
+    /// The entries of a folder (without "." and ".."), each with the kind its directory entry reports
+    /// (`DT_…`, `DT_UNKNOWN` where the file system does not say); empty when a subfolder went while we walked.
+    private static func entries(of folder: String, relative: String) throws -> [(name: String, type: Int)] {
         guard let stream = opendir(folder) else {
             if relative.isEmpty || errno != ENOENT { throw ArchiveError(path: folder, reason: "无法读取文件夹（\(String(cString: strerror(errno)))）") }
-            return  // removed while we walked
+            return []  // removed while we walked
         }
         defer { closedir(stream) }
-        var names: [String] = []
+        var out: [(name: String, type: Int)] = []
         while let entry = readdir(stream) {
             let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-            if name != "." && name != ".." { names.append(name) }
+            if name != "." && name != ".." { out.append((name, Int(entry.pointee.d_type))) }
         }
-        for name in names {
+        return out
+    }
+
+    private static func walk(_ folder: String, relative: String, isExcluded: (String) -> Bool, into out: inout [ListedFile]) throws {
+        for (name, _) in try entries(of: folder, relative: relative) {
             let path = relative + name
             var info = stat()
             guard lstat(folder + "/" + name, &info) == 0 else { continue }
@@ -198,17 +190,7 @@ public enum FileWalker {
 
     private static func walkNames(_ folder: String, relative: String, isExcluded: (String) -> Bool,
                                   into out: inout [(path: String, isLink: Bool)]) throws {
-        guard let stream = opendir(folder) else {
-            if relative.isEmpty || errno != ENOENT { throw ArchiveError(path: folder, reason: "无法读取文件夹（\(String(cString: strerror(errno)))）") }
-            return
-        }
-        defer { closedir(stream) }
-        var entries: [(name: String, type: Int)] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-            if name != "." && name != ".." { entries.append((name, Int(entry.pointee.d_type))) }
-        }
-        for (name, reported) in entries {
+        for (name, reported) in try entries(of: folder, relative: relative) {
             let path = relative + name
             var type = reported
             if type == Int(DT_UNKNOWN) {

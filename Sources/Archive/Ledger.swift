@@ -1,6 +1,5 @@
 import ErrorReporting
 import Crypto
-import Dispatch
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -134,18 +133,10 @@ public struct Ledger {
     /// Decodes the leaves on every core, a block of lines per task (a ledger grows by every changed file of
     /// every night, and decoding it on one core was most of a nightly archive step).
     static func decodeEntries(_ lines: [[UInt8]]) -> [LedgerEntry?] {
-        final class Box: @unchecked Sendable { var values: [LedgerEntry?]; init(_ n: Int) { values = Array(repeating: nil, count: n) } }
-        let box = Box(lines.count)
-        let block = 4096
-        let blocks = (lines.count + block - 1) / block
-        let lock = NSLock()
-        DispatchQueue.concurrentPerform(iterations: blocks) { number in
-            let range = number * block..<min(lines.count, (number + 1) * block)
+        EveryCore.map(count: lines.count, block: 4096) { range in
             let decoder = JSONDecoder()
-            let decoded = range.map { try? decoder.decode(LedgerEntry.self, from: Data(lines[$0])) }
-            lock.withLock { box.values.replaceSubrange(range, with: decoded) }
-        }
-        return box.values
+            return range.map { try? decoder.decode(LedgerEntry.self, from: Data(lines[$0])) }
+        }.map { $0 ?? nil }
     }
 
     public var nextRun: Int { (heads.map(\.run).max() ?? 0) + 1 }

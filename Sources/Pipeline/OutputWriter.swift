@@ -9,10 +9,8 @@ import Native
 public final class OutputWriter: @unchecked Sendable {
     public let root: URL
     let staging: URL
-    /// `root` and `staging` as paths: URL's appendingPathComponent cost more than the lstat it was
-    /// for, once per kept document.
+    /// `root` as a path: URL's appendingPathComponent cost more than the lstat it was for, once per kept document.
     private let rootPath: String
-    private let stagingPath: String
     private var staged: Set<String> = []
     /// Folders made under the staging folder, so each is made once.
     private var folders: Set<String> = []
@@ -33,7 +31,6 @@ public final class OutputWriter: @unchecked Sendable {
         self.root = root.standardizedFileURL
         staging = self.root.appendingPathComponent(Self.stagingName, isDirectory: true)
         rootPath = self.root.path
-        stagingPath = staging.path
         let manager = FileManager.default
         do {
             try manager.createDirectory(at: self.root, withIntermediateDirectories: true)

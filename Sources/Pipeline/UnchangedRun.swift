@@ -95,12 +95,16 @@ public enum UnchangedRun {
         let listing = try listed.map(stamps) ?? outputListing(config)
         let header = Header(format: format, inputs: inputs, outputs: digest(listing), summary: String(decoding: summary, as: UTF8.self),
                             gateKey: gateKey)
+        try write(header, listing, config)
+    }
+
+    /// The record: its header on the first line, then one line per file (stamp, tab, path), durably.
+    private static func write(_ header: Header, _ listing: [(path: String, stamp: String)], _ config: PipelineConfig) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var bytes = Array(try encoder.encode(header)) + [UInt8(ascii: "\n")]
         for (path, stamp) in listing where !path.contains("\n") { bytes += Array("\(stamp)\t\(path)\n".utf8) }
-        let path = config.outputURL.appendingPathComponent(recordName).path
-        try FileSystem.replaceDurably(path, bytes: bytes)
+        try FileSystem.replaceDurably(config.outputURL.appendingPathComponent(recordName).path, bytes: bytes)
     }
 
     /// Before a command that remakes part of the output (`report --year`, `check --output`) commits: the
@@ -128,13 +132,7 @@ public enum UnchangedRun {
             changed = true
         }
         guard changed else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var bytes = Array(try encoder.encode(header)) + [UInt8(ascii: "\n")]
-        for path in recorded.keys.sorted() where !path.contains("\n") {
-            bytes += Array("\(recorded[path] ?? "")\t\(path)\n".utf8)
-        }
-        try FileSystem.replaceDurably(config.outputURL.appendingPathComponent(recordName).path, bytes: bytes)
+        try write(header, recorded.sorted { $0.key < $1.key }.map { (path: $0.key, stamp: $0.value) }, config)
     }
 
     /// Two stamps of the same bytes, told apart only by their change time (the last field).

@@ -40,6 +40,15 @@ final class UnchangedRunTests: SampleCopyTestCase {
         return out
     }
 
+    /// Changes one byte of a file in place and puts its modification time back: only the change time tells.
+    private func editKeepingSizeAndTime(_ url: URL, bytes original: Data) throws {
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        var bytes = original
+        bytes[bytes.count / 2] = bytes[bytes.count / 2] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
+        try bytes.write(to: url)
+        try FileManager.default.setAttributes([.modificationDate: try XCTUnwrap(attributes[.modificationDate])], ofItemAtPath: url.path)
+    }
+
     private func treeHeads(_ folder: URL) throws -> Int {
         try String(contentsOf: folder.appendingPathComponent("archive/tree-heads.jsonl"), encoding: .utf8)
             .split(separator: "\n").count
@@ -83,12 +92,7 @@ final class UnchangedRunTests: SampleCopyTestCase {
         let page = try XCTUnwrap(good.keys.sorted().first { $0.hasPrefix("public/decisions/") && $0.hasSuffix(".html") })
         let pageURL = output.appendingPathComponent(page)
 
-        // Edited in place, its size and modification time put back: only the change time tells.
-        let attributes = try FileManager.default.attributesOfItem(atPath: pageURL.path)
-        var bytes = try XCTUnwrap(good[page])
-        bytes[bytes.count / 2] = bytes[bytes.count / 2] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
-        try bytes.write(to: pageURL)
-        try FileManager.default.setAttributes([.modificationDate: try XCTUnwrap(attributes[.modificationDate])], ofItemAtPath: pageURL.path)
+        try editKeepingSizeAndTime(pageURL, bytes: try XCTUnwrap(good[page]))
         XCTAssertNil(try night().unchanged, "an edited page is found")
         assertSame(try published(output), good, "and the page is made again")
 
@@ -128,11 +132,7 @@ final class UnchangedRunTests: SampleCopyTestCase {
         let good = try published(output)
         let page = try XCTUnwrap(good.keys.sorted().first { $0.hasPrefix("public/decisions/") && $0.hasSuffix(".html") })
         let pageURL = output.appendingPathComponent(page)
-        let attributes = try FileManager.default.attributesOfItem(atPath: pageURL.path)
-        var bytes = try XCTUnwrap(good[page])
-        bytes[bytes.count / 2] = bytes[bytes.count / 2] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
-        try bytes.write(to: pageURL)
-        try FileManager.default.setAttributes([.modificationDate: try XCTUnwrap(attributes[.modificationDate])], ofItemAtPath: pageURL.path)
+        try editKeepingSizeAndTime(pageURL, bytes: try XCTUnwrap(good[page]))
         try reportForYear(2024)
         let repaired = try night()
         XCTAssertEqual(repaired.portal?.pagesWritten, 1, "the page edited before the report is made again, and only it")

@@ -1,0 +1,25 @@
+import Dispatch
+import Foundation
+
+/// Work on every core for the archive (which sits beneath the modules that have `concurrentMap`).
+enum EveryCore {
+    /// `transform` applied to `count` indices in blocks of `block` (one task per block), results in index order;
+    /// each block's `transform` gets the block's range and returns one value per index in it.
+    static func map<T>(count: Int, block: Int, _ transform: (Range<Int>) -> [T]) -> [T?] {
+        let box = Results<T>(count)
+        let lock = NSLock()
+        let blocks = (count + block - 1) / block
+        DispatchQueue.concurrentPerform(iterations: blocks) { number in
+            let range = number * block..<min(count, (number + 1) * block)
+            let values = transform(range).map { Optional($0) }
+            lock.withLock { box.values.replaceSubrange(range, with: values) }
+        }
+        return box.values
+    }
+
+    /// The results the tasks fill in, each its own range, under the lock.
+    private final class Results<T>: @unchecked Sendable {
+        var values: [T?]
+        init(_ count: Int) { values = Array(repeating: nil, count: count) }
+    }
+}

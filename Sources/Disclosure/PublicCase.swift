@@ -208,7 +208,20 @@ public struct CaseRedaction: Sendable {
     /// not published or the word model is missing.
     public func review(_ item: EnforcementCase, agency: Agency?, officers: [String: Officer]) -> [FieldReview] {
         guard Self.withheldReason(item) == nil, case .success(let lexicon) = self.lexicon else { return [] }
-        let redactor = textRedactor(item, agency: agency, officers: officers, lexicon: lexicon)
+        return Self.fieldReviews(item, textRedactor(item, agency: agency, officers: officers, lexicon: lexicon))
+    }
+
+    /// `redact`, and the review page's segments when `wanted` asks for them once it sees the result: made from
+    /// the redactor that made the public text (a second one would analyse every text of the case again, and
+    /// could name people otherwise than the published text does).
+    public func redact(_ item: EnforcementCase, agency: Agency?, officers: [String: Officer],
+                       review wanted: (RedactedCase) -> Bool) -> (redacted: RedactedCase, review: [FieldReview]?) {
+        let (redacted, redactor) = redactCase(item, agency: agency, officers: officers)
+        guard wanted(redacted) else { return (redacted, nil) }
+        return (redacted, redactor.map { Self.fieldReviews(item, $0) } ?? [])
+    }
+
+    private static func fieldReviews(_ item: EnforcementCase, _ redactor: TextRedactor) -> [FieldReview] {
         var out: [FieldReview] = []
         for (field, text) in [("title", item.title), ("facts", item.facts), ("discretion", item.discretion), ("decision", item.decision),
                               ("status_reason", item.statusReason)] + item.evidence.enumerated().map({ ("evidence[\($0.offset)]", $0.element) })
@@ -219,14 +232,19 @@ public struct CaseRedaction: Sendable {
     }
 
     public func redact(_ item: EnforcementCase, agency: Agency?, officers: [String: Officer]) -> RedactedCase {
+        redactCase(item, agency: agency, officers: officers).redacted
+    }
+
+    /// The redacted case, and the redactor that made it (nil when the case is not redacted at all).
+    private func redactCase(_ item: EnforcementCase, agency: Agency?, officers: [String: Officer]) -> (redacted: RedactedCase, redactor: TextRedactor?) {
         if let reason = Self.withheldReason(item) {
-            return RedactedCase(publicCase: nil, report: RedactionReport(caseID: item.id, removed: [:], withheld: reason))
+            return (RedactedCase(publicCase: nil, report: RedactionReport(caseID: item.id, removed: [:], withheld: reason)), nil)
         }
         let lexicon: Lexicon
         switch self.lexicon {
         case .success(let loaded): lexicon = loaded
         case .failure(let error):
-            return RedactedCase(publicCase: nil, report: RedactionReport(caseID: item.id, removed: [:], withheld: "无法作技术处理：\(error.description)"))
+            return (RedactedCase(publicCase: nil, report: RedactionReport(caseID: item.id, removed: [:], withheld: "无法作技术处理：\(error.description)")), nil)
         }
         let party = item.party
         let facts = PartyFacts(party)
@@ -267,7 +285,7 @@ public struct CaseRedaction: Sendable {
             statusReason: field("status_reason", { nil }, { item.statusReason.isEmpty ? nil : redactor.redact(item.statusReason) }))
         var report = RedactionReport(caseID: item.id, removed: redactor.removedByKind, withheld: nil)
         report.uncertain = redactor.uncertainCount > 0 ? redactor.uncertainCount : nil
-        return RedactedCase(publicCase: result, report: report)
+        return (RedactedCase(publicCase: result, report: report), redactor)
     }
 
     private func publicOfficers(_ item: EnforcementCase, _ officers: [String: Officer]) -> [PublicCase.PublicOfficer] {

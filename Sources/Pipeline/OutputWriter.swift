@@ -84,9 +84,14 @@ public final class OutputWriter: @unchecked Sendable {
         try write(Array(text.utf8), to: relativePath)
     }
 
-    /// No fsync per file: `Committer` flushes everything once before the swap.
+    /// No fsync per file: `Committer` flushes everything once before the swap. A file staged before
+    /// at the same path may be a hard link to the live output (`preserve`): it is unlinked and a new
+    /// file made, never truncated, which would rewrite the file the live portal serves.
     private static func writeFile(_ bytes: [UInt8], to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        var descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if descriptor < 0, errno == EEXIST, unlink(path) == 0 {
+            descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        }
         guard descriptor >= 0 else { throw FileSystemError(path: path, action: "写入输出文件", code: errno) }
         defer { close(descriptor) }
         try FileSystem.writeAll(descriptor, bytes, path: path, action: "写入输出文件")
@@ -123,12 +128,20 @@ public final class OutputWriter: @unchecked Sendable {
     }
 
     /// Writes `bytes` at `relativePath` unless the last run's file there, as that run left it, holds
-    /// the very same bytes: then it is kept where it is (in an in-place folder) and neither written,
-    /// moved nor hashed again. For files remade every night from mostly unchanged data.
+    /// the very same bytes: then that file is kept — left where it is in an in-place folder, carried
+    /// forward as a hard link elsewhere (`preserve`) — and neither written nor hashed again, and the
+    /// portal's gate, which read it last night, need not read it again. For files remade every night
+    /// from mostly unchanged data (redaction reports, listing pages, search shards, feeds).
     public func writeUnlessSame(_ bytes: [UInt8], to relativePath: String) throws {
-        if isInPlace(relativePath), !damaged.contains(relativePath), FileSystem.kind(path(of: relativePath)) == .regular,
-           let live = existingFile(relativePath), live.elementsEqual(bytes) {
-            lock.withLock { _ = keptInPlace.insert(relativePath) }
+        if !damaged.contains(relativePath), FileSystem.kind(path(of: relativePath)) == .regular,
+           let live = existingFile(relativePath), Self.same(live, bytes) {
+            // The portal writes its site again when the gate withholds a case: what this run staged
+            // there before must not stay in place of last night's file (preserve keeps a staged file).
+            let staged = rootPath + "/" + Self.stagingName + "/" + relativePath
+            if unlink(staged) != 0, errno != ENOENT {
+                throw FileSystemError(path: staged, action: "撤下暂存的公开文件", code: errno)
+            }
+            try preserve(relativePath)
             return
         }
         try write(bytes, to: relativePath)
@@ -136,6 +149,20 @@ public final class OutputWriter: @unchecked Sendable {
 
     public func writeUnlessSame(_ data: Data, to relativePath: String) throws {
         try writeUnlessSame([UInt8](data), to: relativePath)
+    }
+
+    public func writeUnlessSame(_ text: String, to relativePath: String) throws {
+        try writeUnlessSame(Array(text.utf8), to: relativePath)
+    }
+
+    private static func same(_ live: Data, _ bytes: [UInt8]) -> Bool {
+        guard live.count == bytes.count else { return false }
+        return live.withUnsafeBytes { stored in
+            bytes.withUnsafeBytes { made in
+                guard let storedStart = stored.baseAddress, let madeStart = made.baseAddress else { return made.isEmpty }
+                return memcmp(storedStart, madeStart, made.count) == 0
+            }
+        }
     }
 
     func isInPlace(_ relativePath: String) -> Bool {

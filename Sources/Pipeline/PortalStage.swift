@@ -208,11 +208,12 @@ private struct Publisher {
         for start in stride(from: 0, to: cases.count, by: Self.redactionBatch) {
             let batch = Array(cases[start..<min(start + Self.redactionBatch, cases.count)])
             let redactedCases = concurrentMap(batch, chunkSize: 64) { item -> Redacted in
-                let redacted = redaction.redact(item, agency: agencies[item.agencyCode], officers: officers)
-                let hits = redacted.publicCase.map { gate.check($0) } ?? []
-                let changed = !redacted.report.removed.isEmpty || (redacted.report.uncertain ?? 0) > 0
-                let passed = redacted.publicCase != nil && hits?.isEmpty == true
-                let fields = changed && passed ? redaction.review(item, agency: agencies[item.agencyCode], officers: officers) : nil
+                var hits: [GateHit]?
+                let (redacted, fields) = redaction.redact(item, agency: agencies[item.agencyCode], officers: officers) { redacted in
+                    hits = redacted.publicCase.map { gate.check($0) } ?? []
+                    let changed = !redacted.report.removed.isEmpty || (redacted.report.uncertain ?? 0) > 0
+                    return changed && redacted.publicCase != nil && hits?.isEmpty == true
+                }
                 return Redacted(redacted: redacted, hits: hits, segments: fields, report: Self.json(redacted.report))
             }
             for (item, done) in zip(batch, redactedCases) {
@@ -439,7 +440,7 @@ private struct Publisher {
     private func writeSite(_ site: PortalSite, toWrite: Set<String>, summary: inout PortalSummary) throws {
         var written: [String] = []
         try PortalPages.forEachPage(site, decisionsToWrite: toWrite) { file in
-            try writer.write(file.bytes, to: "public/" + file.path)
+            try writer.writeUnlessSame(file.bytes, to: "public/" + file.path)
             written.append(file.path)
         }
         for item in site.decisions where !toWrite.contains(item.decision.id) {
@@ -459,10 +460,10 @@ private struct Publisher {
         let schema = try XMLSchema(xsd: xsd, name: config.feedSchemaURL.lastPathComponent)
         let problems = schema.validate(xml, name: "decisions.xml")
         guard problems.isEmpty else { throw FeedValidationError(problems: problems) }
-        try writer.write(xml, to: "public/feeds/decisions.xml")
-        try writer.write(PortalFeeds.atom(site), to: "public/feeds/atom.xml")
-        try writer.write(PortalPages.searchIndex(site), to: "public/search-index.json")
-        try writer.write(PortalFeeds.sitemap(site, pages: written), to: "public/sitemap.xml")
+        try writer.writeUnlessSame(xml, to: "public/feeds/decisions.xml")
+        try writer.writeUnlessSame(PortalFeeds.atom(site), to: "public/feeds/atom.xml")
+        try writer.writeUnlessSame(PortalPages.searchIndex(site), to: "public/search-index.json")
+        try writer.writeUnlessSame(PortalFeeds.sitemap(site, pages: written), to: "public/sitemap.xml")
     }
 
     enum PublicPDFResult {

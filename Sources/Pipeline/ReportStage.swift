@@ -92,10 +92,10 @@ struct ReportStage: Stage {
             }
             entries.append(entry)
         }
-        try output.write(ReportFeed.atom(entries), to: "public/feeds/reports.xml")
+        try output.writeUnlessSame(ReportFeed.atom(entries), to: "public/feeds/reports.xml")
         let site = PortalSite(asOf: run.asOf, baseURL: run.config.portalBaseURL, agencies: run.ingest.agencies, officers: [],
                               decisions: [], info: run.config.portalSite, reports: PortalStage.reports(run, output: output))
-        try output.write(PortalReportsIndex.page(site), to: "public/reports/index.html")
+        try output.writeUnlessSame(PortalReportsIndex.page(site), to: "public/reports/index.html")
         let summary = summarise(run, year: year, produced: produce, folder: folder, published: state.reports)
         return StageOutcome(summary: .report(summary), state: state)
     }
@@ -125,16 +125,16 @@ struct ReportStage: Stage {
                        output: OutputWriter) throws {
         let outline = ReportOutline(statistics)
         let pdf = try run.typesetter().render(ReportDocument.document(outline, statistics: statistics))
-        try output.write(pdf.bytes, to: "\(folder)/report.pdf")
+        try output.writeUnlessSame(pdf.bytes, to: "\(folder)/report.pdf")
         let site = PortalSite(asOf: run.asOf, baseURL: run.config.portalBaseURL, agencies: run.ingest.agencies, officers: [],
                               decisions: [], info: run.config.portalSite)
         let path = String(folder.dropFirst("public/".count)) + "/index.html"
-        try output.write(PortalReportsIndex.reportPage(site, path: path, title: outline.title, agencyName: agencyName,
-                                                       content: ReportPage.content(outline, statistics: statistics),
-                                                       extraStyle: ReportPage.style),
-                         to: "\(folder)/index.html")
-        try output.write(StatisticsExport.json(statistics), to: "\(folder)/statistics.json")
-        try output.write(StatisticsExport.csv(statistics), to: "\(folder)/statistics.csv")
+        try output.writeUnlessSame(PortalReportsIndex.reportPage(site, path: path, title: outline.title, agencyName: agencyName,
+                                                                 content: ReportPage.content(outline, statistics: statistics),
+                                                                 extraStyle: ReportPage.style),
+                                   to: "\(folder)/index.html")
+        try output.writeUnlessSame(StatisticsExport.json(statistics), to: "\(folder)/statistics.json")
+        try output.writeUnlessSame(StatisticsExport.csv(statistics), to: "\(folder)/statistics.csv")
     }
 
     /// Deadlines, first publication, set-aside rows and warnings per agency, counting this run's publication as committed.

@@ -97,6 +97,10 @@ public enum PortalSearchIndex {
             let (short, body) = texts(site, item)
             characters += short.unicodeScalars.count + body.unicodeScalars.count
         }
+        return keyShardCount(characters: characters)
+    }
+
+    static func keyShardCount(characters: Int) -> Int {
         let estimate = characters + 64 * 1024
         var shards = 1
         while estimate / shards > targetKeyShardBytes && shards < 8192 { shards *= 2 }
@@ -124,17 +128,12 @@ public enum PortalSearchIndex {
         var filters: [String: [Int32]] = [:]
         var store: [[SearchField]] = []
         store.reserveCapacity(current.count)
-        var keys = Set<UInt64>()
+        let decisionKeys = keys(site, current)
         for (number, item) in current.enumerated() {
             let id = Int32(number)
             let d = item.decision
-            let (shortText, bodyText) = texts(site, item)
-            keys.removeAll(keepingCapacity: true)
-            SearchText.keys(of: shortText, into: &keys)
-            for key in keys { short[key, default: []].append(id) }
-            keys.removeAll(keepingCapacity: true)
-            SearchText.keys(of: bodyText, into: &keys)
-            for key in keys { body[key, default: []].append(id) }
+            for key in decisionKeys[number].short { short[key, default: []].append(id) }
+            for key in decisionKeys[number].body { body[key, default: []].append(id) }
             for key in ["@a:" + d.agencyCode, "@t:" + d.actionType, "@y:" + item.year] + (d.penaltyKinds ?? []).map({ "@k:" + $0 }) {
                 filters[key, default: []].append(id)
             }
@@ -142,7 +141,7 @@ public enum PortalSearchIndex {
                           .number(typeIndex[d.actionType] ?? -1), .text(d.decisionDate), .text(d.partyName ?? ""),
                           .text((d.penaltyKinds ?? []).joined(separator: "、")), .text(item.indexNo)])
         }
-        let keyShards = keyShardCount(site)
+        let keyShards = keyShardCount(characters: decisionKeys.reduce(0) { $0 + $1.characters })
         var buckets = [[(key: String, short: [Int32], body: [Int32])]](repeating: [], count: keyShards)
         for key in Set(short.keys).union(body.keys) {
             let text = SearchText.string(ofKey: key)
@@ -169,6 +168,32 @@ public enum PortalSearchIndex {
             files.append(PortalFile(path: "search/d-\(number).json", text: json(Array(store[start..<min(store.count, start + documentShardSize)]))))
         }
         return files
+    }
+
+    /// Each decision's keys in its short fields and in its text, and how many characters those hold,
+    /// worked out on every core: folding and pairing every decision's text was the longest one-core
+    /// step of a night's portal. (Within a decision the keys' order does not matter: each posting list
+    /// grows in decision order.)
+    static func keys(_ site: PortalSite, _ current: [PublishedDecision]) -> [(short: [UInt64], body: [UInt64], characters: Int)] {
+        let chunk = 256
+        let chunks = (current.count + chunk - 1) / chunk
+        var out = [(short: [UInt64], body: [UInt64], characters: Int)](repeating: ([], [], 0), count: current.count)
+        out.withUnsafeMutableBufferPointer { slots in
+            let slots = slots
+            DispatchQueue.concurrentPerform(iterations: chunks) { part in
+                var keys = Set<UInt64>()
+                for number in part * chunk..<min(current.count, (part + 1) * chunk) {
+                    let (shortText, bodyText) = texts(site, current[number])
+                    keys.removeAll(keepingCapacity: true)
+                    SearchText.keys(of: shortText, into: &keys)
+                    let short = Array(keys)
+                    keys.removeAll(keepingCapacity: true)
+                    SearchText.keys(of: bodyText, into: &keys)
+                    slots[number] = (short, Array(keys), shortText.unicodeScalars.count + bodyText.unicodeScalars.count)
+                }
+            }
+        }
+        return out
     }
 
     /// Ascending numbers as base-36 gaps ("0,1,1,2s"): a few bytes per decision even for keys

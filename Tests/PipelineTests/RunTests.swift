@@ -209,6 +209,41 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: output.appendingPathComponent("a/b.txt"), encoding: .utf8), "kept")
     }
 
+    /// A file remade with last night's bytes is carried forward as that very file (a hard link, so
+    /// the gate and the archive need not read it again); a file written where an earlier call of the
+    /// same run kept last night's must never truncate, through the link, the file the live portal serves.
+    func testWriteUnlessSameKeepsLastNightsFileAndNeverWritesThroughIt() throws {
+        let output = Repo.temporaryFolder("writer-same")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let first = try OutputWriter(root: output)
+        try first.write("列表 A", to: "public/a.html")
+        try first.write("列表 B", to: "public/b.html")
+        try first.commit()
+        let live = { (name: String) in output.appendingPathComponent("public/" + name).path }
+        let lastNight = try XCTUnwrap(inode(live("a.html")))
+
+        let writer = try OutputWriter(root: output)
+        let staged = { (name: String) in writer.staging.appendingPathComponent("public/" + name).path }
+        try writer.writeUnlessSame("列表 A", to: "public/a.html")
+        XCTAssertEqual(inode(staged("a.html")), lastNight, "same bytes: last night's file, linked")
+        // The portal writes its site again after the gate withheld a case: first different bytes over the link…
+        try writer.writeUnlessSame("列表 A，另有一件", to: "public/a.html")
+        XCTAssertEqual(try String(contentsOfFile: live("a.html"), encoding: .utf8), "列表 A", "the live file was written through the link")
+        XCTAssertNotEqual(inode(staged("a.html")), lastNight)
+        // … then last night's bytes again: the staged file goes back to last night's, not what was staged.
+        try writer.writeUnlessSame("列表 A", to: "public/a.html")
+        XCTAssertEqual(inode(staged("a.html")), lastNight)
+        try writer.write("新的 B", to: "public/b.html")
+        try writer.commit()
+        XCTAssertEqual(try String(contentsOfFile: live("a.html"), encoding: .utf8), "列表 A")
+        XCTAssertEqual(inode(live("a.html")), lastNight)
+        XCTAssertEqual(try String(contentsOfFile: live("b.html"), encoding: .utf8), "新的 B")
+    }
+
+    private func inode(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.systemFileNumber] as? Int
+    }
+
     /// The render stage's workers write at once, into shared and new folders.
     func testOutputWriterTakesWritesFromManyThreads() throws {
         let output = Repo.temporaryFolder("writer-threads")

@@ -106,99 +106,149 @@ public enum Archiver {
 
     /// Logs what changed since the last run and signs a new tree head. Only files whose stamp differs
     /// from the file index's are read (what this run wrote, or anything else that changed); a file the
-    /// committer carried forward keeps the hash of its ledger leaf.
+    /// committer carried forward keeps the hash of its ledger leaf. The ledger itself is read only when
+    /// it is not as the index's checkpoint says (see `LoggedState`).
     /// `listed` receives the files the record describes (what `FileWalker.list` finds with the head's exclusions),
     /// so a caller that needs the same listing right after does not walk the output again.
     public static func record(root: URL, excluded: [String], media: [MediaItem], asOf: String, input: String,
                               key: SigningKey, listed listing: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
-        var ledger = try Ledger(root: root)
-        let run = ledger.nextRun
+        let previousIndex = FileIndex.load(root: root)
+        var state = try LoggedState.load(root: root, index: previousIndex)
+        let run = state.nextRun
         let template = TreeHead(run: run, asOf: asOf, input: input, treeSize: 0, rootHash: "", excluded: excluded,
                                 publicKey: "", signature: "")
-        let state = ledger.state()
         let listed = try FileWalker.list(root: root, isExcluded: template.isExcluded)
-        let previousIndex = FileIndex.load(root: root)
-        let known = reusable(listed, index: previousIndex ?? FileIndex(), state: state)
+        let known = reusable(listed, index: previousIndex ?? FileIndex(), state: state.outputs)
         var files = try digests(of: listed.map(\.path).filter { known[$0] == nil }, root: root)
         let hashed = files.count
         files.merge(known) { fresh, _ in fresh }
         let entries = changes(state: state, files: files, media: media, run: run)
-        let firstNewLeaf = ledger.lines.count
-        try ledger.append(entries, head: { size, rootHash in
+        let firstNewLeaf = state.frontier.size
+        let head = try Ledger.append(entries, to: &state.frontier, head: { size, rootHash in
             var head = template
             head.treeSize = size
             head.rootHash = rootHash
             return try key.sign(head)
         }, root: root)
         // After the ledger: an index ahead of its leaves would vouch for hashes never logged.
-        let index = makeIndex(listed, state: state, entries: entries, firstNewLeaf: firstNewLeaf)
-        if index != previousIndex { try index.write(root: root) }
+        let index = makeIndex(listed, state: state, entries: entries, firstNewLeaf: firstNewLeaf,
+                              ledgerBytes: try Ledger.ledgerBytes(root: root), rootHash: head.rootHash)
+        try index.write(root: root)
         listing?(listed)
         let fingerprint = fingerprint(Array(key.privateKey.publicKey.rawRepresentation)).prefix(16)
         return ArchiveSummary(run: run, added: entries.filter { $0.event == .added }.count,
                               changed: entries.filter { $0.event == .changed }.count,
                               removed: entries.filter { $0.event == .removed }.count,
-                              treeSize: ledger.lines.count, rootHash: ledger.heads.last?.rootHash ?? "",
+                              treeSize: state.frontier.size, rootHash: head.rootHash,
                               keyFingerprint: String(fingerprint), hashed: hashed, reused: known.count)
     }
 
     /// The files whose ledger hash still describes them: stamped as when that leaf was logged.
-    static func reusable(_ listed: [ListedFile], index: FileIndex,
-                         state: [String: (index: Int, entry: LedgerEntry)]) -> [String: FileDigest] {
+    static func reusable(_ listed: [ListedFile], index: FileIndex, state: [String: LoggedState.Logged]) -> [String: FileDigest] {
         var out: [String: FileDigest] = [:]
         for file in listed {
             guard let indexed = index.entries[file.path], indexed.stamp == file.stamp,
-                  let logged = state["output:" + file.path], logged.index == indexed.leaf,
-                  logged.entry.event != .removed, logged.entry.size == file.stamp.size else { continue }
-            out[file.path] = FileDigest(sha256: logged.entry.sha256, size: logged.entry.size)
+                  let logged = state[file.path], logged.leaf == indexed.leaf, logged.size == file.stamp.size else { continue }
+            out[file.path] = FileDigest(sha256: logged.sha256, size: logged.size)
         }
         return out
     }
 
-    /// Each listed file's stamp with the leaf that now holds its hash: its new leaf when this run
-    /// logged it, else the leaf it already had.
-    static func makeIndex(_ listed: [ListedFile], state: [String: (index: Int, entry: LedgerEntry)], entries: [LedgerEntry],
-                          firstNewLeaf: Int) -> FileIndex {
-        var leaves: [String: Int] = [:]
-        for (offset, entry) in entries.enumerated() where entry.kind == .output { leaves[entry.path] = firstNewLeaf + offset }
+    /// Each listed file's stamp with the leaf that now holds its hash (its new leaf when this run
+    /// logged it, else the leaf it already had), and the ledger as this run left it.
+    static func makeIndex(_ listed: [ListedFile], state: LoggedState, entries: [LedgerEntry], firstNewLeaf: Int,
+                          ledgerBytes: Int, rootHash: String) -> FileIndex {
+        var outputs = state.outputs
+        var media = state.media
+        for (offset, entry) in entries.enumerated() {
+            let logged = LoggedState.Logged(leaf: firstNewLeaf + offset, sha256: entry.sha256, size: entry.size)
+            switch (entry.kind, entry.event) {
+            case (.output, .removed): outputs[entry.path] = nil
+            case (.output, _): outputs[entry.path] = logged
+            case (.media, _): media[entry.path] = logged
+            }
+        }
         var index = FileIndex()
         index.entries.reserveCapacity(listed.count)
         for file in listed {
-            guard let leaf = leaves[file.path] ?? state["output:" + file.path]?.index else { continue }
-            index.entries[file.path] = FileIndex.Entry(stamp: file.stamp, leaf: leaf)
+            guard let logged = outputs[file.path] else { continue }
+            index.entries[file.path] = FileIndex.Entry(stamp: file.stamp, leaf: logged.leaf, sha256: logged.sha256)
         }
+        index.checkpoint = LedgerCheckpoint(ledgerBytes: ledgerBytes, frontier: state.frontier, rootHash: rootHash,
+                                            media: media.mapValues { LedgerCheckpoint.LoggedMedia(leaf: $0.leaf, sha256: $0.sha256) })
         return index
     }
 
     /// Leaves for every output or media file that is new, different or gone, in path order.
-    static func changes(state: [String: (index: Int, entry: LedgerEntry)], files: [String: FileDigest], media: [MediaItem],
-                        run: Int) -> [LedgerEntry] {
+    static func changes(state: LoggedState, files: [String: FileDigest], media: [MediaItem], run: Int) -> [LedgerEntry] {
         var entries: [LedgerEntry] = []
-        func event(for key: String, sha256: String) -> LedgerEntry.Event? {
-            guard let last = state[key]?.entry, last.event != .removed else { return .added }
+        func event(for last: LoggedState.Logged?, sha256: String) -> LedgerEntry.Event? {
+            guard let last else { return .added }
             return last.sha256 == sha256 ? nil : .changed
         }
         for path in files.keys.sorted() {
             guard let digest = files[path] else { continue }
-            if let kind = event(for: "output:" + path, sha256: digest.sha256) {
+            if let kind = event(for: state.outputs[path], sha256: digest.sha256) {
                 entries.append(LedgerEntry(run: run, kind: .output, path: path, event: kind, sha256: digest.sha256,
                                            size: digest.size, caseID: caseID(ofOutput: path)))
             }
         }
         for item in media.sorted(by: { $0.file < $1.file }) {
-            if let kind = event(for: "media:media/" + item.file, sha256: item.sha256) {
+            if let kind = event(for: state.media["media/" + item.file], sha256: item.sha256) {
                 entries.append(LedgerEntry(run: run, kind: .media, path: "media/" + item.file, event: kind, sha256: item.sha256,
                                            size: item.size, caseID: item.caseID, declaredSHA256: item.declaredSHA256))
             }
         }
         // An output the run no longer writes is logged as removed, so its absence is accounted for.
-        let logged: [LedgerEntry] = state.values.map(\.entry)
-        let gone = logged.filter { entry in entry.kind == .output && entry.event != .removed && files[entry.path] == nil }
-            .sorted { $0.path < $1.path }
-        for entry in gone {
-            entries.append(LedgerEntry(run: run, kind: .output, path: entry.path, event: .removed, sha256: "", size: 0,
-                                       caseID: entry.caseID))
+        for path in state.outputs.keys.filter({ files[$0] == nil }).sorted() {
+            entries.append(LedgerEntry(run: run, kind: .output, path: path, event: .removed, sha256: "", size: 0,
+                                       caseID: caseID(ofOutput: path)))
         }
         return entries
+    }
+}
+
+/// What the ledger logged last of each output and media file still there (a removed file is as good
+/// as never logged: it comes back as added), where its tree stands and the next run's number.
+///
+/// Read from the file index's checkpoint when the ledger is as that index says: its length in bytes is
+/// the checkpoint's and its last signed head has the checkpoint's size and root. Otherwise (no index,
+/// an index of v1, a ledger appended to or cut since, a crash between the ledger and the index) from
+/// the whole ledger. The index is a cache, never evidence: `verify` reads the ledger and every file.
+struct LoggedState {
+    struct Logged: Equatable {
+        var leaf: Int
+        var sha256: String
+        var size: Int
+    }
+
+    /// Output path → its latest leaf.
+    var outputs: [String: Logged]
+    /// "media/<file>" → its latest leaf.
+    var media: [String: Logged]
+    var frontier: MerkleFrontier
+    var nextRun: Int
+
+    static func load(root: URL, index: FileIndex?) throws -> LoggedState {
+        let heads = try Ledger.readHeads(root: root).heads
+        let nextRun = Ledger.nextRun(after: heads)
+        if let index, let checkpoint = index.checkpoint, let last = heads.last, last.treeSize == checkpoint.frontier.size,
+           last.rootHash == checkpoint.rootHash, checkpoint.frontier.root.hex == checkpoint.rootHash,
+           try Ledger.ledgerBytes(root: root) == checkpoint.ledgerBytes {
+            return LoggedState(outputs: index.entries.mapValues { Logged(leaf: $0.leaf, sha256: $0.sha256, size: $0.stamp.size) },
+                               media: checkpoint.media.mapValues { Logged(leaf: $0.leaf, sha256: $0.sha256, size: 0) },
+                               frontier: checkpoint.frontier, nextRun: nextRun)
+        }
+        let ledger = try Ledger(root: root)
+        var outputs: [String: Logged] = [:]
+        var media: [String: Logged] = [:]
+        for logged in ledger.state().values where logged.entry.event != .removed {
+            let entry = Logged(leaf: logged.index, sha256: logged.entry.sha256, size: logged.entry.size)
+            switch logged.entry.kind {
+            case .output: outputs[logged.entry.path] = entry
+            case .media: media[logged.entry.path] = entry
+            }
+        }
+        return LoggedState(outputs: outputs, media: media, frontier: ledger.frontier(), nextRun: nextRun)
     }
 }

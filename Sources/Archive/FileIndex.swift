@@ -34,49 +34,90 @@ public struct ListedFile: Sendable {
 /// every file, and a missing or unreadable index only means every file is hashed again. A file
 /// edited in place with its time set back keeps its logged hash, so `verify` reports it changed
 /// (a full re-hash would have logged the edit as a change of the output instead).
+///
+/// Since v2 it also carries what the ledger logged last of each file (its hash, at its leaf) and a
+/// checkpoint of the ledger (`LedgerCheckpoint`): a run whose ledger is as the checkpoint says appends
+/// to it without reading it. An index of v1 is still read for its stamps.
 public struct FileIndex: Equatable {
     public struct Entry: Equatable {
         public var stamp: FileStamp
         /// The ledger leaf (0-based) whose hash describes the file as stamped.
         public var leaf: Int
+        /// That leaf's SHA-256 (hex); empty in an index of v1.
+        public var sha256: String
+
+        public init(stamp: FileStamp, leaf: Int, sha256: String = "") {
+            self.stamp = stamp
+            self.leaf = leaf
+            self.sha256 = sha256
+        }
     }
 
     public var entries: [String: Entry] = [:]
+    /// The ledger as the run that wrote this index left it; nil in an index of v1.
+    public var checkpoint: LedgerCheckpoint?
 
     public static let file = "archive/file-index.tsv"
-    private static let header = "sanxiang-file-index-v1"
+    private static let header = "sanxiang-file-index-v2"
+    private static let headerV1 = "sanxiang-file-index-v1"
 
-    public init(entries: [String: Entry] = [:]) { self.entries = entries }
+    public init(entries: [String: Entry] = [:], checkpoint: LedgerCheckpoint? = nil) {
+        self.entries = entries
+        self.checkpoint = checkpoint
+    }
 
     /// The index left by the last run; nil when there is none or it cannot be read whole.
     public static func load(root: URL) -> FileIndex? {
         guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(file).path) else { return nil }
-        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true)[...]
-        guard let first = lines.popFirst(), String(decoding: first, as: UTF8.self) == header else { return nil }
+        return [UInt8](data).withUnsafeBufferPointer { parse(index: $0) }
+    }
+
+    /// Read through a buffer pointer, a line at a time: Data's subscript and slices cost more than the parse.
+    private static func parse(index bytes: UnsafeBufferPointer<UInt8>) -> FileIndex? {
+        var lines: [Range<Int>] = []
+        var lineStart = 0
+        for position in 0..<bytes.count where bytes[position] == UInt8(ascii: "\n") {
+            if position > lineStart { lines.append(lineStart..<position) }
+            lineStart = position + 1
+        }
+        if bytes.count > lineStart { lines.append(lineStart..<bytes.count) }
+        func data(_ line: Range<Int>) -> Data.SubSequence { Data(UnsafeBufferPointer(rebasing: bytes[line]))[...] }
+        var remaining = lines[...]
+        guard let first = remaining.popFirst() else { return nil }
+        let version = String(decoding: UnsafeBufferPointer(rebasing: bytes[first]), as: UTF8.self)
+        guard version == header || version == headerV1 else { return nil }
         var index = FileIndex()
-        index.entries.reserveCapacity(lines.count)
-        for line in lines {
-            guard let (path, entry) = parse(line) else { return nil }
+        if version == header {
+            guard let line = remaining.popFirst(), let checkpoint = LedgerCheckpoint(line: data(line)) else { return nil }
+            index.checkpoint = checkpoint
+            while let line = remaining.first, data(line).starts(with: LedgerCheckpoint.mediaPrefix) {
+                guard let (path, logged) = LedgerCheckpoint.parseMedia(data(line)) else { return nil }
+                index.checkpoint?.media[path] = logged
+                remaining.removeFirst()
+            }
+        }
+        index.entries.reserveCapacity(remaining.count)
+        for line in remaining {
+            guard let (path, entry) = parse(UnsafeBufferPointer(rebasing: bytes[line]), withHash: version == header) else { return nil }
             index.entries[path] = entry
         }
         return index
     }
 
-    /// leaf, device, inode, size, seconds, nanoseconds, path — tab-separated, the path last. Read byte by
-    /// byte: one String per number made loading the index of 100,000 cases' outputs take seconds.
-    private static func parse(_ line: Data.SubSequence) -> (String, Entry)? {
-        var numbers: [Int] = []
-        numbers.reserveCapacity(6)
-        var position = line.startIndex
-        while numbers.count < 6 {
+    /// leaf, device, inode, size, seconds, nanoseconds, SHA-256 (v2), path — tab-separated, the path last. Read
+    /// byte by byte: one String per number made loading the index of 100,000 cases' outputs take seconds.
+    private static func parse(_ line: UnsafeBufferPointer<UInt8>, withHash: Bool) -> (String, Entry)? {
+        var numbers = (0, 0, 0, 0, 0, 0)
+        var position = 0
+        for field in 0..<6 {
             var value = 0
             var negative = false
             var digits = 0
-            if position < line.endIndex, line[position] == UInt8(ascii: "-") {
+            if position < line.count, line[position] == UInt8(ascii: "-") {
                 negative = true
                 position += 1
             }
-            while position < line.endIndex, line[position] != UInt8(ascii: "\t") {
+            while position < line.count, line[position] != UInt8(ascii: "\t") {
                 let digit = Int(line[position]) - 48
                 guard (0...9).contains(digit) else { return nil }
                 let (tens, overflowTens) = value.multipliedReportingOverflow(by: 10)
@@ -86,28 +127,49 @@ public struct FileIndex: Equatable {
                 digits += 1
                 position += 1
             }
-            guard digits > 0, position < line.endIndex else { return nil }
-            numbers.append(negative ? -value : value)
+            guard digits > 0, position < line.count else { return nil }
+            let number = negative ? -value : value
+            switch field {
+            case 0: numbers.0 = number
+            case 1: numbers.1 = number
+            case 2: numbers.2 = number
+            case 3: numbers.3 = number
+            case 4: numbers.4 = number
+            default: numbers.5 = number
+            }
             position += 1  // the tab
         }
-        guard position < line.endIndex else { return nil }
-        let stamp = FileStamp(device: UInt64(bitPattern: Int64(numbers[1])), inode: UInt64(bitPattern: Int64(numbers[2])),
-                              size: numbers[3], modifiedSeconds: numbers[4], modifiedNanoseconds: numbers[5])
-        return (String(decoding: line[position...], as: UTF8.self), Entry(stamp: stamp, leaf: numbers[0]))
+        var sha256 = ""
+        if withHash {
+            guard position + 64 < line.count, line[position + 64] == UInt8(ascii: "\t") else { return nil }
+            sha256 = String(decoding: UnsafeBufferPointer(rebasing: line[position..<position + 64]), as: UTF8.self)
+            guard !sha256.contains("\t") else { return nil }
+            position += 65
+        }
+        guard position < line.count else { return nil }
+        let stamp = FileStamp(device: UInt64(bitPattern: Int64(numbers.1)), inode: UInt64(bitPattern: Int64(numbers.2)),
+                              size: numbers.3, modifiedSeconds: numbers.4, modifiedNanoseconds: numbers.5)
+        let path = String(decoding: UnsafeBufferPointer(rebasing: line[position...]), as: UTF8.self)
+        return (path, Entry(stamp: stamp, leaf: numbers.0, sha256: sha256))
     }
 
     /// Written whole through a temporary file and a rename: a crash leaves the old index or the new.
+    /// An entry without its hash (an index of v1 read back) is left out: the next run hashes that file again.
     public func write(root: URL) throws {
         var bytes = Array((Self.header + "\n").utf8)
-        bytes.reserveCapacity(entries.count * 120)
+        bytes.reserveCapacity(entries.count * 190)
+        // Without a checkpoint, one that matches no ledger (a length of -1): the next run reads the ledger.
+        bytes += (checkpoint ?? LedgerCheckpoint(ledgerBytes: -1, frontier: MerkleFrontier(), rootHash: "-", media: [:])).lines()
         for path in entries.keys.sorted() where !path.contains("\t") && !path.contains("\n") {
-            guard let entry = entries[path] else { continue }
+            guard let entry = entries[path], entry.sha256.utf8.count == 64, !entry.sha256.contains("\t") else { continue }
             let stamp = entry.stamp
             for number in [entry.leaf, Int(Int64(bitPattern: stamp.device)), Int(Int64(bitPattern: stamp.inode)), stamp.size,
                            stamp.modifiedSeconds, stamp.modifiedNanoseconds] {
                 bytes += String(number).utf8
                 bytes.append(UInt8(ascii: "\t"))
             }
+            bytes += entry.sha256.utf8
+            bytes.append(UInt8(ascii: "\t"))
             bytes += path.utf8
             bytes.append(UInt8(ascii: "\n"))
         }
@@ -127,6 +189,59 @@ public struct FileIndex: Equatable {
         guard rename(temporary, path) == 0 else {
             throw ArchiveError(path: path, reason: "无法更新文件索引（\(String(cString: strerror(errno)))）")
         }
+    }
+}
+
+/// What a run needs to know of the ledger to log the next one without reading it: its length in bytes
+/// (a run checks it against the file; anything appended or cut since means the whole ledger is read),
+/// its Merkle frontier and root (checked against the last signed head), and the last logged hash of
+/// each media file (outputs' are in the index entries).
+public struct LedgerCheckpoint: Equatable {
+    public struct LoggedMedia: Equatable {
+        public var leaf: Int
+        public var sha256: String
+    }
+
+    public var ledgerBytes: Int
+    public var frontier: MerkleFrontier
+    public var rootHash: String
+    /// "media/<file>" → its latest leaf.
+    public var media: [String: LoggedMedia]
+
+    static let prefix = Array("ledger\t".utf8)
+    static let mediaPrefix = Array("media\t".utf8)
+
+    public init(ledgerBytes: Int, frontier: MerkleFrontier, rootHash: String, media: [String: LoggedMedia]) {
+        self.ledgerBytes = ledgerBytes
+        self.frontier = frontier
+        self.rootHash = rootHash
+        self.media = media
+    }
+
+    /// `ledger <bytes> <leaves> <root> <peak,peak,…>`, then `media <leaf> <sha256> <path>` per media file.
+    func lines() -> [UInt8] {
+        var out = Array("ledger\t\(ledgerBytes)\t\(frontier.size)\t\(rootHash)\t\(frontier.peaks.map(\.hex).joined(separator: ","))\n".utf8)
+        for path in media.keys.sorted() where !path.contains("\t") && !path.contains("\n") {
+            guard let logged = media[path] else { continue }
+            out += Array("media\t\(logged.leaf)\t\(logged.sha256)\t\(path)\n".utf8)
+        }
+        return out
+    }
+
+    init?(line: Data.SubSequence) {
+        guard line.starts(with: Self.prefix) else { return nil }
+        let fields = String(decoding: line.dropFirst(Self.prefix.count), as: UTF8.self).split(separator: "\t", omittingEmptySubsequences: false)
+        guard fields.count == 4, let bytes = Int(fields[0]), let size = Int(fields[1]) else { return nil }
+        let peaks = fields[3].isEmpty ? [] : fields[3].split(separator: ",").map { [UInt8](hex: String($0)) }
+        guard !peaks.contains(where: { $0 == nil }), let frontier = MerkleFrontier(size: size, peaks: peaks.compactMap { $0 }) else { return nil }
+        self.init(ledgerBytes: bytes, frontier: frontier, rootHash: String(fields[2]), media: [:])
+    }
+
+    static func parseMedia(_ line: Data.SubSequence) -> (String, LoggedMedia)? {
+        let fields = String(decoding: line.dropFirst(mediaPrefix.count), as: UTF8.self).split(separator: "\t", maxSplits: 2,
+                                                                                               omittingEmptySubsequences: false)
+        guard fields.count == 3, let leaf = Int(fields[0]), fields[1].utf8.count == 64, !fields[2].isEmpty else { return nil }
+        return (String(fields[2]), LoggedMedia(leaf: leaf, sha256: String(fields[1])))
     }
 }
 

@@ -112,17 +112,7 @@ public struct Ledger {
 
     public init(root: URL) throws {
         lines = try Self.readLines(root.appendingPathComponent(Self.ledgerFile))
-        let headLines = try Self.readLines(root.appendingPathComponent(Self.headsFile))
-        heads = []
-        malformed = []
-        let decoder = JSONDecoder()
-        for (index, line) in headLines.enumerated() {
-            if let head = try? decoder.decode(TreeHead.self, from: Data(line)) {
-                heads.append(head)
-            } else {
-                malformed.append((Self.headsFile, index + 1))
-            }
-        }
+        (heads, malformed) = try Self.readHeads(root: root)
         entries = Self.decodeEntries(lines)
         for (index, entry) in entries.enumerated() where entry == nil { malformed.append((Self.ledgerFile, index + 1)) }
     }
@@ -139,7 +129,42 @@ public struct Ledger {
         }.map { $0 ?? nil }
     }
 
-    public var nextRun: Int { (heads.map(\.run).max() ?? 0) + 1 }
+    public var nextRun: Int { Self.nextRun(after: heads) }
+
+    static func nextRun(after heads: [TreeHead]) -> Int { (heads.map(\.run).max() ?? 0) + 1 }
+
+    /// The signed heads (one line per run, so few), and the numbers of lines that are not one.
+    static func readHeads(root: URL) throws -> (heads: [TreeHead], malformed: [(file: String, line: Int)]) {
+        var heads: [TreeHead] = []
+        var malformed: [(file: String, line: Int)] = []
+        let decoder = JSONDecoder()
+        for (index, line) in try readLines(root.appendingPathComponent(headsFile)).enumerated() {
+            if let head = try? decoder.decode(TreeHead.self, from: Data(line)) {
+                heads.append(head)
+            } else {
+                malformed.append((headsFile, index + 1))
+            }
+        }
+        return (heads, malformed)
+    }
+
+    /// The ledger file's length in bytes (0 when there is none yet).
+    static func ledgerBytes(root: URL) throws -> Int {
+        let path = root.appendingPathComponent(ledgerFile).path
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            if errno == ENOENT { return 0 }
+            throw ArchiveError(path: path, reason: "无法读取（\(String(cString: strerror(errno)))）")
+        }
+        return Int(info.st_size)
+    }
+
+    /// The frontier of the Merkle tree of every leaf.
+    func frontier() -> MerkleFrontier {
+        var frontier = MerkleFrontier()
+        for line in lines { frontier.append(leafHash: MerkleTree.leafHash(line)) }
+        return frontier
+    }
 
     /// The latest entry of every key among the first `count` leaves, with its leaf index.
     public func state(upTo count: Int? = nil) -> [String: (index: Int, entry: LedgerEntry)] {
@@ -157,17 +182,17 @@ public struct Ledger {
         return tree
     }
 
-    /// Appends the run's leaves and its signed head; the ledger lines go first, so a
-    /// crash in between leaves unsigned leaves that verification reports.
-    public mutating func append(_ entries: [LedgerEntry], head: (Int, String) throws -> TreeHead, root: URL) throws {
+    /// Appends a run's leaves and its signed head to the ledger whose tree `frontier` ends, without
+    /// reading it; the ledger lines go first, so a crash in between leaves unsigned leaves that
+    /// verification reports. Returns the head.
+    static func append(_ entries: [LedgerEntry], to frontier: inout MerkleFrontier, head: (Int, String) throws -> TreeHead,
+                       root: URL) throws -> TreeHead {
         let newLines = try entries.map { Array(try Self.encode($0)) }
         try Self.appendLines(newLines, to: root.appendingPathComponent(Self.ledgerFile))
-        lines += newLines
-        self.entries += entries.map { Optional($0) }
-        let tree = tree()
-        let signed = try head(lines.count, (tree.root(size: lines.count) ?? MerkleTree.emptyRoot).hex)
+        for line in newLines { frontier.append(leafHash: MerkleTree.leafHash(line)) }
+        let signed = try head(frontier.size, frontier.root.hex)
         try Self.appendLines([Array(try Self.encode(signed))], to: root.appendingPathComponent(Self.headsFile))
-        heads.append(signed)
+        return signed
     }
 
     static func encode<T: Encodable>(_ value: T) throws -> Data {

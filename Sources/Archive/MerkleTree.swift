@@ -170,3 +170,42 @@ extension Array where Element == UInt8 {
         self = out
     }
 }
+
+/// The right edge of an RFC 6962 tree: the roots of its perfect subtrees, largest first (one per set
+/// bit of the size). It is all a log that only grows needs to know of its past leaves to append more
+/// and compute the new root, so a nightly run need not read and hash every leaf ever logged.
+public struct MerkleFrontier: Equatable, Sendable {
+    public private(set) var size: Int
+    public private(set) var peaks: [Digest32]
+
+    public init() {
+        size = 0
+        peaks = []
+    }
+
+    /// A frontier as stored; nil when the number of peaks does not fit the size.
+    public init?(size: Int, peaks: [Digest32]) {
+        guard size >= 0, size.nonzeroBitCount == peaks.count, peaks.allSatisfy({ $0.count == 32 }) else { return nil }
+        self.size = size
+        self.peaks = peaks
+    }
+
+    public mutating func append(leafHash: Digest32) {
+        var hash = leafHash
+        var carried = size
+        // Each trailing set bit of the size is a subtree of the new leaf's height: merge it in.
+        while carried & 1 == 1, let left = peaks.popLast() {
+            hash = MerkleTree.nodeHash(left, hash)
+            carried >>= 1
+        }
+        peaks.append(hash)
+        size += 1
+    }
+
+    /// MTH of the whole tree: the peaks folded from the right, as RFC 6962 splits at the largest power of two.
+    public var root: Digest32 {
+        guard var hash = peaks.last else { return MerkleTree.emptyRoot }
+        for left in peaks.dropLast().reversed() { hash = MerkleTree.nodeHash(left, hash) }
+        return hash
+    }
+}

@@ -310,6 +310,8 @@ extension RenderStage {
         let officers: [String: Officer]
         let records: [String: [ProcessRecord]]
         let ingest: IngestResult
+        /// Each agency's contract v2 details as `detailsPayload` adds them: encoded once, not once per case.
+        private let agencyDetails: [String: Result<Data, Error>]
 
         init(_ ingest: IngestResult) {
             self.ingest = ingest
@@ -317,16 +319,22 @@ extension RenderStage {
             agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
             officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
             records = Dictionary(grouping: ingest.records, by: \.caseID)
+            agencyDetails = ingest.agencyDetails.mapValues { details in Result { try Self.encoder.encode(details) } }
+        }
+
+        private static var encoder: JSONEncoder {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            return encoder
         }
 
         /// Contract v2 data the documents read: the case's details, its agency's and its review's.
         /// JSON with sorted keys, so the bytes are the same in every process.
         func detailsPayload(_ item: EnforcementCase) throws -> [UInt8] {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
+            let encoder = Self.encoder
             var bytes: [UInt8] = []
             bytes += try encoder.encode(ingest.details(of: item))
-            if let agency = ingest.agencyDetails[item.agencyCode] { bytes += try encoder.encode(agency) }
+            if let agency = agencyDetails[item.agencyCode] { bytes += try agency.get() }
             if let review = reviews[item.id], let extra = ingest.reviewDetails[review.id] { bytes += try encoder.encode(extra) }
             return bytes
         }

@@ -22,16 +22,49 @@ final class FileIndexTests: XCTestCase {
         ]
         for (number, (device, inode, size, seconds, nanoseconds)) in extremes.enumerated() {
             let stamp = FileStamp(device: device, inode: inode, size: size, modifiedSeconds: seconds, modifiedNanoseconds: nanoseconds)
-            entries["internal/documents/机关\(number)/案件 \(number)/决定书\t附件.pdf"] = FileIndex.Entry(stamp: stamp, leaf: number * 1000)
+            entries["internal/documents/机关\(number)/案件 \(number)/决定书\t附件.pdf"] = FileIndex.Entry(stamp: stamp, leaf: number * 1000,
+                                                                                                    sha256: String(repeating: "ab", count: 32))
+            entries["internal/documents/机关\(number)/案件 \(number)/决定书.pdf"] = FileIndex.Entry(stamp: stamp, leaf: number * 1000 + 1,
+                                                                                               sha256: String(repeating: "\(number)", count: 64))
         }
+        let hash = String(repeating: "0123456789abcdef", count: 4)
         entries["public/index.html"] = FileIndex.Entry(stamp: FileStamp(device: 1, inode: 2, size: 3, modifiedSeconds: 4,
-                                                                          modifiedNanoseconds: 5), leaf: 17)
-        try FileIndex(entries: entries).write(root: folder)
-        XCTAssertEqual(FileIndex.load(root: folder), FileIndex(entries: entries.filter { !$0.key.contains("\t") }),
+                                                                          modifiedNanoseconds: 5), leaf: 17, sha256: hash)
+        var frontier = MerkleFrontier()
+        for number in 0..<11 { frontier.append(leafHash: MerkleTree.leafHash(Array("\(number)".utf8))) }
+        let checkpoint = LedgerCheckpoint(ledgerBytes: 123_456, frontier: frontier, rootHash: frontier.root.hex,
+                                          media: ["media/录像 1.mp4": .init(leaf: 3, sha256: hash), "media/b.jpg": .init(leaf: 9, sha256: hash)])
+        try FileIndex(entries: entries, checkpoint: checkpoint).write(root: folder)
+        XCTAssertEqual(FileIndex.load(root: folder), FileIndex(entries: entries.filter { !$0.key.contains("\t") }, checkpoint: checkpoint),
                        "paths with a tab are left out (a tab separates the fields)")
 
         let text = try String(contentsOf: folder.appendingPathComponent(FileIndex.file), encoding: .utf8)
-        XCTAssertTrue(text.contains("17\t1\t2\t3\t4\t5\tpublic/index.html\n"), text)
+        XCTAssertTrue(text.contains("17\t1\t2\t3\t4\t5\t\(hash)\tpublic/index.html\n"), text)
+        // An entry without its hash (read from an index of v1) is not written: the next run hashes that file.
+        try FileIndex(entries: ["public/a.html": .init(stamp: entries["public/index.html"]!.stamp, leaf: 1)]).write(root: folder)
+        XCTAssertEqual(FileIndex.load(root: folder)?.entries, [:])
+        XCTAssertEqual(FileIndex.load(root: folder)?.checkpoint?.ledgerBytes, -1, "no checkpoint: one that matches no ledger")
+    }
+
+    /// A v2 index whose checkpoint, media or hash field cannot be read is no index at all.
+    func testABrokenVersionTwoIndexIsUnknown() throws {
+        let url = folder.appendingPathComponent(FileIndex.file)
+        let hash = String(repeating: "a", count: 64)
+        let peak = String(repeating: "b", count: 64)
+        let good = "sanxiang-file-index-v2\nledger\t10\t1\t\(hash)\t\(peak)\nmedia\t0\t\(hash)\tmedia/a.jpg\n1\t2\t3\t4\t5\t6\t\(hash)\tpublic/b.html\n"
+        try Data(good.utf8).write(to: url)
+        XCTAssertEqual(FileIndex.load(root: folder)?.entries["public/b.html"]?.sha256, hash)
+        XCTAssertEqual(FileIndex.load(root: folder)?.checkpoint?.media["media/a.jpg"]?.leaf, 0)
+        for broken in [good.replacingOccurrences(of: "ledger\t10\t1", with: "ledger\t10\t3"),  // 3 leaves have two peaks
+                       good.replacingOccurrences(of: "ledger\t10", with: "ledger\tx"),
+                       good.replacingOccurrences(of: "\t\(peak)", with: "\t\(peak.dropLast())"),
+                       good.replacingOccurrences(of: "media\t0\t\(hash)", with: "media\t0\tabc"),
+                       good.replacingOccurrences(of: "6\t\(hash)\tpublic", with: "6\t\(hash.dropLast())\tpublic"),
+                       good.replacingOccurrences(of: "6\t\(hash)\tpublic", with: "6\tpublic"),
+                       "sanxiang-file-index-v2\n1\t2\t3\t4\t5\t6\t\(hash)\tpublic/b.html\n"] {
+            try Data(broken.utf8).write(to: url)
+            XCTAssertNil(FileIndex.load(root: folder), broken)
+        }
     }
 
     func testALineThatCannotBeReadMakesTheWholeIndexUnknown() throws {

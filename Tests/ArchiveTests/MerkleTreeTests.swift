@@ -23,6 +23,29 @@ final class MerkleTreeTests: XCTestCase {
         return tree
     }
 
+    /// The frontier a nightly run appends to gives the reference roots, and every root of a full tree
+    /// up to 70 leaves, stored and read back at any size.
+    func testTheFrontierGivesTheRootsOfTheWholeTree() throws {
+        var frontier = MerkleFrontier()
+        XCTAssertEqual(frontier.root.hex, Self.roots[0])
+        for (size, leaf) in Self.leaves.enumerated() {
+            frontier.append(leafHash: MerkleTree.leafHash([UInt8](hex: leaf)!))
+            XCTAssertEqual(frontier.root.hex, Self.roots[size + 1], "size \(size + 1)")
+        }
+        let tree = MerkleTree()
+        var grown = MerkleFrontier()
+        for number in 0..<70 {
+            let leaf = Array("leaf \(number)".utf8)
+            tree.append(leafData: leaf)
+            grown.append(leafHash: MerkleTree.leafHash(leaf))
+            XCTAssertEqual(grown.root, tree.root(size: number + 1), "size \(number + 1)")
+            XCTAssertEqual(grown.peaks.count, (number + 1).nonzeroBitCount)
+            let stored = try XCTUnwrap(MerkleFrontier(size: grown.size, peaks: grown.peaks))
+            XCTAssertEqual(stored, grown)
+        }
+        XCTAssertNil(MerkleFrontier(size: 6, peaks: [MerkleTree.emptyRoot]), "6 leaves have two peaks")
+    }
+
     func testRootsMatchTheReference() {
         let tree = referenceTree()
         for size in 0...8 { XCTAssertEqual(tree.root(size: size)?.hex, Self.roots[size], "size \(size)") }

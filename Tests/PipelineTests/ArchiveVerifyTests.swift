@@ -131,6 +131,36 @@ final class ArchiveVerifyTests: SampleCopyTestCase {
         XCTAssertEqual(try Verifier.verify(root: output).problems, [])
     }
 
+    /// A run appends to the ledger without reading it only while the ledger is as the file index's
+    /// checkpoint says. An index older than the ledger (a crash after the ledger was extended, before
+    /// the index was written) or with a wrong frontier makes the run read the whole ledger: each run
+    /// still logs the changed files, and the archive verifies.
+    func testAnIndexBehindTheLedgerOrWithAWrongFrontierMakesTheRunReadTheLedger() throws {
+        let indexURL = output.appendingPathComponent(FileIndex.file)
+        _ = try run("2026-01-06")
+        let firstIndex = try Data(contentsOf: indexURL)
+        let second = try run("2026-01-07")
+        XCTAssertGreaterThan(second.archive?.reused ?? 0, 100, "the checkpoint matched: stamps and hashes from the index")
+        try firstIndex.write(to: indexURL)
+        let third = try run("2026-01-08")
+        XCTAssertEqual(third.archive?.run, 3)
+        XCTAssertGreaterThan(third.archive?.changed ?? 0, 0)
+        XCTAssertEqual(try Verifier.verify(root: output).problems, [])
+
+        var lines = try String(contentsOf: indexURL, encoding: .utf8).components(separatedBy: "\n")
+        var fields = lines[1].components(separatedBy: "\t")
+        var peaks = fields[4].components(separatedBy: ",")
+        peaks[0] = String(repeating: "0", count: 64)
+        fields[4] = peaks.joined(separator: ",")
+        lines[1] = fields.joined(separator: "\t")
+        try lines.joined(separator: "\n").write(to: indexURL, atomically: true, encoding: .utf8)
+        let fourth = try run("2026-01-09")
+        XCTAssertEqual(fourth.archive?.run, 4)
+        XCTAssertEqual(try Verifier.verify(root: output).problems, [])
+        let heads = try Ledger(root: output).heads
+        XCTAssertEqual(heads.map(\.run), [1, 2, 3, 4])
+    }
+
     func testEditingTruncatingOrExtendingTheLedgerIsCaught() throws {
         _ = try run("2026-01-06")
         _ = try run("2026-01-07")

@@ -419,6 +419,7 @@ public final class StateStore {
         let arguments: [DatabaseValueConvertible]
         let id: String
         let hash: String
+        let source: SourceRef
     }
 
     /// Serialises and hashes on every core: the costliest part of storing.
@@ -428,7 +429,7 @@ public final class StateStore {
             let hash = contentHash(payload)
             return PreparedCase(arguments: [item.id, item.agencyCode, item.actionType.rawValue, item.decisionDate.iso,
                                             item.status.rawValue, hash, item.source.file, item.source.row, Data(payload)],
-                                id: item.id, hash: hash)
+                                id: item.id, hash: hash, source: item.source)
         }
     }
 
@@ -447,9 +448,11 @@ public final class StateStore {
     }
 
     static func upsert(_ db: Database, _ prepared: [PreparedCase], runID: Int64) throws -> StoreChanges {
-        var known: [String: String] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, content_hash FROM enforcement_case")
-        while let row = try rows.next() { known[row["id"]] = row["content_hash"] }
+        var known: [String: (hash: String, source: SourceRef, present: Bool)] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, content_hash, source_file, source_row, present FROM enforcement_case")
+        while let row = try rows.next() {
+            known[row["id"]] = (row["content_hash"], SourceRef(file: row["source_file"], row: row["source_row"]), row["present"] as Bool)
+        }
         var changes = StoreChanges()
         var insert = try BulkInsert(db, sql: """
             INSERT INTO enforcement_case (id, agency_code, action_type, decision_date, status, content_hash,
@@ -461,21 +464,25 @@ public final class StateStore {
                 content_hash = ?5, source_file = ?6, source_row = ?7, payload = ?8, present = 1
             WHERE id = ?10
             """)
-        try db.execute(sql: "UPDATE enforcement_case SET present = 0")
         for entry in prepared {
             let previous = known.removeValue(forKey: entry.id)
-            switch previous {
+            switch previous?.hash {
             case nil: changes.added += 1
             case entry.hash?: changes.unchanged += 1
             default: changes.changed += 1
             }
-            if previous == nil {
+            guard let previous else {
                 try insert.add(entry.arguments + [runID])
-            } else {
-                try update.execute(arguments: StatementArguments(Array(entry.arguments.dropFirst()) + [runID, entry.id]))
+                continue
             }
+            // A row stored as it is now stays untouched: rewriting every case's payload each night was most of the commit's store.
+            if previous.hash == entry.hash, previous.source == entry.source, previous.present { continue }
+            try update.execute(arguments: StatementArguments(Array(entry.arguments.dropFirst()) + [runID, entry.id]))
         }
         try insert.finish()
+        // Cases the export no longer holds stay in the store, marked absent.
+        let absent = try db.makeStatement(sql: "UPDATE enforcement_case SET present = 0 WHERE id = ?")
+        for (id, previous) in known where previous.present { try absent.execute(arguments: [id]) }
         // Built after the rows are in: one sort instead of 100,000 scattered inserts.
         try db.execute(sql: "CREATE INDEX IF NOT EXISTS enforcement_case_agency ON enforcement_case(agency_code, decision_date)")
         changes.absent = known.count

@@ -64,7 +64,8 @@ final class RunTests: XCTestCase {
         let jsonURL = export.appendingPathComponent("cases.json")
         var objects = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: jsonURL)) as? [[String: Any]])
         objects[0]["facts"] = "（更正）" + (objects[0]["facts"] as? String ?? "")
-        let dropped = objects.removeLast()["case_id"] as? String
+        let dropObject = objects.removeLast()
+        let dropped = dropObject["case_id"] as? String
         try JSONSerialization.data(withJSONObject: objects).write(to: jsonURL)
         let third = try run(input: export, output: output)
         XCTAssertEqual(third.store, StoreChanges(added: 0, changed: 1, unchanged: 69, absent: 1))
@@ -77,6 +78,14 @@ final class RunTests: XCTestCase {
         for item in stored {
             XCTAssertEqual(hashes[item.id], StateStore.contentHash(CanonicalJSON.payload(of: item)), item.id)
         }
+
+        // The dropped case comes back as it was: present again, and not a change (an unchanged row is not rewritten).
+        try JSONSerialization.data(withJSONObject: try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: jsonURL)) as? [[String: Any]])
+            + [dropObject]).write(to: jsonURL)
+        let fourth = try run(input: export, output: output)
+        XCTAssertEqual(fourth.store, StoreChanges(added: 0, changed: 0, unchanged: 71, absent: 0))
+        XCTAssertTrue(try store.cases().contains { $0.id == dropped })
+        XCTAssertEqual(try store.cases().count, 71)
     }
 
     /// A case whose data lacks a statutory element of one of its documents gets none of them and is set aside, named.

@@ -153,15 +153,24 @@ public struct FileIndex: Equatable {
         return (path, Entry(stamp: stamp, leaf: numbers.0, sha256: sha256))
     }
 
+    private static func isHash(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+    }
+
     /// Written whole through a temporary file and a rename: a crash leaves the old index or the new.
     /// An entry without its hash (an index of v1 read back) is left out: the next run hashes that file again.
     public func write(root: URL) throws {
         var bytes = Array((Self.header + "\n").utf8)
         bytes.reserveCapacity(entries.count * 190)
-        // Without a checkpoint, one that matches no ledger (a length of -1): the next run reads the ledger.
-        bytes += (checkpoint ?? LedgerCheckpoint(ledgerBytes: -1, frontier: MerkleFrontier(), rootHash: "-", media: [:])).lines()
-        for path in entries.keys.sorted() where !path.contains("\t") && !path.contains("\n") {
-            guard let entry = entries[path], entry.sha256.utf8.count == 64, !entry.sha256.contains("\t") else { continue }
+        // Without a checkpoint, or with a file the index cannot hold (a tab or line break in its path, no hash),
+        // one that matches no ledger (a length of -1): the next run reads the ledger rather than take that file
+        // for one never logged.
+        let writable = { (path: String) in !path.contains("\t") && !path.contains("\n") }
+        let complete = entries.allSatisfy { writable($0.key) && Self.isHash($0.value.sha256) }
+            && (checkpoint?.media.keys.allSatisfy(writable) ?? false)
+        bytes += ((complete ? checkpoint : nil) ?? LedgerCheckpoint(ledgerBytes: -1, frontier: MerkleFrontier(), rootHash: "-", media: [:])).lines()
+        for path in entries.keys.sorted() where writable(path) {
+            guard let entry = entries[path], Self.isHash(entry.sha256) else { continue }
             let stamp = entry.stamp
             for number in [entry.leaf, Int(Int64(bitPattern: stamp.device)), Int(Int64(bitPattern: stamp.inode)), stamp.size,
                            stamp.modifiedSeconds, stamp.modifiedNanoseconds] {

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 
-/// Work on every core for the archive (which sits beneath the modules that have `concurrentMap`).
+/// Work on every core for the archive, which does not depend on CaseModel (where `concurrentMap` is).
 enum EveryCore {
     /// `transform` applied to `count` indices in blocks of `block` (one task per block), results in index order;
     /// each block's `transform` gets the block's range and returns one value per index in it.

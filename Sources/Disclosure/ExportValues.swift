@@ -68,22 +68,10 @@ extension PersonalValueIndex {
     /// The names of three or more characters the finder reads in every case's free text, in case order,
     /// read on every core (one core took as long as the portal's redaction of the export on two).
     static func namesInTexts(of cases: [EnforcementCase], finder: NameFinder) -> [String] {
-        let chunk = 128
-        var parts = [[String]](repeating: [], count: (cases.count + chunk - 1) / chunk)
-        parts.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
-            DispatchQueue.concurrentPerform(iterations: slots.count) { part in
-                var names: [String] = []
-                for item in cases[part * chunk..<min(cases.count, (part + 1) * chunk)] {
-                    for text in [item.title, item.facts, item.discretion, item.decision, item.statusReason] + item.evidence where !text.isEmpty {
-                        for found in finder.names(in: TextRedactor.unpad(Chars.scalars(text))) where found.kind != .latin && found.name.count >= 3 {
-                            names.append(found.name)
-                        }
-                    }
-                }
-                slots[part] = names
+        concurrentMap(cases, chunkSize: 128) { item in
+            ([item.title, item.facts, item.discretion, item.decision, item.statusReason] + item.evidence).filter { !$0.isEmpty }.flatMap { text in
+                finder.names(in: TextRedactor.unpad(Chars.scalars(text))).filter { $0.kind != .latin && $0.name.count >= 3 }.map(\.name)
             }
-        }
-        return parts.flatMap { $0 }
+        }.flatMap { $0 }
     }
 }

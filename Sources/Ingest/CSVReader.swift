@@ -1,3 +1,4 @@
+import CaseModel
 import Foundation
 
 /// One record of a CSV file with the physical line it starts on.

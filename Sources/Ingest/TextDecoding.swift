@@ -1,3 +1,4 @@
+import CaseModel
 import Native
 
 /// The encodings found in real exports. Nothing in a file says which one it

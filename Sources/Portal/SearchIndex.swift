@@ -1,3 +1,4 @@
+import CaseModel
 import Foundation
 
 /// The static search index, split so that a query loads only what it needs: at 100,000
@@ -186,25 +187,14 @@ public enum PortalSearchIndex {
     /// step of a night's portal. (Within a decision the keys' order does not matter: each posting list
     /// grows in decision order.)
     static func keys(_ site: PortalSite, _ current: [PublishedDecision]) -> [(short: [UInt64], body: [UInt64], characters: Int)] {
-        let chunk = 256
-        let chunks = (current.count + chunk - 1) / chunk
-        var out = [(short: [UInt64], body: [UInt64], characters: Int)](repeating: ([], [], 0), count: current.count)
-        out.withUnsafeMutableBufferPointer { slots in
-            let slots = slots
-            DispatchQueue.concurrentPerform(iterations: chunks) { part in
-                var keys = Set<UInt64>()
-                for number in part * chunk..<min(current.count, (part + 1) * chunk) {
-                    let (shortText, bodyText) = texts(site, current[number])
-                    keys.removeAll(keepingCapacity: true)
-                    SearchText.keys(of: shortText, into: &keys)
-                    let short = Array(keys)
-                    keys.removeAll(keepingCapacity: true)
-                    SearchText.keys(of: bodyText, into: &keys)
-                    slots[number] = (short, Array(keys), shortText.unicodeScalars.count + bodyText.unicodeScalars.count)
-                }
-            }
+        concurrentMap(current, chunkSize: 256) { item in
+            let (shortText, bodyText) = texts(site, item)
+            var short = Set<UInt64>()
+            SearchText.keys(of: shortText, into: &short)
+            var body = Set<UInt64>()
+            SearchText.keys(of: bodyText, into: &body)
+            return (Array(short), Array(body), shortText.unicodeScalars.count + bodyText.unicodeScalars.count)
         }
-        return out
     }
 
     /// Ascending numbers as base-36 gaps ("0,1,1,2s"): a few bytes per decision even for keys

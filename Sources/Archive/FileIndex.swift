@@ -153,6 +153,22 @@ public struct FileIndex: Equatable {
         return (path, Entry(stamp: stamp, leaf: numbers.0, sha256: sha256))
     }
 
+    /// `String(number)`'s digits, without making a String for each of the six numbers of every file.
+    static func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
+        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // up to 20 digits, most significant last
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        }
+    }
+
     private static func isHash(_ text: String) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
     }
@@ -174,7 +190,7 @@ public struct FileIndex: Equatable {
             let stamp = entry.stamp
             for number in [entry.leaf, Int(Int64(bitPattern: stamp.device)), Int(Int64(bitPattern: stamp.inode)), stamp.size,
                            stamp.modifiedSeconds, stamp.modifiedNanoseconds] {
-                bytes += String(number).utf8
+                Self.appendDecimal(number, to: &bytes)
                 bytes.append(UInt8(ascii: "\t"))
             }
             bytes += entry.sha256.utf8

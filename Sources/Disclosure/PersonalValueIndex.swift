@@ -191,7 +191,7 @@ public final class PersonalValueIndex: @unchecked Sendable {
     }
 
     /// Address matches that lie inside a published seat's text are the seat (see `addPublicSeat`).
-    private func outsideSeats(_ found: [Match], _ canonical: CanonicalText) -> [Match] {
+    func outsideSeats(_ found: [Match], _ canonical: CanonicalText) -> [Match] {
         guard let seats, found.contains(where: { $0.kind == .address }) else { return found }
         let covers = seats.matches(in: canonical).map { $0.canonicalOffset..<($0.canonicalOffset + $0.canonicalLength) }
         guard !covers.isEmpty else { return found }

@@ -65,6 +65,46 @@ public enum FileSystem {
         }
     }
 
+    /// True when two files hold the same bytes, read a megabyte at a time (neither is ever whole in memory);
+    /// false when either cannot be read.
+    public static func sameContents(_ first: String, _ second: String) -> Bool {
+        var firstInfo = stat(), secondInfo = stat()
+        guard stat(first, &firstInfo) == 0, stat(second, &secondInfo) == 0, firstInfo.st_size == secondInfo.st_size else { return false }
+        let one = open(first, O_RDONLY | O_CLOEXEC)
+        guard one >= 0 else { return false }
+        defer { close(one) }
+        let other = open(second, O_RDONLY | O_CLOEXEC)
+        guard other >= 0 else { return false }
+        defer { close(other) }
+        let size = 1 << 20
+        var left = [UInt8](repeating: 0, count: size), right = [UInt8](repeating: 0, count: size)
+        while true {
+            let read = readFully(one, &left)
+            guard read >= 0, readFully(other, &right) == read else { return false }
+            if read == 0 { return true }
+            let same = left.withUnsafeBytes { l in
+                right.withUnsafeBytes { r in
+                    guard let a = l.baseAddress, let b = r.baseAddress else { return false }
+                    return memcmp(a, b, read) == 0
+                }
+            }
+            guard same else { return false }
+        }
+    }
+
+    /// Fills `buffer` from the file (fewer bytes only at its end); -1 on a read error.
+    private static func readFully(_ descriptor: Int32, _ buffer: inout [UInt8]) -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress.map { $0 + filled }, $0.count - filled) }
+            if count < 0, errno == EINTR { continue }
+            guard count >= 0 else { return -1 }
+            if count == 0 { break }
+            filled += count
+        }
+        return filled
+    }
+
     /// The inode of a path (not following a final symlink), or nil when it does not exist.
     public static func inode(_ path: String) -> UInt64? {
         var info = stat()

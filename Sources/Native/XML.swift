@@ -116,21 +116,33 @@ public final class XMLSchema: @unchecked Sendable {
     deinit { xmlSchemaFree(schema) }
 
     /// The first problems found (line and libxml2's message), or [] when the document is valid.
+    ///
+    /// Streams the document through libxml2's reader with the schema plugged in: the reader lets go of
+    /// each element once read, so memory stays flat however many decisions the feed holds. (Parsing it
+    /// into a tree first took about ten bytes per byte of feed: over a gigabyte at 100,000 decisions.)
     public func validate(_ document: String, name: String) -> [XMLParseError] {
+        var document = document
+        return document.withUTF8 { validate(bytes: $0, name: name) }
+    }
+
+    public func validate(bytes: UnsafeBufferPointer<UInt8>, name: String) -> [XMLParseError] {
+        check(name: name) { options in
+            bytes.baseAddress.flatMap { base in
+                base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { xmlReaderForMemory($0, Int32(bytes.count), name, "UTF-8", options) }
+            }
+        }
+    }
+
+    /// Validates a file as it is read from the disk (the file is never all in memory).
+    public func validate(file path: String, name: String) -> [XMLParseError] {
+        check(name: name) { options in xmlReaderForFile(path, "UTF-8", options) }
+    }
+
+    private func check(name: String, open: (Int32) -> xmlTextReaderPtr?) -> [XMLParseError] {
         lock.lock()
         defer { lock.unlock() }
         final class Collector { var errors: [XMLParseError] = [] }
         let collector = Collector()
-        let bytes = Array(document.utf8)
-        guard let parsed: xmlDocPtr = bytes.withUnsafeBufferPointer({ buffer in
-            buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                xmlReadMemory($0, Int32(bytes.count), name, "UTF-8",
-                              Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue))
-            }
-        }) else {
-            return [XMLParseError(line: 0, message: "\(name) 不是格式正确的 XML")]
-        }
-        defer { xmlFreeDoc(parsed) }
         guard let context = xmlSchemaNewValidCtxt(schema) else { return [XMLParseError(line: 0, message: "libxml2 无法创建校验器")] }
         defer { xmlSchemaFreeValidCtxt(context) }
         let box = Unmanaged.passUnretained(collector).toOpaque()
@@ -140,9 +152,26 @@ public final class XMLSchema: @unchecked Sendable {
             let message = error.pointee.message.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
             if collector.errors.count < 20 { collector.errors.append(XMLParseError(line: Int(error.pointee.line), message: message)) }
         }, box)
-        let status = xmlSchemaValidateDoc(context, parsed)
-        if status != 0, collector.errors.isEmpty {
-            return [XMLParseError(line: 0, message: "不符合 Schema（libxml2 返回 \(status)）")]
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        guard let reader = open(options) else { return [XMLParseError(line: 0, message: "\(name) 不是格式正确的 XML")] }
+        defer { xmlFreeTextReader(reader) }
+        guard xmlTextReaderSchemaValidateCtxt(reader, context, 0) == 0 else {
+            return [XMLParseError(line: 0, message: "libxml2 无法创建校验器")]
+        }
+        var status = xmlTextReaderRead(reader)
+        while status == 1 {
+            // A document type declaration could define entities the check would not expand: a feed has none.
+            if xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_DOCUMENT_TYPE.rawValue) {
+                return [XMLParseError(line: Int(xmlTextReaderGetParserLineNumber(reader)), message: "\(name) 含有文档类型声明（DOCTYPE），不予接受")]
+            }
+            status = xmlTextReaderRead(reader)
+        }
+        if status < 0, collector.errors.isEmpty {
+            // Not well-formed (the parser's own errors are silenced): say where the reader stopped.
+            return [XMLParseError(line: Int(xmlTextReaderGetParserLineNumber(reader)), message: "\(name) 不是格式正确的 XML")]
+        }
+        if xmlTextReaderIsValid(reader) != 1, collector.errors.isEmpty {
+            return [XMLParseError(line: 0, message: "不符合 Schema")]
         }
         return collector.errors
     }

@@ -66,6 +66,12 @@ public final class OutputWriter: @unchecked Sendable {
     /// Files are not flushed one by one: `commit` flushes them all at once
     /// before anything is renamed into place.
     public func write(_ bytes: [UInt8], to relativePath: String) throws {
+        let target = try stagingTarget(relativePath)
+        try Self.writeFile(to: target) { try FileSystem.writeAll($0, bytes, path: target, action: "写入输出文件") }
+    }
+
+    /// The staged path of `relativePath`, its folder made: refused when it would leave the output folder.
+    private func stagingTarget(_ relativePath: String) throws -> String {
         let components = relativePath.split(separator: "/").map(String.init)
         guard !components.isEmpty, !components.contains(".."), !components.contains("."), !relativePath.hasPrefix("/") else {
             throw FileSystemError(path: relativePath, action: "写入输出（路径越出输出文件夹）", code: 22)
@@ -73,7 +79,33 @@ public final class OutputWriter: @unchecked Sendable {
         let target = staging.appendingPathComponent(relativePath)
         try makeFolder(target.deletingLastPathComponent())
         lock.withLock { _ = staged.insert(components[0]) }
-        try Self.writeFile(bytes, to: target.path)
+        return target.path
+    }
+
+    /// Stages a file made in pieces (`produce` hands each to its argument), a megabyte at a time, so the
+    /// whole file is never in memory: the portal's feed of every decision is over 100 MB at 100,000. As with
+    /// `writeUnlessSame`, last night's file is kept instead when it holds the same bytes. Returns the staged
+    /// file's path, which holds this run's bytes either way (to be read back, e.g. validated).
+    public func streamUnlessSame(to relativePath: String, _ produce: ((String) throws -> Void) throws -> Void) throws -> String {
+        let target = try stagingTarget(relativePath)
+        let flushAt = 1 << 20
+        try Self.writeFile(to: target) { descriptor in
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(flushAt + 64 * 1024)
+            try produce { piece in
+                buffer += piece.utf8
+                guard buffer.count >= flushAt else { return }
+                try FileSystem.writeAll(descriptor, buffer, path: target, action: "写入输出文件")
+                buffer.removeAll(keepingCapacity: true)
+            }
+            try FileSystem.writeAll(descriptor, buffer, path: target, action: "写入输出文件")
+        }
+        let live = path(of: relativePath)
+        if !damaged.contains(relativePath), FileSystem.kind(live) == .regular, FileSystem.sameContents(target, live) {
+            guard unlink(target) == 0 else { throw FileSystemError(path: target, action: "撤下暂存的公开文件", code: errno) }
+            try preserve(relativePath)
+        }
+        return target
     }
 
     public func write(_ data: Data, to relativePath: String) throws {
@@ -87,14 +119,14 @@ public final class OutputWriter: @unchecked Sendable {
     /// No fsync per file: `Committer` flushes everything once before the swap. A file staged before
     /// at the same path may be a hard link to the live output (`preserve`): it is unlinked and a new
     /// file made, never truncated, which would rewrite the file the live portal serves.
-    private static func writeFile(_ bytes: [UInt8], to path: String) throws {
+    private static func writeFile(to path: String, _ body: (Int32) throws -> Void) throws {
         var descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         if descriptor < 0, errno == EEXIST, unlink(path) == 0 {
             descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         }
         guard descriptor >= 0 else { throw FileSystemError(path: path, action: "写入输出文件", code: errno) }
         defer { close(descriptor) }
-        try FileSystem.writeAll(descriptor, bytes, path: path, action: "写入输出文件")
+        try body(descriptor)
     }
 
     /// Carries an entry of the previous run's output (a file or a folder) into

@@ -450,7 +450,6 @@ private struct Publisher {
             written.append(item.pagePath)
         }
         summary.pagesWritten = toWrite.count
-        let xml = PortalFeeds.decisionsXML(site)
         let xsd: String
         do {
             xsd = try String(contentsOf: config.feedSchemaURL, encoding: .utf8)
@@ -458,9 +457,11 @@ private struct Publisher {
             throw ConfigError(file: config.sourceName, line: nil, key: "feed_schema", problem: "无法读取 \(config.feedSchemaURL.path)。")
         }
         let schema = try XMLSchema(xsd: xsd, name: config.feedSchemaURL.lastPathComponent)
-        let problems = schema.validate(xml, name: "decisions.xml")
+        // Written a piece at a time and validated as read back from the staging area: the feed of every
+        // decision is never whole in memory. A feed that fails stops the run, and the staging area goes unpublished.
+        let feed = try writer.streamUnlessSame(to: "public/feeds/decisions.xml") { emit in try PortalFeeds.decisionsXML(site, emit: emit) }
+        let problems = schema.validate(file: feed, name: "decisions.xml")
         guard problems.isEmpty else { throw FeedValidationError(problems: problems) }
-        try writer.writeUnlessSame(xml, to: "public/feeds/decisions.xml")
         try writer.writeUnlessSame(PortalFeeds.atom(site), to: "public/feeds/atom.xml")
         try writer.writeUnlessSame(PortalPages.searchIndex(site), to: "public/search-index.json")
         try writer.writeUnlessSame(PortalFeeds.sitemap(site, pages: written), to: "public/sitemap.xml")

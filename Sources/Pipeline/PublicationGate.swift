@@ -68,9 +68,13 @@ struct PublicationGate {
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
                 return hits.isEmpty ? nil : GateFinding(caseID: owner(path), channel: path, kinds: Self.kinds(hits))
             }
-            if Self.textExtensions.contains(url.pathExtension), !Self.isPostingKeys(path), !alreadyPassed(path),
-               let data = FileManager.default.contents(atPath: url.path) {
-                hits += index.hits(inMarkup: String(decoding: data, as: UTF8.self))
+            if Self.textExtensions.contains(url.pathExtension), !Self.isPostingKeys(path), !alreadyPassed(path) {
+                // Read a piece at a time (the feed of every decision is over 100 MB at 100,000); a file that
+                // cannot be read is not passed.
+                guard let found = index.hits(inMarkupFile: url.path) else {
+                    return GateFinding(caseID: owner(path), channel: path, kinds: Self.kinds(hits) + ["无法读取"])
+                }
+                hits += found
             }
             return hits.isEmpty ? nil : GateFinding(caseID: owner(path), channel: path, kinds: Self.kinds(hits))
         }

@@ -127,15 +127,17 @@ public enum PipelineRunner {
         let inputs = UnchangedRun.applies(to: request) ? try UnchangedRun.identity(of: request) : nil
         let finding = try inputs.map { try UnchangedRun.inspect(config, inputs: $0) }
         if request.mayKeepUnchangedOutput, let last = finding?.summary { return (last, IngestResult()) }
-        let previous = request.useStateStore ? try loadPrevious(config) : PreviousState()
+        var previous = request.useStateStore ? try loadPrevious(config) : PreviousState()
         // A command that remakes part of the output keeps the nightly record true for the files it only carries forward.
         let stampsBefore = inputs == nil ? try UnchangedRun.stampsBeforeOtherCommand(config) : nil
         let output = try OutputWriter(root: config.outputURL)
         output.damaged = finding?.damaged ?? []
         output.inPlaceFolders = allStages(request).flatMap(\.inPlace)
-        var previousWithGate = previous
-        previousWithGate.gateKey = finding?.gateKey
-        let run = RunContext(request: request, previous: previousWithGate, events: events)
+        previous.gateKey = finding?.gateKey
+        let run = RunContext(request: request, previous: previous, events: events)
+        // From here on the run's context holds the last run's state alone (it lets go of it before the commit).
+        let previousCaseHashes = previous.caseHashes
+        previous = PreviousState()
 
         let recipe = stages(for: request)
         var ownership = OutputOwnership()
@@ -151,6 +153,7 @@ public enum PipelineRunner {
             ownership.claim(stage.name, stage.claims(run))
             Fault.point("stage.\(stage.name)")
         }
+        run.releaseStageCaches()
         var summary = makeSummary(run.ingest, request: request, stages: config.stages)
         for part in parts { summary.add(part) }
         var snapshot: ((StateStore.Transaction) throws -> Void)?
@@ -164,7 +167,7 @@ public enum PipelineRunner {
             let stored = StateStore.Snapshot(agencies: run.ingest.agencies, officers: run.ingest.officers, cases: run.ingest.cases,
                                              reviews: run.ingest.reviews, records: run.ingest.records, asOf: request.asOf,
                                              input: config.inputURL.path)
-            summary.store = stored.changes(against: previous.caseHashes)
+            summary.store = stored.changes(against: previousCaseHashes)
             summary.outputs["state_store"] = relative(config.stateStoreURL, to: config.outputURL)
             summary.outputs["summary"] = "run-summary.json"
             let text = try encode(summary)

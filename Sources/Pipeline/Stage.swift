@@ -109,7 +109,7 @@ final class RunContext {
     var config: PipelineConfig { request.config }
     var asOf: CivilDate { request.asOf }
     var ingest = IngestResult()
-    let previous: PreviousState
+    private(set) var previous: PreviousState
     let events: (@Sendable (RunEvent) -> Void)?
 
     /// Validate stage → the render summary: cases set aside for a missing statutory element.
@@ -170,5 +170,20 @@ final class RunContext {
 
     func renderer() throws -> DocumentRenderer {
         DocumentRenderer(typesetter: try typesetter(), templates: try templates())
+    }
+
+    /// Once every stage has run: lets go of what only the stages read (the fonts, about 150 MiB; the last
+    /// run's publication log and render memo; this run's log, input keys and assessments), so the commit
+    /// and the archive's listing of the whole output do not hold them too. The ingest stays: the run's
+    /// summary, quarantine and stored snapshot are made from it.
+    func releaseStageCaches() {
+        loadedTypesetter = nil
+        loadedTemplates = nil
+        loadedRenderInputKeys = nil
+        publicationLog = [:]
+        assessments = []
+        previous.publications = [:]
+        previous.renderMemo = nil
+        previous.reportDeliveries = [:]
     }
 }

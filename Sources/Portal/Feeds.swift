@@ -7,37 +7,48 @@ import Web
 /// changed and withdrawn decisions, and sitemap.xml.
 public enum PortalFeeds {
     public static func decisionsXML(_ site: PortalSite) -> String {
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            + "<decisions xmlns=\"urn:sanxiang:decisions:1\" generated=\"\(site.asOf.iso)\" count=\"\(site.decisions.count)\">\n"
+        var xml = ""
+        decisionsXML(site) { xml += $0 }
+        return xml
+    }
+
+    /// The same feed in pieces, one per decision, for writing it straight to a file: at 100,000 decisions
+    /// the whole text is over 100 MB, and held as one string while it grew it took three times that.
+    public static func decisionsXML(_ site: PortalSite, emit: (String) throws -> Void) rethrows {
+        try emit("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            + "<decisions xmlns=\"urn:sanxiang:decisions:1\" generated=\"\(site.asOf.iso)\" count=\"\(site.decisions.count)\">\n")
         for item in site.decisions.sorted(by: { $0.indexNo < $1.indexNo }) {
-            let d = item.decision
-            xml += "<decision index-no=\"\(x(item.indexNo))\" case-id=\"\(x(d.id))\" status=\"\(x(d.status))\">\n"
-            xml += "<agency code=\"\(x(d.agencyCode))\">\(x(site.agencyName(d.agencyCode)))</agency>\n"
-            xml += "<action-type>\(x(d.actionType))</action-type>\n<decision-date>\(x(d.decisionDate))</decision-date>\n"
-            xml += "<published>\(item.publishedOn.iso)</published>\n<deadline>\(item.deadline.iso)</deadline>\n"
-            if let withdrawn = item.withdrawnOn {
-                xml += "<withdrawn date=\"\(withdrawn.iso)\">\(x(item.withdrawalReason ?? ""))</withdrawn>\n</decision>\n"
-                continue
-            }
-            if let procedure = d.procedure { xml += "<procedure>\(x(procedure))</procedure>\n" }
-            if let docNo = d.docNo { xml += "<doc-no>\(x(docNo))</doc-no>\n" }
-            if let title = d.title { xml += "<title>\(x(title))</title>\n" }
-            if let party = d.partyName {
-                xml += "<party" + (d.partyType.map { " type=\"\(x($0))\"" } ?? "")
-                    + (d.partyCreditCode.map { " credit-code=\"\(x($0))\"" } ?? "") + ">\(x(party))</party>\n"
-            }
-            for kind in d.penaltyKinds ?? [] { xml += "<penalty-kind>\(x(kind))</penalty-kind>\n" }
-            if let fine = d.fineYuan { xml += "<fine-yuan>\(x(fine))</fine-yuan>\n" }
-            if let amount = d.confiscationYuan { xml += "<confiscation-yuan>\(x(amount))</confiscation-yuan>\n" }
-            if let decision = d.decision { xml += "<decision>\(x(decision))</decision>\n" }
-            if d.status == CaseStatus.changed.rawValue, let date = d.statusDate {
-                xml += "<changed date=\"\(x(date))\">\(x(d.statusReason ?? ""))</changed>\n"
-            }
-            xml += "<page>\(x(site.baseURL + item.pagePath))</page>\n"
-            if let pdf = item.pdfPath { xml += "<pdf>\(x(site.baseURL + pdf))</pdf>\n" }
-            xml += "</decision>\n"
+            try emit(decisionXML(item, site: site))
         }
-        return xml + "</decisions>\n"
+        try emit("</decisions>\n")
+    }
+
+    private static func decisionXML(_ item: PublishedDecision, site: PortalSite) -> String {
+        let d = item.decision
+        var xml = "<decision index-no=\"\(x(item.indexNo))\" case-id=\"\(x(d.id))\" status=\"\(x(d.status))\">\n"
+        xml += "<agency code=\"\(x(d.agencyCode))\">\(x(site.agencyName(d.agencyCode)))</agency>\n"
+        xml += "<action-type>\(x(d.actionType))</action-type>\n<decision-date>\(x(d.decisionDate))</decision-date>\n"
+        xml += "<published>\(item.publishedOn.iso)</published>\n<deadline>\(item.deadline.iso)</deadline>\n"
+        if let withdrawn = item.withdrawnOn {
+            return xml + "<withdrawn date=\"\(withdrawn.iso)\">\(x(item.withdrawalReason ?? ""))</withdrawn>\n</decision>\n"
+        }
+        if let procedure = d.procedure { xml += "<procedure>\(x(procedure))</procedure>\n" }
+        if let docNo = d.docNo { xml += "<doc-no>\(x(docNo))</doc-no>\n" }
+        if let title = d.title { xml += "<title>\(x(title))</title>\n" }
+        if let party = d.partyName {
+            xml += "<party" + (d.partyType.map { " type=\"\(x($0))\"" } ?? "")
+                + (d.partyCreditCode.map { " credit-code=\"\(x($0))\"" } ?? "") + ">\(x(party))</party>\n"
+        }
+        for kind in d.penaltyKinds ?? [] { xml += "<penalty-kind>\(x(kind))</penalty-kind>\n" }
+        if let fine = d.fineYuan { xml += "<fine-yuan>\(x(fine))</fine-yuan>\n" }
+        if let amount = d.confiscationYuan { xml += "<confiscation-yuan>\(x(amount))</confiscation-yuan>\n" }
+        if let decision = d.decision { xml += "<decision>\(x(decision))</decision>\n" }
+        if d.status == CaseStatus.changed.rawValue, let date = d.statusDate {
+            xml += "<changed date=\"\(x(date))\">\(x(d.statusReason ?? ""))</changed>\n"
+        }
+        xml += "<page>\(x(site.baseURL + item.pagePath))</page>\n"
+        if let pdf = item.pdfPath { xml += "<pdf>\(x(site.baseURL + pdf))</pdf>\n" }
+        return xml + "</decision>\n"
     }
 
     /// The latest 100 events: publications, changes and withdrawals, newest first.

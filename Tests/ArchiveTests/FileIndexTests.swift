@@ -14,6 +14,18 @@ final class FileIndexTests: XCTestCase {
 
     override func tearDown() { try? FileManager.default.removeItem(at: folder) }
 
+    /// The index's numbers are written without a String each: the digits must be String(n)'s, every sign and size.
+    func testDecimalDigitsAreStringsDigits() {
+        var generator = SystemRandomNumberGenerator()
+        var numbers = [0, 1, -1, 9, 10, -10, 99, 100, Int.max, Int.min, Int.max - 1, Int.min + 1, 1_000_000_007, -4_294_967_296]
+        numbers += (0..<2_000).map { _ in Int.random(in: Int.min...Int.max, using: &generator) >> Int.random(in: 0...62, using: &generator) }
+        for number in numbers {
+            var bytes: [UInt8] = [0x41]
+            FileIndex.appendDecimal(number, to: &bytes)
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "A" + String(number))
+        }
+    }
+
     func testEveryFieldReadsBackAsWritten() throws {
         var entries: [String: FileIndex.Entry] = [:]
         let extremes: [(UInt64, UInt64, Int, Int, Int)] = [

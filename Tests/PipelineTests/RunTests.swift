@@ -249,6 +249,36 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: live("b.html"), encoding: .utf8), "新的 B")
     }
 
+    /// The feed of every decision is written in pieces, never whole in memory, and kept from last night
+    /// when its bytes are the same — also when a piece differs only past the first megabyte written.
+    func testAStreamedFileIsKeptOnlyWhenEveryByteIsTheSame() throws {
+        let output = Repo.temporaryFolder("writer-stream")
+        defer { try? FileManager.default.removeItem(at: output) }
+        // 3 MB in pieces of about 1 KB: written in several flushes.
+        let pieces = (0..<3_000).map { "<decision n=\"\($0)\">" + String(repeating: "决", count: 330) + "</decision>\n" }
+        func produce(_ last: String) -> ((String) throws -> Void) throws -> Void {
+            { emit in for piece in pieces { try emit(piece) }; try emit(last) }
+        }
+        let first = try OutputWriter(root: output)
+        _ = try first.streamUnlessSame(to: "public/feeds/decisions.xml", produce("</decisions>\n"))
+        try first.commit()
+        let live = output.appendingPathComponent("public/feeds/decisions.xml").path
+        let lastNight = try XCTUnwrap(inode(live))
+        XCTAssertEqual(try String(contentsOfFile: live, encoding: .utf8), pieces.joined() + "</decisions>\n")
+
+        let writer = try OutputWriter(root: output)
+        var staged = try writer.streamUnlessSame(to: "public/feeds/decisions.xml", produce("</decisions>\n"))
+        XCTAssertEqual(inode(staged), lastNight, "same bytes: last night's file, linked")
+        // Same length, one byte different at the very end: a new file; the live one is not written through the link.
+        staged = try writer.streamUnlessSame(to: "public/feeds/decisions.xml", produce("</decisionz>\n"))
+        XCTAssertNotEqual(inode(staged), lastNight)
+        XCTAssertTrue(try String(contentsOfFile: live, encoding: .utf8).hasSuffix("</decisions>\n"), "the live file is untouched")
+        XCTAssertTrue(try String(contentsOfFile: staged, encoding: .utf8).hasSuffix("</decisionz>\n"))
+        try writer.commit()
+        XCTAssertTrue(try String(contentsOfFile: live, encoding: .utf8).hasSuffix("</decisionz>\n"))
+        XCTAssertNotEqual(inode(live), lastNight)
+    }
+
     private func inode(_ path: String) -> Int? {
         (try? FileManager.default.attributesOfItem(atPath: path))?[.systemFileNumber] as? Int
     }

@@ -10,16 +10,26 @@ import WorkingDays
 /// name flagged. With `disclosure.require_approval` a case with uncertain names waits until
 /// the approvals file lists it; the run warns as its deadline nears.
 struct ReviewQueue {
+    /// One case of the page. Its section is made when the entry is: the queue holds every case with a
+    /// removal until the page is written, and their segments (each free-text field as written, with what
+    /// the portal shows instead) took several times the page's own size.
     struct Entry {
-        var item: EnforcementCase
-        var published: PublicCase
-        var removed: [String: Int]
+        var caseID: String
         /// Names the model found without a clear cue: the 法制科 should confirm them.
         var uncertain: Int
         var held: Bool
         var deadline: CivilDate
-        /// Each free-text field as written, with what the portal shows instead.
-        var fields: [CaseRedaction.FieldReview]
+        var section: String
+
+        init(item: EnforcementCase, published: PublicCase, removed: [String: Int], uncertain: Int, held: Bool, deadline: CivilDate,
+             fields: [CaseRedaction.FieldReview]) {
+            caseID = item.id
+            self.uncertain = uncertain
+            self.held = held
+            self.deadline = deadline
+            section = ReviewQueue.section(item: item, published: published, removed: removed, uncertain: uncertain, held: held,
+                                          deadline: deadline, fields: fields)
+        }
     }
 
     static let path = "internal/redaction/queue.html"
@@ -52,7 +62,7 @@ struct ReviewQueue {
         let soon = try calendar.date(workingDays: warningWorkingDays, after: asOf)
         for entry in entries where entry.held && entry.deadline <= soon {
             let when = entry.deadline < asOf ? "已过应公示日期（\(entry.deadline.chinese)）" : "应公示日期为\(entry.deadline.chinese)"
-            out.append("案件 \(entry.item.id) 等待法制科审核后公示，\(when)；请尽快审核并在审核通过清单中列出。")
+            out.append("案件 \(entry.caseID) 等待法制科审核后公示，\(when)；请尽快审核并在审核通过清单中列出。")
         }
         return out
     }
@@ -62,19 +72,24 @@ struct ReviewQueue {
             + "<del>删除线</del>为原文，其后<ins>标黄</ins>为门户显示的内容；<mark class=\"uncertain\">红框</mark>为系统不能确定是否为人名、按人名处理的词，请确认。"
             + "“待审核”的决定在审核通过清单列出之前不公示。本页含原文，仅供内部使用。</p>\n"
         if entries.isEmpty { return HTML.page(title: "公示前人工审核清单", body: body + "<p>本次没有需要审核的决定。</p>\n") }
-        for entry in entries.sorted(by: { ($0.held ? 0 : 1, $0.deadline, $0.item.id) < ($1.held ? 0 : 1, $1.deadline, $1.item.id) }) {
-            let removed = entry.removed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) 处" }.joined(separator: "，")
-            body += "<section>\n<h2>\(HTML.escape(entry.item.id))（\(entry.held ? "待审核" : "已公示或无需审核")）</h2>\n"
-                + "<p>文书编号 \(HTML.escape(entry.published.docNo ?? "")) · 应公示日期 \(entry.deadline.chinese) · 处理：\(HTML.escape(removed))"
-                + (entry.uncertain > 0 ? " · 不确定的人名 \(entry.uncertain) 处" : "") + "</p>\n<dl>\n"
-            for field in entry.fields where field.segments.contains(where: { $0.published != nil || $0.uncertain }) {
-                body += "<dt>\(HTML.escape(fieldLabels[field.field] ?? field.field))</dt><dd>\(segments(field.segments))</dd>\n"
-            }
-            body += "</dl>\n</section>\n"
-        }
+        let sorted = entries.sorted { ($0.held ? 0 : 1, $0.deadline, $0.caseID) < ($1.held ? 0 : 1, $1.deadline, $1.caseID) }
+        body.reserveCapacity(body.utf8.count + sorted.reduce(0) { $0 + $1.section.utf8.count })
+        for entry in sorted { body += entry.section }
         return HTML.page(title: "公示前人工审核清单", body: body,
                          extraStyle: "ins{background:#ffe58a;text-decoration:none}del{color:#666}"
                             + "mark.uncertain{background:none;outline:2px solid #c00}dd{margin:0 0 .6em 1em}")
+    }
+
+    static func section(item: EnforcementCase, published: PublicCase, removed: [String: Int], uncertain: Int, held: Bool,
+                        deadline: CivilDate, fields: [CaseRedaction.FieldReview]) -> String {
+        let removed = removed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value) 处" }.joined(separator: "，")
+        var section = "<section>\n<h2>\(HTML.escape(item.id))（\(held ? "待审核" : "已公示或无需审核")）</h2>\n"
+            + "<p>文书编号 \(HTML.escape(published.docNo ?? "")) · 应公示日期 \(deadline.chinese) · 处理：\(HTML.escape(removed))"
+            + (uncertain > 0 ? " · 不确定的人名 \(uncertain) 处" : "") + "</p>\n<dl>\n"
+        for field in fields where field.segments.contains(where: { $0.published != nil || $0.uncertain }) {
+            section += "<dt>\(HTML.escape(fieldLabels[field.field] ?? field.field))</dt><dd>\(segments(field.segments))</dd>\n"
+        }
+        return section + "</dl>\n</section>\n"
     }
 
     static let fieldLabels = ["title": "案由", "facts": "违法事实", "discretion": "裁量说明", "decision": "处理决定", "status_reason": "状态说明"]

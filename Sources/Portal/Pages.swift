@@ -30,7 +30,7 @@ public enum PortalPages {
             try body(PortalFile(path: item.pagePath, text: decisionPage(site, item)))
         }
         for file in PortalFeeds.agencyFeeds(site) { try body(file) }
-        for file in PortalSearchIndex.shards(site) { try body(file) }
+        try PortalSearchIndex.shards(site) { try body($0) }
         for file in PortalSitemap.parts(site) { try body(file) }
     }
 

@@ -120,12 +120,51 @@ public enum PortalSearchIndex {
 
     /// The shards under search/ (written with the pages): keys, then the decision store.
     public static func shards(_ site: PortalSite) -> [PortalFile] {
+        var files: [PortalFile] = []
+        shards(site) { files.append($0) }
+        return files
+    }
+
+    /// A decision's numbers under one key as they are gathered: gaps in LEB128 bytes (one or two bytes
+    /// per decision instead of four, with no spare capacity of four-byte arrays), decoded once to be written.
+    struct Postings {
+        private(set) var bytes: [UInt8] = []
+        private var last: Int32 = -1
+
+        mutating func append(_ id: Int32) {
+            var gap = UInt32(id - (last < 0 ? 0 : last))
+            last = id
+            while gap >= 0x80 {
+                bytes.append(UInt8(gap & 0x7F) | 0x80)
+                gap >>= 7
+            }
+            bytes.append(UInt8(gap))
+        }
+
+        var ids: [Int32] {
+            var out: [Int32] = []
+            var value: UInt32 = 0, shift: UInt32 = 0, previous: Int32 = 0
+            for byte in bytes {
+                value |= UInt32(byte & 0x7F) << shift
+                if byte & 0x80 != 0 { shift += 7; continue }
+                let id = out.isEmpty ? Int32(value) : previous + Int32(value)
+                out.append(id)
+                previous = id
+                value = 0
+                shift = 0
+            }
+            return out
+        }
+    }
+
+    /// The same, each file handed over as soon as it is made (the key shards of 100,000 decisions are tens of megabytes).
+    public static func shards(_ site: PortalSite, _ emit: (PortalFile) throws -> Void) rethrows {
         let vocabulary = Vocabulary(site)
         let agencyIndex = Dictionary(vocabulary.agencies.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
         let typeIndex = Dictionary(vocabulary.types.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let current = site.current
-        var short: [UInt64: [Int32]] = [:]
-        var body: [UInt64: [Int32]] = [:]
+        var short: [UInt64: Postings] = [:]
+        var body: [UInt64: Postings] = [:]
         var filters: [String: [Int32]] = [:]
         var store: [[SearchField]] = []
         store.reserveCapacity(current.count)
@@ -135,8 +174,8 @@ public enum PortalSearchIndex {
             let decisionKeys = keys(site, Array(current[batch..<min(current.count, batch + keyBatch)]))
             for (offset, keys) in decisionKeys.enumerated() {
                 let id = Int32(batch + offset)
-                for key in keys.short { short[key, default: []].append(id) }
-                for key in keys.body { body[key, default: []].append(id) }
+                for key in keys.short { short[key, default: Postings()].append(id) }
+                for key in keys.body { body[key, default: Postings()].append(id) }
                 characters += keys.characters
             }
         }
@@ -151,32 +190,31 @@ public enum PortalSearchIndex {
                           .text((d.penaltyKinds ?? []).joined(separator: "、")), .text(item.indexNo)])
         }
         let keyShards = keyShardCount(characters: characters)
-        var buckets = [[(key: String, short: [Int32], body: [Int32])]](repeating: [], count: keyShards)
+        // Each key's lists stay compact until its shard is written.
+        var buckets = [[(key: String, short: UInt64?, body: UInt64?, filter: [Int32])]](repeating: [], count: keyShards)
         for key in Set(short.keys).union(body.keys) {
             let text = SearchText.string(ofKey: key)
-            buckets[SearchText.bucket(text, of: keyShards)].append((text, short[key] ?? [], body[key] ?? []))
+            buckets[SearchText.bucket(text, of: keyShards)].append((text, short[key] == nil ? nil : key, body[key] == nil ? nil : key, []))
         }
-        for (key, ids) in filters { buckets[SearchText.bucket(key, of: keyShards)].append((key, ids, [])) }
+        for (key, ids) in filters { buckets[SearchText.bucket(key, of: keyShards)].append((key, nil, nil, ids)) }
 
-        var files: [PortalFile] = []
         for (number, bucket) in buckets.enumerated() {
             var out: [UInt8] = [UInt8(ascii: "{")]
             for (position, entry) in bucket.sorted(by: { $0.key < $1.key }).enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
                 out += jsonString(entry.key)
                 out += Array(":[\"".utf8)
-                encode(entry.short, into: &out)
+                encode(entry.short.flatMap { short[$0]?.ids } ?? entry.filter, into: &out)
                 out += Array("\",\"".utf8)
-                encode(entry.body, into: &out)
+                encode(entry.body.flatMap { body[$0]?.ids } ?? [], into: &out)
                 out += Array("\"]".utf8)
             }
             out += Array("}\n".utf8)
-            files.append(PortalFile(path: "search/k-\(number).json", bytes: out))
+            try emit(PortalFile(path: "search/k-\(number).json", bytes: out))
         }
         for (number, start) in stride(from: 0, to: store.count, by: documentShardSize).enumerated() {
-            files.append(PortalFile(path: "search/d-\(number).json", text: json(Array(store[start..<min(store.count, start + documentShardSize)]))))
+            try emit(PortalFile(path: "search/d-\(number).json", text: json(Array(store[start..<min(store.count, start + documentShardSize)]))))
         }
-        return files
     }
 
     /// Decisions whose keys are worked out at once (on every core) before they join the postings.

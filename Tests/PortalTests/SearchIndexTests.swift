@@ -80,6 +80,27 @@ final class SearchIndexTests: XCTestCase {
         try ids.map { try XCTUnwrap(reader.document($0)[2] as? String) }
     }
 
+    /// Postings are gathered as LEB128 gaps: every ascending list reads back as it went in, gaps of every width.
+    func testPostingsReadBackAsGathered() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            var ids: [Int32] = []
+            var next: Int32 = Int32.random(in: 0...3, using: &generator)
+            for _ in 0..<Int.random(in: 0...300, using: &generator) {
+                ids.append(next)
+                let width = [1, 127, 128, 16_383, 16_384, 2_097_152][Int.random(in: 0...5, using: &generator)]
+                guard next < Int32.max - Int32(width) else { break }
+                next += Int32.random(in: 1...Int32(width), using: &generator)
+            }
+            var postings = PortalSearchIndex.Postings()
+            for id in ids { postings.append(id) }
+            XCTAssertEqual(postings.ids, ids)
+        }
+        var single = PortalSearchIndex.Postings()
+        single.append(Int32.max)
+        XCTAssertEqual(single.ids, [Int32.max])
+    }
+
     func testFoldingMakesBracketAndWidthVariantsOneTerm() {
         let folded = "玉水罚〔2025〕2号"
         for variant in ["玉水罚[2025]2号", "玉水罚(2025)2号", "玉水罚（2025）2号", "玉水罚【2025】2号", "玉水罚〔２０２５〕２号",

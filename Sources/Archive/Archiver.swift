@@ -112,17 +112,28 @@ public enum Archiver {
     /// so a caller that needs the same listing right after does not walk the output again.
     public static func record(root: URL, excluded: [String], media: [MediaItem], asOf: String, input: String,
                               key: SigningKey, listed listing: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
-        let previousIndex = FileIndex.load(root: root)
-        var state = try LoggedState.load(root: root, index: previousIndex)
-        let run = state.nextRun
-        let template = TreeHead(run: run, asOf: asOf, input: input, treeSize: 0, rootHash: "", excluded: excluded,
+        var state: LoggedState
+        let listed: [ListedFile]
+        var files: [String: FileDigest]
+        let hashed: Int, reused: Int
+        let template: TreeHead
+        // The last index and the reused digests are let go once merged: with the listing, the logged state
+        // and the new index, each is a table of every output file (about 600,000 at 100,000 cases).
+        do {
+            let previousIndex = FileIndex.load(root: root)
+            state = try LoggedState.load(root: root, index: previousIndex)
+            template = TreeHead(run: state.nextRun, asOf: asOf, input: input, treeSize: 0, rootHash: "", excluded: excluded,
                                 publicKey: "", signature: "")
-        let listed = try FileWalker.list(root: root, isExcluded: template.isExcluded)
-        let known = reusable(listed, index: previousIndex ?? FileIndex(), state: state.outputs)
-        var files = try digests(of: listed.map(\.path).filter { known[$0] == nil }, root: root)
-        let hashed = files.count
-        files.merge(known) { fresh, _ in fresh }
+            listed = try FileWalker.list(root: root, isExcluded: template.isExcluded)
+            let known = reusable(listed, index: previousIndex ?? FileIndex(), state: state.outputs)
+            files = try digests(of: listed.map(\.path).filter { known[$0] == nil }, root: root)
+            hashed = files.count
+            reused = known.count
+            files.merge(known) { fresh, _ in fresh }
+        }
+        let run = state.nextRun
         let entries = changes(state: state, files: files, media: media, run: run)
+        files = [:]
         let firstNewLeaf = state.frontier.size
         let head = try Ledger.append(entries, to: &state.frontier, head: { size, rootHash in
             var head = template
@@ -140,7 +151,7 @@ public enum Archiver {
                               changed: entries.filter { $0.event == .changed }.count,
                               removed: entries.filter { $0.event == .removed }.count,
                               treeSize: state.frontier.size, rootHash: head.rootHash,
-                              keyFingerprint: String(fingerprint), hashed: hashed, reused: known.count)
+                              keyFingerprint: String(fingerprint), hashed: hashed, reused: reused)
     }
 
     /// The files whose ledger hash still describes them: stamped as when that leaf was logged.

@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 extension PersonalValueIndex {
-    /// `hits(inMarkup:)` of a file, read a piece at a time: the portal's feed of every decision is over
+    /// `hits(inMarkup:)` of a file, read a piece at a time (a megabyte: one piece in flight on each core is
+    /// about 15 MB of scalars and their origins): the portal's feed of every decision is over
     /// 100 MB at 100,000 decisions, and read whole its text took about ten times that in memory while it
     /// was searched (the sweep reads it every night it changes).
     ///
@@ -14,7 +15,7 @@ extension PersonalValueIndex {
     /// values that start inside it, so every value shorter than `context` is found exactly as in the whole
     /// file, with the same neighbours (a two-character name is judged by the characters around it). A file
     /// with no such line start is read whole. Nil when the file cannot be read.
-    public func hits(inMarkupFile path: String, piece: Int = 4 << 20, context: Int = 64 << 10) -> [GateHit]? {
+    public func hits(inMarkupFile path: String, piece: Int = 1 << 20, context: Int = 64 << 10) -> [GateHit]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }

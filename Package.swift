@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "CaseModel", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "WorkingDays", "CaseModel", "Typesetting"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
-        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "CaseModel"], resources: [.copy("Corpus")]),
+        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "CaseModel", "TestSupport"], resources: [.copy("Corpus")]),
         .testTarget(name: "PortalTests", dependencies: ["Portal", "Disclosure", "CaseModel"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "CaseModel", "WorkingDays"]),
         // The CLI tests run the built `sanxiang` product, which `swift test` builds with everything else.

@@ -24,16 +24,20 @@ extension PersonalValueIndex {
         var ownedCanonical = 0 // canonical offset in the whole file of data[ownedFrom]
         var atEnd = false
         var hits: [GateHit] = []
+        /// The next megabyte of the file into `data`; false on a read error.
+        func readMore() -> Bool {
+            guard let more = Self.read(descriptor, upTo: 1 << 20) else { return false }
+            if more.isEmpty { atEnd = true } else { data += more }
+            return true
+        }
         while true {
             while !atEnd, data.count - ownedFrom < piece + context {
-                guard let more = Self.read(descriptor, upTo: 1 << 20) else { return nil }
-                if more.isEmpty { atEnd = true } else { data += more }
+                guard readMore() else { return nil }
             }
             let cut = atEnd ? data.count : Self.lastLineStart(in: data, after: ownedFrom, before: data.count - context)
             guard let cut else {
                 // No place to cut yet: read on (a file without one is read whole).
-                guard let more = Self.read(descriptor, upTo: 1 << 20) else { return nil }
-                if more.isEmpty { atEnd = true } else { data += more }
+                guard readMore() else { return nil }
                 continue
             }
             let (found, ownedLength) = ownedHits(data, owned: ownedFrom..<cut)
@@ -69,7 +73,7 @@ extension PersonalValueIndex {
         return nil
     }
 
-    /// Up to `count` bytes (fewer only at the end of the file, none there); nil on a read error.
+    /// Up to `count` bytes as one read(2) returns them (none at the end of the file); nil on a read error.
     private static func read(_ descriptor: Int32, upTo count: Int) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: count)
         while true {

@@ -125,7 +125,7 @@ public final class XMLSchema: @unchecked Sendable {
         return document.withUTF8 { validate(bytes: $0, name: name) }
     }
 
-    public func validate(bytes: UnsafeBufferPointer<UInt8>, name: String) -> [XMLParseError] {
+    private func validate(bytes: UnsafeBufferPointer<UInt8>, name: String) -> [XMLParseError] {
         check(name: name) { options in
             bytes.baseAddress.flatMap { base in
                 base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { xmlReaderForMemory($0, Int32(bytes.count), name, "UTF-8", options) }

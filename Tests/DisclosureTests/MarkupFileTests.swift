@@ -1,4 +1,5 @@
 import Disclosure
+import TestSupport
 import XCTest
 
 /// The gate reads a large public file a piece at a time: it must find exactly what reading it whole
@@ -29,17 +30,17 @@ final class MarkupFileTests: XCTestCase {
     /// A feed-like file: one element per line, texts of ordinary words with the values here and there,
     /// some split by a tag or a line break, some in words that only look like a name (王强化, 张伟大).
     private func feed(seed: UInt64, decisions: Int) -> String {
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let words = ["责令改正", "罚款", "没收违法所得", "当事人", "经营", "食品", "王强化", "用水高峰期", "张伟大", "检查", "人民路", "。", "，",
                      "&amp;", "&#29579;&#24378;", "李秀<br/>英", "1398765<b>4321</b>", "530102<i>19880715</i>1234", "欧阳\n建国", "陈静"]
         var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<decisions>"]
         for number in 0..<decisions {
-            let count = Int(generator.next() % 40) + 5
-            let text = (0..<count).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined()
+            let count = generator.next(below: 40) + 5
+            let text = (0..<count).map { _ in words[generator.next(below: words.count)] }.joined()
             lines.append("<decision n=\"\(number)\">")
             lines.append("<title>\(text)</title>")
-            if generator.next() % 7 == 0 { lines.append("<address>昆明市盘龙区人民路66号</address>") }
-            if generator.next() % 11 == 0 { lines.append("<address>昆明市盘龙区人民路66号3栋</address>") }
+            if generator.next(below: 7) == 0 { lines.append("<address>昆明市盘龙区人民路66号</address>") }
+            if generator.next(below: 11) == 0 { lines.append("<address>昆明市盘龙区人民路66号3栋</address>") }
             lines.append("</decision>")
         }
         lines.append("</decisions>")
@@ -76,18 +77,5 @@ final class MarkupFileTests: XCTestCase {
 
     func testAnUnreadableFileIsNotPassed() {
         XCTAssertNil(index().hits(inMarkupFile: folder.appendingPathComponent("missing.xml").path))
-    }
-}
-
-/// A small deterministic generator, so each seed makes the same file everywhere.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

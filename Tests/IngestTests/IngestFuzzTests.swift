@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 @testable import Ingest
 import Native
+import TestSupport
 import XCTest
 
 /// A bounded, deterministic fuzz target for the CSV/JSON readers: the sample
@@ -157,26 +158,5 @@ private enum Mutation {
             bytes.insert(contentsOf: Array(bytes[at..<at + length]), at: at)
             return "repeat@\(at)+\(length)"
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64), so every run mutates the same way.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in 0..<bound (0 when bound is 0).
-    mutating func next(below bound: Int) -> Int {
-        guard bound > 0 else { return 0 }
-        return Int(next() % UInt64(bound))
     }
 }

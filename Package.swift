@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "WorkingDays", "CaseModel", "Typesetting"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "CaseModel", "TestSupport"], resources: [.copy("Corpus")]),
-        .testTarget(name: "PortalTests", dependencies: ["Portal", "Disclosure", "CaseModel"]),
+        .testTarget(name: "PortalTests", dependencies: ["Portal", "Disclosure", "CaseModel", "TestSupport"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "CaseModel", "WorkingDays"]),
         // The CLI tests run the built `sanxiang` product, which `swift test` builds with everything else.
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Ingest", "CaseModel", "Documents", "Typesetting", "Archive", "Review",

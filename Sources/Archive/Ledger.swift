@@ -213,7 +213,8 @@ public struct Ledger {
         guard !lines.isEmpty else { return }
         let manager = FileManager.default
         try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if !manager.fileExists(atPath: url.path) { manager.createFile(atPath: url.path, contents: nil) }
+        // A file that cannot be made shows as no handle just below.
+        if !manager.fileExists(atPath: url.path) { _ = manager.createFile(atPath: url.path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: url.path) else {
             throw ArchiveError(path: url.path, reason: "无法写入")
         }

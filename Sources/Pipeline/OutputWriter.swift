@@ -9,8 +9,9 @@ import Native
 public final class OutputWriter: @unchecked Sendable {
     public let root: URL
     let staging: URL
-    /// `root` as a path: URL's appendingPathComponent cost more than the lstat it was for, once per kept document.
+    /// `root` and `staging` as paths: URL's appendingPathComponent cost more than the lstat it was for, once per kept document.
     private let rootPath: String
+    private let stagingPath: String
     private var staged: Set<String> = []
     /// Folders made under the staging folder, so each is made once.
     private var folders: Set<String> = []
@@ -31,6 +32,7 @@ public final class OutputWriter: @unchecked Sendable {
         self.root = root.standardizedFileURL
         staging = self.root.appendingPathComponent(Self.stagingName, isDirectory: true)
         rootPath = self.root.path
+        stagingPath = staging.path
         let manager = FileManager.default
         do {
             try manager.createDirectory(at: self.root, withIntermediateDirectories: true)
@@ -72,14 +74,13 @@ public final class OutputWriter: @unchecked Sendable {
 
     /// The staged path of `relativePath`, its folder made: refused when it would leave the output folder.
     private func stagingTarget(_ relativePath: String) throws -> String {
-        let components = relativePath.split(separator: "/").map(String.init)
-        guard !components.isEmpty, !components.contains(".."), !components.contains("."), !relativePath.hasPrefix("/") else {
+        guard let top = Self.topLevel(of: relativePath), !relativePath.hasPrefix("/") else {
             throw FileSystemError(path: relativePath, action: "写入输出（路径越出输出文件夹）", code: 22)
         }
-        let target = staging.appendingPathComponent(relativePath)
-        try makeFolder(target.deletingLastPathComponent())
-        lock.withLock { _ = staged.insert(components[0]) }
-        return target.path
+        let target = stagingPath + "/" + relativePath
+        try makeFolder(Self.folder(of: target))
+        lock.withLock { _ = staged.insert(top) }
+        return target
     }
 
     /// Stages a file made in pieces (`produce` hands each to its argument), a megabyte at a time, so the
@@ -135,8 +136,7 @@ public final class OutputWriter: @unchecked Sendable {
     /// and the archive knows it by its stamp); it is called once per kept document and page, so
     /// it costs two lstat calls and a link, with each staging folder made once.
     public func preserve(_ relativePath: String) throws {
-        let components = relativePath.split(separator: "/").map(String.init)
-        guard !components.isEmpty, !components.contains(".."), !components.contains(".") else {
+        guard let top = Self.topLevel(of: relativePath) else {
             throw FileSystemError(path: relativePath, action: "沿用上次输出（路径越出输出文件夹）", code: 22)
         }
         let source = rootPath + "/" + relativePath
@@ -146,17 +146,43 @@ public final class OutputWriter: @unchecked Sendable {
             lock.withLock { _ = keptInPlace.insert(relativePath) }
             return
         }
-        let target = staging.appendingPathComponent(relativePath)
-        guard kind != .missing, FileSystem.kind(target.path) == .missing else { return }
-        try makeFolder(target.deletingLastPathComponent())
-        lock.withLock { _ = staged.insert(components[0]) }
-        if kind == .regular, link(source, target.path) == 0 { return }
+        guard kind != .missing else { return }
+        let target = stagingPath + "/" + relativePath
+        if kind == .regular {
+            try makeFolder(Self.folder(of: target))
+            lock.withLock { _ = staged.insert(top) }
+            if link(source, target) == 0 || errno == EEXIST { return }  // EEXIST: staged already, kept as it is
+        }
+        guard FileSystem.kind(target) == .missing else { return }
+        try makeFolder(Self.folder(of: target))
+        lock.withLock { _ = staged.insert(top) }
         do {
             // A folder, or a file system without hard links: a copy.
-            try FileManager.default.copyItem(atPath: source, toPath: target.path)
+            try FileManager.default.copyItem(atPath: source, toPath: target)
         } catch {
-            throw FileSystemError(path: target.path, action: "沿用上次输出", code: Self.errnoOf(error))
+            throw FileSystemError(path: target, action: "沿用上次输出", code: Self.errnoOf(error))
         }
+    }
+
+    /// The first component of a path inside the output folder, as `split(separator: "/")` gives it;
+    /// nil when there is none or a component is "." or "..", which could lead outside the folder.
+    /// Read as bytes: splitting into Strings cost more than the lstat and link of a kept page.
+    static func topLevel(of relativePath: String) -> String? {
+        var first: Substring.UTF8View?
+        var rest = relativePath.utf8[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
+            let component = rest[rest.startIndex..<end]
+            if component.elementsEqual("..".utf8) || component.elementsEqual(".".utf8) { return nil }
+            if first == nil, !component.isEmpty { first = component }
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.index(after: end)...]
+        }
+        return first.map { String(Substring($0)) }
+    }
+
+    /// The folder part of a path (everything before its last "/").
+    private static func folder(of path: String) -> String {
+        path.lastIndex(of: "/").map { String(path[..<$0]) } ?? path
     }
 
     /// Writes `bytes` at `relativePath` unless the last run's file there, as that run left it, holds
@@ -207,31 +233,30 @@ public final class OutputWriter: @unchecked Sendable {
     /// Stages a file made outside this run's staging area (a worker's shard result, checked by the
     /// caller) at `relativePath`: hard-linked, or copied where the file system has no hard links.
     func adopt(_ source: String, as relativePath: String) throws {
-        let components = relativePath.split(separator: "/").map(String.init)
-        guard !components.isEmpty, !components.contains(".."), !components.contains("."), !relativePath.hasPrefix("/") else {
+        guard let top = Self.topLevel(of: relativePath), !relativePath.hasPrefix("/") else {
             throw FileSystemError(path: relativePath, action: "采用分片结果（路径越出输出文件夹）", code: 22)
         }
-        let target = staging.appendingPathComponent(relativePath)
-        try makeFolder(target.deletingLastPathComponent())
-        lock.withLock { _ = staged.insert(components[0]) }
-        if link(source, target.path) == 0 { return }
+        let target = stagingPath + "/" + relativePath
+        try makeFolder(Self.folder(of: target))
+        lock.withLock { _ = staged.insert(top) }
+        if link(source, target) == 0 { return }
         do {
-            try FileManager.default.copyItem(atPath: source, toPath: target.path)
+            try FileManager.default.copyItem(atPath: source, toPath: target)
         } catch {
-            throw FileSystemError(path: target.path, action: "采用分片结果", code: Self.errnoOf(error))
+            throw FileSystemError(path: target, action: "采用分片结果", code: Self.errnoOf(error))
         }
     }
 
     /// Makes a staging folder (and its parents) once per run.
-    private func makeFolder(_ folder: URL) throws {
+    private func makeFolder(_ folder: String) throws {
         try lock.withLock {
-            guard !folders.contains(folder.path) else { return }
+            guard !folders.contains(folder) else { return }
             do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
-                throw FileSystemError(path: folder.path, action: "创建输出文件夹", code: Self.errnoOf(error))
+                throw FileSystemError(path: folder, action: "创建输出文件夹", code: Self.errnoOf(error))
             }
-            folders.insert(folder.path)
+            folders.insert(folder)
         }
     }
 

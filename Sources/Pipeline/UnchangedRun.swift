@@ -103,7 +103,7 @@ public enum UnchangedRun {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var bytes = Array(try encoder.encode(header)) + [UInt8(ascii: "\n")]
-        for (path, stamp) in listing where !path.contains("\n") { bytes += Array("\(stamp)\t\(path)\n".utf8) }
+        for (path, stamp) in listing where !path.utf8.contains(UInt8(ascii: "\n")) { bytes += Array("\(stamp)\t\(path)\n".utf8) }
         try FileSystem.replaceDurably(config.outputURL.appendingPathComponent(recordName).path, bytes: bytes)
     }
 

@@ -10,27 +10,119 @@ public enum SearchText {
     /// 玉水罚[2025]2号 and 玉水罚(2025)2号 are 玉水罚〔2025〕2号.
     public static func fold(_ text: String) -> String {
         var out = String.UnicodeScalarView()
-        for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
-            switch scalar {
-            case "(", "[", "{", "【", "〔", "〖", "〘": out.append("〔")
-            case ")", "]", "}", "】", "〕", "〗", "〙": out.append("〕")
-            case "A"..."Z": out.append(Unicode.Scalar(scalar.value + 32) ?? scalar)
-            default: out.append(scalar)
-            }
-        }
+        forEachFoldedScalar(of: text) { out.append($0) }
         return String(out)
+    }
+
+    /// The scalars of `fold(text)`, one after the other, without making the string: the search index
+    /// folds the text of every decision, and appending to a String cost more than the rest of it.
+    static func forEachFoldedScalar(of text: String, _ body: (Unicode.Scalar) -> Void) {
+        let table = CompatibilityTable.shared
+        // NFKC of the text. Decisions are written in scalars NFKC maps one at a time (ASCII and CJK
+        // ideographs stay, full-width forms become ASCII, see `CompatibilityTable`); text of those alone
+        // is mapped scalar by scalar, anything else goes whole to Foundation's normalizer, which cost
+        // more than the rest of the search index of every decision.
+        if text.unicodeScalars.allSatisfy(table.maps) {
+            for scalar in text.unicodeScalars { table.forEachScalar(ofImageOf: scalar) { body(folded($0)) } }
+        } else {
+            for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars { body(folded(scalar)) }
+        }
+    }
+
+    /// NFKC of a text, as `fold` sees it (for the tests: Foundation's answer is their oracle).
+    static func compatibilityForm(_ text: String) -> String {
+        let table = CompatibilityTable.shared
+        guard text.unicodeScalars.allSatisfy(table.maps) else { return text.precomposedStringWithCompatibilityMapping }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars { table.forEachScalar(ofImageOf: scalar) { out.append($0) } }
+        return String(out)
+    }
+
+    /// Brackets to 〔〕, ASCII capitals to small letters, after NFKC.
+    private static func folded(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        switch scalar {
+        case "(", "[", "{", "【", "〔", "〖", "〘": return "〔"
+        case ")", "]", "}", "】", "〕", "〗", "〙": return "〕"
+        case "A"..."Z": return Unicode.Scalar(scalar.value + 32) ?? scalar
+        default: return scalar
+        }
     }
 
     /// A character that can be part of a search term: a letter or a number (Unicode L*, N*,
     /// as the browser's /[\p{L}\p{N}]/u) or a folded bracket, so a 文书编号 stays one term.
     static func isTermCharacter(_ scalar: Unicode.Scalar) -> Bool {
         if scalar == "〔" || scalar == "〕" { return true }
+        // The Basic Multilingual Plane from a table made once: the general category getter cost a third of the index.
+        if scalar.value < 0x1_0000 { return TermCharacters.basicPlane[Int(scalar.value)] }
+        return isLetterOrNumber(scalar)
+    }
+
+    static func isLetterOrNumber(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
              .decimalNumber, .letterNumber, .otherNumber:
             return true
         default:
             return false
+        }
+    }
+
+    /// `isLetterOrNumber` of every scalar of the Basic Multilingual Plane (surrogates: false).
+    private enum TermCharacters {
+        static let basicPlane: [Bool] = (0..<0x1_0000).map { value in
+            Unicode.Scalar(UInt32(value)).map(SearchText.isLetterOrNumber) ?? false
+        }
+    }
+
+    /// What NFKC makes of single scalars: ASCII and the CJK ideographs stay as they are; for the other
+    /// blocks Chinese text is written in (Latin-1, general punctuation, CJK symbols and punctuation, half-
+    /// and full-width forms) Foundation is asked once per scalar. A scalar is left out (its text goes to
+    /// the normalizer whole) unless its image is made only of starters that compose with no other starter
+    /// here — then NFKC of a text of such scalars is the images one after another (no reordering, no
+    /// composition across them). Hangul and kana, which do compose, are not in it.
+    struct CompatibilityTable {
+        /// CJK Unified Ideographs and extension A (with the Yijing hexagrams between them): no decomposition.
+        static let ideographs: ClosedRange<UInt32> = 0x3400...0x9FFF
+        static let blocks: [ClosedRange<UInt32>] = [0xA0...0xFF, 0x2000...0x206F, 0x3000...0x303F, 0xFF00...0xFF5F, 0xFFE0...0xFFEF]
+        static let shared = CompatibilityTable()
+
+        /// For each scalar of the blocks: its image when that is one scalar (0: none, or not one scalar).
+        private var single = [UInt32](repeating: 0, count: 0x1_0000)
+        /// Images of more than one scalar (… → ...).
+        private var longer: [UInt32: [Unicode.Scalar]] = [:]
+
+        init() {
+            for block in Self.blocks {
+                for value in block {
+                    guard let scalar = Unicode.Scalar(value) else { continue }
+                    let image = Array(String(scalar).precomposedStringWithCompatibilityMapping.unicodeScalars)
+                    guard !image.isEmpty, image.allSatisfy(Self.isInertStarter) else { continue }
+                    if image.count == 1 { single[Int(value)] = image[0].value } else { longer[value] = image }
+                }
+            }
+        }
+
+        /// True when the scalar's image is known here.
+        func maps(_ scalar: Unicode.Scalar) -> Bool {
+            let value = scalar.value
+            if value < 0x80 || Self.ideographs.contains(value) { return true }
+            return value < 0x1_0000 && (single[Int(value)] != 0 || longer[value] != nil)
+        }
+
+        /// The scalars of the image of a scalar that `maps`.
+        func forEachScalar(ofImageOf scalar: Unicode.Scalar, _ body: (Unicode.Scalar) -> Void) {
+            let value = scalar.value
+            if value < 0x80 || Self.ideographs.contains(value) { return body(scalar) }
+            if value < 0x1_0000, single[Int(value)] != 0, let image = Unicode.Scalar(single[Int(value)]) { return body(image) }
+            for part in longer[value] ?? [scalar] { body(part) }
+        }
+
+        /// A scalar of combining class 0 from a block where no two starters compose (ASCII, Latin-1,
+        /// general punctuation, CJK symbols, the ideographs).
+        static func isInertStarter(_ scalar: Unicode.Scalar) -> Bool {
+            let value = scalar.value
+            guard scalar.properties.canonicalCombiningClass == .notReordered else { return false }
+            return value < 0x100 || (0x2000...0x206F).contains(value) || (0x3000...0x303F).contains(value) || ideographs.contains(value)
         }
     }
 
@@ -72,7 +164,7 @@ public enum SearchText {
     public static func keys(of text: String, into keys: inout Set<UInt64>) {
         var previous: UInt32 = 0
         var length = 0
-        for scalar in fold(text).unicodeScalars {
+        forEachFoldedScalar(of: text) { scalar in
             if isTermCharacter(scalar) {
                 if length > 0 { keys.insert(UInt64(previous) << 32 | UInt64(scalar.value)) }
                 previous = scalar.value

@@ -118,5 +118,22 @@ final class FileIndexTests: XCTestCase {
         XCTAssertEqual(names.filter(\.isLink).map(\.path), ["a/link.pdf", "folder-link"], "links are listed as links, never followed")
         let stamped = try FileWalker.list(root: tree, isExcluded: excluded)
         XCTAssertEqual(stamped.filter { !$0.isLink }.map(\.path), names.filter { !$0.isLink }.map(\.path))
+
+        // Every entry, folders and links included, as FileManager's enumerator lists them and as
+        // fileExists(atPath:isDirectory:) (which follows a link) tells folders from the rest.
+        try manager.createSymbolicLink(atPath: tree.appendingPathComponent("dangling").path, withDestinationPath: "nowhere")
+        try Data().write(to: tree.appendingPathComponent("a/.hidden"))
+        let enumerated = (manager.enumerator(atPath: tree.path)?.compactMap { $0 as? String } ?? []).sorted()
+        let expected = enumerated.map { path -> (String, Bool) in
+            var isFolder: ObjCBool = false
+            _ = manager.fileExists(atPath: tree.appendingPathComponent(path).path, isDirectory: &isFolder)
+            return (path, isFolder.boolValue)
+        }
+        let entries = try FileWalker.entries(root: tree)
+        XCTAssertEqual(entries.map(\.path), expected.map(\.0))
+        XCTAssertEqual(entries.map(\.isFolder), expected.map(\.1))
+        XCTAssertTrue(entries.contains { $0.path == "folder-link" && $0.isFolder }, "a link to a folder is a folder, not walked into")
+        XCTAssertFalse(entries.contains { $0.path.hasPrefix("folder-link/") })
+        XCTAssertThrowsError(try FileWalker.entries(root: tree.appendingPathComponent("no-such-folder")))
     }
 }

@@ -2,6 +2,7 @@ import CaseModel
 import Foundation
 import Ingest
 @testable import Pipeline
+import TestSupport
 import XCTest
 
 final class RunTests: XCTestCase {
@@ -216,6 +217,22 @@ final class RunTests: XCTestCase {
         try writer.write("kept", to: "a/b.txt")
         try writer.commit()
         XCTAssertEqual(try String(contentsOf: output.appendingPathComponent("a/b.txt"), encoding: .utf8), "kept")
+    }
+
+    /// The writer reads a path's first component and refuses "." and ".." as bytes; it must agree
+    /// with splitting the path into components (how it was first written) on every path.
+    func testPathCheckAgreesWithSplittingIntoComponents() {
+        let parts = ["a", "b", "中", ".", "..", "...", ".a", "", "/"]
+        var random = SplitMix64(seed: 0x5EED)
+        for _ in 0..<20_000 {
+            var path = ""
+            for _ in 0..<(1 + random.next(below: 6)) {
+                path += parts[random.next(below: parts.count)] + (random.next(below: 2) == 0 ? "/" : "")
+            }
+            let components = path.split(separator: "/").map(String.init)
+            let expected = components.isEmpty || components.contains("..") || components.contains(".") ? nil : components[0]
+            XCTAssertEqual(OutputWriter.topLevel(of: path), expected, path)
+        }
     }
 
     /// A file remade with last night's bytes is carried forward as that very file (a hard link, so

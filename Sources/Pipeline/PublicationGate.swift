@@ -1,3 +1,4 @@
+import Archive
 import CaseModel
 import Disclosure
 import ErrorReporting
@@ -60,18 +61,24 @@ struct PublicationGate {
     /// `alreadyPassed`: files whose bytes a sweep by a gate with the same key passed (see
     /// `Publisher.passedLastNight`); their names are still checked, their content is not read again.
     func sweep(folder: URL, owner: (String) -> String?, alreadyPassed: (String) -> Bool = { _ in false }) -> [GateFinding] {
-        let paths = (FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []).sorted()
-        let checked = concurrentMap(paths) { path -> GateFinding? in
+        let entries: [(path: String, isFolder: Bool)]
+        do {
+            entries = try FileWalker.entries(root: folder)
+        } catch {
+            // A folder the sweep cannot list is not passed.
+            return [GateFinding(caseID: nil, channel: folder.lastPathComponent + "/", kinds: ["无法读取"])]
+        }
+        let root = folder.standardizedFileURL.path
+        let checked = concurrentMap(entries) { entry -> GateFinding? in
+            let path = entry.path
             var hits = index.hits(in: path)
-            let url = folder.appendingPathComponent(path)
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue else {
+            guard !entry.isFolder else {
                 return hits.isEmpty ? nil : GateFinding(caseID: owner(path), channel: path, kinds: Self.kinds(hits))
             }
-            if Self.textExtensions.contains(url.pathExtension), !Self.isPostingKeys(path), !alreadyPassed(path) {
+            if Self.textExtensions.contains(Self.pathExtension(path)), !Self.isPostingKeys(path), !alreadyPassed(path) {
                 // Read a piece at a time (the feed of every decision is over 100 MB at 100,000); a file that
                 // cannot be read is not passed.
-                guard let found = index.hits(inMarkupFile: url.path) else {
+                guard let found = index.hits(inMarkupFile: root + "/" + path) else {
                     return GateFinding(caseID: owner(path), channel: path, kinds: Self.kinds(hits) + ["无法读取"])
                 }
                 hits += found
@@ -89,8 +96,16 @@ struct PublicationGate {
         path.hasPrefix("search/k-") && path.hasSuffix(".json")
     }
 
+    /// What follows the last "." of the file's name ("" without one). Unlike URL's pathExtension, a name
+    /// that starts with its only dot (".json") has one: a hidden file a server may still send is read too.
+    static func pathExtension(_ path: String) -> Substring {
+        let name = path.lastIndex(of: "/").map { path[path.index(after: $0)...] } ?? path[...]
+        guard let dot = name.lastIndex(of: ".") else { return "" }
+        return name[name.index(after: dot)...]
+    }
+
     /// Files a browser shows as text. PDFs are checked through the document they are rendered from.
-    static let textExtensions: Set<String> = ["html", "htm", "xml", "json", "txt", "svg", "csv", "js", "css"]
+    static let textExtensions: Set<Substring> = ["html", "htm", "xml", "json", "txt", "svg", "csv", "js", "css"]
 
     /// The index of the export: every natural person named anywhere in it (parties,
     /// operators, persons of withheld and minors' cases, names read in the free text).

@@ -85,6 +85,29 @@ final class PublicationGateTests: SampleCopyTestCase {
         XCTAssertEqual(found.last?.kinds, ["姓名"])
     }
 
+    /// Every entry under public/ is swept: a folder named after a person, a hidden file with a
+    /// person's ID number in it, a link to a folder (its name, not its content: its target is swept
+    /// where it is); and a public/ the sweep cannot list is never passed.
+    func testTheSweepReadsEveryEntryAndNeverPassesWhatItCannotList() throws {
+        let index = PersonalValueIndex()
+        index.addIDNumber("110101199003074514")
+        index.addName("欧阳建国")
+        let folder = parent.appendingPathComponent("public-entries")
+        let manager = FileManager.default
+        try manager.createDirectory(at: folder.appendingPathComponent("欧阳建国/empty"), withIntermediateDirectories: true)
+        try manager.createDirectory(at: folder.appendingPathComponent("decisions"), withIntermediateDirectories: true)
+        try "{\"id\": \"110101199003074514\"}".write(to: folder.appendingPathComponent("decisions/.json"), atomically: true, encoding: .utf8)
+        try "<p>罚款5000元</p>".write(to: folder.appendingPathComponent("decisions/clean.html"), atomically: true, encoding: .utf8)
+        try manager.createSymbolicLink(atPath: folder.appendingPathComponent("to-decisions").path, withDestinationPath: "decisions")
+        let found = PublicationGate(index: index).sweep(folder: folder) { _ in nil }
+        XCTAssertEqual(found.map(\.channel), ["decisions/.json", "欧阳建国", "欧阳建国/empty"])
+        XCTAssertEqual(found.first?.kinds, ["证件号码"])
+
+        let missing = PublicationGate(index: index).sweep(folder: parent.appendingPathComponent("no-such-public")) { _ in nil }
+        XCTAssertEqual(missing.map(\.kinds), [["无法读取"]], "a folder the sweep cannot list is not passed")
+        XCTAssertNil(missing.first?.caseID)
+    }
+
     /// A 个体工商户 registered under the operator's own name with a 居民身份证 is a natural person:
     /// the name and the ID number appear in no public file (page, feeds, search index, PDF metadata).
     func testASoleTraderWithAnIDCardIsPublishedAsAPerson() throws {

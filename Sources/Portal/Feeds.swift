@@ -57,10 +57,12 @@ public enum PortalFeeds {
     }
 
     /// One feed per agency (feeds/agencies/<机构代码>.xml), for who follows one agency only.
-    public static func agencyFeeds(_ site: PortalSite) -> [PortalFile] {
-        site.agencies.map { agency in
+    /// `byAgency`: `site.decisionsByAgency()`, when the caller has it already.
+    public static func agencyFeeds(_ site: PortalSite, byAgency: [String: [PublishedDecision]]? = nil) -> [PortalFile] {
+        let byAgency = byAgency ?? site.decisionsByAgency()
+        return site.agencies.map { agency in
             let path = PortalSite.agencyFeedPath(agency.code)
-            return PortalFile(path: path, text: atom(site, decisions: site.decisions.filter { $0.decision.agencyCode == agency.code },
+            return PortalFile(path: path, text: atom(site, decisions: byAgency[agency.code] ?? [],
                                                      path: path, title: "\(agency.name) 行政执法决定公示"))
         }
     }

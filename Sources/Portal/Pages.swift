@@ -25,13 +25,16 @@ public enum PortalPages {
         for file in [PortalFile(path: "index.html", text: home(site)), PortalFile(path: "search.html", text: search(site)),
                      PortalFile(path: "reports/index.html", text: PortalReportsIndex.page(site))] { try body(file) }
         for file in PortalStaticFiles.files(site) { try body(file) }
-        for agency in site.agencies { for file in agencyPages(site, agency) { try body(file) } }
+        let byAgency = site.decisionsByAgency()
+        for agency in site.agencies {
+            for file in agencyPages(site, agency, current: (byAgency[agency.code] ?? []).filter { !$0.isWithdrawn }) { try body(file) }
+        }
         for item in site.decisions where decisionsToWrite.contains(item.decision.id) {
             try body(PortalFile(path: item.pagePath, text: decisionPage(site, item)))
         }
-        for file in PortalFeeds.agencyFeeds(site) { try body(file) }
+        for file in PortalFeeds.agencyFeeds(site, byAgency: byAgency) { try body(file) }
         try PortalSearchIndex.shards(site) { try body($0) }
-        for file in PortalSitemap.parts(site) { try body(file) }
+        for file in PortalSitemap.parts(site, byAgency: byAgency) { try body(file) }
     }
 
     /// Changes whenever every decision page must be rewritten although its decision did not
@@ -87,8 +90,8 @@ public enum PortalPages {
 
     // MARK: Agencies
 
-    static func agencyPages(_ site: PortalSite, _ agency: PortalSite.PublicAgency) -> [PortalFile] {
-        let own = site.current.filter { $0.decision.agencyCode == agency.code }
+    /// `current`: the agency's decisions on the portal (not withdrawn), in the site's order.
+    static func agencyPages(_ site: PortalSite, _ agency: PortalSite.PublicAgency, current own: [PublishedDecision]) -> [PortalFile] {
         var groups: [String: [PublishedDecision]] = [:]
         for item in own { groups["\(item.year)|\(item.decision.actionType)", default: []].append(item) }
         let keys = groups.keys.sorted { $0 > $1 }

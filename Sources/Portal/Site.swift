@@ -137,6 +137,15 @@ public struct PortalSite: Sendable {
     /// The decisions on the portal (withdrawn ones are notices, not decisions).
     public var current: [PublishedDecision] { decisions.filter { !$0.isWithdrawn } }
 
+    /// Each agency's decisions (withdrawn ones included), in the site's order: made once for all
+    /// agencies, since filtering every decision once per agency grows with agencies × decisions (a
+    /// province's portal has hundreds of agencies).
+    public func decisionsByAgency() -> [String: [PublishedDecision]] {
+        var out: [String: [PublishedDecision]] = [:]
+        for item in decisions { out[item.decision.agencyCode, default: []].append(item) }
+        return out
+    }
+
     /// An agency's own Atom feed, relative to public/.
     public static func agencyFeedPath(_ code: String) -> String { "feeds/agencies/\(code).xml" }
 

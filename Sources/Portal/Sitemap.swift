@@ -14,7 +14,9 @@ public enum PortalSitemap {
 
     /// Every page of the site with its last change; lists and indexes take the latest
     /// change of what they list.
-    public static func entries(_ site: PortalSite) -> [Entry] {
+    /// `byAgency`: `site.decisionsByAgency()`, when the caller has it already.
+    public static func entries(_ site: PortalSite, byAgency: [String: [PublishedDecision]]? = nil) -> [Entry] {
+        let byAgency = byAgency ?? site.decisionsByAgency()
         var dates: [String: CivilDate] = [:]
         func note(_ path: String, _ date: CivilDate?) {
             guard let date else { return }
@@ -32,7 +34,7 @@ public enum PortalSitemap {
             let path = "agencies/\(agency.code)/index.html"
             paths.insert(path)
             var groups: [String: [PublishedDecision]] = [:]
-            for item in site.current where item.decision.agencyCode == agency.code {
+            for item in byAgency[agency.code] ?? [] where !item.isWithdrawn {
                 groups["\(item.year)|\(item.decision.actionType)", default: []].append(item)
             }
             for (key, items) in groups {
@@ -71,8 +73,8 @@ public enum PortalSitemap {
     }
 
     /// The parts when the site is over the limit, else none.
-    public static func parts(_ site: PortalSite) -> [PortalFile] {
-        let all = entries(site)
+    public static func parts(_ site: PortalSite, byAgency: [String: [PublishedDecision]]? = nil) -> [PortalFile] {
+        let all = entries(site, byAgency: byAgency)
         guard all.count > site.sitemapLimit else { return [] }
         return chunks(all, site.sitemapLimit).enumerated().map { PortalFile(path: partPath($0.offset), text: urlset(site, $0.element)) }
     }

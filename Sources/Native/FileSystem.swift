@@ -92,6 +92,26 @@ public enum FileSystem {
         }
     }
 
+    /// True when `path` is a regular file (not through a link) holding exactly `bytes`. A file of
+    /// another size is not read at all; one of the same size is read whole (these are small: pages,
+    /// reports, shards). False when it cannot be read.
+    public static func holds(_ path: String, exactly bytes: [UInt8]) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == bytes.count else { return false }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        // One byte more than expected: a file grown since the lstat does not pass for the same.
+        var buffer = [UInt8](repeating: 0, count: bytes.count + 1)
+        guard readFully(descriptor, &buffer) == bytes.count else { return false }
+        return buffer.withUnsafeBytes { stored in
+            bytes.withUnsafeBytes { made in
+                guard let storedStart = stored.baseAddress, let madeStart = made.baseAddress else { return made.isEmpty }
+                return memcmp(storedStart, madeStart, made.count) == 0
+            }
+        }
+    }
+
     /// Fills `buffer` from the file (fewer bytes only at its end); -1 on a read error.
     private static func readFully(_ descriptor: Int32, _ buffer: inout [UInt8]) -> Int {
         var filled = 0

@@ -191,8 +191,7 @@ public final class OutputWriter: @unchecked Sendable {
     /// portal's gate, which read it last night, need not read it again. For files remade every night
     /// from mostly unchanged data (redaction reports, listing pages, search shards, feeds).
     public func writeUnlessSame(_ bytes: [UInt8], to relativePath: String) throws {
-        if !damaged.contains(relativePath), FileSystem.kind(path(of: relativePath)) == .regular,
-           let live = existingFile(relativePath), Self.same(live, bytes) {
+        if !damaged.contains(relativePath), FileSystem.holds(path(of: relativePath), exactly: bytes) {
             // The portal writes its site again when the gate withholds a case: what this run staged
             // there before must not stay in place of last night's file (preserve keeps a staged file).
             let staged = rootPath + "/" + Self.stagingName + "/" + relativePath
@@ -211,16 +210,6 @@ public final class OutputWriter: @unchecked Sendable {
 
     public func writeUnlessSame(_ text: String, to relativePath: String) throws {
         try writeUnlessSame(Array(text.utf8), to: relativePath)
-    }
-
-    private static func same(_ live: Data, _ bytes: [UInt8]) -> Bool {
-        guard live.count == bytes.count else { return false }
-        return live.withUnsafeBytes { stored in
-            bytes.withUnsafeBytes { made in
-                guard let storedStart = stored.baseAddress, let madeStart = made.baseAddress else { return made.isEmpty }
-                return memcmp(storedStart, madeStart, made.count) == 0
-            }
-        }
     }
 
     func isInPlace(_ relativePath: String) -> Bool {

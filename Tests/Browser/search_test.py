@@ -39,7 +39,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import InvalidSessionIdException, StaleElementReferenceException, WebDriverException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 # The page re-renders its result list and count while a query settles: an element found a
@@ -202,6 +202,25 @@ class Page:
             WebDriverWait(self.driver, 20, ignored_exceptions=RETRY).until(lambda d: (self.result_links() or [first])[0] != first)
 
 
+def start_browser():
+    options = Options()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                 "--hide-scrollbars", "--lang=zh-CN", "--force-device-scale-factor=1"):
+        options.add_argument(flag)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_script_timeout(60)
+    return driver
+
+
+def browser_went_away(error):
+    """Chromium's renderer or the browser itself died under us (seen once on a loaded CI machine, in
+    the middle of the accessibility checks): a fault of the machine, not of the page, unless it
+    happens again on the same page in a new browser."""
+    text = str(error)
+    return isinstance(error, InvalidSessionIdException) or any(word in text for word in ("renderer", "disconnected", "crash"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--public", default="Output/public")
@@ -220,13 +239,7 @@ def main():
     texts = page_texts(root)
     server = serve(root)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    options = Options()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
-                 "--hide-scrollbars", "--lang=zh-CN", "--force-device-scale-factor=1"):
-        options.add_argument(flag)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_script_timeout(60)
+    driver = start_browser()
     failures = []
 
     def check(name, ok, detail=""):
@@ -306,11 +319,25 @@ def main():
             for width in WIDTHS:
                 set_width(driver, width)
                 for kind, address in pages:
-                    driver.get(base + address)
-                    if kind.startswith("search"):
-                        page.wait()
-                    driver.execute_script(source)
-                    result = json.loads(driver.execute_async_script(AXE_RUN))
+                    for attempt in (1, 2):
+                        try:
+                            driver.get(base + address)
+                            if kind.startswith("search"):
+                                page.wait()
+                            driver.execute_script(source)
+                            result = json.loads(driver.execute_async_script(AXE_RUN))
+                            break
+                        except WebDriverException as error:
+                            if attempt == 2 or not browser_went_away(error):
+                                raise
+                            print(f"     the browser went away on {address} ({str(error).splitlines()[0]}): once more in a new one")
+                            try:
+                                driver.quit()
+                            except WebDriverException:
+                                pass
+                            driver = start_browser()
+                            page.driver = driver
+                            set_width(driver, width)
                     if isinstance(result, dict):
                         check(f"axe {kind} {width}px", False, f"{address}: {result['error']}")
                         continue

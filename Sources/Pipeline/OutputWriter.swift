@@ -134,7 +134,7 @@ public final class OutputWriter: @unchecked Sendable {
     /// this run's, for outputs a run does not remake, such as earlier years' reports.
     /// A file is hard-linked (the very file, its inode and time stamp: nothing is rewritten or re-read,
     /// and the archive knows it by its stamp); it is called once per kept document and page, so
-    /// it costs two lstat calls and a link, with each staging folder made once.
+    /// it costs an lstat and a link, with each staging folder made once.
     public func preserve(_ relativePath: String) throws {
         guard let top = Self.topLevel(of: relativePath) else {
             throw FileSystemError(path: relativePath, action: "沿用上次输出（路径越出输出文件夹）", code: 22)
@@ -183,6 +183,22 @@ public final class OutputWriter: @unchecked Sendable {
     /// The folder part of a path (everything before its last "/").
     private static func folder(of path: String) -> String {
         path.lastIndex(of: "/").map { String(path[..<$0]) } ?? path
+    }
+
+    /// `preserve` for files the caller has just found with `canKeep` (as the last run left them; the
+    /// output folder is locked, so nothing has changed them since): in an in-place folder they are
+    /// kept with one lock for all of them and without a second `lstat` each (a 1 % night keeps about
+    /// 400,000 documents at 100,000 cases); anything else goes through `preserve`.
+    func keepChecked(_ relativePaths: [String]) throws {
+        var inPlace: [String] = []
+        for relativePath in relativePaths {
+            if isInPlace(relativePath), Self.topLevel(of: relativePath) != nil {
+                inPlace.append(relativePath)
+            } else {
+                try preserve(relativePath)
+            }
+        }
+        lock.withLock { keptInPlace.formUnion(inPlace) }
     }
 
     /// Writes `bytes` at `relativePath` unless the last run's file there, as that run left it, holds

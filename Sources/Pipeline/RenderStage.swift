@@ -418,10 +418,8 @@ struct DocumentsStage: Stage {
         }
         var summary = result.summary
         for (id, paths) in carried.sorted(by: { $0.key < $1.key }) {
-            for path in paths {
-                try output.preserve(path)
-                summary.byKind[Self.kind(ofFile: path), default: 0] += 1
-            }
+            try output.keepChecked(paths)  // each passed canKeep above
+            for path in paths { summary.byKind[Self.kind(ofFile: path), default: 0] += 1 }
             summary.documents += paths.count
             summary.kept += paths.count
             memo.cases[id] = previous?.cases[id]

@@ -136,4 +136,44 @@ final class FileIndexTests: XCTestCase {
         XCTAssertFalse(entries.contains { $0.path.hasPrefix("folder-link/") })
         XCTAssertThrowsError(try FileWalker.entries(root: tree.appendingPathComponent("no-such-folder")))
     }
+    /// The stamping walk on a tree wide and deep enough to be shared among cores (case folders of
+    /// documents under agencies, pages beside them, links, an excluded folder), against what
+    /// FileManager says of each file: the same paths in the same order, each with its size, inode and
+    /// whether it was reached through a link.
+    func testTheStampingWalkAgreesWithFileManagerOnAWideTree() throws {
+        let tree = folder.appendingPathComponent("wide")
+        let manager = FileManager.default
+        var written: [String] = []
+        for agency in ["A1", "B2", "C3"] {
+            for number in 0..<700 {
+                let caseFolder = "internal/documents/\(agency)/\(agency)-\(number)"
+                try manager.createDirectory(at: tree.appendingPathComponent(caseFolder), withIntermediateDirectories: true)
+                for name in ["案卷.pdf", "送达回证-1.pdf"].prefix(1 + number % 2) {
+                    try Data("\(caseFolder)/\(name)".utf8).write(to: tree.appendingPathComponent("\(caseFolder)/\(name)"))
+                    written.append("\(caseFolder)/\(name)")
+                }
+            }
+            try manager.createDirectory(at: tree.appendingPathComponent("public/decisions/\(agency)"), withIntermediateDirectories: true)
+            for number in 0..<300 {
+                let page = "public/decisions/\(agency)/2025-\(number).html"
+                try Data(String(repeating: "页", count: number).utf8).write(to: tree.appendingPathComponent(page))
+                written.append(page)
+            }
+        }
+        try manager.createDirectory(at: tree.appendingPathComponent(".staging/public"), withIntermediateDirectories: true)
+        try Data("staged".utf8).write(to: tree.appendingPathComponent(".staging/public/x.html"))
+        try manager.createSymbolicLink(atPath: tree.appendingPathComponent("public/linked.html").path,
+                                       withDestinationPath: "decisions/A1/2025-7.html")
+        try manager.createSymbolicLink(atPath: tree.appendingPathComponent("public/dangling.html").path, withDestinationPath: "nowhere")
+        let excluded = { (path: String) in path == ".staging/" }
+
+        let listed = try FileWalker.list(root: tree, isExcluded: excluded)
+        XCTAssertEqual(listed.map(\.path), (written + ["public/linked.html"]).sorted())
+        for file in listed {
+            let attributes = try manager.attributesOfItem(atPath: tree.appendingPathComponent(file.path).resolvingSymlinksInPath().path)
+            XCTAssertEqual(file.stamp.size, (attributes[.size] as? NSNumber)?.intValue, file.path)
+            XCTAssertEqual(file.stamp.inode, (attributes[.systemFileNumber] as? NSNumber)?.uint64Value, file.path)
+            XCTAssertEqual(file.isLink, file.path == "public/linked.html", file.path)
+        }
+    }
 }

@@ -75,7 +75,7 @@ extension PersonalValueIndex {
 
     /// Up to `count` bytes as one read(2) returns them (none at the end of the file); nil on a read error.
     /// The buffer is not zeroed first: most public files are a few kilobytes, and clearing a megabyte
-    /// twice for each (the read with its bytes, the one that finds the end) cost a third of the sweep.
+    /// twice for each (the read with its bytes, the one that finds the end) cost a seventh of the sweep.
     private static func read(_ descriptor: Int32, upTo count: Int) -> [UInt8]? {
         var failed = false
         let buffer = [UInt8](unsafeUninitializedCapacity: count) { bytes, initialized in

@@ -82,13 +82,7 @@ public enum FileSystem {
             let read = readFully(one, &left)
             guard read >= 0, readFully(other, &right) == read else { return false }
             if read == 0 { return true }
-            let same = left.withUnsafeBytes { l in
-                right.withUnsafeBytes { r in
-                    guard let a = l.baseAddress, let b = r.baseAddress else { return false }
-                    return memcmp(a, b, read) == 0
-                }
-            }
-            guard same else { return false }
+            guard firstBytesEqual(left, right, count: read) else { return false }
         }
     }
 
@@ -104,10 +98,16 @@ public enum FileSystem {
         // One byte more than expected: a file grown since the lstat does not pass for the same.
         var buffer = [UInt8](repeating: 0, count: bytes.count + 1)
         guard readFully(descriptor, &buffer) == bytes.count else { return false }
-        return buffer.withUnsafeBytes { stored in
-            bytes.withUnsafeBytes { made in
-                guard let storedStart = stored.baseAddress, let madeStart = made.baseAddress else { return made.isEmpty }
-                return memcmp(storedStart, madeStart, made.count) == 0
+        return firstBytesEqual(buffer, bytes, count: bytes.count)
+    }
+
+    /// The first `count` bytes of both (each holds at least that many) are the same.
+    private static func firstBytesEqual(_ first: [UInt8], _ second: [UInt8], count: Int) -> Bool {
+        guard count > 0 else { return true }
+        return first.withUnsafeBytes { one in
+            second.withUnsafeBytes { other in
+                guard let a = one.baseAddress, let b = other.baseAddress else { return false }
+                return memcmp(a, b, count) == 0
             }
         }
     }

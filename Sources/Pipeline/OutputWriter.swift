@@ -73,9 +73,9 @@ public final class OutputWriter: @unchecked Sendable {
     }
 
     /// The staged path of `relativePath`, its folder made: refused when it would leave the output folder.
-    private func stagingTarget(_ relativePath: String) throws -> String {
+    private func stagingTarget(_ relativePath: String, action: String = "写入输出") throws -> String {
         guard let top = Self.topLevel(of: relativePath), !relativePath.hasPrefix("/") else {
-            throw FileSystemError(path: relativePath, action: "写入输出（路径越出输出文件夹）", code: 22)
+            throw FileSystemError(path: relativePath, action: action + "（路径越出输出文件夹）", code: 22)
         }
         let target = stagingPath + "/" + relativePath
         try makeFolder(Self.folder(of: target))
@@ -148,14 +148,10 @@ public final class OutputWriter: @unchecked Sendable {
         }
         guard kind != .missing else { return }
         let target = stagingPath + "/" + relativePath
-        if kind == .regular {
-            try makeFolder(Self.folder(of: target))
-            lock.withLock { _ = staged.insert(top) }
-            if link(source, target) == 0 || errno == EEXIST { return }  // EEXIST: staged already, kept as it is
-        }
-        guard FileSystem.kind(target) == .missing else { return }
         try makeFolder(Self.folder(of: target))
         lock.withLock { _ = staged.insert(top) }
+        if kind == .regular, link(source, target) == 0 || errno == EEXIST { return }  // EEXIST: staged already, kept as it is
+        guard FileSystem.kind(target) == .missing else { return }
         do {
             // A folder, or a file system without hard links: a copy.
             try FileManager.default.copyItem(atPath: source, toPath: target)
@@ -238,12 +234,7 @@ public final class OutputWriter: @unchecked Sendable {
     /// Stages a file made outside this run's staging area (a worker's shard result, checked by the
     /// caller) at `relativePath`: hard-linked, or copied where the file system has no hard links.
     func adopt(_ source: String, as relativePath: String) throws {
-        guard let top = Self.topLevel(of: relativePath), !relativePath.hasPrefix("/") else {
-            throw FileSystemError(path: relativePath, action: "采用分片结果（路径越出输出文件夹）", code: 22)
-        }
-        let target = stagingPath + "/" + relativePath
-        try makeFolder(Self.folder(of: target))
-        lock.withLock { _ = staged.insert(top) }
+        let target = try stagingTarget(relativePath, action: "采用分片结果")
         if link(source, target) == 0 { return }
         do {
             try FileManager.default.copyItem(atPath: source, toPath: target)

@@ -17,25 +17,27 @@ public enum SearchText {
     /// The scalars of `fold(text)`, one after the other, without making the string: the search index
     /// folds the text of every decision, and appending to a String cost more than the rest of it.
     static func forEachFoldedScalar(of text: String, _ body: (Unicode.Scalar) -> Void) {
-        let table = CompatibilityTable.shared
-        // NFKC of the text. Decisions are written in scalars NFKC maps one at a time (ASCII and CJK
-        // ideographs stay, full-width forms become ASCII, see `CompatibilityTable`); text of those alone
-        // is mapped scalar by scalar, anything else goes whole to Foundation's normalizer, which cost
-        // more than the rest of the search index of every decision.
-        if text.unicodeScalars.allSatisfy(table.maps) {
-            for scalar in text.unicodeScalars { table.forEachScalar(ofImageOf: scalar) { body(folded($0)) } }
-        } else {
-            for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars { body(folded(scalar)) }
-        }
+        forEachCompatibilityScalar(of: text) { body(folded($0)) }
     }
 
     /// NFKC of a text, as `fold` sees it (for the tests: Foundation's answer is their oracle).
     static func compatibilityForm(_ text: String) -> String {
-        let table = CompatibilityTable.shared
-        guard text.unicodeScalars.allSatisfy(table.maps) else { return text.precomposedStringWithCompatibilityMapping }
         var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars { table.forEachScalar(ofImageOf: scalar) { out.append($0) } }
+        forEachCompatibilityScalar(of: text) { out.append($0) }
         return String(out)
+    }
+
+    /// The scalars of the text's NFKC. Decisions are written in scalars NFKC maps one at a time (ASCII
+    /// and CJK ideographs stay, full-width forms become ASCII, see `CompatibilityTable`); text of those
+    /// alone is mapped scalar by scalar, anything else goes whole to Foundation's normalizer, which cost
+    /// more than the rest of the search index of every decision.
+    private static func forEachCompatibilityScalar(of text: String, _ body: (Unicode.Scalar) -> Void) {
+        let table = CompatibilityTable.shared
+        if text.unicodeScalars.allSatisfy(table.maps) {
+            for scalar in text.unicodeScalars { table.forEachScalar(ofImageOf: scalar, body) }
+        } else {
+            for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars { body(scalar) }
+        }
     }
 
     /// Brackets to 〔〕, ASCII capitals to small letters, after NFKC.

@@ -57,15 +57,20 @@ public enum Archiver {
 
     /// The digests of `paths` (relative to `root`), read on all cores; a file that cannot be read whole is an error.
     static func digests(of paths: [String], root: URL) throws -> [String: FileDigest] {
-        let base = root.standardizedFileURL.path + "/"
         var out: [String: FileDigest] = [:]
         out.reserveCapacity(paths.count)
-        for (path, digest) in zip(paths, hashFiles(paths.map { base + $0 })) {
+        for (path, digest) in zip(paths, try readDigests(of: paths, root: root)) { out[path] = digest }
+        return out
+    }
+
+    /// `digests(of:root:)` in the order of `paths`.
+    static func readDigests(of paths: [String], root: URL) throws -> [FileDigest] {
+        let base = root.standardizedFileURL.path + "/"
+        return try zip(paths, hashFiles(paths.map { base + $0 })).map { path, digest in
             // A file that cannot be read whole must not enter the ledger with the hash of a part, nor as "removed".
             guard let digest else { throw ArchiveError(path: base + path, reason: "文件无法完整读取，未能登记到归档账本") }
-            out[path] = digest
+            return digest
         }
-        return out
     }
 
     /// SHA-256 of each file (nil when unreadable), streaming, on every core.
@@ -114,26 +119,27 @@ public enum Archiver {
                               key: SigningKey, listed listing: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
         var state: LoggedState
         let listed: [ListedFile]
-        var files: [String: FileDigest]
-        let hashed: Int, reused: Int
+        // Tables in the order of the listing, one row per listed file: the output's 600,000 files went
+        // through five dictionaries keyed by path (what could be reused, the digests, their merge, the
+        // new index), each insert and lookup hashing a path, and that was most of the archive's time.
+        let known: [Known]
+        let current: [FileDigest]
         let template: TreeHead
-        // The last index and the reused digests are let go once merged: with the listing, the logged state
-        // and the new index, each is a table of every output file (about 600,000 at 100,000 cases).
         do {
             let previousIndex = FileIndex.load(root: root)
             state = try LoggedState.load(root: root, index: previousIndex)
             template = TreeHead(run: state.nextRun, asOf: asOf, input: input, treeSize: 0, rootHash: "", excluded: excluded,
                                 publicKey: "", signature: "")
             listed = try FileWalker.list(root: root, isExcluded: template.isExcluded)
-            let known = reusable(listed, index: previousIndex ?? FileIndex(), state: state.outputs)
-            files = try digests(of: listed.map(\.path).filter { known[$0] == nil }, root: root)
-            hashed = files.count
-            reused = known.count
-            files.merge(known) { fresh, _ in fresh }
+            known = Self.known(listed, index: previousIndex ?? FileIndex(), state: state.outputs)
         }
+        let toHash = listed.indices.filter { !known[$0].reusable }
+        // Every file read again is filled in below; a reused one is as its leaf logged it.
+        var digests = known.map { known in known.logged.map { FileDigest(sha256: $0.sha256, size: $0.size) } ?? FileDigest(sha256: "", size: 0) }
+        for (position, digest) in zip(toHash, try readDigests(of: toHash.map { listed[$0].path }, root: root)) { digests[position] = digest }
+        current = digests
         let run = state.nextRun
-        let entries = changes(state: state, files: files, inOrder: listed.lazy.map(\.path), media: media, run: run)
-        files = [:]
+        let entries = changes(state: state, listed: listed, known: known, current: current, media: media, run: run)
         let firstNewLeaf = state.frontier.size
         let head = try Ledger.append(entries, to: &state.frontier, head: { size, rootHash in
             var head = template
@@ -142,67 +148,80 @@ public enum Archiver {
             return try key.sign(head)
         }, root: root)
         // After the ledger: an index ahead of its leaves would vouch for hashes never logged.
-        let index = makeIndex(listed, state: state, entries: entries, firstNewLeaf: firstNewLeaf,
-                              ledgerBytes: try Ledger.ledgerBytes(root: root), rootHash: head.rootHash)
-        try index.write(root: root, sortedPaths: listed.lazy.map(\.path))
+        let checkpoint = LedgerCheckpoint(ledgerBytes: try Ledger.ledgerBytes(root: root), frontier: state.frontier, rootHash: head.rootHash,
+                                          media: loggedMedia(state: state, entries: entries, firstNewLeaf: firstNewLeaf)
+                                              .mapValues { LedgerCheckpoint.LoggedMedia(leaf: $0.leaf, sha256: $0.sha256) })
+        try FileIndex.write(root: root, checkpoint: checkpoint,
+                            rows: indexRows(listed, known: known, entries: entries, firstNewLeaf: firstNewLeaf))
         listing?(listed)
         let fingerprint = fingerprint(Array(key.privateKey.publicKey.rawRepresentation)).prefix(16)
         return ArchiveSummary(run: run, added: entries.filter { $0.event == .added }.count,
                               changed: entries.filter { $0.event == .changed }.count,
                               removed: entries.filter { $0.event == .removed }.count,
                               treeSize: state.frontier.size, rootHash: head.rootHash,
-                              keyFingerprint: String(fingerprint), hashed: hashed, reused: reused)
+                              keyFingerprint: String(fingerprint), hashed: toHash.count, reused: listed.count - toHash.count)
     }
 
-    /// The files whose ledger hash still describes them: stamped as when that leaf was logged.
-    static func reusable(_ listed: [ListedFile], index: FileIndex, state: [String: LoggedState.Logged]) -> [String: FileDigest] {
-        var out: [String: FileDigest] = [:]
-        for file in listed {
-            guard let indexed = index.entries[file.path], indexed.stamp == file.stamp,
-                  let logged = state[file.path], logged.leaf == indexed.leaf, logged.size == file.stamp.size else { continue }
-            out[file.path] = FileDigest(sha256: logged.sha256, size: logged.size)
-        }
-        return out
+    /// What the ledger logged last of one listed file (nil: never, or logged as removed) and whether
+    /// that hash still describes it: the file is stamped as when that leaf was logged.
+    struct Known {
+        var logged: LoggedState.Logged?
+        var reusable: Bool
     }
 
-    /// Each listed file's stamp with the leaf that now holds its hash (its new leaf when this run
-    /// logged it, else the leaf it already had), and the ledger as this run left it.
-    static func makeIndex(_ listed: [ListedFile], state: LoggedState, entries: [LedgerEntry], firstNewLeaf: Int,
-                          ledgerBytes: Int, rootHash: String) -> FileIndex {
-        var outputs = state.outputs
-        var media = state.media
-        for (offset, entry) in entries.enumerated() {
-            let logged = LoggedState.Logged(leaf: firstNewLeaf + offset, sha256: entry.sha256, size: entry.size)
-            switch (entry.kind, entry.event) {
-            case (.output, .removed): outputs[entry.path] = nil
-            case (.output, _): outputs[entry.path] = logged
-            case (.media, _): media[entry.path] = logged
+    /// `Known` for each listed file, in the listing's order, looked up on every core (the tables are only read).
+    static func known(_ listed: [ListedFile], index: FileIndex, state: [String: LoggedState.Logged]) -> [Known] {
+        EveryCore.map(count: listed.count, block: 4096) { range in
+            range.map { position -> Known in
+                let file = listed[position]
+                guard let logged = state[file.path] else { return Known(logged: nil, reusable: false) }
+                guard let indexed = index.entries[file.path] else { return Known(logged: logged, reusable: false) }
+                return Known(logged: logged, reusable: indexed.stamp == file.stamp && logged.leaf == indexed.leaf && logged.size == file.stamp.size)
             }
-        }
-        var index = FileIndex()
-        index.entries.reserveCapacity(listed.count)
-        for file in listed {
-            guard let logged = outputs[file.path] else { continue }
-            index.entries[file.path] = FileIndex.Entry(stamp: file.stamp, leaf: logged.leaf, sha256: logged.sha256)
-        }
-        index.checkpoint = LedgerCheckpoint(ledgerBytes: ledgerBytes, frontier: state.frontier, rootHash: rootHash,
-                                            media: media.mapValues { LedgerCheckpoint.LoggedMedia(leaf: $0.leaf, sha256: $0.sha256) })
-        return index
+        }.map { $0 ?? Known(logged: nil, reusable: false) }
     }
 
-    /// Leaves for every output or media file that is new, different or gone, in path order.
-    /// `inOrder`: the files' paths in path order (the listing, already sorted: sorting the table's keys
-    /// again cost as much as the lookups at 600,000 files).
-    static func changes<Paths: Sequence>(state: LoggedState, files: [String: FileDigest], inOrder paths: Paths, media: [MediaItem],
-                                         run: Int) -> [LedgerEntry] where Paths.Element == String {
+    /// The new index's rows, in the listing's order: each listed file's stamp with the leaf that now holds
+    /// its hash (its new leaf when this run logged it, else the leaf it already had).
+    static func indexRows(_ listed: [ListedFile], known: [Known], entries: [LedgerEntry], firstNewLeaf: Int) -> [(String, FileIndex.Entry)] {
+        var rows: [(String, FileIndex.Entry)] = []
+        rows.reserveCapacity(listed.count)
+        // The run's added and changed outputs lead `entries`, in the listing's order: one cursor finds each.
+        var cursor = 0
+        for (file, known) in zip(listed, known) {
+            var logged = known.logged
+            if cursor < entries.count, entries[cursor].kind == .output, entries[cursor].event != .removed, entries[cursor].path == file.path {
+                logged = LoggedState.Logged(leaf: firstNewLeaf + cursor, sha256: entries[cursor].sha256, size: entries[cursor].size)
+                cursor += 1
+            }
+            guard let logged else { continue }
+            rows.append((file.path, FileIndex.Entry(stamp: file.stamp, leaf: logged.leaf, sha256: logged.sha256)))
+        }
+        return rows
+    }
+
+    /// Each media file's latest leaf once this run's entries are logged.
+    static func loggedMedia(state: LoggedState, entries: [LedgerEntry], firstNewLeaf: Int) -> [String: LoggedState.Logged] {
+        var media = state.media
+        for (offset, entry) in entries.enumerated() where entry.kind == .media {
+            media[entry.path] = LoggedState.Logged(leaf: firstNewLeaf + offset, sha256: entry.sha256, size: entry.size)
+        }
+        return media
+    }
+
+    /// Leaves for every output or media file that is new, different or gone, in path order: the listed
+    /// outputs (in the listing's order, already sorted), the media, then the outputs no longer there.
+    /// A reused file is as logged, so only the files read again are compared.
+    static func changes(state: LoggedState, listed: [ListedFile], known: [Known], current: [FileDigest], media: [MediaItem],
+                        run: Int) -> [LedgerEntry] {
         var entries: [LedgerEntry] = []
         func event(for last: LoggedState.Logged?, sha256: String) -> LedgerEntry.Event? {
             guard let last else { return .added }
             return last.sha256 == sha256 ? nil : .changed
         }
-        for path in paths {
-            guard let digest = files[path] else { continue }
-            if let kind = event(for: state.outputs[path], sha256: digest.sha256) {
+        for position in listed.indices where !known[position].reusable {
+            let (path, digest) = (listed[position].path, current[position])
+            if let kind = event(for: known[position].logged, sha256: digest.sha256) {
                 entries.append(LedgerEntry(run: run, kind: .output, path: path, event: kind, sha256: digest.sha256,
                                            size: digest.size, caseID: caseID(ofOutput: path)))
             }
@@ -213,10 +232,15 @@ public enum Archiver {
                                            size: item.size, caseID: item.caseID, declaredSHA256: item.declaredSHA256))
             }
         }
-        // An output the run no longer writes is logged as removed, so its absence is accounted for.
-        for path in state.outputs.keys.filter({ files[$0] == nil }).sorted() {
-            entries.append(LedgerEntry(run: run, kind: .output, path: path, event: .removed, sha256: "", size: 0,
-                                       caseID: caseID(ofOutput: path)))
+        // An output the run no longer writes is logged as removed, so its absence is accounted for. The
+        // listed paths are gathered only when some logged output was not listed (most nights none is gone).
+        let stillThere = known.reduce(0) { $0 + ($1.logged == nil ? 0 : 1) }
+        if stillThere < state.outputs.count {
+            let listedPaths = Set(listed.map(\.path))
+            for path in state.outputs.keys.filter({ !listedPaths.contains($0) }).sorted() {
+                entries.append(LedgerEntry(run: run, kind: .output, path: path, event: .removed, sha256: "", size: 0,
+                                           caseID: caseID(ofOutput: path)))
+            }
         }
         return entries
     }

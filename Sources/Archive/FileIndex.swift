@@ -182,23 +182,22 @@ public struct FileIndex: Equatable {
     /// Written whole through a temporary file and a rename: a crash leaves the old index or the new.
     /// An entry without its hash (an index of v1 read back) is left out: the next run hashes that file again.
     public func write(root: URL) throws {
-        try write(root: root, sortedPaths: entries.keys.sorted())
+        try Self.write(root: root, checkpoint: checkpoint, rows: entries.keys.sorted().compactMap { path in entries[path].map { (path, $0) } })
     }
 
-    /// `write(root:)` with the entries' paths given in path order by a caller that has them so (the
-    /// archive's listing; sorting 600,000 paths again cost a tenth of the archive step): paths without an
-    /// entry are skipped, and an entry whose path is not there is not written.
-    public func write<Paths: Sequence>(root: URL, sortedPaths: Paths) throws where Paths.Element == String {
+    /// The index of `rows` (path and entry, in path order) after `checkpoint`. Without a checkpoint, or
+    /// with a file the index cannot hold (a tab or line break in its path, no hash), the checkpoint is one
+    /// that matches no ledger (a length of -1): the next run reads the ledger rather than take that file
+    /// for one never logged.
+    /// The archive gives its rows in the order of its listing, already sorted: sorting 600,000 paths
+    /// again cost a tenth of the archive step.
+    static func write(root: URL, checkpoint: LedgerCheckpoint?, rows: [(String, Entry)]) throws {
         var bytes = Array((Self.header + "\n").utf8)
-        bytes.reserveCapacity(entries.count * 190)
-        // Without a checkpoint, or with a file the index cannot hold (a tab or line break in its path, no hash),
-        // one that matches no ledger (a length of -1): the next run reads the ledger rather than take that file
-        // for one never logged.
-        let complete = entries.allSatisfy { Self.isWritable($0.key) && Self.isHash($0.value.sha256) }
+        bytes.reserveCapacity(rows.count * 190)
+        let complete = rows.allSatisfy { Self.isWritable($0.0) && Self.isHash($0.1.sha256) }
             && (checkpoint?.media.keys.allSatisfy(Self.isWritable) ?? false)
         bytes += ((complete ? checkpoint : nil) ?? LedgerCheckpoint(ledgerBytes: -1, frontier: MerkleFrontier(), rootHash: "-", media: [:])).lines()
-        for path in sortedPaths where Self.isWritable(path) {
-            guard let entry = entries[path], Self.isHash(entry.sha256) else { continue }
+        for (path, entry) in rows where Self.isWritable(path) && Self.isHash(entry.sha256) {
             let stamp = entry.stamp
             for number in [entry.leaf, Int(Int64(bitPattern: stamp.device)), Int(Int64(bitPattern: stamp.inode)), stamp.size,
                            stamp.modifiedSeconds, stamp.modifiedNanoseconds] {

@@ -1,0 +1,119 @@
+@testable import Archive
+import Crypto
+import Foundation
+import XCTest
+
+/// The archive logs, each night, every output file that is new, changed or gone, and its index vouches for
+/// every file's hash. Checked against a model kept by this test alone: every file read and hashed here
+/// after each night, compared with the hashes the model holds from the nights before.
+final class ArchiverRecordTests: XCTestCase {
+    private var folder: URL!
+
+    override func setUpWithError() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("archiver-record-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(at: folder) }
+
+    /// Twelve nights of random changes to a tree of files: written anew, edited in place, touched with
+    /// the same bytes, replaced by a hard link to a file of the same bytes, added, deleted; some nights
+    /// the index is lost (every file read again) or nothing changes.
+    func testEveryNightLogsWhatChangedAsAnIndependentHashOfEveryFileSays() throws {
+        for seed in [UInt64(3), 41, 977] {
+            try FileManager.default.removeItem(at: folder)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try nights(seed: seed)
+        }
+    }
+
+    private func nights(seed: UInt64) throws {
+        var random = SeededRandom(seed: seed)
+        let key = try SigningKey.loadOrCreate(at: folder.appendingPathComponent("key/archive.key"))
+        let excluded = ["archive/", "key/"]
+        var logged: [String: String] = [:]  // the model: path → the hash its latest entry logged
+        var files = Set<String>()
+        for number in 0..<40 { try write("internal/documents/A\(number % 4)/C\(number)/doc-\(number).pdf", "v0-\(number)", into: &files) }
+        for night in 1...12 {
+            if night > 1 { try change(&files, night: night, random: &random) }
+            if night % 5 == 0 { try? FileManager.default.removeItem(at: folder.appendingPathComponent(FileIndex.file)) }
+            let summary = try Archiver.record(root: folder, excluded: excluded, media: [], asOf: "2026-01-06", input: "export", key: key)
+            let now = try Dictionary(uniqueKeysWithValues: files.map { ($0, try hash($0)) })
+            var expected: [String] = now.keys.sorted().compactMap { path in
+                guard let before = logged[path] else { return "\(path) added \(now[path] ?? "")" }
+                return before == now[path] ? nil : "\(path) changed \(now[path] ?? "")"
+            }
+            expected += logged.keys.filter { now[$0] == nil }.sorted().map { "\($0) removed " }
+            let ledger = try Ledger(root: folder)
+            let tonight = ledger.entries.compactMap { $0 }.filter { $0.run == night }
+                .map { "\($0.path) \($0.event.rawValue) \($0.sha256)" }
+            XCTAssertEqual(tonight, expected, "seed \(seed), night \(night)")
+            XCTAssertEqual(summary.hashed + summary.reused, files.count, "seed \(seed), night \(night)")
+            let index = try XCTUnwrap(FileIndex.load(root: folder), "seed \(seed), night \(night)")
+            XCTAssertEqual(index.entries.mapValues(\.sha256), now, "seed \(seed), night \(night)")
+            XCTAssertEqual(index.checkpoint?.frontier.size, ledger.entries.count)
+            logged = now
+        }
+        // A night with nothing changed reads no file again.
+        let quiet = try Archiver.record(root: folder, excluded: excluded, media: [], asOf: "2026-01-06", input: "export", key: key)
+        XCTAssertEqual(quiet.hashed, 0)
+        XCTAssertEqual(quiet.added + quiet.changed + quiet.removed, 0)
+    }
+
+    private func change(_ files: inout Set<String>, night: Int, random: inout SeededRandom) throws {
+        guard night % 4 != 3 else { return }  // some nights nothing changes
+        for path in files.sorted() {
+            let url = folder.appendingPathComponent(path)
+            switch random.next() % 12 {
+            case 0: try write(path, "new-\(night)-\(path)", into: &files)
+            case 1:  // edited in place: same inode, new time
+                let handle = try FileHandle(forWritingTo: url)
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data("+\(night)".utf8))
+                try handle.close()
+            case 2:  // the same bytes, a new time
+                try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: Double(1_700_000_000 + night))],
+                                                      ofItemAtPath: url.path)
+            case 3:  // replaced by a hard link to a copy of the same bytes (a new inode, as a kept file is staged)
+                let copy = url.path + ".copy"
+                try FileManager.default.copyItem(atPath: url.path, toPath: copy)
+                let link = url.path + ".link"
+                try FileManager.default.linkItem(atPath: copy, toPath: link)
+                try FileManager.default.removeItem(atPath: copy)
+                guard rename(link, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            case 4:
+                try FileManager.default.removeItem(at: url)
+                files.remove(path)
+            default: break
+            }
+        }
+        for number in 0..<Int(random.next() % 6) {
+            try write("public/decisions/night-\(night)-\(number).html", "page \(night) \(number)", into: &files)
+        }
+    }
+
+    private func write(_ path: String, _ text: String, into files: inout Set<String>) throws {
+        let url = folder.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+        files.insert(path)
+    }
+
+    private func hash(_ path: String) throws -> String {
+        let data = try Data(contentsOf: folder.appendingPathComponent(path))
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// SplitMix64: the same changes for the same seed on every machine.
+private struct SeededRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -442,19 +442,45 @@ private struct Publisher {
         var extras: PublicCopy.Extras
     }
 
+    /// The site's parts are independent of each other and written on every core; the sitemap, which lists
+    /// what they wrote, comes last. The pages' order in it is the parts' order, then the kept pages.
     private func writeSite(_ site: PortalSite, toWrite: Set<String>, summary: inout PortalSummary) throws {
+        let pages: [@Sendable () throws -> [String]] = PortalPages.parts(site, decisionsToWrite: toWrite).map { part in
+            { [writer] in
+                var written: [String] = []
+                try part { file in
+                    try writer.writeUnlessSame(file.bytes, to: "public/" + file.path)
+                    written.append(file.path)
+                }
+                return written
+            }
+        }
+        let kept: @Sendable () throws -> [String] = { [writer] in
+            try site.decisions.filter { !toWrite.contains($0.decision.id) }.map { item in
+                try writer.preserve("public/" + item.pagePath)
+                if let pdf = item.pdfPath { try writer.preserve("public/" + pdf) }
+                return item.pagePath
+            }
+        }
+        let feeds: @Sendable () throws -> [String] = { [self] in
+            try writeFeeds(site)
+            return []
+        }
+        let searchIndex: @Sendable () throws -> [String] = { [writer] in
+            try writer.writeUnlessSame(PortalPages.searchIndex(site), to: "public/search-index.json")
+            return []
+        }
+        let parts = pages + [kept, feeds, searchIndex]
+        let results = concurrentMap(parts, chunkSize: 1) { part in Result { try part() } }
         var written: [String] = []
-        try PortalPages.forEachPage(site, decisionsToWrite: toWrite) { file in
-            try writer.writeUnlessSame(file.bytes, to: "public/" + file.path)
-            written.append(file.path)
-        }
-        for item in site.decisions where !toWrite.contains(item.decision.id) {
-            try writer.preserve("public/" + item.pagePath)
-            summary.pagesKept += 1
-            if let pdf = item.pdfPath { try writer.preserve("public/" + pdf) }
-            written.append(item.pagePath)
-        }
+        for result in results { written += try result.get() }
+        summary.pagesKept += try results[pages.count].get().count
         summary.pagesWritten = toWrite.count
+        try writer.writeUnlessSame(PortalFeeds.sitemap(site, pages: written), to: "public/sitemap.xml")
+    }
+
+    /// decisions.xml, checked against its schema, and the Atom feed.
+    private func writeFeeds(_ site: PortalSite) throws {
         let xsd: String
         do {
             xsd = try String(contentsOf: config.feedSchemaURL, encoding: .utf8)
@@ -468,8 +494,6 @@ private struct Publisher {
         let problems = schema.validate(file: feed, name: "decisions.xml")
         guard problems.isEmpty else { throw FeedValidationError(problems: problems) }
         try writer.writeUnlessSame(PortalFeeds.atom(site), to: "public/feeds/atom.xml")
-        try writer.writeUnlessSame(PortalPages.searchIndex(site), to: "public/search-index.json")
-        try writer.writeUnlessSame(PortalFeeds.sitemap(site, pages: written), to: "public/sitemap.xml")
     }
 
     enum PublicPDFResult {

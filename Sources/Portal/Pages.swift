@@ -13,28 +13,45 @@ public enum PortalPages {
     /// 404 page, robots.txt, the icon, the reports index, each agency's feed, the search
     /// index's shards and, when the site is over `sitemapLimit`, the sitemap's parts.
     /// Decision pages only for `decisionsToWrite` (the rest are kept from the last run).
-    public static func pages(_ site: PortalSite, decisionsToWrite: Set<String>) -> [PortalFile] {
+    public static func pages(_ site: PortalSite, decisionsToWrite: Set<String>) throws -> [PortalFile] {
         var files: [PortalFile] = []
-        forEachPage(site, decisionsToWrite: decisionsToWrite) { files.append($0) }
+        try forEachPage(site, decisionsToWrite: decisionsToWrite) { files.append($0) }
         return files
     }
 
     /// The same files as `pages`, handed over one at a time, so a caller that writes them never holds
     /// every decision page at once (a first run of 100,000 decisions makes as many pages).
-    public static func forEachPage(_ site: PortalSite, decisionsToWrite: Set<String>, _ body: (PortalFile) throws -> Void) rethrows {
-        for file in [PortalFile(path: "index.html", text: home(site)), PortalFile(path: "search.html", text: search(site)),
-                     PortalFile(path: "reports/index.html", text: PortalReportsIndex.page(site))] { try body(file) }
-        for file in PortalStaticFiles.files(site) { try body(file) }
+    public static func forEachPage(_ site: PortalSite, decisionsToWrite: Set<String>, _ body: (PortalFile) throws -> Void) throws {
+        for part in parts(site, decisionsToWrite: decisionsToWrite) { try part(body) }
+    }
+
+    /// One part of the site: it hands each of its files to the body it is given, in its own order.
+    public typealias Part = @Sendable ((PortalFile) throws -> Void) throws -> Void
+
+    /// The pages of `forEachPage` as independent parts, in its order, so that a caller may make them on
+    /// every core (the search index and the sitemap of 100,000 decisions took seconds each, one after the other).
+    public static func parts(_ site: PortalSite, decisionsToWrite: Set<String>) -> [Part] {
         let byAgency = site.decisionsByAgency()
-        for agency in site.agencies {
-            for file in agencyPages(site, agency, current: (byAgency[agency.code] ?? []).filter { !$0.isWithdrawn }) { try body(file) }
-        }
-        for item in site.decisions where decisionsToWrite.contains(item.decision.id) {
-            try body(PortalFile(path: item.pagePath, text: decisionPage(site, item)))
-        }
-        for file in PortalFeeds.agencyFeeds(site, byAgency: byAgency) { try body(file) }
-        try PortalSearchIndex.shards(site) { try body($0) }
-        for file in PortalSitemap.parts(site, byAgency: byAgency) { try body(file) }
+        return [
+            { body in
+                for file in [PortalFile(path: "index.html", text: home(site)), PortalFile(path: "search.html", text: search(site)),
+                             PortalFile(path: "reports/index.html", text: PortalReportsIndex.page(site))] { try body(file) }
+                for file in PortalStaticFiles.files(site) { try body(file) }
+            },
+            { body in
+                for agency in site.agencies {
+                    for file in agencyPages(site, agency, current: (byAgency[agency.code] ?? []).filter { !$0.isWithdrawn }) { try body(file) }
+                }
+            },
+            { body in
+                for item in site.decisions where decisionsToWrite.contains(item.decision.id) {
+                    try body(PortalFile(path: item.pagePath, text: decisionPage(site, item)))
+                }
+            },
+            { body in for file in PortalFeeds.agencyFeeds(site, byAgency: byAgency) { try body(file) } },
+            { body in try PortalSearchIndex.shards(site) { try body($0) } },
+            { body in for file in PortalSitemap.parts(site, byAgency: byAgency) { try body(file) } },
+        ]
     }
 
     /// Changes whenever every decision page must be rewritten although its decision did not

@@ -70,9 +70,9 @@ enum Fixture {
 
     static func day(_ iso: String) throws -> CivilDate { try XCTUnwrap(CivilDate(iso: iso)) }
 
-    static func files(_ site: PortalSite) -> [String: String] {
+    static func files(_ site: PortalSite) throws -> [String: String] {
         var out: [String: String] = [:]
-        for file in PortalPages.pages(site, decisionsToWrite: Set(site.decisions.map(\.decision.id))) {
+        for file in try PortalPages.pages(site, decisionsToWrite: Set(site.decisions.map(\.decision.id))) {
             out[file.path] = String(decoding: file.bytes, as: UTF8.self)
         }
         return out

@@ -73,7 +73,7 @@ final class SearchIndexTests: XCTestCase {
     }
 
     func reader(_ site: PortalSite) throws -> Reader {
-        try Reader(Fixture.files(site), manifest: PortalPages.searchIndex(site))
+        try Reader(try Fixture.files(site), manifest: PortalPages.searchIndex(site))
     }
 
     func docNos(_ reader: Reader, _ ids: [Int]) throws -> [String] {
@@ -162,14 +162,14 @@ final class SearchIndexTests: XCTestCase {
     }
 
     func testSameSiteSameBytes() throws {
-        let first = Fixture.files(try Fixture.site(count: 60))
-        let second = Fixture.files(try Fixture.site(count: 60))
+        let first = try Fixture.files(try Fixture.site(count: 60))
+        let second = try Fixture.files(try Fixture.site(count: 60))
         XCTAssertEqual(first, second)
         XCTAssertEqual(PortalPages.searchIndex(try Fixture.site(count: 60)), PortalPages.searchIndex(try Fixture.site(count: 60)))
     }
 
     func testSearchPageWorksAsAPlainFormAndSaysWhatToDoWithoutScript() throws {
-        let page = try XCTUnwrap(Fixture.files(try Fixture.site())["search.html"])
+        let page = try XCTUnwrap(try Fixture.files(try Fixture.site())["search.html"])
         XCTAssertTrue(page.contains("<form id=\"search\" role=\"search\" action=\"search.html\" method=\"get\">"))
         XCTAssertTrue(page.contains("name=\"q\""))
         for name in ["agency", "type", "year", "kind"] { XCTAssertTrue(page.contains("<select name=\"\(name)\""), name) }

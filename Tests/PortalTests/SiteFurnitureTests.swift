@@ -5,10 +5,10 @@ import XCTest
 
 /// What a government site must carry on every page, and the files around the pages.
 final class SiteFurnitureTests: XCTestCase {
-    func pages(_ site: PortalSite) -> [String: String] { Fixture.files(site).filter { $0.key.hasSuffix(".html") } }
+    func pages(_ site: PortalSite) throws -> [String: String] { try Fixture.files(site).filter { $0.key.hasSuffix(".html") } }
 
     func testEveryPageHasTheFooterBreadcrumbsIconAndFeedLinks() throws {
-        let pages = pages(try Fixture.site())
+        let pages = try pages(try Fixture.site())
         XCTAssertGreaterThan(pages.count, 30)
         let info = Fixture.info
         for (path, html) in pages {
@@ -34,7 +34,7 @@ final class SiteFurnitureTests: XCTestCase {
 
     func testDecisionPagesHaveUniqueTitlesLinkTheirAgencyAndSay应公示日期() throws {
         let site = try Fixture.site()
-        let pages = pages(site)
+        let pages = try pages(site)
         var titles: [String: String] = [:]
         for item in site.decisions {
             let html = try XCTUnwrap(pages[item.pagePath], item.pagePath)
@@ -50,18 +50,18 @@ final class SiteFurnitureTests: XCTestCase {
 
     func testScriptPayloadsAreEscapedEverywhere() throws {
         let site = try Fixture.site()
-        for (path, text) in Fixture.files(site) {
+        for (path, text) in try Fixture.files(site) {
             XCTAssertFalse(text.contains("<script>alert"), path)
             XCTAssertFalse(text.contains("<b>公司"), path)
         }
         for text in [PortalFeeds.atom(site), PortalFeeds.decisionsXML(site), PortalPages.searchIndex(site)] {
             XCTAssertFalse(text.contains("<script>alert"))
         }
-        let store = try XCTUnwrap(Fixture.files(site)["search/d-0.json"])
+        let store = try XCTUnwrap(try Fixture.files(site)["search/d-0.json"])
         XCTAssertTrue(store.contains("\\u003cscript\\u003ealert(1)"), "JSON carries the payload as inert text")
         let decoded = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(store.utf8)) as? [[Any]])
         XCTAssertTrue(decoded.contains { ($0[1] as? String) == "<script>alert(1)</script>营业执照核发" }, "and gives it back as it was")
-        let page = try XCTUnwrap(Fixture.files(site)["decisions/\(Fixture.agencyB)/2025-00001.html"])
+        let page = try XCTUnwrap(try Fixture.files(site)["decisions/\(Fixture.agencyB)/2025-00001.html"])
         XCTAssertTrue(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;营业执照核发"))
     }
 
@@ -76,12 +76,12 @@ final class SiteFurnitureTests: XCTestCase {
         XCTAssertTrue(home.contains("本页更新日期：<span class=\"date\">2026-02-12</span>"), "and the date")
         let site = try Fixture.site()
         let changed = try XCTUnwrap(site.decisions.first { $0.decision.id == "A-changed" })
-        XCTAssertTrue(try XCTUnwrap(pages(site)[changed.pagePath]).contains("本页更新日期：<span class=\"date\">2026-02-03</span>"),
+        XCTAssertTrue(try XCTUnwrap(try pages(site)[changed.pagePath]).contains("本页更新日期：<span class=\"date\">2026-02-03</span>"),
                       "a decision page, kept between runs, carries its own date, not the run's")
     }
 
     func testNotFoundRobotsAndIcon() throws {
-        let files = Fixture.files(try Fixture.site())
+        let files = try Fixture.files(try Fixture.site())
         XCTAssertEqual(files["robots.txt"], "User-agent: *\nAllow: /\nSitemap: https://gs.example.gov.cn/zf/sitemap.xml\n")
         let notFound = try XCTUnwrap(files["404.html"])
         XCTAssertTrue(notFound.contains("<a href=\"/zf/index.html\">返回首页</a>"), "links from the site's root, at any depth")
@@ -96,7 +96,7 @@ final class SiteFurnitureTests: XCTestCase {
                        PortalReport(year: 2025, agencyCode: Fixture.agencyA, path: "reports/2025/\(Fixture.agencyA)/index.html",
                                     updated: try Fixture.day("2026-01-16"))]
         let site = try Fixture.site(reports: reports)
-        let index = try XCTUnwrap(Fixture.files(site)["reports/index.html"])
+        let index = try XCTUnwrap(try Fixture.files(site)["reports/index.html"])
         XCTAssertTrue(index.contains("<h2>2025年度</h2>") && index.contains("<h2>2024年度</h2>"))
         XCTAssertTrue(index.contains("<a href=\"../reports/2025/index.html\">全部执法主体汇总 2025年度行政执法数据年度报告</a>"))
         XCTAssertTrue(index.contains("玉溪市水利局 2025年度行政执法数据年度报告"))
@@ -105,7 +105,7 @@ final class SiteFurnitureTests: XCTestCase {
         let sitemap = PortalFeeds.sitemap(site, pages: [])
         XCTAssertTrue(sitemap.contains("<url><loc>https://gs.example.gov.cn/zf/reports/2025/index.html</loc><lastmod>2026-01-15</lastmod></url>"))
         XCTAssertTrue(sitemap.contains("<url><loc>https://gs.example.gov.cn/zf/reports/index.html</loc><lastmod>2026-01-16</lastmod></url>"))
-        let empty = try XCTUnwrap(Fixture.files(try Fixture.site())["reports/index.html"])
+        let empty = try XCTUnwrap(try Fixture.files(try Fixture.site())["reports/index.html"])
         XCTAssertTrue(empty.contains("尚未发布年度报告"))
     }
 
@@ -132,12 +132,12 @@ final class SiteFurnitureTests: XCTestCase {
         XCTAssertTrue(index.contains("<loc>https://gs.example.gov.cn/zf/sitemaps/sitemap-1.xml</loc><lastmod>"))
         let listed = parts.map { String(decoding: $0.bytes, as: UTF8.self).components(separatedBy: "<url>").count - 1 }
         XCTAssertEqual(listed.reduce(0, +), urls)
-        XCTAssertTrue(Set(Fixture.files(small).keys).isSuperset(of: parts.map(\.path)), "the parts come with the pages")
+        XCTAssertTrue(Set(try Fixture.files(small).keys).isSuperset(of: parts.map(\.path)), "the parts come with the pages")
     }
 
     func testEachAgencyHasItsOwnFeed() throws {
         let site = try Fixture.site()
-        let files = Fixture.files(site)
+        let files = try Fixture.files(site)
         for agency in site.agencies {
             let feed = try XCTUnwrap(files["feeds/agencies/\(agency.code).xml"], agency.code)
             XCTAssertTrue(feed.contains("<title>\(agency.name) 行政执法决定公示</title>"))

@@ -2,7 +2,7 @@
 # Both install any missing Debian package first (apt-get; sudo when not root).
 
 SWIFT ?= swift
-DEBIAN_PACKAGES := libcairo2-dev libharfbuzz-dev libfreetype-dev libxml2-dev libsqlite3-dev libdeflate-dev libpq-dev libjemalloc-dev \
+DEBIAN_PACKAGES := libcairo2-dev libharfbuzz-dev libfreetype-dev libxml2-dev libsqlite3-dev libdeflate-dev libpq-dev libmimalloc-dev \
                    pkg-config fonts-noto-cjk poppler-utils libxml2-utils \
                    default-jre-headless
 # Fonts: fonts-noto-cjk above; the Fandol 仿宋/楷体 faces Fonts/fonts.yml names first are unpacked

@@ -78,11 +78,12 @@ let package = Package(
             "ErrorReporting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // jemalloc (Debian libjemalloc-dev) in place of glibc's malloc, for the whole process: a night of
+        // mimalloc (Debian libmimalloc-dev) in place of glibc's malloc, for the whole process: a night of
         // 100,000 cases makes and frees millions of small objects, and glibc's malloc and free were a
-        // tenth of its main thread (README, 规模). Nothing calls it by name; linking it is the whole change.
+        // tenth of its main thread (README, 规模). jemalloc did as well there but drew documents a seventh
+        // slower. Nothing calls it by name; linking it is the whole change.
         .executableTarget(name: "sanxiang", dependencies: ["SanxiangCLI"],
-                          linkerSettings: [.linkedLibrary("jemalloc")]),
+                          linkerSettings: [.linkedLibrary("mimalloc")]),
 
         .target(name: "TestSupport", dependencies: ["Native"], path: "Tests/TestSupport"),
         .testTarget(name: "NativeTests", dependencies: ["Native", "TestSupport"]),

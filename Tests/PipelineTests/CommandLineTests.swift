@@ -21,14 +21,14 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(result.code, 0, result.output)
     }
 
-    /// The executable allocates through jemalloc (linked in Package.swift), not glibc's malloc: the
+    /// The executable allocates through mimalloc (linked in Package.swift), not glibc's malloc: the
     /// dynamic loader says where the Swift runtime's calls to malloc go.
-    func testTheExecutableAllocatesThroughJemalloc() throws {
+    func testTheExecutableAllocatesThroughMimalloc() throws {
         let result = try Repo.run(executable, ["--help"], environment: ["LD_DEBUG": "bindings"])
         XCTAssertEqual(result.code, 0)
         let runtime = result.output.split(separator: "\n").filter { $0.contains("libswiftCore.so") && $0.contains("symbol `malloc'") }
         XCTAssertFalse(runtime.isEmpty, "the loader reported no binding of malloc for the Swift runtime")
-        XCTAssertTrue(runtime.allSatisfy { $0.contains("libjemalloc.so") }, runtime.joined(separator: "\n"))
+        XCTAssertTrue(runtime.allSatisfy { $0.contains("libmimalloc.so") }, runtime.joined(separator: "\n"))
     }
 
     func testFatalProblemsExitWithOneAndAClearMessage() throws {

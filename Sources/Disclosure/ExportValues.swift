@@ -18,48 +18,59 @@ extension PersonalValueIndex {
                               publicSeats: [String] = [],
                               namesInText: Bool = false, lexicon: Lexicon? = try? Lexicon.standard.get()) -> PersonalValueIndex {
         let index = PersonalValueIndex(lexicon: lexicon)
+        // What each case's party is, worked out once on every core (each check validates an ID number).
+        let natural = concurrentMap(cases, chunkSize: 512) { PartyNature.isNaturalPerson($0.party) }
         // Names that are public in this export (officers; legal representatives of organisations,
         // SPC 法释〔2016〕19号 第十一条) are not indexed, even when a private person has the same name:
         // the gate could not tell the two apart and would withhold every case the public one signs.
-        var publicNames = Set(officers.map(\.name))
-        for item in cases where !PartyNature.isNaturalPerson(item.party) && CaseRedaction.withheldReason(item) == nil {
-            publicNames.insert(item.party.legalRepresentative)
-        }
         // Agencies' abbreviations in 文书编号 are no names either (红林草 of 红林草许〔2024〕2号).
-        for item in cases { publicNames.formUnion(DocumentNumbers.issuerAbbreviations(item.docNo)) }
+        var publicNames = Set(officers.map(\.name))
+        let publicInCases = concurrentMap(Array(cases.indices), chunkSize: 512) { position -> [String] in
+            let item = cases[position]
+            var names = Array(DocumentNumbers.issuerAbbreviations(item.docNo))
+            if !natural[position], CaseRedaction.withheldReason(item) == nil { names.append(item.party.legalRepresentative) }
+            return names
+        }
+        for names in publicInCases { publicNames.formUnion(names) }
         let officerNames = publicNames
-        func name(_ value: String) {
+        func name(_ value: String) -> PersonalValueIndex.Prepared? {
             let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.count >= 2, !officerNames.contains(trimmed) { index.addName(trimmed) }
+            return trimmed.count >= 2 && !officerNames.contains(trimmed) ? .name(trimmed) : nil
         }
         // Organisations' seats are public: a person's street number that is also one is not indexed on its own.
         var seats: Set<String> = []
-        let organisations = cases.filter { !PartyNature.isNaturalPerson($0.party) }.map(\.party.address)
-        for address in organisations + publicSeats where !address.isEmpty {
+        let organisations = cases.indices.lazy.filter { !natural[$0] }.map { cases[$0].party.address }
+        for address in Array(organisations) + publicSeats where !address.isEmpty {
             let below = AddressFinder.belowCounty(address)
             seats.insert(Chars.string(CanonicalText.canonical(below)))
             if let numbered = AddressFinder.firstNumberedPart(below) { seats.insert(Chars.string(CanonicalText.canonical(numbered))) }
             index.addPublicSeat(address)
         }
-        for item in cases {
+        let seatsFound = seats
+        // Each case's values are prepared on every core and added in case order on this one.
+        let prepared = concurrentMap(Array(cases.indices), chunkSize: 256) { position -> [PersonalValueIndex.Prepared] in
+            let item = cases[position]
             let party = item.party
-            let person = PartyNature.isNaturalPerson(party)
-            let hidden = CaseRedaction.withheldReason(item) != nil
-            if person || hidden {
-                if person { name(party.name) }
-                name(party.legalRepresentative)
-                if !party.idNumber.isEmpty { index.addIDNumber(party.idNumber) }
-                if !party.phone.isEmpty { index.addPhone(party.phone) }
-                if !party.address.isEmpty { index.addAddress(party.address, withoutFirstPart: seats) }
+            var values: [PersonalValueIndex.Prepared?] = []
+            if natural[position] || CaseRedaction.withheldReason(item) != nil {
+                if natural[position] { values.append(name(party.name)) }
+                values.append(name(party.legalRepresentative))
+                if !party.idNumber.isEmpty { values.append(.idNumber(party.idNumber)) }
+                if !party.phone.isEmpty { values.append(.phone(party.phone)) }
+                if !party.address.isEmpty { values.append(.address(party.address, withoutFirstPart: seatsFound)) }
             } else {
                 let mobile = PublicShapes.digits(party.phone)
-                if mobile.count >= 11, mobile.suffix(11).hasPrefix("1") { index.addPhone(party.phone) }
-                if PartyNature.publicCreditCode(party) == nil, !party.idNumber.isEmpty { index.addIDNumber(party.idNumber) }
+                if mobile.count >= 11, mobile.suffix(11).hasPrefix("1") { values.append(.phone(party.phone)) }
+                if PartyNature.publicCreditCode(party) == nil, !party.idNumber.isEmpty { values.append(.idNumber(party.idNumber)) }
             }
+            return values.compactMap { $0 }
         }
-        for person in otherPeople { name(person) }
+        for values in prepared { for value in values { index.add(value) } }
+        for person in otherPeople { if let value = name(person) { index.add(value) } }
         if namesInText, let lexicon {
-            for found in namesInTexts(of: cases, finder: NameFinder(lexicon: lexicon, kept: publicNames)) { name(found) }
+            for found in namesInTexts(of: cases, finder: NameFinder(lexicon: lexicon, kept: publicNames)) {
+                if let value = name(found) { index.add(value) }
+            }
         }
         for account in accounts { index.addBankAccount(account) }
         return index

@@ -89,51 +89,91 @@ public final class PersonalValueIndex: @unchecked Sendable {
 
     // MARK: - Adding values
 
-    /// A natural person's name. Names of one character are not indexed (no way to tell them from text).
-    public func addName(_ name: String) {
-        let source = newSource(.name)
-        add(CanonicalText.canonical(name), .name, source)
-        // A minority name written with or without its dot, and a Latin name in either order, are the same person.
-        let parts = name.split { "·•・. ".contains($0) }
-        if parts.count == 2 { add(CanonicalText.canonical(parts.reversed().joined()), .name, source) }
-    }
+    /// A value's canonical forms as the index takes them, worked out on any core (canonicalising is
+    /// most of the cost of adding); `add(_:)` then puts them in, in order, on one. One value, one source.
+    public struct Prepared: Sendable {
+        struct Form: Sendable {
+            var scalars: [UInt32]
+            var kind: PersonalValueKind
+            var minimum: Int
+        }
 
-    public func addIDNumber(_ number: String) {
-        add(CanonicalText.canonical(number), .idNumber, newSource(.idNumber), minimum: 5)
-    }
+        var kind: PersonalValueKind
+        var forms: [Form]
 
-    /// A phone: also without +86/0086 and, for a landline, without its area code.
-    public func addPhone(_ phone: String) {
-        let source = newSource(.phone)
-        var digits = CanonicalText.canonical(phone)
-        add(digits, .phone, source, minimum: 5)
-        if digits.starts(with: Chars.scalars("0086")) { digits.removeFirst(4) } else if digits.starts(with: Chars.scalars("86")), digits.count > 11 { digits.removeFirst(2) }
-        add(digits, .phone, source, minimum: 5)
-        if digits.first == 0x30, digits.count >= 10 {
-            // 0877-2058123: area codes are 3 or 4 digits with the 0.
-            let areaLength = [0x31, 0x32].contains(digits.dropFirst().first ?? 0) ? 3 : 4
-            add(Array(digits.dropFirst(areaLength)), .phone, source, minimum: 7)
+        init(_ kind: PersonalValueKind, _ forms: [Form] = []) {
+            self.kind = kind
+            self.forms = forms
+        }
+
+        /// A natural person's name. Names of one character are not indexed (no way to tell them from text).
+        public static func name(_ name: String) -> Prepared {
+            var prepared = Prepared(.name, [Form(scalars: CanonicalText.canonical(name), kind: .name, minimum: 2)])
+            // A minority name written with or without its dot, and a Latin name in either order, are the same person.
+            let parts = name.split { "·•・. ".contains($0) }
+            if parts.count == 2 { prepared.forms.append(Form(scalars: CanonicalText.canonical(parts.reversed().joined()), kind: .name, minimum: 2)) }
+            return prepared
+        }
+
+        public static func idNumber(_ number: String) -> Prepared {
+            Prepared(.idNumber, [Form(scalars: CanonicalText.canonical(number), kind: .idNumber, minimum: 5)])
+        }
+
+        /// A phone: also without +86/0086 and, for a landline, without its area code.
+        public static func phone(_ phone: String) -> Prepared {
+            var digits = CanonicalText.canonical(phone)
+            var prepared = Prepared(.phone, [Form(scalars: digits, kind: .phone, minimum: 5)])
+            if digits.starts(with: Chars.scalars("0086")) { digits.removeFirst(4) } else if digits.starts(with: Chars.scalars("86")), digits.count > 11 { digits.removeFirst(2) }
+            prepared.forms.append(Form(scalars: digits, kind: .phone, minimum: 5))
+            if digits.first == 0x30, digits.count >= 10 {
+                // 0877-2058123: area codes are 3 or 4 digits with the 0.
+                let areaLength = [0x31, 0x32].contains(digits.dropFirst().first ?? 0) ? 3 : 4
+                prepared.forms.append(Form(scalars: Array(digits.dropFirst(areaLength)), kind: .phone, minimum: 7))
+            }
+            return prepared
+        }
+
+        public static func bankAccount(_ account: String) -> Prepared {
+            Prepared(.bankAccount, [Form(scalars: CanonicalText.canonical(account), kind: .bankAccount, minimum: 6)])
+        }
+
+        /// An address: the part below the county (what is published of it stays out of the index),
+        /// and, unless `withoutFirstPart` says an organisation has its seat there, its first
+        /// numbered part alone (北苑路174号), as case text often names only that.
+        public static func address(_ address: String, withoutFirstPart: Set<String> = []) -> Prepared {
+            let below = AddressFinder.belowCounty(address)
+            let canonical = CanonicalText.canonical(below)
+            // A person living at an organisation's published seat (the same street and number):
+            // the seat is public on the organisation's page, so it cannot stop that page.
+            guard !withoutFirstPart.contains(Chars.string(canonical)) else { return Prepared(.address) }
+            var prepared = Prepared(.address, [Form(scalars: canonical, kind: .address, minimum: 4)])
+            if let numbered = AddressFinder.firstNumberedPart(below) {
+                let part = CanonicalText.canonical(numbered)
+                if !withoutFirstPart.contains(Chars.string(part)) { prepared.forms.append(Form(scalars: part, kind: .address, minimum: 5)) }
+            }
+            return prepared
+        }
+
+        public static func other(_ value: String) -> Prepared {
+            Prepared(.other, [Form(scalars: CanonicalText.canonical(value), kind: .other, minimum: 5)])
         }
     }
 
-    public func addBankAccount(_ account: String) {
-        add(CanonicalText.canonical(account), .bankAccount, newSource(.bankAccount), minimum: 6)
+    /// A prepared value, under a source of its own.
+    public func add(_ prepared: Prepared) {
+        let source = newSource(prepared.kind)
+        for form in prepared.forms { add(form.scalars, form.kind, source, minimum: form.minimum) }
     }
 
-    /// An address: the part below the county (what is published of it stays out of the index),
-    /// and, unless `withoutFirstPart` says an organisation has its seat there, its first
-    /// numbered part alone (北苑路174号), as case text often names only that.
-    public func addAddress(_ address: String, withoutFirstPart: Set<String> = []) {
-        let source = newSource(.address)
-        let below = AddressFinder.belowCounty(address)
-        // A person living at an organisation's published seat (the same street and number):
-        // the seat is public on the organisation's page, so it cannot stop that page.
-        guard !withoutFirstPart.contains(Chars.string(CanonicalText.canonical(below))) else { return }
-        add(CanonicalText.canonical(below), .address, source, minimum: 4)
-        if let numbered = AddressFinder.firstNumberedPart(below), !withoutFirstPart.contains(Chars.string(CanonicalText.canonical(numbered))) {
-            add(CanonicalText.canonical(numbered), .address, source, minimum: 5)
-        }
-    }
+    public func addName(_ name: String) { add(.name(name)) }
+
+    public func addIDNumber(_ number: String) { add(.idNumber(number)) }
+
+    public func addPhone(_ phone: String) { add(.phone(phone)) }
+
+    public func addBankAccount(_ account: String) { add(.bankAccount(account)) }
+
+    public func addAddress(_ address: String, withoutFirstPart: Set<String> = []) { add(.address(address, withoutFirstPart: withoutFirstPart)) }
 
     /// A published seat (an agency's or an organisation's address, shown on its pages). A person's
     /// address, or its street number, found on a page only as part of a seat's text is no hit:
@@ -147,9 +187,7 @@ public final class PersonalValueIndex: @unchecked Sendable {
         }
     }
 
-    public func addOther(_ value: String) {
-        add(CanonicalText.canonical(value), .other, newSource(.other), minimum: 5)
-    }
+    public func addOther(_ value: String) { add(.other(value)) }
 
     private func newSource(_ kind: PersonalValueKind) -> Int {
         sources.append(kind)

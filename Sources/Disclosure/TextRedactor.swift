@@ -255,7 +255,6 @@ public final class TextRedactor {
             }
         }
         for (index, ranges) in occurring where index >= people.count {
-            let name = keptNames[index - people.count]
             for range in ranges where !continuesAsName(text, range) {
                 if names.contains(where: { $0.range.count > range.count && $0.range.overlaps(range) }) { continue }
                 protected.append(range)

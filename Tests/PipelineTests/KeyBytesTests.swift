@@ -1,0 +1,62 @@
+import CaseModel
+import Foundation
+import Ingest
+@testable import Pipeline
+import XCTest
+
+/// The render input key hashes `KeyBytes` of each case's contract v2 details and records: two values
+/// must give the same bytes exactly when they are equal, or a changed case would keep old documents.
+final class KeyBytesTests: XCTestCase {
+    private struct Inner: Codable, Equatable { var b: Int?; var c: Int? }
+    private struct Outer: Codable, Equatable { var a: Inner?; var c: Int?; var list: [[String]]?; var text: String?; var flag: Bool? }
+
+    /// Values whose members or elements could run together in a stream without depths and lengths.
+    func testValuesThatOnlyNestOrSplitDifferentlyGiveDifferentBytes() throws {
+        let values: [Outer] = [
+            Outer(a: Inner(b: 1), c: 2), Outer(a: Inner(b: 1, c: 2)), Outer(a: Inner(), c: nil), Outer(a: nil),
+            Outer(list: [["x"], ["y"]]), Outer(list: [["x", "y"]]), Outer(list: [["xy"]]), Outer(list: [[], ["xy"]]), Outer(list: [["xy"], []]),
+            Outer(list: []), Outer(list: [[]]), Outer(text: ""), Outer(text: "1"), Outer(c: 1), Outer(flag: false), Outer(flag: true),
+            Outer(a: Inner(b: 1), text: "ab"), Outer(a: Inner(c: 1), text: "ab"),
+        ]
+        for (i, first) in values.enumerated() {
+            for second in values[(i + 1)...] {
+                XCTAssertNotEqual(try KeyBytes.of(first), try KeyBytes.of(second), "\(first) and \(second)")
+            }
+            XCTAssertEqual(try KeyBytes.of(first), try KeyBytes.of(first))
+        }
+    }
+
+    /// On a generated export's cases (every kind of contract v2 detail and record), and on each case's
+    /// details with one of its members changed: equal bytes exactly for equal values (Swift's own ==).
+    func testEqualBytesExactlyForEqualDetailsOfAGeneratedExport() throws {
+        let parent = Repo.temporaryFolder("key-bytes")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let folder = try Repo.generate(cases: 300, seed: 29, broken: 0, into: parent)
+        let ingest = try ExportReader.read(folder: folder, options: IngestOptions(asOf: try XCTUnwrap(CivilDate(iso: "2026-01-06"))))
+        var details = ingest.cases.map { ingest.details(of: $0) }
+        for (index, original) in details.enumerated() where index % 3 == 0 {
+            var changed = original
+            switch index % 4 {
+            case 0: changed.guardian += "甲"
+            case 1: changed.penalties = changed.penalties.reversed() + [changed.penalties.first].compactMap { $0 }
+            case 2: changed.procedure.narrative = changed.procedure.narrative.isEmpty ? "经过" : ""
+            default: changed.setAsideChildRows = []
+            }
+            details.append(changed)
+        }
+        let bytes = try details.map { try KeyBytes.of($0) }
+        var byBytes: [[UInt8]: CaseDetails] = [:]
+        for (value, key) in zip(details, bytes) {
+            if let seen = byBytes[key] { XCTAssertEqual(seen, value, "the same bytes for different details of \(value.caseID)") }
+            byBytes[key] = value
+        }
+        let distinctValues = Set(details)
+        XCTAssertEqual(byBytes.count, distinctValues.count, "different bytes for equal details")
+        let records = Dictionary(grouping: ingest.records, by: \.caseID)
+        XCTAssertFalse(records.isEmpty)
+        for (id, list) in records {
+            XCTAssertEqual(try KeyBytes.of(list), try KeyBytes.of(list.map { $0 }), id)
+            if list.count > 1 { XCTAssertNotEqual(try KeyBytes.of(list), try KeyBytes.of(Array(list.dropLast())), id) }
+        }
+    }
+}

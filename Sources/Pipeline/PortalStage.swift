@@ -294,7 +294,9 @@ private struct Publisher {
                                                  extras: extras))
                     }
                 }
-                row.publicCase = publicJSON
+                // Last night's bytes are kept when the same: a new array for every case held two copies of
+                // every public case (last night's log and tonight's) until the stage ended.
+                if row.publicCase != publicJSON { row.publicCase = publicJSON }
                 log[item.id] = row
             }
         }

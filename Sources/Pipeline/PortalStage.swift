@@ -106,7 +106,7 @@ struct PortalStage: Stage {
         if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
         state.publications = summary.log.values.filter { run.previous.publications[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
         run.publicationLog = summary.log
-        try output.write(Publisher.json(GateReport(asOf: run.asOf.iso, findings: summary.findings)), to: GateReport.path)
+        try output.write(try Publisher.json(GateReport(asOf: run.asOf.iso, findings: summary.findings)), to: GateReport.path)
         var portal = summary.portal
         portal.gateWithheld = Set(summary.findings.compactMap(\.caseID)).count
         return StageOutcome(summary: .portal(portal), state: state)
@@ -216,15 +216,15 @@ private struct Publisher {
                 }
                 // Written (or kept, when last night's holds the same bytes) here on every core: read back and
                 // compared one case at a time, the reports of 100,000 cases took seconds of the stage.
-                let report = Result {
+                let publicJSON = Result { () -> [UInt8]? in
                     try writer.writeUnlessSame(Self.json(redacted.report), to: "internal/redaction/\(item.agencyCode)/\(item.id).json")
+                    return try redacted.publicCase.map { try Array(Self.json($0)) }
                 }
-                return Redacted(redacted: redacted, hits: hits, segments: fields, report: report,
-                                publicJSON: redacted.publicCase.map { Array(Self.json($0)) })
+                return Redacted(redacted: redacted, hits: hits, segments: fields, publicJSON: publicJSON)
             }
             for (item, done) in zip(batch, redactedCases) {
                 let (redacted, hits, segments) = (done.redacted, done.hits, done.segments)
-                try done.report.get()
+                let madePublicJSON = try done.publicJSON.get()
                 let previous = log[item.id]
                 guard var published = redacted.publicCase, hits?.isEmpty == true else {
                     if redacted.publicCase != nil {
@@ -283,7 +283,7 @@ private struct Publisher {
                 let page = PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: deadline,
                                              withdrawnOn: nil, withdrawalReason: nil, pdfPath: nil).pagePath
                 // A page or public PDF missing or damaged since the last run is made again, not kept.
-                let publicJSON = row.withdrawnOn == nil ? done.publicJSON ?? Array(Self.json(published)) : Array(Self.json(published))
+                let publicJSON = try row.withdrawnOn == nil ? madePublicJSON ?? Array(Self.json(published)) : Array(Self.json(published))
                 if Self.hash(publicJSON, row, frame: frame) != row.publicHash || !writer.canKeep("public/" + page)
                     || row.pdfPath.map({ !writer.canKeep("public/" + $0) }) == true {
                     toWrite.insert(item.id)
@@ -408,7 +408,7 @@ private struct Publisher {
         row.withdrawnOn = row.withdrawnOn ?? asOf
         row.withdrawalReason = row.withdrawalReason ?? reason
         row.pdfPath = nil
-        row.publicCase = Array(Self.json(shell))
+        row.publicCase = Array(try Self.json(shell))
         log[caseID] = row
         return true
     }
@@ -427,9 +427,9 @@ private struct Publisher {
         var redacted: RedactedCase
         var hits: [GateHit]?
         var segments: [CaseRedaction.FieldReview]?
-        var report: Result<Void, Error>
-        /// The public case as JSON, made on the worker (one core took seconds for 100,000 cases).
-        var publicJSON: [UInt8]?
+        /// The public case as JSON, made on the worker (one core took seconds for 100,000 cases), once its
+        /// redaction report is written; the failure of either, to be thrown on the stage's thread.
+        var publicJSON: Result<[UInt8]?, Error>
     }
 
     /// Public copies drawn at once before they are written: enough to keep every core busy.
@@ -472,7 +472,7 @@ private struct Publisher {
             return []
         }
         let searchIndex: @Sendable () throws -> [String] = { [writer] in
-            try writer.writeUnlessSame(PortalPages.searchIndex(site), to: "public/search-index.json")
+            try writer.writeUnlessSame(try PortalPages.searchIndex(site), to: "public/search-index.json")
             return []
         }
         let parts = pages + [kept, feeds, searchIndex]
@@ -554,9 +554,11 @@ private struct Publisher {
         return StateStore.contentHash(bytes)
     }
 
-    static func json<T: Encodable>(_ value: T) -> Data {
+    /// Pretty, sorted JSON with a final newline. Throws what the encoder throws (a value it cannot write,
+    /// such as a non-finite number): an empty file in its place would be published or archived as if right.
+    static func json<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
-        return ((try? encoder.encode(value)) ?? Data()) + Data("\n".utf8)
+        return try encoder.encode(value) + Data("\n".utf8)
     }
 }

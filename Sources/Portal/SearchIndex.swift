@@ -109,19 +109,19 @@ public enum PortalSearchIndex {
     }
 
     /// The manifest, search-index.json.
-    public static func manifest(_ site: PortalSite) -> String {
+    public static func manifest(_ site: PortalSite) throws -> String {
         let vocabulary = Vocabulary(site)
         let count = site.current.count
-        return json(Manifest(format: format, count: count, keyShards: keyShardCount(site), documentShardSize: documentShardSize,
+        return try json(Manifest(format: format, count: count, keyShards: keyShardCount(site), documentShardSize: documentShardSize,
                              documentShards: (count + documentShardSize - 1) / documentShardSize,
                              agencies: vocabulary.agencies.map { [$0.code, $0.name] }, types: vocabulary.types, years: vocabulary.years,
                              kinds: vocabulary.kinds))
     }
 
     /// The shards under search/ (written with the pages): keys, then the decision store.
-    public static func shards(_ site: PortalSite) -> [PortalFile] {
+    public static func shards(_ site: PortalSite) throws -> [PortalFile] {
         var files: [PortalFile] = []
-        shards(site) { files.append($0) }
+        try shards(site) { files.append($0) }
         return files
     }
 
@@ -158,7 +158,7 @@ public enum PortalSearchIndex {
     }
 
     /// The same, each file handed over as soon as it is made (the key shards of 100,000 decisions are tens of megabytes).
-    public static func shards(_ site: PortalSite, _ emit: (PortalFile) throws -> Void) rethrows {
+    public static func shards(_ site: PortalSite, _ emit: (PortalFile) throws -> Void) throws {
         let vocabulary = Vocabulary(site)
         let agencyIndex = Dictionary(vocabulary.agencies.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
         let typeIndex = Dictionary(vocabulary.types.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -213,7 +213,7 @@ public enum PortalSearchIndex {
             try emit(PortalFile(path: "search/k-\(number).json", bytes: out))
         }
         for (number, start) in stride(from: 0, to: store.count, by: documentShardSize).enumerated() {
-            try emit(PortalFile(path: "search/d-\(number).json", text: json(Array(store[start..<min(store.count, start + documentShardSize)]))))
+            try emit(PortalFile(path: "search/d-\(number).json", text: try json(Array(store[start..<min(store.count, start + documentShardSize)]))))
         }
     }
 
@@ -271,11 +271,12 @@ public enum PortalSearchIndex {
 
     /// Sorted keys and no escaped slashes: the same site gives the same bytes. <, > and &
     /// (only ever inside strings) are written as \u003c, \u003e, \u0026, so a payload in the
-    /// data stays inert even where a file is taken for HTML.
-    static func json<T: Encodable>(_ value: T) -> String {
+    /// data stays inert even where a file is taken for HTML. Throws what the encoder throws: an empty
+    /// object in its place would be served as an index that finds nothing.
+    static func json<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(value) else { return "{}\n" }
+        let data = try encoder.encode(value)
         var out: [UInt8] = []
         out.reserveCapacity(data.count + 16)
         for byte in data {

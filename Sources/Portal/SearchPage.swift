@@ -3,7 +3,7 @@ import Web
 
 extension PortalPages {
     /// The search index's manifest, written by the portal stage as search-index.json.
-    public static func searchIndex(_ site: PortalSite) -> String { PortalSearchIndex.manifest(site) }
+    public static func searchIndex(_ site: PortalSite) throws -> String { try PortalSearchIndex.manifest(site) }
 
     /// search.html: a plain GET form (q and the filters, so a search is a link:
     /// search.html?q=罚款&agency=…) that the script answers in the browser from the split

@@ -51,7 +51,7 @@ final class DisclosureLeakTests: XCTestCase {
         }
         try JSONSerialization.data(withJSONObject: cases).write(to: url)
 
-        var config = try Repo.config(input: export, output: parent.appendingPathComponent("out"), stages: [.ingest, .portal])
+        let config = try Repo.config(input: export, output: parent.appendingPathComponent("out"), stages: [.ingest, .portal])
         let summary = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!)).0
         XCTAssertGreaterThan(summary.portal?.published ?? 0, 40)
         let served = try Self.servedText(URL(fileURLWithPath: config.output).appendingPathComponent("public"))
@@ -81,7 +81,7 @@ final class DisclosureLeakTests: XCTestCase {
         let parent = Repo.temporaryFolder("leak-generated")
         defer { try? FileManager.default.removeItem(at: parent) }
         let export = try Repo.generate(cases: 300, seed: 77, broken: 0, into: parent)
-        var config = try Repo.config(input: export, output: parent.appendingPathComponent("out"), stages: [.ingest, .portal])
+        let config = try Repo.config(input: export, output: parent.appendingPathComponent("out"), stages: [.ingest, .portal])
         _ = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!))
         let result = try Repo.run("/usr/bin/env", ["python3", Repo.root.appendingPathComponent("Tests/Fixtures/leak_oracle.py").path,
                                                    "--export", export.path, "--public",

@@ -7,7 +7,7 @@ import XCTest
 final class PortalTests: SampleCopyTestCase {
 
     private func run(_ day: String) throws -> RunSummary {
-        var config = try Repo.config(input: export, output: output, stages: [.ingest, .portal])
+        let config = try Repo.config(input: export, output: output, stages: [.ingest, .portal])
         return try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: day)!)).0
     }
 
@@ -191,7 +191,7 @@ final class PortalTests: SampleCopyTestCase {
 
     /// Every page the run writes is valid HTML5 by the Nu HTML Checker (Tests/Fixtures/html5_validate.py).
     func testEveryPageIsValidHTML() throws {
-        var config = try Repo.config(input: export, output: output, stages: [.ingest, .portal, .report, .supervision])
+        let config = try Repo.config(input: export, output: output, stages: [.ingest, .portal, .report, .supervision])
         _ = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!))
         let deps = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/sanxiang/pydeps")
         for folder in ["public", "internal/supervision"] {

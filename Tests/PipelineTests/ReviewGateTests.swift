@@ -24,7 +24,7 @@ final class ReviewGateTests: XCTestCase {
             XCTAssertEqual(oracleRun.code, 0, oracleRun.output)
             let oracle = try JSONDecoder().decode(Oracle.self, from: Data(oracleRun.output.utf8))
 
-            var config = try Repo.config(input: export, output: parent.appendingPathComponent("out\(seed)"), stages: [.ingest, .supervision])
+            let config = try Repo.config(input: export, output: parent.appendingPathComponent("out\(seed)"), stages: [.ingest, .supervision])
             let summary = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!)).0
             XCTAssertEqual(summary.rowsSetAside, 0)
             XCTAssertEqual(summary.supervision?.majorByCatalogue, oracle.major.count, "seed \(seed)")

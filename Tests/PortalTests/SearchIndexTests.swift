@@ -73,7 +73,7 @@ final class SearchIndexTests: XCTestCase {
     }
 
     func reader(_ site: PortalSite) throws -> Reader {
-        try Reader(try Fixture.files(site), manifest: PortalPages.searchIndex(site))
+        try Reader(try Fixture.files(site), manifest: try PortalPages.searchIndex(site))
     }
 
     func docNos(_ reader: Reader, _ ids: [Int]) throws -> [String] {
@@ -165,7 +165,7 @@ final class SearchIndexTests: XCTestCase {
         let first = try Fixture.files(try Fixture.site(count: 60))
         let second = try Fixture.files(try Fixture.site(count: 60))
         XCTAssertEqual(first, second)
-        XCTAssertEqual(PortalPages.searchIndex(try Fixture.site(count: 60)), PortalPages.searchIndex(try Fixture.site(count: 60)))
+        XCTAssertEqual(try PortalPages.searchIndex(try Fixture.site(count: 60)), try PortalPages.searchIndex(try Fixture.site(count: 60)))
     }
 
     func testSearchPageWorksAsAPlainFormAndSaysWhatToDoWithoutScript() throws {

@@ -54,7 +54,7 @@ final class SiteFurnitureTests: XCTestCase {
             XCTAssertFalse(text.contains("<script>alert"), path)
             XCTAssertFalse(text.contains("<b>公司"), path)
         }
-        for text in [PortalFeeds.atom(site), PortalFeeds.decisionsXML(site), PortalPages.searchIndex(site)] {
+        for text in [PortalFeeds.atom(site), PortalFeeds.decisionsXML(site), try PortalPages.searchIndex(site)] {
             XCTAssertFalse(text.contains("<script>alert"))
         }
         let store = try XCTUnwrap(try Fixture.files(site)["search/d-0.json"])

@@ -20,11 +20,11 @@ public enum Shell {
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
         try process.run()
-        var data = Data()
+        let output = OutputBox()
         let reader = DispatchQueue(label: "shell-reader")
         let readDone = DispatchSemaphore(value: 0)
         reader.async {
-            data = pipe.fileHandleForReading.readDataToEndOfFile()
+            output.set(pipe.fileHandleForReading.readDataToEndOfFile())
             readDone.signal()
         }
         if finished.wait(timeout: .now() + timeout) == .timedOut {
@@ -32,6 +32,15 @@ public enum Shell {
             return (-1, "timed out after \(timeout) s: \(executable) \(arguments.joined(separator: " "))")
         }
         _ = readDone.wait(timeout: .now() + 30)
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return (process.terminationStatus, String(decoding: output.get(), as: UTF8.self))
     }
+}
+
+/// What the reader thread read, behind a lock: after a timed-out wait the reader may still be writing it.
+private final class OutputBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func set(_ value: Data) { lock.withLock { data = value } }
+    func get() -> Data { lock.withLock { data } }
 }

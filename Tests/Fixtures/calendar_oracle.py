@@ -7,24 +7,15 @@ Installs chinesecalendar into --deps (a private folder) when it is missing.
 """
 import argparse
 import datetime as dt
-import subprocess
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pydeps import require  # noqa: E402
 
 
 def load(deps):
-    try:
-        import chinese_calendar  # noqa: F401
-    except ImportError:
-        sys.path.insert(0, deps)
-        try:
-            import chinese_calendar  # noqa: F401
-        except ImportError:
-            subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                            "--target", deps, "chinesecalendar==1.11.0"], check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            import chinese_calendar  # noqa: F401
-    import chinese_calendar
-    return chinese_calendar
+    return require(deps, "chinese_calendar", "chinesecalendar==1.11.0")
 
 
 def main():

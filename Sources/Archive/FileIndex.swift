@@ -329,7 +329,7 @@ public enum FileWalker {
     public static func paths(root: URL, isExcluded: (String) -> Bool) throws -> [(path: String, isLink: Bool)] {
         var out: [(path: String, isLink: Bool)] = []
         try walkNames(root.standardizedFileURL.path, relative: "", isExcluded: isExcluded, into: &out)
-        out.sort { $0.path < $1.path }
+        sortByPath(&out) { $0.path }
         return out
     }
 
@@ -367,7 +367,7 @@ public enum FileWalker {
     public static func entries(root: URL) throws -> [(path: String, isFolder: Bool)] {
         var out: [(path: String, isFolder: Bool)] = []
         try walkEntries(root.standardizedFileURL.path, relative: "", into: &out)
-        out.sort { $0.path < $1.path }
+        sortByPath(&out) { $0.path }
         return out
     }
 
@@ -389,6 +389,39 @@ public enum FileWalker {
             out.append((path, type == Int(DT_DIR)))
             if type == Int(DT_DIR) { try walkEntries(folder + "/" + name, relative: path + "/", into: &out) }
         }
+    }
+
+    /// Sorts `items` exactly as `items.sort { path($0) < path($1) }` would, in a fraction of its time.
+    /// String's `<` compares canonical forms, and the output's names are Chinese: sorting 650,000 paths with
+    /// it took two seconds of every walk. For strings in normalization form C (every name this program
+    /// writes) it is the order of their UTF-8 bytes, so the paths are sorted by their bytes, then checked
+    /// with `<`, one comparison per neighbour: strictly increasing means the order has no ties and is the one
+    /// `<` gives; anything else (names equal under `<` with other bytes, or not in form C) is sorted with `<`.
+    /// True when the byte order stood.
+    @discardableResult
+    static func sortByPath<Item>(_ items: inout [Item], path: (Item) -> String) -> Bool {
+        var keyed = items.map { (bytes: Array(path($0).utf8), item: $0) }
+        keyed.sort { precedes($0.bytes, $1.bytes) }
+        let sortedByBytes = keyed.map(\.item)
+        keyed = []
+        for index in sortedByBytes.indices.dropFirst() where !(path(sortedByBytes[index - 1]) < path(sortedByBytes[index])) {
+            items.sort { path($0) < path($1) }
+            return false
+        }
+        items = sortedByBytes
+        return true
+    }
+
+    /// Byte order of two UTF-8 strings (a prefix first).
+    private static func precedes(_ left: [UInt8], _ right: [UInt8]) -> Bool {
+        let common = min(left.count, right.count)
+        let order = left.withUnsafeBufferPointer { l in
+            right.withUnsafeBufferPointer { r -> Int32 in
+                guard common > 0, let l = l.baseAddress, let r = r.baseAddress else { return 0 }
+                return memcmp(l, r, common)
+            }
+        }
+        return order != 0 ? order < 0 : left.count < right.count
     }
 
     static func changeTime(_ info: stat) -> (seconds: Int, nanoseconds: Int) {

@@ -339,10 +339,7 @@ public final class StateStore {
                     try db.execute(sql: "INSERT OR IGNORE INTO memo (key, value) VALUES ('go_live', ?)", arguments: [Data(goLive.iso.utf8)])
                 }
                 if let memo = changes.renderMemo {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.sortedKeys]
-                    try db.execute(sql: "INSERT OR REPLACE INTO memo (key, value) VALUES ('render', ?)",
-                                   arguments: [try encoder.encode(memo)])
+                    try db.execute(sql: "INSERT OR REPLACE INTO memo (key, value) VALUES ('render', ?)", arguments: [memo.fileBytes()])
                 }
             }
         } catch let error as StateStoreError {
@@ -380,7 +377,7 @@ public final class StateStore {
                 guard try db.tableExists("memo"),
                       let data = try Data.fetchOne(db, sql: "SELECT value FROM memo WHERE key = 'render'") else { return nil }
                 // An unreadable memo is an old format: nothing is known unchanged, everything is rendered.
-                return try? JSONDecoder().decode(RenderMemo.self, from: data)
+                return RenderMemo.read(data)
             }
         } catch {
             throw StateStoreError(path: path, error)
@@ -390,7 +387,7 @@ public final class StateStore {
     public func renderMemo() throws -> RenderMemo? {
         try read { db in
             guard let data = try Data.fetchOne(db, sql: "SELECT value FROM memo WHERE key = 'render'") else { return nil }
-            return try? JSONDecoder().decode(RenderMemo.self, from: data)
+            return RenderMemo.read(data)
         }
     }
 

@@ -176,4 +176,31 @@ final class FileIndexTests: XCTestCase {
             XCTAssertEqual(file.isLink, file.path == "public/linked.html", file.path)
         }
     }
+
+    /// The walks' sort gives exactly the order of String's `<` (a stable sort, ties in their first order), on
+    /// paths of the output's kind and on names `<` orders otherwise than their bytes: canonically equal
+    /// spellings (é precomposed and as e + U+0301, Å and the Ångström sign, a Hangul syllable and its
+    /// jamo), combining marks out of canonical order, and the same path twice.
+    func testTheWalksSortIsStringOrder() {
+        let plain = ["a", "b", "-", "/", ".", "0", "9", "Z", "案", "件", "送", "达", "回", "证", "（", "）", "〔", "１"]
+        let awkward = ["e\u{301}", "\u{E9}", "\u{212B}", "\u{C5}", "\u{AC00}", "\u{1100}\u{1161}", "a\u{323}\u{307}", "a\u{307}\u{323}"]
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<400 {
+            let alphabet = round % 2 == 0 ? plain : plain + awkward
+            let count = Int.random(in: 0...300, using: &generator)
+            var items: [(path: String, tag: Int)] = (0..<count).map { tag in
+                let length = Int.random(in: 1...12, using: &generator)
+                return ((0..<length).map { _ in alphabet.randomElement(using: &generator) ?? "a" }.joined(), tag)
+            }
+            if round % 4 == 3, let first = items.first { items.append((first.path, count)) }
+            var expected = items
+            expected.sort { $0.path < $1.path }
+            let byBytes = FileWalker.sortByPath(&items) { $0.path }
+            if round % 4 == 0, Set(items.map(\.path)).count == items.count {
+                XCTAssertTrue(byBytes, "round \(round): distinct paths in form C keep the byte order")
+            }
+            XCTAssertEqual(items.map(\.path), expected.map(\.path), "round \(round)")
+            XCTAssertEqual(items.map(\.tag), expected.map(\.tag), "round \(round): ties keep their first order")
+        }
+    }
 }

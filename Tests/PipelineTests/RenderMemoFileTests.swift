@@ -1,0 +1,87 @@
+import Foundation
+import CaseModel
+@testable import Pipeline
+import XCTest
+
+/// The render memo's line format must give back exactly the memo written (a wrong hash or file name
+/// against a case would keep a stale document), read what earlier versions wrote as JSON, give the
+/// same bytes for the same memo, and refuse what it did not write.
+final class RenderMemoFileTests: XCTestCase {
+    /// Fields with everything the format escapes or could trip on: tabs, line feeds, carriage returns,
+    /// backslashes (alone, before t/n/r, at the end), Chinese, an emoji, a table's name, empty strings.
+    private static let pieces = ["A01-2025-0001", "\t", "\n", "\r", "\\", "\\t", "\\n", "x\\", "行政处罚决定书", "送达回证-2.pdf",
+                                 "🙂", "cases", "files\t3", "", " ", "{\"cases\":1}", "sanxiang-render-memo 2"]
+
+    private func randomString(_ generator: inout SystemRandomNumberGenerator) -> String {
+        (0..<Int.random(in: 0...4, using: &generator)).map { _ in Self.pieces.randomElement(using: &generator) ?? "" }.joined()
+    }
+
+    private func randomMemo(_ generator: inout SystemRandomNumberGenerator) -> RenderMemo {
+        var memo = RenderMemo(fingerprint: randomString(&generator), cases: [:],
+                              inputs: Bool.random(using: &generator) ? [:] : nil, files: Bool.random(using: &generator) ? [:] : nil)
+        for _ in 0..<Int.random(in: 0...40, using: &generator) {
+            let id = randomString(&generator)
+            memo.cases[id] = randomString(&generator)
+            if memo.inputs != nil, Bool.random(using: &generator) { memo.inputs?[id] = randomString(&generator) }
+            if memo.files != nil, Bool.random(using: &generator) {
+                memo.files?[randomString(&generator)] = (0..<Int.random(in: 0...3, using: &generator)).map { _ in randomString(&generator) }
+            }
+        }
+        return memo
+    }
+
+    func testTheLineFormatGivesBackTheMemoAndReadsTheJSONOfEarlierVersions() throws {
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<500 {
+            let memo = randomMemo(&generator)
+            XCTAssertEqual(RenderMemo.read(memo.fileBytes()), memo, "round \(round)")
+            XCTAssertEqual(RenderMemo.read(try JSONEncoder().encode(memo)), memo, "round \(round): a memo written as JSON")
+            // The same memo built in another order (dictionaries of another capacity) gives the same bytes.
+            var rebuilt = RenderMemo(fingerprint: memo.fingerprint, cases: Dictionary(minimumCapacity: 200),
+                                     inputs: memo.inputs.map { _ in Dictionary(minimumCapacity: 300) }, files: memo.files.map { _ in [:] })
+            for (key, value) in memo.cases.sorted(by: { $0.key > $1.key }) { rebuilt.cases[key] = value }
+            for (key, value) in (memo.inputs ?? [:]).sorted(by: { $0.key > $1.key }) { rebuilt.inputs?[key] = value }
+            for (key, value) in (memo.files ?? [:]).sorted(by: { $0.key > $1.key }) { rebuilt.files?[key] = value }
+            XCTAssertEqual(rebuilt.fileBytes(), memo.fileBytes(), "round \(round)")
+        }
+    }
+
+    func testAFileItDidNotWriteIsRefused() {
+        let memo = RenderMemo(fingerprint: "f", cases: ["A": "1", "B": "2"], inputs: ["A": "k"], files: ["A": ["x.pdf", "y.pdf"]])
+        let text = String(decoding: memo.fileBytes(), as: UTF8.self)
+        XCTAssertEqual(text, "sanxiang-render-memo 2\nfingerprint\tf\ncases\t2\nA\t1\nB\t2\ninputs\t1\nA\tk\nfiles\t1\nA\tx.pdf\ty.pdf\n")
+        let broken = [
+            text.replacingOccurrences(of: "cases\t2", with: "cases\t3"),        // a row short
+            text.replacingOccurrences(of: "cases\t2", with: "cases\t1"),        // a row over
+            String(text.dropLast()),                                               // no final line feed
+            text.replacingOccurrences(of: "A\t1", with: "A\t1\t9"),             // a case with two hashes
+            text.replacingOccurrences(of: "B\t2", with: "A\t2"),                // a case twice
+            text.replacingOccurrences(of: "x.pdf", with: "x\\q.pdf"),           // an escape it never writes
+            text.replacingOccurrences(of: "inputs", with: "outputs"),           // a table it does not know
+            text + "files\t0\n",                                                   // a table twice
+            text.replacingOccurrences(of: "fingerprint\tf\n", with: ""),
+        ]
+        for (number, bytes) in broken.enumerated() {
+            XCTAssertNil(RenderMemo.read(Data(bytes.utf8)), "broken file \(number)")
+        }
+        XCTAssertNil(RenderMemo.read(Data("{\"cases\":".utf8)), "broken JSON")
+    }
+
+    /// The commit journal carries the memo in the line format and still reads a journal of an earlier
+    /// version, which held it as JSON.
+    func testTheJournalsStateChangesCarryTheMemo() throws {
+        var generator = SystemRandomNumberGenerator()
+        var changes = StateChanges()
+        changes.renderMemo = randomMemo(&generator)
+        changes.goLive = try XCTUnwrap(CivilDate(year: 2026, month: 1, day: 6))
+        let decoded = try JSONDecoder().decode(StateChanges.self, from: try JSONEncoder().encode(changes))
+        XCTAssertEqual(decoded.renderMemo, changes.renderMemo)
+        XCTAssertEqual(decoded.goLive, changes.goLive)
+
+        let memoJSON = String(decoding: try JSONEncoder().encode(changes.renderMemo), as: UTF8.self)
+        let earlier = "{\"publications\":[],\"reports\":[],\"goLive\":\"2026-01-06\",\"renderMemo\":\(memoJSON)}"
+        let old = try JSONDecoder().decode(StateChanges.self, from: Data(earlier.utf8))
+        XCTAssertEqual(old.renderMemo, changes.renderMemo)
+        XCTAssertNil(try JSONDecoder().decode(StateChanges.self, from: Data("{\"publications\":[],\"reports\":[]}".utf8)).renderMemo)
+    }
+}

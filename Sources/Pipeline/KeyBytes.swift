@@ -1,7 +1,8 @@
 import Foundation
 
 /// Bytes that identify an Encodable value, for hashing into a key: each member as the type encodes it
-/// (in the order it encodes them, fixed for a build), each string and number length-prefixed and each
+/// (in the order it encodes them, fixed for a build; a String-keyed dictionary's in the order of its
+/// keys, since its own order is not fixed), each string and number length-prefixed and each
 /// element marked with its depth in the value, so two different values never give the same bytes
 /// (a tree is given back whole by its elements in order with their depths). Not JSON and never read
 /// back. Made without JSONEncoder, whose tree of every value and sort of every object's keys were most
@@ -82,7 +83,27 @@ private func write<T: Encodable>(_ value: T, sink: KeyBytes.Sink, depth: Int, co
     case let number as any BinaryInteger: sink.text(.number, String(describing: number))
     case let number as Double: sink.text(.number, String(describing: number))
     case let number as Float: sink.text(.number, String(describing: number))
+    case let dictionary as any StringKeyedEntries:
+        // Written as the keyed container its own encode(to:) makes, but in the order of its keys' bytes: a
+        // dictionary iterates in an order that depends on its history and the process's hash seed.
+        sink.mark(.keyed, depth: depth)
+        for (key, member) in dictionary.entriesInKeyOrder() {
+            sink.mark(.key, depth: depth + 1)
+            sink.text(.string, key)
+            try write(member, sink: sink, depth: depth + 2, codingPath: codingPath)
+        }
     default: try value.encode(to: KeyBytesEncoder(sink: sink, depth: depth, codingPath: codingPath))
+    }
+}
+
+/// A dictionary with String keys (the `extra` columns of the contract v2 rows), entries in an order fixed by the keys alone.
+private protocol StringKeyedEntries {
+    func entriesInKeyOrder() -> [(key: String, value: any Encodable)]
+}
+
+extension Dictionary: StringKeyedEntries where Key == String, Value: Encodable {
+    fileprivate func entriesInKeyOrder() -> [(key: String, value: any Encodable)] {
+        map { (key: $0.key, value: $0.value as any Encodable) }.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
     }
 }
 

@@ -59,4 +59,28 @@ final class KeyBytesTests: XCTestCase {
             if list.count > 1 { XCTAssertNotEqual(try KeyBytes.of(list), try KeyBytes.of(Array(list.dropLast())), id) }
         }
     }
+
+    /// A dictionary (the `extra` columns of deliveries, penalties, records and items) iterates in an order
+    /// that depends on its history and on the process's hash seed: equal dictionaries built otherwise
+    /// must still give the same bytes, or a case with unknown columns would never be found unchanged.
+    func testEqualDictionariesGiveEqualBytesWhateverTheirHistory() throws {
+        struct Row: Encodable { var extra: [String: String] }
+        let entries = (0..<40).map { ("列\($0)", "值\($0 * 7)") }
+        var forward: [String: String] = [:]
+        for (key, value) in entries { forward[key] = value }
+        var backward = [String: String](minimumCapacity: 500)
+        for (key, value) in entries.reversed() { backward[key] = value }
+        var grown = forward
+        for number in 40..<400 { grown["临时\(number)"] = "x" }
+        for number in 40..<400 { grown["临时\(number)"] = nil }
+        XCTAssertEqual(forward, backward)
+        XCTAssertEqual(forward, grown)
+        XCTAssertEqual(try KeyBytes.of(Row(extra: forward)), try KeyBytes.of(Row(extra: backward)))
+        XCTAssertEqual(try KeyBytes.of(Row(extra: forward)), try KeyBytes.of(Row(extra: grown)))
+        XCTAssertEqual(try KeyBytes.of([forward, [:]]), try KeyBytes.of([backward, [:]]))
+        var changed = forward
+        changed["列3"] = "另"
+        XCTAssertNotEqual(try KeyBytes.of(Row(extra: forward)), try KeyBytes.of(Row(extra: changed)))
+        XCTAssertNotEqual(try KeyBytes.of(Row(extra: ["ab": "c"])), try KeyBytes.of(Row(extra: ["a": "bc"])))
+    }
 }

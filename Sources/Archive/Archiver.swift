@@ -51,19 +51,12 @@ public struct ArchiveSummary: Codable, Sendable {
 public enum Archiver {
     /// Every regular file under `root` that the head does not exclude, hashed on all cores (what `verify` reads).
     public static func scan(root: URL, isExcluded: (String) -> Bool) throws -> [String: FileDigest] {
-        let listed = try FileWalker.list(root: root, isExcluded: isExcluded)
-        return try digests(of: listed.map(\.path), root: root)
+        let paths = try FileWalker.list(root: root, isExcluded: isExcluded).map(\.path)
+        return Dictionary(zip(paths, try readDigests(of: paths, root: root)), uniquingKeysWith: { first, _ in first })
     }
 
-    /// The digests of `paths` (relative to `root`), read on all cores; a file that cannot be read whole is an error.
-    static func digests(of paths: [String], root: URL) throws -> [String: FileDigest] {
-        var out: [String: FileDigest] = [:]
-        out.reserveCapacity(paths.count)
-        for (path, digest) in zip(paths, try readDigests(of: paths, root: root)) { out[path] = digest }
-        return out
-    }
-
-    /// `digests(of:root:)` in the order of `paths`.
+    /// The digests of `paths` (relative to `root`), in their order, read on all cores; a file that cannot
+    /// be read whole is an error.
     static func readDigests(of paths: [String], root: URL) throws -> [FileDigest] {
         let base = root.standardizedFileURL.path + "/"
         return try zip(paths, hashFiles(paths.map { base + $0 })).map { path, digest in

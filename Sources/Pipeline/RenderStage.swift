@@ -457,7 +457,7 @@ struct DocumentsStage: Stage {
             memo.inputs?.removeValue(forKey: id)
             memo.files?.removeValue(forKey: id)
         }
-        state.renderMemo = memo
+        state.renderMemoFile = memo.fileBytes()
         return StageOutcome(summary: .documents(summary), state: state, setAside: result.problems)
     }
 

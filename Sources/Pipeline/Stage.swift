@@ -59,8 +59,10 @@ public struct StateChanges: Codable, Sendable {
     public var publications: [PublicationRow] = []
     /// Annual reports published by this run.
     public var reports: [ReportPublication] = []
-    /// What each case's documents were made from, for the next run to keep unchanged ones.
-    public var renderMemo: RenderMemo?
+    /// What each case's documents were made from, for the next run to keep unchanged ones: the render
+    /// memo in its line format (`RenderMemo.fileBytes`), made once for the journal and the state store
+    /// (writing it took half a second at 100,000 cases).
+    public var renderMemoFile: Data?
     /// The first day this output folder published (kept once): the default go-live date.
     public var goLive: CivilDate?
 
@@ -69,15 +71,15 @@ public struct StateChanges: Codable, Sendable {
     mutating func merge(_ other: StateChanges) {
         publications += other.publications
         reports += other.reports
-        if let memo = other.renderMemo { renderMemo = memo }
+        if let memo = other.renderMemoFile { renderMemoFile = memo }
         if let day = other.goLive { goLive = day }
     }
 
-    var isEmpty: Bool { publications.isEmpty && reports.isEmpty && renderMemo == nil && goLive == nil }
+    var isEmpty: Bool { publications.isEmpty && reports.isEmpty && renderMemoFile == nil && goLive == nil }
 
-    // The commit journal holds the render memo in its line format (`RenderMemo.fileBytes`, base64 in the
-    // JSON): JSONEncoder took over a second for it at 100,000 cases. A journal that holds it as JSON
-    // (written by an earlier version) is still read.
+    // The commit journal holds the render memo in its line format (base64 in the JSON): JSONEncoder took
+    // over a second for it as JSON at 100,000 cases. A journal that holds it as JSON (written by an
+    // earlier version) is still read.
     private enum CodingKeys: String, CodingKey {
         case publications, reports, renderMemo, renderMemoLines, goLive
     }
@@ -88,12 +90,12 @@ public struct StateChanges: Codable, Sendable {
         reports = try container.decode([ReportPublication].self, forKey: .reports)
         goLive = try container.decodeIfPresent(CivilDate.self, forKey: .goLive)
         if let lines = try container.decodeIfPresent(Data.self, forKey: .renderMemoLines) {
-            guard let memo = RenderMemo.read(lines) else {
+            guard RenderMemo.read(lines) != nil else {
                 throw DecodingError.dataCorruptedError(forKey: .renderMemoLines, in: container, debugDescription: "render memo")
             }
-            renderMemo = memo
+            renderMemoFile = lines
         } else {
-            renderMemo = try container.decodeIfPresent(RenderMemo.self, forKey: .renderMemo)
+            renderMemoFile = try container.decodeIfPresent(RenderMemo.self, forKey: .renderMemo)?.fileBytes()
         }
     }
 
@@ -102,7 +104,7 @@ public struct StateChanges: Codable, Sendable {
         try container.encode(publications, forKey: .publications)
         try container.encode(reports, forKey: .reports)
         try container.encodeIfPresent(goLive, forKey: .goLive)
-        try container.encodeIfPresent(renderMemo?.fileBytes(), forKey: .renderMemoLines)
+        try container.encodeIfPresent(renderMemoFile, forKey: .renderMemoLines)
     }
 }
 

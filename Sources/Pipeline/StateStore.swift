@@ -338,8 +338,8 @@ public final class StateStore {
                 if let goLive = changes.goLive {
                     try db.execute(sql: "INSERT OR IGNORE INTO memo (key, value) VALUES ('go_live', ?)", arguments: [Data(goLive.iso.utf8)])
                 }
-                if let memo = changes.renderMemo {
-                    try db.execute(sql: "INSERT OR REPLACE INTO memo (key, value) VALUES ('render', ?)", arguments: [memo.fileBytes()])
+                if let memo = changes.renderMemoFile {
+                    try db.execute(sql: "INSERT OR REPLACE INTO memo (key, value) VALUES ('render', ?)", arguments: [memo])
                 }
             }
         } catch let error as StateStoreError {

@@ -71,17 +71,20 @@ final class RenderMemoFileTests: XCTestCase {
     /// version, which held it as JSON.
     func testTheJournalsStateChangesCarryTheMemo() throws {
         var generator = SystemRandomNumberGenerator()
+        let memo = randomMemo(&generator)
         var changes = StateChanges()
-        changes.renderMemo = randomMemo(&generator)
+        changes.renderMemoFile = memo.fileBytes()
         changes.goLive = try XCTUnwrap(CivilDate(year: 2026, month: 1, day: 6))
         let decoded = try JSONDecoder().decode(StateChanges.self, from: try JSONEncoder().encode(changes))
-        XCTAssertEqual(decoded.renderMemo, changes.renderMemo)
+        XCTAssertEqual(decoded.renderMemoFile.flatMap(RenderMemo.read), memo)
         XCTAssertEqual(decoded.goLive, changes.goLive)
 
-        let memoJSON = String(decoding: try JSONEncoder().encode(changes.renderMemo), as: UTF8.self)
+        let memoJSON = String(decoding: try JSONEncoder().encode(memo), as: UTF8.self)
         let earlier = "{\"publications\":[],\"reports\":[],\"goLive\":\"2026-01-06\",\"renderMemo\":\(memoJSON)}"
         let old = try JSONDecoder().decode(StateChanges.self, from: Data(earlier.utf8))
-        XCTAssertEqual(old.renderMemo, changes.renderMemo)
-        XCTAssertNil(try JSONDecoder().decode(StateChanges.self, from: Data("{\"publications\":[],\"reports\":[]}".utf8)).renderMemo)
+        XCTAssertEqual(old.renderMemoFile.flatMap(RenderMemo.read), memo)
+        XCTAssertNil(try JSONDecoder().decode(StateChanges.self, from: Data("{\"publications\":[],\"reports\":[]}".utf8)).renderMemoFile)
+        let damaged = "{\"publications\":[],\"reports\":[],\"renderMemoLines\":\"\(Data("sanxiang-render-memo 2\nx".utf8).base64EncodedString())\"}"
+        XCTAssertThrowsError(try JSONDecoder().decode(StateChanges.self, from: Data(damaged.utf8)), "a damaged memo in a journal is an error")
     }
 }

@@ -94,7 +94,7 @@ let package = Package(
                     exclude: ["Golden"]),
         .testTarget(name: "WorkingDaysTests", dependencies: ["WorkingDays", "CaseModel", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "WorkingDays", "CaseModel", "Typesetting"]),
-        .testTarget(name: "ArchiveTests", dependencies: ["Archive", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "TestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "CaseModel", "TestSupport"], resources: [.copy("Corpus")]),
         .testTarget(name: "PortalTests", dependencies: ["Portal", "Disclosure", "CaseModel", "TestSupport"]),
         .testTarget(name: "ReviewTests", dependencies: ["Review", "CaseModel", "WorkingDays"]),

@@ -1,6 +1,7 @@
 @testable import Archive
 import Crypto
 import Foundation
+import TestSupport
 import XCTest
 
 /// The archive logs, each night, every output file that is new, changed or gone, and its index vouches for
@@ -28,7 +29,7 @@ final class ArchiverRecordTests: XCTestCase {
     }
 
     private func nights(seed: UInt64) throws {
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix64(seed: seed)
         let key = try SigningKey.loadOrCreate(at: folder.appendingPathComponent("key/archive.key"))
         let excluded = ["archive/", "key/"]
         var logged: [String: String] = [:]  // the model: path → the hash its latest entry logged
@@ -60,7 +61,7 @@ final class ArchiverRecordTests: XCTestCase {
         XCTAssertEqual(quiet.added + quiet.changed + quiet.removed, 0)
     }
 
-    private func change(_ files: inout Set<String>, night: Int, random: inout SeededRandom) throws {
+    private func change(_ files: inout Set<String>, night: Int, random: inout SplitMix64) throws {
         guard night % 4 != 3 else { return }  // some nights nothing changes
         for path in files.sorted() {
             let url = folder.appendingPathComponent(path)
@@ -102,18 +103,5 @@ final class ArchiverRecordTests: XCTestCase {
     private func hash(_ path: String) throws -> String {
         let data = try Data(contentsOf: folder.appendingPathComponent(path))
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-/// SplitMix64: the same changes for the same seed on every machine.
-private struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

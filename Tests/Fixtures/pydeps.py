@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 
-def require(deps, module, requirement, no_deps=False):
+def require(deps, module, requirement):
     """Imports `module`, installing `requirement` into `deps` first when it is not there."""
     os.makedirs(deps, exist_ok=True)
     if deps not in sys.path:
@@ -30,7 +30,7 @@ def require(deps, module, requirement, no_deps=False):
         except ImportError:
             pass
         command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target", deps]
-        subprocess.run(command + (["--no-deps"] if no_deps else []) + [requirement], check=True,
+        subprocess.run(command + [requirement], check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         importlib.invalidate_caches()
         return importlib.import_module(module)

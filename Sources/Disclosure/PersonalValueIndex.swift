@@ -82,6 +82,65 @@ public final class PersonalValueIndex: @unchecked Sendable {
         return bytes
     }
 
+    // MARK: - What changed since another night
+
+    /// Every indexed form with its kind, then every published seat's form, one per line: the kind's place in
+    /// `PersonalValueKind.allCases` as a digit ("s" for a seat), then the form's characters (canonical
+    /// forms hold no line breaks). A later night compares its own index with these lines (`changedForms`).
+    public func formLines() -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(values.count * 20)
+        for value in values {
+            bytes.append(UInt8(ascii: "0") + UInt8(PersonalValueKind.allCases.firstIndex(of: value.kind) ?? 0))
+            Self.appendUTF8(value.scalars, to: &bytes)
+        }
+        for seat in seats?.values ?? [] {
+            bytes.append(UInt8(ascii: "s"))
+            Self.appendUTF8(seat.scalars, to: &bytes)
+        }
+        return bytes
+    }
+
+    /// The forms in exactly one of `lastNight` (another index's `formLines()`) and this index: added,
+    /// removed, indexed under another kind, or a seat added or removed. They come back as an index of
+    /// their own that finds each of them wherever its canonical form occurs, without the word check of
+    /// two-character names (so it finds at least what the full index would). The full index's matches
+    /// depend only on which forms it holds and their kinds (`matches` orders what it finds at one position
+    /// by length, not by when a form was added), the gate's also on the seats: in a text where the
+    /// returned index finds nothing, both indexes find the same values, and the redaction of that text
+    /// and the gate's verdict on it are what they were the other night.
+    public func changedForms(since lastNight: [UInt8], tonight: [UInt8]? = nil) -> PersonalValueIndex {
+        let tonight = tonight ?? formLines()
+        let before = Set(Self.lines(lastNight)), after = Set(Self.lines(tonight))
+        let changed = PersonalValueIndex(lexicon: nil)
+        for line in before.symmetricDifference(after).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let scalars = String(decoding: line.dropFirst(), as: UTF8.self).unicodeScalars.map(\.value)
+            changed.add(scalars, .other, changed.newSource(.other), minimum: 2)
+        }
+        return changed
+    }
+
+    private static func lines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        bytes.split(separator: 0x0A, omittingEmptySubsequences: true)
+    }
+
+    private static func appendUTF8(_ scalars: [UInt32], to bytes: inout [UInt8]) {
+        for value in scalars {
+            switch value {
+            case 0..<0x80:
+                bytes.append(UInt8(value))
+            case 0x80..<0x800:
+                bytes += [0xC0 | UInt8(value >> 6), 0x80 | UInt8(value & 0x3F)]
+            case 0x800..<0x10000:
+                bytes += [0xE0 | UInt8(value >> 12), 0x80 | UInt8((value >> 6) & 0x3F), 0x80 | UInt8(value & 0x3F)]
+            default:
+                bytes += [0xF0 | UInt8(value >> 18), 0x80 | UInt8((value >> 12) & 0x3F), 0x80 | UInt8((value >> 6) & 0x3F),
+                          0x80 | UInt8(value & 0x3F)]
+            }
+        }
+        bytes.append(0x0A)
+    }
+
     /// Number of personal values added (each may be indexed in several forms).
     public var count: Int { sources.count }
 
@@ -217,8 +276,6 @@ public final class PersonalValueIndex: @unchecked Sendable {
         var value: Int
         var canonicalOffset: Int
         var canonicalLength: Int
-        /// The value's place in the index: matches at one position come in this order.
-        var entry: Int32
     }
 
     /// Every personal value in the text (canonically), as GateHits. Never the value.
@@ -260,6 +317,7 @@ public final class PersonalValueIndex: @unchecked Sendable {
         for position in 0..<(text.count - 1) {
             let bigram = Self.bigram(text[position], text[position + 1])
             guard bigrams[bigram >> 6] & (1 << (bigram & 63)) != 0 else { continue }
+            let first = out.count
             func check(_ ids: [Int32]?) {
                 guard let ids else { return }
                 for id in ids {
@@ -268,17 +326,18 @@ public final class PersonalValueIndex: @unchecked Sendable {
                     guard position + length <= text.count, text[position..<(position + length)].elementsEqual(value.scalars) else { continue }
                     if value.kind == .name, length == 2, insideWord(text, position) { continue }
                     let start = canonical.origin[position], end = canonical.origin[position + length - 1] + 1
-                    out.append(Match(range: start..<end, kind: value.kind, value: value.source, canonicalOffset: position, canonicalLength: length,
-                                     entry: id))
+                    out.append(Match(range: start..<end, kind: value.kind, value: value.source, canonicalOffset: position, canonicalLength: length))
                 }
             }
             check(byTwo[Self.key(text[position..<(position + 2)])])
             if position + 3 <= text.count { check(byThree[Self.key(text[position..<(position + 3)])]) }
-            let long = out.count
             if position + 6 <= text.count { check(bySix[Self.key(text[position..<(position + 6)])]) }
             if position + 12 <= text.count { check(byTwelve[Self.key(text[position..<(position + 12)])]) }
-            // Values of six or more characters in the order they were added, as when one table held them all.
-            if out.count - long > 1 { out[long...].sort { $0.entry < $1.entry } }
+            // Values found at one position, shortest first (two values of one length at one position are
+            // the same text, so this order is total): an order that depends only on the values found, not
+            // on the order the export added them, lets a later night reuse a case's redaction when no value
+            // it could contain was added or removed (see `changedForms`).
+            if out.count - first > 1 { out[first...].sort { $0.canonicalLength < $1.canonicalLength } }
         }
         return out
     }

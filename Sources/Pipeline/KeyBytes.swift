@@ -11,7 +11,8 @@ import Foundation
 enum KeyBytes {
     static func of<T: Encodable>(_ value: T) throws -> [UInt8] {
         let sink = Sink()
-        try value.encode(to: KeyBytesEncoder(sink: sink, depth: 0, codingPath: []))
+        // Through `write`, as every member is: a dictionary given here is written in key order too.
+        try write(value, sink: sink, depth: 0, codingPath: [])
         return sink.bytes
     }
 

@@ -25,6 +25,8 @@ public struct PortalSummary: Codable, Sendable {
     public var gateWithheld: Int = 0
     /// Cases waiting for the 法制科's approval (disclosure.require_approval; internal/redaction/queue.html).
     public var heldForApproval: Int = 0
+    /// Cases whose redaction of the last run was reused (nothing it read had changed; see `RedactionMemo`).
+    public var redactionsReused: Int?
     public var warnings: [String] = []
 
     public struct LatePublication: Codable, Sendable {
@@ -42,7 +44,7 @@ public struct PortalSummary: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case published, newlyPublished = "newly_published", pagesWritten = "pages_written", pagesKept = "pages_kept",
              withdrawn, withheld, late, timingUnknown = "timing_unknown", gateWithheld = "gate_withheld",
-             heldForApproval = "held_for_approval", warnings
+             heldForApproval = "held_for_approval", redactionsReused = "redactions_reused", warnings
     }
 }
 
@@ -79,7 +81,7 @@ public struct PublicationLogError: SanxiangError {
 /// are kept from the last run as they are.
 struct PortalStage: Stage {
     let name = "portal"
-    let reads = "接收的案件、执法主体、执法人员；上次的公示记录；disclosure 字段策略"
+    let reads = "接收的案件、执法主体、执法人员；上次的公示记录和技术处理备忘；disclosure 字段策略"
     /// The annual reports under public/ are the report stage's (the portal writes their index
     /// page too, for runs without the report stage; the report stage's own copy wins).
     let territory = ["public/", "internal/redaction/"]
@@ -97,13 +99,17 @@ struct PortalStage: Stage {
         // Without a configured go-live date, the system went live on its first run in this folder.
         let firstDay = run.previous.firstPublicationDay ?? run.asOf
         let approved = try ReviewQueue.approvals(run.config.approvalsURL, sourceName: run.config.sourceName)
+        let memo = Publisher.Memo(last: run.previous.redactionMemo, settings: try RedactionMemo.settings(run.config),
+                                  inputKeys: try run.renderInputKeys())
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
-                                    reports: Self.reports(run, output: output), approved: approved, previousGateKey: run.previous.gateKey)
+                                    reports: Self.reports(run, output: output), approved: approved, previousGateKey: run.previous.gateKey,
+                                    memo: memo)
             .run(run.ingest, calendar: try run.calendar(), log: run.previous.publications)
         run.gateKey = summary.gateKey
         var state = StateChanges()
         if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
+        state.redactionMemoFile = try summary.memo.fileBytes()
         state.publications = summary.log.values.filter { run.previous.publications[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
         run.publicationLog = summary.log
         try output.write(try Publisher.json(GateReport(asOf: run.asOf.iso, findings: summary.findings)), to: GateReport.path)
@@ -171,6 +177,17 @@ private struct Publisher {
     let approved: Set<String>
     /// The key of the gate that passed last night's public/ files (nil: unknown, every file is read).
     let previousGateKey: String?
+    let memo: Memo
+
+    /// What the publisher needs to reuse last night's redactions and to leave tonight's for the next.
+    struct Memo {
+        /// The last run's memo (nil: none; every case is redacted).
+        var last: RedactionMemo?
+        /// This run's `RedactionMemo.settings`.
+        var settings: String
+        /// Each accepted case's render input key (the case, its agency and its officers among what it holds).
+        var inputKeys: [String: String]
+    }
 
     /// What one run of the publisher produced.
     struct Outcome {
@@ -179,6 +196,8 @@ private struct Publisher {
         var findings: [GateFinding]
         /// The key of the gate whose sweep passed the staged public/.
         var gateKey: String
+        /// Tonight's redactions, for the next night.
+        var memo: RedactionMemo
     }
 
     func run(_ ingest: IngestResult, calendar: WorkingCalendar, log previousLog: [String: PublicationRow]) throws -> Outcome {
@@ -188,9 +207,14 @@ private struct Publisher {
         let gate = PublicationGate(index: index)
         let gateKey = try PublicationGate.key(index)
         let redaction = PublicCopy.redaction(config, ingest, index: index)
+        let forms = index.formLines()
+        let reuse = RedactionReuse(last: memo.last, settings: memo.settings, inputKeys: memo.inputKeys, forms: forms, redaction: redaction,
+                                   writer: writer, calendar: calendar, config: config, log: previousLog)
+        var tonight: [String: RedactionMemo.Entry] = [:]
         var log = previousLog
         var numbers = PortalIndexNumbers(previousLog)
         var summary = PortalSummary(published: 0, newlyPublished: 0, pagesWritten: 0, pagesKept: 0, withdrawn: 0, withheld: [:], late: [])
+        summary.redactionsReused = 0
         var findings: [GateFinding] = []
         var toWrite = Set<String>()
         var pending: [PublicPDF] = []
@@ -208,6 +232,10 @@ private struct Publisher {
         for start in stride(from: 0, to: cases.count, by: Self.redactionBatch) {
             let batch = Array(cases[start..<min(start + Self.redactionBatch, cases.count)])
             let redactedCases = concurrentMap(batch, chunkSize: 64) { item -> Redacted in
+                if let reused = reuse?.lastNight(item) {
+                    return Redacted(publicCase: nil, report: reused.report, hits: [], segments: nil, publicJSON: .success(reused.publicJSON),
+                                    reused: true, section: reused.section)
+                }
                 var hits: [GateHit]?
                 let (redacted, fields) = redaction.redact(item, agency: agencies[item.agencyCode], officers: officers) { redacted in
                     hits = redacted.publicCase.map { gate.check($0) } ?? []
@@ -217,35 +245,51 @@ private struct Publisher {
                 // Written (or kept, when last night's holds the same bytes) here on every core: read back and
                 // compared one case at a time, the reports of 100,000 cases took seconds of the stage.
                 let publicJSON = Result { () -> [UInt8]? in
-                    try writer.writeUnlessSame(Self.json(redacted.report), to: "internal/redaction/\(item.agencyCode)/\(item.id).json")
+                    try writer.writeUnlessSame(Self.json(redacted.report), to: RedactionReuse.reportPath(item))
                     return try redacted.publicCase.map { try Array(Self.json($0)) }
                 }
-                return Redacted(redacted: redacted, hits: hits, segments: fields, publicJSON: publicJSON)
+                return Redacted(publicCase: redacted.publicCase, report: redacted.report, hits: hits, segments: fields, publicJSON: publicJSON)
             }
             for (item, done) in zip(batch, redactedCases) {
-                let (redacted, hits, segments) = (done.redacted, done.hits, done.segments)
+                let (report, hits, segments) = (done.report, done.hits, done.segments)
                 let madePublicJSON = try done.publicJSON.get()
                 let previous = log[item.id]
-                guard var published = redacted.publicCase, hits?.isEmpty == true else {
-                    if redacted.publicCase != nil {
+                guard done.isPublished, hits?.isEmpty == true else {
+                    if done.publicCase != nil {
                         findings.append(GateFinding(caseID: item.id, channel: "公示数据", kinds: hits.map(PublicationGate.kinds) ?? ["无法检查"]))
                     }
-                    let reason = redacted.publicCase == nil ? (redacted.report.withheld ?? "") : PublicationGate.withheldReason
+                    let reason = done.publicCase == nil ? (report.withheld ?? "") : PublicationGate.withheldReason
                     summary.withheld[reason, default: 0] += 1
                     if try takeDown(item.id, in: &log, reason: "依法不再公开", gate: gate) { toWrite.insert(item.id) }
                     continue
                 }
+                // A reused case's public case is last night's, in the log: decoded only when something needs it.
+                var published = done.publicCase
+                func publicCase() throws -> PublicCase {
+                    if let published { return published }
+                    guard let previous else { throw PublicationLogError(caseID: item.id) }
+                    let decoded = try Self.decode(previous)
+                    published = decoded
+                    return decoded
+                }
+                if done.reused { summary.redactionsReused = (summary.redactionsReused ?? 0) + 1 }
                 if item.status == .withdrawn, previous == nil { continue }  // withdrawn before it was ever published
                 let deadline = try calendar.date(workingDays: config.disclosureWorkingDays(agency: item.agencyCode, type: item.actionType),
                                                  after: item.decisionDate)
-                if !redacted.report.removed.isEmpty || (redacted.report.uncertain ?? 0) > 0 {
-                    // Listed for the 法制科 (an uncertain name is always also a removal); with require_approval,
-                    // a case with names the model was unsure of is first published only once approved.
-                    let fields = segments ?? redaction.review(item, agency: agencies[item.agencyCode], officers: officers)
-                    let uncertain = fields.reduce(0) { $0 + $1.segments.filter(\.uncertain).count }
-                    let held = config.requireApproval && uncertain > 0 && previous == nil && !approved.contains(item.id)
-                    queue.append(ReviewQueue.Entry(item: item, published: published, removed: redacted.report.removed, uncertain: uncertain,
-                                                   held: held, deadline: deadline, fields: fields))
+                var held = false
+                if !report.removed.isEmpty || (report.uncertain ?? 0) > 0 {
+                    if let section = done.section, previous?.deadline == deadline {
+                        // Last night's section, word for word: the same redaction, deadline and status (published).
+                        queue.append(ReviewQueue.Entry(caseID: item.id, uncertain: report.uncertain ?? 0, deadline: deadline, section: section))
+                    } else {
+                        // Listed for the 法制科 (an uncertain name is always also a removal); with require_approval,
+                        // a case with names the model was unsure of is first published only once approved.
+                        let fields = segments ?? redaction.review(item, agency: agencies[item.agencyCode], officers: officers)
+                        let uncertain = fields.reduce(0) { $0 + $1.segments.filter(\.uncertain).count }
+                        held = config.requireApproval && uncertain > 0 && previous == nil && !approved.contains(item.id)
+                        queue.append(ReviewQueue.Entry(item: item, published: try publicCase(), removed: report.removed, uncertain: uncertain,
+                                                       held: held, deadline: deadline, fields: fields))
+                    }
                     if held {
                         summary.withheld[ReviewQueue.heldReason, default: 0] += 1
                         continue
@@ -272,25 +316,24 @@ private struct Publisher {
                 }
                 if item.status == .withdrawn, row.withdrawnOn == nil {
                     row.withdrawnOn = asOf
-                    row.withdrawalReason = published.statusReason ?? "依法撤销"
+                    row.withdrawalReason = try publicCase().statusReason ?? "依法撤销"
                 }
                 row.deadline = deadline
                 let kind = RenderStage.kinds(of: item, rules: config.documentRules, reviewed: reviewed.contains(item.id),
                                              details: ingest.details(of: item))
                     .first { DocumentKind.publishedDecisions.contains($0) }
                 row.pdfPath = row.withdrawnOn == nil ? kind.map { "documents/\(item.agencyCode)/\(row.indexNo.split(separator: "/").last ?? "")-\($0).pdf" } : nil
-                if row.withdrawnOn != nil { published = Self.withdrawnShell(published) }
-                let page = PublishedDecision(decision: published, indexNo: row.indexNo, publishedOn: row.publishedOn, deadline: deadline,
-                                             withdrawnOn: nil, withdrawalReason: nil, pdfPath: nil).pagePath
+                if row.withdrawnOn != nil { published = Self.withdrawnShell(try publicCase()) }
+                let page = PublishedDecision.pagePath(indexNo: row.indexNo)
                 // A page or public PDF missing or damaged since the last run is made again, not kept.
-                let publicJSON = try row.withdrawnOn == nil ? madePublicJSON ?? Array(Self.json(published)) : Array(Self.json(published))
+                let publicJSON = try row.withdrawnOn == nil ? madePublicJSON ?? Array(Self.json(try publicCase())) : Array(Self.json(try publicCase()))
                 if Self.hash(publicJSON, row, frame: frame) != row.publicHash || !writer.canKeep("public/" + page)
                     || row.pdfPath.map({ !writer.canKeep("public/" + $0) }) == true {
                     toWrite.insert(item.id)
                     if let path = row.pdfPath, let kind {
                         let extras = PublicCopy.Extras(details: ingest.details(of: item), agency: ingest.agencyDetails[item.agencyCode],
                                                        redaction: redaction, officers: officers)
-                        pending.append(PublicPDF(path: path, kind: kind, item: item, published: published, agency: agencies[item.agencyCode],
+                        pending.append(PublicPDF(path: path, kind: kind, item: item, published: try publicCase(), agency: agencies[item.agencyCode],
                                                  extras: extras))
                     }
                 }
@@ -298,6 +341,9 @@ private struct Publisher {
                 // every public case (last night's log and tonight's) until the stage ended.
                 if row.publicCase != publicJSON { row.publicCase = publicJSON }
                 log[item.id] = row
+                if row.withdrawnOn == nil, let key = memo.inputKeys[item.id], RedactionMemo.canHold(item.id) {
+                    tonight[item.id] = RedactionMemo.Entry(key: key, removed: report.removed, uncertain: report.uncertain ?? 0)
+                }
             }
         }
         // Public copies render on every core; a copy the redacted data cannot fill is left out,
@@ -327,7 +373,10 @@ private struct Publisher {
         try publish(log: &log, previous: previousLog, toWrite: toWrite, frame: frame, gate: gate,
                     passedBefore: previousGateKey == gateKey, findings: &findings,
                     summary: &summary, agencies: ingest.agencies, officers: ingest.officers)
-        return Outcome(portal: summary, log: log, findings: findings, gateKey: gateKey)
+        // Only what stands published after the PDFs and the sweep (either may still have taken a case down).
+        let stillPublished = tonight.filter { log[$0.key]?.withdrawnOn == nil && log[$0.key] != nil }
+        let memo = RedactionMemo(settings: memo.settings, forms: forms, minors: redaction.privateNames, cases: stillPublished)
+        return Outcome(portal: summary, log: log, findings: findings, gateKey: gateKey, memo: memo)
     }
 
     /// Writes the site, then sweeps every public file of it through the gate. A file that belongs
@@ -421,15 +470,23 @@ private struct Publisher {
         }
     }
 
-    /// One case's redaction as the workers hand it over: the redacted case, the gate's hits in it,
-    /// the review page's segments (for a case with removals) and whether its redaction report was staged.
+    /// One case's redaction as the workers hand it over: the public case (nil when not published, or when
+    /// reused: then it is the log's), its report, the gate's hits in it, the review page's segments (for a
+    /// case with removals) and whether its redaction report was staged.
     struct Redacted {
-        var redacted: RedactedCase
+        var publicCase: PublicCase?
+        var report: RedactionReport
         var hits: [GateHit]?
         var segments: [CaseRedaction.FieldReview]?
         /// The public case as JSON, made on the worker (one core took seconds for 100,000 cases), once its
         /// redaction report is written; the failure of either, to be thrown on the stage's thread.
         var publicJSON: Result<[UInt8]?, Error>
+        /// Last night's redaction, reused (see `RedactionReuse`): published then as now.
+        var reused = false
+        /// A reused case's section of last night's review page, when it had one.
+        var section: String?
+
+        var isPublished: Bool { reused || publicCase != nil }
     }
 
     /// Public copies drawn at once before they are written: enough to keep every core busy.

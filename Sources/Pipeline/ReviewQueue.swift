@@ -30,6 +30,44 @@ struct ReviewQueue {
             section = ReviewQueue.section(item: item, published: published, removed: removed, uncertain: uncertain, held: held,
                                           deadline: deadline, fields: fields)
         }
+        /// A case whose section is last night's (its redaction reused, its deadline the same).
+        init(caseID: String, uncertain: Int, deadline: CivilDate, section: String) {
+            self.caseID = caseID
+            self.uncertain = uncertain
+            held = false
+            self.deadline = deadline
+            self.section = section
+        }
+    }
+
+    /// The sections of a page `page` wrote, by the case id as its heading escapes it (`HTML.escape`).
+    /// Text inside a section is escaped, so its own "<section>" and "</section>" are the only ones. An id
+    /// read from two sections (an id holding "（" reads as a shorter one) is left out: neither is reused.
+    static func sections(in page: [UInt8]) -> [String: String] {
+        let open = Array("<section>\n<h2>".utf8), close = Array("</section>\n".utf8), idEnd = Array("（".utf8)
+        var out: [String: String] = [:]
+        var ambiguous = Set<String>()
+        var position = 0
+        while let start = find(open, in: page, from: position) {
+            let idStart = start + open.count
+            guard let end = find(close, in: page, from: idStart), let idStop = find(idEnd, in: page, from: idStart), idStop < end else { break }
+            let id = String(decoding: page[idStart..<idStop], as: UTF8.self)
+            if out.updateValue(String(decoding: page[start..<(end + close.count)], as: UTF8.self), forKey: id) != nil { ambiguous.insert(id) }
+            position = end + close.count
+        }
+        for id in ambiguous { out[id] = nil }
+        return out
+    }
+
+    private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        guard let first = needle.first, needle.count <= bytes.count else { return nil }
+        var index = start
+        let last = bytes.count - needle.count
+        while index <= last {
+            if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 
     static let path = "internal/redaction/queue.html"

@@ -257,7 +257,7 @@ public enum PipelineRunner {
     static func loadPrevious(_ config: PipelineConfig) throws -> PreviousState {
         let store = try StateStore(path: config.stateStoreURL.path)
         return PreviousState(publications: try store.publicationRows(), reportDeliveries: try store.reportDeliveries(),
-                             reportFeed: try store.reportFeed(), renderMemo: try store.renderMemo(),
+                             reportFeed: try store.reportFeed(), renderMemo: try store.renderMemo(), redactionMemo: try store.redactionMemo(),
                              caseHashes: try store.allCaseHashes(), firstPublicationDay: try store.firstPublicationDay())
     }
 

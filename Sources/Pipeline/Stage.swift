@@ -63,6 +63,8 @@ public struct StateChanges: Codable, Sendable {
     /// memo in its line format (`RenderMemo.fileBytes`), made once for the journal and the state store
     /// (writing it took half a second at 100,000 cases).
     public var renderMemoFile: Data?
+    /// Each case's redaction, for the next night's portal to reuse (`RedactionMemo.fileBytes`).
+    public var redactionMemoFile: Data?
     /// The first day this output folder published (kept once): the default go-live date.
     public var goLive: CivilDate?
 
@@ -72,16 +74,17 @@ public struct StateChanges: Codable, Sendable {
         publications += other.publications
         reports += other.reports
         if let memo = other.renderMemoFile { renderMemoFile = memo }
+        if let memo = other.redactionMemoFile { redactionMemoFile = memo }
         if let day = other.goLive { goLive = day }
     }
 
-    var isEmpty: Bool { publications.isEmpty && reports.isEmpty && renderMemoFile == nil && goLive == nil }
+    var isEmpty: Bool { publications.isEmpty && reports.isEmpty && renderMemoFile == nil && redactionMemoFile == nil && goLive == nil }
 
     // The commit journal holds the render memo in its line format (base64 in the JSON): JSONEncoder took
     // over a second for it as JSON at 100,000 cases. A journal that holds it as JSON (written by an
     // earlier version) is still read.
     private enum CodingKeys: String, CodingKey {
-        case publications, reports, renderMemo, renderMemoLines, goLive
+        case publications, reports, renderMemo, renderMemoLines, redactionMemo, goLive
     }
 
     public init(from decoder: Decoder) throws {
@@ -97,6 +100,12 @@ public struct StateChanges: Codable, Sendable {
         } else {
             renderMemoFile = try container.decodeIfPresent(RenderMemo.self, forKey: .renderMemo)?.fileBytes()
         }
+        if let memo = try container.decodeIfPresent(Data.self, forKey: .redactionMemo) {
+            guard RedactionMemo.read(memo) != nil else {
+                throw DecodingError.dataCorruptedError(forKey: .redactionMemo, in: container, debugDescription: "redaction memo")
+            }
+            redactionMemoFile = memo
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -105,6 +114,7 @@ public struct StateChanges: Codable, Sendable {
         try container.encode(reports, forKey: .reports)
         try container.encodeIfPresent(goLive, forKey: .goLive)
         try container.encodeIfPresent(renderMemoFile, forKey: .renderMemoLines)
+        try container.encodeIfPresent(redactionMemoFile, forKey: .redactionMemo)
     }
 }
 
@@ -126,6 +136,8 @@ struct PreviousState {
     var reportDeliveries: [Int: [String: ReportDelivery]] = [:]
     var reportFeed: [StoredReportFeedEntry] = []
     var renderMemo: RenderMemo?
+    /// The portal's memo of the last run's redactions (nil: none, or not readable).
+    var redactionMemo: RedactionMemo?
     var caseHashes: [String: String] = [:]
     /// The first day this output folder published; nil before its first run.
     var firstPublicationDay: CivilDate?
@@ -216,6 +228,7 @@ final class RunContext {
         assessments = []
         previous.publications = [:]
         previous.renderMemo = nil
+        previous.redactionMemo = nil
         previous.reportDeliveries = [:]
     }
 }

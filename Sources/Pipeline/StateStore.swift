@@ -341,6 +341,9 @@ public final class StateStore {
                 if let memo = changes.renderMemoFile {
                     try db.execute(sql: "INSERT OR REPLACE INTO memo (key, value) VALUES ('render', ?)", arguments: [memo])
                 }
+                if let memo = changes.redactionMemoFile {
+                    try db.execute(sql: "INSERT OR REPLACE INTO memo (key, value) VALUES ('redaction', ?)", arguments: [memo])
+                }
             }
         } catch let error as StateStoreError {
             throw error
@@ -388,6 +391,15 @@ public final class StateStore {
         try read { db in
             guard let data = try Data.fetchOne(db, sql: "SELECT value FROM memo WHERE key = 'render'") else { return nil }
             return RenderMemo.read(data)
+        }
+    }
+
+    /// The portal's memo of the last run's redactions; nil when there is none or it cannot be read
+    /// (then every case is redacted).
+    func redactionMemo() throws -> RedactionMemo? {
+        try read { db in
+            guard let data = try Data.fetchOne(db, sql: "SELECT value FROM memo WHERE key = 'redaction'") else { return nil }
+            return RedactionMemo.read(data)
         }
     }
 

@@ -28,7 +28,10 @@ public struct PublishedDecision: Sendable, Equatable {
     }
 
     /// Relative to public/: decisions/<机构代码>/<YYYY-NNNNN>.html.
-    public var pagePath: String {
+    public var pagePath: String { Self.pagePath(indexNo: indexNo) }
+
+    /// The page of the decision with this 索引号 (机构代码/YYYY-NNNNN), under public/.
+    public static func pagePath(indexNo: String) -> String {
         let parts = indexNo.split(separator: "/")
         return "decisions/\(parts.first ?? "")/\(parts.last ?? "").html"
     }

@@ -94,6 +94,9 @@ enum SummaryText {
             let withheld = portal.withheld.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，")
             lines.append("公示：门户现有 \(portal.published) 件（本次新公示 \(portal.newlyPublished) 件，已撤下 \(portal.withdrawn) 件）；"
                 + "改写决定页面 \(portal.pagesWritten) 个，保留未变 \(portal.pagesKept) 个" + (withheld.isEmpty ? "。" : "；不上门户：\(withheld)。"))
+            if let reused = portal.redactionsReused, reused > 0 {
+                lines.append("技术处理：\(reused) 件决定的案件数据及其所涉个人信息未变，沿用上次的技术处理结果。")
+            }
             if portal.gateWithheld > 0 {
                 lines.append("公示前检查：\(portal.gateWithheld) 件决定的公开内容中仍有个人信息，本次未公示（已公示的已撤下），"
                     + "请法制科查看 internal/redaction/gate.json（退出状态 4）。")

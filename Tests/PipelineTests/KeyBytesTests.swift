@@ -78,6 +78,9 @@ final class KeyBytesTests: XCTestCase {
         XCTAssertEqual(try KeyBytes.of(Row(extra: forward)), try KeyBytes.of(Row(extra: backward)))
         XCTAssertEqual(try KeyBytes.of(Row(extra: forward)), try KeyBytes.of(Row(extra: grown)))
         XCTAssertEqual(try KeyBytes.of([forward, [:]]), try KeyBytes.of([backward, [:]]))
+        // Given whole (the redaction memo's settings hash the disclosure policy's field map so).
+        XCTAssertEqual(try KeyBytes.of(forward), try KeyBytes.of(backward))
+        XCTAssertEqual(try KeyBytes.of(forward), try KeyBytes.of(grown))
         var changed = forward
         changed["列3"] = "另"
         XCTAssertNotEqual(try KeyBytes.of(Row(extra: forward)), try KeyBytes.of(Row(extra: changed)))

@@ -1,0 +1,113 @@
+import Archive
+import CaseModel
+import Foundation
+@testable import Pipeline
+import XCTest
+
+/// A night reuses last night's redaction of a case only when nothing it read has changed: here an
+/// unchanged case mentions a name that becomes a person's on the second night and stops being one on the
+/// third. It must be redacted again both times, and every night equal a cold run of its export.
+final class RedactionMemoTests: SampleCopyTestCase {
+    private let asOf = CivilDate(iso: "2026-01-06")!
+    /// Not a person in the sample; the mentioning case prints it as a shop's name until a party is so named.
+    private let shopName = "江南春"
+
+    private func night(into folder: URL? = nil) throws -> RunSummary {
+        try PipelineRunner.run(RunRequest(config: try Repo.config(input: export, output: folder ?? output), asOf: asOf)).0
+    }
+
+    private func editCases(_ change: (inout [[String: Any]]) throws -> Void) throws {
+        let url = export.appendingPathComponent("cases.json")
+        var cases = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]])
+        try change(&cases)
+        try JSONSerialization.data(withJSONObject: cases).write(to: url)
+    }
+
+    /// The published JSON of a case, as the publication log holds it.
+    private func publicJSON(_ id: String, in folder: URL? = nil) throws -> String {
+        let store = try StateStore(path: (folder ?? output).appendingPathComponent("state.sqlite").path)
+        let row = try XCTUnwrap(try store.publicationRows()[id], "\(id) is not on the portal")
+        XCTAssertNil(row.withdrawnOn)
+        return String(decoding: row.publicCase, as: UTF8.self)
+    }
+
+    /// Path → bytes of every file under public/ and internal/.
+    private func published(_ folder: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        for part in ["public", "internal"] {
+            let root = folder.appendingPathComponent(part)
+            for file in try FileWalker.list(root: root, isExcluded: { _ in false }) {
+                out[part + "/" + file.path] = try Data(contentsOf: root.appendingPathComponent(file.path))
+            }
+        }
+        return out
+    }
+
+    private func assertEqualsAColdRun(_ label: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let cold = parent.appendingPathComponent("cold-\(label)")
+        _ = try night(into: cold)
+        let actual = try published(output), expected = try published(cold)
+        let differing = Set(actual.keys).union(expected.keys).filter { actual[$0] != expected[$0] }.sorted()
+        XCTAssertEqual(differing, [], "\(label): the rerun and a cold run differ", file: file, line: line)
+    }
+
+    func testAChangedExportWideNameRedactsAnUnchangedCaseAgain() throws {
+        var mentioning = "", party = "", originalName = ""
+        _ = try night()
+        let onThePortal = try StateStore(path: output.appendingPathComponent("state.sqlite").path).publicationRows().filter { $0.value.withdrawnOn == nil }
+        try editCases { cases in
+            let published = cases.indices.filter { onThePortal[(cases[$0]["case_id"] as? String) ?? ""] != nil }
+            let shop = try XCTUnwrap(published.first { cases[$0]["party_type"] as? String != "自然人" })
+            let person = try XCTUnwrap(cases.indices.first { $0 != shop && cases[$0]["party_type"] as? String == "自然人" })
+            cases[shop]["facts"] = "执法人员在\(shopName)饭店门前发现，" + ((cases[shop]["facts"] as? String) ?? "")
+            mentioning = try XCTUnwrap(cases[shop]["case_id"] as? String)
+            party = try XCTUnwrap(cases[person]["case_id"] as? String)
+            originalName = try XCTUnwrap(cases[person]["party_name"] as? String)
+        }
+        _ = try night()
+        XCTAssertTrue(try publicJSON(mentioning).contains(shopName), "night 1: \(shopName) is nobody's name yet")
+
+        // Night 2: a party is called so; the mentioning case has not changed, but its redaction must.
+        try editCases { cases in
+            let index = try XCTUnwrap(cases.firstIndex { $0["case_id"] as? String == party })
+            cases[index]["party_name"] = shopName
+        }
+        let second = try night()
+        XCTAssertFalse(try publicJSON(mentioning).contains(shopName), "night 2: \(shopName) is a person's name now")
+        let reused = try XCTUnwrap(second.portal?.redactionsReused)
+        XCTAssertGreaterThan(reused, 0, "unchanged cases reuse last night's redaction")
+        XCTAssertLessThan(reused, second.portal?.published ?? 0)
+        try assertEqualsAColdRun("name added")
+
+        // Night 3: the name leaves the index again.
+        try editCases { cases in
+            let index = try XCTUnwrap(cases.firstIndex { $0["case_id"] as? String == party })
+            cases[index]["party_name"] = originalName
+        }
+        _ = try night()
+        XCTAssertTrue(try publicJSON(mentioning).contains(shopName), "night 3: \(shopName) is nobody's name again")
+        try assertEqualsAColdRun("name removed")
+
+        // Night 4: nothing changed but the run is made again in full: every published case is reused.
+        var request = RunRequest(config: try Repo.config(input: export, output: output), asOf: asOf)
+        request.mayKeepUnchangedOutput = false
+        let fourth = try PipelineRunner.run(request).0
+        XCTAssertEqual(fourth.portal?.redactionsReused, fourth.portal?.published)
+        try assertEqualsAColdRun("nothing changed")
+    }
+
+    func testTheMemoReadsBackAsWrittenAndRefusesAnythingElse() throws {
+        let memo = RedactionMemo(settings: "abc", forms: Array("0王强\n3北苑路174号\ns人民路66号\n".utf8), minors: ["李\t小\n明", "王芳"],
+                                 cases: ["C-1": .init(key: "k1", removed: ["个人姓名": 2, "详细地址": 1], uncertain: 1),
+                                         "C-2": .init(key: "k2", removed: [:], uncertain: 0)])
+        let bytes = try memo.fileBytes()
+        XCTAssertEqual(RedactionMemo.read(bytes), memo)
+        XCTAssertEqual(try RedactionMemo.read(bytes)?.fileBytes(), bytes)
+        XCTAssertNil(RedactionMemo.read(bytes.dropLast(3)), "cut short")
+        XCTAssertNil(RedactionMemo.read(Data("sanxiang-redaction-memo-v0\n".utf8) + bytes.drop { $0 != 0x0A }.dropFirst()), "another format")
+        XCTAssertNil(RedactionMemo.read(bytes + Data("extra\n".utf8)), "more than it says")
+        XCTAssertFalse(RedactionMemo.canHold("A\tB"))
+        XCTAssertFalse(RedactionMemo.canHold("A\nB"))
+        XCTAssertTrue(RedactionMemo.canHold("HTLC-2025-000084"))
+    }
+}

@@ -8,7 +8,8 @@ import Native
 import Typesetting
 
 /// The result of one shard (an agency's documents), as a worker leaves it in
-/// `<output>/shards/<batch>/<主体代码>/<token>/`: the documents at their output paths and
+/// `<output>/shards/<batch>/<分片>/<token>/` (a shard is an agency, `<主体代码>`, or one year of a very large
+/// agency, `<主体代码>-<年度>`; see `ShardWork.shards`): the documents at their output paths and
 /// `shard.json`, which lists every document with its SHA-256. PostgreSQL records the
 /// hash of `shard.json` under the claim's token, so the publish step reads only an
 /// accepted result, and only as it was when it was accepted.
@@ -37,7 +38,7 @@ struct ShardManifest: Codable, Equatable {
 
     static let fileName = "shard.json"
 
-    /// `<output>/shards/<batch>/<主体代码>/`: tokens start again at 1 in every batch, so a night's
+    /// `<output>/shards/<batch>/<分片>/`: tokens start again at 1 in every batch, so a night's
     /// results never replace an earlier night's (which may not be published yet).
     static func folder(output: URL, batch: String, shard: String) -> URL {
         output.appendingPathComponent(ShardWork.folderName).appendingPathComponent(batch.replacingOccurrences(of: "/", with: "-"))
@@ -76,13 +77,19 @@ public struct WorkerRequest: Sendable {
     /// A Kubernetes Indexed Job's completion index: which shard to try first. Only a hint.
     public var index: Int?
     public var worker: String
+    /// An agency with more cases than this is cut into one shard per decision year (`ShardWork.shards`).
+    public var splitAbove: Int
 
-    public init(config: PipelineConfig, asOf: CivilDate, leaseSeconds: Double, index: Int?, worker: String) {
+    public static let defaultSplitAbove = 20_000
+
+    public init(config: PipelineConfig, asOf: CivilDate, leaseSeconds: Double, index: Int?, worker: String,
+                splitAbove: Int = WorkerRequest.defaultSplitAbove) {
         self.config = config
         self.asOf = asOf
         self.leaseSeconds = leaseSeconds
         self.index = index
         self.worker = worker
+        self.splitAbove = splitAbove
     }
 }
 
@@ -121,6 +128,29 @@ public enum ShardWork {
         return asOf.iso + "/" + digest.prefix(32)
     }
 
+    /// The night's shards: each agency's cases, or, for an agency with more than `splitAbove` of them, one
+    /// shard per decision year (`<主体代码>-<年度>`), so that no single claim holds a very large agency's whole night.
+    static func shards(_ cases: [EnforcementCase], splitAbove: Int) -> [String: [EnforcementCase]] {
+        var out: [String: [EnforcementCase]] = [:]
+        for (agency, items) in Dictionary(grouping: cases, by: \.agencyCode) {
+            guard items.count > splitAbove else {
+                out[agency] = items
+                continue
+            }
+            for (year, part) in Dictionary(grouping: items, by: \.decisionDate.year) { out[yearShard(agency, year)] = part }
+        }
+        return out
+    }
+
+    static func yearShard(_ agency: String, _ year: Int) -> String { "\(agency)-\(year)" }
+
+    /// The shard a case's documents are made in, as the night's workers registered its shards: the publish
+    /// step follows what they registered, so it needs neither their threshold nor their count of cases.
+    static func shard(of item: EnforcementCase, registered: Set<String>) -> String {
+        let byYear = yearShard(item.agencyCode, item.decisionDate.year)
+        return registered.contains(byYear) ? byYear : item.agencyCode
+    }
+
     /// Claims and renders shards until every shard of the night is done.
     public static func run(_ request: WorkerRequest, events: @escaping (WorkerEvent) -> Void) throws -> WorkerSummary {
         let config = request.config
@@ -136,7 +166,7 @@ public enum ShardWork {
         let queue = try ShardQueue(url: url, batch: batch)
         let run = try prepare(config: config, asOf: request.asOf)
         let agencies = Set(run.ingest.agencies.map(\.code))
-        let byShard = Dictionary(grouping: run.ingest.cases.filter { agencies.contains($0.agencyCode) }, by: \.agencyCode)
+        let byShard = shards(run.ingest.cases.filter { agencies.contains($0.agencyCode) }, splitAbove: request.splitAbove)
         let index = RenderStage.IngestIndex(run.ingest)
         let fingerprint = try PipelineRunner.renderFingerprint(config)
         try queue.register(Array(byShard.keys))
@@ -350,13 +380,14 @@ struct ShardAdoption {
         let queue = try ShardQueue(url: url, batch: try ShardWork.batch(config: config, asOf: asOf))
         let completed = try queue.completed()
         var adoption = ShardAdoption()
-        if try queue.shards().isEmpty {
+        let registered = Set(try queue.shards())
+        if registered.isEmpty {
             adoption.warnings.append("PostgreSQL 状态库中没有本批次（基准日 \(asOf.iso)、这份导出）的分片：若运行过 sanxiang worker，"
                 + "请确认它用的是同样的 --input 和 --as-of；文书由本次运行生成。")
         }
         let open = try queue.openCount()
         if open > 0 { adoption.warnings.append("\(open) 个分片尚未由 sanxiang worker 完成，其文书由本次运行生成。") }
-        let byShard = Dictionary(grouping: plan, by: \.item.agencyCode)
+        let byShard = Dictionary(grouping: plan, by: { ShardWork.shard(of: $0.item, registered: registered) })
         for (shard, entries) in byShard.sorted(by: { $0.key < $1.key }) {
             guard let done = completed[shard] else { continue }
             do {

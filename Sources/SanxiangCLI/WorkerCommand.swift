@@ -24,6 +24,10 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .long, help: "优先领取的分片序号（默认取环境变量 JOB_COMPLETION_INDEX，即 Kubernetes Indexed Job 的序号；只是提示）。")
     var index: Int?
 
+    @Option(name: .customLong("split-above"),
+            help: "一个执法主体的案件多于此数时，按决定年度分成多个分片（默认 20000；同一批次的所有 worker 应使用同一数值）。")
+    var splitAbove: Int = WorkerRequest.defaultSplitAbove
+
     @Option(name: .long, help: "本 worker 的名称，记入领取记录（默认：主机名-进程号）。")
     var name: String?
 
@@ -35,7 +39,9 @@ struct WorkerCommand: ParsableCommand {
         }
         let hint = index ?? ProcessInfo.processInfo.environment["JOB_COMPLETION_INDEX"].flatMap { Int($0) }
         let worker = name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
-        let request = WorkerRequest(config: config, asOf: try options.resolvedAsOf(), leaseSeconds: lease, index: hint, worker: worker)
+        guard splitAbove >= 1 else { throw ValidationError("--split-above 应为正整数。") }
+        let request = WorkerRequest(config: config, asOf: try options.resolvedAsOf(), leaseSeconds: lease, index: hint, worker: worker,
+                                    splitAbove: splitAbove)
         var lastWaiting = -1
         let summary = try ShardWork.run(request) { event in
             switch event {

@@ -106,6 +106,48 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertEqual(verify.code, 0, verify.output)
     }
 
+    /// A very large agency is several shards, one per decision year: with a threshold below every
+    /// agency's size, two workers claim year shards (`<主体代码>-<年度>`), each completed once, and the
+    /// publish step takes every document from them; the output equals the single-process run.
+    func testAgenciesAboveTheThresholdAreShardedByYear() throws {
+        let (export, single, referenceCode, sharded, common) = try exportWithSingleProcessRun(cases: 90, seed: 17)
+        let workers = try (1...2).map { number in
+            try Worker(arguments: ["worker"] + common + ["--lease", "3", "--name", "y\(number)", "--split-above", "8"],
+                       log: parent.appendingPathComponent("y\(number).log"))
+        }
+        defer { for worker in workers { worker.process.terminate() } }
+        for worker in workers {
+            XCTAssertTrue(worker.wait(timeout: 900), "worker did not finish: \(worker.text)")
+            XCTAssertEqual(worker.process.terminationStatus, 0, worker.text)
+        }
+        let history = try Repo.run("/usr/bin/env", ["psql", server.url, "-At", "-F", "|", "-c",
+                                                    "SELECT shard, outcome FROM sanxiang_shard_claims ORDER BY shard, token"])
+        XCTAssertEqual(history.code, 0, history.output)
+        let rows = history.output.split(separator: "\n").map { $0.split(separator: "|").map(String.init) }.filter { $0.count == 2 }
+        let byShard = Dictionary(grouping: rows, by: { $0[0] })
+        // Six agencies of about fifteen cases, decided over more than one year: those above eight are cut by year.
+        XCTAssertGreaterThan(byShard.count, 6, history.output)
+        XCTAssertGreaterThan(byShard.keys.filter { $0.contains("-") }.count, 6, history.output)
+        for (shard, claims) in byShard {
+            XCTAssertNotNil(shard.range(of: #"^[0-9A-Z]{18}(-20[0-9]{2})?$"#, options: .regularExpression), "\(shard): an agency or an agency-year")
+            XCTAssertEqual(claims.map { $0[1] }, ["done"], "\(shard) completed once")
+        }
+        let publish = try Repo.run(Repo.executable, ["run"] + common)
+        XCTAssertEqual(publish.code, referenceCode, publish.output)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: sharded.appendingPathComponent("run-summary.json")))
+        let documents = try XCTUnwrap((summary as? [String: Any])?["documents"] as? [String: Any])
+        XCTAssertEqual(documents["from_shards"] as? Int, documents["documents"] as? Int, publish.output)
+        XCTAssertEqual(documents["shard_warnings"] as? [String], [], publish.output)
+        for folder in ["public", "internal"] {
+            let expected = try Repo.files(single.appendingPathComponent(folder))
+            let actual = try Repo.files(sharded.appendingPathComponent(folder))
+            XCTAssertEqual(Set(actual.keys).symmetricDifference(expected.keys).sorted(), [], folder)
+            XCTAssertEqual(expected.keys.sorted().filter { actual[$0] != nil && actual[$0] != expected[$0] }, [], folder)
+        }
+        let verify = try Repo.run(Repo.executable, ["verify", "--output", sharded.path, "--input", export.path])
+        XCTAssertEqual(verify.code, 0, verify.output)
+    }
+
     /// A worker frozen (SIGSTOP) in the middle of a shard loses its lease; another worker claims the
     /// shard again and completes it; thawed, the stale worker finishes its documents, learns that its
     /// claim is no longer current and throws its result away: nothing of it is published. A shard file

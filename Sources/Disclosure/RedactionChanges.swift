@@ -23,19 +23,26 @@ public struct RedactionChanges: Sendable {
     }
 }
 
-extension CaseRedaction {
-    /// Whether any text the case's redactor reads (its free-text fields, evidence and the party's name)
-    /// holds a changed form or a changed minor's name. Looked for as the redactor looks (the same unpadded
-    /// text, the same matching), but without its exceptions (the party's own name, public names, the word
-    /// check of two-character names): it may say yes where nothing would change, never no where something would.
-    public func mentions(_ changes: RedactionChanges, in item: EnforcementCase) -> Bool {
-        guard !changes.isEmpty else { return false }
-        let texts = [item.title, item.facts, item.discretion, item.decision, item.statusReason, item.party.name] + item.evidence
+extension RedactionChanges {
+    /// Whether any of the texts holds a changed form or a changed minor's name. Looked for as a redactor
+    /// looks (the same unpadded text, the same matching), but without its exceptions (the party's own name,
+    /// public names, the word check of two-character names): it may say yes where nothing would change,
+    /// never no where something would.
+    public func found(in texts: [String]) -> Bool {
+        guard !isEmpty else { return false }
         for text in texts where !text.isEmpty {
             let scalars = TextRedactor.unpad(Chars.scalars(text))
-            if !changes.forms.isEmpty, !changes.forms.matches(in: scalars).isEmpty { return true }
-            if !changes.names.words.isEmpty, !changes.names.occurrences(in: scalars).isEmpty { return true }
+            if !forms.isEmpty, !forms.matches(in: scalars).isEmpty { return true }
+            if !names.words.isEmpty, !names.occurrences(in: scalars).isEmpty { return true }
         }
         return false
+    }
+}
+
+extension CaseRedaction {
+    /// Whether any text the case's redactor reads (its free-text fields, evidence and the party's name)
+    /// holds a changed form or a changed minor's name (`RedactionChanges.found(in:)`).
+    public func mentions(_ changes: RedactionChanges, in item: EnforcementCase) -> Bool {
+        changes.found(in: [item.title, item.facts, item.discretion, item.decision, item.statusReason, item.party.name] + item.evidence)
     }
 }

@@ -208,7 +208,9 @@ private struct Publisher {
         let gateKey = try PublicationGate.key(index)
         let redaction = PublicCopy.redaction(config, ingest, index: index)
         let forms = index.formLines()
-        let reuse = RedactionReuse(last: memo.last, settings: memo.settings, inputKeys: memo.inputKeys, forms: forms, redaction: redaction,
+        // Known when the last run left its memo (of any program): what redactions, the gate and public copies read that changed since.
+        let changes = memo.last.flatMap { RedactionReuse.changes(since: $0, forms: forms, redaction: redaction) }
+        let reuse = RedactionReuse(last: memo.last, settings: memo.settings, inputKeys: memo.inputKeys, changes: changes, redaction: redaction,
                                    writer: writer, calendar: calendar, config: config, log: previousLog)
         var tonight: [String: RedactionMemo.Entry] = [:]
         var log = previousLog
@@ -223,6 +225,7 @@ private struct Publisher {
         // Pages are rewritten when the layout or the site's footer changes, not only their decision.
         let frame = PortalPages.frameSignature(PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: [], officers: [],
                                                           decisions: [], info: config.portalSite))
+        let copyInputs = try Self.copyInputs(ingest)
 
         // Redaction, the gate's check and the review page's segments of each case run on every core,
         // in chunks of 64 cases: chunks of 1,024 left an export of up to 1,024 cases on one core, and
@@ -232,9 +235,12 @@ private struct Publisher {
         for start in stride(from: 0, to: cases.count, by: Self.redactionBatch) {
             let batch = Array(cases[start..<min(start + Self.redactionBatch, cases.count)])
             let redactedCases = concurrentMap(batch, chunkSize: 64) { item -> Redacted in
+                // The penalties' particulars are printed on the public copy, redacted like the case, but are not in its public
+                // JSON: a copy kept because its page did not change is drawn again when they hold a value that changed.
+                let particulars = changes?.found(in: ingest.details(of: item).penalties.map(\.detail)) ?? false
                 if let reused = reuse?.lastNight(item) {
                     return Redacted(publicCase: nil, report: reused.report, hits: [], segments: nil, publicJSON: .success(reused.publicJSON),
-                                    reused: true, section: reused.section)
+                                    reused: true, section: reused.section, particularsChanged: particulars)
                 }
                 var hits: [GateHit]?
                 let (redacted, fields) = redaction.redact(item, agency: agencies[item.agencyCode], officers: officers) { redacted in
@@ -248,7 +254,8 @@ private struct Publisher {
                     try writer.writeUnlessSame(Self.json(redacted.report), to: RedactionReuse.reportPath(item))
                     return try redacted.publicCase.map { try Array(Self.json($0)) }
                 }
-                return Redacted(publicCase: redacted.publicCase, report: redacted.report, hits: hits, segments: fields, publicJSON: publicJSON)
+                return Redacted(publicCase: redacted.publicCase, report: redacted.report, hits: hits, segments: fields, publicJSON: publicJSON,
+                                particularsChanged: particulars)
             }
             for (item, done) in zip(batch, redactedCases) {
                 let (report, hits, segments) = (done.report, done.hits, done.segments)
@@ -327,8 +334,8 @@ private struct Publisher {
                 let page = PublishedDecision.pagePath(indexNo: row.indexNo)
                 // A page or public PDF missing or damaged since the last run is made again, not kept.
                 let publicJSON = try row.withdrawnOn == nil ? madePublicJSON ?? Array(Self.json(try publicCase())) : Array(Self.json(try publicCase()))
-                if Self.hash(publicJSON, row, frame: frame) != row.publicHash || !writer.canKeep("public/" + page)
-                    || row.pdfPath.map({ !writer.canKeep("public/" + $0) }) == true {
+                if Self.hash(publicJSON, row, frame: frame + (copyInputs[item.id] ?? "")) != row.publicHash || !writer.canKeep("public/" + page)
+                    || row.pdfPath.map({ !writer.canKeep("public/" + $0) }) == true || (done.particularsChanged && row.pdfPath != nil) {
                     toWrite.insert(item.id)
                     if let path = row.pdfPath, let kind {
                         let extras = PublicCopy.Extras(details: ingest.details(of: item), agency: ingest.agencyDetails[item.agencyCode],
@@ -370,7 +377,7 @@ private struct Publisher {
         try writer.write(ReviewQueue.page(queue, asOf: asOf), to: ReviewQueue.path)
         summary.heldForApproval = queue.filter(\.held).count
         summary.warnings += try ReviewQueue.warnings(queue, asOf: asOf, calendar: calendar)
-        try publish(log: &log, previous: previousLog, toWrite: toWrite, frame: frame, gate: gate,
+        try publish(log: &log, previous: previousLog, toWrite: toWrite, frame: frame, copyInputs: copyInputs, gate: gate,
                     passedBefore: previousGateKey == gateKey, findings: &findings,
                     summary: &summary, agencies: ingest.agencies, officers: ingest.officers)
         // Only what stands published after the PDFs and the sweep (either may still have taken a case down).
@@ -383,7 +390,7 @@ private struct Publisher {
     /// to one case (its page) withholds that case and the site is written again without it; a hit
     /// in a file no case owns stops the stage, so nothing unchecked is published.
     private func publish(log: inout [String: PublicationRow], previous: [String: PublicationRow], toWrite: Set<String>,
-                         frame: String, gate: PublicationGate, passedBefore: Bool, findings: inout [GateFinding],
+                         frame: String, copyInputs: [String: String], gate: PublicationGate, passedBefore: Bool, findings: inout [GateFinding],
                          summary: inout PortalSummary, agencies: [Agency], officers: [Officer]) throws {
         var toWrite = toWrite
         for _ in 0..<3 {
@@ -391,7 +398,9 @@ private struct Publisher {
             // One pass over the log, on every core: each stored public case is decoded once for its page,
             // and hashed from the bytes it is stored as (the JSON the run made of it).
             let rows = Array(log.values)
-            let decoded = concurrentMap(rows, chunkSize: 256) { row in Result { (try Self.decode(row), Self.hash(row.publicCase, row, frame: frame)) } }
+            let decoded = concurrentMap(rows, chunkSize: 256) { row in
+                Result { (try Self.decode(row), Self.hash(row.publicCase, row, frame: frame + (copyInputs[row.caseID] ?? ""))) }
+            }
             for (row, result) in zip(rows, decoded) {
                 let (published, hash) = try result.get()
                 log[row.caseID]?.publicHash = hash
@@ -485,6 +494,8 @@ private struct Publisher {
         var reused = false
         /// A reused case's section of last night's review page, when it had one.
         var section: String?
+        /// Its penalties' particulars hold a value that changed since the last run (its public copy is drawn again).
+        var particularsChanged = false
 
         var isPublished: Bool { reused || publicCase != nil }
     }
@@ -609,6 +620,22 @@ private struct Publisher {
         var bytes = publicJSON + Array(frame.utf8)
         bytes += Array("\(row.indexNo)|\(row.publishedOn.iso)|\(row.withdrawnOn?.iso ?? "")|\(row.pdfPath ?? "")|\(row.deadline.iso)".utf8)
         return StateStore.contentHash(bytes)
+    }
+
+    /// What a case's public copy prints besides its public case: its penalties' particulars (redacted like the
+    /// case's text when the copy is drawn) and its agency's payment details. Part of its page's hash, so that a
+    /// change to either draws the copy again; absent (and so not in the hash) for a case with neither.
+    static func copyInputs(_ ingest: IngestResult) throws -> [String: String] {
+        var agencies: [String: String] = [:]
+        for (code, details) in ingest.agencyDetails { agencies[code] = StateStore.contentHash(try KeyBytes.of(details)) }
+        var out: [String: String] = [:]
+        for item in ingest.cases {
+            let particulars = ingest.details(of: item).penalties.map(\.detail).filter { !$0.isEmpty }
+            let agency = agencies[item.agencyCode]
+            guard !particulars.isEmpty || agency != nil else { continue }
+            out[item.id] = "|copy|" + (agency ?? "") + "|" + particulars.joined(separator: "\u{1F}")
+        }
+        return out
     }
 
     /// Pretty, sorted JSON with a final newline. Throws what the encoder throws (a value it cannot write,

@@ -27,15 +27,22 @@ struct RedactionReuse {
     private let config: PipelineConfig
     private let log: [String: PublicationRow]
 
+    /// What changed since the night `last` was made: the gate index's forms (`forms`: tonight's
+    /// `formLines()`) and the minors' names (`redaction` carries tonight's index and names).
+    static func changes(since last: RedactionMemo, forms: [UInt8], redaction: CaseRedaction) -> RedactionChanges? {
+        guard let index = redaction.index else { return nil }
+        let minors = Set(last.minors).symmetricDifference(redaction.privateNames).sorted()
+        return RedactionChanges(forms: index.changedForms(since: last.forms, tonight: forms), names: minors)
+    }
+
     /// Nil when the last run left no memo, or its program, word model or disclosure settings differ.
-    /// `forms`: tonight's gate index's `formLines()`; `redaction` carries tonight's index and minors' names.
-    init?(last: RedactionMemo?, settings: String, inputKeys: [String: String], forms: [UInt8], redaction: CaseRedaction,
+    /// `changes`: what changed since that night (`changes(since:forms:redaction:)`).
+    init?(last: RedactionMemo?, settings: String, inputKeys: [String: String], changes: RedactionChanges?, redaction: CaseRedaction,
           writer: OutputWriter, calendar: WorkingCalendar, config: PipelineConfig, log: [String: PublicationRow]) {
-        guard let last, last.settings == settings, let index = redaction.index else { return nil }
+        guard let last, last.settings == settings, let changes else { return nil }
         self.last = last
         self.inputKeys = inputKeys
-        let minors = Set(last.minors).symmetricDifference(redaction.privateNames).sorted()
-        changes = RedactionChanges(forms: index.changedForms(since: last.forms, tonight: forms), names: minors)
+        self.changes = changes
         self.redaction = redaction
         // A review page changed or replaced since that run is not read: its cases' sections are made again.
         if writer.canKeep(ReviewQueue.path), let page = writer.existingFile(ReviewQueue.path) {

@@ -96,6 +96,52 @@ final class RedactionMemoTests: SampleCopyTestCase {
         try assertEqualsAColdRun("nothing changed")
     }
 
+    /// A public copy prints its penalties' particulars (those of a penalty of the kind 其他), redacted like the
+    /// case, though its public JSON does not hold them: a copy whose particulars changed is drawn again, and
+    /// so is one whose particulars hold a name that becomes a person's, whether or not the case's redaction was reused.
+    func testAPublicCopyWhoseParticularsHoldAChangedNameIsDrawnAgain() throws {
+        _ = try night()
+        let store = try StateStore(path: output.appendingPathComponent("state.sqlite").path)
+        let penalties = export.appendingPathComponent("penalties.csv")
+        let withPenalties = try Repo.run("/usr/bin/env", ["python3", "-c", """
+            import csv, io, sys
+            rows = list(csv.reader(io.StringIO(open(sys.argv[1], 'rb').read().decode('gb18030'), newline='')))
+            kind = rows[0].index('处罚种类')
+            print('\\n'.join(sorted({r[0] for r in rows[1:] if r and r[kind] == '其他'})))
+            """, penalties.path])
+        XCTAssertEqual(withPenalties.code, 0, withPenalties.output)
+        let ids = Set(withPenalties.output.split(separator: "\n").map(String.init))
+        let rows = try store.publicationRows()
+        let copy = try XCTUnwrap(rows.values.filter { $0.withdrawnOn == nil && $0.pdfPath != nil && ids.contains($0.caseID) }
+            .min { $0.caseID < $1.caseID }, "a published case with penalties and a public copy")
+        let edited = try Repo.run("/usr/bin/env", ["python3", "-c", """
+            import csv, io, sys
+            path, case, text = sys.argv[1:]
+            raw = open(path, 'rb').read().decode('gb18030')
+            rows = list(csv.reader(io.StringIO(raw, newline='')))
+            row = next(r for r in rows[1:] if r and r[0] == case and r[rows[0].index('处罚种类')] == '其他')
+            row[rows[0].index('详情')] = text
+            out = io.StringIO(newline='')
+            csv.writer(out, lineterminator='\\r\\n' if '\\r\\n' in raw else '\\n').writerows(rows)
+            open(path, 'wb').write(out.getvalue().encode('gb18030'))
+            """, penalties.path, copy.caseID, "没收的物品交由\(shopName)饭店代为保管"])
+        XCTAssertEqual(edited.code, 0, edited.output)
+        func copyText() throws -> String {
+            let pdf = output.appendingPathComponent("public").appendingPathComponent(try XCTUnwrap(copy.pdfPath))
+            return try Repo.run("/usr/bin/env", ["pdftotext", pdf.path, "-"]).output.replacingOccurrences(of: "\n", with: "")
+        }
+        _ = try night()
+        XCTAssertTrue(try copyText().contains(shopName), "night 1: the particulars print \(shopName)")
+
+        try editCases { cases in
+            let person = try XCTUnwrap(cases.indices.first { cases[$0]["party_type"] as? String == "自然人" && cases[$0]["case_id"] as? String != copy.caseID })
+            cases[person]["party_name"] = shopName
+        }
+        _ = try night()
+        XCTAssertFalse(try copyText().contains(shopName), "night 2: \(shopName) is a person's name now")
+        try assertEqualsAColdRun("particulars")
+    }
+
     func testTheMemoReadsBackAsWrittenAndRefusesAnythingElse() throws {
         let memo = RedactionMemo(settings: "abc", forms: Array("0王强\n3北苑路174号\ns人民路66号\n".utf8), minors: ["李\t小\n明", "王芳"],
                                  cases: ["C-1": .init(key: "k1", removed: ["个人姓名": 2, "详细地址": 1], uncertain: 1),

@@ -109,7 +109,7 @@ struct PortalStage: Stage {
         run.gateKey = summary.gateKey
         var state = StateChanges()
         if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
-        state.redactionMemoFile = try summary.memo.fileBytes()
+        state.redactionMemoFile = summary.memo.fileBytes()
         state.publications = summary.log.values.filter { run.previous.publications[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
         run.publicationLog = summary.log
         try output.write(try Publisher.json(GateReport(asOf: run.asOf.iso, findings: summary.findings)), to: GateReport.path)
@@ -348,7 +348,7 @@ private struct Publisher {
                 // every public case (last night's log and tonight's) until the stage ended.
                 if row.publicCase != publicJSON { row.publicCase = publicJSON }
                 log[item.id] = row
-                if row.withdrawnOn == nil, let key = memo.inputKeys[item.id], RedactionMemo.canHold(item.id) {
+                if row.withdrawnOn == nil, let key = memo.inputKeys[item.id] {
                     tonight[item.id] = RedactionMemo.Entry(key: key, removed: report.removed, uncertain: report.uncertain ?? 0)
                 }
             }

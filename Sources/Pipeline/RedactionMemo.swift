@@ -28,7 +28,10 @@ struct RedactionMemo: Equatable {
     var minors: [String]
     var cases: [String: Entry]
 
-    static let format = "sanxiang-redaction-memo-v1"
+    static let format = "sanxiang-redaction-memo 2"
+    /// The first line of the format of 68c1550–46f4501 (its own line syntax): such a memo is not read, only
+    /// recognised, so that a commit journal holding one is finished without it (the next night redacts every case).
+    static let earlierFormat = "sanxiang-redaction-memo-v1"
 
     /// What decides a redaction besides the case and the export-wide values: the running program, the
     /// word model and the disclosure settings that shape every public case.
@@ -39,63 +42,41 @@ struct RedactionMemo: Equatable {
         return StateStore.contentHash(bytes)
     }
 
-    /// The memo as stored: a header, the settings, the minors' names (one JSON array), the forms
-    /// (length-prefixed, as they are), then one line per case: id, key, uncertain names, removals
-    /// (kind=count, comma-separated, in the order of their bytes).
-    func fileBytes() throws -> Data {
-        var out = Data("\(Self.format)\nsettings\t\(settings)\nminors\t".utf8)
-        out += try JSONEncoder().encode(minors)
-        out += Data("\nforms\t\(forms.count)\n".utf8)
+    /// The memo as stored, in the render memo's line format (`MemoLine`): a header, the settings, the
+    /// minors' names (a table), the forms (their byte count, then the bytes as they are: `formLines()`
+    /// is lines already), then a table of cases: id, key, uncertain names, then each kind of removal and
+    /// its count, in the order of the kinds' bytes.
+    func fileBytes() -> Data {
+        var out: [UInt8] = []
+        MemoLine.write([Self.format], into: &out)
+        MemoLine.write(["settings", settings], into: &out)
+        MemoLine.table("minors", Dictionary(minors.map { ($0, []) }, uniquingKeysWith: { first, _ in first }), into: &out)
+        MemoLine.write(["forms", String(forms.count)], into: &out)
         out += forms
-        out += Data("cases\t\(cases.count)\n".utf8)
-        for id in cases.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-            guard let entry = cases[id] else { continue }
-            let removed = entry.removed.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-                .map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-            out += Data("\(id)\t\(entry.key)\t\(entry.uncertain)\t\(removed)\n".utf8)
-        }
-        return out
+        MemoLine.table("cases", cases.mapValues { entry in
+            [entry.key, String(entry.uncertain)]
+                + entry.removed.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.flatMap { [$0.key, String($0.value)] }
+        }, into: &out)
+        return Data(out)
     }
 
     /// Nil for anything but a whole memo of this format: a night without a memo redacts every case.
     static func read(_ data: Data) -> RedactionMemo? {
-        let bytes = [UInt8](data)
-        var cursor = 0
-        func line() -> String? {
-            guard let end = bytes[cursor...].firstIndex(of: 0x0A) else { return nil }
-            defer { cursor = end + 1 }
-            return String(decoding: bytes[cursor..<end], as: UTF8.self)
-        }
-        func field(_ name: String) -> String? {
-            guard let text = line(), text.hasPrefix(name + "\t") else { return nil }
-            return String(text.dropFirst(name.count + 1))
-        }
-        guard line() == format, let settings = field("settings"), let minorsJSON = field("minors"),
-              let minors = try? JSONDecoder().decode([String].self, from: Data(minorsJSON.utf8)),
-              let formsCount = field("forms").flatMap(Int.init), formsCount >= 0, cursor + formsCount <= bytes.count else { return nil }
-        let forms = Array(bytes[cursor..<(cursor + formsCount)])
-        cursor += formsCount
-        guard let count = field("cases").flatMap(Int.init) else { return nil }
+        var lines = MemoLines([UInt8](data))
+        guard lines.next() == [format], let settings = lines.next(), settings.count == 2, settings[0] == "settings",
+              let minors = lines.table("minors"), let formsHeader = lines.next(), formsHeader.count == 2, formsHeader[0] == "forms",
+              let forms = Int(formsHeader[1]).flatMap({ lines.block($0) }), let rows = lines.table("cases"), lines.atEnd else { return nil }
         var cases: [String: Entry] = [:]
-        cases.reserveCapacity(count)
-        for _ in 0..<count {
-            guard let text = line() else { return nil }
-            let parts = text.split(separator: "\t", omittingEmptySubsequences: false)
-            guard parts.count == 4, let uncertain = Int(parts[2]) else { return nil }
+        cases.reserveCapacity(rows.count)
+        for (id, fields) in rows {
+            guard fields.count >= 2, fields.count % 2 == 0, let uncertain = Int(fields[1]) else { return nil }
             var removed: [String: Int] = [:]
-            for pair in parts[3].split(separator: ",") {
-                let kindAndCount = pair.split(separator: "=")
-                guard kindAndCount.count == 2, let number = Int(kindAndCount[1]) else { return nil }
-                removed[String(kindAndCount[0])] = number
+            for pair in stride(from: 2, to: fields.count, by: 2) {
+                guard let count = Int(fields[pair + 1]) else { return nil }
+                removed[fields[pair]] = count
             }
-            cases[String(parts[0])] = Entry(key: String(parts[1]), removed: removed, uncertain: uncertain)
+            cases[id] = Entry(key: fields[0], removed: removed, uncertain: uncertain)
         }
-        guard cursor == bytes.count else { return nil }
-        return RedactionMemo(settings: settings, forms: forms, minors: minors, cases: cases)
-    }
-
-    /// A case id the line format can carry (one without a tab or a line break); others are not memoised.
-    static func canHold(_ id: String) -> Bool {
-        !id.isEmpty && !id.utf8.contains(0x09) && !id.utf8.contains(0x0A)
+        return RedactionMemo(settings: settings[1], forms: forms, minors: minors.keys.sorted(), cases: cases)
     }
 }

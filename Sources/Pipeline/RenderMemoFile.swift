@@ -21,11 +21,11 @@ extension RenderMemo {
     func fileBytes() -> Data {
         var out: [UInt8] = []
         out.reserveCapacity(cases.count * 160)
-        Self.line([Self.fileHeader], into: &out)
-        Self.line(["fingerprint", fingerprint], into: &out)
-        Self.table("cases", cases.mapValues { [$0] }, into: &out)
-        if let inputs { Self.table("inputs", inputs.mapValues { [$0] }, into: &out) }
-        if let files { Self.table("files", files, into: &out) }
+        MemoLine.write([Self.fileHeader], into: &out)
+        MemoLine.write(["fingerprint", fingerprint], into: &out)
+        MemoLine.table("cases", cases.mapValues { [$0] }, into: &out)
+        if let inputs { MemoLine.table("inputs", inputs.mapValues { [$0] }, into: &out) }
+        if let files { MemoLine.table("files", files, into: &out) }
         return Data(out)
     }
 
@@ -56,19 +56,24 @@ extension RenderMemo {
         }
         return lines.atEnd ? memo : nil
     }
+}
 
-    private static func table(_ name: String, _ rows: [String: [String]], into out: inout [UInt8]) {
-        line([name, String(rows.count)], into: &out)
+/// Writing the memos' line format: fields separated by tabs, escaped, one line each; a table is a
+/// header line (name and row count) and its rows sorted by their first field's bytes. Used by the
+/// render memo and the redaction memo (`RedactionMemo.fileBytes`).
+enum MemoLine {
+    static func table(_ name: String, _ rows: [String: [String]], into out: inout [UInt8]) {
+        write([name, String(rows.count)], into: &out)
         let keyed = rows.map { (key: Array($0.key.utf8), fields: $0.value) }
             .sorted { $0.key.lexicographicallyPrecedes($1.key) }
-        for row in keyed { line([row.key] + row.fields.map { Array($0.utf8) }, into: &out) }
+        for row in keyed { write([row.key] + row.fields.map { Array($0.utf8) }, into: &out) }
     }
 
-    private static func line(_ fields: [String], into out: inout [UInt8]) {
-        line(fields.map { Array($0.utf8) }, into: &out)
+    static func write(_ fields: [String], into out: inout [UInt8]) {
+        write(fields.map { Array($0.utf8) }, into: &out)
     }
 
-    private static func line(_ fields: [[UInt8]], into out: inout [UInt8]) {
+    static func write(_ fields: [[UInt8]], into out: inout [UInt8]) {
         for (number, field) in fields.enumerated() {
             if number > 0 { out.append(0x09) }
             for byte in field {
@@ -86,7 +91,7 @@ extension RenderMemo {
 }
 
 /// The memo file's lines, each split into its unescaped fields.
-private struct MemoLines {
+struct MemoLines {
     private let bytes: [UInt8]
     private var position = 0
 
@@ -111,6 +116,13 @@ private struct MemoLines {
             rows[key] = Array(fields.dropFirst())
         }
         return rows
+    }
+
+    /// The next `count` bytes as they are (a block a line before announced); nil when fewer are left.
+    mutating func block(_ count: Int) -> [UInt8]? {
+        guard count >= 0, count <= bytes.count - position else { return nil }
+        defer { position += count }
+        return Array(bytes[position..<(position + count)])
     }
 
     /// The next line's fields; nil at the end, or when the line has no line feed or a bad escape.

@@ -100,7 +100,8 @@ public struct StateChanges: Codable, Sendable {
         } else {
             renderMemoFile = try container.decodeIfPresent(RenderMemo.self, forKey: .renderMemo)?.fileBytes()
         }
-        if let memo = try container.decodeIfPresent(Data.self, forKey: .redactionMemo) {
+        if let memo = try container.decodeIfPresent(Data.self, forKey: .redactionMemo),
+           !memo.starts(with: Data((RedactionMemo.earlierFormat + "\n").utf8)) {
             guard RedactionMemo.read(memo) != nil else {
                 throw DecodingError.dataCorruptedError(forKey: .redactionMemo, in: container, debugDescription: "redaction memo")
             }

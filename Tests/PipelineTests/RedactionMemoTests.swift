@@ -1,4 +1,3 @@
-import Archive
 import CaseModel
 import Foundation
 @testable import Pipeline
@@ -31,24 +30,10 @@ final class RedactionMemoTests: SampleCopyTestCase {
         return String(decoding: row.publicCase, as: UTF8.self)
     }
 
-    /// Path → bytes of every file under public/ and internal/.
-    private func published(_ folder: URL) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        for part in ["public", "internal"] {
-            let root = folder.appendingPathComponent(part)
-            for file in try FileWalker.list(root: root, isExcluded: { _ in false }) {
-                out[part + "/" + file.path] = try Data(contentsOf: root.appendingPathComponent(file.path))
-            }
-        }
-        return out
-    }
-
     private func assertEqualsAColdRun(_ label: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let cold = parent.appendingPathComponent("cold-\(label)")
         _ = try night(into: cold)
-        let actual = try published(output), expected = try published(cold)
-        let differing = Set(actual.keys).union(expected.keys).filter { actual[$0] != expected[$0] }.sorted()
-        XCTAssertEqual(differing, [], "\(label): the rerun and a cold run differ", file: file, line: line)
+        try Repo.assertSameOutput(output, cold, "\(label): the rerun and a cold run", file: file, line: line)
     }
 
     func testAChangedExportWideNameRedactsAnUnchangedCaseAgain() throws {
@@ -145,15 +130,24 @@ final class RedactionMemoTests: SampleCopyTestCase {
     func testTheMemoReadsBackAsWrittenAndRefusesAnythingElse() throws {
         let memo = RedactionMemo(settings: "abc", forms: Array("0王强\n3北苑路174号\ns人民路66号\n".utf8), minors: ["李\t小\n明", "王芳"],
                                  cases: ["C-1": .init(key: "k1", removed: ["个人姓名": 2, "详细地址": 1], uncertain: 1),
-                                         "C-2": .init(key: "k2", removed: [:], uncertain: 0)])
-        let bytes = try memo.fileBytes()
-        XCTAssertEqual(RedactionMemo.read(bytes), memo)
-        XCTAssertEqual(try RedactionMemo.read(bytes)?.fileBytes(), bytes)
+                                         "C-2": .init(key: "k2", removed: [:], uncertain: 0),
+                                         "C\t3\n\\": .init(key: "k3", removed: ["个人姓名": 1], uncertain: 0)])
+        let bytes = memo.fileBytes()
+        XCTAssertEqual(RedactionMemo.read(bytes), memo, "ids and names with tabs, line feeds and backslashes too")
+        XCTAssertEqual(RedactionMemo.read(bytes)?.fileBytes(), bytes)
         XCTAssertNil(RedactionMemo.read(bytes.dropLast(3)), "cut short")
         XCTAssertNil(RedactionMemo.read(Data("sanxiang-redaction-memo-v0\n".utf8) + bytes.drop { $0 != 0x0A }.dropFirst()), "another format")
         XCTAssertNil(RedactionMemo.read(bytes + Data("extra\n".utf8)), "more than it says")
-        XCTAssertFalse(RedactionMemo.canHold("A\tB"))
-        XCTAssertFalse(RedactionMemo.canHold("A\nB"))
-        XCTAssertTrue(RedactionMemo.canHold("HTLC-2025-000084"))
+
+        // In a commit journal: carried whole; one of the earlier format is left out; a damaged one is an error.
+        var changes = StateChanges()
+        changes.redactionMemoFile = bytes
+        XCTAssertEqual(try JSONDecoder().decode(StateChanges.self, from: try JSONEncoder().encode(changes)).redactionMemoFile, bytes)
+        func journal(_ memo: Data) -> Data {
+            Data("{\"publications\":[],\"reports\":[],\"redactionMemo\":\"\(memo.base64EncodedString())\"}".utf8)
+        }
+        let earlier = Data("sanxiang-redaction-memo-v1\nsettings\tabc\n".utf8)
+        XCTAssertNil(try JSONDecoder().decode(StateChanges.self, from: journal(earlier)).redactionMemoFile)
+        XCTAssertThrowsError(try JSONDecoder().decode(StateChanges.self, from: journal(bytes.dropLast(3))), "a damaged memo in a journal")
     }
 }

@@ -94,13 +94,7 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertGreaterThan(documents["documents"] as? Int ?? 0, 100)
         XCTAssertEqual(documents["shard_warnings"] as? [String], [], publish.output)
 
-        for folder in ["public", "internal"] {
-            let expected = try Repo.files(single.appendingPathComponent(folder))
-            let actual = try Repo.files(sharded.appendingPathComponent(folder))
-            XCTAssertEqual(Set(actual.keys).symmetricDifference(expected.keys).sorted(), [], folder)
-            let differing = expected.keys.sorted().filter { actual[$0] != nil && actual[$0] != expected[$0] }
-            XCTAssertEqual(differing, [], "\(folder): files that differ from the single-process run")
-        }
+        try Repo.assertSameOutput(sharded, single, "sharded and single-process runs")
 
         let verify = try Repo.run(Repo.executable, ["verify", "--output", sharded.path, "--input", export.path])
         XCTAssertEqual(verify.code, 0, verify.output)
@@ -138,12 +132,7 @@ final class ShardWorkerTests: XCTestCase {
         let documents = try XCTUnwrap((summary as? [String: Any])?["documents"] as? [String: Any])
         XCTAssertEqual(documents["from_shards"] as? Int, documents["documents"] as? Int, publish.output)
         XCTAssertEqual(documents["shard_warnings"] as? [String], [], publish.output)
-        for folder in ["public", "internal"] {
-            let expected = try Repo.files(single.appendingPathComponent(folder))
-            let actual = try Repo.files(sharded.appendingPathComponent(folder))
-            XCTAssertEqual(Set(actual.keys).symmetricDifference(expected.keys).sorted(), [], folder)
-            XCTAssertEqual(expected.keys.sorted().filter { actual[$0] != nil && actual[$0] != expected[$0] }, [], folder)
-        }
+        try Repo.assertSameOutput(sharded, single, "sharded and single-process runs")
         let verify = try Repo.run(Repo.executable, ["verify", "--output", sharded.path, "--input", export.path])
         XCTAssertEqual(verify.code, 0, verify.output)
     }
@@ -203,12 +192,7 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertLessThan(fromShards, total, "the changed file's case was rendered by the run")
         XCTAssertGreaterThan(fromShards, total / 2)
 
-        for folder in ["public", "internal"] {
-            let expected = try Repo.files(single.appendingPathComponent(folder))
-            let actual = try Repo.files(sharded.appendingPathComponent(folder))
-            XCTAssertEqual(Set(actual.keys).symmetricDifference(expected.keys).sorted(), [], folder)
-            XCTAssertEqual(expected.keys.sorted().filter { actual[$0] != nil && actual[$0] != expected[$0] }, [], folder)
-        }
+        try Repo.assertSameOutput(sharded, single, "sharded and single-process runs")
         let verify = try Repo.run(Repo.executable, ["verify", "--output", sharded.path, "--input", export.path])
         XCTAssertEqual(verify.code, 0, verify.output)
 
@@ -234,12 +218,7 @@ final class ShardWorkerTests: XCTestCase {
         let counts2 = try XCTUnwrap((summary2 as? [String: Any])?["documents"] as? [String: Any])
         XCTAssertEqual(counts2["from_shards"] as? Int, rendered, publish2.output)
         XCTAssertEqual((counts2["documents"] as? Int).map { $0 - rendered }, counts2["kept"] as? Int, publish2.output)
-        for folder in ["public", "internal"] {
-            let expected = try Repo.files(single.appendingPathComponent(folder))
-            let actual = try Repo.files(sharded.appendingPathComponent(folder))
-            XCTAssertEqual(Set(actual.keys).symmetricDifference(expected.keys).sorted(), [], folder)
-            XCTAssertEqual(expected.keys.sorted().filter { actual[$0] != nil && actual[$0] != expected[$0] }, [], "night 2, \(folder)")
-        }
+        try Repo.assertSameOutput(sharded, single, "night 2")
         let verify2 = try Repo.run(Repo.executable, ["verify", "--output", sharded.path, "--input", export.path])
         XCTAssertEqual(verify2.code, 0, verify2.output)
     }

@@ -31,6 +31,18 @@ enum Repo {
         return result
     }
 
+    /// public/ and internal/ of `actual` hold the same files as those of `expected`, byte for byte.
+    static func assertSameOutput(_ actual: URL, _ expected: URL, _ label: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        for folder in ["public", "internal"] {
+            let want = try files(expected.appendingPathComponent(folder))
+            let got = try files(actual.appendingPathComponent(folder))
+            XCTAssertEqual(Set(got.keys).symmetricDifference(want.keys).sorted(), [], "\(label), \(folder): files in one output only",
+                           file: file, line: line)
+            XCTAssertEqual(want.keys.sorted().filter { got[$0] != nil && got[$0] != want[$0] }, [], "\(label), \(folder): files that differ",
+                           file: file, line: line)
+        }
+    }
+
     static func config(input: URL, output: URL, stages: [StageName]? = nil) throws -> PipelineConfig {
         var config = try ConfigLoader.load(file: root.appendingPathComponent("pipeline.yml"))
         config.input = input.path

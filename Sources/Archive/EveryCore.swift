@@ -17,6 +17,18 @@ enum EveryCore {
         return box.values
     }
 
+    /// `transform` of each of `count` indices, `block` indices to a task, in index order; the first
+    /// index's error (in index order, not in time) is thrown once all tasks are done.
+    static func tryMap<T>(count: Int, block: Int, _ transform: (Int) throws -> T) throws -> [T] {
+        let results = map(count: count, block: block) { range in
+            range.map { index in Result { try transform(index) } }
+        }
+        return try results.map { result in
+            guard let result else { throw ArchiveError(path: "", reason: "并行任务未返回结果") }
+            return try result.get()
+        }
+    }
+
     /// The results the tasks fill in, each its own range, under the lock.
     private final class Results<T>: @unchecked Sendable {
         var values: [T?]

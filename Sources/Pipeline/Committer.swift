@@ -219,7 +219,8 @@ struct Committer {
             var deletions: [String] = []
             for file in try FileWalker.paths(root: root.appendingPathComponent(folder), isExcluded: { _ in false }) {
                 let path = folder + "/" + file.path
-                guard ownership.isRemade(path), !kept.contains(path) else { continue }
+                // Most files are kept: the set is asked first, the territories (prefix matches) only for the rest.
+                guard !kept.contains(path), ownership.isRemade(path) else { continue }
                 if FileSystem.kind((stagingPath as NSString).appendingPathComponent(path)) == .missing { deletions.append(path) }
             }
             updates.append(.init(folder: folder, deletions: deletions))
@@ -350,11 +351,7 @@ struct Committer {
             try FileSystem.rename((previous as NSString).appendingPathComponent(name), to: root.appendingPathComponent(name).path)
         }
         for name in [OutputWriter.stagingName, ".previous"] {
-            let path = root.appendingPathComponent(name).path
-            guard manager.fileExists(atPath: path) else { continue }
-            do { try manager.removeItem(atPath: path) } catch {
-                throw FileSystemError(path: path, action: "清理暂存文件夹", code: OutputWriter.errnoOf(error))
-            }
+            try FileWalker.removeTree(root.appendingPathComponent(name).path, action: "清理暂存文件夹")
         }
     }
 

@@ -1,3 +1,4 @@
+import Archive
 import ErrorReporting
 import Foundation
 import Native
@@ -34,9 +35,9 @@ public final class OutputWriter: @unchecked Sendable {
         rootPath = self.root.path
         stagingPath = staging.path
         let manager = FileManager.default
+        try FileWalker.removeTree(staging.path, action: "准备输出文件夹")
         do {
             try manager.createDirectory(at: self.root, withIntermediateDirectories: true)
-            if manager.fileExists(atPath: staging.path) { try manager.removeItem(at: staging) }
             try manager.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
             throw FileSystemError(path: staging.path, action: "准备输出文件夹", code: Self.errnoOf(error))

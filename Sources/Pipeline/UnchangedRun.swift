@@ -58,11 +58,11 @@ public enum UnchangedRun {
     /// record (first run, or the last one did not finish) nothing is known: a full run, trusting the files.
     static func inspect(_ config: PipelineConfig, inputs: String) throws -> Finding {
         guard let (header, record) = read(config), header.format == format else { return Finding() }
-        let listing = try outputListing(config)
-        guard digest(listing) == header.outputs else {
+        let listed = try outputListing(config)
+        guard digest(lines(listed)) == header.outputs else {
             guard let recorded = stamps(in: record) else { return Finding() }
             var damaged = Set<String>()
-            for (path, stamp) in listing where recorded[path] != stamp { damaged.insert(path) }
+            for (path, stamp) in stamps(listed) where recorded[path] != stamp { damaged.insert(path) }
             return Finding(damaged: damaged, gateKey: header.gateKey)
         }
         guard header.inputs == inputs else { return Finding(gateKey: header.gateKey) }
@@ -92,18 +92,20 @@ public enum UnchangedRun {
     static func remember(_ config: PipelineConfig, request: RunRequest, inputs: String, summary: Data, gateKey: String?,
                          listed: [ListedFile]? = nil) throws {
         guard try identity(of: request) == inputs else { return }
-        let listing = try listed.map(stamps) ?? outputListing(config)
-        let header = Header(format: format, inputs: inputs, outputs: digest(listing), summary: String(decoding: summary, as: UTF8.self),
+        let listed = try listed ?? outputListing(config)
+        let body = lines(listed)
+        let header = Header(format: format, inputs: inputs, outputs: digest(body), summary: String(decoding: summary, as: UTF8.self),
                             gateKey: gateKey)
-        try write(header, listing, config)
+        // A path with a line break cannot be a line of the record (its file only shows as not recorded).
+        let broken = listed.contains { $0.path.utf8.contains(UInt8(ascii: "\n")) }
+        try write(header, body: broken ? lines(listed.filter { !$0.path.utf8.contains(UInt8(ascii: "\n")) }) : body, config)
     }
 
     /// The record: its header on the first line, then one line per file (stamp, tab, path), durably.
-    private static func write(_ header: Header, _ listing: [(path: String, stamp: String)], _ config: PipelineConfig) throws {
+    private static func write(_ header: Header, body: [UInt8], _ config: PipelineConfig) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var bytes = Array(try encoder.encode(header)) + [UInt8(ascii: "\n")]
-        for (path, stamp) in listing where !path.utf8.contains(UInt8(ascii: "\n")) { bytes += Array("\(stamp)\t\(path)\n".utf8) }
+        let bytes = Array(try encoder.encode(header)) + [UInt8(ascii: "\n")] + body
         try FileSystem.replaceDurably(config.outputURL.appendingPathComponent(recordName).path, bytes: bytes)
     }
 
@@ -111,7 +113,7 @@ public enum UnchangedRun {
     /// output's stamps, when a record exists to be kept up to date afterwards (nil: nothing to keep).
     static func stampsBeforeOtherCommand(_ config: PipelineConfig) throws -> [String: String]? {
         guard let (header, _) = read(config), header.format == format else { return nil }
-        return Dictionary(try outputListing(config), uniquingKeysWith: { first, _ in first })
+        return Dictionary(stamps(try outputListing(config)), uniquingKeysWith: { first, _ in first })
     }
 
     /// After such a command's commit: its swap hard-linked every file it kept, which changes their change
@@ -124,7 +126,7 @@ public enum UnchangedRun {
     /// against the ledger, still finds it.
     static func restamp(_ config: PipelineConfig, before: [String: String], listed: [ListedFile]?) throws {
         guard let (header, record) = read(config), header.format == format, var recorded = stamps(in: record) else { return }
-        let after = try listed.map(stamps) ?? outputListing(config)
+        let after = stamps(try listed ?? outputListing(config))
         var changed = false
         for (path, stamp) in after {
             guard let old = recorded[path], old != stamp, before[path] == old, sameFile(old, stamp) else { continue }
@@ -132,7 +134,11 @@ public enum UnchangedRun {
             changed = true
         }
         guard changed else { return }
-        try write(header, recorded.sorted { $0.key < $1.key }.map { (path: $0.key, stamp: $0.value) }, config)
+        var body: [UInt8] = []
+        for (path, stamp) in recorded.sorted(by: { $0.key < $1.key }) where !path.utf8.contains(UInt8(ascii: "\n")) {
+            body += Array("\(stamp)\t\(path)\n".utf8)
+        }
+        try write(header, body: body, config)
     }
 
     /// Two stamps of the same bytes, told apart only by their change time (the last field).
@@ -254,27 +260,61 @@ public enum UnchangedRun {
 
     /// Every output file the ledger logs (the same exclusions: store, ledger, lock, key …), sorted,
     /// with its device, inode, size, modification and change time.
-    static func outputListing(_ config: PipelineConfig) throws -> [(path: String, stamp: String)] {
+    static func outputListing(_ config: PipelineConfig) throws -> [ListedFile] {
         let root = config.outputURL.standardizedFileURL
         let keyPath = PipelineRunner.relative(config.signingKeyURL, to: root)
         let excluded = ArchiveStage.excluded(config, keyPath: keyPath)
         let isExcluded = { (path: String) in excluded.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 } }
-        return stamps(try FileWalker.list(root: root, isExcluded: isExcluded))
+        return try FileWalker.list(root: root, isExcluded: isExcluded)
     }
 
     /// Each file's path and its stamp as the record writes it.
     static func stamps(_ listed: [ListedFile]) -> [(path: String, stamp: String)] {
         listed.map { file in
-            let stamp = file.stamp
-            return (file.path, "\(file.isLink ? "L" : "F")/\(stamp.device)/\(stamp.inode)/\(stamp.size)/"
-                + "\(stamp.modifiedSeconds).\(stamp.modifiedNanoseconds)/\(file.changed.seconds).\(file.changed.nanoseconds)")
+            var text: [UInt8] = []
+            appendStamp(of: file, to: &text)
+            return (file.path, String(decoding: text, as: UTF8.self))
         }
     }
 
-    static func digest(_ listing: [(path: String, stamp: String)]) -> String {
-        var hasher = SHA256()
-        for (path, stamp) in listing { hasher.update(data: Array("\(stamp)\t\(path)\n".utf8)) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    /// `L` (reached through a link) or `F`, device, inode, size, modification and change time:
+    /// "F/2049/1234/5678/1767225600.123456789/1767225600.123456789".
+    private static func appendStamp(of file: ListedFile, to bytes: inout [UInt8]) {
+        let stamp = file.stamp
+        let slash = UInt8(ascii: "/"), point = UInt8(ascii: ".")
+        bytes.append(UInt8(ascii: file.isLink ? "L" : "F"))
+        bytes.append(slash)
+        FileIndex.appendDecimal(stamp.device, to: &bytes)
+        bytes.append(slash)
+        FileIndex.appendDecimal(stamp.inode, to: &bytes)
+        bytes.append(slash)
+        FileIndex.appendDecimal(stamp.size, to: &bytes)
+        bytes.append(slash)
+        FileIndex.appendDecimal(stamp.modifiedSeconds, to: &bytes)
+        bytes.append(point)
+        FileIndex.appendDecimal(stamp.modifiedNanoseconds, to: &bytes)
+        bytes.append(slash)
+        FileIndex.appendDecimal(file.changed.seconds, to: &bytes)
+        bytes.append(point)
+        FileIndex.appendDecimal(file.changed.nanoseconds, to: &bytes)
+    }
+
+    /// The record's lines of `listed`, one per file: its stamp, a tab, its path. Made as one buffer,
+    /// without a String per file: 650,000 of them, and a hash update for each, were a second of every run.
+    static func lines(_ listed: [ListedFile]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(listed.count * 128)
+        for file in listed {
+            appendStamp(of: file, to: &bytes)
+            bytes.append(UInt8(ascii: "\t"))
+            bytes += file.path.utf8
+            bytes.append(UInt8(ascii: "\n"))
+        }
+        return bytes
+    }
+
+    static func digest(_ lines: [UInt8]) -> String {
+        SHA256.hash(data: lines).map { String(format: "%02x", $0) }.joined()
     }
 }
 

@@ -26,6 +26,17 @@ final class FileIndexTests: XCTestCase {
         }
     }
 
+    func testUnsignedDecimalDigitsAreStringsDigits() {
+        var generator = SystemRandomNumberGenerator()
+        var numbers: [UInt64] = [0, 1, 9, 10, 99, 100, UInt64.max, UInt64.max - 1, UInt64(Int64.max) + 1, 18_446_744_073_709_551_615]
+        numbers += (0..<2_000).map { _ in UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64.random(in: 0...63, using: &generator) }
+        for number in numbers {
+            var bytes: [UInt8] = [0x41]
+            FileIndex.appendDecimal(number, to: &bytes)
+            XCTAssertEqual(String(decoding: bytes, as: UTF8.self), "A" + String(number))
+        }
+    }
+
     func testEveryFieldReadsBackAsWritten() throws {
         var entries: [String: FileIndex.Entry] = [:]
         let extremes: [(UInt64, UInt64, Int, Int, Int)] = [
@@ -175,6 +186,97 @@ final class FileIndexTests: XCTestCase {
             XCTAssertEqual(file.stamp.inode, (attributes[.systemFileNumber] as? NSNumber)?.uint64Value, file.path)
             XCTAssertEqual(file.isLink, file.path == "public/linked.html", file.path)
         }
+    }
+
+    /// The walk orders each folder's entries itself (a folder as if its name ended in "/") and reads folders on
+    /// every core: its order must be String's `<` over the whole paths, for names with characters that sort
+    /// before "/" ("a-b", "a.b", "a b" beside a folder "a"), for folders beside files that extend their names,
+    /// and for names `<` orders otherwise than their bytes (é precomposed and decomposed, combining marks in either order),
+    /// where it sorts again. Empty folders list nothing; links to folders are listed, not walked into.
+    func testTheWalksOrderIsStringOrderOnAwkwardNames() throws {
+        let tree = folder.appendingPathComponent("awkward")
+        let manager = FileManager.default
+        let names = ["a", "a-b", "a.b", "a b", "a0", "ab", "b", "案", "案件", "件", "（一）", "１", "\u{E9}", "e\u{301}", "e", "f",
+                     "\u{AC00}", "z\u{323}\u{307}", "z\u{307}\u{323}"]
+        // Not Hangul as jamo beside its syllable: String's `<` is no order there ("r0/가/f" < "r0/ᄀ+ᅡ" and
+        // "r0/ᄀ+ᅡ/f" > "r0/가" both hold), so no walk could match it; the output's names are never so written.
+        var generator = SystemRandomNumberGenerator()
+        var written: [String] = []
+        // Random trees over those names, wide enough at the fourth level (80 folders) to be shared out.
+        for round in 0..<3 {
+            let base = "r\(round)"
+            for _ in 0..<300 {
+                let depth = Int.random(in: 1...5, using: &generator)
+                let parts = (0..<depth).map { _ in names.randomElement(using: &generator) ?? "a" }
+                let path = ([base] + parts).joined(separator: "/")
+                let url = tree.appendingPathComponent(path)
+                var isFolder: ObjCBool = false
+                // A name taken by a folder cannot be a file too (and the reverse): skip such draws.
+                if manager.fileExists(atPath: url.path) { continue }
+                var blocked = false
+                var prefix = tree
+                for part in [base] + parts.dropLast() {
+                    prefix.appendPathComponent(part)
+                    if manager.fileExists(atPath: prefix.path, isDirectory: &isFolder), !isFolder.boolValue { blocked = true }
+                }
+                if blocked { continue }
+                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(path.utf8).write(to: url)
+                written.append(path)
+            }
+            for number in 0..<80 {
+                let path = "wide/\(round)/\(number % 7)/\(number)/案卷.pdf"
+                try manager.createDirectory(at: tree.appendingPathComponent(path).deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(path.utf8).write(to: tree.appendingPathComponent(path))
+                written.append(path)
+            }
+        }
+        try manager.createDirectory(at: tree.appendingPathComponent("empty/inner"), withIntermediateDirectories: true)
+        try manager.createSymbolicLink(atPath: tree.appendingPathComponent("r0/link").path, withDestinationPath: "../wide")
+        written.append("r0/link")
+
+        // String's `<` takes é and e + U+0301 for equal: such ties come in the order of their bytes.
+        let expected = written.sorted { $0 < $1 || !($1 < $0) && Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        assertSameOrder(try FileWalker.paths(root: tree, isExcluded: { _ in false }).map(\.path), expected)
+        assertSameOrder(try FileWalker.list(root: tree, isExcluded: { _ in false }).map(\.path), expected.filter { $0 != "r0/link" },
+                        "a link to a folder is no file")
+        assertSameOrder(try FileWalker.paths(root: tree, isExcluded: { $0.hasPrefix("wide/1/") }).map(\.path),
+                        expected.filter { !$0.hasPrefix("wide/1/") })
+        XCTAssertThrowsError(try FileWalker.paths(root: tree.appendingPathComponent("no-such-folder"), isExcluded: { _ in false }))
+    }
+
+    /// Two long lists compared by their first difference (XCTAssertEqual would print both whole).
+    private func assertSameOrder(_ actual: [String], _ expected: [String], _ message: String = "",
+                                 file: StaticString = #filePath, line: UInt = #line) {
+        guard actual != expected else { return }
+        let first = (0..<min(actual.count, expected.count)).first { actual[$0] != expected[$0] } ?? min(actual.count, expected.count)
+        XCTFail("\(message) first difference at \(first) of \(actual.count)/\(expected.count): "
+                + "\(actual.dropFirst(first).prefix(3)) where \(expected.dropFirst(first).prefix(3)) was expected", file: file, line: line)
+    }
+
+    /// The tree remover takes files, links (not what they point to), empty and deep folders, on every core;
+    /// a path that is not there is no error, and a file is removed on its own.
+    func testRemovingATreeRemovesEverythingUnderItAndNothingElse() throws {
+        let tree = folder.appendingPathComponent("doomed")
+        let kept = folder.appendingPathComponent("kept")
+        let manager = FileManager.default
+        try manager.createDirectory(at: kept, withIntermediateDirectories: true)
+        try Data("kept".utf8).write(to: kept.appendingPathComponent("file.txt"))
+        for number in 0..<500 {
+            let url = tree.appendingPathComponent("agency-\(number % 5)/case-\(number)/送达回证-\(number % 3).pdf")
+            try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data("\(number)".utf8).write(to: url)
+        }
+        try manager.createDirectory(at: tree.appendingPathComponent("a/b/c/d/e"), withIntermediateDirectories: true)
+        try manager.createSymbolicLink(atPath: tree.appendingPathComponent("a/b/to-kept").path, withDestinationPath: kept.path)
+        try manager.createSymbolicLink(atPath: tree.appendingPathComponent("dangling").path, withDestinationPath: "nowhere")
+
+        try FileWalker.removeTree(tree.path, action: "测试")
+        XCTAssertFalse(manager.fileExists(atPath: tree.path))
+        XCTAssertEqual(try String(contentsOf: kept.appendingPathComponent("file.txt"), encoding: .utf8), "kept", "links are not followed")
+        XCTAssertNoThrow(try FileWalker.removeTree(tree.path, action: "测试"))
+        try FileWalker.removeTree(kept.appendingPathComponent("file.txt").path, action: "测试")
+        XCTAssertEqual(try manager.contentsOfDirectory(atPath: kept.path), [])
     }
 
     /// The walks' sort gives exactly the order of String's `<` (a stable sort, ties in their first order), on

@@ -60,6 +60,28 @@ final class UnchangedRunTests: SampleCopyTestCase {
         XCTAssertEqual(differing, [], message, file: file, line: line)
     }
 
+    /// The record's stamps are written byte by byte, without a String per number: they must read as the
+    /// text they always were (so a record written before stays comparable), across the range of each number.
+    func testStampsAreWrittenAsTheirText() {
+        var generator = SystemRandomNumberGenerator()
+        func draw() -> Int { Int.random(in: Int.min...Int.max, using: &generator) >> Int.random(in: 0...62, using: &generator) }
+        let files = (0..<500).map { number -> ListedFile in
+            let stamp = FileStamp(device: number == 0 ? UInt64.max : UInt64.random(in: 0...UInt64.max, using: &generator) >> 20,
+                                  inode: UInt64.random(in: 0...UInt64.max, using: &generator), size: abs(draw() / 2),
+                                  modifiedSeconds: draw(), modifiedNanoseconds: Int.random(in: 0..<1_000_000_000, using: &generator))
+            return ListedFile(path: "public/decisions/案件-\(number).html", stamp: stamp, isLink: number % 3 == 0,
+                              changed: (draw(), Int.random(in: 0..<1_000_000_000, using: &generator)))
+        }
+        let expected = files.map { file -> String in
+            let stamp = file.stamp
+            return "\(file.isLink ? "L" : "F")/\(stamp.device)/\(stamp.inode)/\(stamp.size)/"
+                + "\(stamp.modifiedSeconds).\(stamp.modifiedNanoseconds)/\(file.changed.seconds).\(file.changed.nanoseconds)"
+        }
+        XCTAssertEqual(UnchangedRun.stamps(files).map(\.stamp), expected)
+        XCTAssertEqual(String(decoding: UnchangedRun.lines(files), as: UTF8.self),
+                       zip(expected, files).map { "\($0)\t\($1.path)\n" }.joined())
+    }
+
     func testAnUnchangedNightWritesNothingAndReportsTheSameOutcome() throws {
         let first = try night()
         XCTAssertNil(first.unchanged)

@@ -195,7 +195,11 @@ public final class OutputWriter: @unchecked Sendable {
                 try preserve(relativePath)
             }
         }
-        lock.withLock { keptInPlace.formUnion(inPlace) }
+        lock.withLock {
+            // Grown once, not doubled and rehashed again and again on the way to 400,000 paths.
+            keptInPlace.reserveCapacity(keptInPlace.count + inPlace.count)
+            keptInPlace.formUnion(inPlace)
+        }
     }
 
     /// Writes `bytes` at `relativePath` unless the last run's file there, as that run left it, holds

@@ -518,7 +518,9 @@ private struct Publisher {
     /// The site's parts are independent of each other and written on every core; the sitemap, which lists
     /// what they wrote, comes last. The pages' order in it is the parts' order, then the kept pages.
     private func writeSite(_ site: PortalSite, toWrite: Set<String>, summary: inout PortalSummary) throws {
-        let pages: [@Sendable () throws -> [String]] = PortalPages.parts(site, decisionsToWrite: toWrite).map { part in
+        let sitemapEntries = SitemapEntries()
+        let parts = PortalPages.parts(site, decisionsToWrite: toWrite, sitemapEntries: { sitemapEntries.set($0) })
+        let pages: [@Sendable () throws -> [String]] = parts.map { part in
             { [writer] in
                 var written: [String] = []
                 try part { file in
@@ -539,17 +541,20 @@ private struct Publisher {
             try writeFeeds(site)
             return []
         }
-        let searchIndex: @Sendable () throws -> [String] = { [writer] in
-            try writer.writeUnlessSame(try PortalPages.searchIndex(site), to: "public/search-index.json")
-            return []
-        }
-        let parts = pages + [kept, feeds, searchIndex]
-        let results = concurrentMap(parts, chunkSize: 1) { part in Result { try part() } }
+        let results = concurrentMap(pages + [kept, feeds], chunkSize: 1) { part in Result { try part() } }
         var written: [String] = []
         for result in results { written += try result.get() }
         summary.pagesKept += try results[pages.count].get().count
         summary.pagesWritten = toWrite.count
-        try writer.writeUnlessSame(PortalFeeds.sitemap(site, pages: written), to: "public/sitemap.xml")
+        try writer.writeUnlessSame(PortalFeeds.sitemap(site, pages: written, entries: sitemapEntries.value), to: "public/sitemap.xml")
+    }
+
+    /// The sitemap's entries as its part worked them out on another thread, for sitemap.xml after all parts.
+    private final class SitemapEntries: @unchecked Sendable {
+        private let lock = NSLock()
+        private var entries: [PortalSitemap.Entry]?
+        func set(_ value: [PortalSitemap.Entry]) { lock.withLock { entries = value } }
+        var value: [PortalSitemap.Entry]? { lock.withLock { entries } }
     }
 
     /// decisions.xml, checked against its schema, and the Atom feed.

@@ -96,8 +96,8 @@ public enum PortalFeeds {
     /// `site.sitemapLimit` (the parts come with `PortalPages.pages`). `pages` are the
     /// paths the stage wrote; the sitemap lists every page of the site from `site` itself,
     /// kept pages included, so `pages` only adds HTML pages the site does not know of.
-    public static func sitemap(_ site: PortalSite, pages: [String]) -> String {
-        PortalSitemap.main(site, extra: pages)
+    public static func sitemap(_ site: PortalSite, pages: [String], entries: [PortalSitemap.Entry]? = nil) -> String {
+        PortalSitemap.main(site, extra: pages, entries: entries)
     }
 
     static func x(_ text: String) -> String { HTML.escape(text) }

@@ -8,10 +8,10 @@ import Web
 public enum PortalPages {
     public static let pageSize = 20
 
-    /// Every file of the portal but the four the portal stage writes itself (decisions.xml,
-    /// which it validates, atom.xml, search-index.json and sitemap.xml): the pages, the
-    /// 404 page, robots.txt, the icon, the reports index, each agency's feed, the search
-    /// index's shards and, when the site is over `sitemapLimit`, the sitemap's parts.
+    /// Every file of the portal but the three the portal stage writes itself (decisions.xml,
+    /// which it validates, atom.xml and sitemap.xml): the pages, the 404 page, robots.txt, the
+    /// icon, the reports index, each agency's feed, the search index's shards and manifest and,
+    /// when the site is over `sitemapLimit`, the sitemap's parts.
     /// Decision pages only for `decisionsToWrite` (the rest are kept from the last run).
     public static func pages(_ site: PortalSite, decisionsToWrite: Set<String>) throws -> [PortalFile] {
         var files: [PortalFile] = []
@@ -30,7 +30,9 @@ public enum PortalPages {
 
     /// The pages of `forEachPage` as independent parts, in its order, so that a caller may make them on
     /// every core (the search index and the sitemap of 100,000 decisions took seconds each, one after the other).
-    public static func parts(_ site: PortalSite, decisionsToWrite: Set<String>) -> [Part] {
+    /// `sitemapEntries` is given the sitemap's entries once its part has worked them out, for sitemap.xml.
+    public static func parts(_ site: PortalSite, decisionsToWrite: Set<String>,
+                             sitemapEntries: (@Sendable ([PortalSitemap.Entry]) -> Void)? = nil) -> [Part] {
         let byAgency = site.decisionsByAgency()
         return [
             { body in
@@ -50,7 +52,11 @@ public enum PortalPages {
             },
             { body in for file in PortalFeeds.agencyFeeds(site, byAgency: byAgency) { try body(file) } },
             { body in try PortalSearchIndex.shards(site) { try body($0) } },
-            { body in for file in PortalSitemap.parts(site, byAgency: byAgency) { try body(file) } },
+            { body in
+                let entries = PortalSitemap.entries(site, byAgency: byAgency)
+                sitemapEntries?(entries)
+                for file in PortalSitemap.parts(site, entries: entries) { try body(file) }
+            },
         ]
     }
 

@@ -90,8 +90,9 @@ public enum PortalSearchIndex {
 
     /// How many key shards: a power of two that keeps shards near the target size, from
     /// the length of the text (about one byte of keys and postings per character indexed,
-    /// measured on a generated 2,000-case export) so the manifest is known without building
-    /// the index.
+    /// measured on a generated 2,000-case export). The shards' builder counts the characters as it
+    /// goes and writes the manifest itself; this count, which derives every decision's text again,
+    /// is for a manifest asked for on its own.
     static func keyShardCount(_ site: PortalSite) -> Int {
         var characters = 0
         for item in site.current {
@@ -108,17 +109,20 @@ public enum PortalSearchIndex {
         return shards
     }
 
-    /// The manifest, search-index.json.
-    public static func manifest(_ site: PortalSite) throws -> String {
+    /// The manifest's path under the site, beside search/.
+    public static let manifestPath = "search-index.json"
+
+    /// The manifest, search-index.json. `keyShards`: the count the shards were built with (else worked out).
+    public static func manifest(_ site: PortalSite, keyShards: Int? = nil) throws -> String {
         let vocabulary = Vocabulary(site)
         let count = site.current.count
-        return try json(Manifest(format: format, count: count, keyShards: keyShardCount(site), documentShardSize: documentShardSize,
+        return try json(Manifest(format: format, count: count, keyShards: keyShards ?? keyShardCount(site), documentShardSize: documentShardSize,
                              documentShards: (count + documentShardSize - 1) / documentShardSize,
                              agencies: vocabulary.agencies.map { [$0.code, $0.name] }, types: vocabulary.types, years: vocabulary.years,
                              kinds: vocabulary.kinds))
     }
 
-    /// The shards under search/ (written with the pages): keys, then the decision store.
+    /// The shards under search/ (written with the pages): keys, then the decision store, then the manifest.
     public static func shards(_ site: PortalSite) throws -> [PortalFile] {
         var files: [PortalFile] = []
         try shards(site) { files.append($0) }
@@ -158,6 +162,7 @@ public enum PortalSearchIndex {
     }
 
     /// The same, each file handed over as soon as it is made (the key shards of 100,000 decisions are tens of megabytes).
+    /// The manifest comes last, with the number of key shards the characters just counted gave.
     public static func shards(_ site: PortalSite, _ emit: (PortalFile) throws -> Void) throws {
         let vocabulary = Vocabulary(site)
         let agencyIndex = Dictionary(vocabulary.agencies.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
@@ -215,6 +220,7 @@ public enum PortalSearchIndex {
         for (number, start) in stride(from: 0, to: store.count, by: documentShardSize).enumerated() {
             try emit(PortalFile(path: "search/d-\(number).json", text: try json(Array(store[start..<min(store.count, start + documentShardSize)]))))
         }
+        try emit(PortalFile(path: manifestPath, text: try manifest(site, keyShards: keyShards)))
     }
 
     /// Decisions whose keys are worked out at once (on every core) before they join the postings.

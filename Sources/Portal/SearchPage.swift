@@ -2,7 +2,7 @@ import Foundation
 import Web
 
 extension PortalPages {
-    /// The search index's manifest, written by the portal stage as search-index.json.
+    /// The search index's manifest on its own (the site's parts write it with the shards it describes).
     public static func searchIndex(_ site: PortalSite) throws -> String { try PortalSearchIndex.manifest(site) }
 
     /// search.html: a plain GET form (q and the filters, so a search is a link:

@@ -55,8 +55,9 @@ public enum PortalSitemap {
     }
 
     /// sitemap.xml: the URL set, or the index of the parts.
-    static func main(_ site: PortalSite, extra: [String]) -> String {
-        var all = entries(site)
+    /// `entries`: `entries(site)`, when the caller has them already.
+    static func main(_ site: PortalSite, extra: [String], entries known: [Entry]? = nil) -> String {
+        var all = known ?? entries(site)
         let known = Set(all.map(\.path))
         let added = extra.filter { $0.hasSuffix(".html") && $0 != "404.html" && !known.contains($0) }
         if !added.isEmpty {
@@ -73,8 +74,8 @@ public enum PortalSitemap {
     }
 
     /// The parts when the site is over the limit, else none.
-    public static func parts(_ site: PortalSite, byAgency: [String: [PublishedDecision]]? = nil) -> [PortalFile] {
-        let all = entries(site, byAgency: byAgency)
+    public static func parts(_ site: PortalSite, entries known: [Entry]? = nil) -> [PortalFile] {
+        let all = known ?? entries(site)
         guard all.count > site.sitemapLimit else { return [] }
         return chunks(all, site.sitemapLimit).enumerated().map { PortalFile(path: partPath($0.offset), text: urlset(site, $0.element)) }
     }

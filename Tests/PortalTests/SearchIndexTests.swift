@@ -168,6 +168,19 @@ final class SearchIndexTests: XCTestCase {
         XCTAssertEqual(try PortalPages.searchIndex(try Fixture.site(count: 60)), try PortalPages.searchIndex(try Fixture.site(count: 60)))
     }
 
+    /// The shards' builder writes the manifest with the key-shard count of the characters it indexed: it must be
+    /// the manifest worked out on its own, and the key shards it names must be the ones written.
+    func testTheManifestWrittenWithTheShardsIsTheOneWorkedOutAlone() throws {
+        for count in [1, 7, 60, 250] {
+            let site = try Fixture.site(count: count)
+            let files = try PortalSearchIndex.shards(site)
+            XCTAssertEqual(files.last?.path, PortalSearchIndex.manifestPath, "\(count) decisions")
+            let manifest = String(decoding: try XCTUnwrap(files.last).bytes, as: UTF8.self)
+            XCTAssertEqual(manifest, try PortalPages.searchIndex(site), "\(count) decisions")
+            XCTAssertEqual(files.filter { $0.path.hasPrefix("search/k-") }.count, PortalSearchIndex.keyShardCount(site), "\(count) decisions")
+        }
+    }
+
     func testSearchPageWorksAsAPlainFormAndSaysWhatToDoWithoutScript() throws {
         let page = try XCTUnwrap(try Fixture.files(try Fixture.site())["search.html"])
         XCTAssertTrue(page.contains("<form id=\"search\" role=\"search\" action=\"search.html\" method=\"get\">"))

@@ -123,8 +123,12 @@ final class SiteFurnitureTests: XCTestCase {
         XCTAssertEqual(PortalSitemap.entries(site).filter { $0.lastModified == nil }.map(\.path), ["reports/index.html"],
                        "every page has a lastmod but the reports index, which lists no report here")
 
+        XCTAssertEqual(PortalFeeds.sitemap(site, pages: [], entries: PortalSitemap.entries(site)), sitemap,
+                       "entries handed over by the sitemap's part make the same sitemap")
+
         let small = try Fixture.site(sitemapLimit: 10)
         let index = PortalFeeds.sitemap(small, pages: [])
+        XCTAssertEqual(PortalFeeds.sitemap(small, pages: [], entries: PortalSitemap.entries(small)), index)
         XCTAssertTrue(index.contains("<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"))
         let parts = PortalSitemap.parts(small)
         XCTAssertEqual(parts.count, (urls + 9) / 10)

@@ -23,9 +23,22 @@ enum KeyBytes {
     }
 
     final class Sink {
-        var bytes: [UInt8] = []
+        // Written by one thread only (each key has its own sink): the run-time exclusivity check on
+        // every append was a tenth of the keys' cost.
+        @exclusivity(unchecked) var bytes: [UInt8] = []
+        /// What each type met so far is (see `ValueKind`): found once per type and sink, not by
+        /// casting every value (a protocol cast searches the conformances, most of the keys' cost).
+        @exclusivity(unchecked) private var kinds: [ObjectIdentifier: ValueKind] = [:]
 
         init() { bytes.reserveCapacity(1024) }
+
+        func kind<T>(of type: T.Type) -> ValueKind {
+            let id = ObjectIdentifier(type)
+            if let known = kinds[id] { return known }
+            let found = ValueKind(type)
+            kinds[id] = found
+            return found
+        }
 
         func mark(_ tag: Tag, depth: Int) {
             bytes.append(tag.rawValue)
@@ -77,14 +90,39 @@ private struct KeyBytesEncoder: Encoder {
 }
 
 /// Writes one value of any kind at `depth` (a primitive as is, anything else through its own `encode(to:)`).
+/// How `write` writes a value of a type: a string, a flag, a number, a dictionary with String keys, or
+/// anything else through its own `encode(to:)`. (An optional is anything else: its `encode(to:)` writes
+/// what it holds, or null, through the single-value container, the same bytes.)
+enum ValueKind {
+    case string, bool, number, stringKeyed, other
+
+    init<T>(_ type: T.Type) {
+        if type == String.self {
+            self = .string
+        } else if type == Bool.self {
+            self = .bool
+        } else if type is any BinaryInteger.Type || type == Double.self || type == Float.self {
+            self = .number
+        } else if type is any StringKeyedEntries.Type {
+            self = .stringKeyed
+        } else {
+            self = .other
+        }
+    }
+}
+
 private func write<T: Encodable>(_ value: T, sink: KeyBytes.Sink, depth: Int, codingPath: [CodingKey]) throws {
-    switch value {
-    case let text as String: sink.text(.string, text)
-    case let flag as Bool: sink.bool(flag)
-    case let number as any BinaryInteger: sink.text(.number, String(describing: number))
-    case let number as Double: sink.text(.number, String(describing: number))
-    case let number as Float: sink.text(.number, String(describing: number))
-    case let dictionary as any StringKeyedEntries:
+    switch sink.kind(of: T.self) {
+    case .string:
+        // T is String itself (not a subclass or an optional: the kind is of the exact type).
+        sink.text(.string, unsafeBitCast(value, to: String.self))
+    case .bool: sink.bool(unsafeBitCast(value, to: Bool.self))
+    case .number: sink.text(.number, String(describing: value))
+    case .stringKeyed:
+        guard let dictionary = value as? any StringKeyedEntries else {
+            try value.encode(to: KeyBytesEncoder(sink: sink, depth: depth, codingPath: codingPath))
+            return
+        }
         // Written as the keyed container its own encode(to:) makes, but in the order of its keys' bytes: a
         // dictionary iterates in an order that depends on its history and the process's hash seed.
         sink.mark(.keyed, depth: depth)
@@ -93,17 +131,17 @@ private func write<T: Encodable>(_ value: T, sink: KeyBytes.Sink, depth: Int, co
             sink.text(.string, key)
             try write(member, sink: sink, depth: depth + 2, codingPath: codingPath)
         }
-    default: try value.encode(to: KeyBytesEncoder(sink: sink, depth: depth, codingPath: codingPath))
+    case .other: try value.encode(to: KeyBytesEncoder(sink: sink, depth: depth, codingPath: codingPath))
     }
 }
 
 /// A dictionary with String keys (the `extra` columns of the contract v2 rows), entries in an order fixed by the keys alone.
-private protocol StringKeyedEntries {
+protocol StringKeyedEntries {
     func entriesInKeyOrder() -> [(key: String, value: any Encodable)]
 }
 
 extension Dictionary: StringKeyedEntries where Key == String, Value: Encodable {
-    fileprivate func entriesInKeyOrder() -> [(key: String, value: any Encodable)] {
+    func entriesInKeyOrder() -> [(key: String, value: any Encodable)] {
         map { (key: $0.key, value: $0.value as any Encodable) }.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
     }
 }

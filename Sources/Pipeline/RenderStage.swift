@@ -260,7 +260,7 @@ extension RenderStage {
         bytes += try ingest.detailsPayload(entry.item)
         // Receipts name the officers who served, the 案卷 those who recorded; it lists the records' hashes.
         let people = Set(ingest.ingest.details(of: entry.item).deliveries.flatMap(\.servers) + entry.records.map(\.officerCert))
-        for cert in people.sorted() { if let officer = ingest.officers[cert] { bytes += CanonicalJSON.payload(of: officer) } }
+        for cert in people.sorted() { if let officer = ingest.officerPayloads[cert] { bytes += officer } }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         bytes += try encoder.encode(entry.records)
@@ -279,12 +279,12 @@ extension RenderStage {
         var bytes = CanonicalJSON.payload(of: item)
         let review = ingest.reviews[item.id]
         if let review { bytes += CanonicalJSON.payload(of: review) }
-        if let agency = ingest.agencies[item.agencyCode] { bytes += CanonicalJSON.payload(of: agency) }
-        for cert in item.officerCerts { if let officer = ingest.officers[cert] { bytes += CanonicalJSON.payload(of: officer) } }
+        if let agency = ingest.agencyPayloads[item.agencyCode] { bytes += agency }
+        for cert in item.officerCerts { if let officer = ingest.officerPayloads[cert] { bytes += officer } }
         bytes += try ingest.detailsKeyBytes(item)
         let records = ingest.records[item.id] ?? []
         let people = Set(ingest.ingest.details(of: item).deliveries.flatMap(\.servers) + records.map(\.officerCert))
-        for cert in people.sorted() { if let officer = ingest.officers[cert] { bytes += CanonicalJSON.payload(of: officer) } }
+        for cert in people.sorted() { if let officer = ingest.officerPayloads[cert] { bytes += officer } }
         bytes += try KeyBytes.of(records)
         let catalogue = config.legalReview.catalogue
         let criteria = review == nil ? [] : catalogue.rules(for: item)
@@ -312,6 +312,9 @@ extension RenderStage {
         private let agencyDetails: [String: Result<Data, Error>]
         /// The same as `KeyBytes`, for the input key.
         private let agencyKeyBytes: [String: Result<[UInt8], Error>]
+        /// Each agency's and officer's canonical payload, for the input keys: made once, not once per case.
+        let agencyPayloads: [String: [UInt8]]
+        let officerPayloads: [String: [UInt8]]
 
         init(_ ingest: IngestResult) {
             self.ingest = ingest
@@ -321,6 +324,8 @@ extension RenderStage {
             records = Dictionary(grouping: ingest.records, by: \.caseID)
             agencyDetails = ingest.agencyDetails.mapValues { details in Result { try Self.encoder.encode(details) } }
             agencyKeyBytes = ingest.agencyDetails.mapValues { details in Result { try KeyBytes.of(details) } }
+            agencyPayloads = agencies.mapValues { CanonicalJSON.payload(of: $0) }
+            officerPayloads = officers.mapValues { CanonicalJSON.payload(of: $0) }
         }
 
         private static var encoder: JSONEncoder {

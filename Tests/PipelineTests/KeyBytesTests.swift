@@ -10,6 +10,27 @@ final class KeyBytesTests: XCTestCase {
     private struct Inner: Codable, Equatable { var b: Int?; var c: Int? }
     private struct Outer: Codable, Equatable { var a: Inner?; var c: Int?; var list: [[String]]?; var text: String?; var flag: Bool? }
 
+    private enum Kind: String, Codable { case first, second }
+    private struct EveryKind: Codable {
+        var text = "案件", number = -42, wide: Int64 = 1 << 40, small: UInt8 = 7, flag = true, real = 0.1, single: Float = 1.5
+        var missing: String? = nil, present: Int? = 3, kind = Kind.second, texts = ["a", ""], numbers = [1, 2], reals = [2.5]
+        var flags = [false], map = ["b": 2, "a": 1, "案": 3], nested = [Inner(b: 1, c: nil)], kinds = [Kind.first]
+    }
+
+    /// The bytes of one value of every kind, as the format has written them since it was made: a faster writer must
+    /// give the same (the render keys of every case, and with them every document kept, depend on them).
+    func testTheBytesOfEveryKindOfValueAreTheFormatsBytes() throws {
+        let hex = try KeyBytes.of(EveryKind()).map { String(format: "%02x", $0) }.joined()
+        XCTAssertEqual(hex, Self.everyKindBytes)
+    }
+
+    private static let everyKindBytes = "010003011204746578741206e6a188e4bbb6030112066e756d62657213032d34320301120477696465130d31303939353131"
+        + "36323737373603011205736d616c6c13013703011204666c61671101030112047265616c1303302e310301120673696e676c"
+        + "651303312e350301120770726573656e74130133030112046b696e6412067365636f6e640301120574657874730202040312"
+        + "016104031200030112076e756d62657273020204031301310403130132030112057265616c73020204031303322e35030112"
+        + "05666c616773020204031100030112036d617001020303120161130131030312016213013203031203e6a188130133030112"
+        + "066e65737465640202040301040305120162130131030112056b696e64730202040312056669727374"
+
     /// Values whose members or elements could run together in a stream without depths and lengths.
     func testValuesThatOnlyNestOrSplitDifferentlyGiveDifferentBytes() throws {
         let values: [Outer] = [

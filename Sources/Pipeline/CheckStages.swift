@@ -9,6 +9,7 @@ struct IngestStage: Stage {
     let name = "ingest"
     let reads = "导出文件夹（agencies、officers、cases、reviews、records、media）"
     let territory: [String] = []
+    let readsLastOutput = false
 
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
         run.ingest = try ExportReader.read(folder: run.config.inputURL, options: IngestOptions(asOf: run.asOf)) { done, total in
@@ -27,6 +28,7 @@ struct ValidateStage: Stage {
     let name = "validate"
     let reads = "接收的案件、文书模板和 documents 规则"
     let territory = ["quarantine/"]
+    let readsLastOutput = false
 
     /// A command that remakes one part of the output (`report`) leaves the last run's quarantine.
     func claims(_ run: RunContext) -> [String] { run.request.recordsRun ? territory : [] }
@@ -103,6 +105,7 @@ struct ReviewStage: Stage {
     let name = "review"
     let reads = "接收的案件、法制审核记录、重大执法决定目录清单（legal_review）"
     let territory: [String] = []
+    let readsLastOutput = false
 
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
         let gate = ReviewGate(catalogue: run.config.legalReview.catalogue, limits: run.config.legalReview.recheck,

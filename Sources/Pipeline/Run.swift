@@ -125,7 +125,20 @@ public enum PipelineRunner {
         _ = try committer.recover()
         // Identified before anything is read, so the record never describes an export newer than the one the run used.
         let inputs = UnchangedRun.applies(to: request) ? try UnchangedRun.identity(of: request) : nil
-        let finding = try inputs.map { try UnchangedRun.inspect(config, inputs: $0) }
+        // Whether the output is as the record says decides the night only when the inputs are the recorded
+        // ones; otherwise it is worked out while the export is read, for the stages that read the output.
+        var finding: UnchangedRun.Finding?
+        var pending: UnchangedRun.Pending?
+        if let inputs {
+            if request.mayKeepUnchangedOutput, UnchangedRun.recordedInputs(config) == inputs {
+                finding = try UnchangedRun.inspect(config, inputs: inputs)
+            } else {
+                pending = UnchangedRun.Pending(config, inputs: inputs)
+            }
+        }
+        // A run that fails before it needed the walk still waits for it, so nothing of it reads the output
+        // folder once the lock is released (its result no longer matters: the run's own error is reported).
+        defer { if let pending { _ = try? pending.wait() } }
         if request.mayKeepUnchangedOutput, let last = finding?.summary { return (last, IngestResult()) }
         var previous = request.useStateStore ? try loadPrevious(config) : PreviousState()
         // A command that remakes part of the output keeps the nightly record true for the files it only carries forward.
@@ -146,6 +159,10 @@ public enum PipelineRunner {
         var parts: [StageReport] = []
         for (index, stage) in recipe.enumerated() {
             events?(.stageStarted(index: index + 1, count: recipe.count, stage: stage.name))
+            if stage.readsLastOutput, let waiting = pending {
+                try learn(try waiting.wait(), output: output, run: run)
+                pending = nil
+            }
             let outcome = try perform(stage, run, output)
             run.ingest.setAside(outcome.setAside)
             state.merge(outcome.state)
@@ -153,6 +170,7 @@ public enum PipelineRunner {
             ownership.claim(stage.name, stage.claims(run))
             Fault.point("stage.\(stage.name)")
         }
+        if let waiting = pending { try learn(try waiting.wait(), output: output, run: run) }
         run.releaseStageCaches()
         var summary = makeSummary(run.ingest, request: request, stages: config.stages)
         for part in parts { summary.add(part) }
@@ -214,6 +232,12 @@ public enum PipelineRunner {
     }
 
     /// Runs one stage; its failure says which stage it was.
+    /// What the comparison of the output with the last run's record found: files no stage may keep, and the gate's key.
+    private static func learn(_ finding: UnchangedRun.Finding, output: OutputWriter, run: RunContext) throws {
+        output.damaged = finding.damaged
+        run.learnLastGateKey(finding.gateKey)
+    }
+
     private static func perform(_ stage: Stage, _ run: RunContext, _ output: OutputWriter) throws -> StageOutcome {
         do {
             return try stage.run(run, into: output)

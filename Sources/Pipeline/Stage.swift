@@ -25,6 +25,10 @@ protocol Stage {
     /// place rather than carrying every kept file into a new tree: for folders of many files of which
     /// a night changes few. Not served, so a reader never sees the moment between two nights.
     var inPlace: [String] { get }
+    /// Whether the stage reads the last run's output or what was learnt of it (files kept, the damaged ones,
+    /// the gate's key). The ones that read only the export and the state store start before the output
+    /// has been compared with the last run's record (`UnchangedRun.inspect`, a walk of the whole output).
+    var readsLastOutput: Bool { get }
     /// The part of its territory the stage remakes in this run (by default, all of it).
     func claims(_ run: RunContext) -> [String]
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome
@@ -33,6 +37,7 @@ protocol Stage {
 extension Stage {
     func claims(_ run: RunContext) -> [String] { territory }
     var inPlace: [String] { [] }
+    var readsLastOutput: Bool { true }
 }
 
 /// What a stage hands back to the runner.
@@ -170,6 +175,9 @@ final class RunContext {
     private var loadedCalendar: WorkingCalendar?
     private var loadedTypesetter: Typesetter?
     private var loadedTemplates: TemplateLibrary?
+
+    /// The last run's gate key, once the output has been compared with its record.
+    func learnLastGateKey(_ key: String?) { previous.gateKey = key }
 
     init(request: RunRequest, previous: PreviousState, events: (@Sendable (RunEvent) -> Void)?) {
         self.request = request

@@ -1,5 +1,6 @@
 import Archive
 import Crypto
+import Dispatch
 import Disclosure
 import ErrorReporting
 import Foundation
@@ -73,6 +74,46 @@ public enum UnchangedRun {
               try StateStore(path: config.stateStoreURL.path).lastRunSummary() == header.summary,
               let summary = try? JSONDecoder().decode(RunSummary.self, from: live) else { return Finding() }
         return Finding(summary: rerun(of: summary), gateKey: header.gateKey)
+    }
+
+    /// The inputs' identity the record holds (nil: no record, or one that cannot be read), from its first
+    /// line alone: when it is not this run's, the night is no unchanged one whatever the output holds, and
+    /// the output can be compared with the record while the export is read (`Pending`).
+    static func recordedInputs(_ config: PipelineConfig) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: config.outputURL.appendingPathComponent(recordName).path) else { return nil }
+        defer { try? handle.close() }
+        var line = Data()
+        while line.count < 16 << 20, let chunk = try? handle.read(upToCount: 64 << 10), !chunk.isEmpty {
+            if let end = chunk.firstIndex(of: UInt8(ascii: "\n")) {
+                line += chunk[chunk.startIndex..<end]
+                guard let header = try? JSONDecoder().decode(Header.self, from: line), header.format == format else { return nil }
+                return header.inputs
+            }
+            line += chunk
+        }
+        return nil
+    }
+
+    /// `inspect` on another thread: it walks the whole output, which the stages that read only the export
+    /// need not wait for (see `Stage.readsLastOutput`).
+    final class Pending: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var outcome: Result<Finding, Error>?
+
+        init(_ config: PipelineConfig, inputs: String) {
+            DispatchQueue.global().async { [self] in
+                outcome = Result { try UnchangedRun.inspect(config, inputs: inputs) }
+                done.signal()  // publishes `outcome` to the thread that waits
+            }
+        }
+
+        /// The finding, once the walk is done (what `inspect` threw, if it threw).
+        func wait() throws -> Finding {
+            done.wait()
+            done.signal()  // a second wait returns at once
+            guard let outcome else { return Finding() }
+            return try outcome.get()
+        }
     }
 
     /// Removes the record before a commit changes the output it describes (durably, so a crash

@@ -133,6 +133,32 @@ final class UnchangedRunTests: SampleCopyTestCase {
         XCTAssertEqual(try Verifier.verify(root: output, input: export).problems, [])
     }
 
+    /// On a night whose export changed, the output is compared with the last night's record while the export is
+    /// read (`UnchangedRun.Pending`), and the stages that keep files wait for it: a page, a public PDF and a
+    /// document edited since last night (size and time put back) must still be made again, not kept.
+    func testADamagedOutputIsRepairedOnANightWhoseExportChanged() throws {
+        _ = try night()
+        let good = try published(output)
+        let keys = good.keys.sorted()
+        let edited = [keys.first { $0.hasPrefix("public/decisions/") && $0.hasSuffix(".html") },
+                      keys.first { $0.hasPrefix("public/documents/") && $0.hasSuffix(".pdf") },
+                      keys.last { $0.hasPrefix("internal/documents/") }].compactMap { $0 }
+        XCTAssertEqual(edited.count, 3)
+        for path in edited { try editKeepingSizeAndTime(output.appendingPathComponent(path), bytes: try XCTUnwrap(good[path])) }
+        let status = try Repo.run("/usr/bin/env", ["python3", Repo.root.appendingPathComponent("Tests/Bench/mutate_export.py").path,
+                                                   "--export", export.path, "--every", "7"])
+        XCTAssertEqual(status.code, 0, status.output)
+        let rerun = try night()
+        XCTAssertNil(rerun.unchanged)
+        XCTAssertGreaterThan(rerun.store?.changed ?? 0, 0, status.output)
+        let cold = parent.appendingPathComponent("cold")
+        _ = try night(into: cold)
+        let repaired = try published(output), coldFiles = try published(cold)
+        assertSame(repaired, coldFiles, "rerun and cold run differ")
+        for path in edited { XCTAssertEqual(repaired[path], coldFiles[path], path) }
+        XCTAssertEqual(try Verifier.verify(root: output, input: export).problems, [])
+    }
+
     private func reportForYear(_ year: Int) throws {
         let config = try Repo.config(input: export, output: output)
         _ = try PipelineRunner.run(RunRequest(config: config, asOf: asOf, reportYear: year, recordsRun: false))

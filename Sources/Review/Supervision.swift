@@ -119,16 +119,21 @@ public enum Supervisor {
             majorFlagDisagreements: input.assessments.filter(\.flagDisagrees),
             officerCertificateProblems: [], ordinaryWithFewerThanTwoOfficers: [], withdrawnStillPublished: [],
             recordsWithMissingMedia: [])
-        try disclosures(input, into: &report)
-        officers(input, into: &report)
+        // The checks that list cases list them by case number: the cases are sorted once for all three
+        // (three sorts of 100,000 cases were a fifth of the stage).
+        var byNumber = input
+        byNumber.cases = input.cases.sorted(by: { $0.id < $1.id })
+        try disclosures(byNumber, into: &report)
+        officers(byNumber, into: &report)
         problems(input, into: &report)
-        try TimeLimits.check(input, into: &report)
+        try TimeLimits.check(byNumber, into: &report)
         return report
     }
 
+    /// `input.cases` in case-number order (`report` sorts them).
     private static func disclosures(_ input: SupervisionInput, into report: inout SupervisionReport) throws {
         let calendar = input.calendar
-        for item in input.cases.sorted(by: { $0.id < $1.id }) {
+        for item in input.cases {
             let publication = input.publications[item.id]
             if item.disclosure == .proactive, !item.party.isMinor, publication?.timingKnown == false {
                 report.disclosuresOfUnknownTiming += 1
@@ -158,9 +163,10 @@ public enum Supervisor {
 
     /// Officers on accepted cases whose certificate had lapsed by the decision or is now cancelled or suspended,
     /// and 普通程序 cases with fewer than two officers.
+    /// `input.cases` in case-number order (`report` sorts them).
     private static func officers(_ input: SupervisionInput, into report: inout SupervisionReport) {
         let officers = Dictionary(input.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        for item in input.cases.sorted(by: { $0.id < $1.id }) {
+        for item in input.cases {
             for cert in item.officerCerts {
                 guard let officer = officers[cert] else { continue }
                 if officer.validUntil < item.decisionDate {

@@ -30,8 +30,9 @@ enum TimeLimits {
     static let hearingNoticeWorkingDays = 7
     static let calendarDays = "自然日", workingDays = "工作日"
 
+    /// `input.cases` in case-number order (`Supervisor.report` sorts them): the findings are listed so.
     static func check(_ input: SupervisionInput, into report: inout SupervisionReport) throws {
-        for item in input.cases.sorted(by: { $0.id < $1.id }) where item.actionType == .penalty {
+        for item in input.cases where item.actionType == .penalty {
             let details = input.details[item.id] ?? CaseDetails(caseID: item.id)
             if let finding = try decisionOverrun(item, details, input.calendar) { report.decisionTimeLimitOverruns.append(finding) }
             if let finding = try lateService(item, details, input) { report.lateServices.append(finding) }

@@ -80,6 +80,10 @@ final class UnchangedRunTests: SampleCopyTestCase {
         XCTAssertEqual(UnchangedRun.stamps(files).map(\.stamp), expected)
         XCTAssertEqual(String(decoding: UnchangedRun.lines(files), as: UTF8.self),
                        zip(expected, files).map { "\($0)\t\($1.path)\n" }.joined())
+        // The digest made a megabyte at a time is the digest of the whole (500 files are one chunk: repeated to 20,000).
+        let many = Array(repeating: files, count: 40).flatMap { $0 }
+        XCTAssertEqual(UnchangedRun.digest(of: many), UnchangedRun.digest(UnchangedRun.lines(many)))
+        XCTAssertEqual(UnchangedRun.digest(of: []), UnchangedRun.digest([]))
     }
 
     func testAnUnchangedNightWritesNothingAndReportsTheSameOutcome() throws {

@@ -231,13 +231,13 @@ public enum PipelineRunner {
          SupervisionStage()]
     }
 
-    /// Runs one stage; its failure says which stage it was.
     /// What the comparison of the output with the last run's record found: files no stage may keep, and the gate's key.
     private static func learn(_ finding: UnchangedRun.Finding, output: OutputWriter, run: RunContext) throws {
         output.damaged = finding.damaged
         run.learnLastGateKey(finding.gateKey)
     }
 
+    /// Runs one stage; its failure says which stage it was.
     private static func perform(_ stage: Stage, _ run: RunContext, _ output: OutputWriter) throws -> StageOutcome {
         do {
             return try stage.run(run, into: output)

@@ -336,6 +336,12 @@ public enum FileWalker {
             return []  // removed while we walked
         }
         defer { closedir(stream) }
+        return readAll(stream)
+    }
+
+    /// Every entry an open folder lists (without "." and ".."), read to the end before anything acts on it:
+    /// a folder changed while it is read may list entries twice or not at all.
+    private static func readAll(_ stream: OpaquePointer) -> [(name: String, type: Int)] {
         var out: [(name: String, type: Int)] = []
         while let entry = readdir(stream) {
             let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
@@ -457,14 +463,8 @@ public enum FileWalker {
         }
         defer { closedir(stream) }
         let descriptor = dirfd(stream)
-        // Read whole before anything is unlinked: a folder changed while it is read may list entries twice or not at all.
-        var entries: [(name: String, type: Int)] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-            if name != "." && name != ".." { entries.append((name, Int(entry.pointee.d_type))) }
-        }
         var folders: [String] = []
-        for (name, type) in entries {
+        for (name, type) in readAll(stream) {
             var isFolder = type == Int(DT_DIR)
             if type == Int(DT_UNKNOWN) {
                 var info = stat()

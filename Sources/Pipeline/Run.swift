@@ -128,12 +128,12 @@ public enum PipelineRunner {
         // Whether the output is as the record says decides the night only when the inputs are the recorded
         // ones; otherwise it is worked out while the export is read, for the stages that read the output.
         var finding: UnchangedRun.Finding?
-        var pending: UnchangedRun.Pending?
+        var pending: Background<UnchangedRun.Finding>?
         if let inputs {
             if request.mayKeepUnchangedOutput, UnchangedRun.recordedInputs(config) == inputs {
                 finding = try UnchangedRun.inspect(config, inputs: inputs)
             } else {
-                pending = UnchangedRun.Pending(config, inputs: inputs)
+                pending = Background { try UnchangedRun.inspect(config, inputs: inputs) }
             }
         }
         // A run that fails before it needed the walk still waits for it, so nothing of it reads the output

@@ -78,7 +78,7 @@ public enum UnchangedRun {
 
     /// The inputs' identity the record holds (nil: no record, or one that cannot be read), from its first
     /// line alone: when it is not this run's, the night is no unchanged one whatever the output holds, and
-    /// the output can be compared with the record while the export is read (`Pending`).
+    /// the output can be compared with the record while the export is read (on a `Background` thread).
     static func recordedInputs(_ config: PipelineConfig) -> String? {
         guard let handle = FileHandle(forReadingAtPath: config.outputURL.appendingPathComponent(recordName).path) else { return nil }
         defer { try? handle.close() }
@@ -92,28 +92,6 @@ public enum UnchangedRun {
             line += chunk
         }
         return nil
-    }
-
-    /// `inspect` on another thread: it walks the whole output, which the stages that read only the export
-    /// need not wait for (see `Stage.readsLastOutput`).
-    final class Pending: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        private var outcome: Result<Finding, Error>?
-
-        init(_ config: PipelineConfig, inputs: String) {
-            DispatchQueue.global().async { [self] in
-                outcome = Result { try UnchangedRun.inspect(config, inputs: inputs) }
-                done.signal()  // publishes `outcome` to the thread that waits
-            }
-        }
-
-        /// The finding, once the walk is done (what `inspect` threw, if it threw).
-        func wait() throws -> Finding {
-            done.wait()
-            done.signal()  // a second wait returns at once
-            guard let outcome else { return Finding() }
-            return try outcome.get()
-        }
     }
 
     /// Removes the record before a commit changes the output it describes (durably, so a crash

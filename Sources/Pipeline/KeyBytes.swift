@@ -12,7 +12,7 @@ enum KeyBytes {
     static func of<T: Encodable>(_ value: T) throws -> [UInt8] {
         let sink = Sink()
         // Through `write`, as every member is: a dictionary given here is written in key order too.
-        try write(value, sink: sink, depth: 0, codingPath: [])
+        try write(value, sink: sink, depth: 0)
         return sink.bytes
     }
 
@@ -73,20 +73,21 @@ enum KeyBytes {
 private struct KeyBytesEncoder: Encoder {
     let sink: KeyBytes.Sink
     let depth: Int
-    let codingPath: [CodingKey]
+    /// Never tracked: nothing reads it, and a new array of boxed keys for every member was most of the keys' cost.
+    var codingPath: [CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         sink.mark(.keyed, depth: depth)
-        return KeyedEncodingContainer(KeyedContainer<Key>(sink: sink, depth: depth + 1, codingPath: codingPath))
+        return KeyedEncodingContainer(KeyedContainer<Key>(sink: sink, depth: depth + 1))
     }
 
     func unkeyedContainer() -> UnkeyedEncodingContainer {
         sink.mark(.unkeyed, depth: depth)
-        return UnkeyedContainer(sink: sink, depth: depth + 1, codingPath: codingPath)
+        return UnkeyedContainer(sink: sink, depth: depth + 1)
     }
 
-    func singleValueContainer() -> SingleValueEncodingContainer { SingleValue(sink: sink, depth: depth, codingPath: codingPath) }
+    func singleValueContainer() -> SingleValueEncodingContainer { SingleValue(sink: sink, depth: depth) }
 }
 
 /// Writes one value of any kind at `depth` (a primitive as is, anything else through its own `encode(to:)`).
@@ -111,7 +112,7 @@ enum ValueKind {
     }
 }
 
-private func write<T: Encodable>(_ value: T, sink: KeyBytes.Sink, depth: Int, codingPath: [CodingKey]) throws {
+private func write<T: Encodable>(_ value: T, sink: KeyBytes.Sink, depth: Int) throws {
     switch sink.kind(of: T.self) {
     case .string:
         // T is String itself (not a subclass or an optional: the kind is of the exact type).
@@ -120,7 +121,7 @@ private func write<T: Encodable>(_ value: T, sink: KeyBytes.Sink, depth: Int, co
     case .number: sink.text(.number, String(describing: value))
     case .stringKeyed:
         guard let dictionary = value as? any StringKeyedEntries else {
-            try value.encode(to: KeyBytesEncoder(sink: sink, depth: depth, codingPath: codingPath))
+            try value.encode(to: KeyBytesEncoder(sink: sink, depth: depth))
             return
         }
         // Written as the keyed container its own encode(to:) makes, but in the order of its keys' bytes: a
@@ -129,9 +130,9 @@ private func write<T: Encodable>(_ value: T, sink: KeyBytes.Sink, depth: Int, co
         for (key, member) in dictionary.entriesInKeyOrder() {
             sink.mark(.key, depth: depth + 1)
             sink.text(.string, key)
-            try write(member, sink: sink, depth: depth + 2, codingPath: codingPath)
+            try write(member, sink: sink, depth: depth + 2)
         }
-    case .other: try value.encode(to: KeyBytesEncoder(sink: sink, depth: depth, codingPath: codingPath))
+    case .other: try value.encode(to: KeyBytesEncoder(sink: sink, depth: depth))
     }
 }
 
@@ -149,7 +150,8 @@ extension Dictionary: StringKeyedEntries where Key == String, Value: Encodable {
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let sink: KeyBytes.Sink
     let depth: Int
-    let codingPath: [CodingKey]
+    /// Never tracked: nothing reads it, and a new array of boxed keys for every member was most of the keys' cost.
+    var codingPath: [CodingKey] { [] }
 
     private func member(_ key: Key) {
         sink.mark(.key, depth: depth)
@@ -163,41 +165,41 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         member(key)
-        try write(value, sink: sink, depth: depth + 1, codingPath: codingPath + [key])
+        try write(value, sink: sink, depth: depth + 1)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         member(key)
-        return KeyBytesEncoder(sink: sink, depth: depth + 1, codingPath: codingPath + [key]).container(keyedBy: keyType)
+        return KeyBytesEncoder(sink: sink, depth: depth + 1).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> UnkeyedEncodingContainer {
         member(key)
-        return KeyBytesEncoder(sink: sink, depth: depth + 1, codingPath: codingPath + [key]).unkeyedContainer()
+        return KeyBytesEncoder(sink: sink, depth: depth + 1).unkeyedContainer()
     }
 
     mutating func superEncoder() -> Encoder {
         sink.mark(.key, depth: depth)
         sink.text(.string, "super")
-        return KeyBytesEncoder(sink: sink, depth: depth + 1, codingPath: codingPath)
+        return KeyBytesEncoder(sink: sink, depth: depth + 1)
     }
 
     mutating func superEncoder(forKey key: Key) -> Encoder {
         member(key)
-        return KeyBytesEncoder(sink: sink, depth: depth + 1, codingPath: codingPath + [key])
+        return KeyBytesEncoder(sink: sink, depth: depth + 1)
     }
 }
 
 private struct UnkeyedContainer: UnkeyedEncodingContainer {
     let sink: KeyBytes.Sink
     let depth: Int
-    let codingPath: [CodingKey]
+    /// Never tracked: nothing reads it, and a new array of boxed keys for every member was most of the keys' cost.
+    var codingPath: [CodingKey] { [] }
     private(set) var count = 0
 
-    init(sink: KeyBytes.Sink, depth: Int, codingPath: [CodingKey]) {
+    init(sink: KeyBytes.Sink, depth: Int) {
         self.sink = sink
         self.depth = depth
-        self.codingPath = codingPath
     }
 
     private mutating func element() {
@@ -212,31 +214,32 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
 
     mutating func encode<T: Encodable>(_ value: T) throws {
         element()
-        try write(value, sink: sink, depth: depth + 1, codingPath: codingPath)
+        try write(value, sink: sink, depth: depth + 1)
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         element()
-        return KeyBytesEncoder(sink: sink, depth: depth + 1, codingPath: codingPath).container(keyedBy: keyType)
+        return KeyBytesEncoder(sink: sink, depth: depth + 1).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer() -> UnkeyedEncodingContainer {
         element()
-        return KeyBytesEncoder(sink: sink, depth: depth + 1, codingPath: codingPath).unkeyedContainer()
+        return KeyBytesEncoder(sink: sink, depth: depth + 1).unkeyedContainer()
     }
 
     mutating func superEncoder() -> Encoder {
         element()
-        return KeyBytesEncoder(sink: sink, depth: depth + 1, codingPath: codingPath)
+        return KeyBytesEncoder(sink: sink, depth: depth + 1)
     }
 }
 
 private struct SingleValue: SingleValueEncodingContainer {
     let sink: KeyBytes.Sink
     let depth: Int
-    let codingPath: [CodingKey]
+    /// Never tracked: nothing reads it, and a new array of boxed keys for every member was most of the keys' cost.
+    var codingPath: [CodingKey] { [] }
 
     mutating func encodeNil() throws { sink.null() }
 
-    mutating func encode<T: Encodable>(_ value: T) throws { try write(value, sink: sink, depth: depth, codingPath: codingPath) }
+    mutating func encode<T: Encodable>(_ value: T) throws { try write(value, sink: sink, depth: depth) }
 }

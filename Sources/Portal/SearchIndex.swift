@@ -60,8 +60,8 @@ public enum PortalSearchIndex {
         var years: [String]
         var kinds: [String]
 
-        init(_ site: PortalSite) {
-            let current = site.current
+        init(_ site: PortalSite, current: [PublishedDecision]? = nil) {
+            let current = current ?? site.current
             agencies = site.agencies.map { ($0.code, $0.name) }
             types = Set(current.map(\.decision.actionType)).sorted()
             years = Set(current.map(\.year)).sorted(by: >)
@@ -114,9 +114,11 @@ public enum PortalSearchIndex {
 
     /// The manifest, search-index.json. `keyShards`: the count the shards were built with (else worked out).
     public static func manifest(_ site: PortalSite, keyShards: Int? = nil) throws -> String {
-        let vocabulary = Vocabulary(site)
-        let count = site.current.count
-        return try json(Manifest(format: format, count: count, keyShards: keyShards ?? keyShardCount(site), documentShardSize: documentShardSize,
+        try manifest(Vocabulary(site), count: site.current.count, keyShards: keyShards ?? keyShardCount(site))
+    }
+
+    static func manifest(_ vocabulary: Vocabulary, count: Int, keyShards: Int) throws -> String {
+        try json(Manifest(format: format, count: count, keyShards: keyShards, documentShardSize: documentShardSize,
                              documentShards: (count + documentShardSize - 1) / documentShardSize,
                              agencies: vocabulary.agencies.map { [$0.code, $0.name] }, types: vocabulary.types, years: vocabulary.years,
                              kinds: vocabulary.kinds))
@@ -164,10 +166,10 @@ public enum PortalSearchIndex {
     /// The same, each file handed over as soon as it is made (the key shards of 100,000 decisions are tens of megabytes).
     /// The manifest comes last, with the number of key shards the characters just counted gave.
     public static func shards(_ site: PortalSite, _ emit: (PortalFile) throws -> Void) throws {
-        let vocabulary = Vocabulary(site)
+        let current = site.current
+        let vocabulary = Vocabulary(site, current: current)
         let agencyIndex = Dictionary(vocabulary.agencies.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
         let typeIndex = Dictionary(vocabulary.types.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let current = site.current
         var short: [UInt64: Postings] = [:]
         var body: [UInt64: Postings] = [:]
         var filters: [String: [Int32]] = [:]
@@ -220,7 +222,7 @@ public enum PortalSearchIndex {
         for (number, start) in stride(from: 0, to: store.count, by: documentShardSize).enumerated() {
             try emit(PortalFile(path: "search/d-\(number).json", text: try json(Array(store[start..<min(store.count, start + documentShardSize)]))))
         }
-        try emit(PortalFile(path: manifestPath, text: try manifest(site, keyShards: keyShards)))
+        try emit(PortalFile(path: manifestPath, text: try manifest(vocabulary, count: current.count, keyShards: keyShards)))
     }
 
     /// Decisions whose keys are worked out at once (on every core) before they join the postings.
@@ -231,14 +233,17 @@ public enum PortalSearchIndex {
     /// step of a night's portal. (Within a decision the keys' order does not matter: each posting list
     /// grows in decision order.)
     static func keys(_ site: PortalSite, _ current: [PublishedDecision]) -> [(short: [UInt64], body: [UInt64], characters: Int)] {
-        concurrentMap(current, chunkSize: 256) { item in
-            let (shortText, bodyText) = texts(site, item)
-            var short = Set<UInt64>()
-            SearchText.keys(of: shortText, into: &short)
-            var body = Set<UInt64>()
-            SearchText.keys(of: bodyText, into: &body)
-            return (Array(short), Array(body), shortText.unicodeScalars.count + bodyText.unicodeScalars.count)
-        }
+        // A chunk of decisions per task, each with its own collector.
+        let chunks = stride(from: 0, to: current.count, by: 256).map { $0..<min(current.count, $0 + 256) }
+        return concurrentMap(chunks, chunkSize: 1) { range -> [(short: [UInt64], body: [UInt64], characters: Int)] in
+            var collector = SearchText.KeyCollector()
+            return range.map { position in
+                let (shortText, bodyText) = texts(site, current[position])
+                let short = collector.keys(of: shortText)
+                let body = collector.keys(of: bodyText)
+                return (short.keys, body.keys, short.scalars + body.scalars)
+            }
+        }.flatMap { $0 }
     }
 
     /// Ascending numbers as base-36 gaps ("0,1,1,2s"): a few bytes per decision even for keys

@@ -16,7 +16,9 @@ public enum SearchText {
 
     /// The scalars of `fold(text)`, one after the other, without making the string: the search index
     /// folds the text of every decision, and appending to a String cost more than the rest of it.
-    static func forEachFoldedScalar(of text: String, _ body: (Unicode.Scalar) -> Void) {
+    /// Returns the number of scalars of `text` itself (what the search index's size is worked out from).
+    @discardableResult
+    static func forEachFoldedScalar(of text: String, _ body: (Unicode.Scalar) -> Void) -> Int {
         forEachCompatibilityScalar(of: text) { body(folded($0)) }
     }
 
@@ -31,13 +33,22 @@ public enum SearchText {
     /// and CJK ideographs stay, full-width forms become ASCII, see `CompatibilityTable`); text of those
     /// alone is mapped scalar by scalar, anything else goes whole to Foundation's normalizer, which cost
     /// more than the rest of the search index of every decision.
-    private static func forEachCompatibilityScalar(of text: String, _ body: (Unicode.Scalar) -> Void) {
+    /// Returns the number of scalars of `text` itself, counted in the pass that checks them.
+    @discardableResult
+    private static func forEachCompatibilityScalar(of text: String, _ body: (Unicode.Scalar) -> Void) -> Int {
         let table = CompatibilityTable.shared
-        if text.unicodeScalars.allSatisfy(table.maps) {
+        var count = 0
+        var mapped = true
+        for scalar in text.unicodeScalars {
+            count += 1
+            if mapped && !table.maps(scalar) { mapped = false }
+        }
+        if mapped {
             for scalar in text.unicodeScalars { table.forEachScalar(ofImageOf: scalar, body) }
         } else {
             for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars { body(scalar) }
         }
+        return count
     }
 
     /// Brackets to 〔〕, ASCII capitals to small letters, after NFKC.
@@ -164,19 +175,75 @@ public enum SearchText {
     /// 0 there for a run of one): the index builder handles millions of keys at 100,000
     /// decisions and makes strings only of the distinct ones. Same keys as `tokens`.
     public static func keys(of text: String, into keys: inout Set<UInt64>) {
+        forEachKey(of: text) { keys.insert($0) }
+    }
+
+    /// Each key of a text as it comes (a key may come more than once); returns the number of scalars of the text.
+    @discardableResult
+    static func forEachKey(of text: String, _ body: (UInt64) -> Void) -> Int {
         var previous: UInt32 = 0
         var length = 0
-        forEachFoldedScalar(of: text) { scalar in
+        let count = forEachFoldedScalar(of: text) { scalar in
             if isTermCharacter(scalar) {
-                if length > 0 { keys.insert(UInt64(previous) << 32 | UInt64(scalar.value)) }
+                if length > 0 { body(UInt64(previous) << 32 | UInt64(scalar.value)) }
                 previous = scalar.value
                 length += 1
             } else {
-                if length == 1 { keys.insert(UInt64(previous)) }
+                if length == 1 { body(UInt64(previous)) }
                 length = 0
             }
         }
-        if length == 1 { keys.insert(UInt64(previous)) }
+        if length == 1 { body(UInt64(previous)) }
+        return count
+    }
+
+    /// The distinct keys of one text at a time, for the index builder: an open-addressed table of keys that
+    /// is emptied (only where it was filled) for the next text. `Set<UInt64>` hashed every key with SipHash
+    /// and grew for every decision, half of what working out 100,000 decisions' keys cost. A key is never 0
+    /// (a pair's second character and a lone character are term characters, never U+0000), so 0 marks a free slot.
+    struct KeyCollector {
+        private var slots = [UInt64](repeating: 0, count: 1 << 12)
+        private var mask = (1 << 12) - 1
+        private(set) var keys: [UInt64] = []
+
+        /// The distinct keys of `text`, in the order first met, and the number of scalars of the text.
+        mutating func keys(of text: String) -> (keys: [UInt64], scalars: Int) {
+            for key in keys { clear(key) }
+            keys.removeAll(keepingCapacity: true)
+            let scalars = SearchText.forEachKey(of: text) { insert($0) }
+            return (keys, scalars)
+        }
+
+        private func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask }
+
+        private mutating func insert(_ key: UInt64) {
+            var index = slot(key)
+            while slots[index] != 0 {
+                if slots[index] == key { return }
+                index = (index + 1) & mask
+            }
+            slots[index] = key
+            keys.append(key)
+            // At most half full, so a probe ends soon.
+            if keys.count * 2 > slots.count { grow() }
+        }
+
+        private mutating func clear(_ key: UInt64) {
+            // Linear probing: a key is cleared where it was put, and the table is emptied of every key it holds.
+            var index = slot(key)
+            while slots[index] != key { index = (index + 1) & mask }
+            slots[index] = 0
+        }
+
+        private mutating func grow() {
+            slots = [UInt64](repeating: 0, count: slots.count * 2)
+            mask = slots.count - 1
+            for key in keys {
+                var index = slot(key)
+                while slots[index] != 0 { index = (index + 1) & mask }
+                slots[index] = key
+            }
+        }
     }
 
     public static func string(ofKey key: UInt64) -> String {

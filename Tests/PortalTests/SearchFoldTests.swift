@@ -69,4 +69,30 @@ final class SearchFoldTests: XCTestCase {
         XCTAssertTrue(SearchText.isTermCharacter("𠀀"))
         XCTAssertFalse(SearchText.isTermCharacter("😀"))
     }
+
+    /// The index builder's collector gives each text's keys as the String-based tokens do, whatever it
+    /// held before: one collector over texts of 1 to 9,000 characters (beyond its first table, so it grows),
+    /// runs of one character, repeats and texts the normalizer takes whole. The count is of the text's own scalars.
+    func testTheKeyCollectorFindsEachTextsDistinctKeys() {
+        let pool: [UInt32] = [0x4E2D, 0x56FD, 0x7F5A, 0x6B3E, 0x8FDD, 0x6CD5, 0x5143, 0x3001, 0xFF0C, 0x3002, 0x20, 0x41, 0x62, 0x31,
+                              0x39, 0x28, 0xFF08, 0x3014, 0xE9, 0x301, 0x30AB, 0x3099, 0x20000, 0x1F600, 0xA]
+        var random = SplitMix64(seed: 20261205)
+        var collector = SearchText.KeyCollector()
+        for round in 0..<400 {
+            var scalars = String.UnicodeScalarView()
+            let length = round % 50 == 0 ? 9_000 : 1 + random.next(below: 300)
+            // Mostly ideographs from a wide range, so long texts have thousands of distinct pairs.
+            for _ in 0..<length {
+                let value = random.next(below: 3) == 0 ? pool[random.next(below: pool.count)] : UInt32(0x4E00 + random.next(below: 600))
+                if let scalar = Unicode.Scalar(value) { scalars.append(scalar) }
+            }
+            let text = String(scalars)
+            let (keys, count) = collector.keys(of: text)
+            XCTAssertEqual(keys.count, Set(keys).count, "round \(round): a key twice")
+            XCTAssertEqual(Set(keys.map(SearchText.string(ofKey:))), SearchText.tokens(of: text), "round \(round)")
+            XCTAssertEqual(count, text.unicodeScalars.count, "round \(round)")
+        }
+        XCTAssertEqual(collector.keys(of: "").keys, [])
+        XCTAssertEqual(Set(collector.keys(of: "中 国 中").keys.map(SearchText.string(ofKey:))), ["中", "国"])
+    }
 }

@@ -257,7 +257,12 @@ private struct Publisher {
                 return Redacted(publicCase: redacted.publicCase, report: redacted.report, hits: hits, segments: fields, publicJSON: publicJSON,
                                 particularsChanged: particulars)
             }
-            for (item, done) in zip(batch, redactedCases) {
+            // Which published decision each case's public copy is, worked out on every core (one core took a second).
+            let decisionKinds = concurrentMap(batch, chunkSize: 64) { item in
+                RenderStage.kinds(of: item, rules: config.documentRules, reviewed: reviewed.contains(item.id), details: ingest.details(of: item))
+                    .first { DocumentKind.publishedDecisions.contains($0) }
+            }
+            for ((item, done), kind) in zip(zip(batch, redactedCases), decisionKinds) {
                 let (report, hits, segments) = (done.report, done.hits, done.segments)
                 let madePublicJSON = try done.publicJSON.get()
                 let previous = log[item.id]
@@ -326,9 +331,6 @@ private struct Publisher {
                     row.withdrawalReason = try publicCase().statusReason ?? "依法撤销"
                 }
                 row.deadline = deadline
-                let kind = RenderStage.kinds(of: item, rules: config.documentRules, reviewed: reviewed.contains(item.id),
-                                             details: ingest.details(of: item))
-                    .first { DocumentKind.publishedDecisions.contains($0) }
                 row.pdfPath = row.withdrawnOn == nil ? kind.map { "documents/\(item.agencyCode)/\(row.indexNo.split(separator: "/").last ?? "")-\($0).pdf" } : nil
                 if row.withdrawnOn != nil { published = Self.withdrawnShell(try publicCase()) }
                 let page = PublishedDecision.pagePath(indexNo: row.indexNo)
@@ -634,13 +636,16 @@ private struct Publisher {
     static func copyInputs(_ ingest: IngestResult) throws -> [String: String] {
         var agencies: [String: String] = [:]
         for (code, details) in ingest.agencyDetails { agencies[code] = StateStore.contentHash(try KeyBytes.of(details)) }
-        var out: [String: String] = [:]
-        for item in ingest.cases {
+        // Each case's on every core, gathered on this one.
+        let inputs = concurrentMap(ingest.cases, chunkSize: 1024) { item -> String? in
             let particulars = ingest.details(of: item).penalties.map(\.detail).filter { !$0.isEmpty }
             let agency = agencies[item.agencyCode]
-            guard !particulars.isEmpty || agency != nil else { continue }
-            out[item.id] = "|copy|" + (agency ?? "") + "|" + particulars.joined(separator: "\u{1F}")
+            guard !particulars.isEmpty || agency != nil else { return nil }
+            return "|copy|" + (agency ?? "") + "|" + particulars.joined(separator: "\u{1F}")
         }
+        var out: [String: String] = [:]
+        out.reserveCapacity(ingest.cases.count)
+        for (item, input) in zip(ingest.cases, inputs) { if let input { out[item.id] = input } }
         return out
     }
 

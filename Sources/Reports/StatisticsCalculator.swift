@@ -15,23 +15,29 @@ public enum StatisticsCalculator {
         let judgedOn = min(CivilDate(year: input.year, month: 12, day: 31) ?? input.asOf, input.asOf)
         let context = Context(input: input, reviewsByID: reviewsByID, judgedOn: judgedOn)
 
-        var perAgency: [AgencyStatistics] = []
         let casesByAgency = Dictionary(grouping: thisYear, by: \.agencyCode)
         let previousByAgency = Dictionary(grouping: lastYear, by: \.agencyCode)
         // Hearings, permits and status changes count in the year of their own event, whatever the decision's year.
         let allByAgency = Dictionary(grouping: input.cases, by: \.agencyCode)
         let officersByAgency = Dictionary(grouping: input.officers, by: \.agencyCode)
-        for agency in input.agencies.sorted(by: { $0.code < $1.code }) {
-            perAgency.append(try context.figures(code: agency.code, name: agency.name,
-                                                 cases: casesByAgency[agency.code] ?? [], all: allByAgency[agency.code] ?? [],
-                                                 previous: previousByAgency[agency.code] ?? [],
-                                                 officers: officersByAgency[agency.code] ?? []))
-        }
-        let total = try context.figures(code: "", name: totalName, cases: thisYear, all: input.cases, previous: lastYear,
-                                        officers: input.officers)
+        // Each agency's figures and the total (as much work as all agencies together) on every core.
+        let agencies = input.agencies.sorted(by: { $0.code < $1.code })
+        let figures = try concurrentMap(Array(0...agencies.count), chunkSize: 1) { position in
+            Result { () -> AgencyStatistics in
+                guard position < agencies.count else {
+                    return try context.figures(code: "", name: totalName, cases: thisYear, all: input.cases, previous: lastYear,
+                                               officers: input.officers)
+                }
+                let agency = agencies[position]
+                return try context.figures(code: agency.code, name: agency.name,
+                                           cases: casesByAgency[agency.code] ?? [], all: allByAgency[agency.code] ?? [],
+                                           previous: previousByAgency[agency.code] ?? [],
+                                           officers: officersByAgency[agency.code] ?? [])
+            }
+        }.map { try $0.get() }
         return AnnualStatistics(year: input.year, asOf: input.asOf.iso,
                                 period: "\(input.year)-01-01/\(input.year)-12-31",
-                                agencies: perAgency, total: total, setAside: input.setAside)
+                                agencies: Array(figures.dropLast()), total: figures[agencies.count], setAside: input.setAside)
     }
 
     /// The kind a decision counts under: its heaviest listed kind, or 其他 when it names none of the thirteen.

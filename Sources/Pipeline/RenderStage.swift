@@ -437,10 +437,12 @@ struct DocumentsStage: Stage {
         var summary = result.summary
         let carriedInOrder = carried.sorted(by: { $0.key < $1.key })
         try output.keepChecked(carriedInOrder.flatMap(\.value))  // each passed canKeep above
-        for (id, paths) in carriedInOrder {
-            for path in paths { summary.byKind[Self.kind(ofFile: path), default: 0] += 1 }
-            summary.documents += paths.count
-            summary.kept += paths.count
+        for (kind, count) in Self.countByKind(carriedInOrder) {
+            summary.byKind[kind, default: 0] += count
+            summary.documents += count
+            summary.kept += count
+        }
+        for (id, _) in carriedInOrder {
             memo.cases[id] = previous?.cases[id]
             memo.inputs?[id] = previous?.inputs?[id]
             memo.files?[id] = previous?.files?[id]
@@ -464,6 +466,17 @@ struct DocumentsStage: Stage {
         }
         state.renderMemoFile = memo.fileBytes()
         return StageOutcome(summary: .documents(summary), state: state, setAside: result.problems)
+    }
+
+    /// The kept documents by kind, counted on every core (about 400,000 file names on a 1 % night at 100,000 cases).
+    static func countByKind(_ carried: [(key: String, value: [String])]) -> [String: Int] {
+        let chunks = stride(from: 0, to: carried.count, by: 4096).map { $0..<min(carried.count, $0 + 4096) }
+        let counted = concurrentMap(chunks, chunkSize: 1) { range -> [String: Int] in
+            var counts: [String: Int] = [:]
+            for position in range { for path in carried[position].value { counts[kind(ofFile: path), default: 0] += 1 } }
+            return counts
+        }
+        return counted.reduce(into: [:]) { total, counts in total.merge(counts, uniquingKeysWith: +) }
     }
 
     /// 送达回证-2.pdf → 送达回证; 案卷.pdf → 案卷 (see `DocumentInstance.fileName`).

@@ -127,10 +127,25 @@ public struct PortalSite: Sendable {
 
     /// The absolute address of a page, percent-encoded per path segment.
     public func absoluteURL(_ path: String) -> String {
-        baseURL + path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
-            String(segment).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
-                ?? String(segment)
+        // A path of unreserved characters and slashes (every decision page) is its own encoding: Foundation's
+        // encoder, asked for each of 100,000 sitemap entries, was half the cost of the sitemap.
+        if path.utf8.allSatisfy(Self.isUnreservedOrSlash) { return baseURL + path }
+        return baseURL + path.split(separator: "/", omittingEmptySubsequences: false).map { segment in
+            String(segment).addingPercentEncoding(withAllowedCharacters: Self.segmentAllowed) ?? String(segment)
         }.joined(separator: "/")
+    }
+
+    private static let segmentAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
+
+    /// RFC 3986 unreserved (A–Z a–z 0–9 - . _ ~), which percent-encoding leaves as they are, or "/".
+    static func isUnreservedOrSlash(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// The one address of a page (its canonical link and its sitemap entry): the home page

@@ -1,11 +1,40 @@
 import CaseModel
 import Foundation
 @testable import Portal
+import TestSupport
 import XCTest
 
 /// What a government site must carry on every page, and the files around the pages.
 final class SiteFurnitureTests: XCTestCase {
     func pages(_ site: PortalSite) throws -> [String: String] { try Fixture.files(site).filter { $0.key.hasSuffix(".html") } }
+
+    /// Addresses are each segment percent-encoded as Foundation encodes a URL path segment, whether or not the
+    /// path takes the quick way (unreserved characters and slashes only): random paths of both kinds and of
+    /// the characters between (reserved, space, %, Chinese, empty segments).
+    func testAbsoluteURLsAreEachSegmentPercentEncoded() throws {
+        let site = PortalSite(asOf: CivilDate(iso: "2026-01-10")!, baseURL: "https://gs.example.gov.cn/zf", agencies: [], officers: [], decisions: [])
+        let allowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))
+        func reference(_ path: String) -> String {
+            site.baseURL + path.split(separator: "/", omittingEmptySubsequences: false).map {
+                String($0).addingPercentEncoding(withAllowedCharacters: allowed) ?? String($0)
+            }.joined(separator: "/")
+        }
+        let pool = Array("abcXYZ059-._~/") + Array("/ %?#[]@!$&'()*+,;=:行政处罚é")
+        var random = SplitMix64(seed: 20261205)
+        var quick = 0
+        for round in 0..<3_000 {
+            let plain = round % 2 == 0
+            let length = random.next(below: 30)
+            let path = String((0..<length).map { _ in pool[random.next(below: plain ? 14 : pool.count)] })
+            if path.utf8.allSatisfy(PortalSite.isUnreservedOrSlash) { quick += 1 }
+            XCTAssertEqual(site.absoluteURL(path), reference(path), path)
+        }
+        XCTAssertGreaterThan(quick, 1_000)
+        XCTAssertEqual(site.absoluteURL("decisions/11530400MA8602299H/2024-00003.html"),
+                       "https://gs.example.gov.cn/zf/decisions/11530400MA8602299H/2024-00003.html")
+        XCTAssertEqual(site.absoluteURL("agencies/A/行政处罚/1.html"),
+                       "https://gs.example.gov.cn/zf/agencies/A/%E8%A1%8C%E6%94%BF%E5%A4%84%E7%BD%9A/1.html")
+    }
 
     func testEveryPageHasTheFooterBreadcrumbsIconAndFeedLinks() throws {
         let pages = try pages(try Fixture.site())

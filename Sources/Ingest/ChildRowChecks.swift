@@ -62,13 +62,10 @@ extension CrossChecks {
     /// Cases whose row is in `skipping` are not reconciled. Each case is checked on its own, on every core.
     mutating func penalties(_ penalties: [Penalty], of cases: [EnforcementCase], skipping: Set<SourceRef>) {
         let byCase = RowsByCase(penalties)
-        let found = concurrentMap(cases, chunkSize: 2048) { item -> [Problem] in
-            guard item.actionType == .penalty, !skipping.contains(item.source) else { return [] }
-            var local = CrossChecks(asOf: asOf, media: media)
-            local.reconcile(item, with: byCase.rows(of: item.id, in: penalties))
-            return local.problems
+        onEveryCore(cases, chunkSize: 2048) { checks, item in
+            guard item.actionType == .penalty, !skipping.contains(item.source) else { return }
+            checks.reconcile(item, with: byCase.rows(of: item.id, in: penalties))
         }
-        add(found.joined())
     }
 
     private mutating func reconcile(_ item: EnforcementCase, with rows: [Penalty]) {
@@ -110,14 +107,10 @@ extension CrossChecks {
     /// Cases whose row is in `skipping` are not checked. Each case is checked on its own, on every core.
     mutating func servedDates(_ cases: [DecodedCase], deliveries: [Delivery], skipping: Set<SourceRef>) {
         let byCase = RowsByCase(deliveries)
-        let found = concurrentMap(cases, chunkSize: 2048) { decoded -> Problem? in
-            let item = decoded.item
-            guard item.servedDate != nil, !skipping.contains(item.source) else { return nil }
-            var local = CrossChecks(asOf: asOf, media: media)
-            local.servedDate(of: decoded, rows: byCase.rows(of: item.id, in: deliveries))
-            return local.problems.first
+        onEveryCore(cases, chunkSize: 2048) { checks, decoded in
+            guard decoded.item.servedDate != nil, !skipping.contains(decoded.item.source) else { return }
+            checks.servedDate(of: decoded, rows: byCase.rows(of: decoded.item.id, in: deliveries))
         }
-        add(found.compactMap { $0 })
     }
 
     private mutating func servedDate(of decoded: DecodedCase, rows: [Delivery]) {

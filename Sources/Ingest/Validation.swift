@@ -12,9 +12,14 @@ struct CrossChecks {
         self.media = media
     }
 
-    /// Problems a check found case by case on other cores, in case order.
-    mutating func add<Found: Sequence>(_ found: Found) where Found.Element == Problem {
-        problems += found
+    /// `check` of each item on every core, each with checks of its own; their problems are added in item order.
+    mutating func onEveryCore<Item>(_ items: [Item], chunkSize: Int = 1024, _ check: (inout CrossChecks, Item) -> Void) {
+        let found = concurrentMap(items, chunkSize: chunkSize) { item -> [Problem] in
+            var local = CrossChecks(asOf: asOf, media: media)
+            check(&local, item)
+            return local.problems
+        }
+        problems += found.joined()
     }
 
     mutating func report(_ source: SourceRef, caseID: String?, field: String, kind: ProblemKind,
@@ -50,12 +55,7 @@ struct CrossChecks {
     /// Each case is checked on its own, so the cases are checked on every core.
     mutating func cases(_ cases: [EnforcementCase], agencies: [String: Agency], officers: [String: Officer],
                         reviewIDs: Set<String>) {
-        let found = concurrentMap(cases) { item -> [Problem] in
-            var local = CrossChecks(asOf: asOf, media: media)
-            local.check(item, agencies: agencies, officers: officers, reviewIDs: reviewIDs)
-            return local.problems
-        }
-        problems += found.joined()
+        onEveryCore(cases) { checks, item in checks.check(item, agencies: agencies, officers: officers, reviewIDs: reviewIDs) }
     }
 
     private mutating func check(_ item: EnforcementCase, agencies: [String: Agency], officers: [String: Officer],

@@ -230,14 +230,14 @@ public enum UnchangedRun {
         try hashFolder(config.templatesURL, into: &hasher)
         hasher.update(data: Array(try lexiconIdentity().utf8))
         try hashFolder(config.inputURL, into: &hasher)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
     }
 
     /// SHA-256 of the redaction lexicon's files (read from beside the program, not built into it).
     static func lexiconIdentity() throws -> String {
         var hasher = SHA256()
         if let lexicon = Lexicon.standardFolder { try hashFolder(lexicon, into: &hasher) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
     }
 
     /// The running executable's inode, size and times: a rebuilt or upgraded program is a new file.
@@ -335,8 +335,11 @@ public enum UnchangedRun {
     }
 
     static func digest(_ lines: [UInt8]) -> String {
-        SHA256.hash(data: lines).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: lines))
     }
+
+    /// A digest in lower-case hex, as the record holds it.
+    private static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
     /// `digest(lines(listed))` a megabyte at a time: the check before a night needs only the digest, not the
     /// record's 87 MB of lines at 100,000 cases.
@@ -352,7 +355,7 @@ public enum UnchangedRun {
             }
         }
         hasher.update(data: chunk)
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hex(hasher.finalize())
     }
 }
 

@@ -14,9 +14,12 @@ extension PersonalValueIndex {
     /// export's free text, so a witness named after a cue in one case is found without one in
     /// another (costs about as much as redacting the export once more).
     /// `publicSeats`: addresses published as such (the agencies' own), treated like organisations' seats.
+    /// `textNames`: each case's `TextNames`, in case order, when the caller has them (last night's for
+    /// unchanged cases); worked out here when nil.
     public static func export(cases: [EnforcementCase], officers: [Officer] = [], otherPeople: [String] = [], accounts: [String] = [],
                               publicSeats: [String] = [],
-                              namesInText: Bool = false, lexicon: Lexicon? = try? Lexicon.standard.get()) -> PersonalValueIndex {
+                              namesInText: Bool = false, textNames: [TextNames]? = nil,
+                              lexicon: Lexicon? = try? Lexicon.standard.get()) -> PersonalValueIndex {
         let index = PersonalValueIndex(lexicon: lexicon)
         // What each case's party is, worked out once on every core (each check validates an ID number).
         let natural = concurrentMap(cases, chunkSize: 512) { PartyNature.isNaturalPerson($0.party) }
@@ -68,7 +71,8 @@ extension PersonalValueIndex {
         for values in prepared { for value in values { index.add(value) } }
         for person in otherPeople { if let value = name(person) { index.add(value) } }
         if namesInText, let lexicon {
-            for found in namesInTexts(of: cases, finder: NameFinder(lexicon: lexicon, kept: publicNames)) {
+            let unkept = textNames.flatMap { $0.count == cases.count ? $0 : nil } ?? Self.textNames(of: cases, lexicon: lexicon)
+            for found in namesInTexts(of: cases, unkept: unkept, finder: NameFinder(lexicon: lexicon, kept: publicNames)) {
                 if let value = name(found) { index.add(value) }
             }
         }
@@ -76,13 +80,55 @@ extension PersonalValueIndex {
         return index
     }
 
-    /// The names of three or more characters the finder reads in every case's free text, in case order,
-    /// read on every core (one core took as long as the portal's redaction of the export on two).
-    static func namesInTexts(of cases: [EnforcementCase], finder: NameFinder) -> [String] {
-        concurrentMap(cases, chunkSize: 128) { item in
-            ([item.title, item.facts, item.discretion, item.decision, item.statusReason] + item.evidence).filter { !$0.isEmpty }.flatMap { text in
-                finder.names(in: TextRedactor.unpad(Chars.scalars(text))).filter { $0.kind != .latin && $0.name.count >= 3 }.map(\.name)
-            }
+    /// The names of three or more characters the finder that keeps `finder.kept` reads in every case's
+    /// free text, in case order, from each case's names read with nothing kept (`unkept`). A kept name
+    /// changes what the finder reads in only two ways: it is not reported (and `export` leaves out every
+    /// kept name anyway), and a minority name that is kept is read again as ordinary words, which may
+    /// hold other names. Only a case with such a minority name is read again, with `finder`.
+    static func namesInTexts(of cases: [EnforcementCase], unkept: [TextNames], finder: NameFinder) -> [String] {
+        concurrentMap(Array(cases.indices), chunkSize: 512) { position -> [String] in
+            let names = unkept[position].names
+            guard names.contains(where: { $0.minority && finder.kept.contains($0.text) }) else { return names.map(\.text) }
+            return found(in: cases[position], finder: finder).map(\.text)
         }.flatMap { $0 }
+    }
+
+    /// Each case's `TextNames`, in case order, read on every core (one core took as long as the portal's
+    /// redaction of the export on two); `known` gives those already known (last night's), nil for the rest.
+    public static func textNames(of cases: [EnforcementCase], lexicon: Lexicon,
+                                 known: (Int) -> TextNames? = { _ in nil }) -> [TextNames] {
+        let finder = NameFinder(lexicon: lexicon, kept: [])
+        return concurrentMap(Array(cases.indices), chunkSize: 128) { position in
+            known(position) ?? TextNames(names: found(in: cases[position], finder: finder))
+        }
+    }
+
+    private static func found(in item: EnforcementCase, finder: NameFinder) -> [TextNames.Name] {
+        ([item.title, item.facts, item.discretion, item.decision, item.statusReason] + item.evidence).filter { !$0.isEmpty }.flatMap { text in
+            finder.names(in: TextRedactor.unpad(Chars.scalars(text))).filter { $0.kind != .latin && $0.name.count >= 3 }
+                .map { TextNames.Name(text: $0.name, minority: $0.kind == .minority) }
+        }
+    }
+}
+
+/// The names of three or more characters (not Latin-script ones) the name finder reads in one case's
+/// free text with no name kept, in the order it reads them. They depend only on the case's texts, the
+/// word model and the program, so a night may take an unchanged case's from the night before.
+public struct TextNames: Equatable, Sendable {
+    public struct Name: Equatable, Sendable {
+        public var text: String
+        /// Read as a minority name (阿依古丽·买买提): the one kind a kept name makes the finder read otherwise.
+        public var minority: Bool
+
+        public init(text: String, minority: Bool) {
+            self.text = text
+            self.minority = minority
+        }
+    }
+
+    public var names: [Name]
+
+    public init(names: [Name]) {
+        self.names = names
     }
 }

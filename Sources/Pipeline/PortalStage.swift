@@ -203,7 +203,8 @@ private struct Publisher {
     func run(_ ingest: IngestResult, calendar: WorkingCalendar, log previousLog: [String: PublicationRow]) throws -> Outcome {
         let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        let index = PublicationGate.index(for: ingest)
+        let textNames = Self.textNames(ingest, memo: memo)
+        let index = PublicationGate.index(for: ingest, textNames: textNames)
         let gate = PublicationGate(index: index)
         let gateKey = try PublicationGate.key(index)
         let redaction = PublicCopy.redaction(config, ingest, index: index)
@@ -383,8 +384,27 @@ private struct Publisher {
                     summary: &summary, agencies: ingest.agencies, officers: ingest.officers)
         // Only what stands published after the PDFs and the sweep (either may still have taken a case down).
         let stillPublished = tonight.filter { log[$0.key]?.withdrawnOn == nil && log[$0.key] != nil }
-        let memo = RedactionMemo(settings: memo.settings, forms: forms, minors: redaction.privateNames, cases: stillPublished)
+        var keptNames: [String: RedactionMemo.CaseTextNames] = [:]
+        keptNames.reserveCapacity(ingest.cases.count)
+        for (item, names) in zip(ingest.cases, textNames) {
+            if let key = memo.inputKeys[item.id] { keptNames[item.id] = .init(key: key, names: names) }
+        }
+        let memo = RedactionMemo(settings: memo.settings, forms: forms, minors: redaction.privateNames, cases: stillPublished,
+                                 textNames: keptNames)
         return Outcome(portal: summary, log: log, findings: findings, gateKey: gateKey, memo: memo)
+    }
+
+    /// The names read in each case's texts (`TextNames`), in case order: last night's for a case whose render input key
+    /// (which holds its texts) is as it was under the same program, word model and settings, read again for the rest.
+    static func textNames(_ ingest: IngestResult, memo: Memo) -> [TextNames] {
+        guard let lexicon = try? Lexicon.standard.get() else { return [] }
+        let last = memo.last.flatMap { $0.settings == memo.settings ? $0.textNames : nil } ?? [:]
+        let cases = ingest.cases
+        return PersonalValueIndex.textNames(of: cases, lexicon: lexicon) { position in
+            let id = cases[position].id
+            guard let entry = last[id], let key = memo.inputKeys[id], entry.key == key else { return nil }
+            return entry.names
+        }
     }
 
     /// Writes the site, then sweeps every public file of it through the gate. A file that belongs

@@ -117,11 +117,12 @@ struct PublicationGate {
         return StateStore.contentHash(bytes)
     }
 
-    static func index(for ingest: IngestResult) -> PersonalValueIndex {
+    /// `textNames`: each case's names read in its texts (`Publisher.textNames`), when known.
+    static func index(for ingest: IngestResult, textNames: [TextNames]? = nil) -> PersonalValueIndex {
         // An agency's own address is on its public page: a person living at the same street number
         // (人民路66号 in another county) must not stop that page, and with it the whole portal.
         PersonalValueIndex.export(cases: ingest.cases, officers: ingest.officers, publicSeats: ingest.agencies.map(\.address),
-                                  namesInText: true)
+                                  namesInText: true, textNames: textNames)
     }
 }
 

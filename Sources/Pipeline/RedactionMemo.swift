@@ -27,8 +27,19 @@ struct RedactionMemo: Equatable {
     /// The minors' names every redactor looked for that night (`CaseRedaction.privateNames`).
     var minors: [String]
     var cases: [String: Entry]
+    /// The names read in each case's free text (`TextNames`; every case with an input key, published or not),
+    /// for the gate index of the next night: reading the export's texts again was most of the index's time.
+    var textNames: [String: CaseTextNames] = [:]
 
-    static let format = "sanxiang-redaction-memo 2"
+    struct CaseTextNames: Equatable {
+        /// The case's render input key on the night its texts were read.
+        var key: String
+        var names: TextNames
+    }
+
+    static let format = "sanxiang-redaction-memo 3"
+    /// The format before the texts' names were kept: read, with none.
+    static let formatWithoutTextNames = "sanxiang-redaction-memo 2"
     /// The first line of the format of 68c1550–46f4501 (its own line syntax): such a memo is not read, only
     /// recognised, so that a commit journal holding one is finished without it (the next night redacts every case).
     static let earlierFormat = "sanxiang-redaction-memo-v1"
@@ -57,15 +68,26 @@ struct RedactionMemo: Equatable {
             [entry.key, String(entry.uncertain)]
                 + entry.removed.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.flatMap { [$0.key, String($0.value)] }
         }, into: &out)
+        // id, key, the kinds of the names in one field (c: ordinary, m: minority), then the names in the order read.
+        MemoLine.table("names", textNames.mapValues { entry in
+            [entry.key, String(entry.names.names.map { $0.minority ? "m" : "c" }.joined())] + entry.names.names.map(\.text)
+        }, into: &out)
         return Data(out)
     }
 
     /// Nil for anything but a whole memo of this format: a night without a memo redacts every case.
     static func read(_ data: Data) -> RedactionMemo? {
         var lines = MemoLines([UInt8](data))
-        guard lines.next() == [format], let settings = lines.next(), settings.count == 2, settings[0] == "settings",
+        guard let header = lines.next(), header == [format] || header == [formatWithoutTextNames],
+              let settings = lines.next(), settings.count == 2, settings[0] == "settings",
               let minors = lines.table("minors"), let formsHeader = lines.next(), formsHeader.count == 2, formsHeader[0] == "forms",
-              let forms = Int(formsHeader[1]).flatMap({ lines.block($0) }), let rows = lines.table("cases"), lines.atEnd else { return nil }
+              let forms = Int(formsHeader[1]).flatMap({ lines.block($0) }), let rows = lines.table("cases") else { return nil }
+        var textNames: [String: CaseTextNames] = [:]
+        if header == [format] {
+            guard let read = lines.table("names").flatMap(Self.textNames) else { return nil }
+            textNames = read
+        }
+        guard lines.atEnd else { return nil }
         var cases: [String: Entry] = [:]
         cases.reserveCapacity(rows.count)
         for (id, fields) in rows {
@@ -77,6 +99,19 @@ struct RedactionMemo: Equatable {
             }
             cases[id] = Entry(key: fields[0], removed: removed, uncertain: uncertain)
         }
-        return RedactionMemo(settings: settings[1], forms: forms, minors: minors.keys.sorted(), cases: cases)
+        return RedactionMemo(settings: settings[1], forms: forms, minors: minors.keys.sorted(), cases: cases, textNames: textNames)
+    }
+
+    private static func textNames(_ rows: [String: [String]]) -> [String: CaseTextNames]? {
+        var out: [String: CaseTextNames] = [:]
+        out.reserveCapacity(rows.count)
+        for (id, fields) in rows {
+            guard fields.count >= 2 else { return nil }
+            let kinds = Array(fields[1].utf8)
+            guard kinds.count == fields.count - 2, kinds.allSatisfy({ $0 == UInt8(ascii: "c") || $0 == UInt8(ascii: "m") }) else { return nil }
+            let names = zip(fields.dropFirst(2), kinds).map { TextNames.Name(text: $0, minority: $1 == UInt8(ascii: "m")) }
+            out[id] = CaseTextNames(key: fields[0], names: TextNames(names: names))
+        }
+        return out
     }
 }

@@ -1,4 +1,5 @@
 import CaseModel
+import Disclosure
 import Foundation
 @testable import Pipeline
 import XCTest
@@ -81,6 +82,67 @@ final class RedactionMemoTests: SampleCopyTestCase {
         try assertEqualsAColdRun("nothing changed")
     }
 
+    /// A case whose texts have not changed takes last night's names read in them (`TextNames`) for the gate index.
+    /// A minority name read there that becomes public tonight (an organisation's legal representative) makes the
+    /// finder read that text otherwise, so the unchanged case is read again. Each night's gate index equals a
+    /// cold run's. (Not the whole output: the public name now stops the organisation's own published page,
+    /// and a withdrawal notice a cold run never had stays on the portal.)
+    func testAnUnchangedCaseKeepsItsTextNamesUnlessAPublicMinorityNameReadsThemOtherwise() throws {
+        let minority = "艾尔肯·吐逊"
+        var mentioning = "", organisations: [String] = []
+        try editCases { cases in
+            let person = try XCTUnwrap(cases.indices.first { cases[$0]["party_type"] as? String == "自然人" })
+            cases[person]["facts"] = "现场负责人\(minority)，用水高峰期间在场。" + ((cases[person]["facts"] as? String) ?? "")
+            mentioning = try XCTUnwrap(cases[person]["case_id"] as? String)
+            organisations = cases.filter { $0["party_type"] as? String == "法人" }.compactMap { $0["case_id"] as? String }
+        }
+        _ = try night()
+        let store = { try StateStore(path: self.output.appendingPathComponent("state.sqlite").path) }
+        let first = try XCTUnwrap(try store().redactionMemo())
+        let read = try XCTUnwrap(first.textNames[mentioning], "every case's names are in the memo")
+        XCTAssertTrue(read.names.names.contains(.init(text: minority, minority: true)), "\(read.names)")
+        // An accepted organisation's case (the sample sets some cases aside: those have no key and no names).
+        let organisation = try XCTUnwrap(organisations.first { first.textNames[$0] != nil })
+
+        // Night 2: the minority name is the company's legal representative, public; the mentioning case is unchanged.
+        try editCases { cases in
+            let company = try XCTUnwrap(cases.firstIndex { $0["case_id"] as? String == organisation })
+            cases[company]["legal_rep"] = minority
+            cases[company]["facts"] = "证人欧阳振宇称，" + ((cases[company]["facts"] as? String) ?? "")
+        }
+        _ = try night()
+        let second = try XCTUnwrap(try store().redactionMemo())
+        XCTAssertEqual(second.textNames[mentioning], read, "an unchanged case's names read with nothing kept stay as they were")
+        XCTAssertNotEqual(second.textNames[organisation]?.key, first.textNames[organisation]?.key, "the changed case has a new key")
+        XCTAssertTrue(second.textNames[organisation]?.names.names.map(\.text).contains("欧阳振宇") == true, "and its texts read again")
+        try assertSameGateIndexAsAColdRun("public minority name")
+
+        // Night 3: nothing changed, the run made again in full: every case's names are last night's.
+        var request = RunRequest(config: try Repo.config(input: export, output: output), asOf: asOf)
+        request.mayKeepUnchangedOutput = false
+        _ = try PipelineRunner.run(request)
+        XCTAssertEqual(try store().redactionMemo()?.textNames, second.textNames)
+        try assertSameGateIndexAsAColdRun("nothing changed")
+    }
+
+    /// The gate index (its forms and key) and every case's names read in its texts are those a cold run of the export works out.
+    private func assertSameGateIndexAsAColdRun(_ label: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let cold = parent.appendingPathComponent("cold-\(label)")
+        _ = try night(into: cold)
+        func memo(_ folder: URL) throws -> RedactionMemo {
+            try XCTUnwrap(try StateStore(path: folder.appendingPathComponent("state.sqlite").path).redactionMemo(), file: file, line: line)
+        }
+        func gateKey(_ folder: URL) throws -> String? {
+            let record = try Data(contentsOf: folder.appendingPathComponent(UnchangedRun.recordName))
+            return try JSONDecoder().decode(UnchangedRun.Header.self, from: record.prefix { $0 != UInt8(ascii: "\n") }).gateKey
+        }
+        let (rerun, fresh) = (try memo(output), try memo(cold))
+        XCTAssertEqual(rerun.textNames, fresh.textNames, "\(label): every case's names", file: file, line: line)
+        XCTAssertEqual(String(decoding: rerun.forms, as: UTF8.self), String(decoding: fresh.forms, as: UTF8.self), "\(label): the index's forms",
+                       file: file, line: line)
+        XCTAssertEqual(try gateKey(output), try gateKey(cold), "\(label): the gate key", file: file, line: line)
+    }
+
     /// A public copy prints its penalties' particulars (those of a penalty of the kind 其他), redacted like the
     /// case, though its public JSON does not hold them: a copy whose particulars changed is drawn again, and
     /// so is one whose particulars hold a name that becomes a person's, whether or not the case's redaction was reused.
@@ -131,13 +193,30 @@ final class RedactionMemoTests: SampleCopyTestCase {
         let memo = RedactionMemo(settings: "abc", forms: Array("0王强\n3北苑路174号\ns人民路66号\n".utf8), minors: ["李\t小\n明", "王芳"],
                                  cases: ["C-1": .init(key: "k1", removed: ["个人姓名": 2, "详细地址": 1], uncertain: 1),
                                          "C-2": .init(key: "k2", removed: [:], uncertain: 0),
-                                         "C\t3\n\\": .init(key: "k3", removed: ["个人姓名": 1], uncertain: 0)])
+                                         "C\t3\n\\": .init(key: "k3", removed: ["个人姓名": 1], uncertain: 0)],
+                                 textNames: ["C-1": .init(key: "k1", names: TextNames(names: [.init(text: "张德福", minority: false),
+                                                                                              .init(text: "阿依古丽·买买提", minority: true),
+                                                                                              .init(text: "张德福", minority: false)])),
+                                             "C-9": .init(key: "k9", names: TextNames(names: [])),
+                                             "C\t3\n\\": .init(key: "k3", names: TextNames(names: [.init(text: "李\t小\n明", minority: false)]))])
         let bytes = memo.fileBytes()
         XCTAssertEqual(RedactionMemo.read(bytes), memo, "ids and names with tabs, line feeds and backslashes too")
         XCTAssertEqual(RedactionMemo.read(bytes)?.fileBytes(), bytes)
         XCTAssertNil(RedactionMemo.read(bytes.dropLast(3)), "cut short")
         XCTAssertNil(RedactionMemo.read(Data("sanxiang-redaction-memo-v0\n".utf8) + bytes.drop { $0 != 0x0A }.dropFirst()), "another format")
         XCTAssertNil(RedactionMemo.read(bytes + Data("extra\n".utf8)), "more than it says")
+        let text = String(decoding: bytes, as: UTF8.self)
+        XCTAssertNil(RedactionMemo.read(Data(text.replacingOccurrences(of: "\tcmc\t", with: "\tcm\t").utf8)), "a kind for each name")
+        XCTAssertNil(RedactionMemo.read(Data(text.replacingOccurrences(of: "\tcmc\t", with: "\tcxc\t").utf8)), "kinds are c or m")
+
+        // The format before the names were kept is read, with none: a night after the upgrade reads every case's texts.
+        var earlierMemo = memo
+        earlierMemo.textNames = [:]
+        let withoutNames = text.prefix { $0 != "\n" }.count + 1
+        let names = try XCTUnwrap(text.range(of: "names\t"))
+        let formatTwo = RedactionMemo.formatWithoutTextNames + "\n" + text[text.index(text.startIndex, offsetBy: withoutNames)..<names.lowerBound]
+        XCTAssertEqual(RedactionMemo.read(Data(formatTwo.utf8)), earlierMemo)
+        XCTAssertNil(RedactionMemo.read(Data((formatTwo + text[names.lowerBound...]).utf8)), "format 2 has no names table")
 
         // In a commit journal: carried whole; one of the earlier format is left out; a damaged one is an error.
         var changes = StateChanges()

@@ -43,7 +43,7 @@ extension DocumentData {
             return .object(["present": .flag(false), "doc_no": .text(item.docNo), "date": .text(item.decisionDate.chinese),
                             "date_iso": .text(item.decisionDate.iso), "relief": .text(relief),
                             "decision": .text(withoutRelief(item.decision)),
-                            "consequence": .text(item.decision.contains("逾期不改正") ? "" : "逾期不改正的，本机关将依法处理。")])
+                            "consequence": .text(item.decision.includes("逾期不改正") ? "" : "逾期不改正的，本机关将依法处理。")])
         }
         // An inspection issues the notice on the day of the inspection; a penalty case ordered the
         // correction at discovery, and the notice's own service (送达回证) dates it best.
@@ -53,7 +53,7 @@ extension DocumentData {
             "present": .flag(true), "doc_no": .text(order.docNo.isEmpty ? item.docNo : order.docNo),
             "date": .text(issued.chinese), "date_iso": .text(issued.iso), "by": .text(order.by?.chinese ?? ""),
             "what": .text(trimmedSentence(order.what)), "basis": .text(order.basis), "relief": .text(relief),
-            "violation": .text(item.facts.contains(item.violatedProvisions) ? ""
+            "violation": .text(item.facts.includes(item.violatedProvisions) ? ""
                 : "上述行为违反了\(item.violatedProvisions)的规定。"),
             "consequence": .text(consequence(of: order, item)), "you": .text(addressee(item.party)),
         ])
@@ -64,7 +64,7 @@ extension DocumentData {
     private static func consequence(of order: Rectification, _ item: EnforcementCase) -> String {
         let sectoral = order.basis.components(separatedBy: "、《").enumerated()
             .map { $0.offset == 0 ? $0.element : "《" + $0.element }
-            .filter { !$0.contains("行政处罚法") }.joined(separator: "、")
+            .filter { !$0.includes("行政处罚法") }.joined(separator: "、")
         let provision = sectoral.isEmpty ? item.penaltyProvisions : sectoral
         guard !provision.isEmpty else { return "" }
         return "逾期不改正的，本机关将依据\(provision)的规定依法" + (item.actionType == .penalty ? "处理。" : "立案查处。")
@@ -93,7 +93,7 @@ extension DocumentData {
         ]
         guard let coercion else { return .object(fields) }
         fields["basis"] = .text(coercion.basis)
-        fields["violation"] = .text(item.violatedProvisions.isEmpty || item.facts.contains(item.violatedProvisions) ? ""
+        fields["violation"] = .text(item.violatedProvisions.isEmpty || item.facts.includes(item.violatedProvisions) ? ""
             : "当事人的行为涉嫌违反\(item.violatedProvisions)的规定。")
         fields["summary"] = .text(inputs.details.items.filter { measure.measures.contains($0.purpose) }
             .map { $0.name + $0.quantity.decimalString + $0.unit }.joined(separator: "、"))
@@ -144,7 +144,7 @@ extension DocumentData {
 
     /// The measure a v1 case (or the public copy) applies, as its 案由 names it.
     private static func measure(fromTitle title: String) -> CoerciveMeasure {
-        switch (title.contains("查封"), title.contains("扣押")) {
+        switch (title.includes("查封"), title.includes("扣押")) {
         case (true, false): return .sealUp
         case (false, true): return .seize
         default: return .sealUpAndSeize
@@ -162,11 +162,11 @@ extension DocumentData {
             fields["present"] = .flag(false)
             return .object(fields)
         }
-        let demolition = method == .demolition || coercion.announcedOn != nil || item.title.contains("拆除")
+        let demolition = method == .demolition || coercion.announcedOn != nil || item.title.includes("拆除")
         fields["present"] = .flag(true)
         fields["basis"] = .text(coercion.basis)
         fields["base_doc_no"] = .text(coercion.baseDocNo)
-        fields["base_sentence"] = .text(coercion.baseDocNo.isEmpty || item.facts.contains(coercion.baseDocNo) ? ""
+        fields["base_sentence"] = .text(coercion.baseDocNo.isEmpty || item.facts.includes(coercion.baseDocNo) ? ""
             : "本机关作出的\(coercion.baseDocNo)《行政处罚决定书》已经发生法律效力，当事人在该决定规定的期限内未履行义务。")
         fields["demand_doc_no"] = .text(coercion.demandDocNo)
         fields["demand_on"] = .text(coercion.demandOn?.chinese ?? "")
@@ -290,7 +290,7 @@ extension DocumentData {
     /// The decision sentence after the reason, unless the reason (as the case system wrote it) already says it.
     private static func refusalDecision(_ permit: PermitDetails) -> String {
         if permit.outcome == .notAccepted {
-            return permit.refusalReason.contains("不予受理") ? "" : "根据《中华人民共和国行政许可法》第三十二条第一款的规定，本机关决定不予受理。"
+            return permit.refusalReason.includes("不予受理") ? "" : "根据《中华人民共和国行政许可法》第三十二条第一款的规定，本机关决定不予受理。"
         }
         let basis = permit.basis.isEmpty ? "" : permit.basis + "和"
         return "根据\(basis)《中华人民共和国行政许可法》第三十八条第二款的规定，本机关决定不予行政许可。"
@@ -321,8 +321,8 @@ extension DocumentData {
         guard item.status != .inForce else { return .object(["present": .flag(false)]) }
         let withdrawn = item.status == .withdrawn
         let reason = item.statusReason
-        let authority: ChangeAuthority = reason.contains("复议") ? .reconsideration
-            : (reason.contains("法院") || reason.contains("判决") ? .court : .agency)
+        let authority: ChangeAuthority = reason.includes("复议") ? .reconsideration
+            : (reason.includes("法院") || reason.includes("判决") ? .court : .agency)
         let basis = statusBasis(item, inputs.details, authority, withdrawn: withdrawn)
         let original = "《\(originalKind(item, inputs.details))》（\(item.docNo)）"
         let docNo = ["状态文书编号", "status_doc_no", withdrawn ? "撤销文书编号" : "变更文书编号"].lazy
@@ -348,10 +348,10 @@ extension DocumentData {
         case .agency:
             switch item.actionType {
             case .penalty:
-                let deferral = item.statusReason.contains("延期") || item.statusReason.contains("分期")
+                let deferral = item.statusReason.includes("延期") || item.statusReason.includes("分期")
                 return "《中华人民共和国行政处罚法》" + (deferral ? "第六十六条第二款" : "第七十五条第二款")
             case .licensing:
-                let granted = details.permit.map { $0.outcome == .granted } ?? !item.decision.contains("不予")
+                let granted = details.permit.map { $0.outcome == .granted } ?? !item.decision.includes("不予")
                 return withdrawn && granted ? "《中华人民共和国行政许可法》第六十九条第一款" : ""
             default: return ""
             }
@@ -382,13 +382,13 @@ extension DocumentData {
             case .notAccepted?: return "不予受理决定书"
             case .refused?: return "不予行政许可决定书"
             case .granted?: return "准予行政许可决定书"
-            case nil: return item.decision.contains("不予") ? "不予行政许可决定书" : "准予行政许可决定书"
+            case nil: return item.decision.includes("不予") ? "不予行政许可决定书" : "准予行政许可决定书"
             }
         case .coercion:
             if let coercion = details.coercion, coercion.isEnforcement { return "行政强制执行决定书" }
             if let measure = details.coercion?.measure { return measure.rawValue + "决定书" }
-            return item.title.contains("查封") || item.title.contains("扣押") ? "查封（扣押）决定书" : "行政强制执行决定书"
-        case .inspection where details.rectification != nil || item.decision.contains("责令"): return "责令改正通知书"
+            return item.title.includes("查封") || item.title.includes("扣押") ? "查封（扣押）决定书" : "行政强制执行决定书"
+        case .inspection where details.rectification != nil || item.decision.includes("责令"): return "责令改正通知书"
         default: return item.actionType.rawValue + "决定书"
         }
     }
@@ -403,7 +403,7 @@ extension DocumentData {
     /// The case system's decision text without its relief sentence(s): the template states relief once.
     static func withoutRelief(_ text: String) -> String {
         let markers = ["如不服本", "对本决定不服", "对本通知不服"]
-        guard let hit = markers.compactMap({ text.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return text }
+        guard let hit = markers.compactMap({ text.literalRange(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) else { return text }
         let start = text[..<hit.lowerBound].lastIndex(of: "。").map { text.index(after: $0) } ?? text.startIndex
         return String(text[..<start])
     }

@@ -187,8 +187,7 @@ enum PenaltyFamily {
 
     /// The number that follows 《kind》 in prose, e.g. 《听证通知书》（克区市监罚听〔2025〕1号）.
     static func quotedNumber(_ kind: String, in text: String) -> String {
-        guard let start = text.range(of: "《\(kind)》（"),
-              let end = text.range(of: "）", range: start.upperBound..<text.endIndex) else { return "" }
+        guard let start = text.literalRange(of: "《\(kind)》（"), let end = text.literalRange(of: "）", from: start.upperBound) else { return "" }
         return String(text[start.upperBound..<end.lowerBound])
     }
 }
@@ -215,7 +214,7 @@ struct ExemptionGround: Equatable {
     static func find(in texts: [String]) -> ExemptionGround? {
         for text in texts {
             var rest = Substring(text)
-            while let cited = rest.range(of: "行政处罚法》第") {
+            while let cited = rest.literalRange(of: "行政处罚法》第") {
                 rest = rest[cited.upperBound...]
                 if let ground = ground(at: rest) { return ground }
             }

@@ -208,7 +208,7 @@ extension LegalText {
     /// The numbered items of 处理决定 (…如下行政处罚：1.警告；2.罚款…。), or none when they
     /// cannot be matched one to one with the 处罚种类.
     static func decisionItems(_ decision: String, count: Int) -> [String] {
-        guard count > 0, let start = decision.range(of: "行政处罚：") ?? decision.range(of: "处罚如下：") else { return [] }
+        guard count > 0, let start = decision.literalRange(of: "行政处罚：") ?? decision.literalRange(of: "处罚如下：") else { return [] }
         let list = decision[start.upperBound...].prefix { $0 != "。" }
         let items = list.split(separator: "；").map { piece in
             trimmed(String(piece).replacingOccurrences(of: #"^\s*[（(]?[0-9０-９一二三四五六七八九十]+[)）.．、]\s*"#, with: "",

@@ -527,6 +527,8 @@ private struct Publisher {
     static let pdfBatch = 64
     /// Cases redacted at once (in chunks of 64 on every core) before their results are taken in.
     static let redactionBatch = 2048
+    /// Kept decision pages per part of the site (`writeSite`).
+    static let keptPart = 8192
 
     struct PublicPDF {
         var path: String
@@ -553,21 +555,27 @@ private struct Publisher {
                 return written
             }
         }
-        let kept: @Sendable () throws -> [String] = { [writer] in
-            try site.decisions.filter { !toWrite.contains($0.decision.id) }.map { item in
-                try writer.preserve("public/" + item.pagePath)
-                if let pdf = item.pdfPath { try writer.preserve("public/" + pdf) }
-                return item.pagePath
+        // The kept pages and their PDFs (160,000 hard links on a night at 100,000 cases) in parts of their own:
+        // as one part they were the last thing the stage waited for, on one core.
+        let unchanged = site.decisions.filter { !toWrite.contains($0.decision.id) }
+        let kept: [@Sendable () throws -> [String]] = stride(from: 0, to: unchanged.count, by: Self.keptPart).map { start in
+            let part = unchanged[start..<min(start + Self.keptPart, unchanged.count)]
+            return { [writer] in
+                try part.map { item in
+                    try writer.preserve("public/" + item.pagePath)
+                    if let pdf = item.pdfPath { try writer.preserve("public/" + pdf) }
+                    return item.pagePath
+                }
             }
         }
         let feeds: @Sendable () throws -> [String] = { [self] in
             try writeFeeds(site)
             return []
         }
-        let results = concurrentMap(pages + [kept, feeds], chunkSize: 1) { part in Result { try part() } }
+        let results = concurrentMap(pages + kept + [feeds], chunkSize: 1) { part in Result { try part() } }
         var written: [String] = []
         for result in results { written += try result.get() }
-        summary.pagesKept += try results[pages.count].get().count
+        summary.pagesKept += unchanged.count
         summary.pagesWritten = toWrite.count
         try writer.writeUnlessSame(PortalFeeds.sitemap(site, pages: written, entries: sitemapEntries.value), to: "public/sitemap.xml")
     }

@@ -69,9 +69,11 @@ struct RedactionMemo: Equatable {
                 + entry.removed.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.flatMap { [$0.key, String($0.value)] }
         }, into: &out)
         // id, key, the kinds of the names in one field (c: ordinary, m: minority), then the names in the order read.
-        MemoLine.table("names", textNames.mapValues { entry in
-            [entry.key, String(entry.names.names.map { $0.minority ? "m" : "c" }.joined())] + entry.names.names.map(\.text)
-        }, into: &out)
+        MemoLine.table("names", textNames, into: &out) { entry, out in
+            MemoLine.field(entry.key.utf8, into: &out)
+            MemoLine.field(entry.names.names.map { $0.minority ? UInt8(ascii: "m") : UInt8(ascii: "c") }, into: &out)
+            for name in entry.names.names { MemoLine.field(name.text.utf8, into: &out) }
+        }
         return Data(out)
     }
 

@@ -64,24 +64,19 @@ extension RenderMemo {
 enum MemoLine {
     static func table(_ name: String, _ rows: [String: [String]], into out: inout [UInt8]) {
         table(name, rows, into: &out) { fields, out in
-            for field in fields {
-                out.append(0x09)
-                append(field.utf8, into: &out)
-            }
+            for value in fields { field(value.utf8, into: &out) }
         }
     }
 
     /// A table of one field per row (no array made for each of 100,000 rows).
     static func table(_ name: String, _ rows: [String: String], into out: inout [UInt8]) {
-        table(name, rows, into: &out) { field, out in
-            out.append(0x09)
-            append(field.utf8, into: &out)
-        }
+        table(name, rows, into: &out) { value, out in field(value.utf8, into: &out) }
     }
 
-    /// The rows in the byte order of their keys, each key followed by what `fields` writes.
-    private static func table<Value>(_ name: String, _ rows: [String: Value], into out: inout [UInt8],
-                                     fields: (Value, inout [UInt8]) -> Void) {
+    /// The rows in the byte order of their keys, each key followed by what `fields` writes (each field
+    /// through `field(_:into:)`).
+    static func table<Value>(_ name: String, _ rows: [String: Value], into out: inout [UInt8],
+                             fields: (Value, inout [UInt8]) -> Void) {
         write([name, String(rows.count)], into: &out)
         let keyed = rows.map { (key: Array($0.key.utf8), value: $0.value) }
             .sorted { $0.key.lexicographicallyPrecedes($1.key) }
@@ -104,6 +99,12 @@ enum MemoLine {
             append(field, into: &out)
         }
         out.append(0x0A)
+    }
+
+    /// One more field of a row: a tab, then the field escaped.
+    static func field<Bytes: Sequence>(_ bytes: Bytes, into out: inout [UInt8]) where Bytes.Element == UInt8 {
+        out.append(0x09)
+        append(bytes, into: &out)
     }
 
     /// One field, escaped: tab, line feed, carriage return and backslash as \t, \n, \r and \\.

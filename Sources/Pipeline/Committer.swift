@@ -217,8 +217,9 @@ struct Committer {
                   FileSystem.kind(root.appendingPathComponent(folder).path) == .directory,
                   !updates.contains(where: { folder.hasPrefix($0.folder + "/") }) else { continue }
             var deletions: [String] = []
-            for file in try FileWalker.paths(root: root.appendingPathComponent(folder), isExcluded: { _ in false }) {
-                let path = folder + "/" + file.path
+            let live = try writer.liveInPlace?.paths(under: folder + "/")
+                ?? FileWalker.paths(root: root.appendingPathComponent(folder), isExcluded: { _ in false }).map { folder + "/" + $0.path }
+            for path in live {
                 // Most files are kept: the set is asked first, the territories (prefix matches) only for the rest.
                 guard !kept.contains(path), ownership.isRemade(path) else { continue }
                 if FileSystem.kind((stagingPath as NSString).appendingPathComponent(path)) == .missing { deletions.append(path) }

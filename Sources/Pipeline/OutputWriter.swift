@@ -22,6 +22,8 @@ public final class OutputWriter: @unchecked Sendable {
     /// being carried into a new tree: a kept file there stays where it is, untouched (see `Committer`).
     /// Only internal folders: public/ is replaced whole, so a reader never sees half a night.
     var inPlaceFolders: [String] = []
+    /// The in-place folders' live files as the night's walk of the output listed them (nil: the commit walks them).
+    var liveInPlace: LivePaths?
     private var keptInPlace: Set<String> = []
 
     static let stagingName = ".staging"

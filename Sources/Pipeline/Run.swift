@@ -129,11 +129,12 @@ public enum PipelineRunner {
         // ones; otherwise it is worked out while the export is read, for the stages that read the output.
         var finding: UnchangedRun.Finding?
         var pending: Background<UnchangedRun.Finding>?
+        let inPlace = allStages(request).flatMap(\.inPlace)
         if let inputs {
             if request.mayKeepUnchangedOutput, UnchangedRun.recordedInputs(config) == inputs {
-                finding = try UnchangedRun.inspect(config, inputs: inputs)
+                finding = try UnchangedRun.inspect(config, inputs: inputs, inPlace: inPlace)
             } else {
-                pending = Background { try UnchangedRun.inspect(config, inputs: inputs) }
+                pending = Background { try UnchangedRun.inspect(config, inputs: inputs, inPlace: inPlace) }
             }
         }
         // A run that fails before it needed the walk still waits for it, so nothing of it reads the output
@@ -145,7 +146,8 @@ public enum PipelineRunner {
         let stampsBefore = inputs == nil ? try UnchangedRun.stampsBeforeOtherCommand(config) : nil
         let output = try OutputWriter(root: config.outputURL)
         output.damaged = finding?.damaged ?? []
-        output.inPlaceFolders = allStages(request).flatMap(\.inPlace)
+        output.liveInPlace = finding?.liveInPlace
+        output.inPlaceFolders = inPlace
         previous.gateKey = finding?.gateKey
         let run = RunContext(request: request, previous: previous, events: events)
         // From here on the run's context holds the last run's state alone (it lets go of it before the commit).
@@ -234,6 +236,7 @@ public enum PipelineRunner {
     /// What the comparison of the output with the last run's record found: files no stage may keep, and the gate's key.
     private static func learn(_ finding: UnchangedRun.Finding, output: OutputWriter, run: RunContext) throws {
         output.damaged = finding.damaged
+        output.liveInPlace = finding.liveInPlace
         run.learnLastGateKey(finding.gateKey)
     }
 

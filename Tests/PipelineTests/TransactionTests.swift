@@ -147,7 +147,12 @@ final class TransactionTests: SampleCopyTestCase {
         cases[0]["title"] = "\(cases[0]["title"] as? String ?? "")（本次更正）"
         cases.remove(at: 2)
         try JSONSerialization.data(withJSONObject: cases, options: [.sortedKeys]).write(to: json)
+        // A file no run made (the night's first walk lists it; the commit deletes it from that listing).
+        let stray = documents.appendingPathComponent("\(droppedAgency)/手工放入/说明.txt")
+        try FileManager.default.createDirectory(at: stray.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("不是本系统生成的文件".utf8).write(to: stray)
         XCTAssertEqual(try sanxiang(["run"], output: output).code, 3)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: stray.deletingLastPathComponent().path), "a file no run made leaves with its folder")
 
         let after = digests(documents)
         XCTAssertFalse(after.keys.contains { $0.hasPrefix("\(droppedAgency)/\(dropped)/") }, "the dropped case's documents are gone")

@@ -221,7 +221,7 @@ struct Committer {
                 ?? FileWalker.paths(root: root.appendingPathComponent(folder), isExcluded: { _ in false }).map { folder + "/" + $0.path }
             for path in live {
                 // Most files are kept: the set is asked first, the territories (prefix matches) only for the rest.
-                guard !kept.contains(path), ownership.isRemade(path) else { continue }
+                guard !kept.contains(PathKey(path)), ownership.isRemade(path) else { continue }
                 if FileSystem.kind((stagingPath as NSString).appendingPathComponent(path)) == .missing { deletions.append(path) }
             }
             updates.append(.init(folder: folder, deletions: deletions))

@@ -462,7 +462,7 @@ private struct Publisher {
     private func passedLastNight(_ path: String) -> Bool {
         let relative = "public/" + path
         guard !writer.damaged.contains(relative), let live = FileSystem.inode(writer.path(of: relative)) else { return false }
-        return FileSystem.inode(writer.staging.appendingPathComponent(relative).path) == live
+        return FileSystem.inode(writer.stagedPath(of: relative)) == live
     }
 
     /// Path under public/ → the case it belongs to (its page and its public PDF).

@@ -20,9 +20,11 @@ public enum StatisticsCalculator {
         // Hearings, permits and status changes count in the year of their own event, whatever the decision's year.
         let allByAgency = Dictionary(grouping: input.cases, by: \.agencyCode)
         let officersByAgency = Dictionary(grouping: input.officers, by: \.agencyCode)
-        // Each agency's figures and the total (as much work as all agencies together) on every core.
+        // Each agency's figures and the total (as much work as all agencies together) on every core. The total
+        // is begun first: begun last, it ran alone on one core after the agencies.
         let agencies = input.agencies.sorted(by: { $0.code < $1.code })
-        let figures = try concurrentMap(Array(0...agencies.count), chunkSize: 1) { position in
+        let order = [agencies.count] + Array(0..<agencies.count)
+        let computed = try concurrentMap(order, chunkSize: 1) { position in
             Result { () -> AgencyStatistics in
                 guard position < agencies.count else {
                     return try context.figures(code: "", name: totalName, cases: thisYear, all: input.cases, previous: lastYear,
@@ -37,7 +39,7 @@ public enum StatisticsCalculator {
         }.map { try $0.get() }
         return AnnualStatistics(year: input.year, asOf: input.asOf.iso,
                                 period: "\(input.year)-01-01/\(input.year)-12-31",
-                                agencies: Array(figures.dropLast()), total: figures[agencies.count], setAside: input.setAside)
+                                agencies: Array(computed.dropFirst()), total: computed[0], setAside: input.setAside)
     }
 
     /// The kind a decision counts under: its heaviest listed kind, or 其他 when it names none of the thirteen.

@@ -99,8 +99,11 @@ struct PortalStage: Stage {
         // Without a configured go-live date, the system went live on its first run in this folder.
         let firstDay = run.previous.firstPublicationDay ?? run.asOf
         let approved = try ReviewQueue.approvals(run.config.approvalsURL, sourceName: run.config.sourceName)
-        let memo = Publisher.Memo(last: run.previous.redactionMemo, settings: try RedactionMemo.settings(run.config),
-                                  inputKeys: try run.renderInputKeys())
+        let settings = try RedactionMemo.settings(run.config)
+        let inputKeys = try run.renderInputKeys()
+        let sameSettings = run.previous.redactionMemo?.settings == settings
+        let textNames = Publisher.textNames(run.ingest, last: sameSettings ? run.takeLastTextNames() : [:], inputKeys: inputKeys)
+        let memo = Publisher.Memo(last: run.previous.redactionMemo, settings: settings, inputKeys: inputKeys, textNames: textNames)
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
                                     reports: Self.reports(run, output: output), approved: approved, previousGateKey: run.previous.gateKey,
@@ -187,6 +190,8 @@ private struct Publisher {
         var settings: String
         /// Each accepted case's render input key (the case, its agency and its officers among what it holds).
         var inputKeys: [String: String]
+        /// Each case's names read in its texts, in case order (`Publisher.textNames`).
+        var textNames: [TextNames]
     }
 
     /// What one run of the publisher produced.
@@ -203,7 +208,7 @@ private struct Publisher {
     func run(_ ingest: IngestResult, calendar: WorkingCalendar, log previousLog: [String: PublicationRow]) throws -> Outcome {
         let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        let textNames = Self.textNames(ingest, memo: memo)
+        let textNames = memo.textNames
         let index = PublicationGate.index(for: ingest, textNames: textNames)
         let gate = PublicationGate(index: index)
         let gateKey = try PublicationGate.key(index)
@@ -394,15 +399,15 @@ private struct Publisher {
         return Outcome(portal: summary, log: log, findings: findings, gateKey: gateKey, memo: memo)
     }
 
-    /// The names read in each case's texts (`TextNames`), in case order: last night's for a case whose render input key
-    /// (which holds its texts) is as it was under the same program, word model and settings, read again for the rest.
-    static func textNames(_ ingest: IngestResult, memo: Memo) -> [TextNames] {
+    /// The names read in each case's texts (`TextNames`), in case order: last night's (`last`, empty unless that night's
+    /// program, word model and settings were tonight's) for a case whose render input key (which holds its texts) is as
+    /// it was, read again for the rest.
+    static func textNames(_ ingest: IngestResult, last: [String: RedactionMemo.CaseTextNames], inputKeys: [String: String]) -> [TextNames] {
         guard let lexicon = try? Lexicon.standard.get() else { return [] }
-        let last = memo.last.flatMap { $0.settings == memo.settings ? $0.textNames : nil } ?? [:]
         let cases = ingest.cases
         return PersonalValueIndex.textNames(of: cases, lexicon: lexicon) { position in
             let id = cases[position].id
-            guard let entry = last[id], let key = memo.inputKeys[id], entry.key == key else { return nil }
+            guard let entry = last[id], let key = inputKeys[id], entry.key == key else { return nil }
             return entry.names
         }
     }

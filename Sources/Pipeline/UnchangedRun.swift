@@ -431,8 +431,10 @@ enum CanonicalDescription {
 /// which deletes those the run neither wrote nor kept: walking internal/documents (400,000 files at
 /// 100,000 cases) a second time cost a second. Nothing changes a live in-place folder between that walk
 /// and the commit (the stages write into the staging area; the folder is locked), so the two listings
-/// are the same. The paths are kept as one byte array: as 400,000 strings they held three times the memory.
+/// are the same. The paths are kept front-coded in one byte array (each path as the length it shares
+/// with the one before, then the rest): about 12 MB at 100,000 cases, where 400,000 strings held 60.
 struct LivePaths: Sendable {
+    /// Per path: two bytes (little-endian) of length shared with the previous path, two of the rest's length, the rest.
     private var bytes: [UInt8] = []
     /// The folders listed, each ending in "/".
     let folders: [String]
@@ -443,11 +445,18 @@ struct LivePaths: Sendable {
             return nil
         }
         self.folders = folders
-        for file in listed where folders.contains(where: { file.path.hasPrefix($0) }) {
-            // A line feed in a name would split it in two here.
-            guard !file.path.utf8.contains(0x0A) else { return nil }
-            bytes += file.path.utf8
-            bytes.append(0x0A)
+        var previous: [UInt8] = []
+        for file in listed where folders.contains(where: { file.path.utf8.starts(with: $0.utf8) }) {
+            let path = Array(file.path.utf8)
+            var shared = 0
+            while shared < min(previous.count, path.count, Int(UInt16.max)), previous[shared] == path[shared] { shared += 1 }
+            guard path.count - shared <= Int(UInt16.max) else { return nil }
+            for length in [shared, path.count - shared] {
+                bytes.append(UInt8(length & 0xFF))
+                bytes.append(UInt8(length >> 8))
+            }
+            bytes += path[shared...]
+            previous = path
         }
     }
 
@@ -457,11 +466,16 @@ struct LivePaths: Sendable {
         guard folders.contains(where: { folder.hasPrefix($0) }) else { return nil }
         let prefix = Array(folder.utf8)
         var out: [String] = []
-        var start = 0
-        for (index, byte) in bytes.enumerated() where byte == 0x0A {
-            let line = bytes[start..<index]
-            if line.starts(with: prefix) { out.append(String(decoding: line, as: UTF8.self)) }
-            start = index + 1
+        var path: [UInt8] = []
+        var position = 0
+        while position + 4 <= bytes.count {
+            let shared = Int(bytes[position]) | Int(bytes[position + 1]) << 8
+            let rest = Int(bytes[position + 2]) | Int(bytes[position + 3]) << 8
+            position += 4
+            path.removeSubrange(min(shared, path.count)...)
+            path += bytes[position..<min(position + rest, bytes.count)]
+            position += rest
+            if path.starts(with: prefix) { out.append(String(decoding: path, as: UTF8.self)) }
         }
         return out
     }

@@ -209,7 +209,7 @@ public enum PortalSearchIndex {
             var out: [UInt8] = [UInt8(ascii: "{")]
             for (position, entry) in bucket.sorted(by: { $0.key < $1.key }).enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
-                out += jsonString(entry.key)
+                appendEncoded(entry.key, into: &out)
                 out += Array(":[\"".utf8)
                 encode(entry.short.flatMap { short[$0]?.ids } ?? entry.filter, into: &out)
                 out += Array("\",\"".utf8)
@@ -287,8 +287,8 @@ public enum PortalSearchIndex {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// A string as JSONEncoder writes it (\", \\, \b \t \n \f \r, other control characters as \u00xx),
-    /// then with `json`'s escapes of <, > and &.
+    /// A JSON string literal as `json` writes one: as JSONEncoder does (\", \\, \b \t \n \f \r, other control
+    /// characters as \u00xx), then with `json`'s escapes of <, > and &. The key shards' keys and the document shards use it.
     private static func appendEncoded(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
@@ -304,21 +304,6 @@ public enum PortalSearchIndex {
             }
         }
         out.append(UInt8(ascii: "\""))
-    }
-
-    /// A JSON string literal with the same escapes as `json`.
-    static func jsonString(_ text: String) -> [UInt8] {
-        var out: [UInt8] = [UInt8(ascii: "\"")]
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += Array("\\\"".utf8)
-            case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
-            case 0..<0x20, 0x3C, 0x3E, 0x26: out += Array(String(format: "\\u%04x", Int(byte)).utf8)
-            default: out.append(byte)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
-        return out
     }
 
     /// Sorted keys and no escaped slashes: the same site gives the same bytes. <, > and &

@@ -20,17 +20,16 @@ public enum StatisticsCalculator {
         // Hearings, permits and status changes count in the year of their own event, whatever the decision's year.
         let allByAgency = Dictionary(grouping: input.cases, by: \.agencyCode)
         let officersByAgency = Dictionary(grouping: input.officers, by: \.agencyCode)
-        // Each agency's figures and the total (as much work as all agencies together) on every core. The total
-        // is begun first: begun last, it ran alone on one core after the agencies.
+        // The total (as much work as all agencies together) at position 0, then each agency's figures, on every
+        // core. The total is begun first: begun last, it ran alone on one core after the agencies.
         let agencies = input.agencies.sorted(by: { $0.code < $1.code })
-        let order = [agencies.count] + Array(0..<agencies.count)
-        let computed = try concurrentMap(order, chunkSize: 1) { position in
+        let computed = try concurrentMap(Array(0...agencies.count), chunkSize: 1) { position in
             Result { () -> AgencyStatistics in
-                guard position < agencies.count else {
+                guard position > 0 else {
                     return try context.figures(code: "", name: totalName, cases: thisYear, all: input.cases, previous: lastYear,
                                                officers: input.officers)
                 }
-                let agency = agencies[position]
+                let agency = agencies[position - 1]
                 return try context.figures(code: agency.code, name: agency.name,
                                            cases: casesByAgency[agency.code] ?? [], all: allByAgency[agency.code] ?? [],
                                            previous: previousByAgency[agency.code] ?? [],

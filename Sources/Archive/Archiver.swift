@@ -106,10 +106,12 @@ public enum Archiver {
     /// from the file index's are read (what this run wrote, or anything else that changed); a file the
     /// committer carried forward keeps the hash of its ledger leaf. The ledger itself is read only when
     /// it is not as the index's checkpoint says (see `LoggedState`).
+    /// `known`: folders whose files the caller knows without a walk (see `FileWalker.list(root:isExcluded:known:)`).
     /// `listed` receives the files the record describes (what `FileWalker.list` finds with the head's exclusions),
     /// so a caller that needs the same listing right after does not walk the output again.
     public static func record(root: URL, excluded: [String], media: [MediaItem], asOf: String, input: String,
-                              key: SigningKey, listed listing: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
+                              key: SigningKey, known knownFolders: [FileWalker.KnownFolder] = [],
+                              listed listing: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
         var state: LoggedState
         let listed: [ListedFile]
         // Tables in the order of the listing, one row per listed file: the output's 600,000 files went
@@ -123,7 +125,7 @@ public enum Archiver {
             state = try LoggedState.load(root: root, index: previousIndex)
             template = TreeHead(run: state.nextRun, asOf: asOf, input: input, treeSize: 0, rootHash: "", excluded: excluded,
                                 publicKey: "", signature: "")
-            listed = try FileWalker.list(root: root, isExcluded: template.isExcluded)
+            listed = try FileWalker.list(root: root, isExcluded: template.isExcluded, known: knownFolders)
             known = Self.known(listed, index: previousIndex ?? FileIndex(), state: state.outputs)
         }
         let toHash = listed.indices.filter { !known[$0].reusable }

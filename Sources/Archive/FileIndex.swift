@@ -336,8 +336,58 @@ public enum FileWalker {
     /// The names come first, from the directory entries alone (`paths`); then each file is stamped with
     /// one `lstat` (a link: `stat`) on every core — the calls were most of a walk of 650,000 files.
     public static func list(root: URL, isExcluded: (String) -> Bool) throws -> [ListedFile] {
+        stamped(try paths(root: root, isExcluded: isExcluded), root: root)
+    }
+
+    /// The files of a folder as someone who knows them says they are, instead of walked and stamped: the
+    /// commit knows what it moved into and deleted from a folder it updates in place (internal/documents,
+    /// 400,000 files at 100,000 cases), so the archive's listing after it stamps only what the commit changed.
+    public struct KnownFolder: Sendable {
+        /// Relative to the root, ending in "/".
+        public var folder: String
+        /// Every file under it, as `list` would give them (same stamps, same order).
+        public var files: [ListedFile]
+
+        public init(folder: String, files: [ListedFile]) {
+            self.folder = folder
+            self.files = files
+        }
+    }
+
+    /// `list`, with the files of the `known` folders taken as given, not walked: the rest is walked as `list`
+    /// walks it, and each known folder's files take the place its walk would have given them (a folder's paths
+    /// all start with its name and "/", which composes with nothing, so they are neighbours in String order).
+    /// The caller vouches that no excluded path lies under a known folder. A known folder inside another is
+    /// ignored: the outer one's files hold its files.
+    ///
+    /// Only for paths whose String order is their bytes' (`isPlainlyComposed`, as the pipeline names its files):
+    /// String's `<` is no order on a mix of composed and decomposed names ("r/e\u{301}/案" and "r/é/案/" are
+    /// each not less than the other), so with any other path everything is walked.
+    public static func list(root: URL, isExcluded: (String) -> Bool, known: [KnownFolder]) throws -> [ListedFile] {
+        let outer = known.filter { block in !known.contains { $0.folder != block.folder && block.folder.hasPrefix($0.folder) } }
+        guard !outer.isEmpty,
+              outer.allSatisfy({ isPlainlyComposed($0.folder) && $0.files.allSatisfy { isPlainlyComposed($0.path) } }) else {
+            return try list(root: root, isExcluded: isExcluded)
+        }
+        let folders = Set(outer.map(\.folder))
+        var out = try list(root: root, isExcluded: { isExcluded($0) || folders.contains($0) })
+        guard out.allSatisfy({ isPlainlyComposed($0.path) }) else { return try list(root: root, isExcluded: isExcluded) }
+        for block in outer {
+            // The first walked path after the folder's own.
+            var low = 0, high = out.count
+            while low < high {
+                let middle = (low + high) / 2
+                if out[middle].path < block.folder { low = middle + 1 } else { high = middle }
+            }
+            out.insert(contentsOf: block.files, at: low)
+        }
+        return out
+    }
+
+    /// Each path (relative to `root`) with its stamp, stamped on every core; a path that is gone, or is no
+    /// regular file (a link: points to none), is left out, as `list` leaves it out.
+    public static func stamped(_ names: [(path: String, isLink: Bool)], root: URL) -> [ListedFile] {
         let base = root.standardizedFileURL.path
-        let names = try paths(root: root, isExcluded: isExcluded)
         let stamped = EveryCore.map(count: names.count, block: 4096) { range in
             range.map { index -> ListedFile? in listedFile(names[index].path, isLink: names[index].isLink, under: base) }
         }

@@ -40,7 +40,8 @@ struct ArchiveStage {
     }
 
     /// `listed`: the output's files as the ledger now describes them (for the unchanged-run record).
-    func record(_ request: ArchiveRequest, listed: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
+    /// `known`: folders the commit knows the files of (the in-place folders it updated), not walked again.
+    func record(_ request: ArchiveRequest, known: [FileWalker.KnownFolder] = [], listed: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
         let root = config.outputURL.standardizedFileURL
         let keyPath = PipelineRunner.relative(config.signingKeyURL, to: root)
         try Self.checkKeyPlacement(config)
@@ -49,7 +50,7 @@ struct ArchiveStage {
             let media = request.media.map { MediaItem(file: $0.file, caseID: $0.caseID, sha256: $0.sha256, declaredSHA256: $0.sha256,
                                                       size: $0.size) }
             var summary = try Archiver.record(root: root, excluded: Self.excluded(config, keyPath: keyPath), media: media, asOf: request.asOf,
-                                              input: request.input, key: key, listed: listed)
+                                              input: request.input, key: key, known: known, listed: listed)
             summary.keyWarning = SigningKey.permissionWarning(at: config.signingKeyURL)
             return summary
         } catch let error as SanxiangError {

@@ -133,7 +133,7 @@ struct Committer {
         let journal = CommitJournal(swaps: swaps, inPlace: inPlace, state: state, archive: archive)
         try writeJournal(journal)
         Fault.point("commit.journal")
-        return try finish(journal, snapshot: snapshot)
+        return try finish(journal, snapshot: snapshot, live: writer.liveInPlace)
     }
 
     /// Finishes a commit a crash interrupted, if there is one. Called under the folder's lock before anything else.
@@ -152,13 +152,15 @@ struct Committer {
         return true
     }
 
-    private func finish(_ journal: CommitJournal, snapshot: ((StateStore.Transaction) throws -> Void)?) throws -> Result {
+    /// `live`: the in-place folders' files as the night's first walk found them (nil when finishing a crashed commit).
+    private func finish(_ journal: CommitJournal, snapshot: ((StateStore.Transaction) throws -> Void)?, live: LivePaths? = nil) throws -> Result {
+        var applied: [AppliedUpdate] = []
         for update in journal.inPlace ?? [] {
             // Once its top-level entry is swapped, the update is done: doing it again would move this run's folder out.
             let top = String(update.folder.split(separator: "/").first ?? "")
             guard let swap = journal.swaps.first(where: { $0.name == top }),
                   FileSystem.inode(root.appendingPathComponent(top).path) != swap.stagedInode else { continue }
-            try apply(update)
+            applied.append(try apply(update))
             Fault.point("commit.inplace")
         }
         for (index, swap) in journal.swaps.enumerated() {
@@ -176,7 +178,8 @@ struct Committer {
         try removeLeftovers()
         var result = Result()
         if let config, let archive = journal.archive {
-            result.archive = try ArchiveStage(config: config).record(archive, listed: { result.listed = $0 })
+            let known = live.map { live in applied.compactMap { knownFolder($0, live: live) } } ?? []
+            result.archive = try ArchiveStage(config: config).record(archive, known: known, listed: { result.listed = $0 })
         }
         Fault.point("commit.archive")
         try FileManager.default.removeItem(atPath: journalPath)
@@ -229,18 +232,56 @@ struct Committer {
         return updates
     }
 
+    /// What an in-place update did: the files it moved in (relative to the output folder) and deleted.
+    struct AppliedUpdate {
+        var folder: String
+        var movedIn: [(path: String, isLink: Bool)] = []
+        var deletions: [String] = []
+        /// False when a moved-in file took the place of a folder (or the reverse), or the live folder was
+        /// already gone: then what the folder holds is not known from these lists.
+        var isKnown = true
+    }
+
+    /// The files of an in-place folder after its update, from the night's first walk and what the update did:
+    /// the files it neither moved in nor deleted are as that walk found them (nothing else touches the folder,
+    /// and moving the folder whole changes no file's stamp or change time); those moved in are stamped here.
+    /// Nil when that is not known: the archive walks the folder.
+    func knownFolder(_ update: AppliedUpdate, live: LivePaths) -> FileWalker.KnownFolder? {
+        guard update.isKnown, let before = live.files(under: update.folder + "/") else { return nil }
+        let gone = Set(update.deletions.map(PathKey.init)).union(update.movedIn.map { PathKey($0.path) })
+        let arrived = FileWalker.stamped(update.movedIn, root: root).sorted { $0.path < $1.path }
+        var files: [ListedFile] = []
+        files.reserveCapacity(before.count + arrived.count)
+        var next = arrived.startIndex
+        for file in before where !gone.contains(PathKey(file.path)) {
+            while next < arrived.endIndex, arrived[next].path < file.path {
+                files.append(arrived[next])
+                next += 1
+            }
+            files.append(file)
+        }
+        files += arrived[next...]
+        return FileWalker.KnownFolder(folder: update.folder + "/", files: files)
+    }
+
     /// Moves the staged files of an in-place folder into the live one, deletes what this run dropped, and
     /// moves the live folder into the staged tree for the swap. Each step can be done again after a crash:
     /// a moved file is no longer staged, a deleted one is gone, and a live folder already moved is not there.
-    private func apply(_ update: CommitJournal.InPlace) throws {
+    private func apply(_ update: CommitJournal.InPlace) throws -> AppliedUpdate {
         let live = root.appendingPathComponent(update.folder).path
         let staged = (stagingPath as NSString).appendingPathComponent(update.folder)
-        guard FileSystem.kind(live) == .directory else { return }  // moved into the staged tree before a crash
+        var applied = AppliedUpdate(folder: update.folder, deletions: update.deletions)
+        guard FileSystem.kind(live) == .directory else {  // moved into the staged tree before a crash
+            applied.isKnown = false
+            return applied
+        }
         if FileSystem.kind(staged) == .directory {
             var folders = Set<String>()
             for file in try FileWalker.paths(root: URL(fileURLWithPath: staged), isExcluded: { _ in false }) {
-                try moveIn((staged as NSString).appendingPathComponent(file.path), to: (live as NSString).appendingPathComponent(file.path),
-                           folders: &folders)
+                let replacedOther = try moveIn((staged as NSString).appendingPathComponent(file.path),
+                                               to: (live as NSString).appendingPathComponent(file.path), folders: &folders)
+                applied.movedIn.append((update.folder + "/" + file.path, file.isLink))
+                if replacedOther { applied.isKnown = false }
             }
         }
         for path in update.deletions {
@@ -255,16 +296,18 @@ struct Committer {
         }
         try makeEmptyFolder((staged as NSString).deletingLastPathComponent)
         try FileSystem.rename(live, to: staged)
+        return applied
     }
 
-    /// One staged file into its place in the live folder (replacing the live file there).
-    private func moveIn(_ source: String, to target: String, folders: inout Set<String>) throws {
+    /// One staged file into its place in the live folder (replacing the live file there). True when it took
+    /// the place of something a rename cannot replace (a folder, or a file where a folder had to be).
+    private func moveIn(_ source: String, to target: String, folders: inout Set<String>) throws -> Bool {
         let folder = (target as NSString).deletingLastPathComponent
         if !folders.contains(folder) {
             try makeEmptyFolder(folder)
             folders.insert(folder)
         }
-        if Glibc.rename(source, target) == 0 { return }
+        if Glibc.rename(source, target) == 0 { return false }
         // A folder where this run writes a file (or the reverse): what this run wrote wins.
         guard errno == EISDIR || errno == ENOTEMPTY || errno == EEXIST || errno == ENOTDIR else {
             throw FileSystemError(path: target, action: "移入本次生成的文件", code: errno)
@@ -273,6 +316,7 @@ struct Committer {
             throw FileSystemError(path: target, action: "移入本次生成的文件", code: OutputWriter.errnoOf(error))
         }
         try FileSystem.rename(source, to: target)
+        return true
     }
 
     /// A case's folder whose last file this run deleted goes too (as it would from a tree made anew).

@@ -433,11 +433,49 @@ enum CanonicalDescription {
 /// and the commit (the stages write into the staging area; the folder is locked), so the two listings
 /// are the same. The paths are kept front-coded in one byte array (each path as the length it shares
 /// with the one before, then the rest): about 12 MB at 100,000 cases, where 400,000 strings held 60.
+///
+/// Each file's stamp is kept too (40 bytes a file): after the commit, the archive lists an in-place folder
+/// from these and what the commit moved in and deleted, instead of walking and stamping it again.
 struct LivePaths: Sendable {
     /// Per path: two bytes (little-endian) of length shared with the previous path, two of the rest's length, the rest.
     private var bytes: [UInt8] = []
     /// The folders listed, each ending in "/".
     let folders: [String]
+    /// Each path's stamp, in the same order; nil when the files lie on more than one device (then only the paths are known).
+    private var stamps: [PackedStamp]? = []
+    /// The device all the files lie on.
+    private var device: UInt64?
+
+    /// A file's stamp without its device, and whether it was listed through a link.
+    private struct PackedStamp {
+        var inode: UInt64
+        var size: Int64
+        var modifiedSeconds: Int64
+        var changedSeconds: Int64
+        var modifiedNanoseconds: Int32
+        /// The change time's nanoseconds; its top bit says the file was listed through a symbolic link.
+        var changedNanoseconds: UInt32
+
+        init(_ file: ListedFile) {
+            inode = file.stamp.inode
+            size = Int64(file.stamp.size)
+            modifiedSeconds = Int64(file.stamp.modifiedSeconds)
+            changedSeconds = Int64(file.changed.seconds)
+            modifiedNanoseconds = Int32(truncatingIfNeeded: file.stamp.modifiedNanoseconds)
+            changedNanoseconds = UInt32(truncatingIfNeeded: file.changed.nanoseconds) | (file.isLink ? 1 << 31 : 0)
+        }
+
+        func file(_ path: String, device: UInt64) -> ListedFile {
+            ListedFile(path: path, stamp: FileStamp(device: device, inode: inode, size: Int(size), modifiedSeconds: Int(modifiedSeconds),
+                                                    modifiedNanoseconds: Int(modifiedNanoseconds)),
+                       isLink: changedNanoseconds >> 31 != 0, changed: (Int(changedSeconds), Int(changedNanoseconds & 0x7FFF_FFFF)))
+        }
+
+        /// Whether it gives the file back exactly (nanoseconds below a second).
+        static func holds(_ file: ListedFile) -> Bool {
+            (0..<1_000_000_000).contains(file.stamp.modifiedNanoseconds) && (0..<1_000_000_000).contains(file.changed.nanoseconds)
+        }
+    }
 
     /// Nil when a folder holds a path the listing leaves out (a store or key placed there): the commit walks it itself.
     init?(_ listed: [ListedFile], under folders: [String], excluded: [String]) {
@@ -457,17 +495,45 @@ struct LivePaths: Sendable {
             }
             bytes += path[shared...]
             previous = path
+            keepStamp(of: file)
         }
+    }
+
+    private mutating func keepStamp(of file: ListedFile) {
+        guard stamps != nil else { return }
+        if device == nil { device = file.stamp.device }
+        guard device == file.stamp.device, PackedStamp.holds(file) else {
+            stamps = nil
+            return
+        }
+        stamps?.append(PackedStamp(file))
+    }
+
+    /// Each listed file under `folder` (which ends in "/") with its stamp, as the walk found it; nil when that
+    /// folder is not one this listing covers, or the stamps are not known.
+    func files(under folder: String) -> [ListedFile]? {
+        guard let stamps, let device = device ?? (stamps.isEmpty ? 0 : nil) else { return nil }
+        var out: [ListedFile] = []
+        guard forEachPath(under: folder, { position, path in out.append(stamps[position].file(path, device: device)) }) else { return nil }
+        return out
     }
 
     /// Each listed path under `folder` (which ends in "/"), relative to the output folder; nil when that
     /// folder is not one this listing covers.
     func paths(under folder: String) -> [String]? {
-        guard folders.contains(where: { folder.hasPrefix($0) }) else { return nil }
-        let prefix = Array(folder.utf8)
         var out: [String] = []
+        guard forEachPath(under: folder, { _, path in out.append(path) }) else { return nil }
+        return out
+    }
+
+    /// Calls `body` with the position in the listing and the path of each listed path under `folder`;
+    /// false when that folder is not one this listing covers.
+    private func forEachPath(under folder: String, _ body: (Int, String) -> Void) -> Bool {
+        guard folders.contains(where: { folder.hasPrefix($0) }) else { return false }
+        let prefix = Array(folder.utf8)
         var path: [UInt8] = []
         var position = 0
+        var index = 0
         while position + 4 <= bytes.count {
             let shared = Int(bytes[position]) | Int(bytes[position + 1]) << 8
             let rest = Int(bytes[position + 2]) | Int(bytes[position + 3]) << 8
@@ -475,8 +541,9 @@ struct LivePaths: Sendable {
             path.removeSubrange(min(shared, path.count)...)
             path += bytes[position..<min(position + rest, bytes.count)]
             position += rest
-            if path.starts(with: prefix) { out.append(String(decoding: path, as: UTF8.self)) }
+            if path.starts(with: prefix) { body(index, String(decoding: path, as: UTF8.self)) }
+            index += 1
         }
-        return out
+        return true
     }
 }

@@ -194,12 +194,71 @@ final class FileIndexTests: XCTestCase {
     /// and for names `<` orders otherwise than their bytes (é precomposed and decomposed, combining marks in either order),
     /// where it sorts again. Empty folders list nothing; links to folders are listed, not walked into.
     func testTheWalksOrderIsStringOrderOnAwkwardNames() throws {
-        let tree = folder.appendingPathComponent("awkward")
+        let (tree, written) = try awkwardTree()
+        // String's `<` takes é and e + U+0301 for equal: such ties come in the order of their bytes.
+        let expected = written.sorted { $0 < $1 || !($1 < $0) && Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        assertSameOrder(try FileWalker.paths(root: tree, isExcluded: { _ in false }).map(\.path), expected)
+        assertSameOrder(try FileWalker.list(root: tree, isExcluded: { _ in false }).map(\.path), expected.filter { $0 != "r0/link" },
+                        "a link to a folder is no file")
+        assertSameOrder(try FileWalker.paths(root: tree, isExcluded: { $0.hasPrefix("wide/1/") }).map(\.path),
+                        expected.filter { !$0.hasPrefix("wide/1/") })
+        XCTAssertThrowsError(try FileWalker.paths(root: tree.appendingPathComponent("no-such-folder"), isExcluded: { _ in false }))
+    }
+
+    /// A walk told some folders' files (as the commit tells the archive the in-place folders') lists exactly
+    /// what a walk of everything lists — paths in the same order, stamps, change times, links — whichever
+    /// folders are known, beside awkward names, inside one another, or next to a file of the same name.
+    func testAWalkWithKnownFoldersListsWhatAWholeWalkLists() throws {
+        // Names as the pipeline writes them (the known folders are merged in), then awkward ones (everything is walked).
+        try assertKnownFoldersListAsWalked(names: ["a", "a-b", "a.b", "a b", "a0", "ab", "b", "案", "案件", "件", "（一）", "１", "\u{E9}",
+                                                   "TJLY-2025-000001", "行政处罚决定书.pdf", "送达回证-2.pdf"], tree: "plain", merges: true)
+        try assertKnownFoldersListAsWalked(names: Self.awkwardNames, tree: "awkward", merges: false)
+    }
+
+    /// `merges`: the names are plainly composed, so the known folders are taken as told (else all is walked).
+    private func assertKnownFoldersListAsWalked(names: [String], tree name: String, merges: Bool) throws {
+        let (tree, _) = try awkwardTree(names: names, name: name)
+        try Data("beside".utf8).write(to: tree.appendingPathComponent("r0/a-b.txt"))
+        try FileManager.default.createSymbolicLink(atPath: tree.appendingPathComponent("wide/0/0/to-file").path,
+                                                   withDestinationPath: "0/案卷.pdf")
+        let excluded = { (path: String) in path.hasPrefix("wide/2/") || path == "r1/b" }
+        let whole = try FileWalker.list(root: tree, isExcluded: excluded)
+        let folders = Set(whole.flatMap { file -> [String] in
+            let parts = file.path.split(separator: "/").dropLast()
+            return parts.indices.map { parts[...($0)].joined(separator: "/") + "/" }
+        }).sorted()
+        XCTAssertGreaterThan(folders.count, 30)
+        XCTAssertTrue(whole.contains { $0.isLink }, "a link to a file is listed")
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<60 {
+            let chosen = (0..<Int.random(in: 1...4, using: &generator)).compactMap { _ in folders.randomElement(using: &generator) }
+            let known = Set(chosen).map { folder in FileWalker.KnownFolder(folder: folder, files: whole.filter { $0.path.hasPrefix(folder) }) }
+            let listed = try FileWalker.list(root: tree, isExcluded: excluded, known: known)
+            assertSameOrder(listed.map(\.path), whole.map(\.path), "round \(round), known \(chosen)")
+            XCTAssertTrue(zip(listed, whole).allSatisfy { $0.stamp == $1.stamp && $0.isLink == $1.isLink && $0.changed == $1.changed },
+                          "round \(round): stamps as walked")
+        }
+        // With plain names, what the caller says is what is listed: a known folder is not walked.
+        let told = FileWalker.KnownFolder(folder: "wide/0/", files: [ListedFile(path: "wide/0/told.pdf", stamp: whole[0].stamp)])
+        let listed = try FileWalker.list(root: tree, isExcluded: excluded, known: [told]).map(\.path)
+        if merges {
+            XCTAssertEqual(listed.filter { $0.hasPrefix("wide/0/") }, ["wide/0/told.pdf"])
+            XCTAssertEqual(listed.count, whole.filter { !$0.path.hasPrefix("wide/0/") }.count + 1)
+        } else {
+            XCTAssertEqual(listed, whole.map(\.path), "awkward names: everything is walked")
+        }
+    }
+
+    /// Random trees over names whose order is awkward (composed and decomposed accents, Chinese, full-width
+    /// digits, punctuation that sorts before "/"), a wide part to be shared out, an empty folder and a link to a folder.
+    private static let awkwardNames = ["a", "a-b", "a.b", "a b", "a0", "ab", "b", "案", "案件", "件", "（一）", "１", "\u{E9}", "e\u{301}", "e",
+                                       "f", "\u{AC00}", "z\u{323}\u{307}", "z\u{307}\u{323}"]
+    // Not Hangul as jamo beside its syllable: String's `<` is no order there ("r0/가/f" < "r0/ᄀ+ᅡ" and
+    // "r0/ᄀ+ᅡ/f" > "r0/가" both hold), so no walk could match it; the output's names are never so written.
+
+    private func awkwardTree(names: [String] = awkwardNames, name: String = "awkward") throws -> (tree: URL, written: [String]) {
+        let tree = folder.appendingPathComponent(name)
         let manager = FileManager.default
-        let names = ["a", "a-b", "a.b", "a b", "a0", "ab", "b", "案", "案件", "件", "（一）", "１", "\u{E9}", "e\u{301}", "e", "f",
-                     "\u{AC00}", "z\u{323}\u{307}", "z\u{307}\u{323}"]
-        // Not Hangul as jamo beside its syllable: String's `<` is no order there ("r0/가/f" < "r0/ᄀ+ᅡ" and
-        // "r0/ᄀ+ᅡ/f" > "r0/가" both hold), so no walk could match it; the output's names are never so written.
         var generator = SystemRandomNumberGenerator()
         var written: [String] = []
         // Random trees over those names, wide enough at the fourth level (80 folders) to be shared out.
@@ -234,15 +293,7 @@ final class FileIndexTests: XCTestCase {
         try manager.createDirectory(at: tree.appendingPathComponent("empty/inner"), withIntermediateDirectories: true)
         try manager.createSymbolicLink(atPath: tree.appendingPathComponent("r0/link").path, withDestinationPath: "../wide")
         written.append("r0/link")
-
-        // String's `<` takes é and e + U+0301 for equal: such ties come in the order of their bytes.
-        let expected = written.sorted { $0 < $1 || !($1 < $0) && Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        assertSameOrder(try FileWalker.paths(root: tree, isExcluded: { _ in false }).map(\.path), expected)
-        assertSameOrder(try FileWalker.list(root: tree, isExcluded: { _ in false }).map(\.path), expected.filter { $0 != "r0/link" },
-                        "a link to a folder is no file")
-        assertSameOrder(try FileWalker.paths(root: tree, isExcluded: { $0.hasPrefix("wide/1/") }).map(\.path),
-                        expected.filter { !$0.hasPrefix("wide/1/") })
-        XCTAssertThrowsError(try FileWalker.paths(root: tree.appendingPathComponent("no-such-folder"), isExcluded: { _ in false }))
+        return (tree, written)
     }
 
     /// Two long lists compared by their first difference (XCTAssertEqual would print both whole).

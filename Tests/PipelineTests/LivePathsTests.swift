@@ -27,6 +27,39 @@ final class LivePathsTests: XCTestCase {
         }
     }
 
+    /// The stamps come back with their paths, every field whole (the commit hands them to the archive's listing).
+    func testEveryFileUnderAFolderComesBackWithItsStamp() throws {
+        var random = SplitMix64(seed: 0x57A4)
+        let folders = ["internal/documents/", "internal/redaction/"]
+        for round in 0..<100 {
+            let paths = Set((0..<random.next(below: 300)).map { _ in
+                (0..<(1 + random.next(below: 5))).map { _ in parts[random.next(below: parts.count)] }.joined(separator: "/")
+            }).sorted()
+            let files = paths.map { path in
+                ListedFile(path: path, stamp: FileStamp(device: 64_769, inode: UInt64(random.next(below: Int.max)) << 1 | 1,
+                                                        size: random.next(below: 1 << 40), modifiedSeconds: random.next(below: 1 << 34),
+                                                        modifiedNanoseconds: random.next(below: 1_000_000_000)),
+                           isLink: random.next(below: 10) == 0,
+                           changed: (random.next(below: 1 << 34), random.next(below: 1_000_000_000)))
+            }
+            let live = try XCTUnwrap(LivePaths(files, under: folders, excluded: ["archive/"]))
+            for folder in folders + ["internal/documents/1153/"] {
+                let expected = files.filter { $0.path.hasPrefix(folder) }
+                let back = try XCTUnwrap(live.files(under: folder), "round \(round)")
+                XCTAssertEqual(back.map(\.path), expected.map(\.path), "round \(round), \(folder)")
+                XCTAssertTrue(zip(back, expected).allSatisfy { $0.stamp == $1.stamp && $0.isLink == $1.isLink && $0.changed == $1.changed },
+                              "round \(round), \(folder): stamps as listed")
+            }
+            XCTAssertNil(live.files(under: "public/"))
+        }
+        // Files on two devices: the paths are known, the stamps are not.
+        var two = listed(["internal/documents/a.pdf", "internal/documents/b.pdf"])
+        two[1].stamp.device = 2
+        let live = try XCTUnwrap(LivePaths(two, under: ["internal/documents/"], excluded: []))
+        XCTAssertEqual(live.paths(under: "internal/documents/"), ["internal/documents/a.pdf", "internal/documents/b.pdf"])
+        XCTAssertNil(live.files(under: "internal/documents/"))
+    }
+
     func testAFolderHoldingAnExcludedPathIsNotListed() {
         XCTAssertNil(LivePaths(listed(["internal/documents/a.pdf"]), under: ["internal/documents/"], excluded: ["internal/documents/key.pem"]))
         XCTAssertNil(LivePaths(listed(["internal/documents/a.pdf"]), under: ["internal/documents/"], excluded: ["internal/"]))

@@ -153,6 +153,12 @@ final class TransactionTests: SampleCopyTestCase {
         try Data("不是本系统生成的文件".utf8).write(to: stray)
         XCTAssertEqual(try sanxiang(["run"], output: output).code, 3)
         XCTAssertFalse(FileManager.default.fileExists(atPath: stray.deletingLastPathComponent().path), "a file no run made leaves with its folder")
+        // The archive listed internal/documents from the night's first walk and the commit's moves and deletions:
+        // the record it left matches the output to every stamp and change time only if that listing was the
+        // output as it is, so a third night with nothing changed is answered from the record.
+        let third = try sanxiang(["run"], output: output)
+        XCTAssertEqual(third.code, 3)
+        XCTAssertTrue(third.output.contains("未重新生成任何文件"), third.output.suffix(600).description)
 
         let after = digests(documents)
         XCTAssertFalse(after.keys.contains { $0.hasPrefix("\(droppedAgency)/\(dropped)/") }, "the dropped case's documents are gone")

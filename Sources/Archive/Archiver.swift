@@ -126,7 +126,8 @@ public enum Archiver {
             template = TreeHead(run: state.nextRun, asOf: asOf, input: input, treeSize: 0, rootHash: "", excluded: excluded,
                                 publicKey: "", signature: "")
             listed = try FileWalker.list(root: root, isExcluded: template.isExcluded, known: knownFolders)
-            known = Self.known(listed, index: previousIndex ?? FileIndex(), state: state.outputs)
+            known = Self.joined(listed, rows: state.indexRows)
+                ?? Self.known(listed, indexed: previousIndex?.entries ?? [:], state: state.outputTable())
         }
         let toHash = listed.indices.filter { !known[$0].reusable }
         // Every file read again is filled in below; a reused one is as its leaf logged it.
@@ -165,15 +166,59 @@ public enum Archiver {
     }
 
     /// `Known` for each listed file, in the listing's order, looked up on every core (the tables are only read).
-    static func known(_ listed: [ListedFile], index: FileIndex, state: [String: LoggedState.Logged]) -> [Known] {
+    static func known(_ listed: [ListedFile], indexed: [String: FileIndex.Entry], state: [String: LoggedState.Logged]) -> [Known] {
         EveryCore.map(count: listed.count, block: 4096) { range in
             range.map { position -> Known in
                 let file = listed[position]
                 guard let logged = state[file.path] else { return Known(logged: nil, reusable: false) }
-                guard let indexed = index.entries[file.path] else { return Known(logged: logged, reusable: false) }
+                guard let indexed = indexed[file.path] else { return Known(logged: logged, reusable: false) }
                 return Known(logged: logged, reusable: indexed.stamp == file.stamp && logged.leaf == indexed.leaf && logged.size == file.stamp.size)
             }
         }.map { $0 ?? Known(logged: nil, reusable: false) }
+    }
+
+    /// `Known` for each listed file when the logged state is the index's (`LoggedState.indexRows`): the index's
+    /// rows are read beside the listing, path by path, both in the order of their paths' bytes — what
+    /// the archive wrote them in. Looking 650,000 paths up in tables of that size (and filling the index's table
+    /// first) was most of the archive's CPU. Nil, and the tables are used, when either is not in that order
+    /// (an index written otherwise, a path held twice) or a path is not plainly composed (String's equality,
+    /// which the tables use, is not that of the bytes for such names).
+    static func joined(_ listed: [ListedFile], rows: [FileIndex.Row]?) -> [Known]? {
+        guard let rows, isInByteOrder(listed.lazy.map(\.path)), isInByteOrder(rows.lazy.map(\.path)) else { return nil }
+        var out: [Known] = []
+        out.reserveCapacity(listed.count)
+        var next = 0
+        for file in listed {
+            var found: FileIndex.Entry?
+            while next < rows.count {
+                let order = PathBytes.order(rows[next].path, file.path)
+                if order > 0 { break }
+                next += 1
+                if order == 0 {
+                    found = rows[next - 1].entry
+                    break
+                }
+            }
+            guard let found else {
+                out.append(Known(logged: nil, reusable: false))
+                continue
+            }
+            // As `known` finds it: the logged state is the index's, so its leaf is the entry's.
+            out.append(Known(logged: LoggedState.Logged(leaf: found.leaf, sha256: found.sha256, size: found.stamp.size),
+                             reusable: found.stamp == file.stamp))
+        }
+        return out
+    }
+
+    /// True when every path is plainly composed and each one's bytes come strictly after the one before.
+    private static func isInByteOrder<Paths: Collection>(_ paths: Paths) -> Bool where Paths.Element == String {
+        var previous: String?
+        for path in paths {
+            guard FileWalker.isPlainlyComposed(path) else { return false }
+            if let previous, PathBytes.order(previous, path) >= 0 { return false }
+            previous = path
+        }
+        return true
     }
 
     /// The new index's rows, in the listing's order: each listed file's stamp with the leaf that now holds
@@ -230,9 +275,9 @@ public enum Archiver {
         // An output the run no longer writes is logged as removed, so its absence is accounted for. The
         // listed paths are gathered only when some logged output was not listed (most nights none is gone).
         let stillThere = known.reduce(0) { $0 + ($1.logged == nil ? 0 : 1) }
-        if stillThere < state.outputs.count {
+        if stillThere < state.outputCount {
             let listedPaths = Set(listed.map(\.path))
-            for path in state.outputs.keys.filter({ !listedPaths.contains($0) }).sorted() {
+            for path in Set(state.outputPaths).filter({ !listedPaths.contains($0) }).sorted() {
                 entries.append(LedgerEntry(run: run, kind: .output, path: path, event: .removed, sha256: "", size: 0,
                                            caseID: caseID(ofOutput: path)))
             }
@@ -255,12 +300,27 @@ struct LoggedState {
         var size: Int
     }
 
-    /// Output path → its latest leaf.
+    /// Output path → its latest leaf (read from the ledger; empty when `indexRows` holds the outputs).
     var outputs: [String: Logged]
+    /// When read from the file index (its checkpoint is the ledger's): the index's rows, each output's latest
+    /// leaf, hash and size as the index holds them, in its order.
+    var indexRows: [FileIndex.Row]?
     /// "media/<file>" → its latest leaf.
     var media: [String: Logged]
     var frontier: MerkleFrontier
     var nextRun: Int
+
+    var outputCount: Int { indexRows?.count ?? outputs.count }
+
+    /// Every logged output's path (the index's, or the ledger's).
+    var outputPaths: [String] { indexRows?.map(\.path) ?? Array(outputs.keys) }
+
+    /// Output path → its latest leaf, whichever way it was read (of a path the index holds twice, the later row).
+    func outputTable() -> [String: Logged] {
+        guard let indexRows else { return outputs }
+        return Dictionary(indexRows.map { ($0.path, Logged(leaf: $0.entry.leaf, sha256: $0.entry.sha256, size: $0.entry.stamp.size)) },
+                          uniquingKeysWith: { _, later in later })
+    }
 
     static func load(root: URL, index: FileIndex?) throws -> LoggedState {
         let heads = try Ledger.readHeads(root: root).heads
@@ -268,7 +328,7 @@ struct LoggedState {
         if let index, let checkpoint = index.checkpoint, let last = heads.last, last.treeSize == checkpoint.frontier.size,
            last.rootHash == checkpoint.rootHash, checkpoint.frontier.root.hex == checkpoint.rootHash,
            try Ledger.ledgerBytes(root: root) == checkpoint.ledgerBytes {
-            return LoggedState(outputs: index.entries.mapValues { Logged(leaf: $0.leaf, sha256: $0.sha256, size: $0.stamp.size) },
+            return LoggedState(outputs: [:], indexRows: index.rows,
                                media: checkpoint.media.mapValues { Logged(leaf: $0.leaf, sha256: $0.sha256, size: 0) },
                                frontier: checkpoint.frontier, nextRun: nextRun)
         }
@@ -282,6 +342,6 @@ struct LoggedState {
             case .media: media[logged.entry.path] = entry
             }
         }
-        return LoggedState(outputs: outputs, media: media, frontier: ledger.frontier(), nextRun: nextRun)
+        return LoggedState(outputs: outputs, indexRows: nil, media: media, frontier: ledger.frontier(), nextRun: nextRun)
     }
 }

@@ -55,7 +55,7 @@ public struct ListedFile: Sendable {
 /// checkpoint of the ledger (`LedgerCheckpoint`): a run whose ledger is as the checkpoint says appends
 /// to it without reading it. An index of v1 is still read for its stamps.
 public struct FileIndex: Equatable {
-    public struct Entry: Equatable {
+    public struct Entry: Equatable, Sendable {
         public var stamp: FileStamp
         /// The ledger leaf (0-based) whose hash describes the file as stamped.
         public var leaf: Int
@@ -69,14 +69,35 @@ public struct FileIndex: Equatable {
         }
     }
 
-    public var entries: [String: Entry] = [:]
+    /// One line of the index: a file's path and its entry.
+    public struct Row: Equatable, Sendable {
+        public var path: String
+        public var entry: Entry
+
+        public init(path: String, entry: Entry) {
+            self.path = path
+            self.entry = entry
+        }
+    }
+
+    /// The rows in the order the index holds them: the archive writes them in its listing's order, so it
+    /// reads them back beside its new listing, path by path, instead of through a table of 650,000 paths
+    /// (filling that table was most of loading the index).
+    public var rows: [Row] = []
     /// The ledger as the run that wrote this index left it; nil in an index of v1.
     public var checkpoint: LedgerCheckpoint?
+
+    /// Path → entry (of a path held twice, the later row). Made on each use: only tools and tests look files up.
+    public var entries: [String: Entry] {
+        get { Dictionary(rows.map { ($0.path, $0.entry) }, uniquingKeysWith: { _, later in later }) }
+        set { rows = newValue.sorted { $0.key < $1.key }.map { Row(path: $0.key, entry: $0.value) } }
+    }
 
     public static let file = "archive/file-index.tsv"
     private static let header = "sanxiang-file-index-v2"
     private static let headerV1 = "sanxiang-file-index-v1"
 
+    /// The rows are put in path order.
     public init(entries: [String: Entry] = [:], checkpoint: LedgerCheckpoint? = nil) {
         self.entries = entries
         self.checkpoint = checkpoint
@@ -118,10 +139,10 @@ public struct FileIndex: Equatable {
         let parsed = EveryCore.map(count: rows.count, block: 8192) { range in
             range.map { parse(UnsafeBufferPointer(rebasing: bytes[rows[$0]]), withHash: withHash) }
         }
-        index.entries.reserveCapacity(rows.count)
+        index.rows.reserveCapacity(rows.count)
         for row in parsed {
             guard let (path, entry) = row ?? nil else { return nil }
-            index.entries[path] = entry
+            index.rows.append(Row(path: path, entry: entry))
         }
         return index
     }
@@ -209,6 +230,7 @@ public struct FileIndex: Equatable {
     /// Written whole through a temporary file and a rename: a crash leaves the old index or the new.
     /// An entry without its hash (an index of v1 read back) is left out: the next run hashes that file again.
     public func write(root: URL) throws {
+        let entries = self.entries
         try Self.write(root: root, checkpoint: checkpoint, rows: entries.keys.sorted().compactMap { path in entries[path].map { (path, $0) } })
     }
 
@@ -637,5 +659,23 @@ public enum FileWalker {
     static func stamp(_ info: stat) -> FileStamp {
         FileStamp(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int(info.st_size),
                   modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec))
+    }
+}
+
+/// The order of two paths' UTF-8 bytes (a prefix first), without copying them out of their Strings.
+enum PathBytes {
+    /// Negative, zero or positive as `left`'s bytes come before, equal or after `right`'s.
+    static func order(_ left: String, _ right: String) -> Int {
+        var left = left, right = right
+        return left.withUTF8 { l in
+            right.withUTF8 { r -> Int in
+                let common = min(l.count, r.count)
+                if common > 0, let lBase = l.baseAddress, let rBase = r.baseAddress {
+                    let order = memcmp(lBase, rBase, common)
+                    if order != 0 { return Int(order) }
+                }
+                return l.count - r.count
+            }
+        }
     }
 }

@@ -28,6 +28,44 @@ final class ArchiverRecordTests: XCTestCase {
         }
     }
 
+    /// The index's rows read beside the listing give each file what looking it up in the tables gives:
+    /// random listings and indexes (files added, gone, restamped, relogged), and no answer (the tables decide)
+    /// for rows out of order, a path held twice, or a name that is not plainly composed.
+    func testReadingTheIndexBesideTheListingFindsWhatTheTablesFind() throws {
+        var random = SplitMix64(seed: 0x101E)
+        let names = ["internal", "documents", "public", "1153", "TJLY-2025-000001", "行政处罚决定书.pdf", "送达回证-2.pdf", "a-b", "a.b", "a", "案卷"]
+        func stamp(_ inode: Int) -> FileStamp { FileStamp(device: 1, inode: UInt64(inode), size: inode % 7, modifiedSeconds: inode, modifiedNanoseconds: 0) }
+        for round in 0..<300 {
+            let paths = Set((0..<random.next(below: 200)).map { _ in
+                (0..<(1 + random.next(below: 4))).map { _ in names[random.next(below: names.count)] }.joined(separator: "/")
+            }).sorted()
+            let listed = paths.filter { _ in random.next(below: 10) > 0 }.map { ListedFile(path: $0, stamp: stamp(random.next(below: 4))) }
+            let rows = paths.filter { _ in random.next(below: 10) > 0 }.map { path in
+                FileIndex.Row(path: path, entry: FileIndex.Entry(stamp: stamp(random.next(below: 4)), leaf: random.next(below: 1000),
+                                                                 sha256: String(repeating: "ab", count: 32)))
+            }
+            let index = FileIndex(entries: Dictionary(rows.map { ($0.path, $0.entry) }, uniquingKeysWith: { first, _ in first }))
+            let state = LoggedState(outputs: [:], indexRows: rows, media: [:], frontier: MerkleFrontier(), nextRun: 1)
+            let joined = try XCTUnwrap(Archiver.joined(listed, rows: rows), "round \(round)")
+            let looked = Archiver.known(listed, indexed: index.entries, state: state.outputTable())
+            XCTAssertEqual(joined.map(\.logged), looked.map(\.logged), "round \(round)")
+            XCTAssertEqual(joined.map(\.reusable), looked.map(\.reusable), "round \(round)")
+            if rows.count > 1 {
+                var shuffled = rows
+                shuffled.swapAt(0, rows.count - 1)
+                XCTAssertNil(Archiver.joined(listed, rows: shuffled), "round \(round): rows out of order")
+            }
+        }
+        let file = ListedFile(path: "public/a.html", stamp: stamp(1))
+        let row = FileIndex.Row(path: "public/a.html", entry: FileIndex.Entry(stamp: stamp(1), leaf: 3, sha256: ""))
+        XCTAssertEqual(Archiver.joined([file], rows: [row])?.first?.reusable, true)
+        XCTAssertNil(Archiver.joined([file], rows: [row, row]), "a path held twice")
+        XCTAssertNil(Archiver.joined([file, file], rows: [row]), "a listing out of order")
+        let decomposed = ListedFile(path: "public/e\u{301}.html", stamp: stamp(1))
+        XCTAssertNil(Archiver.joined([decomposed], rows: [row]), "a name not plainly composed")
+        XCTAssertNil(Archiver.joined([file], rows: nil), "the state was read from the ledger")
+    }
+
     private func nights(seed: UInt64) throws {
         var random = SplitMix64(seed: seed)
         let key = try SigningKey.loadOrCreate(at: folder.appendingPathComponent("key/archive.key"))

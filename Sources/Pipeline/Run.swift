@@ -202,11 +202,15 @@ public enum PipelineRunner {
         // Other commands' commits (report --year, check) need not forget it: every file they write has a new
         // inode, and the files they only carry forward are restamped after their commit (`UnchangedRun.restamp`).
         if inputs != nil { try UnchangedRun.forget(config) }
+        // The stages have read the export: it is identified again while the commit writes (the record is left
+        // unwritten when it changed meanwhile).
+        let inputsNow = inputs == nil || summaryText == nil ? nil : Background { try UnchangedRun.identity(of: request) }
+        defer { _ = try? inputsNow?.wait() }
         let committed = try committer.commit(output, ownership: ownership, state: state, snapshot: snapshot, archive: archive)
         summary.archive = committed.archive
         if let inputs, let summaryText {
             try UnchangedRun.remember(config, request: request, inputs: inputs, summary: summaryText, gateKey: run.gateKey,
-                                      listed: committed.listed)
+                                      listed: committed.listed, inputsNow: try inputsNow?.wait())
         }
         if let stampsBefore { try UnchangedRun.restamp(config, before: stampsBefore, listed: committed.listed) }
         return (summary, run.ingest)

@@ -89,7 +89,7 @@ final class TextNamesTests: XCTestCase {
 
     func testTheIndexIsTheSameWithNamesGivenOrRead() throws {
         let (cases, kept) = corpus(seed: 5, count: 200)
-        let officers = kept.prefix(3).enumerated().map { number, name in
+        let officers = kept.sorted().prefix(3).enumerated().map { number, name in
             Officer(certNo: "5304002167\(number)", name: name, agencyCode: Fixtures.agency.code, field: "水利",
                     validUntil: CivilDate(year: 2028, month: 1, day: 1) ?? CivilDate(dayNumber: 0), status: .active,
                     source: SourceRef(file: "officers.csv", row: number + 1))
@@ -99,9 +99,11 @@ final class TextNamesTests: XCTestCase {
         let given = PersonalValueIndex.export(cases: cases, officers: officers, namesInText: true,
                                               textNames: PersonalValueIndex.textNames(of: cases, lexicon: lexicon))
         XCTAssertEqual(given.contentBytes(), read.contentBytes())
-        // Names given are used as they are, not read again: one more given name is one more in the index.
+        // Names given are used as they are, not read again: one more given name is one more in the index. (Not in
+        // a case that names someone with a minority name: one kept as an officer's makes it read again, as designed.)
         var extra = PersonalValueIndex.textNames(of: cases, lexicon: lexicon)
-        extra[0].names.append(TextNames.Name(text: "欧阳振宇", minority: false))
+        let plain = try XCTUnwrap(extra.firstIndex { !$0.names.contains(where: \.minority) })
+        extra[plain].names.append(TextNames.Name(text: "欧阳振宇", minority: false))
         let withExtra = PersonalValueIndex.export(cases: cases, officers: officers, namesInText: true, textNames: extra)
         XCTAssertEqual(withExtra.hits(in: "证人欧阳振宇称").map(\.kind), [.name])
         XCTAssertEqual(read.hits(in: "证人欧阳振宇称"), [])

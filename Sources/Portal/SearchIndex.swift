@@ -131,6 +131,38 @@ public enum PortalSearchIndex {
         return files
     }
 
+    /// A decision's numbers under one key as they are gathered: gaps in LEB128 bytes (one or two bytes
+    /// per decision instead of four, with no spare capacity of four-byte arrays), decoded once to be written.
+    struct Postings {
+        private(set) var bytes: [UInt8] = []
+        private var last: Int32 = -1
+
+        mutating func append(_ id: Int32) {
+            var gap = UInt32(id - (last < 0 ? 0 : last))
+            last = id
+            while gap >= 0x80 {
+                bytes.append(UInt8(gap & 0x7F) | 0x80)
+                gap >>= 7
+            }
+            bytes.append(UInt8(gap))
+        }
+
+        var ids: [Int32] {
+            var out: [Int32] = []
+            var value: UInt32 = 0, shift: UInt32 = 0, previous: Int32 = 0
+            for byte in bytes {
+                value |= UInt32(byte & 0x7F) << shift
+                if byte & 0x80 != 0 { shift += 7; continue }
+                let id = out.isEmpty ? Int32(value) : previous + Int32(value)
+                out.append(id)
+                previous = id
+                value = 0
+                shift = 0
+            }
+            return out
+        }
+    }
+
     /// The same, each file handed over as soon as it is made (the key shards of 100,000 decisions are tens of megabytes).
     /// The manifest comes last, with the number of key shards the characters just counted gave.
     public static func shards(_ site: PortalSite, _ emit: (PortalFile) throws -> Void) throws {
@@ -138,8 +170,8 @@ public enum PortalSearchIndex {
         let vocabulary = Vocabulary(site, current: current)
         let agencyIndex = Dictionary(vocabulary.agencies.enumerated().map { ($1.code, $0) }, uniquingKeysWith: { a, _ in a })
         let typeIndex = Dictionary(vocabulary.types.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        var short = PostingsTable()
-        var body = PostingsTable()
+        var short: [UInt64: Postings] = [:]
+        var body: [UInt64: Postings] = [:]
         var filters: [String: [Int32]] = [:]
         var store: [[SearchField]] = []
         store.reserveCapacity(current.count)
@@ -149,8 +181,8 @@ public enum PortalSearchIndex {
             let decisionKeys = keys(site, Array(current[batch..<min(current.count, batch + keyBatch)]))
             for (offset, keys) in decisionKeys.enumerated() {
                 let id = Int32(batch + offset)
-                for key in keys.short { short.append(id, to: key) }
-                for key in keys.body { body.append(id, to: key) }
+                for key in keys.short { short[key, default: Postings()].append(id) }
+                for key in keys.body { body[key, default: Postings()].append(id) }
                 characters += keys.characters
             }
         }
@@ -167,13 +199,9 @@ public enum PortalSearchIndex {
         let keyShards = keyShardCount(characters: characters)
         // Each key's lists stay compact until its shard is written.
         var buckets = [[(key: String, short: UInt64?, body: UInt64?, filter: [Int32])]](repeating: [], count: keyShards)
-        for key in short.keys {
+        for key in Set(short.keys).union(body.keys) {
             let text = SearchText.string(ofKey: key)
-            buckets[SearchText.bucket(text, of: keyShards)].append((text, key, body.contains(key) ? key : nil, []))
-        }
-        for key in body.keys where !short.contains(key) {
-            let text = SearchText.string(ofKey: key)
-            buckets[SearchText.bucket(text, of: keyShards)].append((text, nil, key, []))
+            buckets[SearchText.bucket(text, of: keyShards)].append((text, short[key] == nil ? nil : key, body[key] == nil ? nil : key, []))
         }
         for (key, ids) in filters { buckets[SearchText.bucket(key, of: keyShards)].append((key, nil, nil, ids)) }
 
@@ -183,9 +211,9 @@ public enum PortalSearchIndex {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
                 appendEncoded(entry.key, into: &out)
                 out += Array(":[\"".utf8)
-                encode(entry.short.flatMap { short.ids(of: $0) } ?? entry.filter, into: &out)
+                encode(entry.short.flatMap { short[$0]?.ids } ?? entry.filter, into: &out)
                 out += Array("\",\"".utf8)
-                encode(entry.body.flatMap { body.ids(of: $0) } ?? [], into: &out)
+                encode(entry.body.flatMap { body[$0]?.ids } ?? [], into: &out)
                 out += Array("\"]".utf8)
             }
             out += Array("}\n".utf8)
@@ -222,18 +250,23 @@ public enum PortalSearchIndex {
     /// in nearly every decision.
     static func encode(_ ids: [Int32], into out: inout [UInt8]) {
         var previous: Int32 = 0
-        var digits: [UInt8] = []
+        // An Int32's base-36 digits, least significant first: seven at most.
+        var digits = [UInt8](repeating: 0, count: 8)
         for (position, id) in ids.enumerated() {
             if position > 0 { out.append(UInt8(ascii: ",")) }
             var value = Int(position == 0 ? id : id - previous)
             previous = id
-            digits.removeAll(keepingCapacity: true)
+            var count = 0
             repeat {
                 let digit = UInt8(value % 36)
-                digits.append(digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10)
+                digits[count] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
                 value /= 36
+                count += 1
             } while value > 0
-            out += digits.reversed()
+            while count > 0 {
+                count -= 1
+                out.append(digits[count])
+            }
         }
     }
 

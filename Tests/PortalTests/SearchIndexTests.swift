@@ -80,38 +80,47 @@ final class SearchIndexTests: XCTestCase {
         try ids.map { try XCTUnwrap(reader.document($0)[2] as? String) }
     }
 
-    /// Postings are gathered as LEB128 gaps in chained blocks: every ascending list reads back as it went in,
-    /// gaps of every width, lists interleaved, from one id to thousands, past the table's growth (20,000 keys).
+    /// Postings are gathered as LEB128 gaps: every ascending list reads back as it went in, gaps of every width.
     func testPostingsReadBackAsGathered() {
         var generator = SystemRandomNumberGenerator()
-        for round in 0..<20 {
-            var table = PostingsTable()
-            var expected: [UInt64: [Int32]] = [:]
-            var order: [UInt64] = []
-            let keyCount = [1, 50, 5_000, 20_000][round % 4]
-            var next: [UInt64: Int32] = [:]
-            for _ in 0..<(keyCount * 3) {
-                let key = UInt64.random(in: 1...UInt64(keyCount * 4), using: &generator) << UInt64.random(in: 0...31, using: &generator)
-                let start = next[key] ?? Int32.random(in: 0...3, using: &generator)
+        for _ in 0..<200 {
+            var ids: [Int32] = []
+            var next: Int32 = Int32.random(in: 0...3, using: &generator)
+            for _ in 0..<Int.random(in: 0...300, using: &generator) {
+                ids.append(next)
                 let width = [1, 127, 128, 16_383, 16_384, 2_097_152][Int.random(in: 0...5, using: &generator)]
-                guard start < Int32.max - Int32(width) else { continue }
-                if expected[key] == nil { order.append(key) }
-                table.append(start, to: key)
-                expected[key, default: []].append(start)
-                next[key] = start + Int32.random(in: 1...Int32(width), using: &generator)
+                guard next < Int32.max - Int32(width) else { break }
+                next += Int32.random(in: 1...Int32(width), using: &generator)
             }
-            XCTAssertEqual(table.keys, order, "round \(round): keys in the order first met")
-            for (key, ids) in expected { XCTAssertEqual(table.ids(of: key), ids, "round \(round), key \(key)") }
-            XCTAssertNil(table.ids(of: UInt64(keyCount * 4 + 1) << 40))
-            XCTAssertFalse(table.contains(UInt64(keyCount * 4 + 1) << 40))
+            var postings = PortalSearchIndex.Postings()
+            for id in ids { postings.append(id) }
+            XCTAssertEqual(postings.ids, ids)
         }
-        var long = PostingsTable()
-        let ids = (0..<3_000).map { Int32($0 * 3) } + [Int32.max]
-        for id in ids { long.append(id, to: 7) }
-        XCTAssertEqual(long.ids(of: 7), ids, "a list of many blocks")
-        var single = PostingsTable()
-        single.append(Int32.max, to: 1)
-        XCTAssertEqual(single.ids(of: 1), [Int32.max])
+        var single = PortalSearchIndex.Postings()
+        single.append(Int32.max)
+        XCTAssertEqual(single.ids, [Int32.max])
+    }
+
+    /// A posting list is written as base-36 gaps ("0,1,1,2s"), as `String(_:radix:)` writes each.
+    func testPostingListsAreWrittenAsBase36Gaps() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            var ids: [Int32] = []
+            var next = Int32.random(in: 0...1_000_000, using: &generator)
+            for _ in 0..<Int.random(in: 0...50, using: &generator) {
+                ids.append(next)
+                let width = [1, 35, 36, 1_295, 1_296, 60_466_175, Int32.max / 2][Int.random(in: 0...6, using: &generator)]
+                guard next < Int32.max - width else { break }
+                next += Int32.random(in: 1...width, using: &generator)
+            }
+            let expected = ids.indices.map { String(Int(ids[$0]) - ($0 == 0 ? 0 : Int(ids[$0 - 1])), radix: 36) }.joined(separator: ",")
+            var out: [UInt8] = []
+            PortalSearchIndex.encode(ids, into: &out)
+            XCTAssertEqual(String(decoding: out, as: UTF8.self), expected)
+        }
+        var out: [UInt8] = []
+        PortalSearchIndex.encode([Int32.max], into: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), String(Int32.max, radix: 36))
     }
 
     func testFoldingMakesBracketAndWidthVariantsOneTerm() {

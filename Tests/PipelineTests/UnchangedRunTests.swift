@@ -127,6 +127,18 @@ final class UnchangedRunTests: SampleCopyTestCase {
         XCTAssertNil(try night().unchanged, "a missing document is found")
         assertSame(try published(output), good, "and the document is made again")
 
+        // A document replaced by a link to a copy of itself is no file the run made: it is made again, as a file.
+        let linked = output.appendingPathComponent(try XCTUnwrap(good.keys.sorted().last { $0.hasPrefix("internal/documents/") }))
+        let copy = parent.appendingPathComponent("copy.pdf")
+        try FileManager.default.copyItem(at: linked, to: copy)
+        try FileManager.default.removeItem(at: linked)
+        try FileManager.default.createSymbolicLink(at: linked, withDestinationURL: copy)
+        XCTAssertNil(try night().unchanged, "a document replaced by a link is found")
+        assertSame(try published(output), good, "and the document is made again")
+        var info = stat()
+        XCTAssertEqual(lstat(linked.path, &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFREG, "as a file of its own")
+
         try Data("stray".utf8).write(to: output.appendingPathComponent("public/stray.html"))
         XCTAssertNil(try night().unchanged, "a file added to the portal is found")
         assertSame(try published(output), good, "and the portal is rebuilt without it")

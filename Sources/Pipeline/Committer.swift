@@ -1,4 +1,5 @@
 import Archive
+import CaseModel
 import ErrorReporting
 import Foundation
 #if canImport(Glibc)
@@ -219,14 +220,17 @@ struct Committer {
             guard let top = folder.split(separator: "/").first.map(String.init), names.contains(top), folder.contains("/"),
                   FileSystem.kind(root.appendingPathComponent(folder).path) == .directory,
                   !updates.contains(where: { folder.hasPrefix($0.folder + "/") }) else { continue }
-            var deletions: [String] = []
             let live = try writer.liveInPlace?.paths(under: folder + "/")
                 ?? FileWalker.paths(root: root.appendingPathComponent(folder), isExcluded: { _ in false }).map { folder + "/" + $0.path }
-            for path in live {
-                // Most files are kept: the set is asked first, the territories (prefix matches) only for the rest.
-                guard !kept.contains(PathKey(path)), ownership.isRemade(path) else { continue }
-                if FileSystem.kind((stagingPath as NSString).appendingPathComponent(path)) == .missing { deletions.append(path) }
-            }
+            // On every core, a block of paths at a time, in order (400,000 documents at 100,000 cases; the tables are only read).
+            let blocks = stride(from: 0, to: live.count, by: 8192).map { $0..<min(live.count, $0 + 8192) }
+            let deletions = concurrentMap(blocks, chunkSize: 1) { range -> [String] in
+                live[range].filter { path in
+                    // Most files are kept: the set is asked first, the territories (prefix matches) only for the rest.
+                    guard !kept.contains(PathKey(path)), ownership.isRemade(path) else { return false }
+                    return FileSystem.kind((stagingPath as NSString).appendingPathComponent(path)) == .missing
+                }
+            }.flatMap { $0 }
             updates.append(.init(folder: folder, deletions: deletions))
         }
         return updates

@@ -29,3 +29,9 @@ public func concurrentMap<T, U>(_ items: [T], chunkSize: Int, finished: ((Int) -
         initialized = items.count
     }
 }
+
+/// `transform` of each block of `size` consecutive positions of `0..<count` (the last one shorter), on every
+/// core, in order: for work on hundreds of thousands of small items, where a task per item costs more than the item.
+public func concurrentBlocks<U>(count: Int, size: Int, _ transform: (Range<Int>) -> U) -> [U] {
+    concurrentMap(stride(from: 0, to: count, by: size).map { $0..<min(count, $0 + size) }, chunkSize: 1, transform)
+}

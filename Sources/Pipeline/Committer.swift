@@ -223,8 +223,7 @@ struct Committer {
             let live = try writer.liveInPlace?.paths(under: folder + "/")
                 ?? FileWalker.paths(root: root.appendingPathComponent(folder), isExcluded: { _ in false }).map { folder + "/" + $0.path }
             // On every core, a block of paths at a time, in order (400,000 documents at 100,000 cases; the tables are only read).
-            let blocks = stride(from: 0, to: live.count, by: 8192).map { $0..<min(live.count, $0 + 8192) }
-            let deletions = concurrentMap(blocks, chunkSize: 1) { range -> [String] in
+            let deletions = concurrentBlocks(count: live.count, size: 8192) { range -> [String] in
                 live[range].filter { path in
                     // Most files are kept: the set is asked first, the territories (prefix matches) only for the rest.
                     guard !kept.contains(PathKey(path)), ownership.isRemade(path) else { return false }

@@ -470,8 +470,7 @@ struct DocumentsStage: Stage {
 
     /// The kept documents by kind, counted on every core (about 400,000 file names on a 1 % night at 100,000 cases).
     static func countByKind(_ carried: [(key: String, value: [String])]) -> [String: Int] {
-        let chunks = stride(from: 0, to: carried.count, by: 4096).map { $0..<min(carried.count, $0 + 4096) }
-        let counted = concurrentMap(chunks, chunkSize: 1) { range -> [String: Int] in
+        let counted = concurrentBlocks(count: carried.count, size: 4096) { range -> [String: Int] in
             var counts: [String: Int] = [:]
             for position in range { for path in carried[position].value { counts[kind(ofFile: path), default: 0] += 1 } }
             return counts

@@ -124,7 +124,7 @@ public enum UnchangedRun {
         let header = Header(format: format, inputs: inputs, outputs: digest(body), summary: String(decoding: summary, as: UTF8.self),
                             gateKey: gateKey)
         // A path with a line break cannot be a line of the record (its file only shows as not recorded).
-        let broken = concurrentMap(blocks(of: listed), chunkSize: 1) { range in
+        let broken = concurrentBlocks(count: listed.count, size: 16384) { range in
             listed[range].contains { $0.path.utf8.contains(UInt8(ascii: "\n")) }
         }.contains(true)
         try write(header, body: broken ? lines(listed.filter { !$0.path.utf8.contains(UInt8(ascii: "\n")) }) : body, config)
@@ -336,7 +336,7 @@ public enum UnchangedRun {
     /// without a String per file: 650,000 of them, and a hash update for each, were a second of every run.
     /// The blocks are made on every core (most of a second of every night's end at 100,000 cases on one).
     static func lines(_ listed: [ListedFile]) -> [UInt8] {
-        let parts = concurrentMap(blocks(of: listed), chunkSize: 1) { range -> [UInt8] in
+        let parts = concurrentBlocks(count: listed.count, size: 16384) { range -> [UInt8] in
             var bytes: [UInt8] = []
             bytes.reserveCapacity(range.count * 128)
             for file in listed[range] { appendLine(of: file, to: &bytes) }
@@ -346,11 +346,6 @@ public enum UnchangedRun {
         bytes.reserveCapacity(parts.reduce(0) { $0 + $1.count })
         for part in parts { bytes += part }
         return bytes
-    }
-
-    /// The listing in blocks of 16,384 files, for work shared out on every core.
-    private static func blocks(of listed: [ListedFile]) -> [Range<Int>] {
-        stride(from: 0, to: listed.count, by: 16384).map { $0..<min(listed.count, $0 + 16384) }
     }
 
     private static func appendLine(of file: ListedFile, to bytes: inout [UInt8]) {

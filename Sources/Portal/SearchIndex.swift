@@ -234,8 +234,7 @@ public enum PortalSearchIndex {
     /// grows in decision order.)
     static func keys(_ site: PortalSite, _ current: [PublishedDecision]) -> [(short: [UInt64], body: [UInt64], characters: Int)] {
         // A chunk of decisions per task, each with its own collector.
-        let chunks = stride(from: 0, to: current.count, by: 256).map { $0..<min(current.count, $0 + 256) }
-        return concurrentMap(chunks, chunkSize: 1) { range -> [(short: [UInt64], body: [UInt64], characters: Int)] in
+        concurrentBlocks(count: current.count, size: 256) { range -> [(short: [UInt64], body: [UInt64], characters: Int)] in
             var collector = SearchText.KeyCollector()
             return range.map { position in
                 let (shortText, bodyText) = texts(site, current[position])

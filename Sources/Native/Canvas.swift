@@ -16,19 +16,16 @@ private enum FreeType {
 /// The bytes and FreeType face behind a Cairo font face; freed by Cairo's
 /// destroy callback when Cairo drops its last reference.
 private final class FaceOwner {
-    let bytes: UnsafeMutableRawBufferPointer
+    /// The subset's own bytes, retained here so the face's memory outlives any other holder of the subset.
+    let bytes: PinnedBytes
     var face: FT_Face?
 
-    init(bytes: [UInt8]) {
-        self.bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
-        self.bytes.copyBytes(from: bytes)
-    }
+    init(bytes: PinnedBytes) { self.bytes = bytes }
 
     deinit {
         FreeType.lock.lock()
         if let face { FT_Done_Face(face) }
         FreeType.lock.unlock()
-        bytes.deallocate()
     }
 }
 
@@ -64,15 +61,15 @@ public final class CanvasFont: @unchecked Sendable {
     public enum Failure: Error, Sendable { case unusable }
 
     public init(subset: FontSubset) throws {
-        let owner = FaceOwner(bytes: subset.bytes)
+        let owner = FaceOwner(bytes: subset.pinned)
         var ftFace: FT_Face?
         FreeType.lock.lock()
-        guard let base = owner.bytes.baseAddress else {
+        guard let base = owner.bytes.buffer.baseAddress else {
             FreeType.lock.unlock()
             throw Failure.unusable
         }
         let status = FT_New_Memory_Face(FreeType.library, base.assumingMemoryBound(to: UInt8.self),
-                                        FT_Long(owner.bytes.count), 0, &ftFace)
+                                        FT_Long(owner.bytes.buffer.count), 0, &ftFace)
         FreeType.lock.unlock()
         guard status == 0, let ftFace else { throw Failure.unusable }
         owner.face = ftFace
@@ -85,10 +82,10 @@ public final class CanvasFont: @unchecked Sendable {
         }
         face = cairoFace
         self.subset = subset
-        hasTrueTypeOutlines = Self.hasTable("glyf", in: subset.bytes)
+        hasTrueTypeOutlines = Self.hasTable("glyf", in: subset.pinned.buffer)
     }
 
-    private static func hasTable(_ tag: String, in font: [UInt8]) -> Bool {
+    private static func hasTable(_ tag: String, in font: UnsafeRawBufferPointer) -> Bool {
         guard font.count >= 12 else { return false }
         let count = Int(font[4]) << 8 | Int(font[5])
         let wanted = Array(tag.utf8)

@@ -2,10 +2,14 @@ import CFreeType
 import CHarfBuzz
 import Foundation
 
-/// A font file held in memory once, shared by shaping, subsetting and drawing.
+/// A font file held once, shared by shaping, subsetting and drawing. A file on disk is mapped, not read:
+/// the CJK faces are tens of megabytes each and a run touches only their tables and the outlines it
+/// uses, so only those pages become resident (and, being the file's, the kernel may drop them again),
+/// where reading them copied all of them (88 MB) into the heap of every run.
 public final class FontFile: @unchecked Sendable {
     public let path: String
-    private let storage: UnsafeMutableRawBufferPointer
+    /// The bytes of a font made in memory (a prepared subset); nil for a mapped file, whose blob owns the mapping.
+    private let storage: UnsafeMutableRawBufferPointer?
     fileprivate let blob: OpaquePointer
 
     public enum Failure: Error, Equatable, Sendable {
@@ -14,35 +18,31 @@ public final class FontFile: @unchecked Sendable {
     }
 
     public init(path: String) throws {
-        guard let file = fopen(path, "rb") else { throw Failure.unreadable(path: path) }
-        defer { fclose(file) }
-        fseek(file, 0, SEEK_END)
-        let size = ftell(file)
-        fseek(file, 0, SEEK_SET)
-        guard size > 0 else { throw Failure.unreadable(path: path) }
-        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-        guard fread(storage.baseAddress, 1, size, file) == size else {
-            storage.deallocate()
+        // HarfBuzz maps the file read-only and private (or reads it where it cannot map) and unmaps it with the blob.
+        guard let mapped = hb_blob_create_from_file_or_fail(path) else { throw Failure.unreadable(path: path) }
+        guard hb_blob_get_length(mapped) > 0 else {
+            hb_blob_destroy(mapped)
             throw Failure.unreadable(path: path)
         }
-        // READONLY: HarfBuzz never writes into the bytes, which this object owns.
-        blob = hb_blob_create(storage.baseAddress?.assumingMemoryBound(to: CChar.self), UInt32(size),
-                              HB_MEMORY_MODE_READONLY, nil, nil)
+        blob = mapped
+        storage = nil
         self.path = path
     }
 
     /// A font held only in memory (a prepared subset); `name` stands for the path in messages.
     public init(bytes: [UInt8], name: String) {
-        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
-        storage.copyBytes(from: bytes)
-        blob = hb_blob_create(storage.baseAddress?.assumingMemoryBound(to: CChar.self), UInt32(bytes.count),
+        let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        owned.copyBytes(from: bytes)
+        storage = owned
+        // READONLY: HarfBuzz never writes into the bytes, which this object owns.
+        blob = hb_blob_create(owned.baseAddress?.assumingMemoryBound(to: CChar.self), UInt32(bytes.count),
                               HB_MEMORY_MODE_READONLY, nil, nil)
         path = name
     }
 
     deinit {
         hb_blob_destroy(blob)
-        storage.deallocate()
+        storage?.deallocate()
     }
 
     /// Number of faces (a .ttc collection holds several).
@@ -243,9 +243,27 @@ public final class FontFace: @unchecked Sendable {
     }
 }
 
+/// A font's bytes at an address that does not move while the object lives: FreeType reads a memory face
+/// from them for as long as the face lives, and every Cairo face of one subset (one per document drawn
+/// at once) shares them instead of holding a copy of its own.
+final class PinnedBytes: @unchecked Sendable {
+    let buffer: UnsafeRawBufferPointer
+
+    init(_ bytes: [UInt8]) {
+        let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        owned.copyBytes(from: bytes)
+        buffer = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(owned)[0..<bytes.count])
+    }
+
+    deinit { buffer.deallocate() }
+}
+
 /// A per-document font: the subset's bytes and the glyph-id map.
 public final class FontSubset: @unchecked Sendable {
-    public let bytes: [UInt8]
+    /// The bytes, held once (see `PinnedBytes`).
+    let pinned: PinnedBytes
+    /// A copy of the bytes, for writing them out or converting them.
+    public var bytes: [UInt8] { Array(pinned.buffer) }
     public let newIDs: [UInt32: UInt32]
     public let unitsPerEm: Int
     /// The map as a table indexed by old id, for the working fonts: every glyph
@@ -253,7 +271,7 @@ public final class FontSubset: @unchecked Sendable {
     private let table: [UInt32]
 
     public init(bytes: [UInt8], newIDs: [UInt32: UInt32], unitsPerEm: Int) {
-        self.bytes = bytes
+        pinned = PinnedBytes(bytes)
         self.newIDs = newIDs
         self.unitsPerEm = unitsPerEm
         if newIDs.count > 1024, let highest = newIDs.keys.max() {

@@ -216,7 +216,7 @@ private struct Publisher {
         let forms = index.formLines()
         // Known when the last run left its memo (of any program): what redactions, the gate and public copies read that changed since.
         let changes = memo.last.flatMap { RedactionReuse.changes(since: $0, forms: forms, redaction: redaction) }
-        let reuse = RedactionReuse(last: memo.last, settings: memo.settings, inputKeys: memo.inputKeys, changes: changes, redaction: redaction,
+        var reuse = RedactionReuse(last: memo.last, settings: memo.settings, inputKeys: memo.inputKeys, changes: changes, redaction: redaction,
                                    writer: writer, calendar: calendar, config: config, log: previousLog)
         var tonight: [String: RedactionMemo.Entry] = [:]
         var log = previousLog
@@ -240,6 +240,8 @@ private struct Publisher {
         // A batch of cases at a time: their redacted forms and review segments are let go before the next.
         for start in stride(from: 0, to: cases.count, by: Self.redactionBatch) {
             let batch = Array(cases[start..<min(start + Self.redactionBatch, cases.count)])
+            // The workers read a constant, not the variable let go of after the loop.
+            let reusing = reuse
             let redactedCases = concurrentMap(batch, chunkSize: 64) { item -> Redacted in
                 // The penalties' particulars are printed on the public copy, redacted like the case, but are not in its public
                 // JSON: a copy kept because its page did not change is drawn again when they hold a value that changed.
@@ -248,7 +250,7 @@ private struct Publisher {
                 // Which published decision its public copy is (worked out here: one core took a second for 100,000 cases).
                 let kind = RenderStage.kinds(of: item, rules: config.documentRules, reviewed: reviewed.contains(item.id), details: details)
                     .first { DocumentKind.publishedDecisions.contains($0) }
-                if let reused = reuse?.lastNight(item) {
+                if let reused = reusing?.lastNight(item) {
                     return Redacted(publicCase: nil, report: reused.report, hits: [], segments: nil, publicJSON: .success(reused.publicJSON),
                                     reused: true, section: reused.section, particularsChanged: particulars, decisionKind: kind)
                 }
@@ -360,6 +362,9 @@ private struct Publisher {
                 }
             }
         }
+        // Last night's review page, parsed into a section per case (about 100 MB at 100,000 cases), is not needed
+        // past the redactions: let go before the site is written, the stage's peak.
+        reuse = nil
         // Public copies render on every core; a copy the redacted data cannot fill is left out,
         // one whose text or metadata the gate stops withholds its case. Each batch is written to the
         // staging area as soon as it is drawn: holding every copy's bytes until the pages were written
@@ -381,9 +386,13 @@ private struct Publisher {
                 }
             }
         }
+        // Each copy's case and its data, every decision's on a cold night, are not needed once drawn.
+        pending = []
         try writer.write(ReviewQueue.page(queue, asOf: asOf), to: ReviewQueue.path)
         summary.heldForApproval = queue.filter(\.held).count
         summary.warnings += try ReviewQueue.warnings(queue, asOf: asOf, calendar: calendar)
+        // The sections of every case with a removal, written now: not held through the site's writing.
+        queue = []
         try publish(log: &log, previous: previousLog, toWrite: toWrite, frame: frame, copyInputs: copyInputs, gate: gate,
                     passedBefore: previousGateKey == gateKey, findings: &findings,
                     summary: &summary, agencies: ingest.agencies, officers: ingest.officers)

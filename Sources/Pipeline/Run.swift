@@ -186,7 +186,7 @@ public enum PipelineRunner {
         if request.recordsRun, request.useStateStore {
             let stored = StateStore.Snapshot(agencies: run.ingest.agencies, officers: run.ingest.officers, cases: run.ingest.cases,
                                              reviews: run.ingest.reviews, records: run.ingest.records, asOf: request.asOf,
-                                             input: config.inputURL.path)
+                                             input: config.inputURL.path, stored: previousCaseHashes)
             summary.store = stored.changes(against: previousCaseHashes)
             summary.outputs["state_store"] = relative(config.stateStoreURL, to: config.outputURL)
             summary.outputs["summary"] = "run-summary.json"

@@ -280,10 +280,12 @@ public final class StateStore {
         let asOf: CivilDate
         let input: String
 
+        /// `stored`: the hashes of the cases the store holds (`allCaseHashes`); a case stored with the same hash
+        /// is not held with its payload (see `PreparedCase.payload`).
         public init(agencies: [Agency], officers: [Officer], cases: [EnforcementCase], reviews: [Review],
-                    records: [ProcessRecord], asOf: CivilDate, input: String) {
+                    records: [ProcessRecord], asOf: CivilDate, input: String, stored: [String: String] = [:]) {
             // Key order turns B-tree inserts into appends.
-            self.cases = StateStore.prepare(cases).sorted { $0.id < $1.id }
+            self.cases = StateStore.prepare(cases, stored: stored).sorted { $0.id < $1.id }
             self.records = concurrentMap(records) { ($0.id, Optional($0.caseID), CanonicalJSON.payload(of: $0)) }.sorted { $0.0 < $1.0 }
             self.agencies = agencies.map { ($0.code, nil, CanonicalJSON.payload(of: $0)) }
             self.officers = officers.map { ($0.certNo, $0.agencyCode, CanonicalJSON.payload(of: $0)) }
@@ -356,7 +358,9 @@ public final class StateStore {
     public func allCaseHashes() throws -> [String: String] {
         try read { db in
             var hashes: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, content_hash FROM enforcement_case") { hashes[row["id"]] = row["content_hash"] }
+            // A cursor: every row fetched first held 100,000 of them at once beside the table being made.
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, content_hash FROM enforcement_case")
+            while let row = try rows.next() { hashes[row["id"]] = row["content_hash"] }
             return hashes
         }
     }
@@ -430,6 +434,17 @@ public final class StateStore {
         }
     }
 
+    /// Every stored case as text, in id order (for tests): id, content hash, source file and row, present, payload.
+    func caseRows() throws -> [[String]] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, content_hash, source_file, source_row, present, payload FROM enforcement_case ORDER BY id")
+                .map { row in
+                    [row[0] as String, row[1] as String, row[2] as String, String(row[3] as Int), String(row[4] as Int),
+                     String(decoding: row[5] as Data, as: UTF8.self)]
+                }
+        }
+    }
+
     /// The key column and second column (none for agency) of a snapshot table.
     static func snapshotColumns(_ table: String) -> (key: String, second: String?) {
         switch table {
@@ -445,20 +460,32 @@ public final class StateStore {
 
     /// What the store keeps of a case: its key columns, canonical payload and hash.
     struct PreparedCase {
-        let arguments: [DatabaseValueConvertible]
+        /// id, agency_code, action_type, decision_date, status, content_hash, source_file, source_row.
+        let columns: [DatabaseValueConvertible]
+        /// The canonical payload; nil when the store already holds this very payload (the hash it has stored),
+        /// which it keeps: held for every case, the payloads were the largest part of the commit's memory
+        /// (about 300 MB at 100,000 cases) on a night that changed a few hundred.
+        let payload: Data?
         let id: String
         let hash: String
         let source: SourceRef
     }
 
-    /// Serialises and hashes on every core: the costliest part of storing.
-    static func prepare(_ cases: [EnforcementCase]) -> [PreparedCase] {
+    /// A case the run found stored with one hash and, at its commit, with another: something else wrote the
+    /// store meanwhile. The transaction is given up, so the store stays as it was.
+    struct StoreChangedDuringRun: Error, CustomStringConvertible {
+        let caseID: String
+        var description: String { "案件 \(caseID) 的记录在本次运行期间被其他程序改动，本次未写入状态库；请重新运行。" }
+    }
+
+    /// Serialises and hashes on every core: the costliest part of storing. `stored`: the hashes the store holds.
+    static func prepare(_ cases: [EnforcementCase], stored: [String: String] = [:]) -> [PreparedCase] {
         concurrentMap(cases) { item in
             let payload = CanonicalJSON.payload(of: item)
             let hash = contentHash(payload)
-            return PreparedCase(arguments: [item.id, item.agencyCode, item.actionType.rawValue, item.decisionDate.iso,
-                                            item.status.rawValue, hash, item.source.file, item.source.row, Data(payload)],
-                                id: item.id, hash: hash, source: item.source)
+            return PreparedCase(columns: [item.id, item.agencyCode, item.actionType.rawValue, item.decisionDate.iso,
+                                          item.status.rawValue, hash, item.source.file, item.source.row],
+                                payload: stored[item.id] == hash ? nil : Data(payload), id: item.id, hash: hash, source: item.source)
         }
     }
 
@@ -519,6 +546,8 @@ public final class StateStore {
                 content_hash = ?5, source_file = ?6, source_row = ?7, payload = ?8, present = 1
             WHERE id = ?10
             """)
+        // A case stored with this very payload that only moved in the export (or came back to it): its payload stays.
+        let relocate = try db.makeStatement(sql: "UPDATE enforcement_case SET source_file = ?1, source_row = ?2, present = 1 WHERE id = ?3")
         for entry in prepared {
             let previous = known.removeValue(forKey: entry.id)
             switch previous?.hash {
@@ -527,12 +556,19 @@ public final class StateStore {
             default: changes.changed += 1
             }
             guard let previous else {
-                try insert.add(entry.arguments + [runID])
+                guard let payload = entry.payload else { throw StoreChangedDuringRun(caseID: entry.id) }
+                try insert.add(entry.columns + [payload, runID])
                 continue
             }
             // A row stored as it is now stays untouched: rewriting every case's payload each night was most of the commit's store.
             if previous.hash == entry.hash, previous.source == entry.source, previous.present { continue }
-            try update.execute(arguments: StatementArguments(Array(entry.arguments.dropFirst()) + [runID, entry.id]))
+            if let payload = entry.payload {
+                try update.execute(arguments: StatementArguments(Array(entry.columns.dropFirst()) + [payload, runID, entry.id]))
+            } else if previous.hash == entry.hash {
+                try relocate.execute(arguments: [entry.source.file, entry.source.row, entry.id])
+            } else {
+                throw StoreChangedDuringRun(caseID: entry.id)
+            }
         }
         try insert.finish()
         // Cases the export no longer holds stay in the store, marked absent.
@@ -613,16 +649,19 @@ public final class StateStore {
         do {
             return try queue.read { db in
                 var out: [String: PublicationRow] = [:]
-                for row in try Row.fetchAll(db, sql: """
+                // A cursor, each public case copied once out of SQLite's row: fetching every row first held the
+                // public JSON of every decision twice (about 200 MB at 100,000 cases) while the log was made.
+                let rows = try Row.fetchCursor(db, sql: """
                     SELECT case_id, agency_code, index_no, first_published_on, withdrawn_on, withdrawal_reason, deadline,
                            public_hash, public_case, pdf_path, timing_known, history_url FROM publication
-                    """) {
+                    """)
+                while let row = try rows.next() {
                     guard let published = CivilDate(iso: row["first_published_on"]) else { continue }
                     out[row["case_id"]] = PublicationRow(
                         caseID: row["case_id"], agencyCode: row["agency_code"], indexNo: row["index_no"], publishedOn: published,
                         withdrawnOn: (row["withdrawn_on"] as String?).flatMap(CivilDate.init(iso:)),
                         withdrawalReason: row["withdrawal_reason"], deadline: CivilDate(iso: row["deadline"]) ?? published,
-                        publicHash: row["public_hash"], publicCase: (row["public_case"] as Data?).map { [UInt8]($0) } ?? [],
+                        publicHash: row["public_hash"], publicCase: row.dataNoCopy(named: "public_case").map { [UInt8]($0) } ?? [],
                         pdfPath: row["pdf_path"], timingKnown: row["timing_known"], historyURL: row["history_url"])
                 }
                 return out

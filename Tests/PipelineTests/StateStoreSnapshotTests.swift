@@ -20,9 +20,58 @@ final class StateStoreSnapshotTests: XCTestCase {
         return store
     }
 
-    private func snapshot(_ ingest: IngestResult) -> StateStore.Snapshot {
+    private func snapshot(_ ingest: IngestResult, stored: [String: String] = [:]) -> StateStore.Snapshot {
         StateStore.Snapshot(agencies: ingest.agencies, officers: ingest.officers, cases: ingest.cases, reviews: ingest.reviews,
-                            records: ingest.records, asOf: CivilDate(iso: "2026-01-10")!, input: "test")
+                            records: ingest.records, asOf: CivilDate(iso: "2026-01-10")!, input: "test", stored: stored)
+    }
+
+    /// Tonight's export after last night's: one case's facts changed, one case moved to another row with nothing
+    /// else changed, one case gone.
+    private func nights() throws -> (lastNight: IngestResult, tonight: IngestResult, changed: String, moved: String, gone: String) {
+        let lastNight = try ExportReader.read(folder: Repo.sample, options: IngestOptions(asOf: CivilDate(iso: "2026-01-10")!))
+        XCTAssertGreaterThan(lastNight.cases.count, 3)
+        var tonight = lastNight
+        tonight.cases[0].facts += "（补充）"
+        tonight.cases[1].source = SourceRef(file: tonight.cases[1].source.file, row: tonight.cases[1].source.row + 1_000)
+        let gone = tonight.cases.remove(at: 2).id
+        return (lastNight, tonight, tonight.cases[0].id, tonight.cases[1].id, gone)
+    }
+
+    func testACaseStoredWithItsHashIsNotHeldWithItsPayloadAndTheStoreStillEndsAsAFreshOne() throws {
+        let (lastNight, tonight, changed, moved, gone) = try nights()
+        let updated = try store("cases-updated.sqlite", [snapshot(lastNight)])
+        let stored = try updated.allCaseHashes()
+        let next = snapshot(tonight, stored: stored)
+        // Only the case whose content changed carries its payload; the moved one keeps the stored one.
+        XCTAssertEqual(next.cases.filter { $0.payload != nil }.map(\.id), [changed])
+        XCTAssertTrue(next.cases.contains { $0.id == moved && $0.payload == nil })
+        try updated.apply(StateChanges(), snapshot: { try $0.store(next, summary: "") })
+
+        let fresh = try store("cases-fresh.sqlite", [snapshot(tonight)])
+        let updatedRows = try updated.caseRows()
+        XCTAssertEqual(updatedRows.filter { $0[0] != gone }, try fresh.caseRows())
+        XCTAssertEqual(updatedRows.first { $0[0] == gone }?[4], "0", "a case gone from the export stays, marked absent")
+        let movedRow = try XCTUnwrap(updatedRows.first { $0[0] == moved })
+        XCTAssertEqual(movedRow[3], String(tonight.cases[1].source.row), "the moved case's row is where tonight's export has it")
+        XCTAssertTrue(try XCTUnwrap(updatedRows.first { $0[0] == changed })[5].contains("（补充）"))
+    }
+
+    func testAStoreChangedAfterTheRunReadItsHashesIsLeftAsItWas() throws {
+        let (lastNight, tonight, _, moved, _) = try nights()
+        let updated = try store("changed-meanwhile.sqlite", [snapshot(lastNight)])
+        let stored = try updated.allCaseHashes()
+        // Something else stores another content for the case the run takes as unchanged.
+        var other = lastNight
+        let position = try XCTUnwrap(other.cases.firstIndex { $0.id == moved })
+        other.cases[position].facts += "（他处改动）"
+        try updated.apply(StateChanges(), snapshot: { try $0.store(self.snapshot(other), summary: "") })
+        let before = try updated.caseRows()
+
+        XCTAssertThrowsError(try updated.apply(StateChanges(), snapshot: { try $0.store(self.snapshot(tonight, stored: stored), summary: "") })) {
+            let message = ($0 as? StateStoreError)?.message ?? ""
+            XCTAssertTrue(message.contains("案件 \(moved) 的记录在本次运行期间被其他程序改动"), message)
+        }
+        XCTAssertEqual(try updated.caseRows(), before)
     }
 
     func testAStoreUpdatedNightByNightHoldsWhatAFreshStoreHolds() throws {

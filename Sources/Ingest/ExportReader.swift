@@ -399,7 +399,42 @@ public struct PhaseClock {
     }
 }
 
+/// The records of an export taken out of its `IngestResult` (`takeRecords`), to be let go of where the caller chooses.
+public struct ExportRecords: Sendable {
+    var cases: [EnforcementCase]
+    var records: [ProcessRecord]
+    var reviews: [Review]
+    var penalties: [Penalty]
+    var items: [SeizedItem]
+    var deliveries: [Delivery]
+    var details: [String: CaseDetails]
+    var reviewDetails: [String: ReviewDetails]
+    var rowAgencyCodes: [SourceRef: String]
+
+    /// How many cases were taken.
+    public var caseCount: Int { cases.count }
+}
+
 extension IngestResult {
+    /// Takes the export's records out, leaving the agencies, officers, problems, balances and timings: what a run
+    /// reports once its stages are done. The cases, their details and the other files' rows (about 0.9 GB at
+    /// 100,000 cases) need not stay while the run's commit lists and indexes the whole output.
+    public mutating func takeRecords() -> ExportRecords {
+        defer {
+            cases = []
+            records = []
+            reviews = []
+            penalties = []
+            items = []
+            deliveries = []
+            details = [:]
+            reviewDetails = [:]
+            rowAgencyCodes = [:]
+        }
+        return ExportRecords(cases: cases, records: records, reviews: reviews, penalties: penalties, items: items,
+                             deliveries: deliveries, details: details, reviewDetails: reviewDetails, rowAgencyCodes: rowAgencyCodes)
+    }
+
     /// Sets aside the cases a later stage found unusable: their problems join the
     /// quarantine and each case's row moves from accepted to set aside in its file's balance.
     public mutating func setAside(_ found: [Problem]) {

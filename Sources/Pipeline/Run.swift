@@ -113,6 +113,8 @@ public struct RunRequest: Sendable {
 /// supervision (法制审核 and 执法监督) → commit → archive. Stages write into
 /// the staging area and hand back state changes; the committer alone changes
 /// the output folder and the state store, in that order, then the ledger.
+/// A run that writes its output hands back the ingest's problems, balances, agencies and officers, not the
+/// export's records (`IngestResult.takeRecords`: let go of before the commit).
 public enum PipelineRunner {
     public static func run(_ request: RunRequest,
                            events: (@Sendable (RunEvent) -> Void)? = nil) throws -> (RunSummary, IngestResult) {
@@ -198,6 +200,7 @@ public enum PipelineRunner {
         }
         let archive = config.stages.contains(.archive) && request.useStateStore
             ? ArchiveStage.request(run.ingest, config: config, asOf: request.asOf) : nil
+        run.releaseExportRecords()
         events?(.stageStarted(index: recipe.count, count: recipe.count, stage: "commit"))
         // Other commands' commits (report --year, check) need not forget it: every file they write has a new
         // inode, and the files they only carry forward are restamped after their commit (`UnchangedRun.restamp`).

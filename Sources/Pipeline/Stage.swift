@@ -236,6 +236,14 @@ final class RunContext {
     /// run's publication log and render memo; this run's log, input keys and assessments), so the commit
     /// and the archive's listing of the whole output do not hold them too. The ingest stays: the run's
     /// summary, quarantine and stored snapshot are made from it.
+    /// Once the snapshot and the archive's request are made, nothing reads the export's records: they are let go of
+    /// on another thread (freeing millions of small objects takes about a second) while the commit works, so the
+    /// commit's listing and index of the whole output do not come on top of them. The run's problems and balances stay.
+    func releaseExportRecords() {
+        let records = ingest.takeRecords()
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(records) {} }
+    }
+
     func releaseStageCaches() {
         loadedTypesetter = nil
         loadedTemplates = nil

@@ -36,6 +36,32 @@ final class RunTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent(".staging").path))
     }
 
+    /// A run lets go of the export's records before its commit; what it hands back for the terminal — the problems,
+    /// balances, agencies and officers — is still what the ingest found, as a check of the same export finds it.
+    func testARunHandsBackTheIngestsProblemsAfterLettingGoOfItsRecords() throws {
+        let output = Repo.temporaryFolder("run-handback")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var config = PipelineConfig(baseFolder: Repo.root)
+        config.input = Repo.sample.path
+        config.output = output.path
+        let (summary, handedBack) = try PipelineRunner.run(RunRequest(config: config, asOf: asOf))
+        let checked = try ExportReader.read(folder: Repo.sample, options: IngestOptions(asOf: asOf))
+        XCTAssertGreaterThan(checked.cases.count, 10)
+        XCTAssertEqual(handedBack.problems, checked.problems)
+        XCTAssertEqual(handedBack.balances, checked.balances)
+        XCTAssertEqual(handedBack.agencies, checked.agencies)
+        XCTAssertEqual(handedBack.officers, checked.officers)
+        XCTAssertEqual(summary.cases.accepted, checked.cases.count)
+        XCTAssertTrue(handedBack.cases.isEmpty && handedBack.records.isEmpty && handedBack.details.isEmpty)
+
+        var taken = checked
+        let records = taken.takeRecords()
+        XCTAssertTrue(taken.cases.isEmpty && taken.reviews.isEmpty && taken.penalties.isEmpty && taken.deliveries.isEmpty
+                      && taken.rowAgencyCodes.isEmpty)
+        XCTAssertEqual(taken.problems, checked.problems)
+        XCTAssertEqual(records.caseCount, checked.cases.count)
+    }
+
     func testSameInputGivesByteIdenticalOutputs() throws {
         let first = Repo.temporaryFolder("det1"), second = Repo.temporaryFolder("det2")
         defer { try? FileManager.default.removeItem(at: first); try? FileManager.default.removeItem(at: second) }

@@ -465,6 +465,7 @@ struct DocumentsStage: Stage {
             memo.files?.removeValue(forKey: id)
         }
         state.renderMemoFile = memo.fileBytes()
+        run.releaseLastRenderMemo()
         return StageOutcome(summary: .documents(summary), state: state, setAside: result.problems)
     }
 

@@ -290,7 +290,7 @@ public enum PipelineRunner {
     /// What the last committed run left in the store, read once.
     static func loadPrevious(_ config: PipelineConfig) throws -> PreviousState {
         let store = try StateStore(path: config.stateStoreURL.path)
-        return PreviousState(publications: try store.publicationRows(), reportDeliveries: try store.reportDeliveries(),
+        return PreviousState(publications: nil, publicationStore: config.stateStoreURL.path, reportDeliveries: try store.reportDeliveries(),
                              reportFeed: try store.reportFeed(), renderMemo: try store.renderMemo(), redactionMemo: try store.redactionMemo(),
                              caseHashes: try store.allCaseHashes(), firstPublicationDay: try store.firstPublicationDay())
     }

@@ -138,7 +138,10 @@ public struct ReportPublication: Codable, Sendable, Equatable {
 
 /// What the last committed run left in the state store, read once at the start of a run.
 struct PreviousState {
-    var publications: [String: PublicationRow] = [:]
+    /// The portal's publication log; nil until a stage first asks for it (`RunContext.lastPublications`).
+    var publications: [String: PublicationRow]?
+    /// Where the log is read from when asked (nil: there is no store; the log is empty).
+    var publicationStore: String?
     var reportDeliveries: [Int: [String: ReportDelivery]] = [:]
     var reportFeed: [StoredReportFeedEntry] = []
     var renderMemo: RenderMemo?
@@ -166,8 +169,8 @@ final class RunContext {
     var casesMissingElements = 0
     /// Review stage → supervision.
     var assessments: [ReviewAssessment] = []
-    /// The publication log as it stands after this run's portal stage (the last run's when the portal did not run).
-    var publicationLog: [String: PublicationRow]
+    /// The publication log as it stands after this run's portal stage (nil: the portal did not run; see `publications()`).
+    var publicationLog: [String: PublicationRow]?
     /// Portal stage → the run's record: the key of the gate that swept this run's public/ (nil when the portal did not run).
     var gateKey: String?
 
@@ -190,7 +193,21 @@ final class RunContext {
         self.request = request
         self.previous = previous
         self.events = events
-        publicationLog = previous.publications
+    }
+
+    /// The last run's publication log, read from the store the first time a stage asks: the portal (and, without it,
+    /// the reports) read it once the export is in memory; read with the rest of the last run's state before the
+    /// ingest, its public cases (about 220 MB at 100,000 cases) stood beside the export's raw rows.
+    func lastPublications() throws -> [String: PublicationRow] {
+        if let publications = previous.publications { return publications }
+        let read = try previous.publicationStore.map { try StateStore(path: $0).publicationRows() } ?? [:]
+        previous.publications = read
+        return read
+    }
+
+    /// The publication log as it stands after this run's portal stage, or the last run's when the portal did not run.
+    func publications() throws -> [String: PublicationRow] {
+        try publicationLog ?? lastPublications()
     }
 
     /// Each accepted case's `RenderStage.inputKey`, computed once for the validate and render stages
@@ -236,6 +253,10 @@ final class RunContext {
     /// run's publication log and render memo; this run's log, input keys and assessments), so the commit
     /// and the archive's listing of the whole output do not hold them too. The ingest stays: the run's
     /// summary, quarantine and stored snapshot are made from it.
+    /// After the render stage, nothing reads the last run's render memo (about 80 MB at 100,000 cases): let go of
+    /// before the portal stage, the night's peak.
+    func releaseLastRenderMemo() { previous.renderMemo = nil }
+
     /// Once the snapshot and the archive's request are made, nothing reads the export's records: they are let go of
     /// on another thread (freeing millions of small objects takes about a second) while the commit works, so the
     /// commit's listing and index of the whole output do not come on top of them. The run's problems and balances stay.
@@ -248,9 +269,10 @@ final class RunContext {
         loadedTypesetter = nil
         loadedTemplates = nil
         loadedRenderInputKeys = nil
-        publicationLog = [:]
+        publicationLog = nil
         assessments = []
-        previous.publications = [:]
+        previous.publications = nil
+        previous.publicationStore = nil
         previous.renderMemo = nil
         previous.redactionMemo = nil
         previous.reportDeliveries = [:]

@@ -47,7 +47,7 @@ struct SupervisionStage: Stage {
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
         let config = run.config
         let assessments = run.assessments
-        let publications = run.publicationLog.mapValues {
+        let publications = try run.publications().mapValues {
             PublicationRecord(publishedOn: $0.publishedOn, withdrawnOn: $0.withdrawnOn, timingKnown: $0.timingKnown)
         }
         var input = SupervisionInput(

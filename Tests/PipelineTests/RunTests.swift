@@ -62,6 +62,36 @@ final class RunTests: XCTestCase {
         XCTAssertEqual(records.caseCount, checked.cases.count)
     }
 
+    /// The last run's publication log is read from the store when a stage first asks for it (the portal, after the
+    /// export is in memory), once; after the portal, the run's own log is what later stages read.
+    func testTheLastRunsPublicationLogIsReadWhenFirstAskedFor() throws {
+        let folder = Repo.temporaryFolder("run-lazy-log")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("state.sqlite").path
+        let store = try StateStore(path: path)
+        let row = PublicationRow(caseID: "C-1", agencyCode: "A", indexNo: "A/2025-00001", publishedOn: asOf, withdrawnOn: nil,
+                                 withdrawalReason: nil, deadline: asOf, publicHash: "h", publicCase: Array("{\"id\":\"C-1\"}".utf8), pdfPath: nil)
+        var changes = StateChanges()
+        changes.publications = [row]
+        try store.apply(changes, snapshot: nil)
+
+        let run = RunContext(request: RunRequest(config: PipelineConfig(baseFolder: Repo.root), asOf: asOf),
+                             previous: PreviousState(publicationStore: path), events: nil)
+        XCTAssertNil(run.previous.publications, "not read before it is asked for")
+        XCTAssertEqual(try run.publications(), ["C-1": row])
+        XCTAssertEqual(run.previous.publications, ["C-1": row])
+        // Read once: a row stored afterwards (nothing else writes while a run holds the output's lock) is not read again.
+        var later = changes
+        later.publications[0].caseID = "C-2"
+        try store.apply(later, snapshot: nil)
+        XCTAssertEqual(try run.lastPublications(), ["C-1": row])
+        run.publicationLog = [:]
+        XCTAssertEqual(try run.publications(), [:], "after the portal, its own log")
+        let none = RunContext(request: RunRequest(config: PipelineConfig(baseFolder: Repo.root), asOf: asOf), previous: PreviousState(),
+                              events: nil)
+        XCTAssertEqual(try none.publications(), [:], "without a store, an empty log")
+    }
+
     func testSameInputGivesByteIdenticalOutputs() throws {
         let first = Repo.temporaryFolder("det1"), second = Repo.temporaryFolder("det2")
         defer { try? FileManager.default.removeItem(at: first); try? FileManager.default.removeItem(at: second) }

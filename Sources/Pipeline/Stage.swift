@@ -249,10 +249,6 @@ final class RunContext {
         DocumentRenderer(typesetter: try typesetter(), templates: try templates())
     }
 
-    /// Once every stage has run: lets go of what only the stages read (the fonts, about 150 MiB; the last
-    /// run's publication log and render memo; this run's log, input keys and assessments), so the commit
-    /// and the archive's listing of the whole output do not hold them too. The ingest stays: the run's
-    /// summary, quarantine and stored snapshot are made from it.
     /// After the render stage, nothing reads the last run's render memo (about 80 MB at 100,000 cases): let go of
     /// before the portal stage, the night's peak.
     func releaseLastRenderMemo() { previous.renderMemo = nil }
@@ -265,6 +261,10 @@ final class RunContext {
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(records) {} }
     }
 
+    /// Once every stage has run: lets go of what only the stages read (the fonts' working subsets and Cairo
+    /// faces; the last run's publication log and memos; this run's log, input keys and assessments), so the
+    /// commit and the archive's listing of the whole output do not hold them too. The ingest stays until
+    /// `releaseExportRecords`: the run's summary, quarantine and stored snapshot are made from it.
     func releaseStageCaches() {
         loadedTypesetter = nil
         loadedTemplates = nil

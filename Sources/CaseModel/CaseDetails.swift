@@ -12,11 +12,11 @@ public struct CaseDetails: Hashable, Codable, Sendable {
     /// 法定代理人 of a party who is a minor (personal data).
     public var guardian: String
     /// Present when the case ordered a 责令改正 (any 改正 column filled).
-    public var rectification: Rectification?
+    @Indirect public var rectification: Rectification?
     /// Present for a 行政许可 with any 许可 column filled.
-    public var permit: PermitDetails?
+    @Indirect public var permit: PermitDetails?
     /// Present for a 行政强制 with any 强制 column filled.
-    public var coercion: CoercionDetails?
+    @Indirect public var coercion: CoercionDetails?
     /// penalties.csv rows, by 序号.
     public var penalties: [Penalty]
     /// items.csv rows, by 用途 then 序号.

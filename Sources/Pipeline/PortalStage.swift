@@ -104,16 +104,16 @@ struct PortalStage: Stage {
         let sameSettings = run.previous.redactionMemo?.settings == settings
         let textNames = Publisher.textNames(run.ingest, last: sameSettings ? run.takeLastTextNames() : [:], inputKeys: inputKeys)
         let memo = Publisher.Memo(last: run.previous.redactionMemo, settings: settings, inputKeys: inputKeys, textNames: textNames)
+        let last = try run.lastPublications()
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
                                     reports: Self.reports(run, output: output), approved: approved, previousGateKey: run.previous.gateKey,
                                     memo: memo)
-            .run(run.ingest, calendar: try run.calendar(), log: try run.lastPublications())
+            .run(run.ingest, calendar: try run.calendar(), log: last)
         run.gateKey = summary.gateKey
         var state = StateChanges()
         if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
         state.redactionMemoFile = summary.memo.fileBytes()
-        let last = try run.lastPublications()
         state.publications = summary.log.values.filter { last[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
         run.publicationLog = summary.log
         try output.write(try Publisher.json(GateReport(asOf: run.asOf.iso, findings: summary.findings)), to: GateReport.path)

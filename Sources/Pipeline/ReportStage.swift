@@ -106,14 +106,15 @@ struct ReportStage: Stage {
 
     private func compute(_ run: RunContext, year: Int) throws -> AnnualStatistics {
         let settings = run.config
+        let publications = try run.publications()
         let input = StatisticsInput(
             year: year, asOf: run.asOf, agencies: run.ingest.agencies, officers: run.ingest.officers, cases: run.ingest.cases,
-            reviews: run.ingest.reviews, setAside: SetAsideAgencies.rows(run.ingest), publishedOn: try run.publications().mapValues(\.publishedOn),
+            reviews: run.ingest.reviews, setAside: SetAsideAgencies.rows(run.ingest), publishedOn: publications.mapValues(\.publishedOn),
             calendar: try run.calendar(),
             disclosureWorkingDays: { code, type in settings.disclosureWorkingDays(agency: code, type: type) })
         var known = input
         known.details = run.ingest.details
-        known.timingUnknown = Set(try run.publications().values.filter { !$0.timingKnown }.map(\.caseID))
+        known.timingUnknown = Set(publications.values.filter { !$0.timingKnown }.map(\.caseID))
         // The review stage's judgement: the report counts the decisions the supervision report lists.
         known.reviewJudgement = Dictionary(run.assessments.map {
             ($0.caseID, ReviewJudgement(major: $0.major, unreviewed: $0.major && !$0.violations.isEmpty))

@@ -189,7 +189,7 @@ public enum PipelineRunner {
             let stored = StateStore.Snapshot(agencies: run.ingest.agencies, officers: run.ingest.officers, cases: run.ingest.cases,
                                              reviews: run.ingest.reviews, records: run.ingest.records, asOf: request.asOf,
                                              input: config.inputURL.path, stored: previousCaseHashes)
-            summary.store = stored.changes(against: previousCaseHashes)
+            summary.store = stored.changes()
             summary.outputs["state_store"] = relative(config.stateStoreURL, to: config.outputURL)
             summary.outputs["summary"] = "run-summary.json"
             let text = try encode(summary)

@@ -279,9 +279,11 @@ public final class StateStore {
         let cases: [PreparedCase]
         let asOf: CivilDate
         let input: String
+        /// The hashes of every case the store holds, present or not (`allCaseHashes`).
+        let stored: [String: String]
 
         /// `stored`: the hashes of the cases the store holds (`allCaseHashes`); a case stored with the same hash
-        /// is not held with its payload (see `PreparedCase.payload`).
+        /// is not held with its payload (see `PreparedCase.payload`), and `changes` is counted against them.
         public init(agencies: [Agency], officers: [Officer], cases: [EnforcementCase], reviews: [Review],
                     records: [ProcessRecord], asOf: CivilDate, input: String, stored: [String: String] = [:]) {
             // Key order turns B-tree inserts into appends.
@@ -292,10 +294,11 @@ public final class StateStore {
             self.reviews = reviews.map { ($0.id, $0.caseID, CanonicalJSON.payload(of: $0)) }
             self.asOf = asOf
             self.input = input
+            self.stored = stored
         }
 
         /// What storing this snapshot will change, against the stored hashes (every case ever stored).
-        public func changes(against stored: [String: String]) -> StoreChanges {
+        public func changes() -> StoreChanges {
             var changes = StoreChanges()
             var known = stored
             for entry in cases {

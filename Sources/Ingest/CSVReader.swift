@@ -149,6 +149,8 @@ public enum CSVReader {
         /// Records starting before this offset were swallowed by the stray quote on `swallowLine`.
         var swallowEnd = -1
         var swallowLine = 0
+        /// Equal fields of a column made into one String (`FieldInterner`).
+        var interner = FieldInterner()
 
         init(firstLine: Int, expected: Int?) {
             line = firstLine
@@ -172,7 +174,8 @@ public enum CSVReader {
             } else {
                 let start = i
                 while i < n, buffer[i] != comma, buffer[i] != lf, buffer[i] != cr { i += 1 }
-                pass.fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<i]), as: UTF8.self))
+                let column = pass.fields.count
+                pass.fields.append(pass.interner.string(UnsafeBufferPointer(rebasing: buffer[start..<i]), column: column))
             }
             // After a field: a separator, a line end, or the end of input.
             if i < n && buffer[i] == comma {
@@ -229,7 +232,8 @@ public enum CSVReader {
             scratch.append(buffer[i])
             i += 1
         }
-        pass.fields.append(String(decoding: scratch, as: UTF8.self))
+        let column = pass.fields.count
+        pass.fields.append(scratch.withUnsafeBufferPointer { pass.interner.string($0, column: column) })
         return i
     }
 

@@ -29,11 +29,12 @@ public struct IngestResult: Sendable {
     public var cases: [EnforcementCase] = []
     public var reviews: [Review] = []
     public var records: [ProcessRecord] = []
-    /// Contract v2: accepted rows of penalties.csv, items.csv and deliveries.csv
-    /// in file order (each also in its case's `details`).
-    public var penalties: [Penalty] = []
-    public var items: [SeizedItem] = []
-    public var deliveries: [Delivery] = []
+    /// Contract v2: the accepted cases' rows of penalties.csv, items.csv and deliveries.csv in file order,
+    /// gathered from the cases' `details`, where each row is held once (a second, flat copy of every row
+    /// stood beside them until the commit: about 50 MB at 100,000 cases).
+    public var penalties: [Penalty] { childRows(\.penalties, source: \.source) }
+    public var items: [SeizedItem] { childRows(\.items, source: \.source) }
+    public var deliveries: [Delivery] { childRows(\.deliveries, source: \.source) }
     /// Contract v2 data of every accepted case, by case id: the v2 columns of
     /// its row and its penalties, 清单 items and services. A v1 export gives
     /// each case an empty value; use `details(of:)` to read it.
@@ -60,6 +61,10 @@ public struct IngestResult: Sendable {
     public init() {}
 
     public var errors: [Problem] { problems.filter { $0.severity == .error } }
+
+    private func childRows<Row>(_ rows: KeyPath<CaseDetails, [Row]>, source: KeyPath<Row, SourceRef>) -> [Row] {
+        details.values.flatMap { $0[keyPath: rows] }.sorted { $0[keyPath: source].row < $1[keyPath: source].row }
+    }
     public var warnings: [Problem] { problems.filter { $0.severity == .warning } }
     public var rowsSetAside: Int { balances.reduce(0) { $0 + $1.setAside } }
 
@@ -111,6 +116,8 @@ private struct Session {
     let folder: URL
     let export: ExportFolder
     var tables: [ExportFile: [RawRow]] = [:]
+    /// The data rows read from each file (its table may be let go of once decoded).
+    var readCounts: [ExportFile: Int] = [:]
     var encodings: [ExportFile: SourceEncoding] = [:]
     var fileProblems: [Problem] = []
     var lostFiles: [String] = []
@@ -132,7 +139,9 @@ private struct Session {
         }
         for file in ExportFile.allCases where exists(file) {
             do {
-                tables[file] = try table(file)
+                let rows = try table(file)
+                tables[file] = rows
+                readCounts[file] = rows.count
             } catch {
                 let reason = Self.describe(error)
                 if file == .agencies || file == .officers {
@@ -182,22 +191,32 @@ private struct Session {
         return (value, found + problems)
     }
 
-    func validate(options: IngestOptions, progress: ExportReader.Progress?, clock: inout PhaseClock) -> IngestResult {
+    /// Decodes and checks every table. The large tables' raw rows are let go of as soon as they are decoded and
+    /// their keys read: held to the end, the raw cells of every file (about 350 MB at 100,000 cases) stood beside
+    /// the decoded records at the ingest's peak.
+    mutating func validate(options: IngestOptions, progress: ExportReader.Progress?, clock: inout PhaseClock) -> IngestResult {
         var problems = fileProblems
         func decode<T>(_ file: ExportFile, _ decoder: (RawRow) -> (T?, [Problem])) -> [T] {
             Self.values(of: parallelMap(tables[file] ?? []) { Self.screened($0, decoder) }, problems: &problems)
         }
         let agencies = decode(.agencies, RowDecoding.agency)
         let officers = decode(.officers, RowDecoding.officer)
-        let caseRows = (tables[.casesCSV] ?? []) + (tables[.casesJSON] ?? [])
-        let decodedCases = Self.values(of: parallelMap(caseRows, { Self.screened($0, RowDecoding.caseRow) }, progress: progress),
-                                       problems: &problems)
+        let decodedCases = decodeCases(progress: progress, problems: &problems)
+        let caseKeys = keyed(tables[.casesCSV], "case_id", .casesCSV) + keyed(tables[.casesJSON], "case_id", .casesJSON)
+        let caseAgencyCodes = [ExportFile.casesCSV, .casesJSON].flatMap { keyed(tables[$0], "agency_code", $0) }
+        tables[.casesCSV] = nil
+        tables[.casesJSON] = nil
         let cases = decodedCases.map(\.item)
         let reviews = decode(.reviews, RowDecoding.review)
         var records = decode(.records, RowDecoding.record)
+        let recordKeys = keyed(tables[.records], "record_id", .records)
+        tables[.records] = nil
         let penalties = decode(.penalties, RowDecoding.penalty)
+        tables[.penalties] = nil
         let items = decode(.items, RowDecoding.seizedItem)
+        tables[.items] = nil
         let deliveries = decode(.deliveries, RowDecoding.delivery)
+        tables[.deliveries] = nil
 
         clock.lap("decode rows")
         var checks = CrossChecks(asOf: options.asOf, media: MediaFolder(export: export))
@@ -205,12 +224,11 @@ private struct Session {
                           kind: .duplicateKey, noun: "主体代码")
         checks.duplicates(keyed(tables[.officers], "cert_no", .officers), field: "cert_no",
                           kind: .duplicateKey, noun: "执法证号")
-        let caseKeys = keyed(tables[.casesCSV], "case_id", .casesCSV) + keyed(tables[.casesJSON], "case_id", .casesJSON)
         checks.duplicates(caseKeys.map { ($0.key, $0.source, $0.key) }, field: "case_id",
                           kind: .duplicateCaseID, noun: "案件编号")
         checks.duplicates(keyed(tables[.reviews], "review_id", .reviews), field: "review_id",
                           kind: .duplicateKey, noun: "审核编号")
-        checks.duplicates(keyed(tables[.records], "record_id", .records), field: "record_id",
+        checks.duplicates(recordKeys, field: "record_id",
                           kind: .duplicateKey, noun: "记录编号")
 
         let agencyIndex = Dictionary(agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
@@ -227,15 +245,15 @@ private struct Session {
         checks.sequenceNumbers(penalties, within: { $0.caseID }, noun: "处罚明细")
         checks.sequenceNumbers(items, within: { $0.caseID + "\u{1}" + $0.purpose.rawValue }, noun: "同一用途的清单物品")
         // A v1 export has no penalties.csv: nothing to reconcile.
-        if tables[.penalties] != nil {
+        if readCounts[.penalties] != nil {
             // Rows already set aside (a duplicate id, a future date …) are not reconciled: the warning would be noise.
             checks.penalties(penalties, of: cases, skipping: Self.rowsWithErrors(problems + checks.problems))
         }
-        if tables[.deliveries] != nil {
+        if readCounts[.deliveries] != nil {
             checks.servedDates(decodedCases, deliveries: deliveries, skipping: Self.rowsWithErrors(problems + checks.problems))
         }
         problems += checks.problems
-        if tables[.records] != nil && checks.media == nil && !records.isEmpty {
+        if readCounts[.records] != nil && checks.media == nil && !records.isEmpty {
             problems.append(Problem(file: ExportFile.records.rawValue, row: 0, caseID: nil, field: "file",
                                     kind: .mediaNotDelivered,
                                     message: "records.csv 列出了 \(records.count) 个音像文件，但导出中没有 media 文件夹：记录已导入，文件未能核验。",
@@ -243,13 +261,20 @@ private struct Session {
         }
         clock.lap("cross-checks")
         defer { clock.lap("assemble") }
-        var result = assemble(problems: problems, agencies: agencies, officers: officers, cases: cases,
-                              reviews: reviews, records: records, penalties: penalties, items: items, deliveries: deliveries)
-        attachDetails(to: &result, decodedCases: decodedCases)
-        for file in [ExportFile.casesCSV, .casesJSON, .officers] {
-            for entry in keyed(tables[file], "agency_code", file) where !entry.key.isEmpty { result.rowAgencyCodes[entry.source] = entry.key }
+        var (result, children) = assemble(problems: problems, agencies: agencies, officers: officers, cases: cases, reviews: reviews,
+                                           records: records, children: ChildRows(penalties: penalties, items: items, deliveries: deliveries))
+        attachDetails(to: &result, decodedCases: decodedCases, children: children)
+        for entry in caseAgencyCodes + keyed(tables[.officers], "agency_code", .officers) where !entry.key.isEmpty {
+            result.rowAgencyCodes[entry.source] = entry.key
         }
         return result
+    }
+
+    /// The rows of cases.csv and cases.json decoded on every core (the two files' rows joined only here, so the
+    /// joined copy goes when this returns).
+    private func decodeCases(progress: ExportReader.Progress?, problems: inout [Problem]) -> [DecodedCase] {
+        let caseRows = (tables[.casesCSV] ?? []) + (tables[.casesJSON] ?? [])
+        return Self.values(of: parallelMap(caseRows, { Self.screened($0, RowDecoding.caseRow) }, progress: progress), problems: &problems)
     }
 
     /// The decoded values of rows in row order, their problems added to `problems`
@@ -282,10 +307,10 @@ private struct Session {
         }
     }
 
-    /// Drops every record whose row has an error and balances each file.
+    /// Drops every record whose row has an error and balances each file. The accepted child rows come back
+    /// beside the result, to be given to their cases (`attachDetails`).
     private func assemble(problems: [Problem], agencies: [Agency], officers: [Officer], cases: [EnforcementCase],
-                          reviews: [Review], records: [ProcessRecord], penalties: [Penalty], items: [SeizedItem],
-                          deliveries: [Delivery]) -> IngestResult {
+                          reviews: [Review], records: [ProcessRecord], children: ChildRows) -> (IngestResult, ChildRows) {
         let rejected = Self.rowsWithErrors(problems)
         // A file none of whose rows was rejected (the usual case) is kept as it is, not copied row by row.
         func keep<T>(_ items: [T], _ source: (T) -> SourceRef) -> [T] {
@@ -299,9 +324,8 @@ private struct Session {
         result.cases = keep(cases, \.source)
         result.reviews = keep(reviews, \.source)
         result.records = keep(records, \.source)
-        result.penalties = keep(penalties, \.source)
-        result.items = keep(items, \.source)
-        result.deliveries = keep(deliveries, \.source)
+        let acceptedChildren = ChildRows(penalties: keep(children.penalties, \.source), items: keep(children.items, \.source),
+                                         deliveries: keep(children.deliveries, \.source))
         let order = Dictionary(uniqueKeysWithValues: ExportFile.allCases.enumerated().map { ($1.rawValue, $0) })
         result.problems = problems.sorted {
             (order[$0.file] ?? 99, $0.row, $0.field ?? "", $0.kind.rawValue) < (order[$1.file] ?? 99, $1.row, $1.field ?? "", $1.kind.rawValue)
@@ -311,17 +335,24 @@ private struct Session {
             ExportFile.casesCSV.rawValue: result.cases.reduce(0) { $0 + ($1.source.file == ExportFile.casesCSV.rawValue ? 1 : 0) },
             ExportFile.casesJSON.rawValue: result.cases.reduce(0) { $0 + ($1.source.file == ExportFile.casesJSON.rawValue ? 1 : 0) },
             ExportFile.reviews.rawValue: result.reviews.count, ExportFile.records.rawValue: result.records.count,
-            ExportFile.penalties.rawValue: result.penalties.count, ExportFile.items.rawValue: result.items.count,
-            ExportFile.deliveries.rawValue: result.deliveries.count,
+            ExportFile.penalties.rawValue: acceptedChildren.penalties.count, ExportFile.items.rawValue: acceptedChildren.items.count,
+            ExportFile.deliveries.rawValue: acceptedChildren.deliveries.count,
         ]
-        for file in ExportFile.allCases where tables[file] != nil || fileProblems.contains(where: { $0.file == file.rawValue }) {
-            let read = tables[file]?.count ?? 0
+        for file in ExportFile.allCases where readCounts[file] != nil || fileProblems.contains(where: { $0.file == file.rawValue }) {
+            let read = readCounts[file] ?? 0
             let kept = accepted[file.rawValue] ?? 0
             result.balances.append(FileBalance(file: file.rawValue, encoding: encodings[file]?.rawValue, read: read,
                                                accepted: kept, setAside: read - kept))
         }
-        return result
+        return (result, acceptedChildren)
     }
+}
+
+/// The rows of the contract v2 child files, on their way to their cases' details.
+private struct ChildRows {
+    var penalties: [Penalty]
+    var items: [SeizedItem]
+    var deliveries: [Delivery]
 }
 
 extension Session {
@@ -329,9 +360,9 @@ extension Session {
     /// the v2 columns of its own row and, for a case, its accepted child rows
     /// and the child rows that were set aside (the case stays, as the contract
     /// counts it, but knows its lists are incomplete).
-    func attachDetails(to result: inout IngestResult, decodedCases: [DecodedCase]) {
+    func attachDetails(to result: inout IngestResult, decodedCases: [DecodedCase], children: ChildRows) {
         let accepted = Set(result.cases.map(\.source))
-        let (penalties, items, deliveries) = (result.penalties, result.items, result.deliveries)
+        let (penalties, items, deliveries) = (children.penalties, children.items, children.deliveries)
         let (penaltyRows, itemRows, deliveryRows) = (RowsByCase(penalties), RowsByCase(items), RowsByCase(deliveries))
         let childFiles: Set<String> = [ExportFile.penalties.rawValue, ExportFile.items.rawValue, ExportFile.deliveries.rawValue]
         var setAside: [String: Set<SourceRef>] = [:]
@@ -404,9 +435,6 @@ public struct ExportRecords: Sendable {
     var cases: [EnforcementCase]
     var records: [ProcessRecord]
     var reviews: [Review]
-    var penalties: [Penalty]
-    var items: [SeizedItem]
-    var deliveries: [Delivery]
     var details: [String: CaseDetails]
     var reviewDetails: [String: ReviewDetails]
     var rowAgencyCodes: [SourceRef: String]
@@ -424,15 +452,12 @@ extension IngestResult {
             cases = []
             records = []
             reviews = []
-            penalties = []
-            items = []
-            deliveries = []
             details = [:]
             reviewDetails = [:]
             rowAgencyCodes = [:]
         }
-        return ExportRecords(cases: cases, records: records, reviews: reviews, penalties: penalties, items: items,
-                             deliveries: deliveries, details: details, reviewDetails: reviewDetails, rowAgencyCodes: rowAgencyCodes)
+        return ExportRecords(cases: cases, records: records, reviews: reviews, details: details, reviewDetails: reviewDetails,
+                             rowAgencyCodes: rowAgencyCodes)
     }
 
     /// Sets aside the cases a later stage found unusable: their problems join the

@@ -149,8 +149,8 @@ public enum CSVReader {
         /// Records starting before this offset were swallowed by the stray quote on `swallowLine`.
         var swallowEnd = -1
         var swallowLine = 0
-        /// Equal fields of a column made into one String (`FieldInterner`).
-        var interner = FieldInterner()
+        /// Equal fields of a column made into one String (`StringInterner`).
+        var interner = StringInterner()
 
         init(firstLine: Int, expected: Int?) {
             line = firstLine

@@ -435,12 +435,15 @@ private struct Publisher {
             var decisions: [PublishedDecision] = []
             // One pass over the log, on every core: each stored public case is decoded once for its page, straight into
             // the decision that holds it (decoded into a list of their own first, every case was held twice while the
-            // site was written), and hashed from the bytes it is stored as (the JSON the run made of it).
+            // site was written), its repeated values sharing one String (`SharedStrings`), and hashed from the bytes
+            // it is stored as (the JSON the run made of it).
             do {
                 let rows = Array(log.values)
+                let strings = SharedStrings()
                 let decoded = concurrentMap(rows, chunkSize: 256) { row in
                     Result {
-                        (PublishedDecision(decision: try Self.decode(row), indexNo: row.indexNo, publishedOn: row.publishedOn,
+                        (PublishedDecision(decision: try Self.decode(row).sharingStrings(strings.share), indexNo: row.indexNo,
+                                           publishedOn: row.publishedOn,
                                            deadline: row.deadline, withdrawnOn: row.withdrawnOn, withdrawalReason: row.withdrawalReason,
                                            pdfPath: row.pdfPath),
                          Self.hash(row.publicCase, row, frame: frame, copyInputs: copyInputs))
@@ -708,5 +711,16 @@ private struct Publisher {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted]
         return try encoder.encode(value) + Data("\n".utf8)
+    }
+}
+
+/// A `StringInterner` for the workers of one pass: values under its inline size are answered without the lock.
+final class SharedStrings: @unchecked Sendable {
+    private let lock = NSLock()
+    private var interner = StringInterner()
+
+    func share(_ value: String, column: Int) -> String {
+        guard value.utf8.count > StringInterner.inlineBytes else { return value }
+        return lock.withLock { interner.shared(value, column: column) }
     }
 }

@@ -1,8 +1,9 @@
+import CaseModel
 @testable import Ingest
 import XCTest
 
 /// Equal fields share one String's storage, and sharing never changes a field.
-final class FieldInternerTests: XCTestCase {
+final class StringInternerTests: XCTestCase {
     /// Where a String keeps its UTF-8 bytes: equal addresses mean one shared storage.
     private func address(_ string: String) -> UnsafeRawPointer? {
         var string = string
@@ -79,7 +80,7 @@ final class FieldInternerTests: XCTestCase {
     }
 
     func testOnlyEqualFieldsOfOneColumnAreShared() {
-        var interner = FieldInterner()
+        var interner = StringInterner()
         let a = Array("《中华人民共和国行政处罚法》第二十八条".utf8)
         let b = Array("《中华人民共和国行政处罚法》第二十九条".utf8)
         let first = a.withUnsafeBufferPointer { interner.string($0, column: 0) }
@@ -94,7 +95,7 @@ final class FieldInternerTests: XCTestCase {
 
     /// Bad UTF-8 is repaired exactly as `String(decoding:as:)` repairs it, shared or not.
     func testRepairedFieldsAreTheDecodersRepair() {
-        var interner = FieldInterner()
+        var interner = StringInterner()
         let bad: [UInt8] = Array("处罚决定书".utf8) + [0xFF, 0xFE] + Array("第一百二十四条".utf8)
         for _ in 0..<3 {
             let made = bad.withUnsafeBufferPointer { interner.string($0, column: 0) }
@@ -106,10 +107,10 @@ final class FieldInternerTests: XCTestCase {
     /// A column whose values seldom repeat stops being looked up: later repeats are no longer
     /// shared (its table was let go), while a repeating column goes on sharing.
     func testAColumnOfDistinctValuesStopsBeingLookedUp() {
-        var interner = FieldInterner()
+        var interner = StringInterner()
         let repeated = Array("依据《中华人民共和国道路交通安全法》第九十条".utf8)
         var firstDistinct: [UInt8] = []
-        for row in 0..<(FieldInterner.window * 2) {
+        for row in 0..<(StringInterner.window * 2) {
             let distinct = Array("当事人第\(row)号案件的违法事实经查属实".utf8)
             if row == 0 { firstDistinct = distinct }
             _ = distinct.withUnsafeBufferPointer { interner.string($0, column: 0) }
@@ -122,5 +123,20 @@ final class FieldInternerTests: XCTestCase {
         let three = repeated.withUnsafeBufferPointer { interner.string($0, column: 1) }
         let four = repeated.withUnsafeBufferPointer { interner.string($0, column: 1) }
         XCTAssertEqual(address(three), address(four), "the repeating column still is")
+    }
+}
+
+extension StringInternerTests {
+    /// Strings already made are shared as bytes are: equal ones of a column come back as the first one's storage.
+    func testStringsAlreadyMadeAreSharedLikeBytes() {
+        var interner = StringInterner()
+        let law = "《中华人民共和国行政处罚法》第二十八条"
+        let copies = (0..<50).map { _ in String(decoding: Array(law.utf8), as: UTF8.self) }
+        let shared = copies.map { interner.shared($0, column: 3) }
+        XCTAssertEqual(shared, copies)
+        XCTAssertEqual(Set(shared.map(address)).count, 1)
+        XCTAssertEqual(address(shared[0]), address(copies[0]), "the first one is kept, not copied")
+        let short = "罚款"
+        XCTAssertEqual(interner.shared(short, column: 3), short)
     }
 }

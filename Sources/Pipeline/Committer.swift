@@ -226,7 +226,7 @@ struct Committer {
             let deletions = concurrentBlocks(count: live.count, size: 8192) { range -> [String] in
                 live[range].filter { path in
                     // Most files are kept: the set is asked first, the territories (prefix matches) only for the rest.
-                    guard !kept.contains(PathKey(path)), ownership.isRemade(path) else { return false }
+                    guard !kept.contains(PathDigest(path)), ownership.isRemade(path) else { return false }
                     return FileSystem.kind((stagingPath as NSString).appendingPathComponent(path)) == .missing
                 }
             }.flatMap { $0 }

@@ -140,3 +140,33 @@ extension StringInternerTests {
         XCTAssertEqual(interner.shared(short, column: 3), short)
     }
 }
+
+/// Rows whose unknown columns hold the same values share one dictionary; values are never changed.
+final class SharedExtrasTests: XCTestCase {
+    private func storage(_ extra: [String: String]) -> UInt {
+        var extra = extra
+        return withUnsafeBytes(of: &extra) { $0.load(as: UInt.self) }
+    }
+
+    func testRepeatedExtrasShareOneDictionaryAndDistinctOnesStayRight() throws {
+        var csv = "案件编号,区划代码,系统标识,备注说明\n"
+        let codes = ["530102", "530111", "532502"]
+        for row in 0..<3_000 { csv += "C-\(row),\(codes[row % 3]),\(row % 2 == 0 ? "SJ-A" : ""),说明\(row)\n" }
+        let rows = try TableReader.rows(csv: CSVReader.parse(Array(csv.utf8)), file: .deliveries)
+        XCTAssertEqual(rows.count, 3_000)
+        for (number, row) in rows.enumerated() {
+            var expected = ["区划代码": codes[number % 3], "备注说明": "说明\(number)"]
+            if number % 2 == 0 { expected["系统标识"] = "SJ-A" }
+            XCTAssertEqual(row.extra, expected, "row \(number)")
+            if row.extra != expected { break }
+        }
+        // 备注说明 differs in every row, so these extras never repeat: every row keeps its own.
+        XCTAssertEqual(Set(rows.map { storage($0.extra) }).count, 3_000)
+
+        var repeating = "案件编号,区划代码,系统标识\n"
+        for row in 0..<3_000 { repeating += "C-\(row),\(codes[row % 3]),SJ\n" }
+        let shared = try TableReader.rows(csv: CSVReader.parse(Array(repeating.utf8)), file: .deliveries)
+        XCTAssertEqual(shared.map(\.extra), (0..<3_000).map { ["区划代码": codes[$0 % 3], "系统标识": "SJ"] })
+        XCTAssertEqual(Set(shared.map { storage($0.extra) }).count, 3, "one dictionary per distinct value")
+    }
+}

@@ -61,12 +61,13 @@ public struct IngestResult: Sendable {
     public init() {}
 
     public var errors: [Problem] { problems.filter { $0.severity == .error } }
+    public var warnings: [Problem] { problems.filter { $0.severity == .warning } }
+    public var rowsSetAside: Int { balances.reduce(0) { $0 + $1.setAside } }
 
+    /// One child file's rows of every case's details, in file order.
     private func childRows<Row>(_ rows: KeyPath<CaseDetails, [Row]>, source: KeyPath<Row, SourceRef>) -> [Row] {
         details.values.flatMap { $0[keyPath: rows] }.sorted { $0[keyPath: source].row < $1[keyPath: source].row }
     }
-    public var warnings: [Problem] { problems.filter { $0.severity == .warning } }
-    public var rowsSetAside: Int { balances.reduce(0) { $0 + $1.setAside } }
 
     /// The contract v2 data of a case (empty when the export has none).
     public func details(of item: EnforcementCase) -> CaseDetails { details[item.id] ?? CaseDetails(caseID: item.id) }

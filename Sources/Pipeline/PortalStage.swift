@@ -714,7 +714,7 @@ private struct Publisher {
     }
 }
 
-/// A `StringInterner` for the workers of one pass: values under its inline size are answered without the lock.
+/// A `StringInterner` for the workers of one pass; a value short enough to live inside its String is answered without the lock.
 final class SharedStrings: @unchecked Sendable {
     private let lock = NSLock()
     private var interner = StringInterner()

@@ -18,10 +18,6 @@ import Foundation
 public struct StringInterner: Sendable {
     /// Strings of this many bytes or fewer are stored inside the String itself.
     public static let inlineBytes = 15
-    /// Lookups a column is judged over, again and again.
-    public static let window = 1_024
-    /// A column stays interned while at least one lookup in this many finds its value.
-    public static let minimumHitEvery = 8
     /// Distinct values a column's table remembers.
     public static let maxEntries = 16_384
 
@@ -29,9 +25,7 @@ public struct StringInterner: Sendable {
         /// A value's hash → the String made of it first. Two values with one
         /// hash: the later one is simply not shared.
         var table: [Int: String] = [:]
-        var lookups = 0
-        var hits = 0
-        var active = true
+        var judge = RepeatJudge()
     }
 
     private var columns: [Column] = []
@@ -61,7 +55,7 @@ public struct StringInterner: Sendable {
 
     private mutating func isActive(_ column: Int) -> Bool {
         while columns.count <= column { columns.append(Column()) }
-        return columns[column].active
+        return columns[column].judge.isWorthIt
     }
 
     /// Counts a lookup: the equal String stored for these bytes (`shared`), or nil with the bytes' hash to store
@@ -70,13 +64,12 @@ public struct StringInterner: Sendable {
         var hasher = Hasher()
         hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
         let hash = hasher.finalize()
-        columns[column].lookups += 1
         var shared: String?
-        if let stored = columns[column].table[hash], Self.same(stored, bytes) {
-            columns[column].hits += 1
-            shared = stored
+        if let stored = columns[column].table[hash], Self.same(stored, bytes) { shared = stored }
+        guard columns[column].judge.count(hit: shared != nil) else {
+            columns[column].table = [:]
+            return nil
         }
-        guard judge(column) else { return nil }
         return (shared, hash)
     }
 
@@ -89,23 +82,39 @@ public struct StringInterner: Sendable {
         return value
     }
 
-    /// At the end of each window: a column whose values seldom repeat is no longer looked up. False when it was just let go.
-    private mutating func judge(_ column: Int) -> Bool {
-        guard columns[column].lookups == Self.window else { return true }
-        if columns[column].hits * Self.minimumHitEvery < Self.window {
-            columns[column] = Column(table: [:], lookups: 0, hits: 0, active: false)
-            return false
-        }
-        columns[column].lookups = 0
-        columns[column].hits = 0
-        return true
-    }
-
     private static func same(_ string: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var string = string
         return string.withUTF8 { utf8 in
             guard utf8.count == bytes.count, let mine = utf8.baseAddress, let theirs = bytes.baseAddress else { return false }
             return memcmp(mine, theirs, bytes.count) == 0
         }
+    }
+}
+
+/// Whether looking values up for sharing still pays, judged again at the end of each window of `window` lookups:
+/// once fewer than one in `minimumHitEvery` found an equal value, it never does again (the values are mostly
+/// distinct, and the table of them would only cost). `StringInterner` keeps one per column; the ingest one for
+/// the rows' unknown columns.
+public struct RepeatJudge: Sendable {
+    /// Lookups judged together.
+    public static let window = 1_024
+    /// Looking up stays worth it while at least one lookup in this many finds its value.
+    public static let minimumHitEvery = 8
+
+    public private(set) var isWorthIt = true
+    private var lookups = 0
+    private var hits = 0
+
+    public init() {}
+
+    /// Counts one lookup; false from the end of the first window that found too few.
+    public mutating func count(hit: Bool) -> Bool {
+        lookups += 1
+        if hit { hits += 1 }
+        if lookups == Self.window {
+            isWorthIt = isWorthIt && hits * Self.minimumHitEvery >= lookups
+            (lookups, hits) = (0, 0)
+        }
+        return isWorthIt
     }
 }

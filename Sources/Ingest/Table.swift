@@ -119,27 +119,21 @@ enum TableReader {
     /// Rows whose unknown columns hold the same values share one dictionary. An export's extra columns are
     /// mostly codes and flags (区划代码, 系统标识) with a handful of values, and every row's own one-entry
     /// dictionary was an allocation of about 128 bytes kept with the decoded record (about 35 MB at 100,000
-    /// cases). As with `StringInterner`: a file whose extras seldom repeat stops being looked up, and at most
-    /// `maxDistinctExtras` are remembered.
+    /// cases). Judged as `StringInterner`'s columns are (`RepeatJudge`): a file whose extras seldom repeat stops
+    /// being looked up, and at most `maxDistinctExtras` are remembered.
     static func sharingExtras(_ rows: [RawRow]) -> [RawRow] {
         var seen = Set<[String: String]>()
-        var lookups = 0, hits = 0
-        var active = true
+        var judge = RepeatJudge()
         return rows.map { row in
-            guard active, !row.extra.isEmpty else { return row }
-            lookups += 1
+            guard judge.isWorthIt, !row.extra.isEmpty else { return row }
             var extra = row.extra
-            if let index = seen.firstIndex(of: extra) {
-                hits += 1
-                extra = seen[index]
+            let found = seen.firstIndex(of: extra)
+            if let found {
+                extra = seen[found]
             } else if seen.count < maxDistinctExtras {
                 seen.insert(extra)
             }
-            if lookups == StringInterner.window {
-                active = hits * StringInterner.minimumHitEvery >= lookups
-                (lookups, hits) = (0, 0)
-                if !active { seen = [] }
-            }
+            if !judge.count(hit: found != nil) { seen = [] }
             return RawRow(source: row.source, cells: row.cells, extra: extra, defects: row.defects)
         }
     }

@@ -9,7 +9,8 @@ import Foundation
 public final class FontFile: @unchecked Sendable {
     public let path: String
     /// The bytes of a font made in memory (a prepared subset); nil for a mapped file, whose blob owns the mapping.
-    private let storage: UnsafeMutableRawBufferPointer?
+    /// Let go of after the blob (`deinit` destroys the blob first).
+    private let storage: PinnedBytes?
     fileprivate let blob: OpaquePointer
 
     public enum Failure: Error, Equatable, Sendable {
@@ -31,19 +32,15 @@ public final class FontFile: @unchecked Sendable {
 
     /// A font held only in memory (a prepared subset); `name` stands for the path in messages.
     public init(bytes: [UInt8], name: String) {
-        let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
-        owned.copyBytes(from: bytes)
+        let owned = PinnedBytes(bytes)
         storage = owned
         // READONLY: HarfBuzz never writes into the bytes, which this object owns.
-        blob = hb_blob_create(owned.baseAddress?.assumingMemoryBound(to: CChar.self), UInt32(bytes.count),
+        blob = hb_blob_create(owned.buffer.baseAddress?.assumingMemoryBound(to: CChar.self), UInt32(owned.buffer.count),
                               HB_MEMORY_MODE_READONLY, nil, nil)
         path = name
     }
 
-    deinit {
-        hb_blob_destroy(blob)
-        storage?.deallocate()
-    }
+    deinit { hb_blob_destroy(blob) }
 
     /// Number of faces (a .ttc collection holds several).
     public var faceCount: Int { Int(hb_face_count(blob)) }

@@ -664,7 +664,7 @@ public final class StateStore {
                         caseID: row["case_id"], agencyCode: row["agency_code"], indexNo: row["index_no"], publishedOn: published,
                         withdrawnOn: (row["withdrawn_on"] as String?).flatMap(CivilDate.init(iso:)),
                         withdrawalReason: row["withdrawal_reason"], deadline: CivilDate(iso: row["deadline"]) ?? published,
-                        publicHash: row["public_hash"], publicCase: row.dataNoCopy(named: "public_case").map { [UInt8]($0) } ?? [],
+                        publicHash: row["public_hash"], publicCase: try row.withUnsafeData(named: "public_case") { $0.map { [UInt8]($0) } } ?? [],
                         pdfPath: row["pdf_path"], timingKnown: row["timing_known"], historyURL: row["history_url"])
                 }
                 return out

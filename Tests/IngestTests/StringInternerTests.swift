@@ -110,7 +110,7 @@ final class StringInternerTests: XCTestCase {
         var interner = StringInterner()
         let repeated = Array("依据《中华人民共和国道路交通安全法》第九十条".utf8)
         var firstDistinct: [UInt8] = []
-        for row in 0..<(StringInterner.window * 2) {
+        for row in 0..<(RepeatJudge.window * 2) {
             let distinct = Array("当事人第\(row)号案件的违法事实经查属实".utf8)
             if row == 0 { firstDistinct = distinct }
             _ = distinct.withUnsafeBufferPointer { interner.string($0, column: 0) }

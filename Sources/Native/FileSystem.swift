@@ -101,6 +101,30 @@ public enum FileSystem {
         return firstBytesEqual(buffer, bytes, count: bytes.count)
     }
 
+    /// A file's bytes, read whole straight into an array (Foundation's `contents(atPath:)` gives Data, and a copy of
+    /// it as bytes held the file twice); nil when it cannot be opened or read. A file that grows while read is read again.
+    public static func contents(_ path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        // One byte more than its size: a file grown since the fstat is read on to its end below.
+        var buffer = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
+        var filled = readFully(descriptor, &buffer)
+        while filled == buffer.count {
+            var more = [UInt8](repeating: 0, count: 1 << 16)
+            let read = readFully(descriptor, &more)
+            guard read >= 0 else { return nil }
+            buffer += more[..<read]
+            filled += read
+            if read < more.count { break }
+        }
+        guard filled >= 0 else { return nil }
+        buffer.removeSubrange(filled...)
+        return buffer
+    }
+
     /// The first `count` bytes of both (each holds at least that many) are the same.
     private static func firstBytesEqual(_ first: [UInt8], _ second: [UInt8], count: Int) -> Bool {
         guard count > 0 else { return true }

@@ -93,6 +93,18 @@ public final class OutputWriter: @unchecked Sendable {
     /// `writeUnlessSame`, last night's file is kept instead when it holds the same bytes. Returns the staged
     /// file's path, which holds this run's bytes either way (to be read back, e.g. validated).
     public func streamUnlessSame(to relativePath: String, _ produce: ((String) throws -> Void) throws -> Void) throws -> String {
+        let target = try stream(to: relativePath, produce)
+        let live = path(of: relativePath)
+        if !damaged.contains(relativePath), FileSystem.kind(live) == .regular, FileSystem.sameContents(target, live) {
+            guard unlink(target) == 0 else { throw FileSystemError(path: target, action: "撤下暂存的公开文件", code: errno) }
+            try preserve(relativePath)
+        }
+        return target
+    }
+
+    /// Stages a file made in pieces, as `streamUnlessSame` does, always as this run's own file (as `write` does).
+    @discardableResult
+    public func stream(to relativePath: String, _ produce: ((String) throws -> Void) throws -> Void) throws -> String {
         let target = try stagingTarget(relativePath)
         let flushAt = 1 << 20
         try Self.writeFile(to: target) { descriptor in
@@ -105,11 +117,6 @@ public final class OutputWriter: @unchecked Sendable {
                 buffer.removeAll(keepingCapacity: true)
             }
             try FileSystem.writeAll(descriptor, buffer, path: target, action: "写入输出文件")
-        }
-        let live = path(of: relativePath)
-        if !damaged.contains(relativePath), FileSystem.kind(live) == .regular, FileSystem.sameContents(target, live) {
-            guard unlink(target) == 0 else { throw FileSystemError(path: target, action: "撤下暂存的公开文件", code: errno) }
-            try preserve(relativePath)
         }
         return target
     }
@@ -298,6 +305,11 @@ public final class OutputWriter: @unchecked Sendable {
     /// Reads a file of the previous run's output.
     public func existingFile(_ relativePath: String) -> Data? {
         FileManager.default.contents(atPath: path(of: relativePath))
+    }
+
+    /// `existingFile` read straight into bytes (not read as Data, then copied).
+    func existingBytes(_ relativePath: String) -> [UInt8]? {
+        FileSystem.contents(path(of: relativePath))
     }
 
     /// Commits what was staged, each staged top-level entry replacing the live one

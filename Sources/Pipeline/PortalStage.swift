@@ -104,17 +104,18 @@ struct PortalStage: Stage {
         let sameSettings = run.previous.redactionMemo?.settings == settings
         let textNames = Publisher.textNames(run.ingest, last: sameSettings ? run.takeLastTextNames() : [:], inputKeys: inputKeys)
         let memo = Publisher.Memo(last: run.previous.redactionMemo, settings: settings, inputKeys: inputKeys, textNames: textNames)
-        let last = try run.lastPublications()
+        // Taken from the run and held only here: the public cases let go of in it are gone, not kept by a second holder.
+        var last = try run.takeLastPublications()
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
                                     reports: Self.reports(run, output: output), approved: approved, previousGateKey: run.previous.gateKey,
-                                    memo: memo)
-            .run(run.ingest, calendar: try run.calendar(), log: last)
+                                    memo: memo, storedRow: { try run.storedPublication($0) })
+            .run(run.ingest, calendar: try run.calendar(), log: &last)
         run.gateKey = summary.gateKey
         var state = StateChanges()
         if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
         state.redactionMemoFile = summary.memo.fileBytes()
-        state.publications = summary.log.values.filter { last[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
+        state.publications = summary.changed
         run.publicationLog = summary.log
         try output.write(try Publisher.json(GateReport(asOf: run.asOf.iso, findings: summary.findings)), to: GateReport.path)
         var portal = summary.portal
@@ -182,6 +183,8 @@ private struct Publisher {
     /// The key of the gate that passed last night's public/ files (nil: unknown, every file is read).
     let previousGateKey: String?
     let memo: Memo
+    /// A case's row of the last run's log as the store holds it (its public case is let go of in `log` once found unchanged).
+    let storedRow: (String) throws -> PublicationRow?
 
     /// What the publisher needs to reuse last night's redactions and to leave tonight's for the next.
     struct Memo {
@@ -198,7 +201,10 @@ private struct Publisher {
     /// What one run of the publisher produced.
     struct Outcome {
         var portal: PortalSummary
+        /// The log as it stands tonight; the public case of a row that is as the last run left it is not held (empty).
         var log: [String: PublicationRow]
+        /// The rows that differ from the last run's, with their public cases, sorted by case id: what the store saves.
+        var changed: [PublicationRow]
         var findings: [GateFinding]
         /// The key of the gate whose sweep passed the staged public/.
         var gateKey: String
@@ -206,7 +212,8 @@ private struct Publisher {
         var memo: RedactionMemo
     }
 
-    func run(_ ingest: IngestResult, calendar: WorkingCalendar, log previousLog: [String: PublicationRow]) throws -> Outcome {
+    /// `previousLog`: the last run's log; the rows found unchanged let go of their public cases in it as in tonight's (`decodeLog`).
+    func run(_ ingest: IngestResult, calendar: WorkingCalendar, log previousLog: inout [String: PublicationRow]) throws -> Outcome {
         let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
         let textNames = memo.textNames
@@ -391,12 +398,12 @@ private struct Publisher {
         }
         // Each copy's case and its data, every decision's on a cold night, are not needed once drawn.
         pending = []
-        try writer.write(ReviewQueue.page(queue, asOf: asOf), to: ReviewQueue.path)
+        try writer.stream(to: ReviewQueue.path) { emit in try ReviewQueue.page(queue, asOf: asOf, emit: emit) }
         summary.heldForApproval = queue.filter(\.held).count
         summary.warnings += try ReviewQueue.warnings(queue, asOf: asOf, calendar: calendar)
         // The sections of every case with a removal, written now: not held through the site's writing.
         queue = []
-        try publish(log: &log, previous: previousLog, toWrite: toWrite, frame: frame, copyInputs: copyInputs, gate: gate,
+        try publish(log: &log, previous: &previousLog, toWrite: toWrite, frame: frame, copyInputs: copyInputs, gate: gate,
                     passedBefore: previousGateKey == gateKey, findings: &findings,
                     summary: &summary, agencies: ingest.agencies, officers: ingest.officers)
         // Only what stands published after the PDFs and the sweep (either may still have taken a case down).
@@ -408,7 +415,8 @@ private struct Publisher {
         }
         let memo = RedactionMemo(settings: memo.settings, forms: forms, minors: redaction.privateNames, cases: stillPublished,
                                  textNames: keptNames)
-        return Outcome(portal: summary, log: log, findings: findings, gateKey: gateKey, memo: memo)
+        let changed = try Self.changedRows(log, since: previousLog)
+        return Outcome(portal: summary, log: log, changed: changed, findings: findings, gateKey: gateKey, memo: memo)
     }
 
     /// The names read in each case's texts (`TextNames`), in case order: last night's (`last`, empty unless that night's
@@ -427,35 +435,14 @@ private struct Publisher {
     /// Writes the site, then sweeps every public file of it through the gate. A file that belongs
     /// to one case (its page) withholds that case and the site is written again without it; a hit
     /// in a file no case owns stops the stage, so nothing unchecked is published.
-    private func publish(log: inout [String: PublicationRow], previous: [String: PublicationRow], toWrite: Set<String>,
+    /// `previous`: the last run's log, whose rows found unchanged let go of their public cases as `log`'s do (`decodeLog`).
+    private func publish(log: inout [String: PublicationRow], previous: inout [String: PublicationRow], toWrite: Set<String>,
                          frame: String, copyInputs: [String: String], gate: PublicationGate, passedBefore: Bool, findings: inout [GateFinding],
                          summary: inout PortalSummary, agencies: [Agency], officers: [Officer]) throws {
         var toWrite = toWrite
+        var letGo: [String: PublishedDecision] = [:]
         for _ in 0..<3 {
-            var decisions: [PublishedDecision] = []
-            // One pass over the log, on every core: each stored public case is decoded once for its page, straight into
-            // the decision that holds it (decoded into a list of their own first, every case was held twice while the
-            // site was written), its repeated values sharing one String (`SharedStrings`), and hashed from the bytes
-            // it is stored as (the JSON the run made of it).
-            do {
-                let rows = Array(log.values)
-                let strings = SharedStrings()
-                let decoded = concurrentMap(rows, chunkSize: 256) { row in
-                    Result {
-                        (PublishedDecision(decision: try Self.decode(row).sharingStrings(strings.share), indexNo: row.indexNo,
-                                           publishedOn: row.publishedOn,
-                                           deadline: row.deadline, withdrawnOn: row.withdrawnOn, withdrawalReason: row.withdrawalReason,
-                                           pdfPath: row.pdfPath),
-                         Self.hash(row.publicCase, row, frame: frame, copyInputs: copyInputs))
-                    }
-                }
-                decisions.reserveCapacity(rows.count)
-                for (row, result) in zip(rows, decoded) {
-                    let (decision, hash) = try result.get()
-                    log[row.caseID]?.publicHash = hash
-                    decisions.append(decision)
-                }
-            }
+            let (ids, decisions) = try decodeLog(&log, previous: &previous, decoded: letGo, frame: frame, copyInputs: copyInputs)
             let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: agencies, officers: officers,
                                   decisions: decisions, info: config.portalSite, reports: reports, sitemapLimit: config.portalSitemapLimit)
             var written = summary
@@ -474,13 +461,61 @@ private struct Publisher {
             for finding in found {
                 guard let id = finding.caseID else { continue }
                 summary.withheld[PublicationGate.withheldReason, default: 0] += 1
-                // Back to what the portal showed before this run, then off it.
-                log[id] = previous[id]
+                // Back to what the portal showed before this run (its public case read from the store again when let go of), then off it.
+                log[id] = try previous[id].map { $0.publicCase.isEmpty ? try storedRow(id) ?? $0 : $0 }
                 if try takeDown(id, in: &log, reason: "依法不再公开", gate: gate) { toWrite.insert(id) }
                 for path in owners.filter({ $0.value == id }).keys.sorted() { try writer.removeStaged("public/" + path) }
             }
+            // The rows let go of are not decoded again (their bytes are gone): the site is written again with their decisions.
+            letGo = [:]
+            for (id, decision) in zip(ids, decisions) where log[id]?.publicCase.isEmpty == true { letGo[id] = decision }
         }
         throw PublicationGateError(findings: findings)
+    }
+
+    /// One pass over the log, on every core, a batch at a time: each stored public case is decoded once for its page, straight
+    /// into the decision that holds it, its repeated values sharing one String (`SharedStrings`), and hashed from the bytes it is
+    /// stored as (the JSON the run made of it). A row then found as the last run left it (its hash too) lets go of its public
+    /// case's bytes, in `log` and in `previous` alike, so the two still compare equal and the store keeps the bytes it has:
+    /// every public case's JSON (about 190 MB at 100,000 cases) stood beside the decoded decisions while the site was written.
+    /// `decoded`: the decisions of rows let go of in an earlier pass. Returns each decision with its case id.
+    private func decodeLog(_ log: inout [String: PublicationRow], previous: inout [String: PublicationRow], decoded: [String: PublishedDecision],
+                           frame: String, copyInputs: [String: String]) throws -> (ids: [String], decisions: [PublishedDecision]) {
+        let ids = Array(log.keys)
+        var decisions: [PublishedDecision] = []
+        decisions.reserveCapacity(ids.count)
+        let strings = SharedStrings()
+        for start in stride(from: 0, to: ids.count, by: Self.decodeBatch) {
+            let rows = ids[start..<min(start + Self.decodeBatch, ids.count)].compactMap { log[$0] }
+            let results = concurrentMap(rows, chunkSize: 256) { row -> Result<(PublishedDecision, String), Error> in
+                if row.publicCase.isEmpty, let decision = decoded[row.caseID] { return .success((decision, row.publicHash)) }
+                return Result {
+                    (PublishedDecision(decision: try Self.decode(row).sharingStrings(strings.share), indexNo: row.indexNo,
+                                       publishedOn: row.publishedOn, deadline: row.deadline, withdrawnOn: row.withdrawnOn,
+                                       withdrawalReason: row.withdrawalReason, pdfPath: row.pdfPath),
+                     Self.hash(row.publicCase, row, frame: frame, copyInputs: copyInputs))
+                }
+            }
+            for (row, result) in zip(rows, results) {
+                let (decision, hash) = try result.get()
+                decisions.append(decision)
+                guard !row.publicCase.isEmpty else { continue }
+                log[row.caseID]?.publicHash = hash
+                if log[row.caseID] == previous[row.caseID] {
+                    log[row.caseID]?.publicCase = []
+                    previous[row.caseID]?.publicCase = []
+                }
+            }
+        }
+        return (ids, decisions)
+    }
+
+    /// The rows of tonight's log that differ from the last run's, sorted by case id, for the store. A row let go of
+    /// is equal in both (`decodeLog`); one that reaches here without its public case is a fault that must not blank the stored one.
+    static func changedRows(_ log: [String: PublicationRow], since previous: [String: PublicationRow]) throws -> [PublicationRow] {
+        let changed = log.values.filter { previous[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
+        if let blank = changed.first(where: { $0.publicCase.isEmpty }) { throw PublicationRowWithoutCase(caseID: blank.caseID) }
+        return changed
     }
 
     /// A staged public file that is the very file of last night's portal (kept as a hard link) and
@@ -541,7 +576,7 @@ private struct Publisher {
         /// Last night's redaction, reused (see `RedactionReuse`): published then as now.
         var reused = false
         /// A reused case's section of last night's review page, when it had one.
-        var section: String?
+        var section: ReviewQueue.Section?
         /// Its penalties' particulars hold a value that changed since the last run (its public copy is drawn again).
         var particularsChanged = false
         /// The published decision (行政处罚决定书 …) its public copy is, if any.
@@ -554,6 +589,8 @@ private struct Publisher {
     static let pdfBatch = 64
     /// Cases redacted at once (in chunks of 64 on every core) before their results are taken in.
     static let redactionBatch = 2048
+    /// Log rows decoded at once (in chunks of 256 on every core) before their bytes may be let go of.
+    static let decodeBatch = 8192
     /// Kept decision pages per part of the site (`writeSite`).
     static let keptPart = 8192
 

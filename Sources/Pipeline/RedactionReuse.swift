@@ -10,7 +10,7 @@ struct ReusedRedaction {
     /// The public case as the publication log holds it: last night's JSON of it.
     var publicJSON: [UInt8]
     /// Its section of last night's review page (internal/redaction/queue.html), when it had removals.
-    var section: String?
+    var section: ReviewQueue.Section?
 }
 
 /// Decides, case by case, whether last night's redaction stands (see `RedactionMemo`): the case was
@@ -21,7 +21,7 @@ struct RedactionReuse {
     private let inputKeys: [String: String]
     private let changes: RedactionChanges
     private let redaction: CaseRedaction
-    private let sections: [String: String]
+    private let lastPage: ReviewQueue.LastPage?
     private let writer: OutputWriter
     private let calendar: WorkingCalendar
     private let config: PipelineConfig
@@ -45,11 +45,7 @@ struct RedactionReuse {
         self.changes = changes
         self.redaction = redaction
         // A review page changed or replaced since that run is not read: its cases' sections are made again.
-        if writer.canKeep(ReviewQueue.path), let page = writer.existingFile(ReviewQueue.path) {
-            sections = ReviewQueue.sections(in: [UInt8](page))
-        } else {
-            sections = [:]
-        }
+        lastPage = writer.canKeep(ReviewQueue.path) ? writer.existingBytes(ReviewQueue.path).map(ReviewQueue.LastPage.init) : nil
         self.writer = writer
         self.calendar = calendar
         self.config = config
@@ -65,13 +61,13 @@ struct RedactionReuse {
               let row = log[item.id], row.withdrawnOn == nil, CaseRedaction.withheldReason(item) == nil else { return nil }
         let reportPath = Self.reportPath(item)
         guard writer.canKeep(reportPath) else { return nil }
-        var section: String?
+        var section: ReviewQueue.Section?
         if !entry.removed.isEmpty || entry.uncertain > 0 {
             // The section prints the deadline: with another one (a new calendar, other settings) it is made again.
             // A deadline that cannot be worked out here is worked out, and reported, by the full redaction path.
             let deadline = try? calendar.date(workingDays: config.disclosureWorkingDays(agency: item.agencyCode, type: item.actionType),
                                               after: item.decisionDate)
-            guard deadline == row.deadline, let found = sections[HTML.escape(item.id)] else { return nil }
+            guard deadline == row.deadline, let found = lastPage?.section(HTML.escape(item.id)) else { return nil }
             section = found
         }
         if !changes.isEmpty {

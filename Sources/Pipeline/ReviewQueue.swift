@@ -19,7 +19,7 @@ struct ReviewQueue {
         var uncertain: Int
         var held: Bool
         var deadline: CivilDate
-        var section: String
+        var section: Section
 
         init(item: EnforcementCase, published: PublicCase, removed: [String: Int], uncertain: Int, held: Bool, deadline: CivilDate,
              fields: [CaseRedaction.FieldReview]) {
@@ -27,11 +27,11 @@ struct ReviewQueue {
             self.uncertain = uncertain
             self.held = held
             self.deadline = deadline
-            section = ReviewQueue.section(item: item, published: published, removed: removed, uncertain: uncertain, held: held,
-                                          deadline: deadline, fields: fields)
+            section = .made(ReviewQueue.section(item: item, published: published, removed: removed, uncertain: uncertain, held: held,
+                                                deadline: deadline, fields: fields))
         }
         /// A case whose section is last night's (its redaction reused, its deadline the same).
-        init(caseID: String, uncertain: Int, deadline: CivilDate, section: String) {
+        init(caseID: String, uncertain: Int, deadline: CivilDate, section: Section) {
             self.caseID = caseID
             self.uncertain = uncertain
             held = false
@@ -40,19 +40,48 @@ struct ReviewQueue {
         }
     }
 
-    /// The sections of a page `page` wrote, by the case id as its heading escapes it (`HTML.escape`).
+    /// A case's section of the page: made tonight, or last night's as that night's page holds it.
+    enum Section: Sendable {
+        case made(String)
+        case lastNight(LastPage, Range<Int>)
+
+        var text: String {
+            switch self {
+            case .made(let text): text
+            case .lastNight(let page, let range): String(decoding: page.bytes[range], as: UTF8.self)
+            }
+        }
+    }
+
+    /// Last night's page as read back, held once with where each case's section lies in it: the sections of the cases
+    /// whose redaction is reused are written from it again (read out as Strings of their own, they were about 107 MB
+    /// beside the page's bytes and a copy of them, the portal stage's peak at 100,000 cases).
+    final class LastPage: Sendable {
+        let bytes: [UInt8]
+        /// Case id (as its heading escapes it) → its section's bytes.
+        let sections: [String: Range<Int>]
+
+        init(_ bytes: [UInt8]) {
+            self.bytes = bytes
+            sections = ReviewQueue.sections(in: bytes)
+        }
+
+        func section(_ escapedID: String) -> Section? { sections[escapedID].map { .lastNight(self, $0) } }
+    }
+
+    /// Where the sections of a page `page` wrote lie, by the case id as its heading escapes it (`HTML.escape`).
     /// Text inside a section is escaped, so its own "<section>" and "</section>" are the only ones. An id
     /// read from two sections (an id holding "（" reads as a shorter one) is left out: neither is reused.
-    static func sections(in page: [UInt8]) -> [String: String] {
+    static func sections(in page: [UInt8]) -> [String: Range<Int>] {
         let open = Array("<section>\n<h2>".utf8), close = Array("</section>\n".utf8), idEnd = Array("（".utf8)
-        var out: [String: String] = [:]
+        var out: [String: Range<Int>] = [:]
         var ambiguous = Set<String>()
         var position = 0
         while let start = find(open, in: page, from: position) {
             let idStart = start + open.count
             guard let end = find(close, in: page, from: idStart), let idStop = find(idEnd, in: page, from: idStart), idStop < end else { break }
             let id = String(decoding: page[idStart..<idStop], as: UTF8.self)
-            if out.updateValue(String(decoding: page[start..<(end + close.count)], as: UTF8.self), forKey: id) != nil { ambiguous.insert(id) }
+            if out.updateValue(start..<(end + close.count), forKey: id) != nil { ambiguous.insert(id) }
             position = end + close.count
         }
         for id in ambiguous { out[id] = nil }
@@ -105,17 +134,26 @@ struct ReviewQueue {
         return out
     }
 
-    static func page(_ entries: [Entry], asOf: CivilDate) -> String {
-        var body = "<h1>公示前人工审核清单</h1>\n<p>数据基准日 \(asOf.chinese)。下列决定的文本经过技术处理："
+    /// The page a piece at a time (its sections one by one): at 100,000 cases it is about 100 MB, and made whole, then
+    /// encoded for the file, two copies of it stood beside the sections at the portal stage's peak.
+    static func page(_ entries: [Entry], asOf: CivilDate, emit: (String) throws -> Void) rethrows {
+        let intro = "<h1>公示前人工审核清单</h1>\n<p>数据基准日 \(asOf.chinese)。下列决定的文本经过技术处理："
             + "<del>删除线</del>为原文，其后<ins>标黄</ins>为门户显示的内容；<mark class=\"uncertain\">红框</mark>为系统不能确定是否为人名、按人名处理的词，请确认。"
             + "“待审核”的决定在审核通过清单列出之前不公示。本页含原文，仅供内部使用。</p>\n"
-        if entries.isEmpty { return HTML.page(title: "公示前人工审核清单", body: body + "<p>本次没有需要审核的决定。</p>\n") }
-        let sorted = entries.sorted { ($0.held ? 0 : 1, $0.deadline, $0.caseID) < ($1.held ? 0 : 1, $1.deadline, $1.caseID) }
-        body.reserveCapacity(body.utf8.count + sorted.reduce(0) { $0 + $1.section.utf8.count })
-        for entry in sorted { body += entry.section }
-        return HTML.page(title: "公示前人工审核清单", body: body,
-                         extraStyle: "ins{background:#ffe58a;text-decoration:none}del{color:#666}"
-                            + "mark.uncertain{background:none;outline:2px solid #c00}dd{margin:0 0 .6em 1em}")
+        if entries.isEmpty {
+            try emit(HTML.page(title: "公示前人工审核清单", body: intro + "<p>本次没有需要审核的决定。</p>\n"))
+            return
+        }
+        let (opening, closing) = HTML.pageAround(title: "公示前人工审核清单",
+                                                 extraStyle: "ins{background:#ffe58a;text-decoration:none}del{color:#666}"
+                                                    + "mark.uncertain{background:none;outline:2px solid #c00}dd{margin:0 0 .6em 1em}")
+        try emit(opening + intro)
+        let sorted = entries.indices.sorted {
+            let (a, b) = (entries[$0], entries[$1])
+            return (a.held ? 0 : 1, a.deadline, a.caseID) < (b.held ? 0 : 1, b.deadline, b.caseID)
+        }
+        for position in sorted { try emit(entries[position].section.text) }
+        try emit(closing)
     }
 
     static func section(item: EnforcementCase, published: PublicCase, removed: [String: Int], uncertain: Int, held: Bool,

@@ -100,6 +100,12 @@ public struct PublicationRow: Sendable, Equatable, Codable {
     }
 }
 
+/// A publication row about to be saved without its public case: a fault of the program, never of the export.
+struct PublicationRowWithoutCase: SanxiangError {
+    var caseID: String
+    var message: String { "程序错误：案件 \(caseID) 的公示记录缺少公开内容，本次不写入状态库，上次的输出和状态保持不变；请联系开发人员。" }
+}
+
 /// A published annual report as the reports feed lists it.
 public struct StoredReportFeedEntry: Sendable, Equatable {
     public var year: Int
@@ -654,24 +660,43 @@ public final class StateStore {
                 var out: [String: PublicationRow] = [:]
                 // A cursor, each public case copied once out of SQLite's row: fetching every row first held the
                 // public JSON of every decision twice (about 200 MB at 100,000 cases) while the log was made.
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT case_id, agency_code, index_no, first_published_on, withdrawn_on, withdrawal_reason, deadline,
-                           public_hash, public_case, pdf_path, timing_known, history_url FROM publication
-                    """)
+                let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.publicationColumns) FROM publication")
                 while let row = try rows.next() {
-                    guard let published = CivilDate(iso: row["first_published_on"]) else { continue }
-                    out[row["case_id"]] = PublicationRow(
-                        caseID: row["case_id"], agencyCode: row["agency_code"], indexNo: row["index_no"], publishedOn: published,
-                        withdrawnOn: (row["withdrawn_on"] as String?).flatMap(CivilDate.init(iso:)),
-                        withdrawalReason: row["withdrawal_reason"], deadline: CivilDate(iso: row["deadline"]) ?? published,
-                        publicHash: row["public_hash"], publicCase: try row.withUnsafeData(named: "public_case") { $0.map { [UInt8]($0) } } ?? [],
-                        pdfPath: row["pdf_path"], timingKnown: row["timing_known"], historyURL: row["history_url"])
+                    guard let read = try Self.publicationRow(row) else { continue }
+                    out[read.caseID] = read
                 }
                 return out
             }
         } catch {
             throw StateStoreError(path: path, error)
         }
+    }
+
+    /// One case's row of the publication log (nil: the log has none).
+    public func publicationRow(_ caseID: String) throws -> PublicationRow? {
+        do {
+            return try queue.read { db in
+                try Row.fetchOne(db, sql: "SELECT \(Self.publicationColumns) FROM publication WHERE case_id = ?", arguments: [caseID])
+                    .flatMap { try Self.publicationRow($0) }
+            }
+        } catch {
+            throw StateStoreError(path: path, error)
+        }
+    }
+
+    private static let publicationColumns = """
+        case_id, agency_code, index_no, first_published_on, withdrawn_on, withdrawal_reason, deadline,
+        public_hash, public_case, pdf_path, timing_known, history_url
+        """
+
+    private static func publicationRow(_ row: Row) throws -> PublicationRow? {
+        guard let published = CivilDate(iso: row["first_published_on"]) else { return nil }
+        return PublicationRow(
+            caseID: row["case_id"], agencyCode: row["agency_code"], indexNo: row["index_no"], publishedOn: published,
+            withdrawnOn: (row["withdrawn_on"] as String?).flatMap(CivilDate.init(iso:)),
+            withdrawalReason: row["withdrawal_reason"], deadline: CivilDate(iso: row["deadline"]) ?? published,
+            publicHash: row["public_hash"], publicCase: try row.withUnsafeData(named: "public_case") { $0.map { [UInt8]($0) } } ?? [],
+            pdfPath: row["pdf_path"], timingKnown: row["timing_known"], historyURL: row["history_url"])
     }
 
     static func savePublications(_ db: Database, _ rows: [PublicationRow]) throws {
@@ -686,6 +711,9 @@ public final class StateStore {
                 pdf_path = excluded.pdf_path, timing_known = excluded.timing_known, history_url = excluded.history_url
             """)
         for row in rows {
+            // A row is saved with the public case it shows: the portal lets go of the JSON of rows it found unchanged,
+            // and such a row reaching here would blank the decision in the store, so it stops the commit instead.
+            guard !row.publicCase.isEmpty else { throw PublicationRowWithoutCase(caseID: row.caseID) }
             try statement.execute(arguments: [row.caseID, row.agencyCode, row.indexNo, row.publishedOn.iso, row.withdrawnOn?.iso,
                                               row.withdrawalReason, row.deadline.iso, row.publicHash, Data(row.publicCase),
                                               row.pdfPath, row.timingKnown, row.historyURL])

@@ -61,22 +61,32 @@ public enum HTML {
     /// their own; all three are markup the caller has already escaped.
     public static func page(title: String, body: String, extraStyle: String = "", head: String = "",
                             header: String = "", footer: String = "") -> String {
-        """
-        <!DOCTYPE html>
-        <html lang="zh-CN">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title))</title>
-        \(head)<style>\(style)\(extraStyle)</style>
-        </head>
-        <body>
-        \(header)<main>
-        \(body)</main>
-        \(footer)</body>
-        </html>
+        let (opening, closing) = pageAround(title: title, extraStyle: extraStyle, head: head, header: header, footer: footer)
+        return opening + body + closing
+    }
 
-        """
+    /// What `page` puts before and after its body, for a page written a piece at a time (one too large to hold whole).
+    public static func pageAround(title: String, extraStyle: String = "", head: String = "",
+                                  header: String = "", footer: String = "") -> (opening: String, closing: String) {
+        ("""
+         <!DOCTYPE html>
+         <html lang="zh-CN">
+         <head>
+         <meta charset="utf-8">
+         <meta name="viewport" content="width=device-width, initial-scale=1">
+         <title>\(escape(title))</title>
+         \(head)<style>\(style)\(extraStyle)</style>
+         </head>
+         <body>
+         \(header)<main>
+
+         """,
+         """
+         </main>
+         \(footer)</body>
+         </html>
+
+         """)
     }
 
     static let style = """

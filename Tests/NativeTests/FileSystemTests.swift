@@ -22,6 +22,18 @@ final class FileSystemTests: XCTestCase {
         return path
     }
 
+    /// A file read whole is its bytes exactly: empty, one byte, sizes about a read's and a few megabytes of random bytes;
+    /// nil for what cannot be read as a file.
+    func testContentsAreTheFilesBytes() throws {
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 4095, 65_536, 65_537, 3_000_001] {
+            let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            XCTAssertEqual(FileSystem.contents(try file("f\(size)", bytes)), bytes, "\(size) bytes")
+        }
+        XCTAssertNil(FileSystem.contents(folder.appendingPathComponent("missing").path))
+        XCTAssertNil(FileSystem.contents(folder.path), "a folder is not read as a file")
+    }
+
     func testHoldsExactlyTheSameBytesOnly() throws {
         let report = Array("{\"removed\": [\"姓名\"]}\n".utf8)
         let path = try file("report.json", report)

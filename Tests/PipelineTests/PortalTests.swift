@@ -218,6 +218,56 @@ final class PortalTests: SampleCopyTestCase {
                        "nothing is published from a failed run")
     }
 
+    /// The portal lets go of the public case of each log row that is as the last run left it: the store must still hold
+    /// every decision's public case, the same bytes a fresh run makes, after a night with changes and after a night on
+    /// which every page's hash changes (the site's footer) while no public case does.
+    func testTheStoreKeepsEveryPublicCaseWhenTheRunLetsGoOfUnchangedOnes() throws {
+        func stored() throws -> [String: PublicationRow] {
+            try StateStore(path: output.appendingPathComponent("state.sqlite").path).publicationRows()
+        }
+        _ = try run("2026-01-06")
+        let first = try stored()
+        XCTAssertGreaterThan(first.count, 40)
+        try editCase("TJLY-2025-000003") { item in
+            item["status"] = "已变更"
+            item["status_date"] = "2026-01-08"
+            item["status_reason"] = "经行政复议，复议机关决定变更罚款数额"
+            item["fine_amount"] = "1000"
+        }
+        try editCase("RLYJ-2025-000009") { item in
+            item["status"] = "已撤销"
+            item["status_date"] = "2026-01-08"
+            item["status_reason"] = "本机关发现认定事实不清，依法自行撤销"
+        }
+        _ = try run("2026-01-09")
+        let second = try stored()
+        XCTAssertEqual(Set(second.keys), Set(first.keys))
+        let changed = Set(second.filter { first[$0.key]?.publicCase != $0.value.publicCase }.keys)
+        XCTAssertEqual(changed, ["TJLY-2025-000003", "RLYJ-2025-000009"])
+        for (id, row) in second where !changed.contains(id) {
+            XCTAssertTrue(row == first[id], "\(id): an unchanged row is left as it was")
+        }
+        // The same export in a fresh folder: every public case the same bytes as the store keeps after two nights.
+        var config = try Repo.config(input: export, output: parent.appendingPathComponent("fresh"), stages: [.ingest, .portal])
+        _ = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-09")!))
+        let fresh = try StateStore(path: parent.appendingPathComponent("fresh/state.sqlite").path).publicationRows()
+        for (id, row) in second where row.withdrawnOn == nil {
+            XCTAssertTrue(row.publicCase == fresh[id]?.publicCase, "\(id)'s public case as a fresh run makes it")
+        }
+
+        // A new footer changes every page's hash, and no public case: each row is saved again, with its public case.
+        config = try Repo.config(input: export, output: output, stages: [.ingest, .portal])
+        config.portalSite.contact = "联系电话：0471-0000000"
+        let third = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-12")!)).0
+        XCTAssertEqual(third.portal?.pagesWritten, second.count, "every page is written again")
+        let rows = try stored()
+        for (id, row) in rows {
+            XCTAssertFalse(row.publicCase.isEmpty, id)
+            XCTAssertTrue(row.publicCase == second[id]?.publicCase, "\(id): the same public case")
+            XCTAssertNotEqual(row.publicHash, second[id]?.publicHash, "\(id): a new hash")
+        }
+    }
+
     /// 索引号 continue from the highest number each agency has used in each year, gaps and all, and are
     /// never given twice — counted from the log once, not searched for again for every new decision.
     func testIndexNumbersContinueEachAgencysYear() {

@@ -41,6 +41,33 @@ public enum FileSystem {
         syncFolder(of: path)
     }
 
+    /// `replaceDurably` for a file made in pieces (`produce` hands each to its argument), written a megabyte at a time:
+    /// the whole file is never in memory.
+    public static func replaceDurably(_ path: String, writing produce: ((_ piece: [UInt8]) throws -> Void) throws -> Void) throws {
+        let temporary = path + ".tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError(path: temporary, action: "写入文件", code: errno) }
+        do {
+            let flushAt = 1 << 20
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(flushAt + 64 * 1024)
+            try produce { piece in
+                buffer += piece
+                guard buffer.count >= flushAt else { return }
+                try writeAll(descriptor, buffer, path: temporary)
+                buffer.removeAll(keepingCapacity: true)
+            }
+            try writeAll(descriptor, buffer, path: temporary)
+            guard fsync(descriptor) == 0 else { throw FileSystemError(path: temporary, action: "写入文件", code: errno) }
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        close(descriptor)
+        try rename(temporary, to: path)
+        syncFolder(of: path)
+    }
+
     /// Flushes a folder's entries (renames in it) to the disk.
     public static func syncFolder(of path: String) {
         let folder = (path as NSString).deletingLastPathComponent

@@ -67,6 +67,7 @@ struct ArchiveStage {
         let numbers = PipelineRunner.relative(config.onsiteNumberStoreURL, to: config.outputURL)
         // The on-site number store and field prints change whenever an officer prints, between runs.
         var paths = [Ledger.folder + "/", OutputWriter.stagingName + "/", ".lock", CommitJournal.name, CommitJournal.name + ".tmp",
+                     CommitJournal.publicationsName, CommitJournal.publicationsName + ".tmp",
                      UnchangedRun.recordName, UnchangedRun.recordName + ".tmp",
                      store, store + "-journal", store + "-wal", store + "-shm", store + ".damaged",
                      numbers, numbers + "-wal", numbers + "-shm", numbers + "-journal", "print/",

@@ -81,8 +81,14 @@ struct CommitJournal: Codable {
     var inPlace: [InPlace]?
     var state: StateChanges
     var archive: ArchiveRequest?
+    /// The state's publication rows are in this file beside the journal, one JSON row per line (absent: in `state`, as
+    /// journals of earlier versions hold them). A first night publishes every decision, and the rows' public cases as
+    /// base64 in one JSON document (≈ 250 MB at 100,000 cases), as JSONEncoder made it, held it several times over: the
+    /// night's peak.
+    var publicationsFile: String?
 
     static let name = ".commit-journal.json"
+    static let publicationsName = ".commit-publications.jsonl"
 }
 
 /// The one committer of a run, in a fixed order: (1) the staged subtrees
@@ -141,16 +147,49 @@ struct Committer {
     func recover() throws -> Bool {
         guard FileManager.default.fileExists(atPath: journalPath) else {
             try removeLeftovers()
+            try removePublicationsFile()
             return false
         }
-        let journal: CommitJournal
+        var journal: CommitJournal
         do {
             journal = try JSONDecoder().decode(CommitJournal.self, from: Data(contentsOf: URL(fileURLWithPath: journalPath)))
         } catch {
             throw FileSystemError(path: journalPath, action: "读取未完成的提交记录", code: 5)
         }
+        if let file = journal.publicationsFile { journal.state.publications = try readPublications(file) }
         _ = try finish(journal, snapshot: nil)
         return true
+    }
+
+    private var publicationsPath: String { root.appendingPathComponent(CommitJournal.publicationsName).path }
+
+    /// The publication rows, one JSON row per line, written durably a row at a time before the journal that names them.
+    private func writePublications(_ rows: [PublicationRow]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try FileSystem.replaceDurably(publicationsPath) { write in
+            for row in rows {
+                let line: Data
+                do { line = try encoder.encode(row) } catch {
+                    throw FileSystemError(path: publicationsPath, action: "写入提交记录", code: 22)
+                }
+                try write([UInt8](line) + [UInt8(ascii: "\n")])
+            }
+        }
+    }
+
+    /// The rows `writePublications` wrote, for an interrupted commit.
+    private func readPublications(_ name: String) throws -> [PublicationRow] {
+        let path = root.appendingPathComponent(name).path
+        guard let bytes = FileSystem.contents(path) else {
+            throw FileSystemError(path: path, action: "读取未完成的提交记录（公示记录）", code: 5)
+        }
+        let decoder = JSONDecoder()
+        do {
+            return try bytes.split(separator: UInt8(ascii: "\n")).map { try decoder.decode(PublicationRow.self, from: Data($0)) }
+        } catch {
+            throw FileSystemError(path: path, action: "读取未完成的提交记录（公示记录）", code: 5)
+        }
     }
 
     /// `live`: the in-place folders' files as the night's first walk found them (nil when finishing a crashed commit).
@@ -185,7 +224,18 @@ struct Committer {
         Fault.point("commit.archive")
         try FileManager.default.removeItem(atPath: journalPath)
         FileSystem.syncFolder(of: journalPath)
+        // Only once the journal is gone: until then a crash's recovery reads the rows from it.
+        try removePublicationsFile()
         return result
+    }
+
+    /// The rows' file of a commit whose journal is gone (or never named it).
+    private func removePublicationsFile() throws {
+        for path in [publicationsPath, publicationsPath + ".tmp"] where FileSystem.kind(path) != .missing {
+            do { try FileManager.default.removeItem(atPath: path) } catch {
+                throw FileSystemError(path: path, action: "清理提交记录", code: OutputWriter.errnoOf(error))
+            }
+        }
     }
 
     /// Puts one staged entry in place of the live one: an atomic exchange where the
@@ -379,6 +429,12 @@ struct Committer {
     }
 
     private func writeJournal(_ journal: CommitJournal) throws {
+        var journal = journal
+        if !journal.state.publications.isEmpty {
+            try writePublications(journal.state.publications)
+            journal.state.publications = []
+            journal.publicationsFile = CommitJournal.publicationsName
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let bytes: Data

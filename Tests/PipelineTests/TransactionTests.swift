@@ -1,4 +1,5 @@
 import Archive
+import CaseModel
 import ErrorReporting
 import Foundation
 import Pipeline
@@ -126,6 +127,34 @@ final class TransactionTests: SampleCopyTestCase {
             XCTAssertEqual(verified.code, 0, "\(point): \(verified.output.suffix(800))")
             try? FileManager.default.removeItem(at: folder)
         }
+    }
+
+    /// A first night publishes every decision; its publication rows go beside the journal, a row per line, not into it.
+    /// Killed once the journal is written, the next run (a day later) finishes the commit from both: every decision keeps
+    /// the first night's publication date (rows lost on the way would be published again that day), and both files go.
+    func testAKilledFirstNightIsFinishedWithItsPublicationRows() throws {
+        let folder = parent.appendingPathComponent("first")
+        XCTAssertEqual(try sanxiang(["run"], output: folder, fault: "commit.journal").code, 9)
+        let journalURL = folder.appendingPathComponent(".commit-journal.json")
+        let rowsURL = folder.appendingPathComponent(".commit-publications.jsonl")
+        let journal = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: journalURL)) as? [String: Any])
+        XCTAssertEqual(journal["publicationsFile"] as? String, ".commit-publications.jsonl")
+        XCTAssertEqual(((journal["state"] as? [String: Any])?["publications"] as? [Any])?.count, 0, "the rows are not in the journal itself")
+        let lines = String(decoding: try Data(contentsOf: rowsURL), as: UTF8.self).split(separator: "\n")
+        XCTAssertGreaterThan(lines.count, 40)
+
+        let rerun = try Repo.run(Repo.executable, ["run", "--config", configPath, "--output", folder.path, "--as-of", "2026-01-11",
+                                                   "--input", export.path])
+        XCTAssertEqual(rerun.code, 3, String(rerun.output.suffix(500)))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: journalURL.path) || FileManager.default.fileExists(atPath: rowsURL.path))
+        let rows = try StateStore(path: folder.appendingPathComponent("state.sqlite").path).publicationRows()
+        XCTAssertEqual(rows.count, lines.count)
+        let firstNight = try XCTUnwrap(CivilDate(iso: asOf))
+        for (caseID, row) in rows {
+            XCTAssertLessThanOrEqual(row.publishedOn, firstNight, "\(caseID) was published on the first night")
+        }
+        let verified = try verify(folder)
+        XCTAssertEqual(verified.code, 0, verified.output)
     }
 
     /// Documents and redaction reports are updated in place (`Stage.inPlace`): a kept file is the very file of

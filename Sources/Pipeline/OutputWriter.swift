@@ -302,12 +302,7 @@ public final class OutputWriter: @unchecked Sendable {
         FileManager.default.fileExists(atPath: path(of: relativePath))
     }
 
-    /// Reads a file of the previous run's output.
-    public func existingFile(_ relativePath: String) -> Data? {
-        FileManager.default.contents(atPath: path(of: relativePath))
-    }
-
-    /// `existingFile` read straight into bytes (not read as Data, then copied).
+    /// Reads a file of the previous run's output, straight into bytes.
     func existingBytes(_ relativePath: String) -> [UInt8]? {
         FileSystem.contents(path(of: relativePath))
     }

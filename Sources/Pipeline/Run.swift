@@ -116,6 +116,9 @@ public struct RunRequest: Sendable {
 /// A run that writes its output hands back the ingest's problems, balances, agencies and officers, not the
 /// export's records (`IngestResult.takeRecords`: let go of before the commit).
 public enum PipelineRunner {
+    /// The snapshot's payload file in the staging area (`StateStore.Snapshot`), gone with it after the commit.
+    static let snapshotPayloadName = ".snapshot-payloads"
+
     public static func run(_ request: RunRequest,
                            events: (@Sendable (RunEvent) -> Void)? = nil) throws -> (RunSummary, IngestResult) {
         let config = request.config
@@ -186,9 +189,11 @@ public enum PipelineRunner {
             summary.outputs["quarantine_report"] = "quarantine/report.txt"
         }
         if request.recordsRun, request.useStateStore {
-            let stored = StateStore.Snapshot(agencies: run.ingest.agencies, officers: run.ingest.officers, cases: run.ingest.cases,
-                                             reviews: run.ingest.reviews, records: run.ingest.records, asOf: request.asOf,
-                                             input: config.inputURL.path, stored: previousCaseHashes)
+            // The payloads the store lacks wait in the staging area, not in memory, until the commit stores them.
+            let stored = try StateStore.Snapshot(agencies: run.ingest.agencies, officers: run.ingest.officers, cases: run.ingest.cases,
+                                                 reviews: run.ingest.reviews, records: run.ingest.records, asOf: request.asOf,
+                                                 input: config.inputURL.path, stored: previousCaseHashes,
+                                                 payloadFile: output.stagedPath(of: Self.snapshotPayloadName))
             summary.store = stored.changes()
             summary.outputs["state_store"] = relative(config.stateStoreURL, to: config.outputURL)
             summary.outputs["summary"] = "run-summary.json"

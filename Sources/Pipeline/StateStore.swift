@@ -283,6 +283,8 @@ public final class StateStore {
         let reviews: [(String, String?, [UInt8])]
         let records: [(String, String?, [UInt8])]
         let cases: [PreparedCase]
+        /// Where the payloads are when not held in memory (`payloadFile` of the initialiser).
+        let payloads: PayloadFile?
         let asOf: CivilDate
         let input: String
         /// The hashes of every case the store holds, present or not (`allCaseHashes`).
@@ -290,10 +292,28 @@ public final class StateStore {
 
         /// `stored`: the hashes of the cases the store holds (`allCaseHashes`); a case stored with the same hash
         /// is not held with its payload (see `PreparedCase.payload`), and `changes` is counted against them.
+        /// `payloadFile`: a file (made new, gone with the snapshot) to which the payloads the store lacks are written a
+        /// batch of cases at a time, to be read back one by one as they are stored: on a first night that is every case's
+        /// (≈ 300 MB at 100,000 cases), which stood in memory beside the export until the commit. Nil: held in memory.
         public init(agencies: [Agency], officers: [Officer], cases: [EnforcementCase], reviews: [Review],
-                    records: [ProcessRecord], asOf: CivilDate, input: String, stored: [String: String] = [:]) {
+                    records: [ProcessRecord], asOf: CivilDate, input: String, stored: [String: String] = [:],
+                    payloadFile: String? = nil) throws {
             // Key order turns B-tree inserts into appends.
-            self.cases = StateStore.prepare(cases, stored: stored).sorted { $0.id < $1.id }
+            if let payloadFile {
+                let file = try PayloadFile(creating: payloadFile)
+                var prepared: [PreparedCase] = []
+                prepared.reserveCapacity(cases.count)
+                for start in stride(from: 0, to: cases.count, by: Self.payloadBatch) {
+                    for entry in StateStore.prepare(Array(cases[start..<min(start + Self.payloadBatch, cases.count)]), stored: stored) {
+                        prepared.append(try entry.payload.map { entry.spilled(at: try file.append($0)) } ?? entry)
+                    }
+                }
+                self.cases = prepared.sorted { $0.id < $1.id }
+                payloads = file
+            } else {
+                self.cases = StateStore.prepare(cases, stored: stored).sorted { $0.id < $1.id }
+                payloads = nil
+            }
             self.records = concurrentMap(records) { ($0.id, Optional($0.caseID), CanonicalJSON.payload(of: $0)) }.sorted { $0.0 < $1.0 }
             self.agencies = agencies.map { ($0.code, nil, CanonicalJSON.payload(of: $0)) }
             self.officers = officers.map { ($0.certNo, $0.agencyCode, CanonicalJSON.payload(of: $0)) }
@@ -301,6 +321,17 @@ public final class StateStore {
             self.asOf = asOf
             self.input = input
             self.stored = stored
+        }
+
+        /// Cases serialised at once (on every core) before their payloads go to the payload file.
+        static let payloadBatch = 4096
+
+        /// The payload a prepared case carries (nil: the store keeps the one it has).
+        func payload(of entry: PreparedCase) throws -> Data? {
+            if let payload = entry.payload { return payload }
+            guard let range = entry.spilled else { return nil }
+            guard let payloads else { throw FileSystemError(path: "", action: "读取案件快照", code: 5) }
+            return try payloads.read(range)
         }
 
         /// What storing this snapshot will change, against the stored hashes (every case ever stored).
@@ -332,7 +363,7 @@ public final class StateStore {
             try StateStore.replace(db, table: "officer", snapshot.officers)
             try StateStore.replace(db, table: "review", snapshot.reviews)
             try StateStore.replace(db, table: "process_record", snapshot.records)
-            _ = try StateStore.upsert(db, snapshot.cases, runID: runID)
+            _ = try StateStore.upsert(db, snapshot.cases, payload: snapshot.payload(of:), runID: runID)
         }
     }
 
@@ -475,9 +506,64 @@ public final class StateStore {
         /// which it keeps: held for every case, the payloads were the largest part of the commit's memory
         /// (about 300 MB at 100,000 cases) on a night that changed a few hundred.
         let payload: Data?
+        /// Where its payload lies in the snapshot's payload file, when it carries one and that is where it is.
+        var spilled: Range<UInt64>? = nil
         let id: String
         let hash: String
         let source: SourceRef
+
+        /// True when it carries a payload for the store, in memory or in the payload file.
+        var carriesPayload: Bool { payload != nil || spilled != nil }
+
+        /// The same case, its payload in the payload file at `range`.
+        func spilled(at range: Range<UInt64>) -> PreparedCase {
+            PreparedCase(columns: columns, payload: nil, spilled: range, id: id, hash: hash, source: source)
+        }
+    }
+
+    /// The payloads a snapshot does not hold in memory, appended to a file of its own and read back by range. The file
+    /// is removed when the snapshot lets go of it.
+    final class PayloadFile: @unchecked Sendable {
+        let path: String
+        private let handle: FileHandle
+        private var end: UInt64 = 0
+
+        init(creating path: String) throws {
+            self.path = path
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw FileSystemError(path: path, action: "暂存案件快照", code: EIO)
+            }
+            do { handle = try FileHandle(forUpdating: URL(fileURLWithPath: path)) } catch {
+                throw FileSystemError(path: path, action: "暂存案件快照", code: OutputWriter.errnoOf(error))
+            }
+        }
+
+        deinit {
+            try? handle.close()
+            try? FileManager.default.removeItem(atPath: path)
+        }
+
+        func append(_ data: Data) throws -> Range<UInt64> {
+            do {
+                try handle.seek(toOffset: end)
+                try handle.write(contentsOf: data)
+            } catch {
+                throw FileSystemError(path: path, action: "暂存案件快照", code: OutputWriter.errnoOf(error))
+            }
+            let range = end..<(end + UInt64(data.count))
+            end = range.upperBound
+            return range
+        }
+
+        func read(_ range: Range<UInt64>) throws -> Data {
+            do {
+                try handle.seek(toOffset: range.lowerBound)
+                if let data = try handle.read(upToCount: range.count), data.count == range.count { return data }
+            } catch {
+                throw FileSystemError(path: path, action: "读取暂存的案件快照", code: OutputWriter.errnoOf(error))
+            }
+            throw FileSystemError(path: path, action: "读取暂存的案件快照（文件不完整）", code: EIO)
+        }
     }
 
     /// A case the run found stored with one hash and, at its commit, with another: something else wrote the
@@ -538,7 +624,8 @@ public final class StateStore {
         }
     }
 
-    static func upsert(_ db: Database, _ prepared: [PreparedCase], runID: Int64) throws -> StoreChanges {
+    /// `payload`: the payload a prepared case carries (`Snapshot.payload(of:)`).
+    static func upsert(_ db: Database, _ prepared: [PreparedCase], payload: (PreparedCase) throws -> Data?, runID: Int64) throws -> StoreChanges {
         var known: [String: (hash: String, source: SourceRef, present: Bool)] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT id, content_hash, source_file, source_row, present FROM enforcement_case")
         while let row = try rows.next() {
@@ -565,13 +652,13 @@ public final class StateStore {
             default: changes.changed += 1
             }
             guard let previous else {
-                guard let payload = entry.payload else { throw StoreChangedDuringRun(caseID: entry.id) }
+                guard let payload = try payload(entry) else { throw StoreChangedDuringRun(caseID: entry.id) }
                 try insert.add(entry.columns + [payload, runID])
                 continue
             }
             // A row stored as it is now stays untouched: rewriting every case's payload each night was most of the commit's store.
             if previous.hash == entry.hash, previous.source == entry.source, previous.present { continue }
-            if let payload = entry.payload {
+            if let payload = try payload(entry) {
                 try update.execute(arguments: StatementArguments(Array(entry.columns.dropFirst()) + [payload, runID, entry.id]))
             } else if previous.hash == entry.hash {
                 try relocate.execute(arguments: [entry.source.file, entry.source.row, entry.id])

@@ -26,11 +26,26 @@ public enum FileSystem {
     /// Writes and flushes a whole file through a temporary name and a rename,
     /// so a crash leaves the old contents or the new, never half a file.
     public static func replaceDurably(_ path: String, bytes: [UInt8]) throws {
+        try replaceDurably(path) { descriptor, temporary in try writeAll(descriptor, bytes, path: temporary) }
+    }
+
+    /// `replaceDurably` for a file made in pieces (`produce` hands each to its argument), written a megabyte at a time
+    /// (`PieceWriter`): the whole file is never in memory.
+    public static func replaceDurably(_ path: String, writing produce: ((_ piece: [UInt8]) throws -> Void) throws -> Void) throws {
+        try replaceDurably(path) { descriptor, temporary in
+            let writer = PieceWriter(descriptor, path: temporary)
+            try produce { try writer.append($0) }
+            try writer.finish()
+        }
+    }
+
+    /// The temporary file `fill` writes (given its descriptor and path) is flushed, then renamed over `path`.
+    private static func replaceDurably(_ path: String, filling fill: (Int32, String) throws -> Void) throws {
         let temporary = path + ".tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileSystemError(path: temporary, action: "写入文件", code: errno) }
         do {
-            try writeAll(descriptor, bytes, path: temporary)
+            try fill(descriptor, temporary)
             guard fsync(descriptor) == 0 else { throw FileSystemError(path: temporary, action: "写入文件", code: errno) }
         } catch {
             close(descriptor)
@@ -41,31 +56,44 @@ public enum FileSystem {
         syncFolder(of: path)
     }
 
-    /// `replaceDurably` for a file made in pieces (`produce` hands each to its argument), written a megabyte at a time:
-    /// the whole file is never in memory.
-    public static func replaceDurably(_ path: String, writing produce: ((_ piece: [UInt8]) throws -> Void) throws -> Void) throws {
-        let temporary = path + ".tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw FileSystemError(path: temporary, action: "写入文件", code: errno) }
-        do {
-            let flushAt = 1 << 20
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(flushAt + 64 * 1024)
-            try produce { piece in
-                buffer += piece
-                guard buffer.count >= flushAt else { return }
-                try writeAll(descriptor, buffer, path: temporary)
-                buffer.removeAll(keepingCapacity: true)
-            }
-            try writeAll(descriptor, buffer, path: temporary)
-            guard fsync(descriptor) == 0 else { throw FileSystemError(path: temporary, action: "写入文件", code: errno) }
-        } catch {
-            close(descriptor)
-            throw error
+    /// Writes a file handed over in pieces to an open descriptor a megabyte at a time, so a file of hundreds of
+    /// megabytes (the portal's feed, the commit's publication rows) is never whole in memory. `finish` writes the rest.
+    public final class PieceWriter {
+        private let descriptor: Int32
+        private let path: String
+        private let action: String
+        private var buffer: [UInt8] = []
+        private static let flushAt = 1 << 20
+
+        public init(_ descriptor: Int32, path: String, action: String = "写入文件") {
+            self.descriptor = descriptor
+            self.path = path
+            self.action = action
+            buffer.reserveCapacity(Self.flushAt + 64 * 1024)
         }
-        close(descriptor)
-        try rename(temporary, to: path)
-        syncFolder(of: path)
+
+        // Two concrete pieces, not one generic: called from other modules, a generic one is not specialised, and the
+        // feed's hundred megabytes would be copied a byte at a time through its witness table.
+        public func append(_ piece: [UInt8]) throws {
+            buffer += piece
+            try flushIfFull()
+        }
+
+        public func append(_ piece: String) throws {
+            buffer += piece.utf8
+            try flushIfFull()
+        }
+
+        private func flushIfFull() throws {
+            guard buffer.count >= Self.flushAt else { return }
+            try writeAll(descriptor, buffer, path: path, action: action)
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        public func finish() throws {
+            try writeAll(descriptor, buffer, path: path, action: action)
+            buffer.removeAll()
+        }
     }
 
     /// Flushes a folder's entries (renames in it) to the disk.

@@ -106,17 +106,10 @@ public final class OutputWriter: @unchecked Sendable {
     @discardableResult
     public func stream(to relativePath: String, _ produce: ((String) throws -> Void) throws -> Void) throws -> String {
         let target = try stagingTarget(relativePath)
-        let flushAt = 1 << 20
         try Self.writeFile(to: target) { descriptor in
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(flushAt + 64 * 1024)
-            try produce { piece in
-                buffer += piece.utf8
-                guard buffer.count >= flushAt else { return }
-                try FileSystem.writeAll(descriptor, buffer, path: target, action: "写入输出文件")
-                buffer.removeAll(keepingCapacity: true)
-            }
-            try FileSystem.writeAll(descriptor, buffer, path: target, action: "写入输出文件")
+            let writer = FileSystem.PieceWriter(descriptor, path: target, action: "写入输出文件")
+            try produce { try writer.append($0) }
+            try writer.finish()
         }
         return target
     }

@@ -37,6 +37,21 @@ final class PortalTests: SampleCopyTestCase {
         try JSONSerialization.data(withJSONObject: cases).write(to: url)
     }
 
+    /// The second night's edits of the tests below: RLYJ-2025-000009 is withdrawn, TJLY-2025-000003's fine changed on review.
+    private func withdrawAndChangeTwoCases() throws {
+        try editCase("RLYJ-2025-000009") { item in
+            item["status"] = "已撤销"
+            item["status_date"] = "2026-01-08"
+            item["status_reason"] = "本机关发现认定事实不清，依法自行撤销"
+        }
+        try editCase("TJLY-2025-000003") { item in
+            item["status"] = "已变更"
+            item["status_date"] = "2026-01-08"
+            item["status_reason"] = "经行政复议，复议机关决定变更罚款数额"
+            item["fine_amount"] = "1000"
+        }
+    }
+
     private func inodes(_ folder: String) throws -> [String: Int] {
         let root = output.appendingPathComponent(folder)
         var out: [String: Int] = [:]
@@ -109,17 +124,7 @@ final class PortalTests: SampleCopyTestCase {
         let before = try inodes("public/decisions").merging(try inodes("public/documents")) { a, _ in a }
 
         // RLYJ-2025-000009 is withdrawn, TJLY-2025-000003 changed.
-        try editCase("RLYJ-2025-000009") { item in
-            item["status"] = "已撤销"
-            item["status_date"] = "2026-01-08"
-            item["status_reason"] = "本机关发现认定事实不清，依法自行撤销"
-        }
-        try editCase("TJLY-2025-000003") { item in
-            item["status"] = "已变更"
-            item["status_date"] = "2026-01-08"
-            item["status_reason"] = "经行政复议，复议机关决定变更罚款数额"
-            item["fine_amount"] = "1000"
-        }
+        try withdrawAndChangeTwoCases()
         let second = try run("2026-01-09")
         XCTAssertEqual(second.portal?.newlyPublished, 0)
         XCTAssertEqual(second.portal?.pagesWritten, 2)
@@ -228,17 +233,7 @@ final class PortalTests: SampleCopyTestCase {
         _ = try run("2026-01-06")
         let first = try stored()
         XCTAssertGreaterThan(first.count, 40)
-        try editCase("TJLY-2025-000003") { item in
-            item["status"] = "已变更"
-            item["status_date"] = "2026-01-08"
-            item["status_reason"] = "经行政复议，复议机关决定变更罚款数额"
-            item["fine_amount"] = "1000"
-        }
-        try editCase("RLYJ-2025-000009") { item in
-            item["status"] = "已撤销"
-            item["status_date"] = "2026-01-08"
-            item["status_reason"] = "本机关发现认定事实不清，依法自行撤销"
-        }
+        try withdrawAndChangeTwoCases()
         _ = try run("2026-01-09")
         let second = try stored()
         XCTAssertEqual(Set(second.keys), Set(first.keys))

@@ -6,6 +6,11 @@ import Foundation
 public struct FileDigest: Equatable, Sendable {
     public var sha256: String
     public var size: Int
+
+    public init(sha256: String, size: Int) {
+        self.sha256 = sha256
+        self.size = size
+    }
 }
 
 /// A media file of records.csv whose digest ingest has checked.
@@ -37,14 +42,16 @@ public struct ArchiveSummary: Codable, Sendable {
     public var keyFingerprint: String
     /// Set when the key file is readable by others.
     public var keyWarning: String?
-    /// Output files this run read and hashed (those it wrote, or found changed) …
+    /// Output files this run read and hashed (found changed, or written without a digest) …
     public var hashed: Int = 0
+    /// … those the run's writer hashed as it wrote them, not read again (see `Archiver.record`'s `written`) …
+    public var hashedAsWritten: Int = 0
     /// … and those whose logged hash it reused because the file is the one it was (same inode, size and time).
     public var reused: Int = 0
 
     enum CodingKeys: String, CodingKey {
         case run, added, changed, removed, treeSize = "tree_size", rootHash = "root_hash", keyFingerprint = "key_fingerprint",
-             keyWarning = "key_warning", hashed, reused
+             keyWarning = "key_warning", hashed, hashedAsWritten = "hashed_as_written", reused
     }
 }
 
@@ -109,8 +116,12 @@ public enum Archiver {
     /// `known`: folders whose files the caller knows without a walk (see `FileWalker.list(root:isExcluded:known:)`).
     /// `listed` receives the files the record describes (what `FileWalker.list` finds with the head's exclusions),
     /// so a caller that needs the same listing right after does not walk the output again.
+    /// `written`: the SHA-256 of a listed file as the run wrote it, when the file is still stamped as it was right
+    /// after (nil: read it). A first night writes the whole output (≈ 44 GB at 100,000 cases), more than the page
+    /// cache holds, and reading it all back from the disk was most of the commit's time; the bytes were in memory once.
     public static func record(root: URL, excluded: [String], media: [MediaItem], asOf: String, input: String,
                               key: SigningKey, known knownFolders: [FileWalker.KnownFolder] = [],
+                              written: ((ListedFile) -> FileDigest?)? = nil,
                               listed listing: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
         var state: LoggedState
         let listed: [ListedFile]
@@ -130,9 +141,13 @@ public enum Archiver {
                 ?? Self.known(listed, indexed: previousIndex?.entries ?? [:], state: state.outputTable())
         }
         let toHash = listed.indices.filter { !known[$0].reusable }
-        // Every file read again is filled in below; a reused one is as its leaf logged it.
+        // Every file hashed again is filled in below; a reused one is as its leaf logged it.
         var digests = known.map { known in known.logged.map { FileDigest(sha256: $0.sha256, size: $0.size) } ?? FileDigest(sha256: "", size: 0) }
-        for (position, digest) in zip(toHash, try readDigests(of: toHash.map { listed[$0].path }, root: root)) { digests[position] = digest }
+        var toRead: [Int] = []
+        for position in toHash {
+            if let digest = written?(listed[position]) { digests[position] = digest } else { toRead.append(position) }
+        }
+        for (position, digest) in zip(toRead, try readDigests(of: toRead.map { listed[$0].path }, root: root)) { digests[position] = digest }
         current = digests
         let run = state.nextRun
         let entries = changes(state: state, listed: listed, known: known, current: current, media: media, run: run)
@@ -155,7 +170,8 @@ public enum Archiver {
                               changed: entries.filter { $0.event == .changed }.count,
                               removed: entries.filter { $0.event == .removed }.count,
                               treeSize: state.frontier.size, rootHash: head.rootHash,
-                              keyFingerprint: String(fingerprint), hashed: toHash.count, reused: listed.count - toHash.count)
+                              keyFingerprint: String(fingerprint), hashed: toRead.count, hashedAsWritten: toHash.count - toRead.count,
+                              reused: listed.count - toHash.count)
     }
 
     /// What the ledger logged last of one listed file (nil: never, or logged as removed) and whether

@@ -653,6 +653,13 @@ public enum FileWalker {
         (Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec))
     }
 
+    /// The stamp of an open file, as a listing of its path would find it (nil when `fstat` fails).
+    public static func stamp(ofOpen descriptor: Int32) -> FileStamp? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        return stamp(info)
+    }
+
     static func stamp(_ info: stat) -> FileStamp {
         FileStamp(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int(info.st_size),
                   modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec))

@@ -41,7 +41,9 @@ struct ArchiveStage {
 
     /// `listed`: the output's files as the ledger now describes them (for the unchanged-run record).
     /// `known`: folders the commit knows the files of (the in-place folders it updated), not walked again.
-    func record(_ request: ArchiveRequest, known: [FileWalker.KnownFolder] = [], listed: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
+    /// `written`: a file's digest as the run wrote it (see `WrittenDigests`), nil to read it.
+    func record(_ request: ArchiveRequest, known: [FileWalker.KnownFolder] = [], written: ((ListedFile) -> FileDigest?)? = nil,
+                listed: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
         let root = config.outputURL.standardizedFileURL
         let keyPath = PipelineRunner.relative(config.signingKeyURL, to: root)
         try Self.checkKeyPlacement(config)
@@ -50,7 +52,7 @@ struct ArchiveStage {
             let media = request.media.map { MediaItem(file: $0.file, caseID: $0.caseID, sha256: $0.sha256, declaredSHA256: $0.sha256,
                                                       size: $0.size) }
             var summary = try Archiver.record(root: root, excluded: Self.excluded(config, keyPath: keyPath), media: media, asOf: request.asOf,
-                                              input: request.input, key: key, known: known, listed: listed)
+                                              input: request.input, key: key, known: known, written: written, listed: listed)
             summary.keyWarning = SigningKey.permissionWarning(at: config.signingKeyURL)
             return summary
         } catch let error as SanxiangError {

@@ -140,7 +140,7 @@ struct Committer {
         let journal = CommitJournal(swaps: swaps, inPlace: inPlace, state: state, archive: archive)
         try writeJournal(journal)
         Fault.point("commit.journal")
-        return try finish(journal, snapshot: snapshot, live: writer.liveInPlace)
+        return try finish(journal, snapshot: snapshot, live: writer.liveInPlace, written: writer.written)
     }
 
     /// Finishes a commit a crash interrupted, if there is one. Called under the folder's lock before anything else.
@@ -193,7 +193,9 @@ struct Committer {
     }
 
     /// `live`: the in-place folders' files as the night's first walk found them (nil when finishing a crashed commit).
-    private func finish(_ journal: CommitJournal, snapshot: ((StateStore.Transaction) throws -> Void)?, live: LivePaths? = nil) throws -> Result {
+    /// `written`: the files the run wrote, hashed as written (nil when finishing a crashed commit: the archive reads them).
+    private func finish(_ journal: CommitJournal, snapshot: ((StateStore.Transaction) throws -> Void)?, live: LivePaths? = nil,
+                        written: WrittenDigests? = nil) throws -> Result {
         var applied: [AppliedUpdate] = []
         for update in journal.inPlace ?? [] {
             // Once its top-level entry is swapped, the update is done: doing it again would move this run's folder out.
@@ -215,11 +217,14 @@ struct Committer {
         // The replaced trees go before the archive lists the output: their files are hard links of kept
         // live files, and unlinking them changes those files' change time, which the listing records.
         // (Once swapped, a journal replay never needs them: each swap is known done by its inode.)
+        // The written files' digests wait in the staging area: read first.
+        let asWritten = journal.archive == nil ? nil : try written?.table()
         try removeLeftovers()
         var result = Result()
         if let config, let archive = journal.archive {
             let known = live.map { live in applied.compactMap { knownFolder($0, live: live) } } ?? []
-            result.archive = try ArchiveStage(config: config).record(archive, known: known, listed: { result.listed = $0 })
+            result.archive = try ArchiveStage(config: config).record(archive, known: known, written: asWritten.map { table in { table.digest(of: $0) } },
+                                                                     listed: { result.listed = $0 })
         }
         Fault.point("commit.archive")
         try FileManager.default.removeItem(atPath: journalPath)

@@ -1,4 +1,5 @@
 import Archive
+import Crypto
 import ErrorReporting
 import Foundation
 import Native
@@ -27,6 +28,8 @@ public final class OutputWriter: @unchecked Sendable {
     /// Digests, not the paths: a 1 % night at 100,000 cases keeps about 400,000 documents in place, and their
     /// paths held until the commit took about 65 MB (16 bytes a digest instead).
     private var keptInPlace: Set<PathDigest> = []
+    /// The files this run wrote, hashed as written, for the archive (see `WrittenDigests`).
+    let written: WrittenDigests
 
     static let stagingName = ".staging"
 
@@ -38,6 +41,7 @@ public final class OutputWriter: @unchecked Sendable {
         staging = self.root.appendingPathComponent(Self.stagingName, isDirectory: true)
         rootPath = self.root.path
         stagingPath = staging.path
+        written = WrittenDigests(filePath: staging.path + "/" + WrittenDigests.fileName)
         let manager = FileManager.default
         try FileWalker.removeTree(staging.path, action: "准备输出文件夹")
         do {
@@ -74,7 +78,10 @@ public final class OutputWriter: @unchecked Sendable {
     /// before anything is renamed into place.
     public func write(_ bytes: [UInt8], to relativePath: String) throws {
         let target = try stagingTarget(relativePath)
-        try Self.writeFile(to: target) { try FileSystem.writeAll($0, bytes, path: target, action: "写入输出文件") }
+        try Self.writeFile(to: target) { descriptor in
+            try FileSystem.writeAll(descriptor, bytes, path: target, action: "写入输出文件")
+            try written.add(relativePath, descriptor: descriptor, sha256: SHA256.hash(data: bytes))
+        }
     }
 
     /// The staged path of `relativePath`, its folder made: refused when it would leave the output folder.
@@ -108,8 +115,14 @@ public final class OutputWriter: @unchecked Sendable {
         let target = try stagingTarget(relativePath)
         try Self.writeFile(to: target) { descriptor in
             let writer = FileSystem.PieceWriter(descriptor, path: target, action: "写入输出文件")
-            try produce { try writer.append($0) }
+            var hasher = SHA256()
+            try produce { piece in
+                var piece = piece
+                piece.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+                try writer.append(piece)
+            }
             try writer.finish()
+            try written.add(relativePath, descriptor: descriptor, sha256: hasher.finalize())
         }
         return target
     }

@@ -138,7 +138,7 @@ enum SummaryText {
         if let archive = summary.archive {
             lines.append("归档：第 \(archive.run) 次运行，新增 \(archive.added)、改动 \(archive.changed)、删除 \(archive.removed) 个文件记录；"
                 + "账本 \(archive.treeSize) 条，根哈希 \(archive.rootHash.prefix(16))…，公钥指纹 \(archive.keyFingerprint)；"
-                + "本次读取 \(archive.hashed) 个文件，沿用 \(archive.reused) 个文件的已登记哈希。")
+                + "本次读取 \(archive.hashed) 个文件，采用写入时计算的哈希 \(archive.hashedAsWritten) 个，沿用 \(archive.reused) 个文件的已登记哈希。")
             if let warning = archive.keyWarning { lines.append("提醒：" + warning) }
         }
         if let store = summary.store {

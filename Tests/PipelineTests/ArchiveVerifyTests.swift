@@ -116,13 +116,29 @@ final class ArchiveVerifyTests: SampleCopyTestCase {
         XCTAssertEqual(try Verifier.verify(root: output).problems, [.fileChanged(path: relative)])
     }
 
+    /// A first night reads none of the files it wrote back for the ledger: each is hashed as written
+    /// (`WrittenDigests`). Verify, which reads every file, agrees with every hash logged; so does it after
+    /// the next night, which writes some files again and keeps the rest.
+    func testANightHashesWhatItWritesAndVerifyAgrees() throws {
+        let first = try XCTUnwrap(try run("2026-01-06").archive)
+        XCTAssertEqual(first.hashed, 0)
+        XCTAssertEqual(first.reused, 0)
+        XCTAssertGreaterThan(first.hashedAsWritten, 300)
+        XCTAssertEqual(try Verifier.verify(root: output).problems, [])
+        let second = try XCTUnwrap(try run("2026-01-21").archive)
+        XCTAssertEqual(second.hashed, 0)
+        XCTAssertGreaterThan(second.hashedAsWritten, 0)
+        XCTAssertGreaterThan(second.reused, 100)
+        XCTAssertEqual(try Verifier.verify(root: output).problems, [])
+    }
+
     /// The file index is a cache: without it a run hashes every file again and the archive still verifies.
     func testALostFileIndexOnlyCostsAFullRehash() throws {
         _ = try run("2026-01-06")
         try FileManager.default.removeItem(at: output.appendingPathComponent(FileIndex.file))
         let second = try run("2026-01-07")
         XCTAssertEqual(second.archive?.reused, 0)
-        XCTAssertGreaterThan(second.archive?.hashed ?? 0, 100)
+        XCTAssertGreaterThan(second.archive?.hashed ?? 0, 100, "the files kept from the first night, read again")
         XCTAssertEqual(try Verifier.verify(root: output).problems, [])
         let third = try run("2026-01-07", fullRun: true)
         XCTAssertGreaterThan(third.archive?.reused ?? 0, 100)

@@ -653,6 +653,13 @@ public enum FileWalker {
         (Int(info.st_ctim.tv_sec), Int(info.st_ctim.tv_nsec))
     }
 
+    /// The stamp of the file at `path` (through a final symbolic link, as a listing stamps one), nil when there is none.
+    public static func stamp(of path: String) -> FileStamp? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return stamp(info)
+    }
+
     /// The stamp of an open file, as a listing of its path would find it (nil when `fstat` fails).
     public static func stamp(ofOpen descriptor: Int32) -> FileStamp? {
         var info = stat()

@@ -256,9 +256,13 @@ public final class OutputWriter: @unchecked Sendable {
 
     /// Stages a file made outside this run's staging area (a worker's shard result, checked by the
     /// caller) at `relativePath`: hard-linked, or copied where the file system has no hard links.
-    func adopt(_ source: String, as relativePath: String) throws {
+    /// `read`: the file's digest and stamp as the caller read and checked it, for the archive (see `WrittenDigests`).
+    func adopt(_ source: String, as relativePath: String, read: WrittenDigests.Read? = nil) throws {
         let target = try stagingTarget(relativePath, action: "采用分片结果")
-        if link(source, target) == 0 { return }
+        if link(source, target) == 0 {
+            if let read { try written.add(relativePath, read: read) }
+            return
+        }
         do {
             try FileManager.default.copyItem(atPath: source, toPath: target)
         } catch {

@@ -428,18 +428,19 @@ struct ShardAdoption {
     /// Nil when staged; otherwise why not (a file missing or changed, nothing staged): the run renders the case itself.
     func adopt(_ caseID: String, into output: OutputWriter) throws -> String? {
         guard let documents = cases[caseID] else { return "案件 \(caseID) 不在分片结果中" }
-        var checked: [(path: String, source: String)] = []
+        var checked: [(path: String, source: String, read: WrittenDigests.Read?)] = []
         for document in documents {
-            guard let data = FileManager.default.contents(atPath: document.source) else {
+            guard let (bytes, read) = WrittenDigests.read(document.source) else {
                 return "分片文件缺失或无法读取：\(document.source)"
             }
-            guard StateStore.contentHash(Array(data)) == document.sha256 else {
+            guard StateStore.contentHash(bytes) == document.sha256 else {
                 return "分片文件与清单中的哈希不符（文件被改动过）：\(document.source)"
             }
-            checked.append((document.path, document.source))
+            checked.append((document.path, document.source, read))
         }
         // Linked, not copied: the shard's file is already durable, and a night's documents are not stored twice.
-        for (path, source) in checked { try output.adopt(source, as: path) }
+        // The hash just checked is the archive's too, while the link is stamped as the file was when read.
+        for (path, source, read) in checked { try output.adopt(source, as: path, read: read) }
         return nil
     }
 }

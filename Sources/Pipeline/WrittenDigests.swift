@@ -24,7 +24,7 @@ final class WrittenDigests: @unchecked Sendable {
     struct Record {
         var path: PathDigest
         var stamp: FileStamp
-        var sha256: (UInt64, UInt64, UInt64, UInt64)
+        var sha256: Words
         var sequence: Int
     }
 
@@ -42,12 +42,43 @@ final class WrittenDigests: @unchecked Sendable {
         guard let stamp = FileWalker.stamp(ofOpen: descriptor) else {
             throw FileSystemError(path: relativePath, action: "读取刚写入的输出文件的状态", code: errno)
         }
-        let words = sha256.withUnsafeBytes { raw -> (UInt64, UInt64, UInt64, UInt64) in
+        try add(relativePath, stamp: stamp, sha256: Self.words(sha256))
+    }
+
+    /// A file read whole, with its digest and the stamp it had before and after the read.
+    struct Read: Sendable {
+        let stamp: FileStamp
+        let sha256: Words
+    }
+
+    /// A SHA-256 digest as four words, as a record holds it.
+    typealias Words = (UInt64, UInt64, UInt64, UInt64)
+
+    static func words(_ digest: SHA256.Digest) -> Words {
+        digest.withUnsafeBytes { raw in
             (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
              raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
         }
+    }
+
+    /// Reads a file made outside the staging area (a worker's shard result) and hashes it; its `Read` only
+    /// when the file was stamped the same before and after (else nil beside its bytes: it changed meanwhile).
+    /// Nil when it cannot be read.
+    static func read(_ path: String) -> (bytes: [UInt8], read: Read?)? {
+        let before = FileWalker.stamp(of: path)
+        guard let bytes = FileSystem.contents(path) else { return nil }
+        guard let before, FileWalker.stamp(of: path) == before, bytes.count == before.size else { return (bytes, nil) }
+        return (bytes, Read(stamp: before, sha256: words(SHA256.hash(data: bytes))))
+    }
+
+    /// Records a file staged as a link to one the caller read (`read`): the link is that file.
+    func add(_ relativePath: String, read: Read) throws {
+        try add(relativePath, stamp: read.stamp, sha256: read.sha256)
+    }
+
+    private func add(_ relativePath: String, stamp: FileStamp, sha256: Words) throws {
         try lock.withLock {
-            pending.append(Record(path: PathDigest(relativePath), stamp: stamp, sha256: words, sequence: count))
+            pending.append(Record(path: PathDigest(relativePath), stamp: stamp, sha256: sha256, sequence: count))
             count += 1
             if pending.count >= Self.batch { try spill() }
         }
@@ -130,7 +161,7 @@ final class WrittenDigests: @unchecked Sendable {
             return 0
         }
 
-        private static func hex(_ words: (UInt64, UInt64, UInt64, UInt64)) -> String {
+        private static func hex(_ words: Words) -> String {
             withUnsafeBytes(of: words) { Array($0).hex }
         }
     }

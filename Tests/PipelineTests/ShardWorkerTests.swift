@@ -93,6 +93,8 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertEqual(documents["from_shards"] as? Int, documents["documents"] as? Int, publish.output)
         XCTAssertGreaterThan(documents["documents"] as? Int ?? 0, 100)
         XCTAssertEqual(documents["shard_warnings"] as? [String], [], publish.output)
+        // Nor does its archive read any file back: each shard document's hash is the one just checked, each page's its own.
+        XCTAssertTrue(publish.output.contains("本次读取 0 个文件"), publish.output)
 
         try Repo.assertSameOutput(sharded, single, "sharded and single-process runs")
 

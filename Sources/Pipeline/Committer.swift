@@ -217,8 +217,12 @@ struct Committer {
         // The replaced trees go before the archive lists the output: their files are hard links of kept
         // live files, and unlinking them changes those files' change time, which the listing records.
         // (Once swapped, a journal replay never needs them: each swap is known done by its inode.)
-        // The written files' digests wait in the staging area: read first.
-        let asWritten = journal.archive == nil ? nil : try written?.table()
+        // The written files' digests wait in the staging area: read first. They only spare the archive reading
+        // files back: when they cannot be read, it reads every file it would have taken from them.
+        var asWritten: WrittenDigests.Table?
+        if journal.archive != nil, let written {
+            do { asWritten = try written.table() } catch { asWritten = nil }
+        }
         try removeLeftovers()
         var result = Result()
         if let config, let archive = journal.archive {

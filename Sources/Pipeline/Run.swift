@@ -30,6 +30,9 @@ public struct RunSummary: Codable, Sendable {
     /// last committed run left them, and wrote nothing: the figures are that run's, told as a rerun's
     /// (everything kept, nothing newly published; see `UnchangedRun.rerun`). Never in run-summary.json.
     public var unchanged: Bool?
+    /// With workers: earlier nights' shard folders removed after this night was published (`ShardWork.removeEarlierBatches`).
+    /// Never in run-summary.json, which is written before the commit.
+    public var shardCleanup: ShardWork.Cleanup?
 
     public struct CaseCounts: Codable, Sendable {
         public var accepted: Int
@@ -216,6 +219,9 @@ public enum PipelineRunner {
         defer { _ = try? inputsNow?.wait() }
         let committed = try committer.commit(output, ownership: ownership, state: state, snapshot: snapshot, archive: archive)
         summary.archive = committed.archive
+        if config.shardQueue != nil, request.recordsRun {
+            summary.shardCleanup = ShardWork.removeEarlierBatches(output: config.outputURL, asOf: request.asOf)
+        }
         if let inputs, let summaryText {
             try UnchangedRun.remember(config, request: request, inputs: inputs, summary: summaryText, gateKey: run.gateKey,
                                       listed: committed.listed, inputsNow: try inputsNow?.wait())

@@ -1,3 +1,4 @@
+import Archive
 import CaseModel
 import Crypto
 import Documents
@@ -106,6 +107,36 @@ public enum WorkerEvent: Sendable {
 /// render stage's own code, so the publish step can take them in place of rendering them itself.
 public enum ShardWork {
     static let folderName = "shards"
+
+    /// What `removeEarlierBatches` did.
+    public struct Cleanup: Codable, Sendable {
+        /// The batch folders removed (names under shards/).
+        public var removed: [String] = []
+        /// Those that could not be, each with why, in Chinese.
+        public var failed: [String] = []
+    }
+
+    /// Once a night is published: the shard folders of earlier nights' batches (as-of date before this one's) are
+    /// removed. Each night's workers write a full batch of documents there; the ones the publish step took are hard
+    /// links of the published files, which stay, and the rest (superseded claims, results of cases changed since)
+    /// no night reads again — kept, they would grow the output folder by every night's documents. This night's batch
+    /// and any later one (a worker already started on the next night) are left; so is anything not named as a batch.
+    public static func removeEarlierBatches(output: URL, asOf: CivilDate) -> Cleanup {
+        let root = output.appendingPathComponent(folderName)
+        var cleanup = Cleanup()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
+        for name in names {
+            guard let date = CivilDate(iso: String(name.prefix(10))), name.dropFirst(10).first == "-", date < asOf else { continue }
+            do {
+                try FileWalker.removeTree(root.appendingPathComponent(name).path, action: "删除此前批次的分片文件夹")
+                cleanup.removed.append(name)
+            } catch {
+                let reason = (error as? SanxiangError)?.message ?? "\(error)"
+                cleanup.failed.append("未能删除此前批次的分片文件夹 \(folderName)/\(name)（\(reason)），下次发布时再试；也可以手工删除。")
+            }
+        }
+        return cleanup
+    }
 
     /// The night's identity in the shard tables: the as-of date and a hash of the export's files,
     /// so every worker and the publish step of the same export and date agree without talking.

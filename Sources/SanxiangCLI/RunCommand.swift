@@ -141,6 +141,12 @@ enum SummaryText {
                 + "本次读取 \(archive.hashed) 个文件，采用写入时计算的哈希 \(archive.hashedAsWritten) 个，沿用 \(archive.reused) 个文件的已登记哈希。")
             if let warning = archive.keyWarning { lines.append("提醒：" + warning) }
         }
+        if let cleanup = summary.shardCleanup, !cleanup.removed.isEmpty || !cleanup.failed.isEmpty {
+            if !cleanup.removed.isEmpty {
+                lines.append("分片：已删除此前批次的分片文件夹 \(cleanup.removed.count) 个（已发布的文书不受影响）。")
+            }
+            for failure in cleanup.failed { lines.append("提醒：" + failure) }
+        }
         if let store = summary.store {
             lines.append("状态库：新增 \(store.added)，变更 \(store.changed)，未变 \(store.unchanged)，本次缺失 \(store.absent)。")
         }

@@ -1,5 +1,6 @@
 import CaseModel
 import Disclosure
+import Foundation
 @testable import Pipeline
 import XCTest
 
@@ -23,5 +24,33 @@ final class ShardCuttingTests: XCTestCase {
         XCTAssertEqual(Set(ShardWork.shards(cases, splitAbove: 30).keys), ["LARGE", "SMALL"], "30 is not above 30")
         // Registered whole (a worker with a higher threshold): the publish step follows the agency shard.
         XCTAssertEqual(ShardWork.shard(of: cases[0], registered: ["LARGE", "SMALL"]), "LARGE")
+    }
+
+    /// Once a night is published, earlier nights' batch folders go and nothing else: this night's, a later night's
+    /// (a worker already started on it), and anything not named as a batch stay; a published document that was a
+    /// hard link of a removed shard file is untouched.
+    func testPublishingRemovesOnlyEarlierNightsBatchFolders() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-shard-cleanup-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let shards = output.appendingPathComponent("shards")
+        let batches = ["2025-12-31-0f3a", "2026-01-05-9b1c", "2026-01-06-77aa", "2026-01-06-e402", "2026-01-07-1d2e", "notes", "2026-13-01-aaaa",
+                       "2026-01-05"]
+        for batch in batches {
+            let folder = shards.appendingPathComponent(batch).appendingPathComponent("AGENCY/2")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data("文书 \(batch)".utf8).write(to: folder.appendingPathComponent("送达回证.pdf"))
+        }
+        let published = output.appendingPathComponent("internal/documents/AGENCY/C1/送达回证.pdf")
+        try FileManager.default.createDirectory(at: published.deletingLastPathComponent(), withIntermediateDirectories: true)
+        XCTAssertEqual(link(shards.appendingPathComponent("2026-01-05-9b1c/AGENCY/2/送达回证.pdf").path, published.path), 0)
+
+        let cleanup = ShardWork.removeEarlierBatches(output: output, asOf: try XCTUnwrap(CivilDate(iso: "2026-01-06")))
+        XCTAssertEqual(cleanup.removed, ["2025-12-31-0f3a", "2026-01-05-9b1c"])
+        XCTAssertEqual(cleanup.failed, [])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: shards.path).sorted(),
+                       ["2026-01-05", "2026-01-06-77aa", "2026-01-06-e402", "2026-01-07-1d2e", "2026-13-01-aaaa", "notes"])
+        XCTAssertEqual(try String(contentsOf: published, encoding: .utf8), "文书 2026-01-05-9b1c")
+        // Nothing of earlier nights left: a second call removes nothing.
+        XCTAssertEqual(ShardWork.removeEarlierBatches(output: output, asOf: try XCTUnwrap(CivilDate(iso: "2026-01-06"))).removed, [])
     }
 }

@@ -223,6 +223,11 @@ final class ShardWorkerTests: XCTestCase {
         try Repo.assertSameOutput(sharded, single, "night 2")
         let verify2 = try Repo.run(Repo.executable, ["verify", "--output", sharded.path, "--input", export.path])
         XCTAssertEqual(verify2.code, 0, verify2.output)
+        // The first night's batch folder went once the second night was published; the second night's stays.
+        XCTAssertTrue(publish2.output.contains("分片：已删除此前批次的分片文件夹 1 个"), publish2.output)
+        let left = try FileManager.default.contentsOfDirectory(atPath: sharded.appendingPathComponent("shards").path)
+        XCTAssertEqual(left.count, 1, "\(left)")
+        XCTAssertTrue(left.first?.hasPrefix(nextDay + "-") == true, "\(left)")
     }
 
     /// `shards/<batch>/<shard>` of the night's one batch.

@@ -187,9 +187,14 @@ public struct Ledger {
     /// verification reports. Returns the head.
     static func append(_ entries: [LedgerEntry], to frontier: inout MerkleFrontier, head: (Int, String) throws -> TreeHead,
                        root: URL) throws -> TreeHead {
-        let newLines = try entries.map { Array(try Self.encode($0)) }
-        try Self.appendLines(newLines, to: root.appendingPathComponent(Self.ledgerFile))
-        for line in newLines { frontier.append(leafHash: MerkleTree.leafHash(line)) }
+        // Each entry's line and leaf hash on every core (a first night logs 650,000 files at 100,000 cases, and one
+        // JSONEncoder per line on one core was most of its commit); the lines go out and join the tree in order.
+        let encoded = try EveryCore.tryMap(count: entries.count, block: 2048) { index -> (line: [UInt8], leaf: Digest32) in
+            let line = Array(try Self.encode(entries[index]))
+            return (line, MerkleTree.leafHash(line))
+        }
+        try Self.appendLines(encoded.map(\.line), to: root.appendingPathComponent(Self.ledgerFile))
+        for entry in encoded { frontier.append(leafHash: entry.leaf) }
         let signed = try head(frontier.size, frontier.root.hex)
         try Self.appendLines([Array(try Self.encode(signed))], to: root.appendingPathComponent(Self.headsFile))
         return signed

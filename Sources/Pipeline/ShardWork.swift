@@ -461,13 +461,14 @@ struct ShardAdoption {
         guard let documents = cases[caseID] else { return "案件 \(caseID) 不在分片结果中" }
         var checked: [(path: String, source: String, read: WrittenDigests.Read?)] = []
         for document in documents {
-            guard let (bytes, read) = WrittenDigests.read(document.source) else {
+            guard let (bytes, stamp) = WrittenDigests.read(document.source) else {
                 return "分片文件缺失或无法读取：\(document.source)"
             }
-            guard StateStore.contentHash(bytes) == document.sha256 else {
+            let digest = SHA256.hash(data: bytes)
+            guard Array(digest).hex == document.sha256 else {
                 return "分片文件与清单中的哈希不符（文件被改动过）：\(document.source)"
             }
-            checked.append((document.path, document.source, read))
+            checked.append((document.path, document.source, stamp.map { WrittenDigests.Read(stamp: $0, sha256: digest) }))
         }
         // Linked, not copied: the shard's file is already durable, and a night's documents are not stored twice.
         // The hash just checked is the archive's too, while the link is stamped as the file was when read.

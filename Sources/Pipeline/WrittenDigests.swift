@@ -45,10 +45,15 @@ final class WrittenDigests: @unchecked Sendable {
         try add(relativePath, stamp: stamp, sha256: Self.words(sha256))
     }
 
-    /// A file read whole, with its digest and the stamp it had before and after the read.
+    /// A file the caller read whole and hashed, with the stamp it had before and after the read.
     struct Read: Sendable {
         let stamp: FileStamp
         let sha256: Words
+
+        init(stamp: FileStamp, sha256: SHA256.Digest) {
+            self.stamp = stamp
+            self.sha256 = WrittenDigests.words(sha256)
+        }
     }
 
     /// A SHA-256 digest as four words, as a record holds it.
@@ -61,14 +66,14 @@ final class WrittenDigests: @unchecked Sendable {
         }
     }
 
-    /// Reads a file made outside the staging area (a worker's shard result) and hashes it; its `Read` only
-    /// when the file was stamped the same before and after (else nil beside its bytes: it changed meanwhile).
-    /// Nil when it cannot be read.
-    static func read(_ path: String) -> (bytes: [UInt8], read: Read?)? {
+    /// Reads a file made outside the staging area (a worker's shard result) whole, with its stamp when the file
+    /// was stamped the same before and after the read (nil beside its bytes: it changed meanwhile, so a hash of
+    /// these bytes must not stand for it). Nil when it cannot be read.
+    static func read(_ path: String) -> (bytes: [UInt8], stamp: FileStamp?)? {
         let before = FileWalker.stamp(of: path)
         guard let bytes = FileSystem.contents(path) else { return nil }
         guard let before, FileWalker.stamp(of: path) == before, bytes.count == before.size else { return (bytes, nil) }
-        return (bytes, Read(stamp: before, sha256: words(SHA256.hash(data: bytes))))
+        return (bytes, before)
     }
 
     /// Records a file staged as a link to one the caller read (`read`): the link is that file.

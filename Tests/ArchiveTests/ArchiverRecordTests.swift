@@ -28,6 +28,40 @@ final class ArchiverRecordTests: XCTestCase {
         }
     }
 
+    /// The ledger's lines are made and written a block at a time: whatever the block, the ledger holds every entry's
+    /// line in order, and the tree's root is the one a tree of those lines, built here leaf by leaf, has.
+    func testAppendingInBlocksWritesEveryLineInOrderAndTheSameTree() throws {
+        var random = SplitMix64(seed: 0x1ED6E5)
+        let first = (0..<37).map { number in
+            LedgerEntry(run: 1, kind: .output, path: "internal/documents/A/C\(number)/文书-\(random.next(below: 1000)).pdf", event: .added,
+                        sha256: String(repeating: "0123456789abcdef", count: 4), size: random.next(below: 100_000), caseID: "C\(number)")
+        }
+        let second = (0..<53).map { number in
+            LedgerEntry(run: 2, kind: number % 3 == 0 ? .media : .output, path: "public/p-\(number).html", event: number % 5 == 0 ? .removed : .changed,
+                        sha256: number % 5 == 0 ? "" : String(repeating: "fedcba9876543210", count: 4), size: number, caseID: nil)
+        }
+        var expected: [String]?
+        for block in [1, 7, 64, Ledger.appendBlock] {
+            let root = folder.appendingPathComponent("block-\(block)")
+            var frontier = MerkleFrontier()
+            var heads: [TreeHead] = []
+            for (night, entries) in [first, second].enumerated() {
+                heads.append(try Ledger.append(entries, to: &frontier, head: { size, rootHash in
+                    TreeHead(run: night + 1, asOf: "2026-01-06", input: "export", treeSize: size, rootHash: rootHash, excluded: [],
+                             publicKey: "", signature: "")
+                }, root: root, block: block))
+            }
+            let bytes = try Data(contentsOf: root.appendingPathComponent(Ledger.ledgerFile))
+            let lines = bytes.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
+            XCTAssertEqual(lines, try (first + second).map { String(decoding: try Ledger.encode($0), as: UTF8.self) }, "block \(block)")
+            let tree = MerkleTree()
+            for line in lines { tree.append(leafData: Array(line.utf8)) }
+            XCTAssertEqual(heads.last?.treeSize, 90)
+            XCTAssertEqual(heads.last?.rootHash, tree.root(size: tree.size)?.hex, "block \(block)")
+            if let expected { XCTAssertEqual(lines, expected) } else { expected = lines }
+        }
+    }
+
     /// The index's rows read beside the listing give each file what looking it up in the tables gives:
     /// random listings and indexes (files added, gone, restamped, relogged), and no answer (the tables decide)
     /// for rows out of order, a path held twice, or a name that is not plainly composed.

@@ -193,8 +193,9 @@ public struct Ledger {
         // core was most of its commit, and every line held at once, then joined into one buffer to be written, made
         // its peak. A crash part-way leaves unsigned leaves, as a crash before the head always could.
         let ledger = root.appendingPathComponent(Self.ledgerFile)
-        for start in stride(from: 0, to: entries.count, by: max(1, size)) {
-            let block = entries[start..<min(entries.count, start + max(1, size))]
+        let size = max(1, size)
+        for start in stride(from: 0, to: entries.count, by: size) {
+            let block = entries[start..<min(entries.count, start + size)]
             let encoded = try EveryCore.tryMap(count: block.count, block: 1024) { offset -> (line: [UInt8], leaf: Digest32) in
                 let line = Array(try Self.encode(block[block.startIndex + offset]))
                 return (line, MerkleTree.leafHash(line))

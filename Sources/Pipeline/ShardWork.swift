@@ -124,7 +124,16 @@ public enum ShardWork {
     public static func removeEarlierBatches(output: URL, asOf: CivilDate) -> Cleanup {
         let root = output.appendingPathComponent(folderName)
         var cleanup = Cleanup()
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).sorted()
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
+        } catch {
+            // No shards/ folder (no worker wrote one) is nothing to clean; one that cannot be read is said, not skipped silently.
+            if FileSystem.kind(root.path) != .missing {
+                cleanup.failed.append("未能读取分片文件夹 \(folderName)/（错误码 \(OutputWriter.errnoOf(error))），此前批次的分片文件夹本次未删除，下次发布时再试。")
+            }
+            return cleanup
+        }
         for name in names {
             guard let date = CivilDate(iso: String(name.prefix(10))), name.dropFirst(10).first == "-", date < asOf else { continue }
             do {

@@ -38,7 +38,7 @@ public struct IngestResult: Sendable {
     /// Contract v2 data of every accepted case, by case id: the v2 columns of
     /// its row and its penalties, 清单 items and services. A v1 export gives
     /// each case an empty value; use `details(of:)` to read it.
-    public var details: [String: CaseDetails] = [:]
+    public var details = CaseDetailsTable()
     /// Contract v2 columns of the accepted agencies (payment account, 法制机构), by 主体代码.
     public var agencyDetails: [String: AgencyDetails] = [:]
     /// Contract v2 columns of the accepted reviews (reviewer certificates, proposed decision), by 审核编号.
@@ -386,10 +386,7 @@ extension Session {
             entry.setAsideChildRows = (setAside[id] ?? []).sorted { ($0.file, $0.row) < ($1.file, $1.row) }
             return entry
         }
-        var details: [String: CaseDetails] = [:]
-        details.reserveCapacity(result.cases.count)
-        for entry in entries { if let entry { details[entry.caseID] = entry } }
-        result.details = details
+        result.details = CaseDetailsTable(entries.lazy.compactMap { $0 })
         let agencyCodes = Set(result.agencies.map(\.source))
         for row in tables[.agencies] ?? [] where agencyCodes.contains(row.source) {
             let entry = RowDecoding.agencyDetails(row)
@@ -436,7 +433,7 @@ public struct ExportRecords: Sendable {
     var cases: [EnforcementCase]
     var records: [ProcessRecord]
     var reviews: [Review]
-    var details: [String: CaseDetails]
+    var details: CaseDetailsTable
     var reviewDetails: [String: ReviewDetails]
     var rowAgencyCodes: [SourceRef: String]
 
@@ -453,7 +450,7 @@ extension IngestResult {
             cases = []
             records = []
             reviews = []
-            details = [:]
+            details = CaseDetailsTable()
             reviewDetails = [:]
             rowAgencyCodes = [:]
         }

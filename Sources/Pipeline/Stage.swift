@@ -147,7 +147,6 @@ struct PreviousState {
     var renderMemo: RenderMemo?
     /// The portal's memo of the last run's redactions (nil: none, or not readable).
     var redactionMemo: RedactionMemo?
-    var caseHashes: [String: String] = [:]
     /// The first day this output folder published; nil before its first run.
     var firstPublicationDay: CivilDate?
     /// The key of the gate whose sweep passed the live public/ files (from the last run's record; nil: unknown).

@@ -258,7 +258,7 @@ public struct StatisticsInput: Sendable {
     /// decisions. Nil: the case system's own major flag and the presence of a review.
     public var reviewJudgement: [String: ReviewJudgement]?
     /// Contract v2 data by case id (`IngestResult.details`); empty for a v1 export.
-    public var details: [String: CaseDetails] = [:]
+    public var details = CaseDetailsTable()
     public var calendar: WorkingCalendar
     /// Working days from decision to publication, per agency and action type.
     public var disclosureWorkingDays: @Sendable (_ agencyCode: String, _ type: ActionType) -> Int

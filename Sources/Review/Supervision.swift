@@ -90,7 +90,7 @@ public struct SupervisionInput: Sendable {
     public var assessments: [ReviewAssessment]
     public var publications: [String: PublicationRecord]
     /// Contract v2 data by case id (`IngestResult.details`): the procedure's dates and the services.
-    public var details: [String: CaseDetails] = [:]
+    public var details = CaseDetailsTable()
     public var calendar: WorkingCalendar
     public var disclosureWorkingDays: @Sendable (_ agencyCode: String, _ type: ActionType) -> Int
     public var withdrawalWorkingDays: @Sendable (_ agencyCode: String) -> Int

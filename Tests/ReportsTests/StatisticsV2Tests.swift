@@ -42,7 +42,7 @@ final class StatisticsV2Tests: XCTestCase {
         var input = StatisticsInput(year: 2025, asOf: date("2026-01-06"), agencies: agencies, officers: [], cases: cases, reviews: [],
                                     setAside: setAside ?? SetAsideRows(total: 0, byReason: [:], byFile: [:]), publishedOn: [:],
                                     calendar: calendar, disclosureWorkingDays: { _, _ in 7 })
-        input.details = Dictionary(uniqueKeysWithValues: details.map { ($0.caseID, $0) })
+        input.details = CaseDetailsTable(details)
         return try StatisticsCalculator.compute(input)
     }
 

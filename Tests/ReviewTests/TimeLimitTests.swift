@@ -34,7 +34,7 @@ final class TimeLimitTests: XCTestCase {
         var input = SupervisionInput(asOf: date(asOf), cases: cases, officers: [], problems: [], assessments: [], publications: [:],
                                      calendar: try WorkingCalendar(contentsOf: root.appendingPathComponent("Templates/calendar/cn-working-days.json")),
                                      disclosureWorkingDays: { _, _ in 7 }, withdrawalWorkingDays: { _ in 3 })
-        input.details = Dictionary(uniqueKeysWithValues: details.map { ($0.caseID, $0) })
+        input.details = CaseDetailsTable(details)
         return try Supervisor.report(input)
     }
 

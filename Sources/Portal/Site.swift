@@ -5,46 +5,60 @@ import Web
 
 /// A decision as the portal carries it: the redacted case and its publication facts.
 public struct PublishedDecision: Sendable, Equatable {
-    /// The redacted case, held by reference: the site orders, filters and groups every decision (80,000 on a
-    /// night at 100,000 cases) several times over, and each copy of a list of inline cases (about 500 bytes each)
-    /// cost tens of megabytes at the stage's peak.
+    /// Everything held by one reference: the site orders, filters and groups every decision (80,000 on a night at
+    /// 100,000 cases) several times over, and each copy of a list of inline decisions — the redacted case and the
+    /// index number, dates and paths, about 140 bytes each — cost 11–17 MB at the stage's peak (five such lists).
     @usableFromInline let box: Box
     @inlinable public var decision: PublicCase { box.value }
     /// 索引号: 机构代码/YYYY-NNNNN.
-    public var indexNo: String
-    public var publishedOn: CivilDate
-    public var deadline: CivilDate
+    @inlinable public var indexNo: String { box.indexNo }
+    @inlinable public var publishedOn: CivilDate { box.publishedOn }
+    @inlinable public var deadline: CivilDate { box.deadline }
     /// Set when the decision left the portal (撤销, or no longer to be published).
-    public var withdrawnOn: CivilDate?
-    public var withdrawalReason: String?
+    @inlinable public var withdrawnOn: CivilDate? { box.withdrawnOn }
+    @inlinable public var withdrawalReason: String? { box.withdrawalReason }
     /// Relative to public/, when a public copy of the document exists.
-    public var pdfPath: String?
+    @inlinable public var pdfPath: String? { box.pdfPath }
 
     public init(decision: PublicCase, indexNo: String, publishedOn: CivilDate, deadline: CivilDate, withdrawnOn: CivilDate?,
                 withdrawalReason: String?, pdfPath: String?) {
-        box = Box(decision)
-        self.indexNo = indexNo
-        self.publishedOn = publishedOn
-        self.deadline = deadline
-        self.withdrawnOn = withdrawnOn
-        self.withdrawalReason = withdrawalReason
-        self.pdfPath = pdfPath
+        box = Box(value: decision, indexNo: indexNo, publishedOn: publishedOn, deadline: deadline, withdrawnOn: withdrawnOn,
+                  withdrawalReason: withdrawalReason, pdfPath: pdfPath)
     }
 
-    /// The case behind the reference; never changed once made.
+    /// The decision behind the reference; never changed once made.
     @usableFromInline final class Box: Sendable {
         @usableFromInline let value: PublicCase
-        init(_ value: PublicCase) { self.value = value }
+        @usableFromInline let indexNo: String
+        @usableFromInline let publishedOn: CivilDate
+        @usableFromInline let deadline: CivilDate
+        @usableFromInline let withdrawnOn: CivilDate?
+        @usableFromInline let withdrawalReason: String?
+        @usableFromInline let pdfPath: String?
+        /// Made once: the search store, the sitemap and the kept pages each asked for it, and each answer was a String of its own.
+        @usableFromInline let pagePath: String
+
+        init(value: PublicCase, indexNo: String, publishedOn: CivilDate, deadline: CivilDate, withdrawnOn: CivilDate?,
+             withdrawalReason: String?, pdfPath: String?) {
+            self.value = value
+            self.indexNo = indexNo
+            self.publishedOn = publishedOn
+            self.deadline = deadline
+            self.withdrawnOn = withdrawnOn
+            self.withdrawalReason = withdrawalReason
+            self.pdfPath = pdfPath
+            pagePath = PublishedDecision.pagePath(indexNo: indexNo)
+        }
     }
 
     public static func == (left: PublishedDecision, right: PublishedDecision) -> Bool {
-        (left.box === right.box || left.decision == right.decision) && left.indexNo == right.indexNo
+        left.box === right.box || (left.decision == right.decision && left.indexNo == right.indexNo
             && left.publishedOn == right.publishedOn && left.deadline == right.deadline && left.withdrawnOn == right.withdrawnOn
-            && left.withdrawalReason == right.withdrawalReason && left.pdfPath == right.pdfPath
+            && left.withdrawalReason == right.withdrawalReason && left.pdfPath == right.pdfPath)
     }
 
     /// Relative to public/: decisions/<机构代码>/<YYYY-NNNNN>.html.
-    public var pagePath: String { Self.pagePath(indexNo: indexNo) }
+    @inlinable public var pagePath: String { box.pagePath }
 
     /// The page of the decision with this 索引号 (机构代码/YYYY-NNNNN), under public/.
     public static func pagePath(indexNo: String) -> String {

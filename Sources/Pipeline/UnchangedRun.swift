@@ -495,6 +495,9 @@ struct LivePaths: Sendable {
             return nil
         }
         self.folders = folders
+        // Reserved once: grown by doubling, the stamps (40 bytes a file, 500,000 files at 100,000 cases) took up to twice that.
+        let count = listed.reduce(0) { count, file in count + (folders.contains { file.path.utf8.starts(with: $0.utf8) } ? 1 : 0) }
+        stamps?.reserveCapacity(count)
         var previous: [UInt8] = []
         for file in listed where folders.contains(where: { file.path.utf8.starts(with: $0.utf8) }) {
             let path = Array(file.path.utf8)

@@ -180,6 +180,41 @@ public enum FileSystem {
         return buffer
     }
 
+    /// A file kept open for reading parts of it by offset (`pread`), so that only the parts asked for are in memory.
+    /// The descriptor is closed when the last reference goes.
+    public final class OpenFile: @unchecked Sendable {
+        private let descriptor: Int32
+        public let path: String
+
+        /// Nil when the path cannot be opened for reading.
+        public init?(_ path: String) {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+            self.descriptor = descriptor
+            self.path = path
+        }
+
+        deinit { close(descriptor) }
+
+        /// The bytes at `range`, fewer only where the file ends before it; nil on a read error.
+        public func bytes(in range: Range<Int>) -> [UInt8]? {
+            guard !range.isEmpty else { return [] }
+            var buffer = [UInt8](repeating: 0, count: range.count)
+            var filled = 0
+            while filled < buffer.count {
+                let count = buffer.withUnsafeMutableBytes { raw in
+                    pread(descriptor, raw.baseAddress.map { $0 + filled }, raw.count - filled, off_t(range.lowerBound + filled))
+                }
+                if count < 0, errno == EINTR { continue }
+                guard count >= 0 else { return nil }
+                if count == 0 { break }
+                filled += count
+            }
+            buffer.removeSubrange(filled...)
+            return buffer
+        }
+    }
+
     /// The first `count` bytes of both (each holds at least that many) are the same.
     private static func firstBytesEqual(_ first: [UInt8], _ second: [UInt8], count: Int) -> Bool {
         guard count > 0 else { return true }

@@ -45,7 +45,7 @@ struct RedactionReuse {
         self.changes = changes
         self.redaction = redaction
         // A review page changed or replaced since that run is not read: its cases' sections are made again.
-        lastPage = writer.canKeep(ReviewQueue.path) ? writer.existingBytes(ReviewQueue.path).map(ReviewQueue.LastPage.init) : nil
+        lastPage = writer.canKeep(ReviewQueue.path) ? ReviewQueue.LastPage(path: writer.path(of: ReviewQueue.path)) : nil
         self.writer = writer
         self.calendar = calendar
         self.config = config

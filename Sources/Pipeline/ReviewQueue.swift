@@ -1,6 +1,8 @@
 import CaseModel
 import Disclosure
+import ErrorReporting
 import Foundation
+import Native
 import Web
 import WorkingDays
 
@@ -45,58 +47,116 @@ struct ReviewQueue {
         case made(String)
         case lastNight(LastPage, Range<Int>)
 
-        var text: String {
+        func text() throws -> String {
             switch self {
-            case .made(let text): text
-            case .lastNight(let page, let range): String(decoding: page.bytes[range], as: UTF8.self)
+            case .made(let text): return text
+            case .lastNight(let page, let range): return try page.text(range)
             }
         }
     }
 
-    /// Last night's page as read back, held once with where each case's section lies in it: the sections of the cases
-    /// whose redaction is reused are written from it again (read out as Strings of their own, they were about 107 MB
-    /// beside the page's bytes and a copy of them, the portal stage's peak at 100,000 cases).
+    /// Last night's page, kept open with where each case's section lies in it: the sections of the cases whose redaction
+    /// is reused are read from it one at a time as tonight's page is written. Read whole, the page (about 97 MB at
+    /// 100,000 cases) stood beside the last run's publication log at the portal stage's peak.
     final class LastPage: Sendable {
-        let bytes: [UInt8]
-        /// Case id (as its heading escapes it) → its section's bytes.
+        let file: FileSystem.OpenFile
+        /// Case id (as its heading escapes it) → its section's bytes in the file.
         let sections: [String: Range<Int>]
 
-        init(_ bytes: [UInt8]) {
-            self.bytes = bytes
-            sections = ReviewQueue.sections(in: bytes)
+        /// Nil when the file cannot be opened or read.
+        init?(path: String) {
+            guard let file = FileSystem.OpenFile(path), let sections = ReviewQueue.sections(reading: file) else { return nil }
+            self.file = file
+            self.sections = sections
         }
 
         func section(_ escapedID: String) -> Section? { sections[escapedID].map { .lastNight(self, $0) } }
+
+        /// A section's text; a read that fails or comes up short (the file changed under the run) stops the stage.
+        func text(_ range: Range<Int>) throws -> String {
+            guard let bytes = file.bytes(in: range), bytes.count == range.count else {
+                throw FileSystemError(path: file.path, action: "读取上次的公示前人工审核清单", code: EIO)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
     }
 
     /// Where the sections of a page `page` wrote lie, by the case id as its heading escapes it (`HTML.escape`).
     /// Text inside a section is escaped, so its own "<section>" and "</section>" are the only ones. An id
     /// read from two sections (an id holding "（" reads as a shorter one) is left out: neither is reused.
     static func sections(in page: [UInt8]) -> [String: Range<Int>] {
-        let open = Array("<section>\n<h2>".utf8), close = Array("</section>\n".utf8), idEnd = Array("（".utf8)
-        var out: [String: Range<Int>] = [:]
-        var ambiguous = Set<String>()
-        var position = 0
-        while let start = find(open, in: page, from: position) {
-            let idStart = start + open.count
-            guard let end = find(close, in: page, from: idStart), let idStop = find(idEnd, in: page, from: idStart), idStop < end else { break }
-            let id = String(decoding: page[idStart..<idStop], as: UTF8.self)
-            if out.updateValue(start..<(end + close.count), forKey: id) != nil { ambiguous.insert(id) }
-            position = end + close.count
-        }
-        for id in ambiguous { out[id] = nil }
-        return out
+        var scanner = SectionScanner()
+        _ = scanner.scan(page, base: 0, atEnd: true)
+        return scanner.result
     }
 
-    private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard let first = needle.first, needle.count <= bytes.count else { return nil }
-        var index = start
-        let last = bytes.count - needle.count
-        while index <= last {
-            if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
-            index += 1
+    /// The same, read from the file a piece of `chunk` bytes at a time; nil on a read error.
+    static func sections(reading file: FileSystem.OpenFile, chunk: Int = 1 << 22) -> [String: Range<Int>]? {
+        var scanner = SectionScanner()
+        var window: [UInt8] = []
+        var base = 0
+        var next = 0
+        while true {
+            guard let piece = file.bytes(in: next..<(next + chunk)) else { return nil }
+            next += piece.count
+            window += piece
+            let atEnd = piece.count < chunk
+            let consumed = scanner.scan(window, base: base, atEnd: atEnd)
+            if atEnd || scanner.stopped { break }
+            window.removeSubrange(..<consumed)
+            base += consumed
         }
-        return nil
+        return scanner.result
+    }
+
+    /// Finds the sections in a page read a window at a time: a section not yet whole in the window waits for the
+    /// next piece; the first malformed one (or one the page ends inside) ends the scan, as it ends a scan of the whole page.
+    private struct SectionScanner {
+        private static let open = Array("<section>\n<h2>".utf8), close = Array("</section>\n".utf8), idEnd = Array("（".utf8)
+        private var found: [String: Range<Int>] = [:]
+        private var ambiguous = Set<String>()
+        private(set) var stopped = false
+
+        var result: [String: Range<Int>] {
+            var out = found
+            for id in ambiguous { out[id] = nil }
+            return out
+        }
+
+        /// Scans `window` (the file's bytes from offset `base`); returns how many of its first bytes are done with.
+        mutating func scan(_ window: [UInt8], base: Int, atEnd: Bool) -> Int {
+            var position = 0
+            while !stopped {
+                guard let start = find(Self.open, in: window, from: position) else {
+                    // An opening may straddle the window's end: its first bytes are kept.
+                    return max(position, window.count - (Self.open.count - 1))
+                }
+                let idStart = start + Self.open.count
+                guard let end = find(Self.close, in: window, from: idStart) else {
+                    if atEnd { stopped = true }
+                    return start
+                }
+                guard let idStop = find(Self.idEnd, in: window, from: idStart), idStop < end else {
+                    stopped = true
+                    return start
+                }
+                let id = String(decoding: window[idStart..<idStop], as: UTF8.self)
+                if found.updateValue((base + start)..<(base + end + Self.close.count), forKey: id) != nil { ambiguous.insert(id) }
+                position = end + Self.close.count
+            }
+            return position
+        }
+
+        private func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+            guard let first = needle.first, needle.count <= bytes.count else { return nil }
+            var index = start
+            let last = bytes.count - needle.count
+            while index <= last {
+                if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
+                index += 1
+            }
+            return nil
+        }
     }
 
     static let path = "internal/redaction/queue.html"
@@ -136,7 +196,7 @@ struct ReviewQueue {
 
     /// The page a piece at a time (its sections one by one): at 100,000 cases it is about 100 MB, and made whole, then
     /// encoded for the file, two copies of it stood beside the sections at the portal stage's peak.
-    static func page(_ entries: [Entry], asOf: CivilDate, emit: (String) throws -> Void) rethrows {
+    static func page(_ entries: [Entry], asOf: CivilDate, emit: (String) throws -> Void) throws {
         let intro = "<h1>公示前人工审核清单</h1>\n<p>数据基准日 \(asOf.chinese)。下列决定的文本经过技术处理："
             + "<del>删除线</del>为原文，其后<ins>标黄</ins>为门户显示的内容；<mark class=\"uncertain\">红框</mark>为系统不能确定是否为人名、按人名处理的词，请确认。"
             + "“待审核”的决定在审核通过清单列出之前不公示。本页含原文，仅供内部使用。</p>\n"
@@ -152,7 +212,7 @@ struct ReviewQueue {
             let (a, b) = (entries[$0], entries[$1])
             return (a.held ? 0 : 1, a.deadline, a.caseID) < (b.held ? 0 : 1, b.deadline, b.caseID)
         }
-        for position in sorted { try emit(entries[position].section.text) }
+        for position in sorted { try emit(try entries[position].section.text()) }
         try emit(closing)
     }
 

@@ -512,6 +512,8 @@ struct LivePaths: Sendable {
             previous = path
             keepStamp(of: file)
         }
+        // Held all night: the paths' bytes, grown by doubling, are copied once into storage of their own size.
+        bytes = bytes.withUnsafeBufferPointer { Array($0) }
     }
 
     private mutating func keepStamp(of file: ListedFile) {

@@ -200,16 +200,8 @@ public enum FileSystem {
         public func bytes(in range: Range<Int>) -> [UInt8]? {
             guard !range.isEmpty else { return [] }
             var buffer = [UInt8](repeating: 0, count: range.count)
-            var filled = 0
-            while filled < buffer.count {
-                let count = buffer.withUnsafeMutableBytes { raw in
-                    pread(descriptor, raw.baseAddress.map { $0 + filled }, raw.count - filled, off_t(range.lowerBound + filled))
-                }
-                if count < 0, errno == EINTR { continue }
-                guard count >= 0 else { return nil }
-                if count == 0 { break }
-                filled += count
-            }
+            let filled = FileSystem.readFully(descriptor, &buffer, at: range.lowerBound)
+            guard filled >= 0 else { return nil }
             buffer.removeSubrange(filled...)
             return buffer
         }
@@ -226,11 +218,15 @@ public enum FileSystem {
         }
     }
 
-    /// Fills `buffer` from the file (fewer bytes only at its end); -1 on a read error.
-    private static func readFully(_ descriptor: Int32, _ buffer: inout [UInt8]) -> Int {
+    /// Fills `buffer` from the file (fewer bytes only at its end): from where the descriptor stands, or from byte `offset`
+    /// (`pread`, the descriptor's position left as it is); -1 on a read error.
+    private static func readFully(_ descriptor: Int32, _ buffer: inout [UInt8], at offset: Int? = nil) -> Int {
         var filled = 0
         while filled < buffer.count {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress.map { $0 + filled }, $0.count - filled) }
+            let count = buffer.withUnsafeMutableBytes { raw in
+                let start = raw.baseAddress.map { $0 + filled }
+                return offset.map { pread(descriptor, start, raw.count - filled, off_t($0 + filled)) } ?? read(descriptor, start, raw.count - filled)
+            }
             if count < 0, errno == EINTR { continue }
             guard count >= 0 else { return -1 }
             if count == 0 { break }

@@ -312,11 +312,6 @@ public final class OutputWriter: @unchecked Sendable {
         FileManager.default.fileExists(atPath: path(of: relativePath))
     }
 
-    /// Reads a file of the previous run's output, straight into bytes.
-    func existingBytes(_ relativePath: String) -> [UInt8]? {
-        FileSystem.contents(path(of: relativePath))
-    }
-
     /// Commits what was staged, each staged top-level entry replacing the live one
     /// whole, with no state store and no ledger: for tools that write a folder of their own.
     public func commit() throws {

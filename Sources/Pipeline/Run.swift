@@ -181,9 +181,6 @@ public enum PipelineRunner {
         }
         if let waiting = pending { try learn(try waiting.wait(), output: output, run: run) }
         run.releaseStageCaches()
-        // Read by the stages only: the cases' contract v2 details (≈ 60 MB at 100,000 cases) go before the snapshot is made.
-        run.ingest.details = CaseDetailsTable()
-        run.ingest.reviewDetails = [:]
         var summary = makeSummary(run.ingest, request: request, stages: config.stages)
         for part in parts { summary.add(part) }
         var snapshot: ((StateStore.Transaction) throws -> Void)?

@@ -101,9 +101,13 @@ struct PortalStage: Stage {
         let approved = try ReviewQueue.approvals(run.config.approvalsURL, sourceName: run.config.sourceName)
         let settings = try RedactionMemo.settings(run.config)
         let inputKeys = try run.renderInputKeys()
-        let sameSettings = run.previous.redactionMemo?.settings == settings
-        let textNames = Publisher.textNames(run.ingest, last: sameSettings ? run.takeLastTextNames() : [:], inputKeys: inputKeys)
-        let memo = Publisher.Memo(last: run.previous.redactionMemo, settings: settings, inputKeys: inputKeys, textNames: textNames)
+        var lastMemo = try run.takeLastRedactionMemo()
+        let sameSettings = lastMemo?.settings == settings
+        let textNames = Publisher.textNames(run.ingest, last: sameSettings ? lastMemo?.textNames ?? [:] : [:], inputKeys: inputKeys)
+        // Last night's names read in the texts go once tonight's are worked out (≈ 30 MB at 100,000 cases): the memo
+        // the publisher keeps has none.
+        lastMemo?.textNames = [:]
+        let memo = Publisher.Memo(last: lastMemo, settings: settings, inputKeys: inputKeys, textNames: textNames)
         // Taken from the run and held only here: the public cases let go of in it are gone, not kept by a second holder.
         var last = try run.takeLastPublications()
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),

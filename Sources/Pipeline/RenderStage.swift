@@ -370,7 +370,7 @@ struct DocumentsStage: Stage {
         let config = run.config
         let fingerprint = try PipelineRunner.renderFingerprint(config)
         let inputs = try run.renderInputKeys()
-        let previous = run.previous.renderMemo.flatMap { $0.fingerprint == fingerprint ? $0 : nil }
+        let previous = try run.lastRenderMemo().flatMap { $0.fingerprint == fingerprint ? $0 : nil }
         // Cases whose inputs are the last run's and whose files are as it left them are carried forward
         // without building their document data; the plan is built for the others only.
         // Decided on every core: an lstat for each of about 400,000 documents at 100,000 cases.

@@ -299,12 +299,12 @@ public enum PipelineRunner {
         return try FolderLock(folder: folder, wait: wait)
     }
 
-    /// What the last committed run left in the store, read once.
+    /// What the last committed run left in the store: its small parts read now, its publication log and memos
+    /// when a stage first asks for them (`RunContext`).
     static func loadPrevious(_ config: PipelineConfig) throws -> PreviousState {
         let store = try StateStore(path: config.stateStoreURL.path)
-        return PreviousState(publications: nil, publicationStore: config.stateStoreURL.path, reportDeliveries: try store.reportDeliveries(),
-                             reportFeed: try store.reportFeed(), renderMemo: try store.renderMemo(), redactionMemo: try store.redactionMemo(),
-                             firstPublicationDay: try store.firstPublicationDay())
+        return PreviousState(publications: nil, storePath: config.stateStoreURL.path, reportDeliveries: try store.reportDeliveries(),
+                             reportFeed: try store.reportFeed(), firstPublicationDay: try store.firstPublicationDay())
     }
 
     public static func templates(_ config: PipelineConfig) throws -> TemplateLibrary {

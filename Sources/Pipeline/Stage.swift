@@ -136,21 +136,35 @@ public struct ReportPublication: Codable, Sendable, Equatable {
     public var feedSummary: String
 }
 
-/// What the last committed run left in the state store, read once at the start of a run.
+/// What the last committed run left in the state store: its small parts read at the start of a run, its publication
+/// log and memos when a stage first asks for them (`RunContext.lastPublications`, `lastRenderMemo`, `takeLastRedactionMemo`).
 struct PreviousState {
     /// The portal's publication log; nil until a stage first asks for it (`RunContext.lastPublications`).
     var publications: [String: PublicationRow]?
-    /// Where the log is read from when asked (nil: there is no store; the log is empty).
-    var publicationStore: String?
+    /// Where the log and the memos are read from when asked (nil: there is no store; no log, no memos).
+    var storePath: String?
     var reportDeliveries: [Int: [String: ReportDelivery]] = [:]
     var reportFeed: [StoredReportFeedEntry] = []
-    var renderMemo: RenderMemo?
-    /// The portal's memo of the last run's redactions (nil: none, or not readable).
-    var redactionMemo: RedactionMemo?
+    /// The render stage's memo of the last run (read by the validate and render stages).
+    var renderMemo: StoredPart<RenderMemo> = .unread
+    /// The portal's memo of the last run's redactions (`.read(nil)`: none, or not readable).
+    var redactionMemo: StoredPart<RedactionMemo> = .unread
     /// The first day this output folder published; nil before its first run.
     var firstPublicationDay: CivilDate?
     /// The key of the gate whose sweep passed the live public/ files (from the last run's record; nil: unknown).
     var gateKey: String?
+}
+
+/// A part of the last run's state that is read from the store only when a stage first asks for it.
+enum StoredPart<Value> {
+    case unread
+    /// Read (nil: the store holds none), or let go of once its readers are done.
+    case read(Value?)
+
+    var value: Value? {
+        if case .read(let value) = self { return value }
+        return nil
+    }
 }
 
 /// Everything a run's stages share: the request, the export as ingest accepted it
@@ -183,10 +197,6 @@ final class RunContext {
 
     /// Last night's names read in the cases' texts (`RedactionMemo.textNames`), handed over once: the run lets go of
     /// them (about 30 MB at 100,000 cases), so they are gone once tonight's are worked out, not held to the commit.
-    func takeLastTextNames() -> [String: RedactionMemo.CaseTextNames] {
-        defer { previous.redactionMemo?.textNames = [:] }
-        return previous.redactionMemo?.textNames ?? [:]
-    }
 
     init(request: RunRequest, previous: PreviousState, events: (@Sendable (RunEvent) -> Void)?) {
         self.request = request
@@ -199,7 +209,7 @@ final class RunContext {
     /// ingest, its public cases (about 220 MB at 100,000 cases) stood beside the export's raw rows.
     func lastPublications() throws -> [String: PublicationRow] {
         if let publications = previous.publications { return publications }
-        let read = try previous.publicationStore.map { try StateStore(path: $0).publicationRows() } ?? [:]
+        let read = try previous.storePath.map { try StateStore(path: $0).publicationRows() } ?? [:]
         previous.publications = read
         return read
     }
@@ -213,7 +223,25 @@ final class RunContext {
 
     /// One case's row of the last run's publication log as the store holds it, public case and all (nil: none).
     func storedPublication(_ caseID: String) throws -> PublicationRow? {
-        try previous.publicationStore.flatMap { try StateStore(path: $0).publicationRow(caseID) }
+        try previous.storePath.flatMap { try StateStore(path: $0).publicationRow(caseID) }
+    }
+
+    /// The last run's render memo, read from the store when the validate or render stage first asks: read before the
+    /// ingest with the rest of the last run's state, it (≈ 120 MB at 100,000 cases) stood beside the export being read,
+    /// the ingest's peak. Let go of after the render stage (`releaseLastRenderMemo`).
+    func lastRenderMemo() throws -> RenderMemo? {
+        if case .read(let memo) = previous.renderMemo { return memo }
+        let memo = try previous.storePath.flatMap { try StateStore(path: $0).renderMemo() }
+        previous.renderMemo = .read(memo)
+        return memo
+    }
+
+    /// The last run's redaction memo, handed over to the portal stage, its only reader: read from the store then (not
+    /// before the ingest, beside the export being read), and not held by the run as well through the stages after it.
+    func takeLastRedactionMemo() throws -> RedactionMemo? {
+        defer { previous.redactionMemo = .read(nil) }
+        if case .read(let memo) = previous.redactionMemo { return memo }
+        return try previous.storePath.flatMap { try StateStore(path: $0).redactionMemo() }
     }
 
     /// The publication log as it stands after this run's portal stage, or the last run's when the portal did not run.
@@ -262,7 +290,7 @@ final class RunContext {
 
     /// After the render stage, nothing reads the last run's render memo (about 80 MB at 100,000 cases): let go of
     /// before the portal stage, the night's peak.
-    func releaseLastRenderMemo() { previous.renderMemo = nil }
+    func releaseLastRenderMemo() { previous.renderMemo = .read(nil) }
 
     /// Once the snapshot and the archive's request are made, nothing reads the export's records: they are let go of
     /// on another thread (freeing millions of small objects takes about a second) while the commit works, so the
@@ -286,9 +314,9 @@ final class RunContext {
         publicationLog = nil
         assessments = []
         previous.publications = nil
-        previous.publicationStore = nil
-        previous.renderMemo = nil
-        previous.redactionMemo = nil
+        previous.storePath = nil
+        previous.renderMemo = .read(nil)
+        previous.redactionMemo = .read(nil)
         previous.reportDeliveries = [:]
     }
 }

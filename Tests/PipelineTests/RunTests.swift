@@ -76,7 +76,7 @@ final class RunTests: XCTestCase {
         try store.apply(changes, snapshot: nil)
 
         let run = RunContext(request: RunRequest(config: PipelineConfig(baseFolder: Repo.root), asOf: asOf),
-                             previous: PreviousState(publicationStore: path), events: nil)
+                             previous: PreviousState(storePath: path), events: nil)
         XCTAssertNil(run.previous.publications, "not read before it is asked for")
         XCTAssertEqual(try run.publications(), ["C-1": row])
         XCTAssertEqual(run.previous.publications, ["C-1": row])
@@ -90,6 +90,46 @@ final class RunTests: XCTestCase {
         let none = RunContext(request: RunRequest(config: PipelineConfig(baseFolder: Repo.root), asOf: asOf), previous: PreviousState(),
                               events: nil)
         XCTAssertEqual(try none.publications(), [:], "without a store, an empty log")
+    }
+
+    /// The last run's memos are read from the store when a stage first asks (validate or render; the portal), not with
+    /// the rest of the last run's state before the ingest, where they stood beside the export being read. The render memo
+    /// is read once and let go of after the render stage; the redaction memo is handed over to the portal, once.
+    func testTheLastRunsMemosAreReadWhenFirstAskedFor() throws {
+        let folder = Repo.temporaryFolder("run-lazy-memos")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("state.sqlite").path
+        let store = try StateStore(path: path)
+        let render = RenderMemo(fingerprint: "f", cases: ["C-1": "1"], inputs: ["C-1": "k"], files: ["C-1": ["行政处罚决定书.pdf"]])
+        let redaction = RedactionMemo(settings: "s", forms: Array("0王强\n".utf8), minors: [],
+                                      cases: ["C-1": .init(key: "k", removed: ["个人姓名": 1], uncertain: 0)])
+        let run = RunContext(request: RunRequest(config: PipelineConfig(baseFolder: Repo.root), asOf: asOf),
+                             previous: try PipelineRunner.loadPrevious(configWithStore(path)), events: nil)
+        // Stored after the run's state was loaded, before a stage asks: what the stage gets is read when it asks.
+        var changes = StateChanges()
+        changes.renderMemoFile = render.fileBytes()
+        changes.redactionMemoFile = redaction.fileBytes()
+        try store.apply(changes, snapshot: nil)
+        XCTAssertEqual(try run.lastRenderMemo(), render)
+        var other = changes
+        other.renderMemoFile = RenderMemo(fingerprint: "g", cases: [:], inputs: [:], files: [:]).fileBytes()
+        try store.apply(other, snapshot: nil)
+        XCTAssertEqual(try run.lastRenderMemo(), render, "read once")
+        run.releaseLastRenderMemo()
+        XCTAssertNil(try run.lastRenderMemo(), "let go of after the render stage, not read again")
+        XCTAssertEqual(try run.takeLastRedactionMemo(), redaction)
+        XCTAssertNil(try run.takeLastRedactionMemo(), "handed over once")
+
+        let none = RunContext(request: RunRequest(config: PipelineConfig(baseFolder: Repo.root), asOf: asOf), previous: PreviousState(),
+                              events: nil)
+        XCTAssertNil(try none.lastRenderMemo(), "without a store, no memo")
+        XCTAssertNil(try none.takeLastRedactionMemo())
+    }
+
+    private func configWithStore(_ path: String) -> PipelineConfig {
+        var config = PipelineConfig(baseFolder: Repo.root)
+        config.stateStore = path
+        return config
     }
 
     func testSameInputGivesByteIdenticalOutputs() throws {

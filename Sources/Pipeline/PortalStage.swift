@@ -107,18 +107,18 @@ struct PortalStage: Stage {
         // Last night's names read in the texts go once tonight's are worked out (≈ 30 MB at 100,000 cases): the memo
         // the publisher keeps has none.
         lastMemo?.textNames = [:]
-        let memo = Publisher.Memo(last: lastMemo, settings: settings, inputKeys: inputKeys, textNames: textNames)
+        let memo = Publisher.Memo(settings: settings, inputKeys: inputKeys, textNames: textNames)
         // Taken from the run and held only here: the public cases let go of in it are gone, not kept by a second holder.
         var last = try run.takeLastPublications()
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
                                     reports: Self.reports(run, output: output), approved: approved, previousGateKey: run.previous.gateKey,
                                     memo: memo, storedRow: { try run.storedPublication($0) })
-            .run(run.ingest, calendar: try run.calendar(), log: &last)
+            .run(run.ingest, calendar: try run.calendar(), log: &last, lastMemo: &lastMemo)
         run.gateKey = summary.gateKey
         var state = StateChanges()
         if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
-        state.redactionMemoFile = summary.memo.fileBytes()
+        state.stagedRedactionMemo = try StagedBytes(summary.memo.fileBytes(), name: StagedBytes.redactionMemo, in: output)
         state.publications = summary.changed
         run.publicationLog = summary.log
         try output.write(try Publisher.json(GateReport(asOf: run.asOf.iso, findings: summary.findings)), to: GateReport.path)
@@ -192,8 +192,6 @@ private struct Publisher {
 
     /// What the publisher needs to reuse last night's redactions and to leave tonight's for the next.
     struct Memo {
-        /// The last run's memo (nil: none; every case is redacted).
-        var last: RedactionMemo?
         /// This run's `RedactionMemo.settings`.
         var settings: String
         /// Each accepted case's render input key (the case, its agency and its officers among what it holds).
@@ -217,7 +215,9 @@ private struct Publisher {
     }
 
     /// `previousLog`: the last run's log; the rows found unchanged let go of their public cases in it as in tonight's (`decodeLog`).
-    func run(_ ingest: IngestResult, calendar: WorkingCalendar, log previousLog: inout [String: PublicationRow]) throws -> Outcome {
+    /// `lastMemo`: the last run's redaction memo (nil: none; every case is redacted), let go of once the cases are redacted.
+    func run(_ ingest: IngestResult, calendar: WorkingCalendar, log previousLog: inout [String: PublicationRow],
+             lastMemo: inout RedactionMemo?) throws -> Outcome {
         let agencies = Dictionary(ingest.agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officers = Dictionary(ingest.officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
         let textNames = memo.textNames
@@ -227,8 +227,8 @@ private struct Publisher {
         let redaction = PublicCopy.redaction(config, ingest, index: index)
         let forms = index.formLines()
         // Known when the last run left its memo (of any program): what redactions, the gate and public copies read that changed since.
-        let changes = memo.last.flatMap { RedactionReuse.changes(since: $0, forms: forms, redaction: redaction) }
-        var reuse = RedactionReuse(last: memo.last, settings: memo.settings, inputKeys: memo.inputKeys, changes: changes, redaction: redaction,
+        let changes = lastMemo.flatMap { RedactionReuse.changes(since: $0, forms: forms, redaction: redaction) }
+        var reuse = RedactionReuse(last: lastMemo, settings: memo.settings, inputKeys: memo.inputKeys, changes: changes, redaction: redaction,
                                    writer: writer, calendar: calendar, config: config, log: previousLog)
         var tonight: [String: RedactionMemo.Entry] = [:]
         var log = previousLog
@@ -376,9 +376,10 @@ private struct Publisher {
                 }
             }
         }
-        // Last night's review page, parsed into a section per case (about 100 MB at 100,000 cases), is not needed
+        // Last night's review page (kept open) and the last run's redaction memo (≈ 40 MB at 100,000 cases) are not needed
         // past the redactions: let go before the site is written, the stage's peak.
         reuse = nil
+        lastMemo = nil
         // Public copies render on every core; a copy the redacted data cannot fill is left out,
         // one whose text or metadata the gate stops withholds its case. Each batch is written to the
         // staging area as soon as it is drawn: holding every copy's bytes until the pages were written

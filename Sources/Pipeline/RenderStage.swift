@@ -464,7 +464,7 @@ struct DocumentsStage: Stage {
             memo.inputs?.removeValue(forKey: id)
             memo.files?.removeValue(forKey: id)
         }
-        state.renderMemoFile = memo.fileBytes()
+        state.stagedRenderMemo = try StagedBytes(memo.fileBytes(), name: StagedBytes.renderMemo, in: output)
         run.releaseLastRenderMemo()
         return StageOutcome(summary: .documents(summary), state: state, setAside: result.problems)
     }

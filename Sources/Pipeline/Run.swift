@@ -218,6 +218,7 @@ public enum PipelineRunner {
         // unwritten when it changed meanwhile).
         let inputsNow = inputs == nil || summaryText == nil ? nil : Background { try UnchangedRun.identity(of: request) }
         defer { _ = try? inputsNow?.wait() }
+        try state.readStagedMemos()
         let committed = try committer.commit(output, ownership: ownership, state: state, snapshot: snapshot, archive: archive)
         summary.archive = committed.archive
         if config.shardQueue != nil, request.recordsRun {

@@ -1,5 +1,6 @@
 import Foundation
 import CaseModel
+import ErrorReporting
 @testable import Pipeline
 import XCTest
 
@@ -86,5 +87,38 @@ final class RenderMemoFileTests: XCTestCase {
         XCTAssertNil(try JSONDecoder().decode(StateChanges.self, from: Data("{\"publications\":[],\"reports\":[]}".utf8)).renderMemoFile)
         let damaged = "{\"publications\":[],\"reports\":[],\"renderMemoLines\":\"\(Data("sanxiang-render-memo 2\nx".utf8).base64EncodedString())\"}"
         XCTAssertThrowsError(try JSONDecoder().decode(StateChanges.self, from: Data(damaged.utf8)), "a damaged memo in a journal is an error")
+    }
+
+    /// A stage leaves its memo in the staging area, not in memory (`StagedBytes`); the commit reads it back into the bytes
+    /// the journal and the store take. The file is no output: nothing of it is staged for the swap. A staged memo that is
+    /// gone by the commit stops the run, naming the file, rather than storing no memo.
+    func testAStagedMemoIsReadBackForTheCommit() throws {
+        var generator = SystemRandomNumberGenerator()
+        let folder = Repo.temporaryFolder("staged-memo")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let writer = try OutputWriter(root: folder)
+        let memo = randomMemo(&generator)
+        var stage = StateChanges()
+        stage.stagedRenderMemo = try StagedBytes(memo.fileBytes(), name: StagedBytes.renderMemo, in: writer)
+        stage.stagedRedactionMemo = try StagedBytes(Data("redaction".utf8), name: StagedBytes.redactionMemo, in: writer)
+        var state = StateChanges()
+        XCTAssertTrue(state.isEmpty)
+        state.merge(stage)
+        XCTAssertFalse(state.isEmpty, "staged memos are state to commit")
+        XCTAssertNil(state.renderMemoFile, "not held in memory until the commit")
+        XCTAssertTrue(writer.stagedTopLevel.isEmpty, "no part of the output")
+        try state.readStagedMemos()
+        XCTAssertEqual(state.renderMemoFile.flatMap(RenderMemo.read), memo)
+        XCTAssertEqual(state.redactionMemoFile, Data("redaction".utf8))
+        XCTAssertNil(state.stagedRenderMemo)
+        let decoded = try JSONDecoder().decode(StateChanges.self, from: try JSONEncoder().encode(state))
+        XCTAssertEqual(decoded.renderMemoFile.flatMap(RenderMemo.read), memo, "the journal carries what was staged")
+
+        var lost = StateChanges()
+        lost.stagedRenderMemo = try StagedBytes(memo.fileBytes(), name: StagedBytes.renderMemo, in: writer)
+        try FileManager.default.removeItem(atPath: writer.stagedPath(of: StagedBytes.renderMemo))
+        XCTAssertThrowsError(try lost.readStagedMemos()) { error in
+            XCTAssertEqual((error as? FileSystemError)?.path, writer.stagedPath(of: StagedBytes.renderMemo))
+        }
     }
 }

@@ -161,10 +161,11 @@ struct StagedBytes: Sendable {
     }
 
     func read() throws -> Data {
-        guard let bytes = FileManager.default.contents(atPath: path) else {
-            throw FileSystemError(path: path, action: "读取暂存的状态记录", code: EIO)
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw FileSystemError(path: path, action: "读取暂存的状态记录", code: OutputWriter.errnoOf(error))
         }
-        return bytes
     }
 }
 
@@ -204,11 +205,6 @@ enum StoredPart<Value> {
     case unread
     /// Read (nil: the store holds none), or let go of once its readers are done.
     case read(Value?)
-
-    var value: Value? {
-        if case .read(let value) = self { return value }
-        return nil
-    }
 }
 
 /// Everything a run's stages share: the request, the export as ingest accepted it

@@ -100,7 +100,9 @@ final class RenderMemoFileTests: XCTestCase {
         let memo = randomMemo(&generator)
         var stage = StateChanges()
         stage.stagedRenderMemo = try StagedBytes(memo.fileBytes(), name: StagedBytes.renderMemo, in: writer)
-        stage.stagedRedactionMemo = try StagedBytes(Data("redaction".utf8), name: StagedBytes.redactionMemo, in: writer)
+        let redaction = RedactionMemo(settings: "s", forms: Array("0王强\n".utf8), minors: ["王芳"],
+                                      cases: ["C-1": .init(key: "k", removed: ["个人姓名": 1], uncertain: 0)])
+        stage.stagedRedactionMemo = try StagedBytes(redaction.fileBytes(), name: StagedBytes.redactionMemo, in: writer)
         var state = StateChanges()
         XCTAssertTrue(state.isEmpty)
         state.merge(stage)
@@ -109,10 +111,11 @@ final class RenderMemoFileTests: XCTestCase {
         XCTAssertTrue(writer.stagedTopLevel.isEmpty, "no part of the output")
         try state.readStagedMemos()
         XCTAssertEqual(state.renderMemoFile.flatMap(RenderMemo.read), memo)
-        XCTAssertEqual(state.redactionMemoFile, Data("redaction".utf8))
+        XCTAssertEqual(state.redactionMemoFile.flatMap(RedactionMemo.read), redaction)
         XCTAssertNil(state.stagedRenderMemo)
         let decoded = try JSONDecoder().decode(StateChanges.self, from: try JSONEncoder().encode(state))
         XCTAssertEqual(decoded.renderMemoFile.flatMap(RenderMemo.read), memo, "the journal carries what was staged")
+        XCTAssertEqual(decoded.redactionMemoFile.flatMap(RedactionMemo.read), redaction)
 
         var lost = StateChanges()
         lost.stagedRenderMemo = try StagedBytes(memo.fileBytes(), name: StagedBytes.renderMemo, in: writer)

@@ -24,13 +24,20 @@ final class ProgressPrinter: @unchecked Sendable {
     private func receive(_ event: RunEvent) {
         lock.lock()
         defer { lock.unlock() }
-        if timings, case .stageStarted(_, _, let stage) = event { laps.append((stage, UsageReading())) }
+        switch event {
+        case .stageStarted(_, _, let name), .stepStarted(let name):
+            if timings { laps.append((name, UsageReading())) }
+        case .rows:
+            break
+        }
         guard enabled else { return }
         switch event {
         case .stageStarted(let index, let count, let stage):
             clearLine()
             FileHandle.standardError.write(Data("[\(index)/\(count)] \(stage)\n".utf8))
             baseline = nil
+        case .stepStarted:
+            break  // not a stage: counted in the timings only
         case .rows(let done, let total):
             let now = Date()
             guard let start = baseline else {

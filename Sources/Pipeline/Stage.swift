@@ -235,9 +235,6 @@ final class RunContext {
     /// The last run's gate key, once the output has been compared with its record.
     func learnLastGateKey(_ key: String?) { previous.gateKey = key }
 
-    /// Last night's names read in the cases' texts (`RedactionMemo.textNames`), handed over once: the run lets go of
-    /// them (about 30 MB at 100,000 cases), so they are gone once tonight's are worked out, not held to the commit.
-
     init(request: RunRequest, previous: PreviousState, events: (@Sendable (RunEvent) -> Void)?) {
         self.request = request
         self.previous = previous

@@ -7,6 +7,8 @@ public struct CSVRecord: Sendable {
     public var line: Int
     /// Set when quoting went wrong around this record; such a record is set aside.
     public var defect: CSVDefect?
+    /// Where the record's bytes are in the input, its line end included: set by `CSVReader.index` only.
+    var bytes: Range<Int> = 0..<0
 
     public init(fields: [String], line: Int, defect: CSVDefect? = nil) {
         self.fields = fields
@@ -37,14 +39,47 @@ public enum CSVReader {
     }
 
     static func parse(_ bytes: [UInt8], parts: Int) -> [CSVRecord] {
+        parse(bytes, parts: parts, keeping: nil)
+    }
+
+    /// The first record (a file's header) with all its fields, read as `parse` reads it.
+    static func header(_ bytes: [UInt8]) -> CSVRecord? {
+        bytes.withUnsafeBufferPointer { parse(buffer: $0, firstLine: 1, expectedFields: nil, keeping: nil, limit: 1).first }
+    }
+
+    /// Every record as `parse` reads it (line, defect), but holding only the fields at `columns` (in that order,
+    /// "" where a record is shorter) and where its bytes are (`CSVRecord.bytes`): an index of a large file
+    /// without a String for every field. `record(in:at:)` reads one record again from its bytes.
+    static func index(_ bytes: [UInt8], keeping columns: [Int], parts: Int? = nil) -> [CSVRecord] {
+        parse(bytes, parts: parts ?? (bytes.count > 4 << 20 ? 8 : 1), keeping: columns)
+    }
+
+    /// One record read again from its bytes, the input `index` was given: the same fields `parse` gives it
+    /// (a record is read from its own bytes alone, and `expected`, the header's field count, is what every piece but
+    /// the first is given). Its defect is the one the whole file's reading found: a record swallowed by an
+    /// earlier stray quote is only known in its file.
+    static func record(in buffer: UnsafeBufferPointer<UInt8>, at indexed: CSVRecord, expected: Int?) -> CSVRecord? {
+        guard indexed.bytes.upperBound <= buffer.count else { return nil }
+        guard var record = parse(buffer: UnsafeBufferPointer(rebasing: buffer[indexed.bytes]), firstLine: indexed.line,
+                                 expectedFields: expected, keeping: nil, limit: 1).first else { return nil }
+        record.defect = indexed.defect
+        return record
+    }
+
+    private static func parse(_ bytes: [UInt8], parts: Int, keeping columns: [Int]?) -> [CSVRecord] {
         bytes.withUnsafeBufferPointer { buffer in
             let pieces = split(buffer, parts: parts)
-            guard pieces.count > 1 else { return parse(buffer: buffer, firstLine: 1, expectedFields: nil) }
+            guard pieces.count > 1 else { return parse(buffer: buffer, firstLine: 1, expectedFields: nil, keeping: columns) }
             let expected = headerFieldCount(buffer)
             // Pieces start at record boundaries, so each parses on its own core.
             let parsed = concurrentMap(pieces, chunkSize: 1) { piece in
-                parse(buffer: UnsafeBufferPointer(rebasing: buffer[piece.range]), firstLine: piece.line,
-                      expectedFields: piece.range.lowerBound == 0 ? nil : expected)
+                var records = parse(buffer: UnsafeBufferPointer(rebasing: buffer[piece.range]), firstLine: piece.line,
+                                    expectedFields: piece.range.lowerBound == 0 ? nil : expected, keeping: columns)
+                if columns != nil {
+                    let offset = piece.range.lowerBound
+                    for index in records.indices { records[index].bytes = records[index].bytes.lowerBound + offset..<records[index].bytes.upperBound + offset }
+                }
+                return records
             }
             return parsed.flatMap { $0 }
         }
@@ -53,7 +88,8 @@ public enum CSVReader {
     /// The number of fields of the first record (the header).
     private static func headerFieldCount(_ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
         let end = firstIndex(of: lf, in: buffer, from: 0).map { $0 + 1 } ?? buffer.count
-        return parse(buffer: UnsafeBufferPointer(rebasing: buffer[0..<end]), firstLine: 1, expectedFields: nil).first?.fields.count
+        return parse(buffer: UnsafeBufferPointer(rebasing: buffer[0..<end]), firstLine: 1, expectedFields: nil, keeping: nil)
+            .first?.fields.count
     }
 
     /// Cuts the input into about `parts` pieces at line ends outside quotes,
@@ -151,22 +187,47 @@ public enum CSVReader {
         var swallowLine = 0
         /// Equal fields of a column made into one String (`StringInterner`).
         var interner = StringInterner()
+        /// Indexing (`CSVReader.index`): the columns a record keeps, in order; the others are read but made no String.
+        let keptColumns: [Int]?
+        private let kept: [Bool]
 
-        init(firstLine: Int, expected: Int?) {
+        init(firstLine: Int, expected: Int?, keeping columns: [Int]?) {
             line = firstLine
             recordLine = firstLine
             self.expected = expected
+            keptColumns = columns
+            var kept = [Bool](repeating: false, count: (columns?.max() ?? -1) + 1)
+            for column in columns ?? [] { kept[column] = true }
+            self.kept = kept
+        }
+
+        /// Whether the record's first field has any text: a record of one empty field is a blank line, skipped. Kept
+        /// apart from the fields, which hold "" for every field an index does not keep.
+        var firstFieldHasText = false
+
+        /// Whether the field now starting is made into a String.
+        var keepsNextField: Bool {
+            guard keptColumns != nil else { return true }
+            return fields.count < kept.count && kept[fields.count]
+        }
+
+        /// Adds the field now read; `make` is called only for a field that is kept.
+        mutating func append(empty: Bool, _ make: (inout Pass) -> String) {
+            if fields.isEmpty { firstFieldHasText = !empty }
+            fields.append(keepsNextField ? make(&self) : "")
         }
     }
 
-    private static func parse(buffer: UnsafeBufferPointer<UInt8>, firstLine: Int, expectedFields: Int?) -> [CSVRecord] {
-        var pass = Pass(firstLine: firstLine, expected: expectedFields)
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, firstLine: Int, expectedFields: Int?, keeping columns: [Int]?,
+                              limit: Int = .max) -> [CSVRecord] {
+        var pass = Pass(firstLine: firstLine, expected: expectedFields, keeping: columns)
         var i = 0
         let n = buffer.count
         var scratch: [UInt8] = []
-        while i < n {
-            if pass.fields.isEmpty && i < pass.swallowEnd && pass.defect == nil {
-                pass.defect = .swallowed(byLine: pass.swallowLine)
+        while i < n && pass.records.count < limit {
+            if pass.fields.isEmpty {
+                pass.recordStart = i
+                if i < pass.swallowEnd && pass.defect == nil { pass.defect = .swallowed(byLine: pass.swallowLine) }
             }
             // One field starts at i.
             if buffer[i] == quote {
@@ -175,21 +236,21 @@ public enum CSVReader {
                 let start = i
                 while i < n, buffer[i] != comma, buffer[i] != lf, buffer[i] != cr { i += 1 }
                 let column = pass.fields.count
-                pass.fields.append(pass.interner.string(UnsafeBufferPointer(rebasing: buffer[start..<i]), column: column))
+                pass.append(empty: start == i) { $0.interner.string(UnsafeBufferPointer(rebasing: buffer[start..<i]), column: column) }
             }
             // After a field: a separator, a line end, or the end of input.
             if i < n && buffer[i] == comma {
                 i += 1
-                if i == n { pass.fields.append("") }
+                if i == n { pass.append(empty: true) { _ in "" } }
                 continue
             }
             if i < n && buffer[i] == cr { i += 1 }
             if i < n && buffer[i] == lf { i += 1 }
-            finish(&pass)
+            finish(&pass, end: i)
             pass.line += 1
             pass.recordLine = pass.line
         }
-        finish(&pass)
+        if pass.records.count < limit { finish(&pass, end: i) }
         return pass.records
     }
 
@@ -233,7 +294,7 @@ public enum CSVReader {
             i += 1
         }
         let column = pass.fields.count
-        pass.fields.append(scratch.withUnsafeBufferPointer { pass.interner.string($0, column: column) })
+        pass.append(empty: scratch.isEmpty) { pass in scratch.withUnsafeBufferPointer { pass.interner.string($0, column: column) } }
         return i
     }
 
@@ -244,7 +305,7 @@ public enum CSVReader {
                                    into pass: inout Pass) -> Int {
         var end = open
         while end < buffer.count, buffer[end] != lf, buffer[end] != cr { end += 1 }
-        pass.fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[open..<end]), as: UTF8.self))
+        pass.append(empty: false) { _ in String(decoding: UnsafeBufferPointer(rebasing: buffer[open..<end]), as: UTF8.self) }
         pass.line = openedOn
         pass.defect = .strayQuote(field: pass.fields.count - 1)
         pass.swallowEnd = wouldEnd
@@ -271,13 +332,20 @@ public enum CSVReader {
         return afterBreak && commas >= expected - 1
     }
 
-    private static func finish(_ pass: inout Pass) {
+    private static func finish(_ pass: inout Pass, end: Int) {
         defer {
             pass.fields.removeAll(keepingCapacity: true)
             pass.defect = nil
         }
-        if pass.fields.isEmpty || (pass.fields.count == 1 && pass.fields[0].isEmpty) { return }
+        if pass.fields.isEmpty || (pass.fields.count == 1 && !pass.firstFieldHasText) { return }
         if pass.expected == nil { pass.expected = pass.fields.count }
-        pass.records.append(CSVRecord(fields: pass.fields, line: pass.recordLine, defect: pass.defect))
+        guard let columns = pass.keptColumns else {
+            pass.records.append(CSVRecord(fields: pass.fields, line: pass.recordLine, defect: pass.defect))
+            return
+        }
+        var record = CSVRecord(fields: columns.map { $0 < pass.fields.count ? pass.fields[$0] : "" }, line: pass.recordLine,
+                               defect: pass.defect)
+        record.bytes = pass.recordStart..<end
+        pass.records.append(record)
     }
 }

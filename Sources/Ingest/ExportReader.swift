@@ -78,6 +78,8 @@ public enum IngestError: Error, Equatable, Sendable {
     case folderUnreadable(path: String)
     case requiredFileMissing(folder: String, file: String)
     case requiredFileUnreadable(file: String, reason: String)
+    /// A file read for one agency's part is no longer the file the export's index was made from.
+    case changedSinceIndexed(file: String)
 
     /// For the 法制科: what happened and what to do.
     public var message: String {
@@ -88,6 +90,8 @@ public enum IngestError: Error, Equatable, Sendable {
             return "导出文件夹“\(folder)”中缺少必需的文件 \(file)。"
         case .requiredFileUnreadable(let file, let reason):
             return "无法读取必需的文件 \(file)：\(reason)"
+        case .changedSinceIndexed(let file):
+            return "导出文件 \(file) 在本次运行读取期间被改动（与运行开始时建立的索引不符）：请等导出完成后重新运行。"
         }
     }
 }
@@ -97,12 +101,46 @@ public enum ExportReader {
     public typealias Progress = @Sendable (_ done: Int, _ total: Int) -> Void
 
     public static func read(folder: URL, options: IngestOptions, progress: Progress? = nil) throws -> IngestResult {
+        try read(Session(folder: folder, export: try exportFolder(folder)), options: options, progress: progress)
+    }
+
+    /// Where every row of the export's case files is, and whose case it is (`ExportIndex`): one pass over the export
+    /// that holds no row's text, for reading it an agency at a time.
+    public static func index(folder: URL, options: IngestOptions) throws -> ExportIndex {
+        let export = try exportFolder(folder)
+        for required in [ExportFile.agencies, .officers] where !export.contains(required.rawValue) {
+            throw IngestError.requiredFileMissing(folder: folder.path, file: required.rawValue)
+        }
+        if !export.contains(ExportFile.casesCSV.rawValue) && !export.contains(ExportFile.casesJSON.rawValue) {
+            throw IngestError.requiredFileMissing(folder: folder.path, file: "cases.csv 或 cases.json")
+        }
+        return ExportIndex.build(export, options: options)
+    }
+
+    /// The part of the export that concerns `agencies`, judged as the whole export's reading judges it: the same as
+    /// `read(folder:options:)` restricted to the cases of those agencies (`agencyCode`) with their details, the
+    /// reviews and records of every 案件编号 their case rows have, and the problems of those rows; agencies and
+    /// officers whole. A row is read only if it is the agencies' (`ExportIndex`), so the memory a read holds is
+    /// theirs, not the export's. `index` must be of the same folder and options, made since the export last changed:
+    /// a file that no longer matches it stops the read (`IngestError.changedSinceIndexed`).
+    public static func read(folder: URL, options: IngestOptions, agencies: Set<String>, index: ExportIndex,
+                            progress: Progress? = nil) throws -> IngestResult {
+        var session = Session(folder: folder, export: try exportFolder(folder))
+        session.part = (index, index.selection(of: agencies))
+        return try read(session, options: options, progress: progress)
+    }
+
+    private static func exportFolder(_ folder: URL) throws -> ExportFolder {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue,
               FileManager.default.isReadableFile(atPath: folder.path), let export = ExportFolder(path: folder.path) else {
             throw IngestError.folderUnreadable(path: folder.path)
         }
-        var session = Session(folder: folder, export: export)
+        return export
+    }
+
+    private static func read(_ session: Session, options: IngestOptions, progress: Progress?) throws -> IngestResult {
+        var session = session
         var clock = PhaseClock()
         try session.load()
         clock.lap("read+parse")
@@ -122,6 +160,8 @@ private struct Session {
     var encodings: [ExportFile: SourceEncoding] = [:]
     var fileProblems: [Problem] = []
     var lostFiles: [String] = []
+    /// Set for a read of some agencies' part (`ExportReader.read(folder:options:agencies:index:)`).
+    var part: (index: ExportIndex, selection: ExportSelection)?
 
     init(folder: URL, export: ExportFolder) {
         self.folder = folder
@@ -143,6 +183,8 @@ private struct Session {
                 let rows = try table(file)
                 tables[file] = rows
                 readCounts[file] = rows.count
+            } catch let error as IngestError {
+                throw error
             } catch {
                 let reason = Self.describe(error)
                 if file == .agencies || file == .officers {
@@ -157,7 +199,8 @@ private struct Session {
 
     /// Reads, decodes and parses one file. Decoding is lenient: bytes that
     /// are not text cost only the rows they are in.
-    private mutating func table(_ file: ExportFile) throws(TableError) -> [RawRow] {
+    private mutating func table(_ file: ExportFile) throws -> [RawRow] {
+        if let part, ExportIndex.indexedFiles.contains(file) { return try selectedRows(file, part.index, part.selection) }
         let bytes: [UInt8]
         switch export.read(file.rawValue) {
         case .success(let read): bytes = read
@@ -169,7 +212,72 @@ private struct Session {
         return try TableReader.rows(csv: CSVReader.parse(decoded.utf8), file: file)
     }
 
-    static func describe(_ error: TableError) -> String {
+    /// The rows of an indexed file that the part reads, each read again from its own bytes and numbered as in the file.
+    private mutating func selectedRows(_ file: ExportFile, _ index: ExportIndex, _ selection: ExportSelection) throws -> [RawRow] {
+        if let error = index.unreadable[file] { throw error }
+        guard let indexed = index.files[file] else { throw IngestError.changedSinceIndexed(file: file.rawValue) }
+        let positions = indexed.entries.indices.filter { index.selects(file, row: $0, selection) }
+        encodings[file] = indexed.encoding
+        if file != .casesJSON, let rawOffset = indexed.rawOffset, let identity = indexed.identity {
+            // The file's own bytes are its text: only the part's rows are read from it.
+            guard export.identity(file.rawValue) == identity else { throw IngestError.changedSinceIndexed(file: file.rawValue) }
+            var ranges: [Range<Int>] = []
+            var starts: [Int] = []
+            var length = 0
+            for position in positions {
+                let entry = indexed.entries[position]
+                starts.append(length)
+                length += entry.length
+                let range = rawOffset + entry.start..<rawOffset + entry.start + entry.length
+                if let last = ranges.last, last.upperBound == range.lowerBound {
+                    ranges[ranges.count - 1] = last.lowerBound..<range.upperBound
+                } else {
+                    ranges.append(range)
+                }
+            }
+            let bytes: [UInt8]
+            switch export.read(file.rawValue, ranges: ranges) {
+            case .success(let read): bytes = read
+            case .failure(let error): throw TableError.file(error)
+            }
+            return try rows(file, indexed, positions: positions, starts: starts, in: bytes)
+        }
+        let bytes: [UInt8]
+        switch export.read(file.rawValue) {
+        case .success(let read): bytes = read
+        case .failure(let error): throw TableError.file(error)
+        }
+        let decoded = TextDecoding.decodeLeniently(bytes)
+        guard decoded.encoding == indexed.encoding, decoded.utf8.count == indexed.decodedCount else {
+            throw IngestError.changedSinceIndexed(file: file.rawValue)
+        }
+        if file == .casesJSON {
+            let rows = try TableReader.rows(json: decoded.utf8)
+            guard rows.count == indexed.entries.count else { throw IngestError.changedSinceIndexed(file: file.rawValue) }
+            return positions.map { rows[$0] }
+        }
+        return try rows(file, indexed, positions: positions, starts: positions.map { indexed.entries[$0].start }, in: decoded.utf8)
+    }
+
+    /// The rows at `positions` of an indexed file, read from `text`, where each one's bytes start at `starts`.
+    private func rows(_ file: ExportFile, _ indexed: ExportIndex.IndexedFile, positions: [Int], starts: [Int],
+                      in text: [UInt8]) throws -> [RawRow] {
+        guard let header = indexed.header else { return [] }
+        let rows = text.withUnsafeBufferPointer { buffer in
+            concurrentMap(Array(zip(positions, starts))) { position, start -> RawRow? in
+                let entry = indexed.entries[position]
+                var at = CSVRecord(fields: [], line: entry.line, defect: indexed.defects[position + 1])
+                at.bytes = start..<start + entry.length
+                guard let record = CSVReader.record(in: buffer, at: at, expected: header.fieldCount) else { return nil }
+                return header.row(record, number: position + 1, strayRows: indexed.strayRows)
+            }
+        }
+        guard !rows.contains(where: { $0 == nil }) else { throw IngestError.changedSinceIndexed(file: file.rawValue) }
+        return TableReader.sharingExtras(rows.compactMap { $0 })
+    }
+
+    static func describe(_ error: Error) -> String {
+        guard let error = error as? TableError else { return "\(error)" }
         switch error {
         case .file(let problem):
             return problem.reason
@@ -197,8 +305,11 @@ private struct Session {
     /// the decoded records at the ingest's peak.
     mutating func validate(options: IngestOptions, progress: ExportReader.Progress?, clock: inout PhaseClock) -> IngestResult {
         var problems = fileProblems
-        func decode<T>(_ file: ExportFile, _ decoder: (RawRow) -> (T?, [Problem])) -> [T] {
+        func decode<T>(_ file: ExportFile, _ decoder: (RawRow) -> (T?, [Problem]), problems: inout [Problem]) -> [T] {
             Self.values(of: parallelMap(tables[file] ?? []) { Self.screened($0, decoder) }, problems: &problems)
+        }
+        func decode<T>(_ file: ExportFile, _ decoder: (RawRow) -> (T?, [Problem])) -> [T] {
+            decode(file, decoder, problems: &problems)
         }
         let agencies = decode(.agencies, RowDecoding.agency)
         let officers = decode(.officers, RowDecoding.officer)
@@ -208,7 +319,18 @@ private struct Session {
         tables[.casesCSV] = nil
         tables[.casesJSON] = nil
         let cases = decodedCases.map(\.item)
-        let reviews = decode(.reviews, RowDecoding.review)
+        // Every review is decoded, even in a part: a case's 审核编号 may name any review of the export.
+        let reviewKeys = keyed(tables[.reviews], "review_id", .reviews)
+        let partReviewRows = part.map { part in
+            Set(keyed(tables[.reviews], "case_id", .reviews).filter { part.selection.caseIDs.contains($0.key) }.map(\.source))
+        }
+        func inPart(_ source: SourceRef) -> Bool { partReviewRows?.contains(source) ?? true }
+        var reviewProblems: [Problem] = []
+        let allReviews = decode(.reviews, RowDecoding.review, problems: &reviewProblems)
+        let reviewIDs = Set(allReviews.map(\.id))
+        let reviews = allReviews.filter { inPart($0.source) }
+        problems += reviewProblems.filter { inPart(SourceRef(file: $0.file, row: $0.row)) }
+        if partReviewRows != nil { tables[.reviews] = tables[.reviews]?.filter { inPart($0.source) } }
         var records = decode(.records, RowDecoding.record)
         let recordKeys = keyed(tables[.records], "record_id", .records)
         tables[.records] = nil
@@ -225,19 +347,28 @@ private struct Session {
                           kind: .duplicateKey, noun: "主体代码")
         checks.duplicates(keyed(tables[.officers], "cert_no", .officers), field: "cert_no",
                           kind: .duplicateKey, noun: "执法证号")
-        checks.duplicates(caseKeys.map { ($0.key, $0.source, $0.key) }, field: "case_id",
-                          kind: .duplicateCaseID, noun: "案件编号")
-        checks.duplicates(keyed(tables[.reviews], "review_id", .reviews), field: "review_id",
-                          kind: .duplicateKey, noun: "审核编号")
-        checks.duplicates(recordKeys, field: "record_id",
-                          kind: .duplicateKey, noun: "记录编号")
+        if let part {
+            checks.add(part.index.caseDuplicates.filter { part.index.selects($0, part.selection) })
+        } else {
+            checks.duplicates(caseKeys.map { ($0.key, $0.source, $0.key) }, field: "case_id",
+                              kind: .duplicateCaseID, noun: "案件编号")
+        }
+        var reviewChecks = CrossChecks(asOf: options.asOf, media: nil)
+        reviewChecks.duplicates(reviewKeys, field: "review_id", kind: .duplicateKey, noun: "审核编号")
+        checks.add(reviewChecks.problems.filter { inPart(SourceRef(file: $0.file, row: $0.row)) })
+        if let part {
+            checks.add(part.index.recordDuplicates.filter { part.index.selects($0, part.selection) })
+        } else {
+            checks.duplicates(recordKeys, field: "record_id",
+                              kind: .duplicateKey, noun: "记录编号")
+        }
 
         let agencyIndex = Dictionary(agencies.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         let officerIndex = Dictionary(officers.map { ($0.certNo, $0) }, uniquingKeysWith: { first, _ in first })
-        let allCaseIDs = Set(caseKeys.map(\.key))
+        let allCaseIDs = part?.index.allCaseIDs ?? Set(caseKeys.map(\.key))
         let decisions = Dictionary(cases.map { ($0.id, $0.decisionDate) }, uniquingKeysWith: { first, _ in first })
         checks.officers(officers, agencies: agencyIndex)
-        checks.cases(cases, agencies: agencyIndex, officers: officerIndex, reviewIDs: Set(reviews.map(\.id)))
+        checks.cases(cases, agencies: agencyIndex, officers: officerIndex, reviewIDs: reviewIDs)
         checks.reviews(reviews, caseIDs: allCaseIDs, decisions: decisions)
         checks.records(&records, caseIDs: allCaseIDs, officers: officerIndex)
         checks.childRows(penalties, caseIDs: allCaseIDs, kind: .penaltyUnknownCase, noun: "处罚明细")
@@ -323,6 +454,8 @@ private struct Session {
         result.agencies = keep(agencies, \.source)
         result.officers = keep(officers, \.source)
         result.cases = keep(cases, \.source)
+        // A part's read also judges other agencies' rows that share a 案件编号 with its own; their cases are theirs.
+        if let part { result.cases.removeAll { !part.selection.agencies.contains($0.agencyCode) } }
         result.reviews = keep(reviews, \.source)
         result.records = keep(records, \.source)
         let acceptedChildren = ChildRows(penalties: keep(children.penalties, \.source), items: keep(children.items, \.source),

@@ -91,6 +91,47 @@ struct ExportFolder: Sendable {
         }
     }
 
+    /// Size, change time and inode of a regular file inside the folder: equal identities mean a file not rewritten since.
+    func identity(_ relative: String) -> FileIdentity? {
+        guard case .success(let path) = resolve(relative) else { return nil }
+        var info = stat()
+        guard stat(path, &info) == 0, Self.kindError(info.st_mode) == nil else { return nil }
+        return FileIdentity(size: Int(info.st_size), inode: UInt64(info.st_ino), modified: info.st_mtim.tv_sec,
+                            modifiedNanoseconds: info.st_mtim.tv_nsec)
+    }
+
+    /// The bytes at `ranges` of a regular file inside the folder, one after another (`pread`), for reading a few rows
+    /// of a large file without the rest. A range past the end of the file is an error (the file shrank).
+    func read(_ relative: String, ranges: [Range<Int>]) -> Result<[UInt8], InputFileError> {
+        let path: String
+        switch resolve(relative) {
+        case .failure(let error): return .failure(error)
+        case .success(let resolved): path = resolved
+        }
+        if let error = Self.kind(of: path) { return .failure(error) }
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return .failure(.unreadable(errno: errno)) }
+        defer { close(descriptor) }
+        var bytes = [UInt8](repeating: 0, count: ranges.reduce(0) { $0 + $1.count })
+        var at = 0
+        let failure: Int32? = bytes.withUnsafeMutableBytes { buffer in
+            for range in ranges {
+                var done = 0
+                while done < range.count {
+                    let count = pread(descriptor, buffer.baseAddress.map { $0 + at + done }, range.count - done, off_t(range.lowerBound + done))
+                    if count < 0 && errno == EINTR { continue }
+                    if count < 0 { return errno }
+                    if count == 0 { return EIO }
+                    done += count
+                }
+                at += range.count
+            }
+            return nil
+        }
+        if let failure { return .failure(.unreadable(errno: failure)) }
+        return .success(bytes)
+    }
+
     /// Opens without blocking (a FIFO swapped in after the check must not
     /// hang the run) and without following a link swapped in after the path
     /// was resolved, and checks the opened file itself is regular.
@@ -151,6 +192,14 @@ struct ExportFolder: Sendable {
         defer { free(resolved) }
         return String(cString: resolved)
     }
+}
+
+/// What tells a file rewritten since it was last read: size, inode and modification time.
+struct FileIdentity: Equatable, Sendable {
+    var size: Int
+    var inode: UInt64
+    var modified: Int
+    var modifiedNanoseconds: Int
 }
 
 /// read(2), named apart from `ExportFolder.read`.

@@ -66,10 +66,16 @@ enum TableError: Error {
     case notAnArray
 }
 
-enum TableReader {
-    /// Maps CSV records (first one the header) onto contract rows, screening every cell.
-    static func rows(csv records: [CSVRecord], file: ExportFile) throws(TableError) -> [RawRow] {
-        guard let header = records.first else { return [] }
+/// A CSV file's header: which contract column each position holds, and the name each position is reported by.
+struct CSVHeader: Sendable {
+    let file: ExportFile
+    let layout: TableLayout
+    let positions: [Int?]
+    let names: [String]
+    /// The number of fields the header has: what the CSV reader takes a record's width to be.
+    let fieldCount: Int
+
+    init(_ header: CSVRecord, file: ExportFile) throws(TableError) {
         guard header.defect == nil, header.fields.allSatisfy({
             $0.utf8.count <= IngestLimits.maxHeaderBytes && CellScreen.screen($0).defect == nil
         }) else {
@@ -90,30 +96,74 @@ enum TableReader {
                 names.append(cleaned.isEmpty ? "第\(i + 1)列" : cleaned)
             }
         }
-        // Data row number of each record that holds a stray quote, by the line it starts on.
-        var strayRows: [Int: Int] = [:]
-        for (number, record) in records.enumerated() where number > 0 {
-            if case .strayQuote = record.defect { strayRows[record.line] = number }
+        self.file = file
+        self.layout = layout
+        self.positions = positions
+        self.names = names
+        fieldCount = header.fields.count
+    }
+
+    /// The field position holding a contract column, if the header has it.
+    func position(of key: String) -> Int? {
+        guard let column = layout.index[key] else { return nil }
+        return positions.firstIndex(of: column)
+    }
+
+    /// Data row number of each record that holds a stray quote, by the line it starts on.
+    static func strayRows(_ numbered: [(number: Int, record: CSVRecord)]) -> [Int: Int] {
+        var rows: [Int: Int] = [:]
+        for (number, record) in numbered {
+            if case .strayQuote = record.defect { rows[record.line] = number }
         }
-        let numbered = Array(records.dropFirst().enumerated())
-        return sharingExtras(concurrentMap(numbered) { number, record in
-            var cells = [RawValue?](repeating: nil, count: layout.columns.count)
-            var extra: [String: String] = [:]
-            var defects = quotingDefects(record, names: names, strayRows: strayRows)
-            for (i, value) in record.fields.enumerated() {
-                let name = i < names.count ? names[i] : "第\(i + 1)列"
-                let screened = CellScreen.screen(value)
-                defects += RowDefect.of(screened, field: name)
-                guard let text = screened.text else { continue }
-                if i < positions.count, let column = positions[i] {
-                    cells[column] = .text(text)
-                } else if !Normalize.trim(text).isEmpty {
-                    extra[name] = text
-                }
+        return rows
+    }
+
+    /// Data row `number` (1 for the first record after the header), every cell screened.
+    func row(_ record: CSVRecord, number: Int, strayRows: [Int: Int]) -> RawRow {
+        var cells = [RawValue?](repeating: nil, count: layout.columns.count)
+        var extra: [String: String] = [:]
+        var defects = quotingDefects(record, strayRows: strayRows)
+        for (i, value) in record.fields.enumerated() {
+            let name = i < names.count ? names[i] : "第\(i + 1)列"
+            let screened = CellScreen.screen(value)
+            defects += RowDefect.of(screened, field: name)
+            guard let text = screened.text else { continue }
+            if i < positions.count, let column = positions[i] {
+                cells[column] = .text(text)
+            } else if !Normalize.trim(text).isEmpty {
+                extra[name] = text
             }
-            return RawRow(source: SourceRef(file: file.rawValue, row: number + 1), cells: cells, extra: extra,
-                          defects: defects)
-        })
+        }
+        return RawRow(source: SourceRef(file: file.rawValue, row: number), cells: cells, extra: extra, defects: defects)
+    }
+
+    /// The key a cell gives as the ingest compares keys (`Normalize.code` of the screened text; "" when the cell is
+    /// missing or has a defect), read from a record's field as `row` would read it.
+    static func key(_ field: String?) -> String {
+        guard let field, let text = CellScreen.screen(field).text else { return "" }
+        return Normalize.code(text)
+    }
+
+    private func quotingDefects(_ record: CSVRecord, strayRows: [Int: Int]) -> [RowDefect] {
+        switch record.defect {
+        case nil:
+            return []
+        case .strayQuote(let field)?:
+            return [RowDefect(kind: .strayQuote, field: field < names.count ? names[field] : "第\(field + 1)列")]
+        case .swallowed(let line)?:
+            return [RowDefect(kind: .swallowed(byRow: strayRows[line] ?? 0), field: nil)]
+        }
+    }
+}
+
+enum TableReader {
+    /// Maps CSV records (first one the header) onto contract rows, screening every cell.
+    static func rows(csv records: [CSVRecord], file: ExportFile) throws(TableError) -> [RawRow] {
+        guard let first = records.first else { return [] }
+        let header = try CSVHeader(first, file: file)
+        let strayRows = CSVHeader.strayRows(records.dropFirst().enumerated().map { ($0 + 1, $1) })
+        let numbered = Array(records.dropFirst().enumerated())
+        return sharingExtras(concurrentMap(numbered) { number, record in header.row(record, number: number + 1, strayRows: strayRows) })
     }
 
     /// Rows whose unknown columns hold the same values share one dictionary. An export's extra columns are
@@ -139,17 +189,6 @@ enum TableReader {
     }
 
     static let maxDistinctExtras = 4_096
-
-    private static func quotingDefects(_ record: CSVRecord, names: [String], strayRows: [Int: Int]) -> [RowDefect] {
-        switch record.defect {
-        case nil:
-            return []
-        case .strayQuote(let field)?:
-            return [RowDefect(kind: .strayQuote, field: field < names.count ? names[field] : "第\(field + 1)列")]
-        case .swallowed(let line)?:
-            return [RowDefect(kind: .swallowed(byRow: strayRows[line] ?? 0), field: nil)]
-        }
-    }
 
     /// Maps the objects of cases.json onto contract rows; a non-object element
     /// becomes a row with no cells, which the decoder reports.

@@ -22,6 +22,9 @@ struct CrossChecks {
         problems += found.joined()
     }
 
+    /// Problems found elsewhere (the export's index) for rows this read holds.
+    mutating func add(_ found: [Problem]) { problems += found }
+
     mutating func report(_ source: SourceRef, caseID: String?, field: String, kind: ProblemKind,
                                  _ detail: String, severity: Problem.Severity = .error) {
         let column = ExportFile(rawValue: source.file)?.columns.first { $0.key == field }

@@ -159,10 +159,20 @@ public enum ShardWork {
         }
         var hasher = SHA256()
         for name in names where FileSystem.kind(folder.appendingPathComponent(name).path) == .regular {
-            guard let bytes = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) else {
-                throw FileSystemError(path: folder.appendingPathComponent(name).path, action: "读取导出文件", code: EIO)
+            // Hashed as it is read, a megabyte at a time: a whole file (and a copy of it beside the name) was about
+            // three times the export's largest file in memory, more than the worker's agency at a time.
+            let path = folder.appendingPathComponent(name).path
+            guard let handle = FileHandle(forReadingAtPath: path) else {
+                throw FileSystemError(path: path, action: "读取导出文件", code: EIO)
             }
-            hasher.update(data: Data(name.utf8) + Data([0]) + bytes + Data([0]))
+            defer { try? handle.close() }  // a file only read loses nothing if closing it fails
+            hasher.update(data: Data(name.utf8) + Data([0]))
+            do {
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+            } catch {
+                throw FileSystemError(path: path, action: "读取导出文件", code: OutputWriter.errnoOf(error))
+            }
+            hasher.update(data: Data([0]))
         }
         let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return asOf.iso + "/" + digest.prefix(32)
@@ -204,18 +214,16 @@ public enum ShardWork {
         let batch = try batch(config: config, asOf: request.asOf)
         // Connected first: a wrong address fails in a second, not after reading the export.
         let queue = try ShardQueue(url: url, batch: batch)
-        let run = try prepare(config: config, asOf: request.asOf)
-        let agencies = Set(run.ingest.agencies.map(\.code))
-        let byShard = shards(run.ingest.cases.filter { agencies.contains($0.agencyCode) }, splitAbove: request.splitAbove)
-        let index = RenderStage.IngestIndex(run.ingest)
+        let run = prepare(config: config, asOf: request.asOf)
+        let export = try AgencyParts(config: config, asOf: request.asOf)
+        let registry = try export.shards(splitAbove: request.splitAbove)
         let fingerprint = try PipelineRunner.renderFingerprint(config)
-        try queue.register(Array(byShard.keys))
-        events(.registered(shards: byShard.count, cases: byShard.values.reduce(0) { $0 + $1.count }))
+        try queue.register(Array(registry.keys))
+        events(.registered(shards: registry.count, cases: registry.values.reduce(0) { $0 + $1.cases }))
         let all = try queue.shards()
         var hint = request.index.flatMap { all.isEmpty ? nil : all[$0 % all.count] }
         let renderer = try run.renderer()
         let templates = try run.templates()
-        let planner = DocumentPlanner(config: config, index: index)
         // The last published night's memo: a case it says unchanged, whose documents are in the output,
         // the publish step keeps as they are (as a single-process run does), so no worker renders it.
         let previous = try StateStore.renderMemo(readingOnly: config.stateStoreURL.path)
@@ -231,18 +239,27 @@ public enum ShardWork {
                 continue
             }
             hint = nil
-            events(.claimed(claim, cases: byShard[claim.shard]?.count ?? 0))
-            let entries = try plan(byShard[claim.shard] ?? [], planner: planner, templates: templates).filter { entry in
-                guard let previous, let key = previous.cases[entry.item.id] else { return true }
-                let kept = try key == RenderStage.dataKey(entry, ingest: index)
-                    && entry.paths.allSatisfy { FileManager.default.fileExists(atPath: config.outputURL.appendingPathComponent($0).path) }
-                return !kept
+            events(.claimed(claim, cases: registry[claim.shard]?.cases ?? 0))
+            // Only the claimed shard's agency is read: a worker holds one agency's part of the export at a time.
+            let part = try registry[claim.shard].map { try export.read($0.agency) }
+            let index = RenderStage.IngestIndex(part ?? IngestResult())
+            let items = part.map { shards($0.cases, splitAbove: request.splitAbove)[claim.shard] ?? [] } ?? []
+            let planner = DocumentPlanner(config: config, index: index)
+            // Planned a slice at a time, as the render stage plans: a slice's document data is let go before the next.
+            let planSlice = { (slice: [EnforcementCase]) throws -> [CaseDocuments] in
+                try plan(slice, planner: planner, templates: templates).filter { entry in
+                    guard let previous, let key = previous.cases[entry.item.id] else { return true }
+                    let kept = try key == RenderStage.dataKey(entry, ingest: index)
+                        && entry.paths.allSatisfy { FileManager.default.fileExists(atPath: config.outputURL.appendingPathComponent($0).path) }
+                    return !kept
+                }
             }
             let keeper = try LeaseKeeper(url: url, batch: batch, claim: claim, leaseSeconds: request.leaseSeconds)
             let folder: URL
+            let documents: Int
             do {
-                folder = try write(claim, entries: entries, index: index, fingerprint: fingerprint, renderer: renderer,
-                                   output: config.outputURL)
+                (folder, documents) = try write(claim, cases: items, slice: max(config.casesPerRenderSlice, 1), plan: planSlice,
+                                                index: index, fingerprint: fingerprint, renderer: renderer, output: config.outputURL)
             } catch let error as SanxiangError {
                 keeper.stop()
                 // Said with the shard; its lease runs out and another worker claims it again.
@@ -261,7 +278,6 @@ public enum ShardWork {
                 events(.refused(claim))
                 continue
             }
-            let documents = entries.reduce(0) { $0 + $1.instances.count }
             summary.completed.append(claim)
             summary.documents += documents
             events(.completed(claim, documents: documents))
@@ -278,28 +294,20 @@ public enum ShardWork {
         return zip(planned, problems).filter { $0.1 == nil }.map(\.0)
     }
 
-    /// Ingest as a run does it; validation is per shard (`plan`).
-    static func prepare(config: PipelineConfig, asOf: CivilDate) throws -> RunContext {
-        let request = RunRequest(config: config, asOf: asOf, useStateStore: false, writeOutputs: false)
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-worker-\(getpid())-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let output = try OutputWriter(root: scratch)
-        let run = RunContext(request: request, previous: PreviousState(), events: nil)
-        for stage in [IngestStage()] as [Stage] {
-            do {
-                run.ingest.setAside(try stage.run(run, into: output).setAside)
-            } catch let error as SanxiangError where !(error is StageFailure) {
-                throw StageFailure(stage: stage.name, underlying: error)
-            }
-        }
-        return run
+    /// The run's templates and renderer, without its stages: a worker reads the export an agency at a time
+    /// (`AgencyParts`), and validation is per shard (`plan`).
+    static func prepare(config: PipelineConfig, asOf: CivilDate) -> RunContext {
+        RunContext(request: RunRequest(config: config, asOf: asOf, useStateStore: false, writeOutputs: false),
+                   previous: PreviousState(), events: nil)
     }
 
-    /// Renders a shard's cases with the render stage's code into a temporary folder, flushes every
-    /// file, and renames the folder to `<token>`: a folder of that name is always whole.
-    /// A case lacking a statutory element is left out: the publish step renders it, and sets it aside.
-    static func write(_ claim: ShardClaim, entries: [CaseDocuments], index: RenderStage.IngestIndex, fingerprint: String,
-                      renderer: DocumentRenderer, output: URL) throws -> URL {
+    /// Renders a shard's cases with the render stage's code into a temporary folder, `slice` cases planned and
+    /// rendered at a time, flushes every file, and renames the folder to `<token>`: a folder of that name is always
+    /// whole. A case lacking a statutory element is left out: the publish step renders it, and sets it aside.
+    /// Returns the folder and the number of documents planned.
+    static func write(_ claim: ShardClaim, cases items: [EnforcementCase], slice: Int, plan: ([EnforcementCase]) throws -> [CaseDocuments],
+                      index: RenderStage.IngestIndex, fingerprint: String, renderer: DocumentRenderer,
+                      output: URL) throws -> (folder: URL, documents: Int) {
         let parent = ShardManifest.folder(output: output, batch: claim.batch, shard: claim.shard)
         let final = parent.appendingPathComponent(String(claim.token))
         let temporary = parent.appendingPathComponent(".tmp-\(claim.token)-\(getpid())")
@@ -311,6 +319,28 @@ public enum ShardWork {
         } catch {
             throw FileSystemError(path: temporary.path, action: "准备分片文件夹", code: OutputWriter.errnoOf(error))
         }
+        var cases: [ShardManifest.Case] = []
+        var documents = 0
+        for start in stride(from: 0, to: items.count, by: slice) {
+            let entries = try plan(Array(items[start..<min(start + slice, items.count)]))
+            documents += entries.reduce(0) { $0 + $1.instances.count }
+            cases += try render(entries, into: temporary, index: index, renderer: renderer)
+        }
+        let manifest = ShardManifest(batch: claim.batch, shard: claim.shard, token: claim.token, fingerprint: fingerprint, cases: cases)
+        try writeDurably(try manifest.bytes(), to: temporary.appendingPathComponent(ShardManifest.fileName))
+        if manager.fileExists(atPath: final.path) {
+            do { try manager.removeItem(at: final) } catch {
+                throw FileSystemError(path: final.path, action: "清理分片文件夹", code: OutputWriter.errnoOf(error))
+            }
+        }
+        try FileSystem.rename(temporary.path, to: final.path)
+        FileSystem.syncFolder(of: final.path)
+        return (final, documents)
+    }
+
+    /// Renders and writes durably the documents of planned cases into the shard's temporary folder, on every core.
+    private static func render(_ entries: [CaseDocuments], into temporary: URL, index: RenderStage.IngestIndex,
+                               renderer: DocumentRenderer) throws -> [ShardManifest.Case] {
         let done = concurrentMap(entries, chunkSize: 1) { entry -> Result<ShardManifest.Case?, Error> in
             Result {
                 let key = try RenderStage.dataKey(entry, ingest: index)
@@ -330,17 +360,7 @@ public enum ShardWork {
                 return ShardManifest.Case(id: entry.item.id, key: key, documents: listed)
             }
         }
-        let cases = try done.map { try $0.get() }.compactMap { $0 }
-        let manifest = ShardManifest(batch: claim.batch, shard: claim.shard, token: claim.token, fingerprint: fingerprint, cases: cases)
-        try writeDurably(try manifest.bytes(), to: temporary.appendingPathComponent(ShardManifest.fileName))
-        if manager.fileExists(atPath: final.path) {
-            do { try manager.removeItem(at: final) } catch {
-                throw FileSystemError(path: final.path, action: "清理分片文件夹", code: OutputWriter.errnoOf(error))
-            }
-        }
-        try FileSystem.rename(temporary.path, to: final.path)
-        FileSystem.syncFolder(of: final.path)
-        return final
+        return try done.map { try $0.get() }.compactMap { $0 }
     }
 
     /// Writes and flushes one file, making its folders (and flushing them) first.
@@ -357,6 +377,59 @@ public enum ShardWork {
         try FileSystem.writeAll(descriptor, bytes, path: url.path, action: "写入分片文件")
         guard fsync(descriptor) == 0 else { throw FileSystemError(path: url.path, action: "写入分片文件", code: errno) }
         FileSystem.syncFolder(of: url.path)
+    }
+}
+
+/// The export as a worker reads it: indexed once (`ExportIndex`), then one agency's part at a time, each judged
+/// as the whole export's reading judges it (`ExportReader.read(folder:options:agencies:index:)`), so a worker's
+/// memory is its largest agency's, not the export's.
+struct AgencyParts {
+    let folder: URL
+    let options: IngestOptions
+    let index: ExportIndex
+    /// 主体代码 of agencies.csv's accepted rows: a case of another agency has no shard (it is set aside).
+    let agencies: [String]
+
+    /// A shard's agency and how many cases it has.
+    struct Shard {
+        var agency: String
+        var cases: Int
+    }
+
+    init(config: PipelineConfig, asOf: CivilDate) throws {
+        folder = config.inputURL
+        options = IngestOptions(asOf: asOf)
+        index = try Self.ingesting { try ExportReader.index(folder: config.inputURL, options: IngestOptions(asOf: asOf)) }
+        let none = try Self.ingesting { [index] in
+            try ExportReader.read(folder: config.inputURL, options: IngestOptions(asOf: asOf), agencies: [], index: index)
+        }
+        agencies = none.agencies.map(\.code)
+    }
+
+    /// One agency's part of the export.
+    func read(_ agency: String) throws -> IngestResult {
+        try Self.ingesting { try ExportReader.read(folder: folder, options: options, agencies: [agency], index: index) }
+    }
+
+    /// The night's shards (`ShardWork.shards`) of the accepted cases, read an agency at a time and let go of.
+    func shards(splitAbove: Int) throws -> [String: Shard] {
+        var shards: [String: Shard] = [:]
+        let named = Set(index.agenciesNamed)
+        for agency in agencies.sorted() where named.contains(agency) {
+            for (shard, items) in ShardWork.shards(try read(agency).cases, splitAbove: splitAbove) {
+                shards[shard] = Shard(agency: agency, cases: items.count)
+            }
+        }
+        return shards
+    }
+
+    /// Said as the run's ingest stage says its errors.
+    private static func ingesting<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as IngestError {
+            throw StageFailure(stage: "ingest", underlying: error)
+        }
     }
 }
 

@@ -114,7 +114,7 @@ private final class OutcomeBox: @unchecked Sendable {
 }
 
 /// The mutations, each chosen and placed by the generator.
-private enum Mutation {
+enum Mutation {
     static let insertions: [[UInt8]] = [
         Array("\"".utf8), Array(",".utf8), Array("\n".utf8), Array("\r\n".utf8), Array("\"\"".utf8), Array(",\"".utf8),
         [0x00], [0xFF], [0xC3], [0xED, 0xA0, 0x80], [0xEF, 0xBF, 0xBE], [0xEF, 0xBF, 0xBF], [0x81],

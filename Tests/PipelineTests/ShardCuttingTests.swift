@@ -1,6 +1,7 @@
 import CaseModel
 import Disclosure
 import Foundation
+import Ingest
 @testable import Pipeline
 import XCTest
 
@@ -52,5 +53,56 @@ final class ShardCuttingTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: published, encoding: .utf8), "文书 2026-01-05-9b1c")
         // Nothing of earlier nights left: a second call removes nothing.
         XCTAssertEqual(ShardWork.removeEarlierBatches(output: output, asOf: try XCTUnwrap(CivilDate(iso: "2026-01-06"))).removed, [])
+    }
+}
+
+/// What a worker does with the export, without PostgreSQL: the shards it registers from the agencies' parts read one
+/// at a time are the shards of the whole export's accepted cases, and a shard written a slice of cases at a time is
+/// the shard written whole, manifest and files byte for byte.
+final class ShardPartsTests: XCTestCase {
+    func testShardsFromAgencyPartsAreTheWholeExportsShards() throws {
+        let config = try Repo.config(input: Repo.sample, output: Repo.temporaryFolder("parts-shards"), stages: [.ingest])
+        let asOf = try XCTUnwrap(CivilDate(iso: "2026-01-06"))
+        let whole = try ExportReader.read(folder: config.inputURL, options: IngestOptions(asOf: asOf))
+        let parts = try AgencyParts(config: config, asOf: asOf)
+        for splitAbove in [3, 1_000] {
+            let expected = ShardWork.shards(whole.cases, splitAbove: splitAbove)
+            let registered = try parts.shards(splitAbove: splitAbove)
+            XCTAssertEqual(Set(registered.keys), Set(expected.keys), "split above \(splitAbove)")
+            for (shard, items) in expected {
+                XCTAssertEqual(registered[shard]?.cases, items.count, shard)
+                XCTAssertEqual(registered[shard]?.agency, items.first?.agencyCode, shard)
+            }
+        }
+        XCTAssertGreaterThan(Set(whole.cases.map(\.agencyCode)).count, 1)
+    }
+
+    func testAShardWrittenASliceAtATimeIsTheShardWrittenWhole() throws {
+        let parent = Repo.temporaryFolder("shard-slices")
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let config = try Repo.config(input: Repo.sample, output: parent.appendingPathComponent("config"), stages: [.ingest])
+        let asOf = try XCTUnwrap(CivilDate(iso: "2026-01-06"))
+        let parts = try AgencyParts(config: config, asOf: asOf)
+        let agency = try XCTUnwrap(try parts.shards(splitAbove: 1_000).max { $0.value.cases < $1.value.cases }?.value.agency)
+        let part = try parts.read(agency)
+        XCTAssertGreaterThan(part.cases.count, 4)
+        let run = ShardWork.prepare(config: config, asOf: asOf)
+        let index = RenderStage.IngestIndex(part)
+        let planner = DocumentPlanner(config: config, index: index)
+        let templates = try run.templates()
+        let renderer = try run.renderer()
+        let claim = ShardClaim(batch: "2026-01-06/test", shard: agency, token: 1)
+        var written: [(folder: URL, documents: Int)] = []
+        for (name, slice) in [("whole", 100_000), ("sliced", 2)] {
+            written.append(try ShardWork.write(claim, cases: part.cases, slice: slice,
+                                               plan: { ShardWork.plan($0, planner: planner, templates: templates) },
+                                               index: index, fingerprint: "f", renderer: renderer,
+                                               output: parent.appendingPathComponent(name)))
+        }
+        XCTAssertEqual(written[0].documents, written[1].documents)
+        XCTAssertGreaterThan(written[0].documents, 10)
+        let files = try Repo.files(written[0].folder)
+        XCTAssertTrue(files.keys.contains(ShardManifest.fileName))
+        XCTAssertEqual(files, try Repo.files(written[1].folder), "the same manifest and documents, byte for byte")
     }
 }

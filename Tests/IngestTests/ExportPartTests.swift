@@ -81,79 +81,8 @@ final class ExportPartTests: XCTestCase {
     // MARK: - The comparison
 
     private func checkEveryPart(of folder: URL, context: String) throws {
-        let options = IngestOptions(asOf: try XCTUnwrap(Self.asOf))
-        let whole = try ExportReader.read(folder: folder, options: options)
-        let index = try ExportReader.index(folder: folder, options: options)
-        let keys = try RowKeys(folder)
-        let named = Set(keys.caseAgency.values.filter { !$0.isEmpty })
-        XCTAssertEqual(Set(index.agenciesNamed), named, context)
-        XCTAssertGreaterThan(named.count, 1, context)
-        var parts: [Set<String>] = named.sorted().map { [$0] }
-        parts.append(Set(named.sorted().prefix(2)))
-        parts.append(["没有这个主体"])
-        var covered = Set<String>()
-        for agencies in parts {
-            let part = try ExportReader.read(folder: folder, options: options, agencies: agencies, index: index)
-            let label = "\(context), agencies \(agencies.sorted())"
-            let ids = keys.caseIDs(of: agencies)
-            let cases = whole.cases.filter { agencies.contains($0.agencyCode) }
-            XCTAssertEqual(part.cases, cases, label)
-            covered.formUnion(part.cases.map(\.id))
-            for item in cases { XCTAssertEqual(part.details[item.id], whole.details[item.id], "\(label), \(item.id)") }
-            XCTAssertEqual(part.details.count, cases.count, label)
-            XCTAssertEqual(part.reviews, whole.reviews.filter { ids.contains($0.caseID) }, label)
-            XCTAssertEqual(part.records, whole.records.filter { ids.contains($0.caseID) }, label)
-            XCTAssertEqual(part.agencies, whole.agencies, label)
-            XCTAssertEqual(part.officers, whole.officers, label)
-            let expected = whole.problems.filter { $0.row > 0 && keys.belongs($0, to: agencies, ids: ids) }
-            let found = part.problems.filter { $0.row > 0 }
-            XCTAssertEqual(found.count, expected.count, label)
-            XCTAssertEqual(found, expected, label)
-            for problem in found where problem != expected.first(where: { $0 == problem }) { XCTFail("\(label): extra \(problem.message)") }
-        }
-        // Every accepted case is some agency's.
-        XCTAssertEqual(covered, Set(whole.cases.map(\.id)), context)
-    }
-
-    /// Each row's keys, read the way the whole read keys its rows, as the test's own record of which rows an
-    /// agency's part must hold.
-    private struct RowKeys {
-        var caseAgency: [SourceRef: String] = [:]
-        var caseKey: [SourceRef: String] = [:]
-
-        init(_ folder: URL) throws {
-            for file in ExportFile.allCases where FileManager.default.fileExists(atPath: folder.appendingPathComponent(file.rawValue).path) {
-                let decoded = TextDecoding.decodeLeniently(Array(try Data(contentsOf: folder.appendingPathComponent(file.rawValue))))
-                guard let rows = try? (file == .casesJSON ? TableReader.rows(json: decoded.utf8)
-                                       : TableReader.rows(csv: CSVReader.parse(decoded.utf8), file: file)) else { continue }
-                let layout = TableLayout(file)
-                for row in rows {
-                    caseKey[row.source] = Self.cell(row, layout.index["case_id"])
-                    if file == .casesCSV || file == .casesJSON { caseAgency[row.source] = Self.cell(row, layout.index["agency_code"]) }
-                }
-            }
-        }
-
-        static func cell(_ row: RawRow, _ column: Int?) -> String {
-            guard let column, column < row.cells.count, case .text(let value)? = row.cells[column] else { return "" }
-            return Normalize.code(value)
-        }
-
-        func caseIDs(of agencies: Set<String>) -> Set<String> {
-            Set(caseAgency.filter { agencies.contains($0.value) }.compactMap { caseKey[$0.key] }.filter { !$0.isEmpty })
-        }
-
-        /// Whether a problem's row is one a part of these agencies reads.
-        func belongs(_ problem: Problem, to agencies: Set<String>, ids: Set<String>) -> Bool {
-            let source = SourceRef(file: problem.file, row: problem.row)
-            switch ExportFile(rawValue: problem.file) {
-            case .agencies?, .officers?: return true
-            case .casesCSV?, .casesJSON?:
-                return agencies.contains(caseAgency[source] ?? "") || ids.contains(caseKey[source] ?? "")
-            default:
-                return ids.contains(caseKey[source] ?? "")
-            }
-        }
+        let agencies = try ExportParts.assertEachPartIsTheWholeRestricted(folder, asOf: try XCTUnwrap(Self.asOf), context: context)
+        XCTAssertGreaterThan(agencies, 1, context)
     }
 
     // MARK: - Exports
@@ -206,5 +135,87 @@ open(f"{folder}/records.csv", "w", encoding=encoding, newline="").write(sep.join
 """#
         let result = try Shell.run("/usr/bin/env", ["python3", "-c", script, folder.path, encoding])
         XCTAssertEqual(result.code, 0, result.output)
+    }
+}
+
+/// The comparison of an export's agency parts with its whole read, for these tests and the fuzz test.
+enum ExportParts {
+    /// Reads every agency's part (and two together, and an agency of none) and checks each against the whole read
+    /// restricted; returns how many agencies the case rows name.
+    @discardableResult
+    static func assertEachPartIsTheWholeRestricted(_ folder: URL, asOf: CivilDate, context: String) throws -> Int {
+        let options = IngestOptions(asOf: asOf)
+        let whole = try ExportReader.read(folder: folder, options: options)
+        let index = try ExportReader.index(folder: folder, options: options)
+        let keys = try RowKeys(folder)
+        let named = Set(keys.caseAgency.values.filter { !$0.isEmpty })
+        XCTAssertEqual(Set(index.agenciesNamed), named, context)
+        var parts: [Set<String>] = named.sorted().map { [$0] }
+        parts.append(Set(named.sorted().prefix(2)))
+        parts.append(["没有这个主体"])
+        var covered = Set<String>()
+        for agencies in parts {
+            let part = try ExportReader.read(folder: folder, options: options, agencies: agencies, index: index)
+            let label = "\(context), agencies \(agencies.sorted())"
+            let ids = keys.caseIDs(of: agencies)
+            let cases = whole.cases.filter { agencies.contains($0.agencyCode) }
+            XCTAssertEqual(part.cases, cases, label)
+            covered.formUnion(part.cases.map(\.id))
+            for item in cases { XCTAssertEqual(part.details[item.id], whole.details[item.id], "\(label), \(item.id)") }
+            XCTAssertEqual(part.details.count, cases.count, label)
+            XCTAssertEqual(part.reviews, whole.reviews.filter { ids.contains($0.caseID) }, label)
+            XCTAssertEqual(part.records, whole.records.filter { ids.contains($0.caseID) }, label)
+            XCTAssertEqual(part.agencies, whole.agencies, label)
+            XCTAssertEqual(part.officers, whole.officers, label)
+            let expected = whole.problems.filter { $0.row > 0 && keys.belongs($0, to: agencies, ids: ids) }
+            let found = part.problems.filter { $0.row > 0 }
+            XCTAssertEqual(found.count, expected.count, label)
+            XCTAssertEqual(found, expected, label)
+            for problem in found where problem != expected.first(where: { $0 == problem }) { XCTFail("\(label): extra \(problem.message)") }
+        }
+        // Every accepted case is some agency's.
+        XCTAssertEqual(covered, Set(whole.cases.map(\.id)), context)
+        return named.count
+    }
+
+    /// Each row's keys, read the way the whole read keys its rows, as the test's own record of which rows an
+    /// agency's part must hold.
+    private struct RowKeys {
+        var caseAgency: [SourceRef: String] = [:]
+        var caseKey: [SourceRef: String] = [:]
+
+        init(_ folder: URL) throws {
+            for file in ExportFile.allCases where FileManager.default.fileExists(atPath: folder.appendingPathComponent(file.rawValue).path) {
+                let decoded = TextDecoding.decodeLeniently(Array(try Data(contentsOf: folder.appendingPathComponent(file.rawValue))))
+                guard let rows = try? (file == .casesJSON ? TableReader.rows(json: decoded.utf8)
+                                       : TableReader.rows(csv: CSVReader.parse(decoded.utf8), file: file)) else { continue }
+                let layout = TableLayout(file)
+                for row in rows {
+                    caseKey[row.source] = Self.cell(row, layout.index["case_id"])
+                    if file == .casesCSV || file == .casesJSON { caseAgency[row.source] = Self.cell(row, layout.index["agency_code"]) }
+                }
+            }
+        }
+
+        static func cell(_ row: RawRow, _ column: Int?) -> String {
+            guard let column, column < row.cells.count, case .text(let value)? = row.cells[column] else { return "" }
+            return Normalize.code(value)
+        }
+
+        func caseIDs(of agencies: Set<String>) -> Set<String> {
+            Set(caseAgency.filter { agencies.contains($0.value) }.compactMap { caseKey[$0.key] }.filter { !$0.isEmpty })
+        }
+
+        /// Whether a problem's row is one a part of these agencies reads.
+        func belongs(_ problem: Problem, to agencies: Set<String>, ids: Set<String>) -> Bool {
+            let source = SourceRef(file: problem.file, row: problem.row)
+            switch ExportFile(rawValue: problem.file) {
+            case .agencies?, .officers?: return true
+            case .casesCSV?, .casesJSON?:
+                return agencies.contains(caseAgency[source] ?? "") || ids.contains(caseKey[source] ?? "")
+            default:
+                return ids.contains(caseKey[source] ?? "")
+            }
+        }
     }
 }

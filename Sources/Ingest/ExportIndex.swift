@@ -214,12 +214,12 @@ extension ExportIndex {
             let layout = TableLayout(file)
             let cells = rows.map { row in keys.map { key in layout.index[key].flatMap { Self.text(row, $0) } ?? "" } }
             let entries = rows.indices.map { Entry(start: 0, length: 0, line: $0 + 1, caseRef: -1) }
-            return (IndexedFile(encoding: decoded.encoding, decodedCount: decoded.utf8.count, header: nil, entries: entries,
-                                defects: [:], strayRows: [:]), cells)
+            return (IndexedFile(encoding: decoded.encoding, decodedCount: decoded.utf8.count, identity: identity, header: nil,
+                                entries: entries, defects: [:], strayRows: [:]), cells)
         }
         guard let first = CSVReader.header(decoded.utf8) else {
-            return (IndexedFile(encoding: decoded.encoding, decodedCount: decoded.utf8.count, header: nil, entries: [],
-                                defects: [:], strayRows: [:]), [])
+            return (IndexedFile(encoding: decoded.encoding, decodedCount: decoded.utf8.count, identity: identity, header: nil,
+                                entries: [], defects: [:], strayRows: [:]), [])
         }
         let header = try CSVHeader(first, file: file)
         let positions = keys.map { header.position(of: $0) ?? Int.max }

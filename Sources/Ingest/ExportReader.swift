@@ -216,11 +216,13 @@ private struct Session {
     private mutating func selectedRows(_ file: ExportFile, _ index: ExportIndex, _ selection: ExportSelection) throws -> [RawRow] {
         if let error = index.unreadable[file] { throw error }
         guard let indexed = index.files[file] else { throw IngestError.changedSinceIndexed(file: file.rawValue) }
+        guard indexed.identity != nil, export.identity(file.rawValue) == indexed.identity else {
+            throw IngestError.changedSinceIndexed(file: file.rawValue)
+        }
         let positions = indexed.entries.indices.filter { index.selects(file, row: $0, selection) }
         encodings[file] = indexed.encoding
-        if file != .casesJSON, let rawOffset = indexed.rawOffset, let identity = indexed.identity {
+        if file != .casesJSON, let rawOffset = indexed.rawOffset {
             // The file's own bytes are its text: only the part's rows are read from it.
-            guard export.identity(file.rawValue) == identity else { throw IngestError.changedSinceIndexed(file: file.rawValue) }
             var ranges: [Range<Int>] = []
             var starts: [Int] = []
             var length = 0

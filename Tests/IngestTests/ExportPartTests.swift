@@ -32,19 +32,30 @@ final class ExportPartTests: XCTestCase {
         try checkEveryPart(of: Self.root.appendingPathComponent("Examples/sample-export"), context: "sample")
     }
 
+    /// Read from its byte ranges (UTF-8) or decoded again (GB18030), a file rewritten after the index — longer, or the
+    /// same length with one byte changed — stops the read, naming the file.
     func testAFileChangedSinceTheIndexStopsTheRead() throws {
-        let folder = try generate(seed: 34, encoding: "utf-8", header: "zh", json: "0")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let options = IngestOptions(asOf: try XCTUnwrap(Self.asOf))
-        let index = try ExportReader.index(folder: folder, options: options)
-        let agency = try XCTUnwrap(index.agenciesNamed.first)
-        let deliveries = folder.appendingPathComponent("deliveries.csv")
-        var bytes = try Data(contentsOf: deliveries)
-        bytes.append(contentsOf: Array("\n".utf8))
-        try bytes.write(to: deliveries)
-        XCTAssertThrowsError(try ExportReader.read(folder: folder, options: options, agencies: [agency], index: index)) { error in
-            XCTAssertEqual(error as? IngestError, .changedSinceIndexed(file: "deliveries.csv"))
-            XCTAssertTrue((error as? IngestError)?.message.contains("deliveries.csv") == true)
+        for (seed, encoding) in [(34, "utf-8"), (35, "gb18030")] {
+            let folder = try generate(seed: seed, encoding: encoding, header: "zh", json: "0")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let options = IngestOptions(asOf: try XCTUnwrap(Self.asOf))
+            for (name, change) in [("deliveries.csv", { (bytes: inout Data) in bytes.append(0x0A) }),
+                                   ("cases.csv", { (bytes: inout Data) in bytes[bytes.count - 2] = 0x20 })] {
+                let index = try ExportReader.index(folder: folder, options: options)
+                let agency = try XCTUnwrap(index.agenciesNamed.first)
+                let file = folder.appendingPathComponent(name)
+                var bytes = try Data(contentsOf: file)
+                change(&bytes)
+                Thread.sleep(forTimeInterval: 0.01)
+                try bytes.write(to: file)
+                XCTAssertThrowsError(try ExportReader.read(folder: folder, options: options, agencies: [agency], index: index)) { error in
+                    XCTAssertEqual(error as? IngestError, .changedSinceIndexed(file: name), encoding)
+                    XCTAssertTrue((error as? IngestError)?.message.contains(name) == true)
+                }
+                // A new index of the changed export reads again.
+                let again = try ExportReader.index(folder: folder, options: options)
+                XCTAssertNoThrow(try ExportReader.read(folder: folder, options: options, agencies: [agency], index: again), encoding)
+            }
         }
     }
 

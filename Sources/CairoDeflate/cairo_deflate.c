@@ -77,6 +77,11 @@ static int called_from_cairo(const void *return_address) {
     return address >= cairo_start && address < cairo_end;
 }
 
+int sanxiang_called_from_cairo(const void *return_address) {
+    pthread_once(&setup_once, set_up);
+    return called_from_cairo(return_address);
+}
+
 // Never called: zlib never sees a marked stream. Its address is the mark.
 static voidpf cairo_stream_mark(voidpf opaque, uInt items, uInt size) {
     (void)opaque; (void)items; (void)size;

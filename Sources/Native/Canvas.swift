@@ -186,6 +186,19 @@ public final class VectorCanvas {
     /// Streams of Cairo's this process has compressed with libdeflate (zero: the replacement is not in effect).
     public static var streamsCompressedByLibdeflate: Int { Int(sanxiang_cairo_deflate_streams()) }
 
+    /// Numbers Cairo printed through the fast formatter (`Sources/CairoDeflate/cairo_numbers.c`; zero: Cairo's
+    /// snprintf is libc's).
+    public static var numbersFormattedFast: Int { Int(sanxiang_cairo_numbers_formatted()) }
+
+    /// One number as the fast formatter writes it for Cairo, or nil where it leaves the call to glibc: for checking it
+    /// against glibc's vsnprintf.
+    public static func fastFormatted(_ format: String, _ arguments: [CVarArg]) -> String? {
+        var buffer = [CChar](repeating: 0, count: 128)
+        let length = withVaList(arguments) { sanxiang_vformat_number(&buffer, UInt(buffer.count), format, $0) }
+        guard length >= 0 else { return nil }
+        return String(decoding: buffer.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     public func setGray(_ level: Double) { cairo_set_source_rgb(context, level, level, level) }
 
     public func setColor(red: Double, green: Double, blue: Double) { cairo_set_source_rgb(context, red, green, blue) }

@@ -27,7 +27,8 @@ public struct DocumentRule: Sendable, Equatable {
 
     public init(kind: String) { self.kind = kind }
 
-    /// `details`: the case's contract v2 data (empty for a v1 export), for `has`.
+    /// `details`: the case's contract v2 data (empty for a v1 export), for `has`. Words are found byte for byte (`includes`):
+    /// the rules are applied to every case for its input key each night, and Foundation's search was 2 % of a 1 % night.
     public func applies(to item: EnforcementCase, reviewed hasReview: Bool, details: CaseDetails? = nil) -> Bool {
         if !has.isEmpty {
             let details = details ?? CaseDetails(caseID: item.id)
@@ -37,9 +38,9 @@ public struct DocumentRule: Sendable, Equatable {
         if !procedures.isEmpty, !(item.procedure.map(procedures.contains) ?? false) { return false }
         if !statuses.isEmpty, !statuses.contains(item.status) { return false }
         if let penalized, penalized == item.penaltyKinds.isEmpty { return false }
-        if !titleContains.isEmpty, !titleContains.contains(where: item.title.contains) { return false }
-        if !decisionContains.isEmpty, !decisionContains.contains(where: item.decision.contains) { return false }
-        if decisionLacks.contains(where: item.decision.contains) { return false }
+        if !titleContains.isEmpty, !titleContains.contains(where: { item.title.includes($0) }) { return false }
+        if !decisionContains.isEmpty, !decisionContains.contains(where: { item.decision.includes($0) }) { return false }
+        if decisionLacks.contains(where: { item.decision.includes($0) }) { return false }
         if let served, served != (item.servedDate != nil) { return false }
         if let reviewed, reviewed != hasReview { return false }
         return true

@@ -1,5 +1,7 @@
 import CaseModel
 @testable import Documents
+import Foundation
+import TestSupport
 import XCTest
 
 final class TemplateTests: XCTestCase {
@@ -70,5 +72,36 @@ final class DocumentRuleTests: XCTestCase {
         XCTAssertTrue(rule.applies(to: withdrawn, reviewed: true))
         rule.titleContains = ["不会出现的字词"]
         XCTAssertFalse(rule.applies(to: withdrawn, reviewed: true))
+    }
+
+    /// The words of title_contains, decision_contains and decision_lacks are found as Foundation's `contains` finds
+    /// them (the rules search byte for byte): on every fixture case, with words taken from its own title and decision,
+    /// words of the default rules and words it lacks.
+    func testTheRulesWordsAreFoundAsFoundationFindsThem() throws {
+        var random = SplitMix64(seed: 0x7E57)
+        func word(of text: String) -> String {
+            let characters = Array(text)
+            guard !characters.isEmpty else { return "" }
+            let from = random.next(below: characters.count)
+            return String(characters[from..<min(characters.count, from + 1 + random.next(below: 4))])
+        }
+        let fixed = ["责令", "不予", "查封", "扣押", "强制执行", "拆除", "代履行", "罚款", "。", "（", "不会出现的字词"]
+        var checked = 0
+        for plan in DocumentFixtures.plans {
+            let item = plan.item
+            for _ in 0..<12 {
+                let words = [word(of: item.title), word(of: item.decision), fixed[random.next(below: fixed.count)]]
+                var rule = DocumentRule(kind: "x")
+                rule.titleContains = [words[0], words[2]]
+                XCTAssertEqual(rule.applies(to: item, reviewed: false), item.title.contains(words[0]) || item.title.contains(words[2]))
+                rule = DocumentRule(kind: "x")
+                rule.decisionContains = [words[1]]
+                rule.decisionLacks = [words[2]]
+                XCTAssertEqual(rule.applies(to: item, reviewed: false), item.decision.contains(words[1]) && !item.decision.contains(words[2]),
+                               "\(item.decision) / \(words)")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 100)
     }
 }

@@ -78,14 +78,27 @@ public final class ShardQueue {
         }
     }
 
-    /// Adds the night's shards; shards already there (another worker registered them) are left as they are.
-    public func register(_ shards: [String]) throws {
+    /// Registers the night's shards unless the batch has them already; true when these are the ones registered.
+    /// The first registration wins whole: the check and the inserts run in one transaction under a lock on the
+    /// batch, so workers started together with different `--split-above` never leave a mix of an agency and its
+    /// years, and a worker that finds the batch registered follows that set.
+    @discardableResult
+    public func register(_ shards: [String]) throws -> Bool {
         try connection.transaction {
+            try connection.execute("SELECT pg_advisory_xact_lock(7150016, hashtext($1))", [batch], action: "登记分片加锁")
+            guard try !isRegistered() else { return false }
             for shard in shards.sorted() {
                 try connection.execute("INSERT INTO sanxiang_shards (batch, shard) VALUES ($1, $2) ON CONFLICT DO NOTHING",
                                        [batch, shard], action: "登记分片")
             }
+            return true
         }
+    }
+
+    /// Whether the batch's shards are registered (registration is one transaction: all of them or none).
+    public func isRegistered() throws -> Bool {
+        try connection.execute("SELECT EXISTS (SELECT 1 FROM sanxiang_shards WHERE batch = $1)", [batch], action: "查询分片")
+            .rows.first?.first == "t"
     }
 
     /// Claims a shard that is not done and whose lease (if any) has expired, preferring `hint`

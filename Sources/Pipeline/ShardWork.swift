@@ -97,6 +97,8 @@ public struct WorkerRequest: Sendable {
 /// Progress a worker reports, for its log.
 public enum WorkerEvent: Sendable {
     case registered(shards: Int, cases: Int)
+    /// The batch's shards were registered by another worker: this one follows them without reading every part.
+    case joined(shards: Int)
     case claimed(ShardClaim, cases: Int)
     case completed(ShardClaim, documents: Int)
     case refused(ShardClaim)
@@ -216,11 +218,21 @@ public enum ShardWork {
         let queue = try ShardQueue(url: url, batch: batch)
         let run = prepare(config: config, asOf: request.asOf)
         let export = try AgencyParts(config: config, asOf: request.asOf)
-        let registry = try export.shards(splitAbove: request.splitAbove)
+        // The first worker of a batch reads every agency's part to cut the shards; one that finds them registered
+        // reads only the parts of the shards it claims, and cuts them as they were registered.
+        if try queue.isRegistered() {
+            events(.joined(shards: try queue.shards().count))
+        } else {
+            let registry = try export.shards(splitAbove: request.splitAbove)
+            if try queue.register(Array(registry.keys)) {
+                events(.registered(shards: registry.count, cases: registry.values.reduce(0) { $0 + $1.cases }))
+            } else {
+                events(.joined(shards: try queue.shards().count))
+            }
+        }
         let fingerprint = try PipelineRunner.renderFingerprint(config)
-        try queue.register(Array(registry.keys))
-        events(.registered(shards: registry.count, cases: registry.values.reduce(0) { $0 + $1.cases }))
         let all = try queue.shards()
+        let registered = Set(all)
         var hint = request.index.flatMap { all.isEmpty ? nil : all[$0 % all.count] }
         let renderer = try run.renderer()
         let templates = try run.templates()
@@ -239,11 +251,12 @@ public enum ShardWork {
                 continue
             }
             hint = nil
-            events(.claimed(claim, cases: registry[claim.shard]?.cases ?? 0))
             // Only the claimed shard's agency is read: a worker holds one agency's part of the export at a time.
-            let part = try registry[claim.shard].map { try export.read($0.agency) }
+            let part = try export.agency(ofShard: claim.shard).map { try export.read($0) }
             let index = RenderStage.IngestIndex(part ?? IngestResult())
-            let items = part.map { shards($0.cases, splitAbove: request.splitAbove)[claim.shard] ?? [] } ?? []
+            // Cut as the publish step cuts (by the registered names), whatever this worker's own --split-above.
+            let items = part?.cases.filter { shard(of: $0, registered: registered) == claim.shard } ?? []
+            events(.claimed(claim, cases: items.count))
             let planner = DocumentPlanner(config: config, index: index)
             // Planned a slice at a time, as the render stage plans: a slice's document data is let go before the next.
             let planSlice = { (slice: [EnforcementCase]) throws -> [CaseDocuments] in
@@ -404,6 +417,16 @@ struct AgencyParts {
             try ExportReader.read(folder: config.inputURL, options: IngestOptions(asOf: asOf), agencies: [], index: index)
         }
         agencies = none.agencies.map(\.code)
+    }
+
+    /// The agency whose cases a registered shard holds: `<主体代码>` or `<主体代码>-<年度>` (ShardWork.yearShard). A
+    /// 主体代码 is a 统一社会信用代码 (accepted rows are checked), so it never holds "-" itself. Nil for a shard of no
+    /// agency accepted tonight: it has no cases.
+    func agency(ofShard shard: String) -> String? {
+        if agencies.contains(shard) { return shard }
+        guard let dash = shard.lastIndex(of: "-"), Int(shard[shard.index(after: dash)...]) != nil else { return nil }
+        let agency = String(shard[..<dash])
+        return agencies.contains(agency) ? agency : nil
     }
 
     /// One agency's part of the export.

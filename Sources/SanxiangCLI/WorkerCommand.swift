@@ -47,6 +47,8 @@ struct WorkerCommand: ParsableCommand {
             switch event {
             case .registered(let shards, let cases):
                 say("共 \(shards) 个分片（执法主体），接收案件 \(cases) 件。")
+            case .joined(let shards):
+                say("本批次的 \(shards) 个分片已由其他 worker 登记，按其登记领取（不再逐个读取全部执法主体）。")
             case .claimed(let claim, let cases):
                 say("已领取分片 \(claim.shard)（令牌 \(claim.token)，\(cases) 件案件）")
             case .completed(let claim, let documents):

@@ -107,4 +107,34 @@ final class ShardQueueTests: XCTestCase {
         XCTAssertEqual(failures, [])
         XCTAssertEqual(claimed.sorted(), shards, "each shard claimed exactly once")
     }
+
+    /// The first registration of a batch stands whole: a second one (another worker's cut, say with another
+    /// --split-above) adds nothing, and six workers registering different cuts at once leave exactly one of them.
+    func testTheFirstRegistrationOfABatchStandsWhole() throws {
+        let url = try XCTUnwrap(Self.server, "PostgreSQL did not start").url
+        let first = try ShardQueue(url: url, batch: "test-\(UUID().uuidString)")
+        XCTAssertFalse(try first.isRegistered())
+        XCTAssertTrue(try first.register(["X-2024", "X-2025", "Y"]))
+        XCTAssertTrue(try first.isRegistered())
+        XCTAssertFalse(try first.register(["X", "Y", "Z"]), "the batch has its shards")
+        XCTAssertEqual(try first.shards(), ["X-2024", "X-2025", "Y"])
+
+        let batch = "test-\(UUID().uuidString)"
+        let cuts = (0..<6).map { worker in (0...worker).map { "S\(worker)-\($0)" } }
+        let lock = NSLock()
+        var won: [Int] = []
+        var failures: [String] = []
+        DispatchQueue.concurrentPerform(iterations: cuts.count) { worker in
+            do {
+                let queue = try ShardQueue(url: url, batch: batch)
+                if try queue.register(cuts[worker]) { lock.withLock { won.append(worker) } }
+            } catch {
+                lock.withLock { failures.append("\(error)") }
+            }
+        }
+        XCTAssertEqual(failures, [])
+        XCTAssertEqual(won.count, 1, "exactly one registration wins")
+        let winner = try XCTUnwrap(won.first)
+        XCTAssertEqual(try ShardQueue(url: url, batch: batch).shards(), cuts[winner].sorted(), "the winner's cut, nothing of the others")
+    }
 }

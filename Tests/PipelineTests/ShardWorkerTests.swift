@@ -102,20 +102,29 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertEqual(verify.code, 0, verify.output)
     }
 
-    /// A very large agency is several shards, one per decision year: with a threshold below every
-    /// agency's size, two workers claim year shards (`<主体代码>-<年度>`), each completed once, and the
-    /// publish step takes every document from them; the output equals the single-process run.
+    /// A very large agency is several shards, one per decision year: with a threshold below every agency's size,
+    /// the first worker registers year shards (`<主体代码>-<年度>`) and is killed right after. A second worker, started
+    /// with the default threshold, finds the batch registered: it reads no agency's part to cut it again, and cuts
+    /// the shards it claims as they were registered (with its own threshold each year shard would hold no case).
+    /// Each shard is completed once (a claim of the killed worker, if it made one, superseded), the publish step
+    /// takes every document from them, and the output equals the single-process run.
     func testAgenciesAboveTheThresholdAreShardedByYear() throws {
         let (export, single, referenceCode, sharded, common) = try exportWithSingleProcessRun(cases: 90, seed: 17)
-        let workers = try (1...2).map { number in
-            try Worker(arguments: ["worker"] + common + ["--lease", "3", "--name", "y\(number)", "--split-above", "8"],
-                       log: parent.appendingPathComponent("y\(number).log"))
-        }
-        defer { for worker in workers { worker.process.terminate() } }
-        for worker in workers {
-            XCTAssertTrue(worker.wait(timeout: 900), "worker did not finish: \(worker.text)")
-            XCTAssertEqual(worker.process.terminationStatus, 0, worker.text)
-        }
+        let first = try Worker(arguments: ["worker"] + common + ["--lease", "3", "--name", "y1", "--split-above", "8"],
+                               log: parent.appendingPathComponent("y1.log"))
+        defer { first.process.terminate() }
+        _ = try first.waitForLine(containing: "个分片（执法主体）", timeout: 600)
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+        let second = try Worker(arguments: ["worker"] + common + ["--lease", "3", "--name", "y2"],
+                                log: parent.appendingPathComponent("y2.log"))
+        defer { second.process.terminate() }
+        XCTAssertTrue(second.wait(timeout: 900), "worker did not finish: \(second.text)")
+        XCTAssertEqual(second.process.terminationStatus, 0, second.text)
+        XCTAssertTrue(second.text.contains("已由其他 worker 登记"), second.text)
+        XCTAssertFalse(second.text.contains("接收案件"), "the second worker cut the export again: \(second.text)")
+        XCTAssertTrue(second.text.contains("已领取分片"), second.text)
+        XCTAssertFalse(second.text.contains("，0 件案件）"), "a registered shard cut by the worker's own threshold: \(second.text)")
         let history = try Repo.run("/usr/bin/env", ["psql", server.url, "-At", "-F", "|", "-c",
                                                     "SELECT shard, outcome FROM sanxiang_shard_claims ORDER BY shard, token"])
         XCTAssertEqual(history.code, 0, history.output)
@@ -126,7 +135,8 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertGreaterThan(byShard.keys.filter { $0.contains("-") }.count, 6, history.output)
         for (shard, claims) in byShard {
             XCTAssertNotNil(shard.range(of: #"^[0-9A-Z]{18}(-20[0-9]{2})?$"#, options: .regularExpression), "\(shard): an agency or an agency-year")
-            XCTAssertEqual(claims.map { $0[1] }, ["done"], "\(shard) completed once")
+            XCTAssertEqual(claims.filter { $0[1] == "done" }.count, 1, "\(shard) completed once: \(claims)")
+            XCTAssertTrue(claims.allSatisfy { $0[1] == "done" || $0[1] == "superseded" }, "\(shard): \(claims)")
         }
         let publish = try Repo.run(Repo.executable, ["run"] + common)
         XCTAssertEqual(publish.code, referenceCode, publish.output)

@@ -241,6 +241,7 @@ public enum ShardWork {
         let previous = try StateStore.renderMemo(readingOnly: config.stateStoreURL.path)
             .flatMap { $0.fingerprint == fingerprint ? $0 : nil }
         var summary = WorkerSummary()
+        var lastPart: (agency: String, part: IngestResult)?
         while true {
             guard let claim = try queue.claim(worker: request.worker, leaseSeconds: request.leaseSeconds, hint: hint) else {
                 let open = try queue.openCount()
@@ -251,8 +252,12 @@ public enum ShardWork {
                 continue
             }
             hint = nil
-            // Only the claimed shard's agency is read: a worker holds one agency's part of the export at a time.
-            let part = try export.agency(ofShard: claim.shard).map { try export.read($0) }
+            // Only the claimed shard's agency is read: a worker holds one agency's part of the export at a time. Claims go
+            // in shard-name order, so an agency's year shards come one after another and share the part read for the first.
+            let agency = export.agency(ofShard: claim.shard)
+            if lastPart?.agency != agency { lastPart = nil }
+            if lastPart == nil, let agency { lastPart = (agency, try export.read(agency)) }
+            let part = lastPart?.part
             let index = RenderStage.IngestIndex(part ?? IngestResult())
             // Cut as the publish step cuts (by the registered names), whatever this worker's own --split-above.
             let items = part?.cases.filter { shard(of: $0, registered: registered) == claim.shard } ?? []

@@ -25,7 +25,7 @@ struct WorkerCommand: ParsableCommand {
     var index: Int?
 
     @Option(name: .customLong("split-above"),
-            help: "一个执法主体的案件多于此数时，按决定年度分成多个分片（默认 20000；同一批次的所有 worker 应使用同一数值）。")
+            help: "一个执法主体的案件多于此数时，按决定年度分成多个分片（默认 20000；以本批次第一个登记分片的 worker 的数值为准，其余 worker 按已登记的分片领取）。")
     var splitAbove: Int = WorkerRequest.defaultSplitAbove
 
     @Option(name: .long, help: "本 worker 的名称，记入领取记录（默认：主机名-进程号）。")

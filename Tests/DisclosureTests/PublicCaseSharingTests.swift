@@ -1,5 +1,6 @@
 import CaseModel
 @testable import Disclosure
+import TestSupport
 import XCTest
 
 /// `PublicCase.sharingStrings` hands every string of a case to the interner and changes nothing.
@@ -8,7 +9,7 @@ final class PublicCaseSharingTests: XCTestCase {
                           "责令改正，并处罚款人民币伍仟元整", "短", "2025-03-14", "91530100MA6K0XXXX1", "普通程序", "张某"]
 
     /// A case from JSON with every member present or absent at random (lists of zero to three entries).
-    private func randomCase(_ generator: inout SystemRandomNumberGenerator) throws -> PublicCase {
+    private func randomCase(_ generator: inout SplitMix64) throws -> PublicCase {
         func pick() -> String { (values.randomElement(using: &generator) ?? "") + (Bool.random(using: &generator) ? "" : "（\(Int.random(in: 0...9, using: &generator))）") }
         func list() -> [String] { (0..<Int.random(in: 0...3, using: &generator)).map { _ in pick() } }
         var object: [String: Any] = ["case_id": pick(), "agency_code": pick(), "action_type": pick(), "decision_date": pick(), "status": pick()]
@@ -31,7 +32,7 @@ final class PublicCaseSharingTests: XCTestCase {
 
     func testEveryStringIsHandedOverAndNothingChanges() throws {
         continueAfterFailure = false  // one case that fails says it all
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 0x5A1E)
         for _ in 0..<300 {
             let original = try randomCase(&generator)
             var handed: [String] = []
@@ -45,9 +46,11 @@ final class PublicCaseSharingTests: XCTestCase {
     }
 
     func testEqualValuesOfOneMemberShareStorageAcrossCases() throws {
-        var generator = SystemRandomNumberGenerator()
+        // Seeded: with the system's generator, 200 cases held one 裁量说明 of values[0] or none about once in seventy runs
+        // (each case has it with a chance of 1/32), and the test failed on CI. 1,000 cases hold about 31.
+        var generator = SplitMix64(seed: 0x5A1E5)
         var interner = StringInterner()
-        let cases = try (0..<200).map { _ in try randomCase(&generator) }
+        let cases = try (0..<1_000).map { _ in try randomCase(&generator) }
         let shared = cases.map { $0.sharingStrings { interner.shared($0, column: $1) } }
         XCTAssertEqual(shared, cases)
         let encoder = JSONEncoder()

@@ -1,5 +1,5 @@
 /// A small seeded generator (SplitMix64), so a test's random data is the same on every run and machine.
-public struct SplitMix64 {
+public struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }

@@ -204,12 +204,7 @@ int snprintf(char *buffer, size_t size, const char *format, ...) {
     va_list arguments;
     va_start(arguments, format);
     int length = -1;
-    if (sanxiang_called_from_cairo(__builtin_return_address(0))) {
-        va_list copy;
-        va_copy(copy, arguments);
-        length = format_fast(buffer, size, format, copy);
-        va_end(copy);
-    }
+    if (sanxiang_called_from_cairo(__builtin_return_address(0))) length = sanxiang_vformat_number(buffer, size, format, arguments);
     if (length < 0) length = vsnprintf(buffer, size, format, arguments);
     va_end(arguments);
     return length;
@@ -222,10 +217,7 @@ int __snprintf_chk(char *buffer, size_t size, int flag, size_t buffer_size, cons
     va_start(arguments, format);
     int length = -1;
     if (buffer_size >= size && sanxiang_called_from_cairo(__builtin_return_address(0))) {
-        va_list copy;
-        va_copy(copy, arguments);
-        length = format_fast(buffer, size, format, copy);
-        va_end(copy);
+        length = sanxiang_vformat_number(buffer, size, format, arguments);
     }
     if (length < 0) length = __vsnprintf_chk(buffer, size, flag, buffer_size, format, arguments);
     va_end(arguments);

@@ -195,11 +195,7 @@ extension ExportIndex {
 
     /// Reads, decodes and indexes one file, with the keys (`CSVHeader.key`) of each row's `keys` columns.
     private static func indexFile(_ file: ExportFile, export: ExportFolder, keys: [String]) throws(TableError) -> (IndexedFile, [[String]]) {
-        let bytes: [UInt8]
-        switch export.read(file.rawValue) {
-        case .success(let read): bytes = read
-        case .failure(let error): throw TableError.file(error)
-        }
+        let bytes = try export.read(file.rawValue).mapError(TableError.file).get()
         let identity = export.identity(file.rawValue)
         let decoded = TextDecoding.decodeLeniently(bytes)
         let rawOffset: Int? = switch decoded.encoding {
@@ -222,22 +218,20 @@ extension ExportIndex {
                                 entries: [], defects: [:], strayRows: [:]), [])
         }
         let header = try CSVHeader(first, file: file)
-        let positions = keys.map { header.position(of: $0) ?? Int.max }
-        // A key column the header lacks is kept at no position: every row's key is then "".
-        let records = CSVReader.index(decoded.utf8, keeping: positions.filter { $0 != .max }).dropFirst()
+        // Each key's field in the records the index keeps; nil for a key column the header lacks (every row's key is then "").
+        let positions = keys.map { header.position(of: $0) }
+        let kept = positions.compactMap { $0 }
+        let slots = positions.map { position in position.flatMap { kept.firstIndex(of: $0) } }
+        let records = CSVReader.index(decoded.utf8, keeping: kept).dropFirst()
         var entries: [Entry] = []
         entries.reserveCapacity(records.count)
         var defects: [Int: CSVDefect] = [:]
         var cells: [[String]] = []
         cells.reserveCapacity(records.count)
-        let keptOrder = positions.filter { $0 != .max }
         for (offset, record) in records.enumerated() {
             entries.append(Entry(start: record.bytes.lowerBound, length: record.bytes.count, line: record.line, caseRef: -1))
             if let defect = record.defect { defects[offset + 1] = defect }
-            cells.append(positions.map { position in
-                guard let kept = keptOrder.firstIndex(of: position) else { return "" }
-                return CSVHeader.key(record.fields[kept])
-            })
+            cells.append(slots.map { slot in slot.map { CSVHeader.key(record.fields[$0]) } ?? "" })
         }
         let stray = CSVHeader.strayRows(records.enumerated().map { ($0 + 1, $1) })
         return (IndexedFile(encoding: decoded.encoding, decodedCount: decoded.utf8.count, rawOffset: rawOffset, identity: identity,

@@ -201,11 +201,7 @@ private struct Session {
     /// are not text cost only the rows they are in.
     private mutating func table(_ file: ExportFile) throws -> [RawRow] {
         if let part, ExportIndex.indexedFiles.contains(file) { return try selectedRows(file, part.index, part.selection) }
-        let bytes: [UInt8]
-        switch export.read(file.rawValue) {
-        case .success(let read): bytes = read
-        case .failure(let error): throw TableError.file(error)
-        }
+        let bytes = try export.read(file.rawValue).mapError(TableError.file).get()
         let decoded = TextDecoding.decodeLeniently(bytes)
         encodings[file] = decoded.encoding
         if file == .casesJSON { return try TableReader.rows(json: decoded.utf8) }
@@ -237,18 +233,10 @@ private struct Session {
                     ranges.append(range)
                 }
             }
-            let bytes: [UInt8]
-            switch export.read(file.rawValue, ranges: ranges) {
-            case .success(let read): bytes = read
-            case .failure(let error): throw TableError.file(error)
-            }
+            let bytes = try export.read(file.rawValue, ranges: ranges).mapError(TableError.file).get()
             return try rows(file, indexed, positions: positions, starts: starts, in: bytes)
         }
-        let bytes: [UInt8]
-        switch export.read(file.rawValue) {
-        case .success(let read): bytes = read
-        case .failure(let error): throw TableError.file(error)
-        }
+        let bytes = try export.read(file.rawValue).mapError(TableError.file).get()
         let decoded = TextDecoding.decodeLeniently(bytes)
         guard decoded.encoding == indexed.encoding, decoded.utf8.count == indexed.decodedCount else {
             throw IngestError.changedSinceIndexed(file: file.rawValue)

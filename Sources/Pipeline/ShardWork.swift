@@ -415,12 +415,10 @@ struct AgencyParts {
     }
 
     init(config: PipelineConfig, asOf: CivilDate) throws {
-        folder = config.inputURL
-        options = IngestOptions(asOf: asOf)
-        index = try Self.ingesting { try ExportReader.index(folder: config.inputURL, options: IngestOptions(asOf: asOf)) }
-        let none = try Self.ingesting { [index] in
-            try ExportReader.read(folder: config.inputURL, options: IngestOptions(asOf: asOf), agencies: [], index: index)
-        }
+        let (folder, options) = (config.inputURL, IngestOptions(asOf: asOf))
+        let index = try Self.ingesting { try ExportReader.index(folder: folder, options: options) }
+        let none = try Self.ingesting { try ExportReader.read(folder: folder, options: options, agencies: [], index: index) }
+        (self.folder, self.options, self.index) = (folder, options, index)
         agencies = none.agencies.map(\.code)
     }
 

@@ -14,7 +14,8 @@ unsigned long sanxiang_cairo_numbers_formatted(void);
 /// One number as the fast formatter writes it for Cairo (`format` one of Cairo's: "%d", "%ld", "%0*x", "%04X",
 /// "%010ld", "%f", "%.18f", "%.*f" …), into `out` (NUL-terminated, cut to `size`): the length glibc's vsnprintf
 /// would return, or -1 where the formatter leaves the call to glibc (another format; a double not finite,
-/// subnormal or of magnitude 2^63 or more; a precision over 18). For the tests.
+/// subnormal or of magnitude 2^63 or more; a precision over 18). It reads a copy of `arguments`, so a caller can still
+/// hand them to glibc: the snprintf Cairo calls uses it so, and the tests use it.
 int sanxiang_vformat_number(char *out, unsigned long size, const char *format, va_list arguments);
 
 /// Whether `return_address` lies in libcairo's code (cairo_deflate.c).

@@ -107,6 +107,35 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(result.errors[0].message.contains("表头"), result.errors[0].message)
     }
 
+    /// Each file is read just before its rows are decoded (the ingest's peak no longer holds every file's cells at once):
+    /// the files read after the cases still report, balance and order their problems as before.
+    func testFilesReadOneByOneStillReportTheirProblemsInFileOrder() throws {
+        var fixture = fixture(cases: 3)
+        fixture.officers[1]["证件有效期至"] = "2030-13-45"
+        fixture.cases[2]["决定日期"] = "2025-02-30"
+        fixture.json = [["案件编号": "YXSL-2025-000009"]]
+        fixture.records = [ExportFixture.validRecord(id: "R1", caseID: "YXSL-2025-000001", file: "a.jpg", content: Data("a".utf8))]
+        fixture.deliveries = [["案件编号": "YXSL-2025-000001", "文书": "行政处罚决定书", "送达日期": "2025-03-15"]]
+        let folder = try write(fixture)
+        try patch(folder.appendingPathComponent("cases.csv"), replacing: Array("案由".utf8), with: [0xFF, 0xFE])
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("records.csv"))
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("records.csv"), withIntermediateDirectories: false)
+        try patch(folder.appendingPathComponent("deliveries.csv"), replacing: Array("送达日期".utf8), with: [0xFF, 0xFE])
+        let result = try read(folder)
+        XCTAssertEqual(result.lostRequiredFiles, ["cases.csv"])
+        let wholeFiles = result.problems.filter { $0.kind == .unreadableFile }
+        XCTAssertEqual(wholeFiles.map(\.file), ["cases.csv", "records.csv", "deliveries.csv"])
+        XCTAssertEqual(Set(wholeFiles.map(\.row)), [0])
+        let order = ExportFile.allCases.map(\.rawValue)
+        let positions = result.problems.map { order.firstIndex(of: $0.file) ?? -1 }
+        XCTAssertEqual(positions, positions.sorted(), "problems in file order: \(result.problems.map(\.file))")
+        XCTAssertEqual(result.errors.first?.file, "officers.csv")
+        XCTAssertTrue(result.problems.contains { $0.file == "cases.json" && $0.row > 0 })
+        XCTAssertEqual(result.balances.map(\.file), ["agencies.csv", "officers.csv", "cases.csv", "cases.json", "records.csv", "deliveries.csv"])
+        XCTAssertEqual(balance(result, "cases.csv")?.read, 0)
+        assertBalanced(result)
+    }
+
     func testLenientDecodingReplacesOnlyTheBadRuns() {
         let marker = scalar(TextDecoding.undecodableMarker)
         // Real files have far more text than bad bytes; so does this one.

@@ -9,8 +9,9 @@ import XCTest
 /// A bounded, deterministic fuzz target for the CSV/JSON readers: the sample
 /// export's files are mutated (byte flips, inserted quotes, commas, line
 /// breaks, NUL, invalid UTF-8, noncharacters, bidi controls, huge fields,
-/// truncations) with a fixed seed, and every read must finish quickly, balance
-/// every file, give every set-aside row a problem, and never quote a payload.
+/// truncations) with a fixed seed, and every read must answer (a read that hangs
+/// fails), balance every file, give every set-aside row a problem, and never quote
+/// a payload. How fast the reader is belongs to `make bench-ingest`, not here.
 final class IngestFuzzTests: XCTestCase {
     /// Enough to meet every mutation many times, few enough for CI: about 10 s in a debug build on the 2-core VM.
     static let iterations = 60
@@ -39,9 +40,6 @@ final class IngestFuzzTests: XCTestCase {
         try FileManager.default.copyItem(at: sample, to: folder)
 
         var random = SplitMix64(seed: Self.seed)
-        let started = Date()
-        // The time limit is the reader's on hostile input; the agency parts' checks are not counted in it.
-        var partsSeconds = 0.0
         for iteration in 0..<Self.iterations {
             let source = (Self.files + [Self.utf8Cases])[random.next(below: Self.files.count + 1)]
             let target = source == Self.utf8Cases ? "cases.csv" : source
@@ -51,15 +49,12 @@ final class IngestFuzzTests: XCTestCase {
             try Data(bytes).write(to: folder.appendingPathComponent(target))
             defer { try? Data(originals[target] ?? []).write(to: folder.appendingPathComponent(target)) }
             let context = "iteration \(iteration), \(source), \(applied.joined(separator: " + "))"
-            partsSeconds += try check(folder, context: context, checkParts: iteration % 3 == 0)
+            try check(folder, context: context, checkParts: iteration % 3 == 0)
         }
-        XCTAssertLessThan(Date().timeIntervalSince(started) - partsSeconds, 60, "the fuzz target must stay fast enough for CI")
     }
 
     /// Reads on another thread so a hang fails the test instead of stalling CI.
-    /// Returns the seconds spent checking the agency parts.
-    @discardableResult
-    private func check(_ folder: URL, context: String, checkParts: Bool) throws -> Double {
+    private func check(_ folder: URL, context: String, checkParts: Bool) throws {
         let done = DispatchSemaphore(value: 0)
         let box = OutcomeBox()
         let asOf = try XCTUnwrap(CivilDate(iso: "2026-01-06"))
@@ -69,18 +64,14 @@ final class IngestFuzzTests: XCTestCase {
         }
         guard done.wait(timeout: .now() + 30) == .success else {
             XCTFail("no answer after 30 s: \(context)")
-            return 0
+            return
         }
         switch box.outcome {
         case .success(let result)?:
             assertAccounted(result, context: context)
             // Read an agency at a time, the mutated export gives each agency what the whole read gives it.
             // (Every third mutation: each check reads the export once per agency.)
-            if checkParts {
-                let before = Date()
-                try ExportParts.assertEachPartIsTheWholeRestricted(folder, asOf: asOf, context: context)
-                return Date().timeIntervalSince(before)
-            }
+            if checkParts { try ExportParts.assertEachPartIsTheWholeRestricted(folder, asOf: asOf, context: context) }
         case .failure(let error as IngestError)?:
             // Only a mangled agencies.csv or officers.csv may stop the run, and it says which.
             XCTAssertTrue(error.message.contains("agencies.csv") || error.message.contains("officers.csv"), "\(context): \(error.message)")
@@ -90,7 +81,6 @@ final class IngestFuzzTests: XCTestCase {
         case nil:
             XCTFail("\(context): no outcome")
         }
-        return 0
     }
 
     private func assertAccounted(_ result: IngestResult, context: String) {

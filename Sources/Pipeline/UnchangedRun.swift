@@ -120,22 +120,35 @@ public enum UnchangedRun {
                          listed: [ListedFile]? = nil, inputsNow: String? = nil) throws {
         guard try inputsNow ?? identity(of: request) == inputs else { return }
         let listed = try listed ?? outputListing(config)
-        let body = lines(listed)
-        let header = Header(format: format, inputs: inputs, outputs: digest(body), summary: String(decoding: summary, as: UTF8.self),
+        let header = Header(format: format, inputs: inputs, outputs: digest(of: listed), summary: String(decoding: summary, as: UTF8.self),
                             gateKey: gateKey)
         // A path with a line break cannot be a line of the record (its file only shows as not recorded).
         let broken = concurrentBlocks(count: listed.count, size: 16384) { range in
             listed[range].contains { $0.path.utf8.contains(UInt8(ascii: "\n")) }
         }.contains(true)
-        try write(header, body: broken ? lines(listed.filter { !$0.path.utf8.contains(UInt8(ascii: "\n")) }) : body, config)
+        try write(header, listed: broken ? listed.filter { !$0.path.utf8.contains(UInt8(ascii: "\n")) } : listed, config)
     }
 
-    /// The record: its header on the first line, then one line per file (stamp, tab, path), durably.
+    /// The record: its header on the first line, then one line per file (stamp, tab, path), durably, written a block of
+    /// lines at a time: made whole, its lines (≈ 87 MB at 100,000 cases) and their copy behind the header stood beside
+    /// the output's listing at the very end of the night.
+    private static func write(_ header: Header, listed: [ListedFile], _ config: PipelineConfig) throws {
+        try write(header, config) { emit in try forEachLineBlock(listed, emit) }
+    }
+
+    /// The record with lines already made (`restamp`).
     private static func write(_ header: Header, body: [UInt8], _ config: PipelineConfig) throws {
+        try write(header, config) { emit in try emit(body) }
+    }
+
+    private static func write(_ header: Header, _ config: PipelineConfig, lines: ((_ piece: [UInt8]) throws -> Void) throws -> Void) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let bytes = Array(try encoder.encode(header)) + [UInt8(ascii: "\n")] + body
-        try FileSystem.replaceDurably(config.outputURL.appendingPathComponent(recordName).path, bytes: bytes)
+        let first = Array(try encoder.encode(header)) + [UInt8(ascii: "\n")]
+        try FileSystem.replaceDurably(config.outputURL.appendingPathComponent(recordName).path) { emit in
+            try emit(first)
+            try withoutActuallyEscaping(emit) { try lines($0) }
+        }
     }
 
     /// Before a command that remakes part of the output (`report --year`, `check --output`) commits: the
@@ -362,21 +375,31 @@ public enum UnchangedRun {
     /// A digest in lower-case hex, as the record holds it.
     private static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
-    /// `digest(lines(listed))` a megabyte at a time: the check before a night needs only the digest, not the
+    /// `digest(lines(listed))` a window of blocks at a time: the check before a night needs only the digest, not the
     /// record's 87 MB of lines at 100,000 cases.
     static func digest(of listed: [ListedFile]) -> String {
         var hasher = SHA256()
-        var chunk: [UInt8] = []
-        chunk.reserveCapacity(1 << 20 + 4096)
-        for file in listed {
-            appendLine(of: file, to: &chunk)
-            if chunk.count >= 1 << 20 {
-                hasher.update(data: chunk)
-                chunk.removeAll(keepingCapacity: true)
-            }
-        }
-        hasher.update(data: chunk)
+        forEachLineBlock(listed) { hasher.update(data: $0) }
         return hex(hasher.finalize())
+    }
+
+    /// The record's lines of `listed` (`lines(listed)`) handed to `body` in order, a block of 16,384 files at a time,
+    /// the blocks of a window of 16 made on every core: never the whole record in memory, and not one core making
+    /// 650,000 lines at the end of the night.
+    static func forEachLineBlock(_ listed: [ListedFile], _ body: ([UInt8]) throws -> Void) rethrows {
+        let block = 16384, window = block * 16
+        for start in stride(from: 0, to: listed.count, by: window) {
+            let slice = listed[start..<min(start + window, listed.count)]
+            let parts = concurrentBlocks(count: slice.count, size: block) { range -> [UInt8] in
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(range.count * 128)
+                for file in slice[(slice.startIndex + range.lowerBound)..<(slice.startIndex + range.upperBound)] {
+                    appendLine(of: file, to: &bytes)
+                }
+                return bytes
+            }
+            for part in parts { try body(part) }
+        }
     }
 }
 

@@ -295,9 +295,9 @@ private struct Session {
         return (value, found + problems)
     }
 
-    /// Decodes and checks every table. The large tables' raw rows are let go of as soon as they are decoded and
-    /// their keys read: held to the end, the raw cells of every file (about 350 MB at 100,000 cases) stood beside
-    /// the decoded records at the ingest's peak.
+    /// Reads, decodes and checks every table, one file after another (`load(_:)`). The large tables' raw rows are let
+    /// go of as soon as they are decoded and their keys read: held to the end, the raw cells of every file (about
+    /// 350 MB at 100,000 cases) stood beside the decoded records at the ingest's peak.
     mutating func validate(options: IngestOptions, progress: ExportReader.Progress?, clock: inout PhaseClock) throws -> IngestResult {
         var problems: [Problem] = []
         var reading = 0.0
@@ -344,7 +344,8 @@ private struct Session {
         tables[.items] = nil
         let deliveries = try decode(.deliveries, RowDecoding.delivery)
         tables[.deliveries] = nil
-        // Every file has been read: its unreadable files' problems come first, in file order, as they always did.
+        // Every file has been read: the problems of whole files that could not be, in file order, go first (as when
+        // every file was read before any was decoded).
         problems = fileProblems + problems
 
         clock.lap("decode rows", after: "read+parse", took: reading)

@@ -345,22 +345,8 @@ public enum UnchangedRun {
         FileIndex.appendDecimal(file.changed.nanoseconds, to: &bytes)
     }
 
-    /// The record's lines of `listed`, one per file: its stamp, a tab, its path. Made as one buffer,
-    /// without a String per file: 650,000 of them, and a hash update for each, were a second of every run.
-    /// The blocks are made on every core (most of a second of every night's end at 100,000 cases on one).
-    static func lines(_ listed: [ListedFile]) -> [UInt8] {
-        let parts = concurrentBlocks(count: listed.count, size: 16384) { range -> [UInt8] in
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(range.count * 128)
-            for file in listed[range] { appendLine(of: file, to: &bytes) }
-            return bytes
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(parts.reduce(0) { $0 + $1.count })
-        for part in parts { bytes += part }
-        return bytes
-    }
-
+    /// One line of the record: the file's stamp, a tab, its path. Made into a buffer, without a String per file: 650,000
+    /// of them, and a hash update for each, were a second of every run.
     private static func appendLine(of file: ListedFile, to bytes: inout [UInt8]) {
         appendStamp(of: file, to: &bytes)
         bytes.append(UInt8(ascii: "\t"))
@@ -368,6 +354,7 @@ public enum UnchangedRun {
         bytes.append(UInt8(ascii: "\n"))
     }
 
+    /// The digest of a record's lines as the record's header holds it.
     static func digest(_ lines: [UInt8]) -> String {
         hex(SHA256.hash(data: lines))
     }
@@ -375,15 +362,15 @@ public enum UnchangedRun {
     /// A digest in lower-case hex, as the record holds it.
     private static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
-    /// `digest(lines(listed))` a window of blocks at a time: the check before a night needs only the digest, not the
-    /// record's 87 MB of lines at 100,000 cases.
+    /// The digest of the record's lines of `listed` (`digest(_:)` of them), made a window of blocks at a time: the check
+    /// before a night needs only the digest, not the record's 87 MB of lines at 100,000 cases.
     static func digest(of listed: [ListedFile]) -> String {
         var hasher = SHA256()
         forEachLineBlock(listed) { hasher.update(data: $0) }
         return hex(hasher.finalize())
     }
 
-    /// The record's lines of `listed` (`lines(listed)`) handed to `body` in order, a block of 16,384 files at a time,
+    /// The record's lines of `listed`, one per file, handed to `body` in order, a block of 16,384 files at a time,
     /// the blocks of a window of 16 made on every core: never the whole record in memory, and not one core making
     /// 650,000 lines at the end of the night.
     static func forEachLineBlock(_ listed: [ListedFile], _ body: ([UInt8]) throws -> Void) rethrows {

@@ -78,16 +78,19 @@ final class UnchangedRunTests: SampleCopyTestCase {
                 + "\(stamp.modifiedSeconds).\(stamp.modifiedNanoseconds)/\(file.changed.seconds).\(file.changed.nanoseconds)"
         }
         XCTAssertEqual(UnchangedRun.stamps(files).map(\.stamp), expected)
-        XCTAssertEqual(String(decoding: UnchangedRun.lines(files), as: UTF8.self),
-                       zip(expected, files).map { "\($0)\t\($1.path)\n" }.joined())
+        let record = zip(expected, files).map { "\($0)\t\($1.path)\n" }.joined()
+        var one: [UInt8] = []
+        UnchangedRun.forEachLineBlock(files) { one += $0 }
+        XCTAssertEqual(String(decoding: one, as: UTF8.self), record)
         // The lines made a window of blocks at a time, in order, are the whole record's (500 files repeated to 300,000:
         // more than one window of 16 blocks of 16,384 files, the last window short), and so is their digest.
         let many = Array(repeating: files, count: 600).flatMap { $0 }
         var pieces: [[UInt8]] = []
         UnchangedRun.forEachLineBlock(many) { pieces.append($0) }
         XCTAssertEqual(pieces.count, (many.count + 16383) / 16384)
-        XCTAssertEqual(pieces.flatMap { $0 }, UnchangedRun.lines(many))
-        XCTAssertEqual(UnchangedRun.digest(of: many), UnchangedRun.digest(UnchangedRun.lines(many)))
+        let whole = Array(String(repeating: record, count: 600).utf8)
+        XCTAssertEqual(pieces.flatMap { $0 }, whole)
+        XCTAssertEqual(UnchangedRun.digest(of: many), UnchangedRun.digest(whole))
         XCTAssertEqual(UnchangedRun.digest(of: []), UnchangedRun.digest([]))
     }
 

@@ -354,15 +354,10 @@ public enum UnchangedRun {
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    /// The digest of a record's lines as the record's header holds it.
-    static func digest(_ lines: [UInt8]) -> String {
-        hex(SHA256.hash(data: lines))
-    }
-
     /// A digest in lower-case hex, as the record holds it.
     private static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
 
-    /// The digest of the record's lines of `listed` (`digest(_:)` of them), made a window of blocks at a time: the check
+    /// The SHA-256 of the record's lines of `listed`, in lower-case hex, made a window of blocks at a time: the check
     /// before a night needs only the digest, not the record's 87 MB of lines at 100,000 cases.
     static func digest(of listed: [ListedFile]) -> String {
         var hasher = SHA256()

@@ -220,18 +220,14 @@ public enum ShardWork {
         let export = try AgencyParts(config: config, asOf: request.asOf)
         // The first worker of a batch reads every agency's part to cut the shards; one that finds them registered
         // reads only the parts of the shards it claims, and cuts them as they were registered.
-        if try queue.isRegistered() {
-            events(.joined(shards: try queue.shards().count))
-        } else {
+        var cut: (shards: Int, cases: Int)?
+        if try !queue.isRegistered() {
             let registry = try export.shards(splitAbove: request.splitAbove)
-            if try queue.register(Array(registry.keys)) {
-                events(.registered(shards: registry.count, cases: registry.values.reduce(0) { $0 + $1.cases }))
-            } else {
-                events(.joined(shards: try queue.shards().count))
-            }
+            if try queue.register(Array(registry.keys)) { cut = (registry.count, registry.values.reduce(0) { $0 + $1.cases }) }
         }
-        let fingerprint = try PipelineRunner.renderFingerprint(config)
         let all = try queue.shards()
+        events(cut.map { .registered(shards: $0.shards, cases: $0.cases) } ?? .joined(shards: all.count))
+        let fingerprint = try PipelineRunner.renderFingerprint(config)
         let registered = Set(all)
         var hint = request.index.flatMap { all.isEmpty ? nil : all[$0 % all.count] }
         let renderer = try run.renderer()

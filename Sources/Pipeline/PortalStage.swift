@@ -75,19 +75,20 @@ public struct PublicationLogError: SanxiangError {
     public var message: String { "状态库中案件 \(caseID) 的公示记录无法读取，本次不发布，以免该决定从门户上消失；请联系系统管理员检查状态库。" }
 }
 
-/// 公示: redacts every accepted case, keeps the publication log (索引号, first
-/// publication, withdrawal), and writes the static portal under public/ — only
-/// from redacted data. Pages of decisions whose public content did not change
-/// are kept from the last run as they are.
+/// 公示: redacts every accepted case, keeps the publication log (索引号, first publication, withdrawal), and writes each
+/// decision's own files under public/ (its page and public copy) — only from redacted data — and sweeps them through the
+/// gate, which may still take a case down. Pages of decisions whose public content did not change are kept from the last
+/// run as they are. The rest of the portal (lists, feeds, search, sitemap) is `PortalSiteStage`'s, made from the log once
+/// the export is let go of.
 struct PortalStage: Stage {
     let name = "portal"
     let reads = "接收的案件、执法主体、执法人员；上次的公示记录和技术处理备忘；disclosure 字段策略"
-    /// The annual reports under public/ are the report stage's (the portal writes their index
-    /// page too, for runs without the report stage; the report stage's own copy wins).
-    let territory = ["public/", "internal/redaction/"]
+    let territory = Self.caseFolders + ["internal/redaction/"]
     /// Every case's redaction report is made every night; most are the same bytes as the night before.
     let inPlace = ["internal/redaction/"]
 
+    /// Where each decision's own files are (`Publisher.owners`): its page and its public copy.
+    static let caseFolders = ["public/decisions/", "public/documents/"]
 
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
         var history = PublicationHistory()
@@ -112,7 +113,7 @@ struct PortalStage: Stage {
         var last = try run.takeLastPublications()
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
-                                    reports: Self.reports(run, output: output), approved: approved, previousGateKey: run.previous.gateKey,
+                                    approved: approved, previousGateKey: run.previous.gateKey,
                                     memo: memo, storedRow: { try run.storedPublication($0) })
             .run(run.ingest, calendar: try run.calendar(), log: &last, lastMemo: &lastMemo)
         run.gateKey = summary.gateKey
@@ -121,6 +122,10 @@ struct PortalStage: Stage {
         state.stagedRedactionMemo = try StagedBytes(summary.memo.fileBytes(), name: StagedBytes.redactionMemo, in: output)
         state.publications = summary.changed
         run.publicationLog = summary.log
+        // The report stage has not yet run: the reports it makes tonight are known from its plan, and those of earlier nights from
+        // the store's record, read now (the run lets go of it before the site is written).
+        run.portalSite = PortalSiteWork(log: summary.log, gate: summary.gate, passedBefore: summary.passedBefore,
+                                        reports: Self.reports(run, output: output), storePath: run.previous.storePath)
         try output.write(try Publisher.json(GateReport(asOf: run.asOf.iso, findings: summary.findings)), to: GateReport.path)
         var portal = summary.portal
         portal.gateWithheld = Set(summary.findings.compactMap(\.caseID)).count
@@ -181,7 +186,6 @@ private struct Publisher {
     let renderer: DocumentRenderer
     let history: PublicationHistory
     let goLive: (String) -> CivilDate
-    let reports: [PortalReport]
     /// Case ids the 法制科 approved for publication (used with `disclosure.require_approval`).
     let approved: Set<String>
     /// The key of the gate that passed last night's public/ files (nil: unknown, every file is read).
@@ -212,6 +216,10 @@ private struct Publisher {
         var gateKey: String
         /// Tonight's redactions, for the next night.
         var memo: RedactionMemo
+        /// The gate that swept the decisions' files, for the rest of the site's (`PortalSiteStage`).
+        var gate: PublicationGate
+        /// Whether last night's sweep was by a gate of the same key (files it passed need not be read again).
+        var passedBefore: Bool
     }
 
     /// `previousLog`: the last run's log; the rows found unchanged let go of their public cases in it as in tonight's (`decodeLog`).
@@ -408,9 +416,8 @@ private struct Publisher {
         summary.warnings += try ReviewQueue.warnings(queue, asOf: asOf, calendar: calendar)
         // The sections of every case with a removal, written now: not held through the site's writing.
         queue = []
-        try publish(log: &log, previous: &previousLog, toWrite: toWrite, frame: frame, copyInputs: copyInputs, gate: gate,
-                    passedBefore: previousGateKey == gateKey, findings: &findings,
-                    summary: &summary, agencies: ingest.agencies, officers: ingest.officers)
+        try publishCases(log: &log, previous: &previousLog, toWrite: toWrite, frame: frame, copyInputs: copyInputs, gate: gate,
+                         passedBefore: previousGateKey == gateKey, findings: &findings, summary: &summary, agencies: ingest.agencies)
         // Only what stands published after the PDFs and the sweep (either may still have taken a case down).
         let stillPublished = tonight.filter { log[$0.key]?.withdrawnOn == nil && log[$0.key] != nil }
         var keptNames: [String: RedactionMemo.CaseTextNames] = [:]
@@ -421,7 +428,8 @@ private struct Publisher {
         let memo = RedactionMemo(settings: memo.settings, forms: forms, minors: redaction.privateNames, cases: stillPublished,
                                  textNames: keptNames)
         let changed = try Self.changedRows(log, since: previousLog)
-        return Outcome(portal: summary, log: log, changed: changed, findings: findings, gateKey: gateKey, memo: memo)
+        return Outcome(portal: summary, log: log, changed: changed, findings: findings, gateKey: gateKey, memo: memo, gate: gate,
+                       passedBefore: previousGateKey == gateKey)
     }
 
     /// The names read in each case's texts (`TextNames`), in case order: last night's (`last`, empty unless that night's
@@ -437,28 +445,28 @@ private struct Publisher {
         }
     }
 
-    /// Writes the site, then sweeps every public file of it through the gate. A file that belongs
-    /// to one case (its page) withholds that case and the site is written again without it; a hit
-    /// in a file no case owns stops the stage, so nothing unchecked is published.
-    /// `previous`: the last run's log, whose rows found unchanged let go of their public cases as `log`'s do (`decodeLog`).
-    private func publish(log: inout [String: PublicationRow], previous: inout [String: PublicationRow], toWrite: Set<String>,
-                         frame: String, copyInputs: [String: String], gate: PublicationGate, passedBefore: Bool, findings: inout [GateFinding],
-                         summary: inout PortalSummary, agencies: [Agency], officers: [Officer]) throws {
+    /// Writes the decisions' own files — the page of each decision to write, last night's pages and public copies of
+    /// the rest as they are — then sweeps them through the gate. A hit in a decision's file withholds that case (its
+    /// page is written again as a notice); a hit in a file no case owns stops the stage. These are the only files that
+    /// can take a case off the portal (`owners`): once they pass, the log is final, and the rest of the site is made
+    /// from it alone (`PortalSiteStage`, after the export is let go of).
+    /// `previous`: the last run's log, whose rows found unchanged let go of their public cases as `log`'s do (`settleLog`).
+    private func publishCases(log: inout [String: PublicationRow], previous: inout [String: PublicationRow], toWrite: Set<String>,
+                              frame: String, copyInputs: [String: String], gate: PublicationGate, passedBefore: Bool,
+                              findings: inout [GateFinding], summary: inout PortalSummary, agencies: [Agency]) throws {
         var toWrite = toWrite
-        var letGo: [String: PublishedDecision] = [:]
+        var decoded: [String: PublishedDecision] = [:]
         for _ in 0..<3 {
-            let (ids, decisions) = try decodeLog(&log, previous: &previous, decoded: letGo, frame: frame, copyInputs: copyInputs)
-            let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: agencies, officers: officers,
-                                  decisions: decisions, info: config.portalSite, reports: reports, sitemapLimit: config.portalSitemapLimit)
-            var written = summary
-            try writeSite(site, toWrite: toWrite, summary: &written)
-            written.published = decisions.filter { !$0.isWithdrawn }.count
-            written.withdrawn = decisions.filter(\.isWithdrawn).count
+            decoded = try settleLog(&log, previous: &previous, decoding: toWrite, decoded: decoded, frame: frame, copyInputs: copyInputs)
+            try writeCaseFiles(log, decoded: decoded, agencies: agencies)
             let owners = Self.owners(log)
             let found = gate.sweep(folder: writer.staging.appendingPathComponent("public"), owner: { owners[$0] },
-                                   alreadyPassed: { passedBefore && passedLastNight($0) })
+                                   alreadyPassed: { passedBefore && PublicationGate.passedLastNight($0, writer: writer) })
             guard !found.isEmpty else {
-                summary = written
+                summary.pagesWritten = toWrite.count
+                summary.pagesKept = log.count - decoded.count
+                summary.published = log.values.filter { $0.withdrawnOn == nil }.count
+                summary.withdrawn = log.count - summary.published
                 return
             }
             findings += found
@@ -469,42 +477,49 @@ private struct Publisher {
                 // Back to what the portal showed before this run (its public case read from the store again when let go of), then off it.
                 log[id] = try previous[id].map { $0.publicCase.isEmpty ? try storedRow(id) ?? $0 : $0 }
                 if try takeDown(id, in: &log, reason: "依法不再公开", gate: gate) { toWrite.insert(id) }
+                decoded[id] = nil
                 for path in owners.filter({ $0.value == id }).keys.sorted() { try writer.removeStaged("public/" + path) }
             }
-            // The rows let go of are not decoded again (their bytes are gone): the site is written again with their decisions.
-            letGo = [:]
-            for (id, decision) in zip(ids, decisions) where log[id]?.publicCase.isEmpty == true { letGo[id] = decision }
         }
         throw PublicationGateError(findings: findings)
     }
 
-    /// One pass over the log, on every core, a batch at a time: each stored public case is decoded once for its page, straight
-    /// into the decision that holds it, its repeated values sharing one String (`SharedStrings`), and hashed from the bytes it is
-    /// stored as (the JSON the run made of it). A row then found as the last run left it (its hash too) lets go of its public
-    /// case's bytes, in `log` and in `previous` alike, so the two still compare equal and the store keeps the bytes it has:
-    /// every public case's JSON (about 190 MB at 100,000 cases) stood beside the decoded decisions while the site was written.
-    /// `decoded`: the decisions of rows let go of in an earlier pass. Returns each decision with its case id.
-    private func decodeLog(_ log: inout [String: PublicationRow], previous: inout [String: PublicationRow], decoded: [String: PublishedDecision],
-                           frame: String, copyInputs: [String: String]) throws -> (ids: [String], decisions: [PublishedDecision]) {
-        let ids = Array(log.keys)
-        var decisions: [PublishedDecision] = []
-        decisions.reserveCapacity(ids.count)
+    /// One pass over the log, on every core, a batch at a time: each public case the row still holds is hashed from the bytes
+    /// it is stored as (the JSON the run made of it) with what else its page and public copy show, and a row then found as the
+    /// last run left it lets go of its public case's bytes, in `log` and in `previous` alike, so the two still compare equal
+    /// and the store keeps the bytes it has (every public case's JSON, about 190 MB at 100,000 cases, would otherwise stay to
+    /// the night's end). The rows of `toWrite` are decoded on the way, into the decisions their pages are made from.
+    /// `decoded`: the decisions of an earlier pass, for rows let go of since. Returns the decision of each row of `toWrite`.
+    private func settleLog(_ log: inout [String: PublicationRow], previous: inout [String: PublicationRow], decoding toWrite: Set<String>,
+                           decoded: [String: PublishedDecision], frame: String,
+                           copyInputs: [String: String]) throws -> [String: PublishedDecision] {
+        var out: [String: PublishedDecision] = [:]
+        var rows: [PublicationRow] = []
+        for row in log.values where !row.publicCase.isEmpty || toWrite.contains(row.caseID) {
+            if row.publicCase.isEmpty, decoded[row.caseID] == nil {
+                // Let go of before it was to be written: its bytes are the store's (the same, or it would not have been).
+                guard let stored = try storedRow(row.caseID) else { throw PublicationLogError(caseID: row.caseID) }
+                var whole = row
+                whole.publicCase = stored.publicCase
+                out[row.caseID] = try whole.publishedDecision(strings: nil)
+            } else {
+                rows.append(row)
+            }
+        }
         let strings = SharedStrings()
-        for start in stride(from: 0, to: ids.count, by: Self.decodeBatch) {
-            let rows = ids[start..<min(start + Self.decodeBatch, ids.count)].compactMap { log[$0] }
-            let results = concurrentMap(rows, chunkSize: 256) { row -> Result<(PublishedDecision, String), Error> in
-                if row.publicCase.isEmpty, let decision = decoded[row.caseID] { return .success((decision, row.publicHash)) }
+        for start in stride(from: 0, to: rows.count, by: Self.decodeBatch) {
+            let batch = rows[start..<min(start + Self.decodeBatch, rows.count)]
+            let results = concurrentMap(Array(batch), chunkSize: 256) { row -> Result<(PublishedDecision?, String?), Error> in
+                guard !row.publicCase.isEmpty else { return .success((decoded[row.caseID], nil)) }
                 return Result {
-                    (PublishedDecision(decision: try Self.decode(row).sharingStrings(strings.share), indexNo: row.indexNo,
-                                       publishedOn: row.publishedOn, deadline: row.deadline, withdrawnOn: row.withdrawnOn,
-                                       withdrawalReason: row.withdrawalReason, pdfPath: row.pdfPath),
+                    (toWrite.contains(row.caseID) ? try row.publishedDecision(strings: strings) : nil,
                      Self.hash(row.publicCase, row, frame: frame, copyInputs: copyInputs))
                 }
             }
-            for (row, result) in zip(rows, results) {
+            for (row, result) in zip(batch, results) {
                 let (decision, hash) = try result.get()
-                decisions.append(decision)
-                guard !row.publicCase.isEmpty else { continue }
+                if let decision { out[row.caseID] = decision }
+                guard let hash else { continue }
                 log[row.caseID]?.publicHash = hash
                 if log[row.caseID] == previous[row.caseID] {
                     log[row.caseID]?.publicCase = []
@@ -512,7 +527,33 @@ private struct Publisher {
                 }
             }
         }
-        return (ids, decisions)
+        return out
+    }
+
+    /// The page of each decision in `decoded`, and last night's page and public copy of every other row, kept as they are,
+    /// each part on every core. The pages' site holds only the decisions written: a page reads of the site its frame and
+    /// the agencies' names alone (`PortalPages.decisionPageFile`).
+    private func writeCaseFiles(_ log: [String: PublicationRow], decoded: [String: PublishedDecision], agencies: [Agency]) throws {
+        let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: agencies, officers: [], decisions: Array(decoded.values),
+                              info: config.portalSite)
+        let pages = stride(from: 0, to: site.decisions.count, by: Self.keptPart).map { start in
+            Array(site.decisions[start..<min(start + Self.keptPart, site.decisions.count)])
+        }
+        // The kept pages and their PDFs (160,000 hard links on a night at 100,000 cases) in parts of their own.
+        let unchanged = log.values.filter { decoded[$0.caseID] == nil }.map { (PublishedDecision.pagePath(indexNo: $0.indexNo), $0.pdfPath) }
+        let kept = stride(from: 0, to: unchanged.count, by: Self.keptPart).map { Array(unchanged[$0..<min($0 + Self.keptPart, unchanged.count)]) }
+        let written = concurrentMap(pages, chunkSize: 1) { [writer] part in
+            Result { for item in part { try writer.writeUnlessSame(PortalPages.decisionPageFile(site, item).bytes, to: "public/" + item.pagePath) } }
+        }
+        let preserved = concurrentMap(kept, chunkSize: 1) { [writer] part in
+            Result {
+                for (page, pdf) in part {
+                    try writer.preserve("public/" + page)
+                    if let pdf { try writer.preserve("public/" + pdf) }
+                }
+            }
+        }
+        for result in written + preserved { try result.get() }
     }
 
     /// The rows of tonight's log that differ from the last run's, sorted by case id, for the store. A row let go of
@@ -521,15 +562,6 @@ private struct Publisher {
         let changed = log.values.filter { previous[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
         if let blank = changed.first(where: { $0.publicCase.isEmpty }) { throw PublicationRowWithoutCase(caseID: blank.caseID) }
         return changed
-    }
-
-    /// A staged public file that is the very file of last night's portal (kept as a hard link) and
-    /// not changed since that run recorded it: last night's sweep read these bytes, and with the same
-    /// gate key (program, lexicon, every indexed value) reading them again finds the same nothing.
-    private func passedLastNight(_ path: String) -> Bool {
-        let relative = "public/" + path
-        guard !writer.damaged.contains(relative), let live = FileSystem.inode(writer.path(of: relative)) else { return false }
-        return FileSystem.inode(writer.stagedPath(of: relative)) == live
     }
 
     /// Path under public/ → the case it belongs to (its page and its public PDF).
@@ -559,13 +591,7 @@ private struct Publisher {
         return true
     }
 
-    static func decode(_ row: PublicationRow) throws -> PublicCase {
-        do {
-            return try JSONDecoder().decode(PublicCase.self, from: Data(row.publicCase))
-        } catch {
-            throw PublicationLogError(caseID: row.caseID)
-        }
-    }
+    static func decode(_ row: PublicationRow) throws -> PublicCase { try row.decodedPublicCase() }
 
     /// One case's redaction as the workers hand it over: the public case (nil when not published, or when
     /// reused: then it is the log's), its report, the gate's hits in it, the review page's segments (for a
@@ -594,9 +620,9 @@ private struct Publisher {
     static let pdfBatch = 64
     /// Cases redacted at once (in chunks of 64 on every core) before their results are taken in.
     static let redactionBatch = 2048
-    /// Log rows decoded at once (in chunks of 256 on every core) before their bytes may be let go of.
+    /// Log rows hashed at once (in chunks of 256 on every core) before their bytes may be let go of.
     static let decodeBatch = 8192
-    /// Kept decision pages per part of the site (`writeSite`).
+    /// Decision pages written, or kept with their public copies, per part on every core (`writeCaseFiles`).
     static let keptPart = 8192
 
     struct PublicPDF {
@@ -607,71 +633,6 @@ private struct Publisher {
         var agency: Agency?
         /// The penalties' particulars and the payment account, made public by the same redaction.
         var extras: PublicCopy.Extras
-    }
-
-    /// The site's parts are independent of each other and written on every core; the sitemap, which lists
-    /// what they wrote, comes last. The pages' order in it is the parts' order, then the kept pages.
-    private func writeSite(_ site: PortalSite, toWrite: Set<String>, summary: inout PortalSummary) throws {
-        let sitemapEntries = SitemapEntries()
-        let parts = PortalPages.parts(site, decisionsToWrite: toWrite, sitemapEntries: { sitemapEntries.set($0) })
-        let pages: [@Sendable () throws -> [String]] = parts.map { part in
-            { [writer] in
-                var written: [String] = []
-                try part { file in
-                    try writer.writeUnlessSame(file.bytes, to: "public/" + file.path)
-                    written.append(file.path)
-                }
-                return written
-            }
-        }
-        // The kept pages and their PDFs (160,000 hard links on a night at 100,000 cases) in parts of their own:
-        // as one part they were the last thing the stage waited for, on one core.
-        let unchanged = site.decisions.filter { !toWrite.contains($0.decision.id) }
-        let kept: [@Sendable () throws -> [String]] = stride(from: 0, to: unchanged.count, by: Self.keptPart).map { start in
-            let part = unchanged[start..<min(start + Self.keptPart, unchanged.count)]
-            return { [writer] in
-                try part.map { item in
-                    try writer.preserve("public/" + item.pagePath)
-                    if let pdf = item.pdfPath { try writer.preserve("public/" + pdf) }
-                    return item.pagePath
-                }
-            }
-        }
-        let feeds: @Sendable () throws -> [String] = { [self] in
-            try writeFeeds(site)
-            return []
-        }
-        let results = concurrentMap(pages + kept + [feeds], chunkSize: 1) { part in Result { try part() } }
-        var written: [String] = []
-        for result in results { written += try result.get() }
-        summary.pagesKept += unchanged.count
-        summary.pagesWritten = toWrite.count
-        try writer.writeUnlessSame(PortalFeeds.sitemap(site, pages: written, entries: sitemapEntries.value), to: "public/sitemap.xml")
-    }
-
-    /// The sitemap's entries as its part worked them out on another thread, for sitemap.xml after all parts.
-    private final class SitemapEntries: @unchecked Sendable {
-        private let lock = NSLock()
-        private var entries: [PortalSitemap.Entry]?
-        func set(_ value: [PortalSitemap.Entry]) { lock.withLock { entries = value } }
-        var value: [PortalSitemap.Entry]? { lock.withLock { entries } }
-    }
-
-    /// decisions.xml, checked against its schema, and the Atom feed.
-    private func writeFeeds(_ site: PortalSite) throws {
-        let xsd: String
-        do {
-            xsd = try String(contentsOf: config.feedSchemaURL, encoding: .utf8)
-        } catch {
-            throw ConfigError(file: config.sourceName, line: nil, key: "feed_schema", problem: "无法读取 \(config.feedSchemaURL.path)。")
-        }
-        let schema = try XMLSchema(xsd: xsd, name: config.feedSchemaURL.lastPathComponent)
-        // Written a piece at a time and validated as read back from the staging area: the feed of every
-        // decision is never whole in memory. A feed that fails stops the run, and the staging area goes unpublished.
-        let feed = try writer.streamUnlessSame(to: "public/feeds/decisions.xml") { emit in try PortalFeeds.decisionsXML(site, emit: emit) }
-        let problems = schema.validate(file: feed, name: "decisions.xml")
-        guard problems.isEmpty else { throw FeedValidationError(problems: problems) }
-        try writer.writeUnlessSame(PortalFeeds.atom(site), to: "public/feeds/atom.xml")
     }
 
     enum PublicPDFResult {

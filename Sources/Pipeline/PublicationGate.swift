@@ -4,6 +4,7 @@ import Disclosure
 import ErrorReporting
 import Foundation
 import Ingest
+import Native
 import Typesetting
 
 /// What the publication gate found, for the 法制科: the case, the channel and the kind
@@ -59,11 +60,12 @@ struct PublicationGate {
     /// Every public file of the staged portal (text files read as markup; file names and
     /// URLs too), on all cores. `owner` maps a path under public/ to the case it belongs to.
     /// `alreadyPassed`: files whose bytes a sweep by a gate with the same key passed (see
-    /// `Publisher.passedLastNight`); their names are still checked, their content is not read again.
-    func sweep(folder: URL, owner: (String) -> String?, alreadyPassed: (String) -> Bool = { _ in false }) -> [GateFinding] {
+    /// `passedLastNight`); their names are still checked, their content is not read again.
+    /// `only`: the files to check (relative to `folder`, every folder of their paths named in them), instead of all of `folder`.
+    func sweep(folder: URL, only: [String]? = nil, owner: (String) -> String?, alreadyPassed: (String) -> Bool = { _ in false }) -> [GateFinding] {
         let entries: [(path: String, isFolder: Bool)]
         do {
-            entries = try FileWalker.entries(root: folder)
+            entries = try only.map { $0.map { ($0, false) } } ?? FileWalker.entries(root: folder)
         } catch {
             // A folder the sweep cannot list is not passed.
             return [GateFinding(caseID: nil, channel: folder.lastPathComponent + "/", kinds: ["无法读取"])]
@@ -86,6 +88,16 @@ struct PublicationGate {
             return hits.isEmpty ? nil : GateFinding(caseID: owner(path), channel: path, kinds: Self.kinds(hits))
         }
         return checked.compactMap { $0 }
+    }
+
+    /// A staged public file that is the very file of last night's portal (kept as a hard link) and
+    /// not changed since that run recorded it: last night's sweep read these bytes, and with the same
+    /// gate key (program, lexicon, every indexed value) reading them again finds the same nothing.
+    /// `path` is relative to public/.
+    static func passedLastNight(_ path: String, writer: OutputWriter) -> Bool {
+        let relative = "public/" + path
+        guard !writer.damaged.contains(relative), let live = FileSystem.inode(writer.path(of: relative)) else { return false }
+        return FileSystem.inode(writer.stagedPath(of: relative)) == live
     }
 
     /// The search index's key shards (search/k-*.json) map pairs of neighbouring characters of

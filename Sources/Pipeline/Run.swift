@@ -115,12 +115,13 @@ public struct RunRequest: Sendable {
 }
 
 /// A run, read top to bottom as the 三项制度: ingest → validate → review →
-/// render (全过程记录) → portal (redact and publish, 公示) → report →
-/// supervision (法制审核 and 执法监督) → commit → archive. Stages write into
-/// the staging area and hand back state changes; the committer alone changes
-/// the output folder and the state store, in that order, then the ledger.
+/// render (全过程记录) → portal (redact, publish each decision, 公示) → report →
+/// supervision (法制审核 and 执法监督) → snapshot → portal-site (the portal's lists,
+/// feeds, search and sitemap) → commit → archive. Stages write into the staging area
+/// and hand back state changes; the committer alone changes the output folder and the
+/// state store, in that order, then the ledger.
 /// A run that writes its output hands back the ingest's problems, balances, agencies and officers, not the
-/// export's records (`IngestResult.takeRecords`: let go of before the commit).
+/// export's records (`IngestResult.takeRecords`: let go of after the snapshot, before the stages that do not read them).
 public enum PipelineRunner {
     /// The snapshot's payload file in the staging area (`StateStore.Snapshot`), gone with it after the commit.
     static let snapshotPayloadName = ".snapshot-payloads"
@@ -169,7 +170,7 @@ public enum PipelineRunner {
         for stage in allStages(request) { ownership.declare(stage.name, territory: stage.territory) }
         var state = StateChanges()
         var parts: [StageReport] = []
-        for (index, stage) in recipe.enumerated() {
+        for (index, stage) in recipe.enumerated() where stage.needsExport {
             events?(.stageStarted(index: index + 1, count: recipe.count, stage: stage.name))
             if stage.readsLastOutput, let waiting = pending {
                 try learn(try waiting.wait(), output: output, run: run)
@@ -214,6 +215,15 @@ public enum PipelineRunner {
         let archive = config.stages.contains(.archive) && request.useStateStore
             ? ArchiveStage.request(run.ingest, config: config, asOf: request.asOf) : nil
         run.releaseExportRecords()
+        // The stages that read no export record (the portal's site) run once it is let go of. The run's summary, stored with
+        // the snapshot, is made before them: they add nothing to it and set nothing aside, and a failure still stops the run.
+        for (index, stage) in recipe.enumerated() where !stage.needsExport {
+            events?(.stageStarted(index: index + 1, count: recipe.count, stage: stage.name))
+            let outcome = try perform(stage, run, output)
+            state.merge(outcome.state)
+            ownership.claim(stage.name, stage.claims(run))
+            Fault.point("stage.\(stage.name)")
+        }
         events?(.stageStarted(index: recipe.count, count: recipe.count, stage: "commit"))
         // Other commands' commits (report --year, check) need not forget it: every file they write has a new
         // inode, and the files they only carry forward are restamped after their commit (`UnchangedRun.restamp`).
@@ -248,13 +258,14 @@ public enum PipelineRunner {
         if configured.contains(.portal) { recipe.append(PortalStage()) }
         if configured.contains(.report) { recipe.append(ReportStage(requestedYear: request.reportYear)) }
         if configured.contains(.supervision) { recipe.append(SupervisionStage()) }
+        if configured.contains(.portal) { recipe.append(PortalSiteStage()) }
         return recipe
     }
 
     /// Every stage there is, so each part of the output has its owner even when that owner does not run.
     static func allStages(_ request: RunRequest) -> [Stage] {
         [IngestStage(), ValidateStage(), ReviewStage(), DocumentsStage(), PortalStage(), ReportStage(requestedYear: request.reportYear),
-         SupervisionStage()]
+         SupervisionStage(), PortalSiteStage()]
     }
 
     /// What the comparison of the output with the last run's record found: files no stage may keep, and the gate's key.

@@ -29,6 +29,9 @@ protocol Stage {
     /// the gate's key). The ones that read only the export and the state store start before the output
     /// has been compared with the last run's record (`UnchangedRun.inspect`, a walk of the whole output).
     var readsLastOutput: Bool { get }
+    /// Whether the stage reads the export's records. The ones that do not run after the run has made its snapshot and let
+    /// go of them (about 0.5 GB at 100,000 cases): the site's pages, from the publication log alone.
+    var needsExport: Bool { get }
     /// The part of its territory the stage remakes in this run (by default, all of it).
     func claims(_ run: RunContext) -> [String]
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome
@@ -38,6 +41,7 @@ extension Stage {
     func claims(_ run: RunContext) -> [String] { territory }
     var inPlace: [String] { [] }
     var readsLastOutput: Bool { true }
+    var needsExport: Bool { true }
 }
 
 /// What a stage hands back to the runner.
@@ -224,6 +228,8 @@ final class RunContext {
     var assessments: [ReviewAssessment] = []
     /// The publication log as it stands after this run's portal stage (nil: the portal did not run; see `publications()`).
     var publicationLog: [String: PublicationRow]?
+    /// Portal stage → site stage: the final log and the gate (kept past `releaseStageCaches`; taken by the site stage).
+    var portalSite: PortalSiteWork?
     /// Portal stage → the run's record: the key of the gate that swept this run's public/ (nil when the portal did not run).
     var gateKey: String?
 
@@ -256,6 +262,12 @@ final class RunContext {
     func takeLastPublications() throws -> [String: PublicationRow] {
         defer { previous.publications = nil }
         return try lastPublications()
+    }
+
+    /// What the portal stage left for the site stage, handed over once (nil: the portal did not run).
+    func takePortalSite() -> PortalSiteWork? {
+        defer { portalSite = nil }
+        return portalSite
     }
 
     /// One case's row of the last run's publication log as the store holds it, public case and all (nil: none).

@@ -759,6 +759,29 @@ public final class StateStore {
         }
     }
 
+    /// Each row's public case of the publication log, one row at a time through a cursor (`body` is given its case id and
+    /// bytes): for a reader that needs most of them but never all at once. What `body` throws reaches the caller as it is.
+    func forEachPublicCase(_ body: (String, [UInt8]) throws -> Void) throws {
+        var failure: Error?
+        do {
+            try queue.read { db in
+                let rows = try Row.fetchCursor(db, sql: "SELECT case_id, public_case FROM publication")
+                while let row = try rows.next() {
+                    let bytes = try row.withUnsafeData(named: "public_case") { $0.map { [UInt8]($0) } } ?? []
+                    do {
+                        try body(row["case_id"], bytes)
+                    } catch {
+                        failure = error
+                        return
+                    }
+                }
+            }
+        } catch {
+            throw StateStoreError(path: path, error)
+        }
+        if let failure { throw failure }
+    }
+
     /// One case's row of the publication log (nil: the log has none).
     public func publicationRow(_ caseID: String) throws -> PublicationRow? {
         do {

@@ -33,6 +33,17 @@ public enum PortalPages {
     /// `sitemapEntries` is given the sitemap's entries once its part has worked them out, for sitemap.xml.
     public static func parts(_ site: PortalSite, decisionsToWrite: Set<String>,
                              sitemapEntries: (@Sendable ([PortalSitemap.Entry]) -> Void)? = nil) -> [Part] {
+        var all = siteParts(site, sitemapEntries: sitemapEntries)
+        all.insert({ body in
+            for item in site.decisions where decisionsToWrite.contains(item.decision.id) { try body(decisionPageFile(site, item)) }
+        }, at: 2)
+        return all
+    }
+
+    /// Every part of `parts` but the decisions' own pages: what is made from the whole publication log (lists, feeds,
+    /// search, sitemap), while each decision's page is made from its own row alone (`decisionPageFile`). The pipeline
+    /// writes the two apart: the decisions' pages are the only files that can take a case off the portal.
+    public static func siteParts(_ site: PortalSite, sitemapEntries: (@Sendable ([PortalSitemap.Entry]) -> Void)? = nil) -> [Part] {
         let byAgency = site.decisionsByAgency()
         return [
             { body in
@@ -45,11 +56,6 @@ public enum PortalPages {
                     for file in agencyPages(site, agency, current: (byAgency[agency.code] ?? []).filter { !$0.isWithdrawn }) { try body(file) }
                 }
             },
-            { body in
-                for item in site.decisions where decisionsToWrite.contains(item.decision.id) {
-                    try body(PortalFile(path: item.pagePath, text: decisionPage(site, item)))
-                }
-            },
             { body in for file in PortalFeeds.agencyFeeds(site, byAgency: byAgency) { try body(file) } },
             { body in try PortalSearchIndex.shards(site) { try body($0) } },
             { body in
@@ -58,6 +64,12 @@ public enum PortalPages {
                 for file in PortalSitemap.parts(site, entries: entries) { try body(file) }
             },
         ]
+    }
+
+    /// A decision's own page. It reads of the site only its frame (name, footer, address) and the agencies' names, so
+    /// a site holding just the decisions to write makes the same bytes as the whole site.
+    public static func decisionPageFile(_ site: PortalSite, _ item: PublishedDecision) -> PortalFile {
+        PortalFile(path: item.pagePath, text: decisionPage(site, item))
     }
 
     /// Changes whenever every decision page must be rewritten although its decision did not

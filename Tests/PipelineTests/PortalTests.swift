@@ -215,7 +215,7 @@ final class PortalTests: SampleCopyTestCase {
         config.feedSchema = strict.path
         XCTAssertThrowsError(try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-06")!))) { error in
             let failure = error as? StageFailure
-            XCTAssertEqual(failure?.stage, "portal", "the failure names its stage")
+            XCTAssertEqual(failure?.stage, "portal-site", "the failure names the stage that writes the feed")
             XCTAssertTrue(failure?.underlying is FeedValidationError, "\(error)")
             XCTAssertTrue(failure?.message.contains("decisions.xml") ?? false, "\(error)")
         }

@@ -1,5 +1,6 @@
 import CaseModel
 import Disclosure
+import ErrorReporting
 import Foundation
 @testable import Pipeline
 import XCTest
@@ -106,6 +107,51 @@ final class PublicationGateTests: SampleCopyTestCase {
         let missing = PublicationGate(index: index).sweep(folder: parent.appendingPathComponent("no-such-public")) { _ in nil }
         XCTAssertEqual(missing.map(\.kinds), [["无法读取"]], "a folder the sweep cannot list is not passed")
         XCTAssertNil(missing.first?.caseID)
+    }
+
+    /// The site's sweep reads exactly the files it is given (the site stage's own: the decisions' files were swept before),
+    /// every folder of their paths named in them; a listed file that cannot be read is not passed.
+    func testASweepOfListedFilesReadsThoseAndTheirFolders() throws {
+        let index = PersonalValueIndex()
+        index.addIDNumber("110101199003074514")
+        index.addName("欧阳建国")
+        let folder = parent.appendingPathComponent("public-listed")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("欧阳建国"), withIntermediateDirectories: true)
+        try "<p>110101199003074514</p>".write(to: folder.appendingPathComponent("listed.html"), atomically: true, encoding: .utf8)
+        try "<p>110101199003074514</p>".write(to: folder.appendingPathComponent("unlisted.html"), atomically: true, encoding: .utf8)
+        try "<p>罚款5000元</p>".write(to: folder.appendingPathComponent("欧阳建国/clean.html"), atomically: true, encoding: .utf8)
+        let found = PublicationGate(index: index).sweep(folder: folder, only: ["listed.html", "欧阳建国/clean.html", "gone.html"]) { _ in nil }
+        XCTAssertEqual(found.map(\.channel), ["listed.html", "欧阳建国/clean.html", "gone.html"])
+        XCTAssertEqual(found.map(\.kinds), [["证件号码"], ["姓名"], ["无法读取"]])
+    }
+
+    /// The site's files (home, agencies' pages, feeds, search, sitemap) are written after the export is let go of, by the
+    /// portal-site stage, and swept like every public file: a person's phone recorded as the agency's own reaches the agency's
+    /// page, which belongs to no case, so the run stops in that stage and the last night's portal stays as it was.
+    func testAPersonalValueInASiteFileStopsTheRunAndKeepsTheLastPortal() throws {
+        let config = try Repo.config(input: export, output: output, stages: [.ingest, .portal])
+        _ = try PipelineRunner.run(RunRequest(config: config, asOf: asOf))
+        let home = output.appendingPathComponent("public/index.html")
+        let before = try Data(contentsOf: home)
+
+        var check = try Repo.config(input: export, output: output, stages: [.ingest])
+        check.documentRules = []
+        let ingest = try PipelineRunner.run(RunRequest(config: check, asOf: asOf, useStateStore: false, writeOutputs: false)).1
+        let person = try XCTUnwrap(ingest.cases.first { $0.party.type == .naturalPerson && !$0.party.isMinor && $0.source.file == "cases.json" })
+        let agency = try XCTUnwrap(ingest.agencies.first { $0.code == person.agencyCode })
+        var all = try cases()
+        let target = try XCTUnwrap(all.firstIndex { $0["case_id"] as? String == person.id })
+        all[target]["party_phone"] = agency.phone
+        try JSONSerialization.data(withJSONObject: all).write(to: export.appendingPathComponent("cases.json"))
+
+        XCTAssertThrowsError(try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-07")!))) { error in
+            let failure = error as? StageFailure
+            XCTAssertEqual(failure?.stage, "portal-site")
+            let findings = (failure?.underlying as? PublicationGateError)?.findings ?? []
+            XCTAssertEqual(findings.map(\.channel), ["agencies/\(agency.code)/index.html"], "\(error)")
+            XCTAssertEqual(findings.first?.kinds, ["电话号码"])
+        }
+        XCTAssertEqual(try Data(contentsOf: home), before, "the last night's portal stays whole")
     }
 
     /// A 个体工商户 registered under the operator's own name with a 居民身份证 is a natural person:

@@ -114,7 +114,7 @@ struct PortalStage: Stage {
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
                                     approved: approved, previousGateKey: run.previous.gateKey,
-                                    memo: memo, storedRow: { try run.storedPublication($0) })
+                                    memo: memo, storedRow: { try run.storedPublication($0) }, storedCases: { try run.storedPublicCases($0) })
             .run(run.ingest, calendar: try run.calendar(), log: &last, lastMemo: &lastMemo)
         run.gateKey = summary.gateKey
         var state = StateChanges()
@@ -193,6 +193,8 @@ private struct Publisher {
     let memo: Memo
     /// A case's row of the last run's log as the store holds it (its public case is let go of in `log` once found unchanged).
     let storedRow: (String) throws -> PublicationRow?
+    /// The public cases the last run's log holds for some cases, as the store has them (the log is read without them).
+    let storedCases: ([String]) throws -> [String: [UInt8]]
 
     /// What the publisher needs to reuse last night's redactions and to leave tonight's for the next.
     struct Memo {
@@ -222,7 +224,8 @@ private struct Publisher {
         var passedBefore: Bool
     }
 
-    /// `previousLog`: the last run's log; the rows found unchanged let go of their public cases in it as in tonight's (`decodeLog`).
+    /// `previousLog`: the last run's log, read without its rows' public cases: those of a batch of cases are read from the store
+    /// before the batch is redacted, and let go of again, in it as in tonight's log, when the batch leaves them unchanged (`settle`).
     /// `lastMemo`: the last run's redaction memo (nil: none; every case is redacted), let go of once the cases are redacted.
     func run(_ ingest: IngestResult, calendar: WorkingCalendar, log previousLog: inout [String: PublicationRow],
              lastMemo: inout RedactionMemo?) throws -> Outcome {
@@ -237,7 +240,7 @@ private struct Publisher {
         // Known when the last run left its memo (of any program): what redactions, the gate and public copies read that changed since.
         let changes = lastMemo.flatMap { RedactionReuse.changes(since: $0, forms: forms, redaction: redaction) }
         var reuse = RedactionReuse(last: lastMemo, settings: memo.settings, inputKeys: memo.inputKeys, changes: changes, redaction: redaction,
-                                   writer: writer, calendar: calendar, config: config, log: previousLog)
+                                   writer: writer, calendar: calendar, config: config)
         var tonight: [String: RedactionMemo.Entry] = [:]
         var log = previousLog
         var numbers = PortalIndexNumbers(previousLog)
@@ -262,6 +265,7 @@ private struct Publisher {
         // A batch of cases at a time: their redacted forms and review segments are let go before the next.
         for start in stride(from: 0, to: order.count, by: Self.redactionBatch) {
             let batch = order[start..<min(start + Self.redactionBatch, order.count)].map { all[$0] }
+            let lastRows = try readPublicCases(of: batch, log: &log, previous: &previousLog)
             // The workers read a constant, not the variable let go of after the loop.
             let reusing = reuse
             let redactedCases = concurrentMap(batch, chunkSize: 64) { item -> Redacted in
@@ -272,7 +276,7 @@ private struct Publisher {
                 // Which published decision its public copy is (worked out here: one core took a second for 100,000 cases).
                 let kind = RenderStage.kinds(of: item, rules: config.documentRules, reviewed: reviewed.contains(item.id), details: details)
                     .first { DocumentKind.publishedDecisions.contains($0) }
-                if let reused = reusing?.lastNight(item) {
+                if let reused = reusing?.lastNight(item, row: lastRows[item.id]) {
                     return Redacted(publicCase: nil, report: reused.report, hits: [], segments: nil, publicJSON: .success(reused.publicJSON),
                                     reused: true, section: reused.section, particularsChanged: particulars, decisionKind: kind)
                 }
@@ -383,6 +387,10 @@ private struct Publisher {
                     tonight[item.id] = RedactionMemo.Entry(key: key, removed: report.removed, uncertain: report.uncertain ?? 0)
                 }
             }
+            // The batch's rows left as the last run left them let go of their public cases again. A row whose page is to be
+            // written keeps its own until its public copy is drawn and the decisions' files are swept (`publishCases`).
+            let untouched = batch.compactMap { toWrite.contains($0.id) ? nil : log[$0.id] }.filter { !$0.publicCase.isEmpty }
+            _ = try settle(untouched, log: &log, previous: &previousLog, decoding: [], decoded: [:], frame: frame, copyInputs: copyInputs)
         }
         // Last night's review page (kept open) and the last run's redaction memo (≈ 40 MB at 100,000 cases) are not needed
         // past the redactions: let go before the site is written, the stage's peak.
@@ -493,9 +501,17 @@ private struct Publisher {
     private func settleLog(_ log: inout [String: PublicationRow], previous: inout [String: PublicationRow], decoding toWrite: Set<String>,
                            decoded: [String: PublishedDecision], frame: String,
                            copyInputs: [String: String]) throws -> [String: PublishedDecision] {
+        let rows = log.values.filter { !$0.publicCase.isEmpty || toWrite.contains($0.caseID) }
+        return try settle(rows, log: &log, previous: &previous, decoding: toWrite, decoded: decoded, frame: frame, copyInputs: copyInputs)
+    }
+
+    /// `settleLog` for some rows of the log.
+    private func settle(_ given: [PublicationRow], log: inout [String: PublicationRow], previous: inout [String: PublicationRow],
+                        decoding toWrite: Set<String>, decoded: [String: PublishedDecision], frame: String,
+                        copyInputs: [String: String]) throws -> [String: PublishedDecision] {
         var out: [String: PublishedDecision] = [:]
         var rows: [PublicationRow] = []
-        for row in log.values where !row.publicCase.isEmpty || toWrite.contains(row.caseID) {
+        for row in given {
             if row.publicCase.isEmpty, decoded[row.caseID] == nil {
                 // Let go of before it was to be written: its bytes are the store's (the same, or it would not have been).
                 guard let stored = try storedRow(row.caseID) else { throw PublicationLogError(caseID: row.caseID) }
@@ -528,6 +544,20 @@ private struct Publisher {
             }
         }
         return out
+    }
+
+    /// Last night's public cases of a batch's cases, read from the store into the last run's log and tonight's (whose rows are
+    /// still last night's for these cases), for the batch's redaction and the rows it changes. Returns the batch's rows as filled.
+    private func readPublicCases(of batch: [EnforcementCase], log: inout [String: PublicationRow],
+                                 previous: inout [String: PublicationRow]) throws -> [String: PublicationRow] {
+        let ids = batch.compactMap { previous[$0.id]?.publicCase.isEmpty == true ? $0.id : nil }
+        var rows: [String: PublicationRow] = [:]
+        for (id, bytes) in try storedCases(ids) {
+            previous[id]?.publicCase = bytes
+            log[id]?.publicCase = bytes
+            rows[id] = previous[id]
+        }
+        return rows
     }
 
     /// The page of each decision in `decoded`, and last night's page and public copy of every other row, kept as they are,

@@ -25,7 +25,6 @@ struct RedactionReuse {
     private let writer: OutputWriter
     private let calendar: WorkingCalendar
     private let config: PipelineConfig
-    private let log: [String: PublicationRow]
 
     /// What changed since the night `last` was made: the gate index's forms (`forms`: tonight's
     /// `formLines()`) and the minors' names (`redaction` carries tonight's index and names).
@@ -38,7 +37,7 @@ struct RedactionReuse {
     /// Nil when the last run left no memo, or its program, word model or disclosure settings differ.
     /// `changes`: what changed since that night (`changes(since:forms:redaction:)`).
     init?(last: RedactionMemo?, settings: String, inputKeys: [String: String], changes: RedactionChanges?, redaction: CaseRedaction,
-          writer: OutputWriter, calendar: WorkingCalendar, config: PipelineConfig, log: [String: PublicationRow]) {
+          writer: OutputWriter, calendar: WorkingCalendar, config: PipelineConfig) {
         guard let last, last.settings == settings, let changes else { return nil }
         self.last = last
         self.inputKeys = inputKeys
@@ -49,16 +48,16 @@ struct RedactionReuse {
         self.writer = writer
         self.calendar = calendar
         self.config = config
-        self.log = log
     }
 
     /// Where a case's redaction report lies.
     static func reportPath(_ item: EnforcementCase) -> String { "internal/redaction/\(item.agencyCode)/\(item.id).json" }
 
     /// The case's redaction of last night, its report kept in place; nil when it must be redacted again.
-    func lastNight(_ item: EnforcementCase) -> ReusedRedaction? {
+    /// `row`: the case's row of the last run's log, its public case and all (nil: none).
+    func lastNight(_ item: EnforcementCase, row: PublicationRow?) -> ReusedRedaction? {
         guard let entry = last.cases[item.id], let key = inputKeys[item.id], entry.key == key, item.status != .withdrawn,
-              let row = log[item.id], row.withdrawnOn == nil, CaseRedaction.withheldReason(item) == nil else { return nil }
+              let row, row.withdrawnOn == nil, !row.publicCase.isEmpty, CaseRedaction.withheldReason(item) == nil else { return nil }
         let reportPath = Self.reportPath(item)
         guard writer.canKeep(reportPath) else { return nil }
         var section: ReviewQueue.Section?

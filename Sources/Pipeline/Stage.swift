@@ -247,21 +247,27 @@ final class RunContext {
         self.events = events
     }
 
-    /// The last run's publication log, read from the store the first time a stage asks: the portal (and, without it,
-    /// the reports) read it once the export is in memory; read with the rest of the last run's state before the
-    /// ingest, its public cases (about 220 MB at 100,000 cases) stood beside the export's raw rows.
+    /// The last run's publication log, read from the store the first time a stage asks, without the rows' public cases
+    /// (about 185 MB at 100,000 cases): the reports never read them, and the portal reads them a batch of cases at a time
+    /// (`storedPublicCases`). Read with the rest of the last run's state before the ingest, they stood beside the export's raw rows.
     func lastPublications() throws -> [String: PublicationRow] {
         if let publications = previous.publications { return publications }
-        let read = try previous.storePath.map { try StateStore(path: $0).publicationRows() } ?? [:]
+        let read = try previous.storePath.map { try StateStore(path: $0).publicationRows(withPublicCases: false) } ?? [:]
         previous.publications = read
         return read
     }
 
-    /// The last run's publication log handed over to the portal stage, which lets go of the public cases it finds
-    /// unchanged once they are decoded (about 190 MB at 100,000 cases): held here as well, they would stay to the end.
+    /// The last run's publication log handed over to the portal stage, which changes its rows: held here as well, the
+    /// rows would stay twice to the end.
     func takeLastPublications() throws -> [String: PublicationRow] {
         defer { previous.publications = nil }
         return try lastPublications()
+    }
+
+    /// The public cases the last run's log holds for these cases, as the store has them (none without a store).
+    func storedPublicCases(_ caseIDs: [String]) throws -> [String: [UInt8]] {
+        guard !caseIDs.isEmpty, let path = previous.storePath else { return [:] }
+        return try StateStore(path: path).publicCases(of: caseIDs)
     }
 
     /// What the portal stage left for the site stage, handed over once (nil: the portal did not run).

@@ -740,14 +740,17 @@ public final class StateStore {
         }
     }
 
-    /// The portal's publication log, case by case.
-    public func publicationRows() throws -> [String: PublicationRow] {
+    /// The portal's publication log, case by case. `withPublicCases` false: each row without its public case (empty), for a
+    /// reader that needs few of them or reads them a batch at a time (`publicCases(of:)`): the public JSON of every decision
+    /// is about 185 MB at 100,000 cases.
+    public func publicationRows(withPublicCases: Bool = true) throws -> [String: PublicationRow] {
+        let columns = withPublicCases ? Self.publicationColumns : Self.publicationColumns.replacingOccurrences(of: "public_case", with: "NULL AS public_case")
         do {
             return try queue.read { db in
                 var out: [String: PublicationRow] = [:]
                 // A cursor, each public case copied once out of SQLite's row: fetching every row first held the
                 // public JSON of every decision twice (about 200 MB at 100,000 cases) while the log was made.
-                let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.publicationColumns) FROM publication")
+                let rows = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM publication")
                 while let row = try rows.next() {
                     guard let read = try Self.publicationRow(row) else { continue }
                     out[read.caseID] = read
@@ -757,6 +760,29 @@ public final class StateStore {
         } catch {
             throw StateStoreError(path: path, error)
         }
+    }
+
+    /// The public cases the log holds for these cases (a case without a row is not in the answer).
+    func publicCases(of caseIDs: [String]) throws -> [String: [UInt8]] {
+        var out: [String: [UInt8]] = [:]
+        out.reserveCapacity(caseIDs.count)
+        do {
+            try queue.read { db in
+                // SQLite takes up to 32,766 parameters; a few hundred at a time keeps each statement small.
+                for start in stride(from: 0, to: caseIDs.count, by: 500) {
+                    let part = Array(caseIDs[start..<min(start + 500, caseIDs.count)])
+                    let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+                    let rows = try Row.fetchCursor(db, sql: "SELECT case_id, public_case FROM publication WHERE case_id IN (\(marks))",
+                                                   arguments: StatementArguments(part))
+                    while let row = try rows.next() {
+                        out[row["case_id"]] = try row.withUnsafeData(named: "public_case") { $0.map { [UInt8]($0) } } ?? []
+                    }
+                }
+            }
+        } catch {
+            throw StateStoreError(path: path, error)
+        }
+        return out
     }
 
     /// Each row's public case of the publication log, one row at a time through a cursor (`body` is given its case id and

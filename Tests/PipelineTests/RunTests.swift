@@ -63,7 +63,8 @@ final class RunTests: XCTestCase {
     }
 
     /// The last run's publication log is read from the store when a stage first asks for it (the portal, after the
-    /// export is in memory), once; after the portal, the run's own log is what later stages read.
+    /// export is in memory), once, without its rows' public cases, which are read for the cases asked for; after the
+    /// portal, the run's own log is what later stages read.
     func testTheLastRunsPublicationLogIsReadWhenFirstAskedFor() throws {
         let folder = Repo.temporaryFolder("run-lazy-log")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -78,13 +79,16 @@ final class RunTests: XCTestCase {
         let run = RunContext(request: RunRequest(config: PipelineConfig(baseFolder: Repo.root), asOf: asOf),
                              previous: PreviousState(storePath: path), events: nil)
         XCTAssertNil(run.previous.publications, "not read before it is asked for")
-        XCTAssertEqual(try run.publications(), ["C-1": row])
-        XCTAssertEqual(run.previous.publications, ["C-1": row])
+        var withoutCase = row
+        withoutCase.publicCase = []
+        XCTAssertEqual(try run.publications(), ["C-1": withoutCase])
+        XCTAssertEqual(run.previous.publications, ["C-1": withoutCase])
+        XCTAssertEqual(try run.storedPublicCases(["C-1", "C-9"]), ["C-1": row.publicCase], "the public cases of the rows asked for")
         // Read once: a row stored afterwards (nothing else writes while a run holds the output's lock) is not read again.
         var later = changes
         later.publications[0].caseID = "C-2"
         try store.apply(later, snapshot: nil)
-        XCTAssertEqual(try run.lastPublications(), ["C-1": row])
+        XCTAssertEqual(try run.lastPublications(), ["C-1": withoutCase])
         run.publicationLog = [:]
         XCTAssertEqual(try run.publications(), [:], "after the portal, its own log")
         let none = RunContext(request: RunRequest(config: PipelineConfig(baseFolder: Repo.root), asOf: asOf), previous: PreviousState(),

@@ -109,12 +109,13 @@ struct PortalStage: Stage {
         // the publisher keeps has none.
         lastMemo?.textNames = [:]
         let memo = Publisher.Memo(settings: settings, inputKeys: inputKeys, textNames: textNames)
-        // Taken from the run and held only here: the public cases let go of in it are gone, not kept by a second holder.
+        // Taken from the run and held only here, without its public cases, which are read a batch of cases at a time.
         var last = try run.takeLastPublications()
+        let lastCases = try run.lastPublicCases(file: output.stagedPath(of: LastPublicCases.fileName))
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
                                     approved: approved, previousGateKey: run.previous.gateKey,
-                                    memo: memo, storedRow: { try run.storedPublication($0) }, storedCases: { try run.storedPublicCases($0) })
+                                    memo: memo, storedRow: { try run.storedPublication($0) }, storedCases: { try lastCases?.read($0) ?? [:] })
             .run(run.ingest, calendar: try run.calendar(), log: &last, lastMemo: &lastMemo)
         run.gateKey = summary.gateKey
         var state = StateChanges()

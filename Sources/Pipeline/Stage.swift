@@ -249,7 +249,7 @@ final class RunContext {
 
     /// The last run's publication log, read from the store the first time a stage asks, without the rows' public cases
     /// (about 185 MB at 100,000 cases): the reports never read them, and the portal reads them a batch of cases at a time
-    /// (`storedPublicCases`). Read with the rest of the last run's state before the ingest, they stood beside the export's raw rows.
+    /// (`lastPublicCases`). Read with the rest of the last run's state before the ingest, they stood beside the export's raw rows.
     func lastPublications() throws -> [String: PublicationRow] {
         if let publications = previous.publications { return publications }
         let read = try previous.storePath.map { try StateStore(path: $0).publicationRows(withPublicCases: false) } ?? [:]
@@ -264,10 +264,10 @@ final class RunContext {
         return try lastPublications()
     }
 
-    /// The public cases the last run's log holds for these cases, as the store has them (none without a store).
-    func storedPublicCases(_ caseIDs: [String]) throws -> [String: [UInt8]] {
-        guard !caseIDs.isEmpty, let path = previous.storePath else { return [:] }
-        return try StateStore(path: path).publicCases(of: caseIDs)
+    /// The last run's public cases, copied from the store into `path` for the portal to read a batch of cases at a time
+    /// (nil: there is no store).
+    func lastPublicCases(file path: String) throws -> LastPublicCases? {
+        try previous.storePath.map { try LastPublicCases(store: StateStore(path: $0), file: path) }
     }
 
     /// What the portal stage left for the site stage, handed over once (nil: the portal did not run).

@@ -522,19 +522,22 @@ public final class StateStore {
     }
 
     /// The payloads a snapshot does not hold in memory, appended to a file of its own and read back by range. The file
-    /// is removed when the snapshot lets go of it.
+    /// is removed when its holder lets go of it.
     final class PayloadFile: @unchecked Sendable {
         let path: String
         private let handle: FileHandle
         private var end: UInt64 = 0
+        /// What the file holds, for its errors (案件快照 …).
+        private let holds: String
 
-        init(creating path: String) throws {
+        init(creating path: String, holding holds: String = "案件快照") throws {
             self.path = path
+            self.holds = holds
             guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw FileSystemError(path: path, action: "暂存案件快照", code: EIO)
+                throw FileSystemError(path: path, action: "暂存" + holds, code: EIO)
             }
             do { handle = try FileHandle(forUpdating: URL(fileURLWithPath: path)) } catch {
-                throw FileSystemError(path: path, action: "暂存案件快照", code: OutputWriter.errnoOf(error))
+                throw FileSystemError(path: path, action: "暂存" + holds, code: OutputWriter.errnoOf(error))
             }
         }
 
@@ -548,7 +551,7 @@ public final class StateStore {
                 try handle.seek(toOffset: end)
                 try handle.write(contentsOf: data)
             } catch {
-                throw FileSystemError(path: path, action: "暂存案件快照", code: OutputWriter.errnoOf(error))
+                throw FileSystemError(path: path, action: "暂存" + holds, code: OutputWriter.errnoOf(error))
             }
             let range = end..<(end + UInt64(data.count))
             end = range.upperBound
@@ -560,9 +563,9 @@ public final class StateStore {
                 try handle.seek(toOffset: range.lowerBound)
                 if let data = try handle.read(upToCount: range.count), data.count == range.count { return data }
             } catch {
-                throw FileSystemError(path: path, action: "读取暂存的案件快照", code: OutputWriter.errnoOf(error))
+                throw FileSystemError(path: path, action: "读取暂存的" + holds, code: OutputWriter.errnoOf(error))
             }
-            throw FileSystemError(path: path, action: "读取暂存的案件快照（文件不完整）", code: EIO)
+            throw FileSystemError(path: path, action: "读取暂存的\(holds)（文件不完整）", code: EIO)
         }
     }
 
@@ -741,7 +744,7 @@ public final class StateStore {
     }
 
     /// The portal's publication log, case by case. `withPublicCases` false: each row without its public case (empty), for a
-    /// reader that needs few of them or reads them a batch at a time (`publicCases(of:)`): the public JSON of every decision
+    /// reader that needs few of them or reads them a batch at a time (`LastPublicCases`): the public JSON of every decision
     /// is about 185 MB at 100,000 cases.
     public func publicationRows(withPublicCases: Bool = true) throws -> [String: PublicationRow] {
         let columns = withPublicCases ? Self.publicationColumns : Self.publicationColumns.replacingOccurrences(of: "public_case", with: "NULL AS public_case")
@@ -762,35 +765,15 @@ public final class StateStore {
         }
     }
 
-    /// The public cases the log holds for these cases (a case without a row is not in the answer).
-    func publicCases(of caseIDs: [String]) throws -> [String: [UInt8]] {
-        var out: [String: [UInt8]] = [:]
-        out.reserveCapacity(caseIDs.count)
-        do {
-            try queue.read { db in
-                // SQLite takes up to 32,766 parameters; a few hundred at a time keeps each statement small.
-                for start in stride(from: 0, to: caseIDs.count, by: 500) {
-                    let part = Array(caseIDs[start..<min(start + 500, caseIDs.count)])
-                    let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
-                    let rows = try Row.fetchCursor(db, sql: "SELECT case_id, public_case FROM publication WHERE case_id IN (\(marks))",
-                                                   arguments: StatementArguments(part))
-                    while let row = try rows.next() {
-                        out[row["case_id"]] = try row.withUnsafeData(named: "public_case") { $0.map { [UInt8]($0) } } ?? []
-                    }
-                }
-            }
-        } catch {
-            throw StateStoreError(path: path, error)
-        }
-        return out
-    }
-
     /// Each row's public case of the publication log, one row at a time through a cursor (`body` is given its case id and
     /// bytes): for a reader that needs most of them but never all at once. What `body` throws reaches the caller as it is.
     func forEachPublicCase(_ body: (String, [UInt8]) throws -> Void) throws {
         var failure: Error?
         do {
             try queue.read { db in
+                // Read once, in order: the connection's page cache (64 MB for the commit's writes) would only fill with pages
+                // never read again, at the night's peak.
+                try db.execute(sql: "PRAGMA cache_size = -2048")
                 let rows = try Row.fetchCursor(db, sql: "SELECT case_id, public_case FROM publication")
                 while let row = try rows.next() {
                     let bytes = try row.withUnsafeData(named: "public_case") { $0.map { [UInt8]($0) } } ?? []

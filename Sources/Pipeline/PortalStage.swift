@@ -391,7 +391,7 @@ private struct Publisher {
             // The batch's rows left as the last run left them let go of their public cases again. A row whose page is to be
             // written keeps its own until its public copy is drawn and the decisions' files are swept (`publishCases`).
             let untouched = batch.compactMap { toWrite.contains($0.id) ? nil : log[$0.id] }.filter { !$0.publicCase.isEmpty }
-            _ = try settle(untouched, log: &log, previous: &previousLog, decoding: [], decoded: [:], frame: frame, copyInputs: copyInputs)
+            settle(untouched, log: &log, previous: &previousLog, keeping: toWrite, frame: frame, copyInputs: copyInputs)
         }
         // Last night's review page (kept open) and the last run's redaction memo (≈ 40 MB at 100,000 cases) are not needed
         // past the redactions: let go before the site is written, the stage's peak.
@@ -464,18 +464,22 @@ private struct Publisher {
                               frame: String, copyInputs: [String: String], gate: PublicationGate, passedBefore: Bool,
                               findings: inout [GateFinding], summary: inout PortalSummary, agencies: [Agency]) throws {
         var toWrite = toWrite
-        var decoded: [String: PublishedDecision] = [:]
         for _ in 0..<3 {
-            decoded = try settleLog(&log, previous: &previous, decoding: toWrite, decoded: decoded, frame: frame, copyInputs: copyInputs)
-            try writeCaseFiles(log, decoded: decoded, agencies: agencies)
+            try settleLog(&log, previous: &previous, keeping: toWrite, frame: frame, copyInputs: copyInputs)
+            let written = try writeCaseFiles(log, toWrite: toWrite, agencies: agencies)
             let owners = Self.owners(log)
             let found = gate.sweep(folder: writer.staging.appendingPathComponent("public"), owner: { owners[$0] },
                                    alreadyPassed: { passedBefore && PublicationGate.passedLastNight($0, writer: writer) })
             guard !found.isEmpty else {
                 summary.pagesWritten = toWrite.count
-                summary.pagesKept = log.count - decoded.count
+                summary.pagesKept = log.count - written
                 summary.published = log.values.filter { $0.withdrawnOn == nil }.count
                 summary.withdrawn = log.count - summary.published
+                // A page made again only because last night's was missing or damaged: its row is as the last run left it.
+                for id in toWrite where log[id] != nil && log[id] == previous[id] {
+                    log[id]?.publicCase = []
+                    previous[id]?.publicCase = []
+                }
                 return
             }
             findings += found
@@ -486,96 +490,80 @@ private struct Publisher {
                 // Back to what the portal showed before this run (its public case read from the store again when let go of), then off it.
                 log[id] = try previous[id].map { $0.publicCase.isEmpty ? try storedRow(id) ?? $0 : $0 }
                 if try takeDown(id, in: &log, reason: "依法不再公开", gate: gate) { toWrite.insert(id) }
-                decoded[id] = nil
                 for path in owners.filter({ $0.value == id }).keys.sorted() { try writer.removeStaged("public/" + path) }
             }
         }
         throw PublicationGateError(findings: findings)
     }
 
-    /// One pass over the log, on every core, a batch at a time: each public case the row still holds is hashed from the bytes
-    /// it is stored as (the JSON the run made of it) with what else its page and public copy show, and a row then found as the
-    /// last run left it lets go of its public case's bytes, in `log` and in `previous` alike, so the two still compare equal
-    /// and the store keeps the bytes it has (every public case's JSON, about 190 MB at 100,000 cases, would otherwise stay to
-    /// the night's end). The rows of `toWrite` are decoded on the way, into the decisions their pages are made from.
-    /// `decoded`: the decisions of an earlier pass, for rows let go of since. Returns the decision of each row of `toWrite`.
-    private func settleLog(_ log: inout [String: PublicationRow], previous: inout [String: PublicationRow], decoding toWrite: Set<String>,
-                           decoded: [String: PublishedDecision], frame: String,
-                           copyInputs: [String: String]) throws -> [String: PublishedDecision] {
-        let rows = log.values.filter { !$0.publicCase.isEmpty || toWrite.contains($0.caseID) }
-        return try settle(rows, log: &log, previous: &previous, decoding: toWrite, decoded: decoded, frame: frame, copyInputs: copyInputs)
+    /// One pass over the log's rows that hold their public case, on every core, a batch at a time: each is hashed from the
+    /// bytes it is stored as (the JSON the run made of it) with what else its page and public copy show, and a row then found
+    /// as the last run left it lets go of its public case's bytes, in `log` and in `previous` alike, so the two still compare
+    /// equal and the store keeps the bytes it has (every public case's JSON, about 190 MB at 100,000 cases, would otherwise
+    /// stay to the night's end). The rows of pages to write (`keeping`) keep theirs: their pages are made from them.
+    private func settleLog(_ log: inout [String: PublicationRow], previous: inout [String: PublicationRow], keeping toWrite: Set<String>,
+                           frame: String, copyInputs: [String: String]) throws {
+        let rows = log.values.filter { !$0.publicCase.isEmpty }
+        settle(rows, log: &log, previous: &previous, keeping: toWrite, frame: frame, copyInputs: copyInputs)
     }
 
-    /// `settleLog` for some rows of the log.
-    private func settle(_ given: [PublicationRow], log: inout [String: PublicationRow], previous: inout [String: PublicationRow],
-                        decoding toWrite: Set<String>, decoded: [String: PublishedDecision], frame: String,
-                        copyInputs: [String: String]) throws -> [String: PublishedDecision] {
-        var out: [String: PublishedDecision] = [:]
-        var rows: [PublicationRow] = []
-        for row in given {
-            if row.publicCase.isEmpty, decoded[row.caseID] == nil {
-                // Let go of before it was to be written: its bytes are the store's (the same, or it would not have been).
-                guard let stored = try storedRow(row.caseID) else { throw PublicationLogError(caseID: row.caseID) }
-                var whole = row
-                whole.publicCase = stored.publicCase
-                out[row.caseID] = try whole.publishedDecision(strings: nil)
-            } else {
-                rows.append(row)
-            }
-        }
-        let strings = SharedStrings()
+    /// `settleLog` for some rows of the log (each holding its public case).
+    private func settle(_ rows: [PublicationRow], log: inout [String: PublicationRow], previous: inout [String: PublicationRow],
+                        keeping toWrite: Set<String>, frame: String, copyInputs: [String: String]) {
         for start in stride(from: 0, to: rows.count, by: Self.decodeBatch) {
-            let batch = rows[start..<min(start + Self.decodeBatch, rows.count)]
-            let results = concurrentMap(Array(batch), chunkSize: 256) { row -> Result<(PublishedDecision?, String?), Error> in
-                guard !row.publicCase.isEmpty else { return .success((decoded[row.caseID], nil)) }
-                return Result {
-                    (toWrite.contains(row.caseID) ? try row.publishedDecision(strings: strings) : nil,
-                     Self.hash(row.publicCase, row, frame: frame, copyInputs: copyInputs))
-                }
-            }
-            for (row, result) in zip(batch, results) {
-                let (decision, hash) = try result.get()
-                if let decision { out[row.caseID] = decision }
-                guard let hash else { continue }
+            let batch = Array(rows[start..<min(start + Self.decodeBatch, rows.count)])
+            let hashes = concurrentMap(batch, chunkSize: 256) { Self.hash($0.publicCase, $0, frame: frame, copyInputs: copyInputs) }
+            for (row, hash) in zip(batch, hashes) {
                 log[row.caseID]?.publicHash = hash
-                if log[row.caseID] == previous[row.caseID] {
+                if !toWrite.contains(row.caseID), log[row.caseID] == previous[row.caseID] {
                     log[row.caseID]?.publicCase = []
                     previous[row.caseID]?.publicCase = []
                 }
             }
         }
-        return out
     }
 
-    /// Last night's public cases of a batch's cases, read from the store into the last run's log and tonight's (whose rows are
-    /// still last night's for these cases), for the batch's redaction and the rows it changes. Returns the batch's rows as filled.
+    /// Last night's public cases of a batch's cases (`storedCases`: read back from the copy of the last log, `LastPublicCases`),
+    /// put into the last run's log and into tonight's, whose rows for these cases are not yet touched, for the batch's
+    /// redaction and the rows it changes. Returns the batch's rows as filled.
     private func readPublicCases(of batch: [EnforcementCase], log: inout [String: PublicationRow],
                                  previous: inout [String: PublicationRow]) throws -> [String: PublicationRow] {
         let ids = batch.compactMap { previous[$0.id]?.publicCase.isEmpty == true ? $0.id : nil }
         var rows: [String: PublicationRow] = [:]
         for (id, bytes) in try storedCases(ids) {
             previous[id]?.publicCase = bytes
-            log[id]?.publicCase = bytes
+            if log[id]?.publicCase.isEmpty == true { log[id]?.publicCase = bytes }
             rows[id] = previous[id]
         }
         return rows
     }
 
-    /// The page of each decision in `decoded`, and last night's page and public copy of every other row, kept as they are,
-    /// each part on every core. The pages' site holds only the decisions written: a page reads of the site its frame and
-    /// the agencies' names alone (`PortalPages.decisionPageFile`).
-    private func writeCaseFiles(_ log: [String: PublicationRow], decoded: [String: PublishedDecision], agencies: [Agency]) throws {
-        let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: agencies, officers: [], decisions: Array(decoded.values),
-                              info: config.portalSite)
-        let pages = stride(from: 0, to: site.decisions.count, by: Self.keptPart).map { start in
-            Array(site.decisions[start..<min(start + Self.keptPart, site.decisions.count)])
+    /// The page of each decision of `toWrite`, a batch at a time (each row decoded on every core and let go of once its page is
+    /// written: every decision decoded at once, as on a first night, was about 160 MB), and last night's page and public copy
+    /// of every other row, kept as they are. The pages' site holds no decision: a page reads of the site its frame and the
+    /// agencies' names alone (`PortalPages.decisionPageFile`). Returns how many pages were written.
+    private func writeCaseFiles(_ log: [String: PublicationRow], toWrite: Set<String>, agencies: [Agency]) throws -> Int {
+        let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: agencies, officers: [], decisions: [], info: config.portalSite)
+        var rows = toWrite.sorted().compactMap { log[$0] }
+        // A row to write always holds its public case (`settle` keeps it); one that does not is read from the store.
+        for (position, row) in rows.enumerated() where row.publicCase.isEmpty {
+            guard let stored = try storedRow(row.caseID) else { throw PublicationLogError(caseID: row.caseID) }
+            rows[position].publicCase = stored.publicCase
         }
-        // The kept pages and their PDFs (160,000 hard links on a night at 100,000 cases) in parts of their own.
-        let unchanged = log.values.filter { decoded[$0.caseID] == nil }.map { (PublishedDecision.pagePath(indexNo: $0.indexNo), $0.pdfPath) }
+        let strings = SharedStrings()
+        for start in stride(from: 0, to: rows.count, by: Self.keptPart) {
+            let batch = Array(rows[start..<min(start + Self.keptPart, rows.count)])
+            let written = concurrentMap(batch, chunkSize: 64) { [writer] row in
+                Result {
+                    let item = try row.publishedDecision(strings: strings)
+                    try writer.writeUnlessSame(PortalPages.decisionPageFile(site, item).bytes, to: "public/" + item.pagePath)
+                }
+            }
+            for result in written { try result.get() }
+        }
+        // The kept pages and their PDFs (160,000 hard links on a night at 100,000 cases) in parts on every core.
+        let unchanged = log.values.filter { !toWrite.contains($0.caseID) }.map { (PublishedDecision.pagePath(indexNo: $0.indexNo), $0.pdfPath) }
         let kept = stride(from: 0, to: unchanged.count, by: Self.keptPart).map { Array(unchanged[$0..<min($0 + Self.keptPart, unchanged.count)]) }
-        let written = concurrentMap(pages, chunkSize: 1) { [writer] part in
-            Result { for item in part { try writer.writeUnlessSame(PortalPages.decisionPageFile(site, item).bytes, to: "public/" + item.pagePath) } }
-        }
         let preserved = concurrentMap(kept, chunkSize: 1) { [writer] part in
             Result {
                 for (page, pdf) in part {
@@ -584,7 +572,8 @@ private struct Publisher {
                 }
             }
         }
-        for result in written + preserved { try result.get() }
+        for result in preserved { try result.get() }
+        return rows.count
     }
 
     /// The rows of tonight's log that differ from the last run's, sorted by case id, for the store. A row let go of
@@ -653,7 +642,7 @@ private struct Publisher {
     static let redactionBatch = 2048
     /// Log rows hashed at once (in chunks of 256 on every core) before their bytes may be let go of.
     static let decodeBatch = 8192
-    /// Decision pages written, or kept with their public copies, per part on every core (`writeCaseFiles`).
+    /// Decision pages written, or kept with their public copies, per batch or part on every core (`writeCaseFiles`).
     static let keptPart = 8192
 
     struct PublicPDF {

@@ -194,7 +194,7 @@ private struct Publisher {
     let memo: Memo
     /// A case's row of the last run's log as the store holds it (its public case is let go of in `log` once found unchanged).
     let storedRow: (String) throws -> PublicationRow?
-    /// The public cases the last run's log holds for some cases, as the store has them (the log is read without them).
+    /// The public cases the last run's log holds for some cases (the log is read without them; `LastPublicCases`).
     let storedCases: ([String]) throws -> [String: [UInt8]]
 
     /// What the publisher needs to reuse last night's redactions and to leave tonight's for the next.
@@ -225,7 +225,7 @@ private struct Publisher {
         var passedBefore: Bool
     }
 
-    /// `previousLog`: the last run's log, read without its rows' public cases: those of a batch of cases are read from the store
+    /// `previousLog`: the last run's log, read without its rows' public cases: those of a batch of cases are read (`storedCases`)
     /// before the batch is redacted, and let go of again, in it as in tonight's log, when the batch leaves them unchanged (`settle`).
     /// `lastMemo`: the last run's redaction memo (nil: none; every case is redacted), let go of once the cases are redacted.
     func run(_ ingest: IngestResult, calendar: WorkingCalendar, log previousLog: inout [String: PublicationRow],
@@ -314,7 +314,7 @@ private struct Publisher {
                 func publicCase() throws -> PublicCase {
                     if let published { return published }
                     guard let previous else { throw PublicationLogError(caseID: item.id) }
-                    let decoded = try Self.decode(previous)
+                    let decoded = try previous.decodedPublicCase()
                     published = decoded
                     return decoded
                 }
@@ -394,7 +394,7 @@ private struct Publisher {
             settle(untouched, log: &log, previous: &previousLog, keeping: toWrite, frame: frame, copyInputs: copyInputs)
         }
         // Last night's review page (kept open) and the last run's redaction memo (≈ 40 MB at 100,000 cases) are not needed
-        // past the redactions: let go before the site is written, the stage's peak.
+        // past the redactions: let go before the public copies are drawn and the decisions' files written.
         reuse = nil
         lastMemo = nil
         // Public copies render on every core; a copy the redacted data cannot fill is left out,
@@ -425,8 +425,9 @@ private struct Publisher {
         summary.warnings += try ReviewQueue.warnings(queue, asOf: asOf, calendar: calendar)
         // The sections of every case with a removal, written now: not held through the site's writing.
         queue = []
+        let passedBefore = previousGateKey == gateKey
         try publishCases(log: &log, previous: &previousLog, toWrite: toWrite, frame: frame, copyInputs: copyInputs, gate: gate,
-                         passedBefore: previousGateKey == gateKey, findings: &findings, summary: &summary, agencies: ingest.agencies)
+                         passedBefore: passedBefore, findings: &findings, summary: &summary, agencies: ingest.agencies)
         // Only what stands published after the PDFs and the sweep (either may still have taken a case down).
         let stillPublished = tonight.filter { log[$0.key]?.withdrawnOn == nil && log[$0.key] != nil }
         var keptNames: [String: RedactionMemo.CaseTextNames] = [:]
@@ -438,7 +439,7 @@ private struct Publisher {
                                  textNames: keptNames)
         let changed = try Self.changedRows(log, since: previousLog)
         return Outcome(portal: summary, log: log, changed: changed, findings: findings, gateKey: gateKey, memo: memo, gate: gate,
-                       passedBefore: previousGateKey == gateKey)
+                       passedBefore: passedBefore)
     }
 
     /// The names read in each case's texts (`TextNames`), in case order: last night's (`last`, empty unless that night's
@@ -599,7 +600,7 @@ private struct Publisher {
     /// which may be what the gate stopped); one never published leaves no trace. True when its page must be rewritten.
     private func takeDown(_ caseID: String, in log: inout [String: PublicationRow], reason: String, gate: PublicationGate) throws -> Bool {
         guard var row = log[caseID] else { return false }
-        let old = try Self.decode(row)
+        let old = try row.decodedPublicCase()
         if row.withdrawnOn != nil, gate.check(old)?.isEmpty == true { return false }
         var shell = Self.withdrawnShell(old)
         shell.title = nil
@@ -610,8 +611,6 @@ private struct Publisher {
         log[caseID] = row
         return true
     }
-
-    static func decode(_ row: PublicationRow) throws -> PublicCase { try row.decodedPublicCase() }
 
     /// One case's redaction as the workers hand it over: the public case (nil when not published, or when
     /// reused: then it is the log's), its report, the gate's hits in it, the review page's segments (for a

@@ -249,8 +249,9 @@ private struct Publisher {
         summary.redactionsReused = 0
         var findings: [GateFinding] = []
         var toWrite = Set<String>()
-        var pending: [PublicPDF] = []
+        var pending: [PendingCopy] = []
         var queue: [ReviewQueue.Entry] = []
+        let sections = try ReviewQueue.StagedSections(path: writer.stagedPath(of: ReviewQueue.StagedSections.fileName))
         let reviewed = Set(ingest.reviews.map(\.caseID))
         // Pages are rewritten when the layout or the site's footer changes, not only their decision.
         let frame = PortalPages.frameSignature(PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: [], officers: [],
@@ -265,7 +266,8 @@ private struct Publisher {
         let order = all.indices.sorted { (all[$0].decisionDate, all[$0].id) < (all[$1].decisionDate, all[$1].id) }
         // A batch of cases at a time: their redacted forms and review segments are let go before the next.
         for start in stride(from: 0, to: order.count, by: Self.redactionBatch) {
-            let batch = order[start..<min(start + Self.redactionBatch, order.count)].map { all[$0] }
+            let positions = order[start..<min(start + Self.redactionBatch, order.count)]
+            let batch = positions.map { all[$0] }
             let lastRows = try readPublicCases(of: batch, log: &log, previous: &previousLog)
             // The workers read a constant, not the variable let go of after the loop.
             let reusing = reuse
@@ -296,7 +298,8 @@ private struct Publisher {
                 return Redacted(publicCase: redacted.publicCase, report: redacted.report, hits: hits, segments: fields, publicJSON: publicJSON,
                                 particularsChanged: particulars, decisionKind: kind)
             }
-            for (item, done) in zip(batch, redactedCases) {
+            for (position, done) in zip(positions, redactedCases) {
+                let item = all[position]
                 let (report, hits, segments) = (done.report, done.hits, done.segments)
                 let madePublicJSON = try done.publicJSON.get()
                 let previous = log[item.id]
@@ -333,8 +336,9 @@ private struct Publisher {
                         let fields = segments ?? redaction.review(item, agency: agencies[item.agencyCode], officers: officers)
                         let uncertain = fields.reduce(0) { $0 + $1.segments.filter(\.uncertain).count }
                         held = config.requireApproval && uncertain > 0 && previous == nil && !approved.contains(item.id)
-                        queue.append(ReviewQueue.Entry(item: item, published: try publicCase(), removed: report.removed, uncertain: uncertain,
-                                                       held: held, deadline: deadline, fields: fields))
+                        queue.append(try ReviewQueue.Entry(item: item, published: try publicCase(), removed: report.removed,
+                                                           uncertain: uncertain, held: held, deadline: deadline, fields: fields,
+                                                           stagedIn: sections))
                     }
                     if held {
                         summary.withheld[ReviewQueue.heldReason, default: 0] += 1
@@ -374,10 +378,7 @@ private struct Publisher {
                     || row.pdfPath.map({ !writer.canKeep("public/" + $0) }) == true || (done.particularsChanged && row.pdfPath != nil) {
                     toWrite.insert(item.id)
                     if let path = row.pdfPath, let kind = done.decisionKind {
-                        let extras = PublicCopy.Extras(details: ingest.details(of: item), agency: ingest.agencyDetails[item.agencyCode],
-                                                       redaction: redaction, officers: officers)
-                        pending.append(PublicPDF(path: path, kind: kind, item: item, published: try publicCase(), agency: agencies[item.agencyCode],
-                                                 extras: extras))
+                        pending.append(PendingCopy(position: position, path: path, kind: kind))
                     }
                 }
                 // Last night's bytes are kept when the same: a new array for every case held two copies of
@@ -402,24 +403,35 @@ private struct Publisher {
         // staging area as soon as it is drawn: holding every copy's bytes until the pages were written
         // made the stage's memory grow with the export (gigabytes at 20,000 cases).
         for start in stride(from: 0, to: pending.count, by: Self.pdfBatch) {
-            let batch = Array(pending[start..<min(start + Self.pdfBatch, pending.count)])
-            let rendered = concurrentMap(batch, chunkSize: 1) { entry in Result { try publicPDF(entry, gate: gate) } }
-            for (entry, result) in zip(batch, rendered) {
+            let batch = try pending[start..<min(start + Self.pdfBatch, pending.count)].map { copy in
+                let item = all[copy.position]
+                // Its row keeps its public case until the decisions' files are swept (`settle` leaves the rows to write).
+                guard let row = log[item.id], !row.publicCase.isEmpty else { throw PublicationLogError(caseID: item.id) }
+                return (copy, item, row)
+            }
+            let rendered = concurrentMap(batch, chunkSize: 1) { copy, item, row in
+                Result { () -> PublicPDFResult in
+                    let extras = PublicCopy.Extras(details: ingest.details(of: item), agency: ingest.agencyDetails[item.agencyCode],
+                                                   redaction: redaction, officers: officers)
+                    let entry = PublicPDF(path: copy.path, kind: copy.kind, item: item, published: try row.decodedPublicCase(),
+                                          agency: agencies[item.agencyCode], extras: extras)
+                    return try publicPDF(entry, gate: gate)
+                }
+            }
+            for ((copy, item, _), result) in zip(batch, rendered) {
                 switch try result.get() {
                 case .rendered(let bytes):
-                    try writer.write(bytes, to: "public/" + entry.path)
+                    try writer.write(bytes, to: "public/" + copy.path)
                 case .incomplete:
-                    log[entry.item.id]?.pdfPath = nil
+                    log[item.id]?.pdfPath = nil
                 case .stopped(let hits):
-                    findings.append(GateFinding(caseID: entry.item.id, channel: "公开版文书 " + entry.path, kinds: PublicationGate.kinds(hits)))
+                    findings.append(GateFinding(caseID: item.id, channel: "公开版文书 " + copy.path, kinds: PublicationGate.kinds(hits)))
                     summary.withheld[PublicationGate.withheldReason, default: 0] += 1
-                    log[entry.item.id] = previousLog[entry.item.id]
-                    _ = try takeDown(entry.item.id, in: &log, reason: "依法不再公开", gate: gate)
+                    log[item.id] = previousLog[item.id]
+                    _ = try takeDown(item.id, in: &log, reason: "依法不再公开", gate: gate)
                 }
             }
         }
-        // Each copy's case and its data, every decision's on a cold night, are not needed once drawn.
-        pending = []
         try writer.stream(to: ReviewQueue.path) { emit in try ReviewQueue.page(queue, asOf: asOf, emit: emit) }
         summary.heldForApproval = queue.filter(\.held).count
         summary.warnings += try ReviewQueue.warnings(queue, asOf: asOf, calendar: calendar)
@@ -643,6 +655,15 @@ private struct Publisher {
     static let decodeBatch = 8192
     /// Decision pages written, or kept with their public copies, per batch or part on every core (`writeCaseFiles`).
     static let keptPart = 8192
+
+    /// A public copy to draw once the cases are redacted: where its case is in the export, and its file and kind. Its public case
+    /// is read back from its log row when it is drawn: held decoded with the case and its data until then, a cold night's
+    /// 65,000 copies at 100,000 cases held about 250 MB.
+    struct PendingCopy {
+        var position: Int
+        var path: String
+        var kind: String
+    }
 
     struct PublicPDF {
         var path: String

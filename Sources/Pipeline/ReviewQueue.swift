@@ -12,9 +12,9 @@ import WorkingDays
 /// name flagged. With `disclosure.require_approval` a case with uncertain names waits until
 /// the approvals file lists it; the run warns as its deadline nears.
 struct ReviewQueue {
-    /// One case of the page. Its section is made when the entry is: the queue holds every case with a
-    /// removal until the page is written, and their segments (each free-text field as written, with what
-    /// the portal shows instead) took several times the page's own size.
+    /// One case of the page. Its section is made when the entry is and waits in the staging area (`StagedSections`): the queue
+    /// holds every case with a removal until the page is written, and their segments (each free-text field as written, with
+    /// what the portal shows instead) took several times the page's own size.
     struct Entry {
         var caseID: String
         /// Names the model found without a clear cue: the 法制科 should confirm them.
@@ -24,13 +24,13 @@ struct ReviewQueue {
         var section: Section
 
         init(item: EnforcementCase, published: PublicCase, removed: [String: Int], uncertain: Int, held: Bool, deadline: CivilDate,
-             fields: [CaseRedaction.FieldReview]) {
+             fields: [CaseRedaction.FieldReview], stagedIn sections: StagedSections) throws {
             caseID = item.id
             self.uncertain = uncertain
             self.held = held
             self.deadline = deadline
-            section = .made(ReviewQueue.section(item: item, published: published, removed: removed, uncertain: uncertain, held: held,
-                                                deadline: deadline, fields: fields))
+            section = try sections.stage(ReviewQueue.section(item: item, published: published, removed: removed, uncertain: uncertain,
+                                                             held: held, deadline: deadline, fields: fields))
         }
         /// A case whose section is last night's (its redaction reused, its deadline the same).
         init(caseID: String, uncertain: Int, deadline: CivilDate, section: Section) {
@@ -42,16 +42,36 @@ struct ReviewQueue {
         }
     }
 
-    /// A case's section of the page: made tonight, or last night's as that night's page holds it.
+    /// A case's section of the page: made tonight (and staged), or last night's as that night's page holds it.
     enum Section: Sendable {
-        case made(String)
+        case staged(StagedSections, Range<UInt64>)
         case lastNight(LastPage, Range<Int>)
 
         func text() throws -> String {
             switch self {
-            case .made(let text): return text
+            case .staged(let sections, let range): return try sections.text(range)
             case .lastNight(let page, let range): return try page.text(range)
             }
+        }
+    }
+
+    /// Tonight's sections, each written to a file of the staging area as it is made and read back as the page is written. On a
+    /// cold night every case with a removal has one made tonight (≈ 94 MB at 100,000 cases), held in memory from its redaction
+    /// until the page was written, past the drawing of every public copy. The file goes when this is let go of.
+    final class StagedSections: Sendable {
+        static let fileName = ".review-sections"
+        private let file: StateStore.PayloadFile
+
+        init(path: String) throws {
+            file = try StateStore.PayloadFile(creating: path, holding: "公示前人工审核清单")
+        }
+
+        func stage(_ text: String) throws -> Section {
+            .staged(self, try file.append(Data(text.utf8)))
+        }
+
+        func text(_ range: Range<UInt64>) throws -> String {
+            String(decoding: try file.read(range), as: UTF8.self)
         }
     }
 

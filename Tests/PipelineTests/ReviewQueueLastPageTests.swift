@@ -1,3 +1,4 @@
+import CaseModel
 import Foundation
 @testable import Pipeline
 import XCTest
@@ -73,5 +74,39 @@ final class ReviewQueueLastPageTests: XCTestCase {
         texts["在坏节之后"] = nil
         bytes += Array("</body></html>\n".utf8)
         return (bytes, (ranges, texts))
+    }
+
+    /// Tonight's sections wait in a file of the staging area: 600 of random sizes and scripts read back as staged, in any
+    /// order; the page made from them lists them by deadline then case id; the file goes with the last entry holding it.
+    func testStagedSectionsReadBackAsMadeAndTheirFileGoesWithThem() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sanxiang-staged-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent(ReviewQueue.StagedSections.fileName).path
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["当事人", "张某", "<del>", "罚款 2,000 元", "\n", "é", "🙂", "x"]
+        var staged: ReviewQueue.StagedSections? = try ReviewQueue.StagedSections(path: path)
+        var entries: [ReviewQueue.Entry] = []
+        var texts: [String: String] = [:]
+        for number in 0..<600 {
+            let text = "<section>\n" + (0..<Int.random(in: 0...400, using: &generator)).map { _ in
+                pieces.randomElement(using: &generator) ?? ""
+            }.joined() + "\(number)</section>\n"
+            let id = "C-\(String(format: "%04d", number))"
+            let deadline = try XCTUnwrap(CivilDate(iso: "2026-01-\(String(format: "%02d", 1 + number % 28))"))
+            entries.append(.init(caseID: id, uncertain: 0, deadline: deadline, section: try XCTUnwrap(staged).stage(text)))
+            texts[id] = text
+        }
+        for entry in entries.shuffled(using: &generator) { XCTAssertEqual(try entry.section.text(), texts[entry.caseID]) }
+
+        var page = ""
+        try ReviewQueue.page(entries, asOf: try XCTUnwrap(CivilDate(iso: "2026-01-06")), emit: { page += $0 })
+        let order = entries.sorted { ($0.deadline, $0.caseID) < ($1.deadline, $1.caseID) }.compactMap { texts[$0.caseID] }
+        XCTAssertTrue(page.contains(order.joined()), "the sections in deadline order, then by case id")
+
+        staged = nil
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path), "held while an entry holds a section")
+        entries = []
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path), "the file goes with the last section")
     }
 }

@@ -14,10 +14,11 @@ extension PersonalValueIndex {
     /// export's free text, so a witness named after a cue in one case is found without one in
     /// another (costs about as much as redacting the export once more).
     /// `publicSeats`: addresses published as such (the agencies' own), treated like organisations' seats.
+    /// `publicPhones`: phones published as such (the agencies' own): a person's phone found only inside one is no hit.
     /// `textNames`: each case's `TextNames`, in case order, when the caller has them (last night's for
     /// unchanged cases); worked out here when nil.
     public static func export(cases: [EnforcementCase], officers: [Officer] = [], otherPeople: [String] = [], accounts: [String] = [],
-                              publicSeats: [String] = [],
+                              publicSeats: [String] = [], publicPhones: [String] = [],
                               namesInText: Bool = false, textNames: [TextNames]? = nil,
                               lexicon: Lexicon? = try? Lexicon.standard.get()) -> PersonalValueIndex {
         let index = PersonalValueIndex(lexicon: lexicon)
@@ -50,6 +51,7 @@ extension PersonalValueIndex {
             index.addPublicSeat(address)
         }
         let seatsFound = seats
+        for phone in publicPhones where !phone.isEmpty { index.addPublicPhone(phone) }
         // Each case's values are prepared on every core and added in case order on this one.
         let prepared = concurrentMap(Array(cases.indices), chunkSize: 256) { position -> [PersonalValueIndex.Prepared] in
             let item = cases[position]

@@ -246,6 +246,16 @@ public final class PersonalValueIndex: @unchecked Sendable {
         }
     }
 
+    /// A published phone (an agency's own, on its pages). A person's phone, or its local number, found on a page
+    /// only as part of it is no hit: a party whose 联系电话 was entered as the agency's switchboard, or whose
+    /// local number is the agency's in another city, must not hold the agency's page and with it the whole portal.
+    /// Found anywhere else it is, and the redactor still removes it from the person's case.
+    public func addPublicPhone(_ phone: String) {
+        let published = seats ?? PersonalValueIndex(lexicon: nil)
+        seats = published
+        published.add(CanonicalText.canonical(phone), .phone, published.newSource(.phone), minimum: 5)
+    }
+
     public func addOther(_ value: String) { add(.other(value)) }
 
     private func newSource(_ kind: PersonalValueKind) -> Int {
@@ -285,14 +295,20 @@ public final class PersonalValueIndex: @unchecked Sendable {
             .map { GateHit(kind: $0.kind, valueIndex: $0.value, canonicalOffset: $0.canonicalOffset) }
     }
 
-    /// Address matches that lie inside a published seat's text are the seat (see `addPublicSeat`).
+    /// Address matches that lie inside a published seat's text are the seat (see `addPublicSeat`), phone matches inside
+    /// a published phone that phone (`addPublicPhone`).
     func outsideSeats(_ found: [Match], _ canonical: CanonicalText) -> [Match] {
-        guard let seats, found.contains(where: { $0.kind == .address }) else { return found }
-        let covers = seats.matches(in: canonical).map { $0.canonicalOffset..<($0.canonicalOffset + $0.canonicalLength) }
+        guard let seats, found.contains(where: { $0.kind == .address || $0.kind == .phone }) else { return found }
+        // A seat is indexed as `.other`, a published phone as `.phone`: each covers only matches of its own kind.
+        let covers = seats.matches(in: canonical).map { seat in
+            (kind: seat.kind == .phone ? PersonalValueKind.phone : .address,
+             range: seat.canonicalOffset..<(seat.canonicalOffset + seat.canonicalLength))
+        }
         guard !covers.isEmpty else { return found }
         return found.filter { match in
+            guard match.kind == .address || match.kind == .phone else { return true }
             let range = match.canonicalOffset..<(match.canonicalOffset + match.canonicalLength)
-            return match.kind != .address || !covers.contains { $0.lowerBound <= range.lowerBound && range.upperBound <= $0.upperBound }
+            return !covers.contains { $0.kind == match.kind && $0.range.lowerBound <= range.lowerBound && range.upperBound <= $0.range.upperBound }
         }
     }
 

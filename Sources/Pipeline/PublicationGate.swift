@@ -131,10 +131,11 @@ struct PublicationGate {
 
     /// `textNames`: each case's names read in its texts (`Publisher.textNames`), when known.
     static func index(for ingest: IngestResult, textNames: [TextNames]? = nil) -> PersonalValueIndex {
-        // An agency's own address is on its public page: a person living at the same street number
-        // (人民路66号 in another county) must not stop that page, and with it the whole portal.
+        // An agency's own address and phone are on its public page: a person living at the same street number
+        // (人民路66号 in another county), or whose phone was entered as the agency's, must not stop that page, and with
+        // it the whole portal.
         PersonalValueIndex.export(cases: ingest.cases, officers: ingest.officers, publicSeats: ingest.agencies.map(\.address),
-                                  namesInText: true, textNames: textNames)
+                                  publicPhones: ingest.agencies.map(\.phone), namesInText: true, textNames: textNames)
     }
 }
 

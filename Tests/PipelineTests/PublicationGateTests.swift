@@ -2,6 +2,7 @@ import CaseModel
 import Disclosure
 import ErrorReporting
 import Foundation
+import Ingest
 @testable import Pipeline
 import XCTest
 
@@ -126,32 +127,65 @@ final class PublicationGateTests: SampleCopyTestCase {
     }
 
     /// The site's files (home, agencies' pages, feeds, search, sitemap) are written after the export is let go of, by the
-    /// portal-site stage, and swept like every public file: a person's phone recorded as the agency's own reaches the agency's
-    /// page, which belongs to no case, so the run stops in that stage and the last night's portal stays as it was.
+    /// portal-site stage, and swept like every public file: a person's name typed into the agency's 行政复议机关 reaches the
+    /// agency's page, which belongs to no case, so the run stops in that stage and the last night's portal stays as it was.
     func testAPersonalValueInASiteFileStopsTheRunAndKeepsTheLastPortal() throws {
         let config = try Repo.config(input: export, output: output, stages: [.ingest, .portal])
         _ = try PipelineRunner.run(RunRequest(config: config, asOf: asOf))
         let home = output.appendingPathComponent("public/index.html")
         let before = try Data(contentsOf: home)
 
-        var check = try Repo.config(input: export, output: output, stages: [.ingest])
-        check.documentRules = []
-        let ingest = try PipelineRunner.run(RunRequest(config: check, asOf: asOf, useStateStore: false, writeOutputs: false)).1
-        let person = try XCTUnwrap(ingest.cases.first { $0.party.type == .naturalPerson && !$0.party.isMinor && $0.source.file == "cases.json" })
-        let agency = try XCTUnwrap(ingest.agencies.first { $0.code == person.agencyCode })
-        var all = try cases()
-        let target = try XCTUnwrap(all.firstIndex { $0["case_id"] as? String == person.id })
-        all[target]["party_phone"] = agency.phone
-        try JSONSerialization.data(withJSONObject: all).write(to: export.appendingPathComponent("cases.json"))
+        let person = try publishedPerson()
+        let agency = try XCTUnwrap(try acceptedIngest().agencies.first { $0.code == person.agencyCode })
+        // agencies.csv is GB18030 in the sample: read through iconv, written back as UTF-8 (each file's encoding is its own).
+        let url = export.appendingPathComponent("agencies.csv")
+        let text = try Repo.run("/usr/bin/iconv", ["-f", "GB18030", "-t", "UTF-8", url.path]).output
+        let edited = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.contains(agency.code) ? line.replacingOccurrences(of: agency.reconsiderationBody, with: agency.reconsiderationBody + "（联系人"
+                                                                   + person.party.name + "）") : String(line)
+        }.joined(separator: "\n")
+        XCTAssertNotEqual(edited, text)
+        try edited.write(to: url, atomically: true, encoding: .utf8)
 
         XCTAssertThrowsError(try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-07")!))) { error in
             let failure = error as? StageFailure
             XCTAssertEqual(failure?.stage, "portal-site")
             let findings = (failure?.underlying as? PublicationGateError)?.findings ?? []
             XCTAssertEqual(findings.map(\.channel), ["agencies/\(agency.code)/index.html"], "\(error)")
-            XCTAssertEqual(findings.first?.kinds, ["电话号码"])
+            XCTAssertEqual(findings.first?.kinds, ["姓名"])
         }
         XCTAssertEqual(try Data(contentsOf: home), before, "the last night's portal stays whole")
+    }
+
+    /// A person's phone entered as the agency's own (a clerk typing the switchboard for a party without one) is on the
+    /// agency's page as the agency's published phone: no hit there, the run publishes and the case stays on the portal.
+    func testAPersonsPhoneEnteredAsTheAgencysOwnStopsNothing() throws {
+        let person = try publishedPerson()
+        let agency = try XCTUnwrap(try acceptedIngest().agencies.first { $0.code == person.agencyCode })
+        var all = try cases()
+        let target = try XCTUnwrap(all.firstIndex { $0["case_id"] as? String == person.id })
+        all[target]["party_phone"] = agency.phone
+        try JSONSerialization.data(withJSONObject: all).write(to: export.appendingPathComponent("cases.json"))
+
+        let config = try Repo.config(input: export, output: output, stages: [.ingest, .portal])
+        _ = try PipelineRunner.run(RunRequest(config: config, asOf: asOf))
+        let page = try String(contentsOf: output.appendingPathComponent("public/agencies/\(agency.code)/index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains(agency.phone), "the agency's phone stays on its page")
+        let gate = try String(contentsOf: output.appendingPathComponent("internal/redaction/gate.json"), encoding: .utf8)
+        XCTAssertFalse(gate.contains(person.id), "the person's case is not withheld for it")
+        XCTAssertTrue(publicText().contains(person.docNo), "the person's decision is published")
+    }
+
+    /// A natural person's case of cases.json, published with no minor involved.
+    private func publishedPerson() throws -> EnforcementCase {
+        let cases = try acceptedIngest().cases.filter { $0.source.file == "cases.json" && $0.disclosure == .proactive }
+        return try XCTUnwrap(cases.first { $0.party.type == .naturalPerson && !$0.party.isMinor && $0.status != .withdrawn })
+    }
+
+    private func acceptedIngest() throws -> IngestResult {
+        var check = try Repo.config(input: export, output: output, stages: [.ingest])
+        check.documentRules = []
+        return try PipelineRunner.run(RunRequest(config: check, asOf: asOf, useStateStore: false, writeOutputs: false)).1
     }
 
     /// A 个体工商户 registered under the operator's own name with a 居民身份证 is a natural person:

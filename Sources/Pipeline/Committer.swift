@@ -138,9 +138,9 @@ struct Committer {
             swaps.append(.init(name: name, stagedInode: inode))
         }
         let journal = CommitJournal(swaps: swaps, inPlace: inPlace, state: state, archive: archive)
-        try writeJournal(journal)
+        let written = try writeJournal(journal)
         Fault.point("commit.journal")
-        return try finish(journal, snapshot: snapshot, live: writer.liveInPlace, written: writer.written)
+        return try finish(written, snapshot: snapshot, live: writer.liveInPlace, written: writer.written)
     }
 
     /// Finishes a commit a crash interrupted, if there is one. Called under the folder's lock before anything else.
@@ -150,45 +150,37 @@ struct Committer {
             try removePublicationsFile()
             return false
         }
-        var journal: CommitJournal
+        let journal: CommitJournal
         do {
             journal = try JSONDecoder().decode(CommitJournal.self, from: Data(contentsOf: URL(fileURLWithPath: journalPath)))
         } catch {
             throw FileSystemError(path: journalPath, action: "读取未完成的提交记录", code: 5)
         }
-        if let file = journal.publicationsFile { journal.state.publications = try readPublications(file) }
         _ = try finish(journal, snapshot: nil)
         return true
     }
 
     private var publicationsPath: String { root.appendingPathComponent(CommitJournal.publicationsName).path }
 
-    /// The publication rows, one JSON row per line, written durably a row at a time before the journal that names them.
-    private func writePublications(_ rows: [PublicationRow]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+    /// The publication rows, one JSON row per line (`StagedPublications`' format), written durably before the journal that
+    /// names them: the staged file's lines (copied a piece at a time), then the rows held in memory.
+    private func writePublications(staged: StagedPublications?, rows: [PublicationRow]) throws {
         try FileSystem.replaceDurably(publicationsPath) { write in
-            for row in rows {
-                let line: Data
-                do { line = try encoder.encode(row) } catch {
-                    throw FileSystemError(path: publicationsPath, action: "写入提交记录", code: 22)
+            if let staged {
+                guard let file = FileSystem.OpenFile(staged.path) else {
+                    throw FileSystemError(path: staged.path, action: "读取暂存的公示记录", code: ENOENT)
                 }
-                try write([UInt8](line) + [UInt8(ascii: "\n")])
+                var offset = 0
+                while true {
+                    guard let piece = file.bytes(in: offset..<(offset + (1 << 22))) else {
+                        throw FileSystemError(path: staged.path, action: "读取暂存的公示记录", code: EIO)
+                    }
+                    if piece.isEmpty { break }
+                    try write(piece)
+                    offset += piece.count
+                }
             }
-        }
-    }
-
-    /// The rows `writePublications` wrote, for an interrupted commit.
-    private func readPublications(_ name: String) throws -> [PublicationRow] {
-        let path = root.appendingPathComponent(name).path
-        guard let bytes = FileSystem.contents(path) else {
-            throw FileSystemError(path: path, action: "读取未完成的提交记录（公示记录）", code: 5)
-        }
-        let decoder = JSONDecoder()
-        do {
-            return try bytes.split(separator: UInt8(ascii: "\n")).map { try decoder.decode(PublicationRow.self, from: Data($0)) }
-        } catch {
-            throw FileSystemError(path: path, action: "读取未完成的提交记录（公示记录）", code: 5)
+            for row in rows { try write(try StagedPublications.line(row, path: publicationsPath)) }
         }
     }
 
@@ -210,8 +202,9 @@ struct Committer {
             Fault.point("commit.swap.\(index + 1)")
         }
         sync()
-        if let config, snapshot != nil || !journal.state.isEmpty {
-            try StateStore(path: config.stateStoreURL.path).apply(journal.state, snapshot: snapshot)
+        if let config, snapshot != nil || !journal.state.isEmpty || journal.publicationsFile != nil {
+            try StateStore(path: config.stateStoreURL.path).apply(journal.state, snapshot: snapshot,
+                                                                  publicationsFile: journal.publicationsFile.map { root.appendingPathComponent($0).path })
         }
         Fault.point("commit.state")
         // The replaced trees go before the archive lists the output: their files are hard links of kept
@@ -437,11 +430,14 @@ struct Committer {
         }
     }
 
-    private func writeJournal(_ journal: CommitJournal) throws {
+    /// Returns the journal as written: its publication rows are in the file it names, which the store saves from (as when it
+    /// finishes an interrupted commit), not in its state.
+    private func writeJournal(_ journal: CommitJournal) throws -> CommitJournal {
         var journal = journal
-        if !journal.state.publications.isEmpty {
-            try writePublications(journal.state.publications)
+        if !journal.state.publications.isEmpty || journal.state.stagedPublications != nil {
+            try writePublications(staged: journal.state.stagedPublications, rows: journal.state.publications)
             journal.state.publications = []
+            journal.state.stagedPublications = nil
             journal.publicationsFile = CommitJournal.publicationsName
         }
         let encoder = JSONEncoder()
@@ -451,6 +447,7 @@ struct Committer {
             throw FileSystemError(path: journalPath, action: "写入提交记录", code: 22)
         }
         try FileSystem.replaceDurably(journalPath, bytes: [UInt8](bytes))
+        return journal
     }
 
     /// The staging area (now holding the replaced output) and the run of an earlier

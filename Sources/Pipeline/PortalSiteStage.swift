@@ -8,7 +8,8 @@ import Portal
 /// What the portal stage hands to the site stage: the publication log as it stands once every decision's own files
 /// passed the gate (final: nothing else can take a case down), and the gate that swept them.
 struct PortalSiteWork {
-    /// Tonight's log; a row as the last run left it holds no public case (the store's is read).
+    /// Tonight's log, without public cases: those of rows as the last run left them are read from the store, the rest from
+    /// `staged`.
     var log: [String: PublicationRow]
     var gate: PublicationGate
     /// Whether last night's sweep was by a gate of the same key (a file it passed, kept as it is, need not be read again).
@@ -17,6 +18,8 @@ struct PortalSiteWork {
     var reports: [PortalReport]
     /// The state store the log's let-go public cases are read from (nil: there is none).
     var storePath: String?
+    /// Tonight's changed rows with their public cases (nil: none staged).
+    var staged: StagedPublications?
 }
 
 /// 公示, the rest of the portal: the home page, the agencies' pages and lists, the feeds, the search index and the
@@ -34,7 +37,8 @@ struct PortalSiteStage: Stage {
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
         guard let work = run.takePortalSite() else { return StageOutcome() }
         let site = PortalSite(asOf: run.asOf, baseURL: run.config.portalBaseURL, agencies: run.ingest.agencies, officers: run.ingest.officers,
-                              decisions: try Self.decisions(work.log, storePath: work.storePath), info: run.config.portalSite,
+                              decisions: try Self.decisions(work.log, storePath: work.storePath, staged: work.staged),
+                              info: run.config.portalSite,
                               reports: work.reports, sitemapLimit: run.config.portalSitemapLimit)
         let written = try PortalSiteWriter(config: run.config, writer: output).write(site)
         let found = work.gate.sweep(folder: output.staging.appendingPathComponent("public"), only: written, owner: { _ in nil },
@@ -47,9 +51,10 @@ struct PortalSiteStage: Stage {
     static let decodeBatch = 8192
 
     /// Every row of the log decoded into the decision the site shows, its repeated values sharing one String (`SharedStrings`):
-    /// the rows that hold their public case first, then those let go of, read from the store a batch at a time in one pass
-    /// over its log. A row the store cannot give back stops the run rather than leave the portal.
-    static func decisions(_ log: [String: PublicationRow], storePath: String?) throws -> [PublishedDecision] {
+    /// the rows that hold their public case first, then tonight's changed rows from their staged file, then those as the last
+    /// run left them, read from the store a batch at a time in one pass over its log. A row neither can give back stops the
+    /// run rather than leave the portal.
+    static func decisions(_ log: [String: PublicationRow], storePath: String?, staged: StagedPublications? = nil) throws -> [PublishedDecision] {
         var decisions: [PublishedDecision] = []
         decisions.reserveCapacity(log.count)
         let strings = SharedStrings()
@@ -64,10 +69,20 @@ struct PortalSiteStage: Stage {
             if batch.count == Self.decodeBatch { try decodeBatch() }
         }
         for row in log.values where !row.publicCase.isEmpty { try add(row) }
+        var fromStaged = Set<String>()
+        if let staged {
+            // The staged rows are the log's as the portal left them (final), with their public cases.
+            try StagedPublications.forEachBlock(in: staged.path) { rows in
+                for row in rows where log[row.caseID]?.publicCase.isEmpty == true {
+                    fromStaged.insert(row.caseID)
+                    try add(row)
+                }
+            }
+        }
         let letGo = log.count - decisions.count - batch.count
         if letGo > 0, let storePath {
             try StateStore(path: storePath).forEachPublicCase { caseID, bytes in
-                guard var row = log[caseID], row.publicCase.isEmpty, !bytes.isEmpty else { return }
+                guard var row = log[caseID], row.publicCase.isEmpty, !fromStaged.contains(caseID), !bytes.isEmpty else { return }
                 row.publicCase = bytes
                 try add(row)
             }

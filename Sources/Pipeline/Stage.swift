@@ -80,6 +80,8 @@ public struct StateChanges: Codable, Sendable {
     /// after them: read into `renderMemoFile` and `redactionMemoFile` just before the commit (`readStagedMemos`).
     var stagedRenderMemo: StagedBytes?
     var stagedRedactionMemo: StagedBytes?
+    /// Publication rows the portal staged with their public cases (`StagedPublications`), saved after `publications`.
+    var stagedPublications: StagedPublications?
 
     public init() {}
 
@@ -90,6 +92,7 @@ public struct StateChanges: Codable, Sendable {
         if let memo = other.redactionMemoFile { redactionMemoFile = memo }
         if let staged = other.stagedRenderMemo { stagedRenderMemo = staged }
         if let staged = other.stagedRedactionMemo { stagedRedactionMemo = staged }
+        if let staged = other.stagedPublications { stagedPublications = staged }
         if let day = other.goLive { goLive = day }
     }
 
@@ -103,7 +106,7 @@ public struct StateChanges: Codable, Sendable {
 
     var isEmpty: Bool {
         publications.isEmpty && reports.isEmpty && renderMemoFile == nil && redactionMemoFile == nil && goLive == nil
-            && stagedRenderMemo == nil && stagedRedactionMemo == nil
+            && stagedRenderMemo == nil && stagedRedactionMemo == nil && stagedPublications == nil
     }
 
     // The commit journal holds the render memo in its line format (base64 in the JSON): JSONEncoder took

@@ -369,11 +369,16 @@ public final class StateStore {
 
     /// Writes a run's state changes (and its snapshot, when given) in one transaction.
     /// Every change is idempotent, so a commit finished twice after a crash ends the same.
-    public func apply(_ changes: StateChanges, snapshot: ((Transaction) throws -> Void)?) throws {
+    /// `publicationsFile`: a file of publication rows (`StagedPublications`' format) saved with `changes.publications`, read a
+    /// block of rows at a time.
+    public func apply(_ changes: StateChanges, snapshot: ((Transaction) throws -> Void)?, publicationsFile: String? = nil) throws {
         do {
             try queue.write { db in
                 if let snapshot { try snapshot(Transaction(db: db)) }
                 try Self.savePublications(db, changes.publications)
+                if let publicationsFile {
+                    try StagedPublications.forEachBlock(in: publicationsFile) { try Self.savePublications(db, $0) }
+                }
                 for report in changes.reports {
                     try Self.recordReport(db, report)
                 }
@@ -388,6 +393,9 @@ public final class StateStore {
                 }
             }
         } catch let error as StateStoreError {
+            throw error
+        } catch let error as FileSystemError {
+            // The rows' file, not the store: named as it is (the transaction was rolled back).
             throw error
         } catch {
             throw StateStoreError(path: path, error)

@@ -55,8 +55,9 @@ public final class PersonalValueIndex: @unchecked Sendable {
     private var byTwelve: [UInt64: [Int32]] = [:]
     private var bigrams: [UInt64]
     private static let bigramBits = 1 << 22
-    /// Published addresses (agencies' and organisations' seats), matched like values: a person's
-    /// address found only inside one of them on a page is the seat, not the person.
+    /// Published addresses (agencies' and organisations' seats, as `.other`) and agencies' published phones (as `.phone`),
+    /// matched like values: a person's address or phone found only inside one of them on a page is the seat or the
+    /// agency's phone, not the person (`outsideSeats`).
     private var seats: PersonalValueIndex?
     let lexicon: Lexicon?
 
@@ -84,8 +85,8 @@ public final class PersonalValueIndex: @unchecked Sendable {
 
     // MARK: - What changed since another night
 
-    /// Every indexed form with its kind, then every published seat's form, one per line: the kind's place in
-    /// `PersonalValueKind.allCases` as a digit ("s" for a seat), then the form's characters (canonical
+    /// Every indexed form with its kind, then every published seat's and phone's form, one per line: the kind's place in
+    /// `PersonalValueKind.allCases` as a digit ("s" for a seat or a published phone), then the form's characters (canonical
     /// forms hold no line breaks). A later night compares its own index with these lines (`changedForms`).
     public func formLines() -> [UInt8] {
         var bytes: [UInt8] = []

@@ -166,20 +166,7 @@ struct Committer {
     /// names them: the staged file's lines (copied a piece at a time), then the rows held in memory.
     private func writePublications(staged: StagedPublications?, rows: [PublicationRow]) throws {
         try FileSystem.replaceDurably(publicationsPath) { write in
-            if let staged {
-                guard let file = FileSystem.OpenFile(staged.path) else {
-                    throw FileSystemError(path: staged.path, action: "读取暂存的公示记录", code: ENOENT)
-                }
-                var offset = 0
-                while true {
-                    guard let piece = file.bytes(in: offset..<(offset + (1 << 22))) else {
-                        throw FileSystemError(path: staged.path, action: "读取暂存的公示记录", code: EIO)
-                    }
-                    if piece.isEmpty { break }
-                    try write(piece)
-                    offset += piece.count
-                }
-            }
+            try staged?.forEachPiece(write)
             for row in rows { try write(try StagedPublications.line(row, path: publicationsPath)) }
         }
     }

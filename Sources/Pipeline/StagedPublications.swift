@@ -11,24 +11,35 @@ import Native
 final class StagedPublications: Sendable {
     static let fileName = ".publications.jsonl"
 
-    let path: String
+    /// The file, in the staging area: not written durably (a crash discards the staging area); the commit's copy of it, the
+    /// journal's publications file, is. It goes when this is let go of.
+    private let file: StateStore.PayloadFile
+    private let size: UInt64
+    var path: String { file.path }
     /// The case ids of the rows, in the file's order (case id order).
     let caseIDs: [String]
 
-    /// Writes `rows` (each holding its public case) in their order to a new file at `path`.
+    /// Writes `rows` (each holding its public case) in their order to a new file at `path`, a megabyte at a time.
     init(_ rows: [PublicationRow], path: String) throws {
-        self.path = path
+        file = try StateStore.PayloadFile(creating: path, holding: "公示记录")
         caseIDs = rows.map(\.caseID)
-        try FileSystem.replaceDurably(path) { write in
-            var block: [UInt8] = []
-            for row in rows {
-                block += try Self.line(row, path: path)
-                if block.count >= 1 << 20 {
-                    try write(block)
-                    block.removeAll(keepingCapacity: true)
-                }
+        var written: UInt64 = 0
+        var block = Data()
+        for row in rows {
+            block.append(contentsOf: try Self.line(row, path: path))
+            if block.count >= 1 << 20 {
+                written = try file.append(block).upperBound
+                block.removeAll(keepingCapacity: true)
             }
-            try write(block)
+        }
+        if !block.isEmpty { written = try file.append(block).upperBound }
+        size = written
+    }
+
+    /// The file's bytes in pieces of a few megabytes, in order (the commit copies them into its journal's publications file).
+    func forEachPiece(_ body: ([UInt8]) throws -> Void) throws {
+        for start in stride(from: UInt64(0), to: size, by: 1 << 22) {
+            try body([UInt8](try file.read(start..<min(start + (1 << 22), size))))
         }
     }
 

@@ -113,14 +113,15 @@ public enum Archiver {
     /// from the file index's are read (what this run wrote, or anything else that changed); a file the
     /// committer carried forward keeps the hash of its ledger leaf. The ledger itself is read only when
     /// it is not as the index's checkpoint says (see `LoggedState`).
-    /// `known`: folders whose files the caller knows without a walk (see `FileWalker.list(root:isExcluded:known:)`).
+    /// `known`: folders whose files the caller knows without a walk (see `FileWalker.list(root:isExcluded:known:)`), made
+    /// when the listing needs them and let go of once it is made (≈ 100 MB at 100,000 cases, which stood to the new index).
     /// `listed` receives the files the record describes (what `FileWalker.list` finds with the head's exclusions),
     /// so a caller that needs the same listing right after does not walk the output again.
     /// `written`: the SHA-256 of a listed file as the run wrote it, when the file is still stamped as it was right
     /// after (nil: read it). A first night writes the whole output (≈ 44 GB at 100,000 cases), more than the page
     /// cache holds, and reading it all back from the disk was most of the commit's time; the bytes were in memory once.
     public static func record(root: URL, excluded: [String], media: [MediaItem], asOf: String, input: String,
-                              key: SigningKey, known knownFolders: [FileWalker.KnownFolder] = [],
+                              key: SigningKey, known knownFolders: () -> [FileWalker.KnownFolder] = { [] },
                               written: ((ListedFile) -> FileDigest?)? = nil,
                               listed listing: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
         var state: LoggedState
@@ -128,7 +129,7 @@ public enum Archiver {
         // Tables in the order of the listing, one row per listed file: the output's 600,000 files went
         // through five dictionaries keyed by path (what could be reused, the digests, their merge, the
         // new index), each insert and lookup hashing a path, and that was most of the archive's time.
-        let known: [Known]
+        let join: Join
         let current: [FileDigest]
         let template: TreeHead
         do {
@@ -136,10 +137,13 @@ public enum Archiver {
             state = try LoggedState.load(root: root, index: previousIndex)
             template = TreeHead(run: state.nextRun, asOf: asOf, input: input, treeSize: 0, rootHash: "", excluded: excluded,
                                 publicKey: "", signature: "")
-            listed = try FileWalker.list(root: root, isExcluded: template.isExcluded, known: knownFolders)
-            known = Self.joined(listed, rows: state.indexRows)
-                ?? Self.known(listed, indexed: previousIndex?.entries ?? [:], state: state.outputTable())
+            listed = try FileWalker.list(root: root, isExcluded: template.isExcluded, known: knownFolders())
+            join = Self.joined(listed, rows: state.indexRows) ?? Self.lookedUp(listed, indexed: previousIndex?.entries ?? [:], state: state)
         }
+        // Each listed file's `Known` holds what it needs of its logged output: the logged outputs themselves (the
+        // index's rows, ≈ 140 MB at 100,000 cases) would otherwise stand through the hashing, the ledger and the new index.
+        state.forgetOutputs()
+        let known = join.known
         let toHash = listed.indices.filter { !known[$0].reusable }
         // Every file hashed again is filled in below; a reused one is as its leaf logged it.
         var digests = known.map { known in known.logged.map { FileDigest(sha256: $0.sha256, size: $0.size) } ?? FileDigest(sha256: "", size: 0) }
@@ -150,7 +154,7 @@ public enum Archiver {
         for (position, digest) in zip(toRead, try readDigests(of: toRead.map { listed[$0].path }, root: root)) { digests[position] = digest }
         current = digests
         let run = state.nextRun
-        let entries = changes(state: state, listed: listed, known: known, current: current, media: media, run: run)
+        let entries = changes(state: state, listed: listed, known: known, gone: join.gone, current: current, media: media, run: run)
         let firstNewLeaf = state.frontier.size
         let head = try Ledger.append(entries, to: &state.frontier, head: { size, rootHash in
             var head = template
@@ -193,16 +197,35 @@ public enum Archiver {
         }.map { $0 ?? Known(logged: nil, reusable: false) }
     }
 
-    /// `Known` for each listed file when the logged state is the index's (`LoggedState.indexRows`): the index's
-    /// rows are read beside the listing, path by path, both in the order of their paths' bytes — what
-    /// the archive wrote them in. Looking 650,000 paths up in tables of that size (and filling the index's table
-    /// first) was most of the archive's CPU. Nil, and the tables are used, when either is not in that order
-    /// (an index written otherwise, a path held twice) or a path is not plainly composed (String's equality,
-    /// which the tables use, is not that of the bytes for such names).
-    static func joined(_ listed: [ListedFile], rows: [FileIndex.Row]?) -> [Known]? {
+    /// Each listed file's `Known`, in the listing's order, and the logged outputs no longer listed (to be logged as
+    /// removed), in the order of String's `<`.
+    struct Join {
+        var known: [Known]
+        var gone: [String]
+    }
+
+    /// `Join` through the tables: each listed file looked up by path, and the logged paths not listed gathered only when
+    /// some logged output was not found (most nights none is gone).
+    static func lookedUp(_ listed: [ListedFile], indexed: [String: FileIndex.Entry], state: LoggedState) -> Join {
+        let known = known(listed, indexed: indexed, state: state.outputTable())
+        let stillThere = known.reduce(0) { $0 + ($1.logged == nil ? 0 : 1) }
+        guard stillThere < state.outputCount else { return Join(known: known, gone: []) }
+        let listedPaths = Set(listed.map(\.path))
+        return Join(known: known, gone: Set(state.outputPaths).filter { !listedPaths.contains($0) }.sorted())
+    }
+
+    /// `Join` when the logged state is the index's (`LoggedState.indexRows`): the index's rows are read beside the
+    /// listing, path by path, both in the order of their paths' bytes — what the archive wrote them in; a row the
+    /// listing passes by is an output no longer there. Looking 650,000 paths up in tables of that size (and filling
+    /// the index's table first) was most of the archive's CPU. Nil, and the tables are used, when either is not in
+    /// that order (an index written otherwise, a path held twice) or a path is not plainly composed (String's
+    /// equality, which the tables use, is not that of the bytes for such names; for plainly composed paths the
+    /// bytes' order is `<`'s, so the rows passed by come out as `lookedUp` sorts them).
+    static func joined(_ listed: [ListedFile], rows: [FileIndex.Row]?) -> Join? {
         guard let rows, isInByteOrder(listed.lazy.map(\.path)), isInByteOrder(rows.lazy.map(\.path)) else { return nil }
         var out: [Known] = []
         out.reserveCapacity(listed.count)
+        var gone: [String] = []
         var next = 0
         for file in listed {
             var found: FileIndex.Entry?
@@ -214,6 +237,7 @@ public enum Archiver {
                     found = rows[next - 1].entry
                     break
                 }
+                gone.append(rows[next - 1].path)
             }
             guard let found else {
                 out.append(Known(logged: nil, reusable: false))
@@ -223,7 +247,8 @@ public enum Archiver {
             out.append(Known(logged: LoggedState.Logged(leaf: found.leaf, sha256: found.sha256, size: found.stamp.size),
                              reusable: found.stamp == file.stamp))
         }
-        return out
+        gone += rows[next...].map(\.path)
+        return Join(known: out, gone: gone)
     }
 
     /// True when every path is plainly composed and each one's bytes come strictly after the one before.
@@ -266,10 +291,10 @@ public enum Archiver {
     }
 
     /// Leaves for every output or media file that is new, different or gone, in path order: the listed
-    /// outputs (in the listing's order, already sorted), the media, then the outputs no longer there.
+    /// outputs (in the listing's order, already sorted), the media, then the outputs no longer there (`gone`).
     /// A reused file is as logged, so only the files read again are compared.
-    static func changes(state: LoggedState, listed: [ListedFile], known: [Known], current: [FileDigest], media: [MediaItem],
-                        run: Int) -> [LedgerEntry] {
+    static func changes(state: LoggedState, listed: [ListedFile], known: [Known], gone: [String], current: [FileDigest],
+                        media: [MediaItem], run: Int) -> [LedgerEntry] {
         var entries: [LedgerEntry] = []
         func event(for last: LoggedState.Logged?, sha256: String) -> LedgerEntry.Event? {
             guard let last else { return .added }
@@ -288,15 +313,10 @@ public enum Archiver {
                                            size: item.size, caseID: item.caseID, declaredSHA256: item.declaredSHA256))
             }
         }
-        // An output the run no longer writes is logged as removed, so its absence is accounted for. The
-        // listed paths are gathered only when some logged output was not listed (most nights none is gone).
-        let stillThere = known.reduce(0) { $0 + ($1.logged == nil ? 0 : 1) }
-        if stillThere < state.outputCount {
-            let listedPaths = Set(listed.map(\.path))
-            for path in Set(state.outputPaths).filter({ !listedPaths.contains($0) }).sorted() {
-                entries.append(LedgerEntry(run: run, kind: .output, path: path, event: .removed, sha256: "", size: 0,
-                                           caseID: caseID(ofOutput: path)))
-            }
+        // An output the run no longer writes is logged as removed, so its absence is accounted for.
+        for path in gone {
+            entries.append(LedgerEntry(run: run, kind: .output, path: path, event: .removed, sha256: "", size: 0,
+                                       caseID: caseID(ofOutput: path)))
         }
         return entries
     }
@@ -330,6 +350,12 @@ struct LoggedState {
 
     /// Every logged output's path (the index's, or the ledger's).
     var outputPaths: [String] { indexRows?.map(\.path) ?? Array(outputs.keys) }
+
+    /// Lets go of the logged outputs once each listed file has been joined with its own (`Archiver.Join`).
+    mutating func forgetOutputs() {
+        outputs = [:]
+        indexRows = nil
+    }
 
     /// Output path → its latest leaf, whichever way it was read (of a path the index holds twice, the later row).
     func outputTable() -> [String: Logged] {

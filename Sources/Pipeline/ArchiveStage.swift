@@ -40,9 +40,10 @@ struct ArchiveStage {
     }
 
     /// `listed`: the output's files as the ledger now describes them (for the unchanged-run record).
-    /// `known`: folders the commit knows the files of (the in-place folders it updated), not walked again.
+    /// `known`: folders the commit knows the files of (the in-place folders it updated), not walked again; made when
+    /// the archive lists the output.
     /// `written`: a file's digest as the run wrote it (see `WrittenDigests`), nil to read it.
-    func record(_ request: ArchiveRequest, known: [FileWalker.KnownFolder] = [], written: ((ListedFile) -> FileDigest?)? = nil,
+    func record(_ request: ArchiveRequest, known: () -> [FileWalker.KnownFolder] = { [] }, written: ((ListedFile) -> FileDigest?)? = nil,
                 listed: (([ListedFile]) -> Void)? = nil) throws -> ArchiveSummary {
         let root = config.outputURL.standardizedFileURL
         let keyPath = PipelineRunner.relative(config.signingKeyURL, to: root)

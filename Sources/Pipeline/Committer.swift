@@ -91,6 +91,27 @@ struct CommitJournal: Codable {
     static let publicationsName = ".commit-publications.jsonl"
 }
 
+/// The export's records a run stores in its commit's transaction (`StateStore.Snapshot`), with the run's summary, held
+/// until that transaction and let go of right after it: the snapshot (≈ 180 MB at 100,000 cases — every record's
+/// canonical JSON, each case's hashes, the store's hashes of every case) stood through the archive's listing and new
+/// index, the commit's peak.
+final class PendingSnapshot {
+    private var snapshot: StateStore.Snapshot?
+    private let summary: String
+
+    init(_ snapshot: StateStore.Snapshot, summary: String) {
+        self.snapshot = snapshot
+        self.summary = summary
+    }
+
+    /// Stores it in the commit's transaction (nothing once released: the committer releases it after that transaction).
+    func store(in transaction: StateStore.Transaction) throws {
+        if let snapshot { try transaction.store(snapshot, summary: summary) }
+    }
+
+    func release() { snapshot = nil }
+}
+
 /// The one committer of a run, in a fixed order: (1) the staged subtrees
 /// replace the live ones, each in one atomic exchange, with everything the
 /// stages that ran do not remake carried forward; (2) the state changes, in
@@ -124,7 +145,7 @@ struct Committer {
     /// Commits a run. `snapshot` writes the export's records into the store in the
     /// same transaction as `state` (it is not journalled: the next run rewrites it anyway).
     func commit(_ writer: OutputWriter, ownership: OutputOwnership, state: StateChanges,
-                snapshot: ((StateStore.Transaction) throws -> Void)?, archive: ArchiveRequest?) throws -> Result {
+                snapshot: PendingSnapshot?, archive: ArchiveRequest?) throws -> Result {
         let names = ownership.replacedTopLevel.union(writer.stagedTopLevel).sorted()
         let inPlace = try inPlaceUpdates(names, writer: writer, ownership: ownership)
         try carryForward(names, ownership: ownership, skipping: Set(inPlace.map(\.folder)))
@@ -173,7 +194,7 @@ struct Committer {
 
     /// `live`: the in-place folders' files as the night's first walk found them (nil when finishing a crashed commit).
     /// `written`: the files the run wrote, hashed as written (nil when finishing a crashed commit: the archive reads them).
-    private func finish(_ journal: CommitJournal, snapshot: ((StateStore.Transaction) throws -> Void)?, live: LivePaths? = nil,
+    private func finish(_ journal: CommitJournal, snapshot: PendingSnapshot?, live: LivePaths? = nil,
                         written: WrittenDigests? = nil) throws -> Result {
         var applied: [AppliedUpdate] = []
         for update in journal.inPlace ?? [] {
@@ -190,9 +211,10 @@ struct Committer {
         }
         sync()
         if let config, snapshot != nil || !journal.state.isEmpty || journal.publicationsFile != nil {
-            try StateStore(path: config.stateStoreURL.path).apply(journal.state, snapshot: snapshot,
+            try StateStore(path: config.stateStoreURL.path).apply(journal.state, snapshot: snapshot.map { pending in { try pending.store(in: $0) } },
                                                                   publicationsFile: journal.publicationsFile.map { root.appendingPathComponent($0).path })
         }
+        snapshot?.release()
         Fault.point("commit.state")
         // The replaced trees go before the archive lists the output: their files are hard links of kept
         // live files, and unlinking them changes those files' change time, which the listing records.
@@ -206,7 +228,7 @@ struct Committer {
         try removeLeftovers()
         var result = Result()
         if let config, let archive = journal.archive {
-            let known = live.map { live in applied.compactMap { knownFolder($0, live: live) } } ?? []
+            let known = { live.map { live in applied.compactMap { knownFolder($0, live: live) } } ?? [] }
             result.archive = try ArchiveStage(config: config).record(archive, known: known, written: asWritten.map { table in { table.digest(of: $0) } },
                                                                      listed: { result.listed = $0 })
         }

@@ -120,7 +120,7 @@ struct PortalStage: Stage {
         run.gateKey = summary.gateKey
         var state = StateChanges()
         if run.previous.firstPublicationDay == nil { state.goLive = run.asOf }
-        state.stagedRedactionMemo = try StagedBytes(summary.memo.fileBytes(), name: StagedBytes.redactionMemo, in: output)
+        state.stagedRedactionMemo = try StagedBytes(name: StagedBytes.redactionMemo, in: output, writing: summary.memo.write)
         if !summary.staged.caseIDs.isEmpty { state.stagedPublications = summary.staged }
         run.publicationLog = summary.log
         // The report stage has not yet run: the reports it makes tonight are known from its plan, and those of earlier nights from

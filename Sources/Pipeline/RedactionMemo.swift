@@ -57,24 +57,35 @@ struct RedactionMemo: Equatable {
     /// minors' names (a table), the forms (their byte count, then the bytes as they are: `formLines()`
     /// is lines already), then a table of cases: id, key, uncertain names, then each kind of removal and
     /// its count, in the order of the kinds' bytes.
-    func fileBytes() -> Data {
-        var out: [UInt8] = []
-        MemoLine.write([Self.format], into: &out)
-        MemoLine.write(["settings", settings], into: &out)
-        MemoLine.table("minors", Dictionary(minors.map { ($0, []) }, uniquingKeysWith: { first, _ in first }), into: &out)
-        MemoLine.write(["forms", String(forms.count)], into: &out)
-        out += forms
-        MemoLine.table("cases", cases.mapValues { entry in
-            [entry.key, String(entry.uncertain)]
-                + entry.removed.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }.flatMap { [$0.key, String($0.value)] }
-        }, into: &out)
-        // id, key, the kinds of the names in one field (c: ordinary, m: minority), then the names in the order read.
-        MemoLine.table("names", textNames, into: &out) { entry, out in
-            MemoLine.field(entry.key.utf8, into: &out)
-            MemoLine.field(entry.names.names.map { $0.minority ? UInt8(ascii: "m") : UInt8(ascii: "c") }, into: &out)
-            for name in entry.names.names { MemoLine.field(name.text.utf8, into: &out) }
+    func fileBytes() throws -> Data { try MemoLine.collect(write) }
+
+    /// The memo as stored, handed to `emit` a piece at a time (`MemoLine.Pieces`).
+    func write(_ emit: ([UInt8]) throws -> Void) throws {
+        try withoutActuallyEscaping(emit) { emit in
+            var out = MemoLine.Pieces(emit)
+            MemoLine.write([Self.format], into: &out.bytes)
+            MemoLine.write(["settings", settings], into: &out.bytes)
+            try MemoLine.table("minors", Dictionary(minors.map { ($0, []) }, uniquingKeysWith: { first, _ in first }), into: &out)
+            MemoLine.write(["forms", String(forms.count)], into: &out.bytes)
+            out.bytes += forms
+            try out.rowDone()
+            // Each row's fields written from the entry itself: an array of its fields for each of 100,000 cases was made first.
+            try MemoLine.table("cases", cases, into: &out) { entry, out in
+                MemoLine.field(entry.key.utf8, into: &out)
+                MemoLine.field(String(entry.uncertain).utf8, into: &out)
+                for (kind, count) in entry.removed.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+                    MemoLine.field(kind.utf8, into: &out)
+                    MemoLine.field(String(count).utf8, into: &out)
+                }
+            }
+            // id, key, the kinds of the names in one field (c: ordinary, m: minority), then the names in the order read.
+            try MemoLine.table("names", textNames, into: &out) { entry, out in
+                MemoLine.field(entry.key.utf8, into: &out)
+                MemoLine.field(entry.names.names.map { $0.minority ? UInt8(ascii: "m") : UInt8(ascii: "c") }, into: &out)
+                for name in entry.names.names { MemoLine.field(name.text.utf8, into: &out) }
+            }
+            try out.finish()
         }
-        return Data(out)
     }
 
     /// Nil for anything but a whole memo of this format: a night without a memo redacts every case.

@@ -464,7 +464,7 @@ struct DocumentsStage: Stage {
             memo.inputs?.removeValue(forKey: id)
             memo.files?.removeValue(forKey: id)
         }
-        state.stagedRenderMemo = try StagedBytes(memo.fileBytes(), name: StagedBytes.renderMemo, in: output)
+        state.stagedRenderMemo = try StagedBytes(name: StagedBytes.renderMemo, in: output, writing: memo.write)
         run.releaseLastRenderMemo()
         return StageOutcome(summary: .documents(summary), state: state, setAside: result.problems)
     }

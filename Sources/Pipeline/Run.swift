@@ -188,7 +188,7 @@ public enum PipelineRunner {
         run.releaseStageCaches()
         var summary = makeSummary(run.ingest, request: request, stages: config.stages)
         for part in parts { summary.add(part) }
-        var snapshot: ((StateStore.Transaction) throws -> Void)?
+        var snapshot: PendingSnapshot?
         var summaryText: Data?
         if request.recordsRun {
             try ValidateStage.writeQuarantine(run.ingest, request: request, into: output)
@@ -210,7 +210,7 @@ public enum PipelineRunner {
             summaryText = text
             try output.write(text, to: "run-summary.json")
             ownership.claim("run", ["run-summary.json"])
-            snapshot = { try $0.store(stored, summary: String(decoding: text, as: UTF8.self)) }
+            snapshot = PendingSnapshot(stored, summary: String(decoding: text, as: UTF8.self))
         }
         let archive = config.stages.contains(.archive) && request.useStateStore
             ? ArchiveStage.request(run.ingest, config: config, asOf: request.asOf) : nil

@@ -3,6 +3,7 @@ import Documents
 import ErrorReporting
 import Foundation
 import Ingest
+import Native
 import Review
 import Typesetting
 import WorkingDays
@@ -159,12 +160,19 @@ struct StagedBytes: Sendable {
     let path: String
 
     init(_ bytes: Data, name: String, in writer: OutputWriter) throws {
+        try self.init(name: name, in: writer) { emit in try emit([UInt8](bytes)) }
+    }
+
+    /// The bytes `produce` hands to its argument, a piece at a time, never whole in memory.
+    init(name: String, in writer: OutputWriter, writing produce: (_ emit: ([UInt8]) throws -> Void) throws -> Void) throws {
         path = writer.stagedPath(of: name)
-        do {
-            try bytes.write(to: URL(fileURLWithPath: path))
-        } catch {
-            throw FileSystemError(path: path, action: "暂存状态记录", code: OutputWriter.errnoOf(error))
-        }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError(path: path, action: "暂存状态记录", code: errno) }
+        defer { close(descriptor) }
+        // No fsync: a crash discards the staging area.
+        let pieces = FileSystem.PieceWriter(descriptor, path: path, action: "暂存状态记录")
+        try produce { try pieces.append($0) }
+        try pieces.finish()
     }
 
     func read() throws -> Data {

@@ -81,9 +81,12 @@ final class ArchiverRecordTests: XCTestCase {
             let index = FileIndex(entries: Dictionary(rows.map { ($0.path, $0.entry) }, uniquingKeysWith: { first, _ in first }))
             let state = LoggedState(outputs: [:], indexRows: rows, media: [:], frontier: MerkleFrontier(), nextRun: 1)
             let joined = try XCTUnwrap(Archiver.joined(listed, rows: rows), "round \(round)")
-            let looked = Archiver.known(listed, indexed: index.entries, state: state.outputTable())
-            XCTAssertEqual(joined.map(\.logged), looked.map(\.logged), "round \(round)")
-            XCTAssertEqual(joined.map(\.reusable), looked.map(\.reusable), "round \(round)")
+            let looked = Archiver.lookedUp(listed, indexed: index.entries, state: state)
+            XCTAssertEqual(joined.known.map(\.logged), looked.known.map(\.logged), "round \(round)")
+            XCTAssertEqual(joined.known.map(\.reusable), looked.known.map(\.reusable), "round \(round)")
+            XCTAssertEqual(joined.gone, looked.gone, "round \(round)")
+            // Independently of either: the rows' paths the listing does not hold, sorted.
+            XCTAssertEqual(joined.gone, Set(rows.map(\.path)).subtracting(listed.map(\.path)).sorted(), "round \(round)")
             if rows.count > 1 {
                 var shuffled = rows
                 shuffled.swapAt(0, rows.count - 1)
@@ -92,7 +95,7 @@ final class ArchiverRecordTests: XCTestCase {
         }
         let file = ListedFile(path: "public/a.html", stamp: stamp(1))
         let row = FileIndex.Row(path: "public/a.html", entry: FileIndex.Entry(stamp: stamp(1), leaf: 3, sha256: ""))
-        XCTAssertEqual(Archiver.joined([file], rows: [row])?.first?.reusable, true)
+        XCTAssertEqual(Archiver.joined([file], rows: [row])?.known.first?.reusable, true)
         XCTAssertNil(Archiver.joined([file], rows: [row, row]), "a path held twice")
         XCTAssertNil(Archiver.joined([file, file], rows: [row]), "a listing out of order")
         let decomposed = ListedFile(path: "public/e\u{301}.html", stamp: stamp(1))

@@ -199,9 +199,9 @@ final class RedactionMemoTests: SampleCopyTestCase {
                                                                                               .init(text: "张德福", minority: false)])),
                                              "C-9": .init(key: "k9", names: TextNames(names: [])),
                                              "C\t3\n\\": .init(key: "k3", names: TextNames(names: [.init(text: "李\t小\n明", minority: false)]))])
-        let bytes = memo.fileBytes()
+        let bytes = try memo.fileBytes()
         XCTAssertEqual(RedactionMemo.read(bytes), memo, "ids and names with tabs, line feeds and backslashes too")
-        XCTAssertEqual(RedactionMemo.read(bytes)?.fileBytes(), bytes)
+        XCTAssertEqual(try RedactionMemo.read(bytes)?.fileBytes(), bytes)
         XCTAssertNil(RedactionMemo.read(bytes.dropLast(3)), "cut short")
         XCTAssertNil(RedactionMemo.read(Data("sanxiang-redaction-memo-v0\n".utf8) + bytes.drop { $0 != 0x0A }.dropFirst()), "another format")
         XCTAssertNil(RedactionMemo.read(bytes + Data("extra\n".utf8)), "more than it says")

@@ -1,5 +1,6 @@
 import Foundation
 import CaseModel
+import Disclosure
 import ErrorReporting
 @testable import Pipeline
 import XCTest
@@ -35,7 +36,7 @@ final class RenderMemoFileTests: XCTestCase {
         var generator = SystemRandomNumberGenerator()
         for round in 0..<500 {
             let memo = randomMemo(&generator)
-            XCTAssertEqual(RenderMemo.read(memo.fileBytes()), memo, "round \(round)")
+            XCTAssertEqual(RenderMemo.read(try memo.fileBytes()), memo, "round \(round)")
             XCTAssertEqual(RenderMemo.read(try JSONEncoder().encode(memo)), memo, "round \(round): a memo written as JSON")
             // The same memo built in another order (dictionaries of another capacity) gives the same bytes.
             var rebuilt = RenderMemo(fingerprint: memo.fingerprint, cases: Dictionary(minimumCapacity: 200),
@@ -43,13 +44,13 @@ final class RenderMemoFileTests: XCTestCase {
             for (key, value) in memo.cases.sorted(by: { $0.key > $1.key }) { rebuilt.cases[key] = value }
             for (key, value) in (memo.inputs ?? [:]).sorted(by: { $0.key > $1.key }) { rebuilt.inputs?[key] = value }
             for (key, value) in (memo.files ?? [:]).sorted(by: { $0.key > $1.key }) { rebuilt.files?[key] = value }
-            XCTAssertEqual(rebuilt.fileBytes(), memo.fileBytes(), "round \(round)")
+            XCTAssertEqual(try rebuilt.fileBytes(), try memo.fileBytes(), "round \(round)")
         }
     }
 
-    func testAFileItDidNotWriteIsRefused() {
+    func testAFileItDidNotWriteIsRefused() throws {
         let memo = RenderMemo(fingerprint: "f", cases: ["A": "1", "B": "2"], inputs: ["A": "k"], files: ["A": ["x.pdf", "y.pdf"]])
-        let text = String(decoding: memo.fileBytes(), as: UTF8.self)
+        let text = try String(decoding: memo.fileBytes(), as: UTF8.self)
         XCTAssertEqual(text, "sanxiang-render-memo 2\nfingerprint\tf\ncases\t2\nA\t1\nB\t2\ninputs\t1\nA\tk\nfiles\t1\nA\tx.pdf\ty.pdf\n")
         let broken = [
             text.replacingOccurrences(of: "cases\t2", with: "cases\t3"),        // a row short
@@ -74,7 +75,7 @@ final class RenderMemoFileTests: XCTestCase {
         var generator = SystemRandomNumberGenerator()
         let memo = randomMemo(&generator)
         var changes = StateChanges()
-        changes.renderMemoFile = memo.fileBytes()
+        changes.renderMemoFile = try memo.fileBytes()
         changes.goLive = try XCTUnwrap(CivilDate(year: 2026, month: 1, day: 6))
         let decoded = try JSONDecoder().decode(StateChanges.self, from: try JSONEncoder().encode(changes))
         XCTAssertEqual(decoded.renderMemoFile.flatMap(RenderMemo.read), memo)
@@ -87,6 +88,37 @@ final class RenderMemoFileTests: XCTestCase {
         XCTAssertNil(try JSONDecoder().decode(StateChanges.self, from: Data("{\"publications\":[],\"reports\":[]}".utf8)).renderMemoFile)
         let damaged = "{\"publications\":[],\"reports\":[],\"renderMemoLines\":\"\(Data("sanxiang-render-memo 2\nx".utf8).base64EncodedString())\"}"
         XCTAssertThrowsError(try JSONDecoder().decode(StateChanges.self, from: Data(damaged.utf8)), "a damaged memo in a journal is an error")
+    }
+
+    /// A memo of many pieces (`MemoLine.Pieces`: handed on a megabyte at a time, never made whole) joins into the memo,
+    /// and staged through the same pieces, its file holds the same bytes. Each piece but the last is full.
+    func testAMemoOfManyPiecesIsWrittenWholeAndStagedAsWritten() throws {
+        var render = RenderMemo(fingerprint: "f", cases: [:], inputs: [:], files: [:])
+        var redaction = RedactionMemo(settings: "s", forms: Array("0王强\n".utf8), minors: ["王芳"], cases: [:])
+        for number in 0..<30_000 {
+            let id = "A01-2025-\(number)"
+            render.cases[id] = String(repeating: "h", count: 40) + "\t\(number)"
+            render.inputs?[id] = "键\(number)"
+            render.files?[id] = ["行政处罚决定书-\(number).pdf", "送达回证\\\(number).pdf"]
+            redaction.cases[id] = .init(key: "k\(number)", removed: ["个人姓名": number % 3, "详细地址": 1], uncertain: number % 2)
+            redaction.textNames[id] = .init(key: "k\(number)", names: TextNames(names: [.init(text: "张德\(number)", minority: number % 5 == 0)]))
+        }
+        let folder = Repo.temporaryFolder("memo-pieces")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let writer = try OutputWriter(root: folder)
+        var renderPieces: [[UInt8]] = []
+        try render.write { renderPieces.append($0) }
+        var redactionPieces: [[UInt8]] = []
+        try redaction.write { redactionPieces.append($0) }
+        for (name, pieces) in [("render", renderPieces), ("redaction", redactionPieces)] {
+            XCTAssertGreaterThan(pieces.count, 2, name)
+            XCTAssertTrue(pieces.dropLast().allSatisfy { $0.count >= MemoLine.Pieces.size }, name)
+        }
+        XCTAssertEqual(RenderMemo.read(Data(renderPieces.joined())), render)
+        XCTAssertEqual(RedactionMemo.read(Data(redactionPieces.joined())), redaction)
+        XCTAssertEqual(try StagedBytes(name: StagedBytes.renderMemo, in: writer, writing: render.write).read(), Data(renderPieces.joined()))
+        XCTAssertEqual(try StagedBytes(name: StagedBytes.redactionMemo, in: writer, writing: redaction.write).read(),
+                       Data(redactionPieces.joined()))
     }
 
     /// A stage leaves its memo in the staging area, not in memory (`StagedBytes`); the commit reads it back into the bytes

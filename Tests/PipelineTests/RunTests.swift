@@ -112,12 +112,12 @@ final class RunTests: XCTestCase {
                              previous: try PipelineRunner.loadPrevious(configWithStore(path)), events: nil)
         // Stored after the run's state was loaded, before a stage asks: what the stage gets is read when it asks.
         var changes = StateChanges()
-        changes.renderMemoFile = render.fileBytes()
-        changes.redactionMemoFile = redaction.fileBytes()
+        changes.renderMemoFile = try render.fileBytes()
+        changes.redactionMemoFile = try redaction.fileBytes()
         try store.apply(changes, snapshot: nil)
         XCTAssertEqual(try run.lastRenderMemo(), render)
         var other = changes
-        other.renderMemoFile = RenderMemo(fingerprint: "g", cases: [:], inputs: [:], files: [:]).fileBytes()
+        other.renderMemoFile = try RenderMemo(fingerprint: "g", cases: [:], inputs: [:], files: [:]).fileBytes()
         try store.apply(other, snapshot: nil)
         XCTAssertEqual(try run.lastRenderMemo(), render, "read once")
         run.releaseLastRenderMemo()

@@ -254,6 +254,7 @@ private struct Publisher {
         var pending: [PendingCopy] = []
         var queue: [ReviewQueue.Entry] = []
         let sections = try ReviewQueue.StagedSections(path: writer.stagedPath(of: ReviewQueue.StagedSections.fileName))
+        let tonightCases = try TonightPublicCases(path: writer.stagedPath(of: TonightPublicCases.fileName))
         let reviewed = Set(ingest.reviews.map(\.caseID))
         // Pages are rewritten when the layout or the site's footer changes, not only their decision.
         let frame = PortalPages.frameSignature(PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: [], officers: [],
@@ -394,7 +395,11 @@ private struct Publisher {
             // The batch's rows left as the last run left them let go of their public cases again. A row whose page is to be
             // written keeps its own until its public copy is drawn and the decisions' files are swept (`publishCases`).
             let untouched = batch.compactMap { toWrite.contains($0.id) ? nil : log[$0.id] }.filter { !$0.publicCase.isEmpty }
-            settle(untouched, log: &log, previous: &previousLog, keeping: toWrite, frame: frame, copyInputs: copyInputs)
+            try settle(untouched, log: &log, previous: &previousLog, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonightCases)
+            // The batch's new rows keep their public cases in the staging area until they are needed (`TonightPublicCases`).
+            let new = batch.compactMap { previousLog[$0.id] == nil ? log[$0.id] : nil }.filter { !$0.publicCase.isEmpty }
+            try tonightCases.keep(new)
+            for row in new { log[row.caseID]?.publicCase = [] }
         }
         // Last night's review page (kept open) and the last run's redaction memo (≈ 40 MB at 100,000 cases) are not needed
         // past the redactions: let go before the public copies are drawn and the decisions' files written.
@@ -405,12 +410,14 @@ private struct Publisher {
         // staging area as soon as it is drawn: holding every copy's bytes until the pages were written
         // made the stage's memory grow with the export (gigabytes at 20,000 cases).
         for start in stride(from: 0, to: pending.count, by: Self.pdfBatch) {
-            let batch = try pending[start..<min(start + Self.pdfBatch, pending.count)].map { copy in
+            let copies = try pending[start..<min(start + Self.pdfBatch, pending.count)].map { copy in
                 let item = all[copy.position]
-                // Its row keeps its public case until the decisions' files are swept (`settle` leaves the rows to write).
-                guard let row = log[item.id], !row.publicCase.isEmpty else { throw PublicationLogError(caseID: item.id) }
+                // Its row keeps its public case (or, new tonight, has it kept) until the decisions' files are swept (`settle`
+                // leaves the rows to write).
+                guard let row = log[item.id], !row.publicCase.isEmpty || tonightCases.holds(row) else { throw PublicationLogError(caseID: item.id) }
                 return (copy, item, row)
             }
+            let batch = zip(copies, try tonightCases.filled(copies.map(\.2))).map { ($0.0, $0.1, $1) }
             let rendered = concurrentMap(batch, chunkSize: 1) { copy, item, row in
                 Result { () -> PublicPDFResult in
                     let extras = PublicCopy.Extras(details: ingest.details(of: item), agency: ingest.agencyDetails[item.agencyCode],
@@ -430,6 +437,7 @@ private struct Publisher {
                     findings.append(GateFinding(caseID: item.id, channel: "公开版文书 " + copy.path, kinds: PublicationGate.kinds(hits)))
                     summary.withheld[PublicationGate.withheldReason, default: 0] += 1
                     log[item.id] = previousLog[item.id]
+                    tonightCases.forget(item.id)
                     _ = try takeDown(item.id, in: &log, reason: "依法不再公开", gate: gate)
                 }
             }
@@ -441,7 +449,7 @@ private struct Publisher {
         queue = []
         let passedBefore = previousGateKey == gateKey
         try publishCases(log: &log, previous: &previousLog, toWrite: toWrite, frame: frame, copyInputs: copyInputs, gate: gate,
-                         passedBefore: passedBefore, findings: &findings, summary: &summary, agencies: ingest.agencies)
+                         passedBefore: passedBefore, findings: &findings, summary: &summary, agencies: ingest.agencies, tonight: tonightCases)
         // Only what stands published after the PDFs and the sweep (either may still have taken a case down).
         let stillPublished = tonight.filter { log[$0.key]?.withdrawnOn == nil && log[$0.key] != nil }
         var keptNames: [String: RedactionMemo.CaseTextNames] = [:]
@@ -453,8 +461,8 @@ private struct Publisher {
                                  textNames: keptNames)
         // Tonight's changed rows wait in the staging area for the store (every decision's JSON on a first night, ≈ 180 MB at
         // 100,000 cases, held through the site's writing to the commit); the log lets go of their public cases.
-        let staged = try StagedPublications(try Self.changedRows(log, since: previousLog),
-                                            path: writer.stagedPath(of: StagedPublications.fileName))
+        let staged = try StagedPublications(try Self.changedRows(log, since: previousLog, kept: tonightCases.holds),
+                                            path: writer.stagedPath(of: StagedPublications.fileName), filling: tonightCases.filled)
         for caseID in staged.caseIDs { log[caseID]?.publicCase = [] }
         return Outcome(portal: summary, log: log, staged: staged, findings: findings, gateKey: gateKey, memo: memo, gate: gate,
                        passedBefore: passedBefore)
@@ -481,11 +489,11 @@ private struct Publisher {
     /// `previous`: the last run's log, whose rows found unchanged let go of their public cases as `log`'s do (`settleLog`).
     private func publishCases(log: inout [String: PublicationRow], previous: inout [String: PublicationRow], toWrite: Set<String>,
                               frame: String, copyInputs: [String: String], gate: PublicationGate, passedBefore: Bool,
-                              findings: inout [GateFinding], summary: inout PortalSummary, agencies: [Agency]) throws {
+                              findings: inout [GateFinding], summary: inout PortalSummary, agencies: [Agency], tonight: TonightPublicCases) throws {
         var toWrite = toWrite
         for _ in 0..<3 {
-            try settleLog(&log, previous: &previous, keeping: toWrite, frame: frame, copyInputs: copyInputs)
-            let written = try writeCaseFiles(log, toWrite: toWrite, agencies: agencies)
+            try settleLog(&log, previous: &previous, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonight)
+            let written = try writeCaseFiles(log, toWrite: toWrite, agencies: agencies, tonight: tonight)
             let owners = Self.owners(log)
             let found = gate.sweep(folder: writer.staging.appendingPathComponent("public"), owner: { owners[$0] },
                                    alreadyPassed: { passedBefore && PublicationGate.passedLastNight($0, writer: writer) })
@@ -508,6 +516,7 @@ private struct Publisher {
                 summary.withheld[PublicationGate.withheldReason, default: 0] += 1
                 // Back to what the portal showed before this run (its public case read from the store again when let go of), then off it.
                 log[id] = try previous[id].map { $0.publicCase.isEmpty ? try storedRow(id) ?? $0 : $0 }
+                tonight.forget(id)
                 if try takeDown(id, in: &log, reason: "依法不再公开", gate: gate) { toWrite.insert(id) }
                 for path in owners.filter({ $0.value == id }).keys.sorted() { try writer.removeStaged("public/" + path) }
             }
@@ -521,16 +530,16 @@ private struct Publisher {
     /// equal and the store keeps the bytes it has (every public case's JSON, about 190 MB at 100,000 cases, would otherwise
     /// stay to the night's end). The rows of pages to write (`keeping`) keep theirs: their pages are made from them.
     private func settleLog(_ log: inout [String: PublicationRow], previous: inout [String: PublicationRow], keeping toWrite: Set<String>,
-                           frame: String, copyInputs: [String: String]) throws {
-        let rows = log.values.filter { !$0.publicCase.isEmpty }
-        settle(rows, log: &log, previous: &previous, keeping: toWrite, frame: frame, copyInputs: copyInputs)
+                           frame: String, copyInputs: [String: String], tonight: TonightPublicCases) throws {
+        let rows = log.values.filter { !$0.publicCase.isEmpty || tonight.holds($0) }
+        try settle(rows, log: &log, previous: &previous, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonight)
     }
 
-    /// `settleLog` for some rows of the log (each holding its public case).
+    /// `settleLog` for some rows of the log (each holding its public case, or having it kept in `tonight`).
     private func settle(_ rows: [PublicationRow], log: inout [String: PublicationRow], previous: inout [String: PublicationRow],
-                        keeping toWrite: Set<String>, frame: String, copyInputs: [String: String]) {
+                        keeping toWrite: Set<String>, frame: String, copyInputs: [String: String], tonight: TonightPublicCases) throws {
         for start in stride(from: 0, to: rows.count, by: Self.decodeBatch) {
-            let batch = Array(rows[start..<min(start + Self.decodeBatch, rows.count)])
+            let batch = try tonight.filled(Array(rows[start..<min(start + Self.decodeBatch, rows.count)]))
             let hashes = concurrentMap(batch, chunkSize: 256) { Self.hash($0.publicCase, $0, frame: frame, copyInputs: copyInputs) }
             for (row, hash) in zip(batch, hashes) {
                 log[row.caseID]?.publicHash = hash
@@ -561,17 +570,19 @@ private struct Publisher {
     /// written: every decision decoded at once, as on a first night, was about 160 MB), and last night's page and public copy
     /// of every other row, kept as they are. The pages' site holds no decision: a page reads of the site its frame and the
     /// agencies' names alone (`PortalPages.decisionPageFile`). Returns how many pages were written.
-    private func writeCaseFiles(_ log: [String: PublicationRow], toWrite: Set<String>, agencies: [Agency]) throws -> Int {
+    private func writeCaseFiles(_ log: [String: PublicationRow], toWrite: Set<String>, agencies: [Agency],
+                                tonight: TonightPublicCases) throws -> Int {
         let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: agencies, officers: [], decisions: [], info: config.portalSite)
         var rows = toWrite.sorted().compactMap { log[$0] }
-        // A row to write always holds its public case (`settle` keeps it); one that does not is read from the store.
-        for (position, row) in rows.enumerated() where row.publicCase.isEmpty {
+        // A row to write always holds its public case (`settle` keeps it) or, new tonight, has it kept (read back a batch at a
+        // time below); one that does neither is read from the store.
+        for (position, row) in rows.enumerated() where row.publicCase.isEmpty && !tonight.holds(row) {
             guard let stored = try storedRow(row.caseID) else { throw PublicationLogError(caseID: row.caseID) }
             rows[position].publicCase = stored.publicCase
         }
         let strings = SharedStrings()
         for start in stride(from: 0, to: rows.count, by: Self.keptPart) {
-            let batch = Array(rows[start..<min(start + Self.keptPart, rows.count)])
+            let batch = try tonight.filled(Array(rows[start..<min(start + Self.keptPart, rows.count)]))
             let written = concurrentMap(batch, chunkSize: 64) { [writer] row in
                 Result {
                     let item = try row.publishedDecision(strings: strings)
@@ -597,9 +608,11 @@ private struct Publisher {
 
     /// The rows of tonight's log that differ from the last run's, sorted by case id, for the store. A row let go of
     /// is equal in both (`decodeLog`); one that reaches here without its public case is a fault that must not blank the stored one.
-    static func changedRows(_ log: [String: PublicationRow], since previous: [String: PublicationRow]) throws -> [PublicationRow] {
+    /// `kept`: whether a row's public case is kept elsewhere (`TonightPublicCases.holds`), to be filled in as it is staged.
+    static func changedRows(_ log: [String: PublicationRow], since previous: [String: PublicationRow],
+                            kept: (PublicationRow) -> Bool = { _ in false }) throws -> [PublicationRow] {
         let changed = log.values.filter { previous[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
-        if let blank = changed.first(where: { $0.publicCase.isEmpty }) { throw PublicationRowWithoutCase(caseID: blank.caseID) }
+        if let blank = changed.first(where: { $0.publicCase.isEmpty && !kept($0) }) { throw PublicationRowWithoutCase(caseID: blank.caseID) }
         return changed
     }
 

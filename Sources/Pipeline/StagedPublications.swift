@@ -19,17 +19,20 @@ final class StagedPublications: Sendable {
     /// The case ids of the rows, in the file's order (case id order).
     let caseIDs: [String]
 
-    /// Writes `rows` (each holding its public case) in their order to a new file at `path`, a megabyte at a time.
-    init(_ rows: [PublicationRow], path: String) throws {
+    /// Writes `rows` (each holding its public case once `filling` has filled it: it is given a few hundred rows at a time) in
+    /// their order to a new file at `path`, a megabyte at a time.
+    init(_ rows: [PublicationRow], path: String, filling fill: ([PublicationRow]) throws -> [PublicationRow] = { $0 }) throws {
         file = try StateStore.PayloadFile(creating: path, holding: "公示记录")
         caseIDs = rows.map(\.caseID)
         var written: UInt64 = 0
         var block = Data()
-        for row in rows {
-            block.append(contentsOf: try Self.line(row, path: path))
-            if block.count >= 1 << 20 {
-                written = try file.append(block).upperBound
-                block.removeAll(keepingCapacity: true)
+        for start in stride(from: 0, to: rows.count, by: Self.fillBatch) {
+            for row in try fill(Array(rows[start..<min(start + Self.fillBatch, rows.count)])) {
+                block.append(contentsOf: try Self.line(row, path: path))
+                if block.count >= 1 << 20 {
+                    written = try file.append(block).upperBound
+                    block.removeAll(keepingCapacity: true)
+                }
             }
         }
         if !block.isEmpty { written = try file.append(block).upperBound }
@@ -53,6 +56,9 @@ final class StagedPublications: Sendable {
             throw FileSystemError(path: path, action: "暂存本次的公示记录", code: 22)
         }
     }
+
+    /// Rows filled at a time as they are written.
+    static let fillBatch = 512
 
     /// Rows read at a time by `forEachBlock`.
     static let block = 2048

@@ -45,5 +45,5 @@ final class TonightPublicCases {
     }
 
     /// One row with its public case (`filled`).
-    func filled(_ row: PublicationRow) throws -> PublicationRow { try filled([row])[0] }
+    func filled(_ row: PublicationRow) throws -> PublicationRow { try filled([row]).first ?? row }
 }

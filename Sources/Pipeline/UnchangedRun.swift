@@ -63,15 +63,30 @@ public enum UnchangedRun {
     /// `inPlace`: the in-place folders (`OutputWriter.inPlaceFolders`) whose files the finding lists for the commit.
     static func inspect(_ config: PipelineConfig, inputs: String, inPlace: [String] = []) throws -> Finding {
         guard let header = recordedHeader(config) else { return Finding() }
-        let listed = try outputListing(config)
-        // Only for a night that runs: an unchanged one ends here.
-        func liveInPlace() -> LivePaths? { LivePaths(listed, under: inPlace, excluded: excludedPaths(config)) }
-        guard digest(of: listed) == header.outputs else {
-            // The record's lines are read only now: read whole on every night (≈ 87 MB at 100,000 cases), they stood
-            // beside the export being read, at the ingest's peak.
+        // A night whose inputs are not the recorded ones runs whatever the output holds, and this check runs beside the
+        // export being read: its walk is handed out a window at a time (the whole listing, ≈ 220 MB of paths and stamps at
+        // 100,000 cases, met the export's raw cells on some nights). One whose inputs are the recorded ones may end here,
+        // before anything is read: it lists the output whole and keeps the in-place folders' files only if it runs.
+        let listed: [ListedFile]?
+        let outputs: String
+        let liveInPlace: () -> LivePaths?
+        if header.inputs == inputs {
+            let whole = try outputListing(config)
+            listed = whole
+            outputs = digest(of: whole)
+            liveInPlace = { LivePaths(whole, under: inPlace, excluded: excludedPaths(config)) }
+        } else {
+            let walked = try walk(config, inPlace: inPlace)
+            listed = nil
+            outputs = walked.digest
+            liveInPlace = { walked.live }
+        }
+        guard outputs == header.outputs else {
+            // The record's lines are read only now: read whole on every night (≈ 87 MB at 100,000 cases), they stood beside
+            // the export being read. A walked listing is made whole again here (rare: a file edited or removed since).
             guard let (whole, record) = read(config), whole == header, let recorded = stamps(in: record) else { return Finding() }
             var damaged = Set<String>()
-            for (path, stamp) in stamps(listed) where recorded[path] != stamp { damaged.insert(path) }
+            for (path, stamp) in stamps(try listed ?? outputListing(config)) where recorded[path] != stamp { damaged.insert(path) }
             return Finding(damaged: damaged, gateKey: header.gateKey, liveInPlace: liveInPlace())
         }
         guard header.inputs == inputs else { return Finding(gateKey: header.gateKey, liveInPlace: liveInPlace()) }
@@ -82,6 +97,26 @@ public enum UnchangedRun {
               try StateStore(path: config.stateStoreURL.path).lastRunSummary() == header.summary,
               let summary = try? JSONDecoder().decode(RunSummary.self, from: live) else { return Finding() }
         return Finding(summary: rerun(of: summary), gateKey: header.gateKey)
+    }
+
+    /// The output's digest as the record writes it (`digest(of:)`) and its in-place folders' files (`LivePaths`), from a walk
+    /// handed out a window at a time (`FileWalker.forEachWindow`): the whole listing is made only when a name is not plainly
+    /// composed.
+    static func walk(_ config: PipelineConfig, inPlace: [String]) throws -> (digest: String, live: LivePaths?) {
+        let excluded = excludedPaths(config)
+        let isExcluded = { (path: String) in excluded.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 } }
+        var hasher = SHA256()
+        var live = LivePaths(under: inPlace, excluded: excluded)
+        let streamed = try FileWalker.forEachWindow(root: config.outputURL.standardizedFileURL, isExcluded: isExcluded) { window in
+            forEachLineBlock(window) { hasher.update(data: $0) }
+            if live?.add(window) == false { live = nil }
+        }
+        guard streamed else {
+            let listed = try outputListing(config)
+            return (digest(of: listed), LivePaths(listed, under: inPlace, excluded: excluded))
+        }
+        live?.finish()
+        return (hex(hasher.finalize()), live)
     }
 
     /// The inputs' identity the record holds (nil: no record, or one that cannot be read), from its first
@@ -500,31 +535,53 @@ struct LivePaths: Sendable {
         }
     }
 
+    /// The last path added (`add`), which the next one is written against.
+    private var previousPath: [UInt8] = []
+
     /// Nil when a folder holds a path the listing leaves out (a store or key placed there): the commit walks it itself.
     init?(_ listed: [ListedFile], under folders: [String], excluded: [String]) {
+        self.init(under: folders, excluded: excluded)
+        // Reserved once: grown by doubling, the stamps (40 bytes a file, 500,000 files at 100,000 cases) took up to twice that.
+        let count = listed.reduce(0) { count, file in count + (covers(file) ? 1 : 0) }
+        stamps?.reserveCapacity(count)
+        guard add(listed) else { return nil }
+        finish()
+    }
+
+    /// An empty listing of `folders`, for a listing added a window at a time (`add`, then `finish`); nil as above.
+    init?(under folders: [String], excluded: [String]) {
         guard !folders.isEmpty, !excluded.contains(where: { path in folders.contains { path.hasPrefix($0) || $0.hasPrefix(path) } }) else {
             return nil
         }
         self.folders = folders
-        // Reserved once: grown by doubling, the stamps (40 bytes a file, 500,000 files at 100,000 cases) took up to twice that.
-        let count = listed.reduce(0) { count, file in count + (folders.contains { file.path.utf8.starts(with: $0.utf8) } ? 1 : 0) }
-        stamps?.reserveCapacity(count)
-        var previous: [UInt8] = []
-        for file in listed where folders.contains(where: { file.path.utf8.starts(with: $0.utf8) }) {
+    }
+
+    private func covers(_ file: ListedFile) -> Bool { folders.contains { file.path.utf8.starts(with: $0.utf8) } }
+
+    /// Adds the next files of the listing (in its order), those under the folders; false when a path cannot be held (then
+    /// the listing is no good: the caller drops it).
+    mutating func add(_ listed: [ListedFile]) -> Bool {
+        for file in listed where covers(file) {
             let path = Array(file.path.utf8)
             var shared = 0
-            while shared < min(previous.count, path.count, Int(UInt16.max)), previous[shared] == path[shared] { shared += 1 }
-            guard path.count - shared <= Int(UInt16.max) else { return nil }
+            while shared < min(previousPath.count, path.count, Int(UInt16.max)), previousPath[shared] == path[shared] { shared += 1 }
+            guard path.count - shared <= Int(UInt16.max) else { return false }
             for length in [shared, path.count - shared] {
                 bytes.append(UInt8(length & 0xFF))
                 bytes.append(UInt8(length >> 8))
             }
             bytes += path[shared...]
-            previous = path
+            previousPath = path
             keepStamp(of: file)
         }
-        // Held all night: the paths' bytes, grown by doubling, are copied once into storage of their own size.
+        return true
+    }
+
+    /// Held all night: the paths' bytes and stamps, grown by doubling, are copied once into storage of their own size.
+    mutating func finish() {
         bytes = bytes.withUnsafeBufferPointer { Array($0) }
+        if let kept = stamps { stamps = kept.withUnsafeBufferPointer { Array($0) } }
+        previousPath = []
     }
 
     private mutating func keepStamp(of file: ListedFile) {

@@ -180,6 +180,13 @@ final class FileIndexTests: XCTestCase {
 
         let listed = try FileWalker.list(root: tree, isExcluded: excluded)
         XCTAssertEqual(listed.map(\.path), (written + ["public/linked.html"]).sorted())
+        // Handed out a window of subtrees at a time, the same files in the same order, stamps and links included.
+        var windows: [[ListedFile]] = []
+        XCTAssertTrue(try FileWalker.forEachWindow(root: tree, isExcluded: excluded) { windows.append($0) })
+        XCTAssertGreaterThan(windows.count, 0)
+        let joined = windows.flatMap { $0 }
+        XCTAssertEqual(joined.map(\.path), listed.map(\.path))
+        XCTAssertTrue(zip(joined, listed).allSatisfy { $0.stamp == $1.stamp && $0.isLink == $1.isLink && $0.changed == $1.changed })
         for file in listed {
             let attributes = try manager.attributesOfItem(atPath: tree.appendingPathComponent(file.path).resolvingSymlinksInPath().path)
             XCTAssertEqual(file.stamp.size, (attributes[.size] as? NSNumber)?.intValue, file.path)
@@ -203,6 +210,9 @@ final class FileIndexTests: XCTestCase {
         assertSameOrder(try FileWalker.paths(root: tree, isExcluded: { $0.hasPrefix("wide/1/") }).map(\.path),
                         expected.filter { !$0.hasPrefix("wide/1/") })
         XCTAssertThrowsError(try FileWalker.paths(root: tree.appendingPathComponent("no-such-folder"), isExcluded: { _ in false }))
+        // Names not plainly composed are in order only once sorted whole: the windowed walk says so and stops.
+        var handed = 0
+        XCTAssertFalse(try FileWalker.forEachWindow(root: tree, isExcluded: { _ in false }) { handed += $0.count })
     }
 
     /// A walk told some folders' files (as the commit tells the archive the in-place folders') lists exactly

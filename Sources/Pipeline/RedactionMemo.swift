@@ -61,8 +61,7 @@ struct RedactionMemo: Equatable {
 
     /// The memo as stored, handed to `emit` a piece at a time (`MemoLine.Pieces`).
     func write(_ emit: ([UInt8]) throws -> Void) throws {
-        try withoutActuallyEscaping(emit) { emit in
-            var out = MemoLine.Pieces(emit)
+        try MemoLine.pieces(emit) { out in
             MemoLine.write([Self.format], into: &out.bytes)
             MemoLine.write(["settings", settings], into: &out.bytes)
             try MemoLine.table("minors", Dictionary(minors.map { ($0, []) }, uniquingKeysWith: { first, _ in first }), into: &out)
@@ -84,7 +83,6 @@ struct RedactionMemo: Equatable {
                 MemoLine.field(entry.names.names.map { $0.minority ? UInt8(ascii: "m") : UInt8(ascii: "c") }, into: &out)
                 for name in entry.names.names { MemoLine.field(name.text.utf8, into: &out) }
             }
-            try out.finish()
         }
     }
 

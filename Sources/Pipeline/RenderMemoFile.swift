@@ -22,14 +22,12 @@ extension RenderMemo {
 
     /// The memo in the line format above, handed to `emit` a piece at a time (`MemoLine.Pieces`).
     func write(_ emit: ([UInt8]) throws -> Void) throws {
-        try withoutActuallyEscaping(emit) { emit in
-            var out = MemoLine.Pieces(emit)
+        try MemoLine.pieces(emit) { out in
             MemoLine.write([Self.fileHeader], into: &out.bytes)
             MemoLine.write(["fingerprint", fingerprint], into: &out.bytes)
             try MemoLine.table("cases", cases, into: &out)
             if let inputs { try MemoLine.table("inputs", inputs, into: &out) }
             if let files { try MemoLine.table("files", files, into: &out) }
-            try out.finish()
         }
     }
 
@@ -89,6 +87,15 @@ enum MemoLine {
         mutating func finish() throws {
             if !bytes.isEmpty { try emit(bytes) }
             bytes = []
+        }
+    }
+
+    /// What `body` writes into `Pieces`, handed to `emit` a piece at a time, the rest at the end.
+    static func pieces(_ emit: ([UInt8]) throws -> Void, _ body: (inout Pieces) throws -> Void) throws {
+        try withoutActuallyEscaping(emit) { emit in
+            var out = Pieces(emit)
+            try body(&out)
+            try out.finish()
         }
     }
 

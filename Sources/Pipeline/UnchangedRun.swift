@@ -104,10 +104,9 @@ public enum UnchangedRun {
     /// composed.
     static func walk(_ config: PipelineConfig, inPlace: [String]) throws -> (digest: String, live: LivePaths?) {
         let excluded = excludedPaths(config)
-        let isExcluded = { (path: String) in excluded.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 } }
         var hasher = SHA256()
         var live = LivePaths(under: inPlace, excluded: excluded)
-        let streamed = try FileWalker.forEachWindow(root: config.outputURL.standardizedFileURL, isExcluded: isExcluded) { window in
+        let streamed = try FileWalker.forEachWindow(root: config.outputURL.standardizedFileURL, isExcluded: isExcluded(excluded)) { window in
             forEachLineBlock(window) { hasher.update(data: $0) }
             if live?.add(window) == false { live = nil }
         }
@@ -343,9 +342,12 @@ public enum UnchangedRun {
     /// Every output file the ledger logs (the same exclusions: store, ledger, lock, key …), sorted,
     /// with its device, inode, size, modification and change time.
     static func outputListing(_ config: PipelineConfig) throws -> [ListedFile] {
-        let excluded = excludedPaths(config)
-        let isExcluded = { (path: String) in excluded.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 } }
-        return try FileWalker.list(root: config.outputURL.standardizedFileURL, isExcluded: isExcluded)
+        try FileWalker.list(root: config.outputURL.standardizedFileURL, isExcluded: isExcluded(excludedPaths(config)))
+    }
+
+    /// Whether a path is one of `excluded` (`excludedPaths`: a folder ends in "/" and takes everything under it).
+    private static func isExcluded(_ excluded: [String]) -> (String) -> Bool {
+        { path in excluded.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 } }
     }
 
     /// What the listing leaves out (the ledger's exclusions: store, ledger, lock, key …); a folder ends in "/".
@@ -545,7 +547,7 @@ struct LivePaths: Sendable {
         let count = listed.reduce(0) { count, file in count + (covers(file) ? 1 : 0) }
         stamps?.reserveCapacity(count)
         guard add(listed) else { return nil }
-        finish()
+        compactPaths()
     }
 
     /// An empty listing of `folders`, for a listing added a window at a time (`add`, then `finish`); nil as above.
@@ -577,10 +579,16 @@ struct LivePaths: Sendable {
         return true
     }
 
-    /// Held all night: the paths' bytes and stamps, grown by doubling, are copied once into storage of their own size.
+    /// Held all night: the paths' bytes and stamps, grown by doubling as the windows came, are copied once into storage
+    /// of their own size.
     mutating func finish() {
-        bytes = bytes.withUnsafeBufferPointer { Array($0) }
+        compactPaths()
         if let kept = stamps { stamps = kept.withUnsafeBufferPointer { Array($0) } }
+    }
+
+    /// The paths' bytes (their count is known only once added) copied into storage of their own size.
+    private mutating func compactPaths() {
+        bytes = bytes.withUnsafeBufferPointer { Array($0) }
         previousPath = []
     }
 

@@ -643,7 +643,19 @@ public enum FileWalker {
         return out
     }
 
-    private static func walkEntries(_ folder: String, relative: String, into out: inout [(path: String, isFolder: Bool)]) throws {
+    /// `entries(root:)` handed to `body` `size` entries at a time (the last batch may be smaller), in the walk's order, not
+    /// sorted: for a pass that looks at each entry alone and sorts what it keeps (`sortByPath`), without the whole listing.
+    public static func forEachEntryBatch(root: URL, size: Int, _ body: ([(path: String, isFolder: Bool)]) throws -> Void) throws {
+        var batch: [(path: String, isFolder: Bool)] = []
+        try walkEntries(root.standardizedFileURL.path, relative: "", into: &batch, flush: { full in
+            try body(full)
+            full.removeAll(keepingCapacity: true)
+        }, every: max(1, size))
+        if !batch.isEmpty { try body(batch) }
+    }
+
+    private static func walkEntries(_ folder: String, relative: String, into out: inout [(path: String, isFolder: Bool)],
+                                    flush: (inout [(path: String, isFolder: Bool)]) throws -> Void = { _ in }, every size: Int = .max) throws {
         for (name, reported) in try entries(of: folder, relative: relative) {
             let path = relative + name
             var type = reported
@@ -654,12 +666,14 @@ public enum FileWalker {
                 let isFolder = found == 0 && info.st_mode & S_IFMT == S_IFDIR
                 if type == Int(DT_LNK) {
                     out.append((path, isFolder))
+                    if out.count >= size { try flush(&out) }
                     continue
                 }
                 type = isFolder ? Int(DT_DIR) : Int(DT_REG)
             }
             out.append((path, type == Int(DT_DIR)))
-            if type == Int(DT_DIR) { try walkEntries(folder + "/" + name, relative: path + "/", into: &out) }
+            if out.count >= size { try flush(&out) }
+            if type == Int(DT_DIR) { try walkEntries(folder + "/" + name, relative: path + "/", into: &out, flush: flush, every: size) }
         }
     }
 
@@ -671,7 +685,7 @@ public enum FileWalker {
     /// `<` gives; anything else (names equal under `<` with other bytes, or not in form C) is sorted with `<`.
     /// True when the byte order stood.
     @discardableResult
-    static func sortByPath<Item>(_ items: inout [Item], path: (Item) -> String) -> Bool {
+    public static func sortByPath<Item>(_ items: inout [Item], path: (Item) -> String) -> Bool {
         var keyed = items.map { (bytes: Array(path($0).utf8), item: $0) }
         keyed.sort { precedes($0.bytes, $1.bytes) }
         let sortedByBytes = keyed.map(\.item)

@@ -229,6 +229,7 @@ private struct Publisher {
 
     /// `previousLog`: the last run's log, read without its rows' public cases: those of a batch of cases are read (`storedCases`)
     /// before the batch is redacted, and let go of again, in it as in tonight's log, when the batch leaves them unchanged (`settle`).
+    /// Taken over (left empty): tonight's log is made from it in place (`PublicationLogEdit`).
     /// `lastMemo`: the last run's redaction memo (nil: none; every case is redacted), let go of once the cases are redacted.
     func run(_ ingest: IngestResult, calendar: WorkingCalendar, log previousLog: inout [String: PublicationRow],
              lastMemo: inout RedactionMemo?) throws -> Outcome {
@@ -245,8 +246,10 @@ private struct Publisher {
         var reuse = RedactionReuse(last: lastMemo, settings: memo.settings, inputKeys: memo.inputKeys, changes: changes, redaction: redaction,
                                    writer: writer, calendar: calendar, config: config)
         var tonight: [String: RedactionMemo.Entry] = [:]
-        var log = previousLog
         var numbers = PortalIndexNumbers(previousLog)
+        var log = PublicationLogEdit(lastNight: previousLog)
+        // Tonight's log holds the only reference to the table, so that it is changed in place, not copied.
+        previousLog = [:]
         var summary = PortalSummary(published: 0, newlyPublished: 0, pagesWritten: 0, pagesKept: 0, withdrawn: 0, withheld: [:], late: [])
         summary.redactionsReused = 0
         var findings: [GateFinding] = []
@@ -271,7 +274,7 @@ private struct Publisher {
         for start in stride(from: 0, to: order.count, by: Self.redactionBatch) {
             let positions = order[start..<min(start + Self.redactionBatch, order.count)]
             let batch = positions.map { all[$0] }
-            let lastRows = try readPublicCases(of: batch, log: &log, previous: &previousLog)
+            let lastRows = try readPublicCases(of: batch, log: &log)
             // The workers read a constant, not the variable let go of after the loop.
             let reusing = reuse
             let redactedCases = concurrentMap(batch, chunkSize: 64) { item -> Redacted in
@@ -372,7 +375,9 @@ private struct Publisher {
                     row.withdrawalReason = try publicCase().statusReason ?? "依法撤销"
                 }
                 row.deadline = deadline
-                row.pdfPath = row.withdrawnOn == nil ? done.decisionKind.map { "documents/\(item.agencyCode)/\(row.indexNo.split(separator: "/").last ?? "")-\($0).pdf" } : nil
+                let pdfPath = row.withdrawnOn == nil ? done.decisionKind.map { "documents/\(item.agencyCode)/\(row.indexNo.split(separator: "/").last ?? "")-\($0).pdf" } : nil
+                // Last night's String when the same: a new one for every row (≈ 9 MB at 100,000 cases) was held beside last night's.
+                if row.pdfPath != pdfPath { row.pdfPath = pdfPath }
                 if row.withdrawnOn != nil { published = Self.withdrawnShell(try publicCase()) }
                 let page = PublishedDecision.pagePath(indexNo: row.indexNo)
                 // A page or public PDF missing or damaged since the last run is made again, not kept.
@@ -395,9 +400,9 @@ private struct Publisher {
             // The batch's rows left as the last run left them let go of their public cases again. A row whose page is to be
             // written keeps its own until its public copy is drawn and the decisions' files are swept (`publishCases`).
             let untouched = batch.compactMap { toWrite.contains($0.id) ? nil : log[$0.id] }.filter { !$0.publicCase.isEmpty }
-            try settle(untouched, log: &log, previous: &previousLog, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonightCases)
+            try settle(untouched, log: &log, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonightCases)
             // The batch's new rows keep their public cases in the staging area until they are needed (`TonightPublicCases`).
-            let new = batch.compactMap { previousLog[$0.id] == nil ? log[$0.id] : nil }.filter { !$0.publicCase.isEmpty }
+            let new = batch.compactMap { log.last($0.id) == nil ? log[$0.id] : nil }.filter { !$0.publicCase.isEmpty }
             try tonightCases.keep(new)
             for row in new { log[row.caseID]?.publicCase = [] }
         }
@@ -436,7 +441,7 @@ private struct Publisher {
                 case .stopped(let hits):
                     findings.append(GateFinding(caseID: item.id, channel: "公开版文书 " + copy.path, kinds: PublicationGate.kinds(hits)))
                     summary.withheld[PublicationGate.withheldReason, default: 0] += 1
-                    log[item.id] = previousLog[item.id]
+                    log[item.id] = log.last(item.id)
                     tonightCases.forget(item.id)
                     _ = try takeDown(item.id, in: &log, reason: "依法不再公开", gate: gate)
                 }
@@ -448,7 +453,7 @@ private struct Publisher {
         // The sections of every case with a removal, written now: not held through the site's writing.
         queue = []
         let passedBefore = previousGateKey == gateKey
-        try publishCases(log: &log, previous: &previousLog, toWrite: toWrite, frame: frame, copyInputs: copyInputs, gate: gate,
+        try publishCases(log: &log, toWrite: toWrite, frame: frame, copyInputs: copyInputs, gate: gate,
                          passedBefore: passedBefore, findings: &findings, summary: &summary, agencies: ingest.agencies, tonight: tonightCases)
         // Only what stands published after the PDFs and the sweep (either may still have taken a case down).
         let stillPublished = tonight.filter { log[$0.key]?.withdrawnOn == nil && log[$0.key] != nil }
@@ -461,10 +466,10 @@ private struct Publisher {
                                  textNames: keptNames)
         // Tonight's changed rows wait in the staging area for the store (every decision's JSON on a first night, ≈ 180 MB at
         // 100,000 cases, held through the site's writing to the commit); the log lets go of their public cases.
-        let staged = try StagedPublications(try Self.changedRows(log, since: previousLog, kept: tonightCases.holds),
+        let staged = try StagedPublications(try log.changedRows(kept: tonightCases.holds),
                                             path: writer.stagedPath(of: StagedPublications.fileName), filling: tonightCases.filled)
         for caseID in staged.caseIDs { log[caseID]?.publicCase = [] }
-        return Outcome(portal: summary, log: log, staged: staged, findings: findings, gateKey: gateKey, memo: memo, gate: gate,
+        return Outcome(portal: summary, log: log.rows, staged: staged, findings: findings, gateKey: gateKey, memo: memo, gate: gate,
                        passedBefore: passedBefore)
     }
 
@@ -486,16 +491,20 @@ private struct Publisher {
     /// page is written again as a notice); a hit in a file no case owns stops the stage. These are the only files that
     /// can take a case off the portal (`owners`): once they pass, the log is final, and the rest of the site is made
     /// from it alone (`PortalSiteStage`, after the export is let go of).
-    /// `previous`: the last run's log, whose rows found unchanged let go of their public cases as `log`'s do (`settleLog`).
-    private func publishCases(log: inout [String: PublicationRow], previous: inout [String: PublicationRow], toWrite: Set<String>,
+    /// `log`: tonight's, beside the last run's; rows found unchanged let go of their public cases in both (`settleLog`).
+    private func publishCases(log: inout PublicationLogEdit, toWrite: Set<String>,
                               frame: String, copyInputs: [String: String], gate: PublicationGate, passedBefore: Bool,
                               findings: inout [GateFinding], summary: inout PortalSummary, agencies: [Agency], tonight: TonightPublicCases) throws {
         var toWrite = toWrite
         for _ in 0..<3 {
-            try settleLog(&log, previous: &previous, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonight)
-            let written = try writeCaseFiles(log, toWrite: toWrite, agencies: agencies, tonight: tonight)
-            let owners = Self.owners(log)
-            let found = gate.sweep(folder: writer.staging.appendingPathComponent("public"), owner: { owners[$0] },
+            try settleLog(&log, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonight)
+            let written = try writeCaseFiles(log.rows, toWrite: toWrite, agencies: agencies, tonight: tonight)
+            // Made only when the sweep finds something (≈ 16 MB at 100,000 cases, at the stage's peak).
+            var owners: [String: String]?
+            let found = gate.sweep(folder: writer.staging.appendingPathComponent("public"), owner: { path in
+                                       if owners == nil { owners = Self.owners(log.rows) }
+                                       return owners?[path]
+                                   },
                                    alreadyPassed: { passedBefore && PublicationGate.passedLastNight($0, writer: writer) })
             guard !found.isEmpty else {
                 summary.pagesWritten = toWrite.count
@@ -503,10 +512,7 @@ private struct Publisher {
                 summary.published = log.values.filter { $0.withdrawnOn == nil }.count
                 summary.withdrawn = log.count - summary.published
                 // A page made again only because last night's was missing or damaged: its row is as the last run left it.
-                for id in toWrite where log[id] != nil && log[id] == previous[id] {
-                    log[id]?.publicCase = []
-                    previous[id]?.publicCase = []
-                }
+                for id in toWrite where log[id] != nil && log.isAsLastNight(id) { log.releaseUnchanged(id) }
                 return
             }
             findings += found
@@ -515,10 +521,10 @@ private struct Publisher {
                 guard let id = finding.caseID else { continue }
                 summary.withheld[PublicationGate.withheldReason, default: 0] += 1
                 // Back to what the portal showed before this run (its public case read from the store again when let go of), then off it.
-                log[id] = try previous[id].map { $0.publicCase.isEmpty ? try storedRow(id) ?? $0 : $0 }
+                log[id] = try log.last(id).map { $0.publicCase.isEmpty ? try storedRow(id) ?? $0 : $0 }
                 tonight.forget(id)
                 if try takeDown(id, in: &log, reason: "依法不再公开", gate: gate) { toWrite.insert(id) }
-                for path in owners.filter({ $0.value == id }).keys.sorted() { try writer.removeStaged("public/" + path) }
+                for path in (owners ?? [:]).filter({ $0.value == id }).keys.sorted() { try writer.removeStaged("public/" + path) }
             }
         }
         throw PublicationGateError(findings: findings)
@@ -529,24 +535,21 @@ private struct Publisher {
     /// as the last run left it lets go of its public case's bytes, in `log` and in `previous` alike, so the two still compare
     /// equal and the store keeps the bytes it has (every public case's JSON, about 190 MB at 100,000 cases, would otherwise
     /// stay to the night's end). The rows of pages to write (`keeping`) keep theirs: their pages are made from them.
-    private func settleLog(_ log: inout [String: PublicationRow], previous: inout [String: PublicationRow], keeping toWrite: Set<String>,
+    private func settleLog(_ log: inout PublicationLogEdit, keeping toWrite: Set<String>,
                            frame: String, copyInputs: [String: String], tonight: TonightPublicCases) throws {
         let rows = log.values.filter { !$0.publicCase.isEmpty || tonight.holds($0) }
-        try settle(rows, log: &log, previous: &previous, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonight)
+        try settle(rows, log: &log, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonight)
     }
 
     /// `settleLog` for some rows of the log (each holding its public case, or having it kept in `tonight`).
-    private func settle(_ rows: [PublicationRow], log: inout [String: PublicationRow], previous: inout [String: PublicationRow],
+    private func settle(_ rows: [PublicationRow], log: inout PublicationLogEdit,
                         keeping toWrite: Set<String>, frame: String, copyInputs: [String: String], tonight: TonightPublicCases) throws {
         for start in stride(from: 0, to: rows.count, by: Self.decodeBatch) {
             let batch = try tonight.filled(Array(rows[start..<min(start + Self.decodeBatch, rows.count)]))
             let hashes = concurrentMap(batch, chunkSize: 256) { Self.hash($0.publicCase, $0, frame: frame, copyInputs: copyInputs) }
             for (row, hash) in zip(batch, hashes) {
                 log[row.caseID]?.publicHash = hash
-                if !toWrite.contains(row.caseID), log[row.caseID] == previous[row.caseID] {
-                    log[row.caseID]?.publicCase = []
-                    previous[row.caseID]?.publicCase = []
-                }
+                if !toWrite.contains(row.caseID), log.isAsLastNight(row.caseID) { log.releaseUnchanged(row.caseID) }
             }
         }
     }
@@ -554,14 +557,12 @@ private struct Publisher {
     /// Last night's public cases of a batch's cases (`storedCases`: read back from the copy of the last log, `LastPublicCases`),
     /// put into the last run's log and into tonight's, whose rows for these cases are not yet touched, for the batch's
     /// redaction and the rows it changes. Returns the batch's rows as filled.
-    private func readPublicCases(of batch: [EnforcementCase], log: inout [String: PublicationRow],
-                                 previous: inout [String: PublicationRow]) throws -> [String: PublicationRow] {
-        let ids = batch.compactMap { previous[$0.id]?.publicCase.isEmpty == true ? $0.id : nil }
+    private func readPublicCases(of batch: [EnforcementCase], log: inout PublicationLogEdit) throws -> [String: PublicationRow] {
+        let ids = batch.compactMap { log.last($0.id)?.publicCase.isEmpty == true ? $0.id : nil }
         var rows: [String: PublicationRow] = [:]
         for (id, bytes) in try storedCases(ids) {
-            previous[id]?.publicCase = bytes
-            if log[id]?.publicCase.isEmpty == true { log[id]?.publicCase = bytes }
-            rows[id] = previous[id]
+            log.fillLastNight(id, publicCase: bytes)
+            rows[id] = log.last(id)
         }
         return rows
     }
@@ -606,16 +607,6 @@ private struct Publisher {
         return rows.count
     }
 
-    /// The rows of tonight's log that differ from the last run's, sorted by case id, for the store. A row let go of
-    /// is equal in both (`decodeLog`); one that reaches here without its public case is a fault that must not blank the stored one.
-    /// `kept`: whether a row's public case is kept elsewhere (`TonightPublicCases.holds`), to be filled in as it is staged.
-    static func changedRows(_ log: [String: PublicationRow], since previous: [String: PublicationRow],
-                            kept: (PublicationRow) -> Bool = { _ in false }) throws -> [PublicationRow] {
-        let changed = log.values.filter { previous[$0.caseID] != $0 }.sorted { $0.caseID < $1.caseID }
-        if let blank = changed.first(where: { $0.publicCase.isEmpty && !kept($0) }) { throw PublicationRowWithoutCase(caseID: blank.caseID) }
-        return changed
-    }
-
     /// Path under public/ → the case it belongs to (its page and its public PDF).
     static func owners(_ log: [String: PublicationRow]) -> [String: String] {
         var out: [String: String] = [:]
@@ -629,7 +620,7 @@ private struct Publisher {
 
     /// Takes a case off the portal: one published before becomes a notice (without its title,
     /// which may be what the gate stopped); one never published leaves no trace. True when its page must be rewritten.
-    private func takeDown(_ caseID: String, in log: inout [String: PublicationRow], reason: String, gate: PublicationGate) throws -> Bool {
+    private func takeDown(_ caseID: String, in log: inout PublicationLogEdit, reason: String, gate: PublicationGate) throws -> Bool {
         guard var row = log[caseID] else { return false }
         let old = try row.decodedPublicCase()
         if row.withdrawnOn != nil, gate.check(old)?.isEmpty == true { return false }
@@ -752,14 +743,16 @@ private struct Publisher {
     /// case's text when the copy is drawn) and its agency's payment details. Part of its page's hash, so that a
     /// change to either draws the copy again; absent (and so not in the hash) for a case with neither.
     static func copyInputs(_ ingest: IngestResult) throws -> [String: String] {
+        // Each agency's prefix, made once: a case without particulars shares its agency's String (a copy per case was ≈ 12 MB
+        // at 100,000 cases, held through the portal stage).
         var agencies: [String: String] = [:]
-        for (code, details) in ingest.agencyDetails { agencies[code] = StateStore.contentHash(try KeyBytes.of(details)) }
+        for (code, details) in ingest.agencyDetails { agencies[code] = "|copy|" + StateStore.contentHash(try KeyBytes.of(details)) + "|" }
         // Each case's on every core, gathered on this one.
         let inputs = concurrentMap(ingest.cases, chunkSize: 1024) { item -> String? in
             let particulars = ingest.details(of: item).penalties.map(\.detail).filter { !$0.isEmpty }
             let agency = agencies[item.agencyCode]
-            guard !particulars.isEmpty || agency != nil else { return nil }
-            return "|copy|" + (agency ?? "") + "|" + particulars.joined(separator: "\u{1F}")
+            guard !particulars.isEmpty else { return agency }
+            return (agency ?? "|copy||") + particulars.joined(separator: "\u{1F}")
         }
         var out: [String: String] = [:]
         out.reserveCapacity(ingest.cases.count)

@@ -146,6 +146,20 @@ final class FileIndexTests: XCTestCase {
         XCTAssertTrue(entries.contains { $0.path == "folder-link" && $0.isFolder }, "a link to a folder is a folder, not walked into")
         XCTAssertFalse(entries.contains { $0.path.hasPrefix("folder-link/") })
         XCTAssertThrowsError(try FileWalker.entries(root: tree.appendingPathComponent("no-such-folder")))
+
+        // The same entries handed on a batch at a time (the sweep's walk): every batch but the last full, joined and
+        // sorted they are the whole walk's, kinds included; a folder that cannot be listed stops it.
+        for size in [1, 2, 3, 5, 100] {
+            var batches: [[(path: String, isFolder: Bool)]] = []
+            try FileWalker.forEachEntryBatch(root: tree, size: size) { batches.append($0) }
+            XCTAssertTrue(batches.dropLast().allSatisfy { $0.count == size }, "batches of \(size)")
+            XCTAssertTrue(batches.allSatisfy { !$0.isEmpty })
+            var joined = batches.flatMap { $0 }
+            FileWalker.sortByPath(&joined) { $0.path }
+            XCTAssertEqual(joined.map(\.path), entries.map(\.path), "batches of \(size)")
+            XCTAssertEqual(joined.map(\.isFolder), entries.map(\.isFolder), "batches of \(size)")
+        }
+        XCTAssertThrowsError(try FileWalker.forEachEntryBatch(root: tree.appendingPathComponent("no-such-folder"), size: 4) { _ in })
     }
     /// The stamping walk on a tree wide and deep enough to be shared among cores (case folders of
     /// documents under agencies, pages beside them, links, an excluded folder), against what

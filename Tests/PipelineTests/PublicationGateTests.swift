@@ -4,6 +4,7 @@ import ErrorReporting
 import Foundation
 import Ingest
 @testable import Pipeline
+import TestSupport
 import XCTest
 
 /// The publication gate, independent of the redactor: whatever reaches the staged
@@ -108,6 +109,38 @@ final class PublicationGateTests: SampleCopyTestCase {
         let missing = PublicationGate(index: index).sweep(folder: parent.appendingPathComponent("no-such-public")) { _ in nil }
         XCTAssertEqual(missing.map(\.kinds), [["无法读取"]], "a folder the sweep cannot list is not passed")
         XCTAssertNil(missing.first?.caseID)
+    }
+
+    /// The sweep checks the listing a batch at a time and gives its findings in the order of their paths, whatever the batch:
+    /// a tree of folders and files, some named after or holding a person's values, swept in batches of 1 to 64 entries,
+    /// gives the findings of one batch of the whole listing, and those are the files made to hold a value, sorted.
+    func testTheSweepInBatchesFindsTheSameInPathOrder() throws {
+        let index = PersonalValueIndex()
+        index.addIDNumber("110101199003074514")
+        index.addName("欧阳建国")
+        let folder = parent.appendingPathComponent("public-batches")
+        var generator = SplitMix64(seed: 2026)
+        var expected: [String] = []
+        for agency in ["A", "B-1", "B", "欧阳建国"] {
+            let sub = folder.appendingPathComponent("decisions/\(agency)")
+            try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+            if agency == "欧阳建国" { expected.append("decisions/欧阳建国") }
+            for number in 0..<Int.random(in: 5...20, using: &generator) {
+                let name = String(format: "2025-%05d.html", number)
+                let leaks = Int.random(in: 0..<4, using: &generator) == 0
+                try (leaks ? "<p>110101199003074514</p>" : "<p>罚款5000元</p>").write(to: sub.appendingPathComponent(name),
+                                                                                   atomically: true, encoding: .utf8)
+                if leaks || agency == "欧阳建国" { expected.append("decisions/\(agency)/\(name)") }
+            }
+        }
+        expected.sort()
+        let gate = PublicationGate(index: index)
+        let whole = gate.sweep(folder: folder, batch: 100_000) { "owner of " + $0 }
+        XCTAssertEqual(whole.map(\.channel), expected)
+        XCTAssertEqual(whole.map(\.caseID), expected.map { "owner of " + $0 })
+        for size in [1, 2, 3, 7, 64] {
+            XCTAssertEqual(gate.sweep(folder: folder, batch: size) { "owner of " + $0 }, whole, "batches of \(size)")
+        }
     }
 
     /// The site's sweep reads exactly the files it is given (the site stage's own: the decisions' files were swept before),

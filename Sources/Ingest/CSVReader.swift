@@ -85,6 +85,23 @@ public enum CSVReader {
         }
     }
 
+    /// The records `parse` gives, handed to `body` a group of consecutive pieces at a time (each piece about `pieceBytes`,
+    /// cut at a record's start as `parse` cuts; a group's pieces parsed on every core), in order, never all at once. An
+    /// input whose quotes do not allow cutting it is one piece.
+    static func forEachPieceGroup(_ bytes: [UInt8], pieceBytes: Int, group: Int, _ body: ([CSVRecord]) throws -> Void) rethrows {
+        try bytes.withUnsafeBufferPointer { buffer in
+            let pieces = split(buffer, parts: max(1, buffer.count / max(1, pieceBytes)))
+            let expected = pieces.count > 1 ? headerFieldCount(buffer) : nil
+            for start in stride(from: 0, to: pieces.count, by: max(1, group)) {
+                let parsed = concurrentMap(Array(pieces[start..<min(start + max(1, group), pieces.count)]), chunkSize: 1) { piece in
+                    parse(buffer: UnsafeBufferPointer(rebasing: buffer[piece.range]), firstLine: piece.line,
+                          expectedFields: piece.range.lowerBound == 0 ? nil : expected, keeping: nil)
+                }
+                try body(parsed.flatMap { $0 })
+            }
+        }
+    }
+
     /// The number of fields of the first record (the header).
     private static func headerFieldCount(_ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
         let end = firstIndex(of: lf, in: buffer, from: 0).map { $0 + 1 } ?? buffer.count

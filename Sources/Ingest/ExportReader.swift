@@ -5,6 +5,9 @@ import Foundation
 public struct IngestOptions: Sendable {
     /// "Today" for the rule that no decision lies in the future.
     public var asOf: CivilDate
+    /// The size of the pieces the whole export's cases.csv is read and decoded in (`Session.decodeCasesCSV`, about 3,000
+    /// cases of the benchmark's export); smaller in tests, to read a small file in many pieces.
+    var casePieceBytes = 8 << 20
 
     public init(asOf: CivilDate) { self.asOf = asOf }
 }
@@ -189,17 +192,65 @@ private struct Session {
             let rows = try table(file)
             tables[file] = rows
             readCounts[file] = rows.count
-        } catch let error as IngestError {
-            throw error
         } catch {
-            let reason = Self.describe(error)
-            if file == .agencies || file == .officers {
-                throw IngestError.requiredFileUnreadable(file: file.rawValue, reason: reason)
-            }
-            if file == .casesCSV || file == .casesJSON { lostFiles.append(file.rawValue) }
-            fileProblems.append(Problem(file: file.rawValue, row: 0, caseID: nil, field: nil, kind: .unreadableFile,
-                                        message: "\(file.rawValue) 无法读取，整个文件未导入：\(reason)"))
+            try unreadable(file, error)
         }
+    }
+
+    /// A file that could not be read: a required one stops the read, any other is a problem of the whole file.
+    private mutating func unreadable(_ file: ExportFile, _ error: Error) throws {
+        if let error = error as? IngestError { throw error }
+        let reason = Self.describe(error)
+        if file == .agencies || file == .officers {
+            throw IngestError.requiredFileUnreadable(file: file.rawValue, reason: reason)
+        }
+        if file == .casesCSV || file == .casesJSON { lostFiles.append(file.rawValue) }
+        fileProblems.append(Problem(file: file.rawValue, row: 0, caseID: nil, field: nil, kind: .unreadableFile,
+                                    message: "\(file.rawValue) 无法读取，整个文件未导入：\(reason)"))
+    }
+
+    /// What the case rows of one file gave: the decoded cases and, of every row read, its 案件编号 and 主体代码.
+    struct CaseRows {
+        var decoded: [DecodedCase] = []
+        var keys: [(key: String, source: SourceRef, caseID: String?)] = []
+        var agencyCodes: [(key: String, source: SourceRef, caseID: String?)] = []
+    }
+
+    /// cases.csv of the whole export read, made into rows and decoded a group of pieces of the file at a time
+    /// (`TableReader.forEachRowBatch`), each batch's rows let go of once decoded and their keys read: the rows' cells
+    /// with their records' fields (≈ 300 MB at 100,000 cases) stood whole beside the cases decoded from them, the
+    /// ingest's peak, and once let go of left the allocator's pages that held them among the cases' own strings.
+    /// The same cases, problems (in row order, added to `problems`), keys, balance and encoding as `load` and decoding
+    /// the whole table give.
+    mutating func decodeCasesCSV(pieceBytes: Int, progress: ExportReader.Progress?, problems: inout [Problem]) throws -> CaseRows {
+        let file = ExportFile.casesCSV
+        var out = CaseRows()
+        guard exists(file), readCounts[file] == nil, !fileProblems.contains(where: { $0.file == file.rawValue }) else { return out }
+        var found: [Problem] = []
+        do {
+            let bytes = try export.read(file.rawValue).mapError(TableError.file).get()
+            let decoded = TextDecoding.decodeLeniently(bytes)
+            let total = decoded.utf8.count
+            var read = 0
+            var consumed = 0
+            try TableReader.forEachRowBatch(csv: decoded.utf8, file: file, pieceBytes: pieceBytes) { rows in
+                out.decoded += Self.values(of: parallelMap(rows) { Self.screened($0, RowDecoding.caseRow) }, problems: &found)
+                out.keys += keyed(rows, "case_id", file)
+                out.agencyCodes += keyed(rows, "agency_code", file)
+                read += rows.count
+                consumed = min(total, consumed + pieceBytes * ProcessInfo.processInfo.activeProcessorCount)
+                // The rows still to come are known only once read: the total is estimated from the bytes read so far.
+                progress?(read, consumed >= total ? read : max(read, read * total / max(consumed, 1)))
+            }
+            encodings[file] = decoded.encoding
+            readCounts[file] = read
+            progress?(read, read)
+        } catch {
+            try unreadable(file, error)
+            return CaseRows()
+        }
+        problems += found
+        return out
     }
 
     /// Reads, decodes and parses one file. Decoding is lenient: bytes that
@@ -315,10 +366,12 @@ private struct Session {
         }
         let agencies = try decode(.agencies, RowDecoding.agency)
         let officers = try decode(.officers, RowDecoding.officer)
+        // The whole export's cases.csv is decoded as it is read (`decodeCasesCSV`); a part's rows are read by the index.
+        let csvRows = part == nil ? try decodeCasesCSV(pieceBytes: options.casePieceBytes, progress: progress, problems: &problems) : CaseRows()
         try timedLoad(.casesCSV, .casesJSON)
-        let decodedCases = decodeCases(progress: progress, problems: &problems)
-        let caseKeys = keyed(tables[.casesCSV], "case_id", .casesCSV) + keyed(tables[.casesJSON], "case_id", .casesJSON)
-        let caseAgencyCodes = [ExportFile.casesCSV, .casesJSON].flatMap { keyed(tables[$0], "agency_code", $0) }
+        let decodedCases = csvRows.decoded + decodeCases(progress: part == nil ? nil : progress, problems: &problems)
+        let caseKeys = csvRows.keys + keyed(tables[.casesCSV], "case_id", .casesCSV) + keyed(tables[.casesJSON], "case_id", .casesJSON)
+        let caseAgencyCodes = csvRows.agencyCodes + [ExportFile.casesCSV, .casesJSON].flatMap { keyed(tables[$0], "agency_code", $0) }
         tables[.casesCSV] = nil
         tables[.casesJSON] = nil
         let cases = decodedCases.map(\.item)

@@ -166,25 +166,57 @@ enum TableReader {
         return sharingExtras(concurrentMap(numbered) { number, record in header.row(record, number: number + 1, strayRows: strayRows) })
     }
 
+    /// `rows(csv:file:)` of a file's bytes handed to `body` a group of pieces of the file at a time
+    /// (`CSVReader.forEachPieceGroup`, `pieceBytes` each, as many pieces at once as there are cores): the same rows,
+    /// numbered as in the file, their unknown columns shared as across the whole file. Without the file's records and
+    /// rows all at once: a caller that decodes each batch and lets it go holds one batch of cells, not every file's.
+    static func forEachRowBatch(csv bytes: [UInt8], file: ExportFile, pieceBytes: Int, _ body: ([RawRow]) throws -> Void) throws {
+        var header: CSVHeader?
+        var number = 0
+        var extras = ExtrasSharing()
+        try CSVReader.forEachPieceGroup(bytes, pieceBytes: pieceBytes, group: ProcessInfo.processInfo.activeProcessorCount) { records in
+            var records = records[...]
+            if header == nil, let first = records.first {
+                header = try CSVHeader(first, file: file)
+                records = records.dropFirst()
+            }
+            guard let header else { return }
+            // A stray quote's swallowed records lie in its own piece: pieces are cut only where quoting is regular.
+            let numbered = records.enumerated().map { (number: number + $0 + 1, record: $1) }
+            number += numbered.count
+            let strayRows = CSVHeader.strayRows(numbered)
+            try body(extras.share(concurrentMap(numbered) { number, record in header.row(record, number: number, strayRows: strayRows) }))
+        }
+    }
+
     /// Rows whose unknown columns hold the same values share one dictionary. An export's extra columns are
     /// mostly codes and flags (区划代码, 系统标识) with a handful of values, and every row's own one-entry
     /// dictionary was an allocation of about 128 bytes kept with the decoded record (about 35 MB at 100,000
     /// cases). Judged as `StringInterner`'s columns are (`RepeatJudge`): a file whose extras seldom repeat stops
     /// being looked up, and at most `maxDistinctExtras` are remembered.
     static func sharingExtras(_ rows: [RawRow]) -> [RawRow] {
-        var seen = Set<[String: String]>()
-        var judge = RepeatJudge()
-        return rows.map { row in
-            guard judge.isWorthIt, !row.extra.isEmpty else { return row }
-            var extra = row.extra
-            let found = seen.firstIndex(of: extra)
-            if let found {
-                extra = seen[found]
-            } else if seen.count < maxDistinctExtras {
-                seen.insert(extra)
+        var sharing = ExtrasSharing()
+        return sharing.share(rows)
+    }
+
+    /// `sharingExtras` over a file's rows handed on in batches, judged across them as over the whole file.
+    struct ExtrasSharing {
+        private var seen = Set<[String: String]>()
+        private var judge = RepeatJudge()
+
+        mutating func share(_ rows: [RawRow]) -> [RawRow] {
+            rows.map { row in
+                guard judge.isWorthIt, !row.extra.isEmpty else { return row }
+                var extra = row.extra
+                let found = seen.firstIndex(of: extra)
+                if let found {
+                    extra = seen[found]
+                } else if seen.count < TableReader.maxDistinctExtras {
+                    seen.insert(extra)
+                }
+                if !judge.count(hit: found != nil) { seen = [] }
+                return RawRow(source: row.source, cells: row.cells, extra: extra, defects: row.defects)
             }
-            if !judge.count(hit: found != nil) { seen = [] }
-            return RawRow(source: row.source, cells: row.cells, extra: extra, defects: row.defects)
         }
     }
 

@@ -5,9 +5,10 @@ import Foundation
 public struct IngestOptions: Sendable {
     /// "Today" for the rule that no decision lies in the future.
     public var asOf: CivilDate
-    /// The size of the pieces the whole export's cases.csv is read and decoded in (`Session.decodeCasesCSV`, about 3,000
-    /// cases of the benchmark's export); smaller in tests, to read a small file in many pieces.
-    var casePieceBytes = 8 << 20
+    /// The size of the pieces the whole export's cases.csv, records.csv and child files are read and decoded in
+    /// (`Session.decodeInPieces`; 8 MB is about 3,000 cases of the benchmark's export); smaller in tests, to read a small
+    /// file in many pieces.
+    var csvPieceBytes = 8 << 20
 
     public init(asOf: CivilDate) { self.asOf = asOf }
 }
@@ -209,22 +210,21 @@ private struct Session {
                                     message: "\(file.rawValue) 无法读取，整个文件未导入：\(reason)"))
     }
 
-    /// What the case rows of one file gave: the decoded cases and, of every row read, its 案件编号 and 主体代码.
-    struct CaseRows {
-        var decoded: [DecodedCase] = []
-        var keys: [(key: String, source: SourceRef, caseID: String?)] = []
-        var agencyCodes: [(key: String, source: SourceRef, caseID: String?)] = []
+    /// What the rows of one file gave: the decoded values and, of every row read, the keys asked for (`keyed`), in order.
+    struct DecodedFile<T> {
+        var values: [T] = []
+        var keys: [[(key: String, source: SourceRef, caseID: String?)]]
     }
 
-    /// cases.csv of the whole export read, made into rows and decoded a group of pieces of the file at a time
-    /// (`TableReader.forEachRowBatch`), each batch's rows let go of once decoded and their keys read: the rows' cells
-    /// with their records' fields (≈ 300 MB at 100,000 cases) stood whole beside the cases decoded from them, the
-    /// ingest's peak, and once let go of left the allocator's pages that held them among the cases' own strings.
-    /// The same cases, problems (in row order, added to `problems`), keys, balance and encoding as `load` and decoding
-    /// the whole table give.
-    mutating func decodeCasesCSV(pieceBytes: Int, progress: ExportReader.Progress?, problems: inout [Problem]) throws -> CaseRows {
-        let file = ExportFile.casesCSV
-        var out = CaseRows()
+    /// A CSV file of the whole export read, made into rows and decoded a group of pieces of the file at a time
+    /// (`TableReader.forEachRowBatch`), each batch's rows let go of once decoded and their `keys` read: the rows' cells
+    /// with their records' fields (≈ 300 MB for cases.csv at 100,000 cases) stood whole beside the values decoded from
+    /// them, the ingest's peak, and once let go of left the allocator's pages that held them among the values' own
+    /// strings. The same values, problems (in row order, added to `problems`), keys, balance and encoding as `load` and
+    /// decoding the whole table give; nothing for a file absent, or already read or refused.
+    mutating func decodeInPieces<T>(_ file: ExportFile, pieceBytes: Int, keys: [String], progress: ExportReader.Progress? = nil,
+                                    problems: inout [Problem], _ decoder: (RawRow) -> (T?, [Problem])) throws -> DecodedFile<T> {
+        var out = DecodedFile<T>(keys: keys.map { _ in [] })
         guard exists(file), readCounts[file] == nil, !fileProblems.contains(where: { $0.file == file.rawValue }) else { return out }
         var found: [Problem] = []
         do {
@@ -234,9 +234,8 @@ private struct Session {
             var read = 0
             var consumed = 0
             try TableReader.forEachRowBatch(csv: decoded.utf8, file: file, pieceBytes: pieceBytes) { rows in
-                out.decoded += Self.values(of: parallelMap(rows) { Self.screened($0, RowDecoding.caseRow) }, problems: &found)
-                out.keys += keyed(rows, "case_id", file)
-                out.agencyCodes += keyed(rows, "agency_code", file)
+                out.values += Self.values(of: parallelMap(rows) { Self.screened($0, decoder) }, problems: &found)
+                for (index, key) in keys.enumerated() { out.keys[index] += keyed(rows, key, file) }
                 read += rows.count
                 consumed = min(total, consumed + pieceBytes * ProcessInfo.processInfo.activeProcessorCount)
                 // The rows still to come are known only once read: the total is estimated from the bytes read so far.
@@ -247,7 +246,7 @@ private struct Session {
             progress?(read, read)
         } catch {
             try unreadable(file, error)
-            return CaseRows()
+            return DecodedFile(keys: keys.map { _ in [] })
         }
         problems += found
         return out
@@ -366,12 +365,16 @@ private struct Session {
         }
         let agencies = try decode(.agencies, RowDecoding.agency)
         let officers = try decode(.officers, RowDecoding.officer)
-        // The whole export's cases.csv is decoded as it is read (`decodeCasesCSV`); a part's rows are read by the index.
-        let csvRows = part == nil ? try decodeCasesCSV(pieceBytes: options.casePieceBytes, progress: progress, problems: &problems) : CaseRows()
+        // The whole export's large CSV files are decoded as they are read (`decodeInPieces`); a part's rows are read by the index.
+        let pieceBytes = part == nil ? options.csvPieceBytes : nil
+        let csvCases = try pieceBytes.map {
+            try decodeInPieces(.casesCSV, pieceBytes: $0, keys: ["case_id", "agency_code"], progress: progress, problems: &problems,
+                               RowDecoding.caseRow)
+        }
         try timedLoad(.casesCSV, .casesJSON)
-        let decodedCases = csvRows.decoded + decodeCases(progress: part == nil ? nil : progress, problems: &problems)
-        let caseKeys = csvRows.keys + keyed(tables[.casesCSV], "case_id", .casesCSV) + keyed(tables[.casesJSON], "case_id", .casesJSON)
-        let caseAgencyCodes = csvRows.agencyCodes + [ExportFile.casesCSV, .casesJSON].flatMap { keyed(tables[$0], "agency_code", $0) }
+        let decodedCases = (csvCases?.values ?? []) + decodeCases(progress: csvCases == nil ? progress : nil, problems: &problems)
+        let caseKeys = (csvCases?.keys[0] ?? []) + keyed(tables[.casesCSV], "case_id", .casesCSV) + keyed(tables[.casesJSON], "case_id", .casesJSON)
+        let caseAgencyCodes = (csvCases?.keys[1] ?? []) + [ExportFile.casesCSV, .casesJSON].flatMap { keyed(tables[$0], "agency_code", $0) }
         tables[.casesCSV] = nil
         tables[.casesJSON] = nil
         let cases = decodedCases.map(\.item)
@@ -388,15 +391,20 @@ private struct Session {
         let reviews = allReviews.filter { inPart($0.source) }
         problems += reviewProblems.filter { inPart(SourceRef(file: $0.file, row: $0.row)) }
         if partReviewRows != nil { tables[.reviews] = tables[.reviews]?.filter { inPart($0.source) } }
-        var records = try decode(.records, RowDecoding.record)
-        let recordKeys = keyed(tables[.records], "record_id", .records)
-        tables[.records] = nil
-        let penalties = try decode(.penalties, RowDecoding.penalty)
-        tables[.penalties] = nil
-        let items = try decode(.items, RowDecoding.seizedItem)
-        tables[.items] = nil
-        let deliveries = try decode(.deliveries, RowDecoding.delivery)
-        tables[.deliveries] = nil
+        // The child files as cases.csv: in pieces for the whole export, whole (their part's rows) for a part.
+        func decodeLarge<T>(_ file: ExportFile, keys: [String] = [], _ decoder: (RawRow) -> (T?, [Problem])) throws -> DecodedFile<T> {
+            // Read and decoded together: the time counts as decoding (`bench ingest`'s "decode rows").
+            if let pieceBytes { return try decodeInPieces(file, pieceBytes: pieceBytes, keys: keys, problems: &problems, decoder) }
+            let values = try decode(file, decoder)
+            defer { tables[file] = nil }
+            return DecodedFile(values: values, keys: keys.map { keyed(tables[file], $0, file) })
+        }
+        let decodedRecords = try decodeLarge(.records, keys: ["record_id"], RowDecoding.record)
+        var records = decodedRecords.values
+        let recordKeys = decodedRecords.keys[0]
+        let penalties = try decodeLarge(.penalties, RowDecoding.penalty).values
+        let items = try decodeLarge(.items, RowDecoding.seizedItem).values
+        let deliveries = try decodeLarge(.deliveries, RowDecoding.delivery).values
         // Every file has been read: the problems of whole files that could not be, in file order, go first (as when
         // every file was read before any was decoded).
         problems = fileProblems + problems

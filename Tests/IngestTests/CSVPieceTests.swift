@@ -5,11 +5,11 @@ import Native
 import TestSupport
 import XCTest
 
-/// The whole export's cases.csv is read, made into rows and decoded a group of pieces of the file at a time
-/// (`TableReader.forEachRowBatch`, `Session.decodeCasesCSV`), never all its rows at once. What comes out must be what
+/// The whole export's cases.csv, records.csv and child files are read, made into rows and decoded a group of pieces of
+/// the file at a time (`TableReader.forEachRowBatch`, `Session.decodeInPieces`), never all their rows at once. What comes out must be what
 /// the whole file read at once gives: the same rows, numbered as in the file, with the same cells, unknown columns and
 /// reading defects, and the same cases, problems and balances, whatever the pieces' size.
-final class CaseRowBatchTests: XCTestCase {
+final class CSVPieceTests: XCTestCase {
     private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     private static let asOf = CivilDate(year: 2026, month: 1, day: 6)
 
@@ -60,8 +60,8 @@ final class CaseRowBatchTests: XCTestCase {
     }
 
     /// Generated exports (UTF-8 with broken rows and some cases in cases.json; GB18030 with English headers), read whole
-    /// with cases.csv in pieces of 2 KB and at once: the same cases with their details, reviews, records, problems in
-    /// order, balances and each row's 主体代码.
+    /// with the large CSV files in pieces of 2 KB and at once: the same cases with their details (penalties, items,
+    /// deliveries), reviews, records, problems in order, balances and each row's 主体代码.
     func testAnExportReadInSmallPiecesIsTheSameRead() throws {
         for (seed, encoding, header) in [(311, "utf-8", "zh"), (312, "gb18030", "en")] {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("case-pieces-\(seed)-\(UUID().uuidString)")
@@ -72,7 +72,7 @@ final class CaseRowBatchTests: XCTestCase {
             XCTAssertEqual(result.code, 0, result.output)
             let options = IngestOptions(asOf: try XCTUnwrap(Self.asOf))
             var small = options
-            small.casePieceBytes = 2048
+            small.csvPieceBytes = 2048
             let whole = try ExportReader.read(folder: folder, options: options)
             let reports = Reports()
             let pieces = try ExportReader.read(folder: folder, options: small) { reports.add($0, $1) }

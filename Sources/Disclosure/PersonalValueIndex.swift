@@ -72,16 +72,38 @@ public final class PersonalValueIndex: @unchecked Sendable {
     /// the same bytes here find the same values in every text.
     public func contentBytes() -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(values.count * 24)
-        for value in values {
-            bytes += Array(value.kind.rawValue.utf8) + [0]
-            for scalar in value.scalars { withUnsafeBytes(of: scalar.littleEndian) { bytes += $0 } }
-            bytes += [0, 0, 0, 0]
-        }
-        if let seats { bytes += Array("seats".utf8) + [0] + seats.contentBytes() }
-        bytes += [lexicon == nil ? 0 : 1]
+        contentBytes { bytes += $0 }
         return bytes
     }
+
+    /// `contentBytes()` handed to `emit` a piece of about a megabyte at a time, for a digest: whole, they were ≈ 56 MB at
+    /// 100,000 cases (four bytes a character) at the portal stage's start, the night's heap peak.
+    public func contentBytes(_ emit: ([UInt8]) -> Void) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.contentPiece + 1024)
+        func flush(ifOver size: Int) {
+            guard bytes.count > size else { return }
+            emit(bytes)
+            bytes.removeAll(keepingCapacity: true)
+        }
+        for value in values {
+            bytes += value.kind.rawValue.utf8
+            bytes.append(0)
+            for scalar in value.scalars { withUnsafeBytes(of: scalar.littleEndian) { bytes += $0 } }
+            bytes += [0, 0, 0, 0]
+            flush(ifOver: Self.contentPiece)
+        }
+        if let seats {
+            bytes += "seats".utf8
+            bytes.append(0)
+            flush(ifOver: 0)
+            seats.contentBytes(emit)
+        }
+        bytes.append(lexicon == nil ? 0 : 1)
+        flush(ifOver: 0)
+    }
+
+    private static let contentPiece = 1 << 20
 
     // MARK: - What changed since another night
 

@@ -142,9 +142,11 @@ struct PublicationGate {
     /// What decides every hit of the gate: the program, the redaction lexicon and the index's values.
     /// A file a sweep passed under one key passes every later sweep under the same key.
     static func key(_ index: PersonalValueIndex) throws -> String {
-        var bytes = Array("sanxiang-gate-v1\n\(UnchangedRun.programStamp())\n\(try UnchangedRun.lexiconIdentity())\n".utf8)
-        bytes += index.contentBytes()
-        return StateStore.contentHash(bytes)
+        let head = Array("sanxiang-gate-v1\n\(UnchangedRun.programStamp())\n\(try UnchangedRun.lexiconIdentity())\n".utf8)
+        return StateStore.contentHash { emit in
+            emit(head)
+            index.contentBytes(emit)
+        }
     }
 
     /// `textNames`: each case's names read in its texts (`Publisher.textNames`), when known.

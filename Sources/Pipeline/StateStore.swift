@@ -263,16 +263,27 @@ public final class StateStore {
         return migrator
     }
 
-    /// Lowercase hex SHA-256 of a case's canonical payload.
-    public static func contentHash(_ payload: [UInt8]) -> String {
+    /// `contentHash` of the bytes `pieces` hands on, joined: for a payload made a piece at a time, never whole.
+    static func contentHash(pieces: (([UInt8]) -> Void) -> Void) -> String {
+        var hasher = SHA256()
+        pieces { hasher.update(data: $0) }
+        return hex(hasher.finalize())
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
         let hex = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)
-        for byte in SHA256.hash(data: payload) {
+        for byte in digest {
             out.append(hex[Int(byte >> 4)])
             out.append(hex[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Lowercase hex SHA-256 of a case's canonical payload.
+    public static func contentHash(_ payload: [UInt8]) -> String {
+        hex(SHA256.hash(data: payload))
     }
 
     /// The export's records, serialised and hashed (on every core) before the

@@ -143,6 +143,27 @@ final class PublicationGateTests: SampleCopyTestCase {
         }
     }
 
+    /// The gate's key is the digest of its index's whole content (made and hashed a megabyte at a time, never whole): an
+    /// index of several megabytes, with published seats, keys as the digest of the bytes joined; one value more changes it.
+    func testTheGateKeyIsTheDigestOfTheWholeIndex() throws {
+        let index = PersonalValueIndex()
+        let surnames = Array("赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜")
+        let given = Array("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红")
+        for first in surnames { for second in given { for third in given { index.addName(String([first, second, third])) } } }
+        for number in 0..<20_000 { index.addAddress("云南省玉溪市红塔区珊瑚路\(number)号") }
+        index.addPublicSeat("云南省玉溪市红塔区珊瑚路18号")
+        XCTAssertGreaterThan(index.contentBytes().count, 3 << 19, "more than a piece")
+        let head = Array("sanxiang-gate-v1\n\(UnchangedRun.programStamp())\n\(try UnchangedRun.lexiconIdentity())\n".utf8)
+        let key = try PublicationGate.key(index)
+        XCTAssertEqual(key, StateStore.contentHash(head + index.contentBytes()))
+        var pieces: [[UInt8]] = []
+        index.contentBytes { pieces.append($0) }
+        XCTAssertGreaterThan(pieces.count, 1)
+        XCTAssertEqual(pieces.flatMap { $0 }, index.contentBytes())
+        index.addName("欧阳建国")
+        XCTAssertNotEqual(try PublicationGate.key(index), key)
+    }
+
     /// The site's sweep reads exactly the files it is given (the site stage's own: the decisions' files were swept before),
     /// every folder of their paths named in them; a listed file that cannot be read is not passed.
     func testASweepOfListedFilesReadsThoseAndTheirFolders() throws {

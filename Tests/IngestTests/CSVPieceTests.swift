@@ -86,6 +86,16 @@ final class CSVPieceTests: XCTestCase {
             XCTAssertEqual(pieces.problems.map(\.row), whole.problems.map(\.row), context)
             XCTAssertEqual(pieces.balances, whole.balances, context)
             XCTAssertEqual(pieces.rowAgencyCodes, whole.rowAgencyCodes, context)
+            // Equal evidence items of cases.csv's cases share one String's storage, in whatever piece they were read.
+            let items = pieces.cases.filter { $0.source.file == ExportFile.casesCSV.rawValue }.flatMap(\.evidence)
+                .filter { $0.utf8.count > StringInterner.inlineBytes }
+            var storage: [String: Set<UnsafeRawPointer?>] = [:]
+            for item in items {
+                var copy = item
+                storage[item, default: []].insert(copy.withUTF8 { UnsafeRawPointer($0.baseAddress) })
+            }
+            XCTAssertGreaterThan(items.count, storage.count * 2, "\(context): items repeat")
+            XCTAssertEqual(storage.values.filter { $0.count > 1 }.count, 0, "\(context): one storage for equal items")
             // Progress is reported as the pieces are decoded, and ends at every row read.
             XCTAssertGreaterThan(reports.all.count, 1, context)
             XCTAssertEqual(reports.all.last.map { $0.0 == $0.1 }, true, context)

@@ -105,47 +105,96 @@ public struct FileIndex: Equatable {
 
     /// The index left by the last run; nil when there is none or it cannot be read whole.
     public static func load(root: URL) -> FileIndex? {
-        guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(file).path) else { return nil }
-        // Read in place: a copy of the file (≈ 120 MB at 100,000 cases) stood beside it while the rows were made.
-        return data.withUnsafeBytes { parse(index: $0.bindMemory(to: UInt8.self)) }
+        load(path: root.appendingPathComponent(file).path, piece: loadPiece)
     }
 
-    /// Read through a buffer pointer, a line at a time: Data's subscript and slices cost more than the parse.
-    private static func parse(index bytes: UnsafeBufferPointer<UInt8>) -> FileIndex? {
-        var lines: [Range<Int>] = []
-        var lineStart = 0
-        for position in 0..<bytes.count where bytes[position] == UInt8(ascii: "\n") {
-            if position > lineStart { lines.append(lineStart..<position) }
-            lineStart = position + 1
+    /// Bytes of the index read at a time by `load`.
+    static let loadPiece = 8 << 20
+
+    /// The file read `piece` bytes at a time, each piece's whole lines parsed as they come: read whole, the file
+    /// (≈ 120 MB at 100,000 cases) and its lines' rows made on every core stood beside the rows kept, at the commit's
+    /// end — the night's peak on some nights.
+    static func load(path: String, piece: Int) -> FileIndex? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        var reader = Reader()
+        var pending: [UInt8] = []
+        while true {
+            // A read that fails leaves no index (as an unreadable file did): the archive then reads its ledger.
+            let read: Data?
+            do { read = try handle.read(upToCount: max(1, piece)) } catch { return nil }
+            guard let read, !read.isEmpty else { break }  // the end of the file
+            pending += read
+            guard let end = pending.lastIndex(of: UInt8(ascii: "\n")) else { continue }
+            guard pending.withUnsafeBufferPointer({ reader.take(UnsafeBufferPointer(rebasing: $0[..<end])) }) else { return nil }
+            pending.removeSubrange(...end)
         }
-        if bytes.count > lineStart { lines.append(lineStart..<bytes.count) }
-        func data(_ line: Range<Int>) -> Data.SubSequence { Data(UnsafeBufferPointer(rebasing: bytes[line]))[...] }
-        var remaining = lines[...]
-        guard let first = remaining.popFirst() else { return nil }
-        let version = String(decoding: UnsafeBufferPointer(rebasing: bytes[first]), as: UTF8.self)
-        guard version == header || version == headerV1 else { return nil }
-        var index = FileIndex()
-        if version == header {
-            guard let line = remaining.popFirst(), let checkpoint = LedgerCheckpoint(line: data(line)) else { return nil }
-            index.checkpoint = checkpoint
-            while let line = remaining.first, data(line).starts(with: LedgerCheckpoint.mediaPrefix) {
-                guard let (path, logged) = LedgerCheckpoint.parseMedia(data(line)) else { return nil }
-                index.checkpoint?.media[path] = logged
+        guard pending.withUnsafeBufferPointer({ reader.take($0) }) else { return nil }
+        return reader.finish()
+    }
+
+    /// The index's lines as they come, in order: the version, then (v2) the checkpoint and its media lines, then a row a
+    /// line (read on every core, a piece's rows at a time). Empty lines are skipped. False, and nothing more is taken, at
+    /// the first line that cannot be read: then there is no index.
+    private struct Reader {
+        private var version: String?
+        private var index = FileIndex()
+        private var phase = Phase.version
+        private enum Phase { case version, checkpoint, media, rows }
+
+        /// Takes the lines of `bytes` (whole lines, without the last one's line end).
+        mutating func take(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var lines: [Range<Int>] = []
+            var lineStart = 0
+            for position in 0..<bytes.count where bytes[position] == UInt8(ascii: "\n") {
+                if position > lineStart { lines.append(lineStart..<position) }
+                lineStart = position + 1
+            }
+            if bytes.count > lineStart { lines.append(lineStart..<bytes.count) }
+            func data(_ line: Range<Int>) -> Data.SubSequence { Data(UnsafeBufferPointer(rebasing: bytes[line]))[...] }
+            var remaining = lines[...]
+            while phase != .rows, let line = remaining.first {
+                switch phase {
+                case .version:
+                    version = String(decoding: UnsafeBufferPointer(rebasing: bytes[line]), as: UTF8.self)
+                    guard version == FileIndex.header || version == FileIndex.headerV1 else { return false }
+                    phase = version == FileIndex.header ? .checkpoint : .rows
+                case .checkpoint:
+                    guard let checkpoint = LedgerCheckpoint(line: data(line)) else { return false }
+                    index.checkpoint = checkpoint
+                    phase = .media
+                case .media:
+                    guard data(line).starts(with: LedgerCheckpoint.mediaPrefix) else {
+                        phase = .rows
+                        continue
+                    }
+                    guard let (path, logged) = LedgerCheckpoint.parseMedia(data(line)) else { return false }
+                    index.checkpoint?.media[path] = logged
+                case .rows:
+                    break
+                }
                 remaining.removeFirst()
             }
+            // The lines are read on every core (650,000 at 100,000 cases); the table is filled on this one.
+            let rows = Array(remaining)
+            let withHash = version == FileIndex.header
+            let parsed = EveryCore.map(count: rows.count, block: 8192) { range in
+                range.map { FileIndex.parse(UnsafeBufferPointer(rebasing: bytes[rows[$0]]), withHash: withHash) }
+            }
+            index.rows.reserveCapacity(index.rows.count + rows.count)
+            for row in parsed {
+                guard let (path, entry) = row ?? nil else { return false }
+                index.rows.append(Row(path: path, entry: entry))
+            }
+            return true
         }
-        // The lines are read on every core (650,000 at 100,000 cases); the table is filled on this one.
-        let rows = Array(remaining)
-        let withHash = version == header
-        let parsed = EveryCore.map(count: rows.count, block: 8192) { range in
-            range.map { parse(UnsafeBufferPointer(rebasing: bytes[rows[$0]]), withHash: withHash) }
+
+        /// The index read, nil when its version (and, for v2, its checkpoint) never came.
+        func finish() -> FileIndex? {
+            guard let version else { return nil }
+            if version == FileIndex.header && index.checkpoint == nil { return nil }
+            return index
         }
-        index.rows.reserveCapacity(rows.count)
-        for row in parsed {
-            guard let (path, entry) = row ?? nil else { return nil }
-            index.rows.append(Row(path: path, entry: entry))
-        }
-        return index
     }
 
     /// leaf, device, inode, size, seconds, nanoseconds, SHA-256 (v2), path — tab-separated, the path last. Read

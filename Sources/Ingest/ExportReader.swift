@@ -378,7 +378,9 @@ private struct Session {
                                sharing: Self.shareEvidence, problems: &problems, RowDecoding.caseRow)
         }
         try timedLoad(.casesCSV, .casesJSON)
-        let decodedCases = (csvCases?.values ?? []) + decodeCases(progress: csvCases == nil ? progress : nil, problems: &problems)
+        // Progress is cases.csv's when it had rows, else cases.json's.
+        let decodedCases = (csvCases?.values ?? []) + decodeCases(progress: csvCases?.values.isEmpty == false ? nil : progress,
+                                                                  problems: &problems)
         let caseKeys = (csvCases?.keys[0] ?? []) + keyed(tables[.casesCSV], "case_id", .casesCSV) + keyed(tables[.casesJSON], "case_id", .casesJSON)
         let caseAgencyCodes = (csvCases?.keys[1] ?? []) + [ExportFile.casesCSV, .casesJSON].flatMap { keyed(tables[$0], "agency_code", $0) }
         tables[.casesCSV] = nil

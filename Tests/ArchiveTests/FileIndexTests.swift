@@ -60,6 +60,11 @@ final class FileIndexTests: XCTestCase {
         let writable = entries.filter { !$0.key.contains("\t") }
         try FileIndex(entries: writable, checkpoint: checkpoint).write(root: folder)
         XCTAssertEqual(FileIndex.load(root: folder), FileIndex(entries: writable, checkpoint: checkpoint))
+        // Read a few bytes at a time (lines cut anywhere, the checkpoint's and media lines among them): the same index.
+        for piece in [1, 2, 7, 64, 300] {
+            XCTAssertEqual(FileIndex.load(path: folder.appendingPathComponent(FileIndex.file).path, piece: piece),
+                           FileIndex(entries: writable, checkpoint: checkpoint), "pieces of \(piece) bytes")
+        }
         let text = try String(contentsOf: folder.appendingPathComponent(FileIndex.file), encoding: .utf8)
         XCTAssertTrue(text.contains("17\t1\t2\t3\t4\t5\t\(hash)\tpublic/index.html\n"), text)
 
@@ -96,7 +101,16 @@ final class FileIndexTests: XCTestCase {
                        "sanxiang-file-index-v2\n1\t2\t3\t4\t5\t6\t\(hash)\tpublic/b.html\n"] {
             try Data(broken.utf8).write(to: url)
             XCTAssertNil(FileIndex.load(root: folder), broken)
+            for piece in [1, 5, 40] { XCTAssertNil(FileIndex.load(path: url.path, piece: piece), "\(broken), pieces of \(piece)") }
         }
+        for piece in [1, 5, 40] {
+            try Data(good.utf8).write(to: url)
+            XCTAssertEqual(FileIndex.load(path: url.path, piece: piece), FileIndex.load(root: folder), "pieces of \(piece)")
+            try Data("sanxiang-file-index-v2\n\n".utf8).write(to: url)
+            XCTAssertNil(FileIndex.load(path: url.path, piece: piece), "a version without its checkpoint, pieces of \(piece)")
+        }
+        try Data().write(to: url)
+        XCTAssertNil(FileIndex.load(root: folder), "an empty file")
     }
 
     func testALineThatCannotBeReadMakesTheWholeIndexUnknown() throws {

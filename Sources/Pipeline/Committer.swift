@@ -86,10 +86,33 @@ struct CommitJournal: Codable {
     /// base64 in one JSON document (≈ 250 MB at 100,000 cases), as JSONEncoder made it, held it several times over: the
     /// night's peak.
     var publicationsFile: String?
+    /// The state's memos (`StateChanges.renderMemoFile`, `redactionMemoFile`), written after the rest of the journal a
+    /// piece at a time (`Committer.writeJournal`) and put back into `state` when the journal is read (`memosIntoState`):
+    /// JSONEncoder made them base64 whole, then the document, then a copy of it (≈ 190 MB beside the memos' 48 MB at
+    /// 100,000 cases), the night's peak on some nights. Absent in journals of earlier versions (they are in `state`).
+    var renderMemoLines: Data?
+    var redactionMemo: Data?
 
     static let name = ".commit-journal.json"
     static let publicationsName = ".commit-publications.jsonl"
+
+    /// The memos written beside `state` moved into it, each checked as `state`'s own are when read.
+    mutating func memosIntoState() throws {
+        if let lines = renderMemoLines {
+            guard RenderMemo.read(lines) != nil else { throw CommitJournalMemoError() }
+            state.renderMemoFile = lines
+        }
+        if let memo = redactionMemo {
+            guard RedactionMemo.read(memo) != nil else { throw CommitJournalMemoError() }
+            state.redactionMemoFile = memo
+        }
+        renderMemoLines = nil
+        redactionMemo = nil
+    }
 }
+
+/// A journal whose memo cannot be read: the journal is not the one written.
+struct CommitJournalMemoError: Error {}
 
 /// The export's records a run stores in its commit's transaction (`StateStore.Snapshot`), with the run's summary, held
 /// until that transaction and let go of right after it: the snapshot (≈ 180 MB at 100,000 cases — every record's
@@ -171,9 +194,10 @@ struct Committer {
             try removePublicationsFile()
             return false
         }
-        let journal: CommitJournal
+        var journal: CommitJournal
         do {
             journal = try JSONDecoder().decode(CommitJournal.self, from: Data(contentsOf: URL(fileURLWithPath: journalPath)))
+            try journal.memosIntoState()
         } catch {
             throw FileSystemError(path: journalPath, action: "读取未完成的提交记录", code: 5)
         }
@@ -449,14 +473,46 @@ struct Committer {
             journal.state.stagedPublications = nil
             journal.publicationsFile = CommitJournal.publicationsName
         }
+        // The memos are written after the rest, a piece at a time; the journal handed back holds them in `state` again.
+        let memos = [("redactionMemo", journal.state.redactionMemoFile), ("renderMemoLines", journal.state.renderMemoFile)]
+        journal.state.redactionMemoFile = nil
+        journal.state.renderMemoFile = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let bytes: Data
-        do { bytes = try encoder.encode(journal) } catch {
+        var head: [UInt8]
+        do { head = [UInt8](try encoder.encode(journal)) } catch {
             throw FileSystemError(path: journalPath, action: "写入提交记录", code: 22)
         }
-        try FileSystem.replaceDurably(journalPath, bytes: [UInt8](bytes))
+        // An object: its members go on before its closing brace.
+        guard head.first == UInt8(ascii: "{"), head.last == UInt8(ascii: "}") else {
+            throw FileSystemError(path: journalPath, action: "写入提交记录", code: 22)
+        }
+        head.removeLast()
+        try FileSystem.replaceDurably(journalPath) { write in
+            var separator = head.count > 1
+            try write(head)
+            for case let (key, memo?) in memos {
+                try write(Array(((separator ? "," : "") + "\"\(key)\":\"").utf8))
+                separator = true
+                try Self.writeBase64(memo, write)
+                try write([UInt8(ascii: "\"")])
+            }
+            try write([UInt8(ascii: "}")])
+        }
+        journal.state.redactionMemoFile = memos[0].1
+        journal.state.renderMemoFile = memos[1].1
         return journal
+    }
+
+    /// Base64 of `bytes` (as JSONEncoder writes Data), a piece of whole three-byte groups at a time.
+    private static func writeBase64(_ bytes: Data, _ write: ([UInt8]) throws -> Void) throws {
+        let piece = 3 << 18
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = min(start + piece, bytes.endIndex)
+            try write([UInt8](bytes[start..<end].base64EncodedData()))
+            start = end
+        }
     }
 
     /// The staging area (now holding the replaced output) and the run of an earlier

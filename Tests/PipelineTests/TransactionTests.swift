@@ -2,7 +2,7 @@ import Archive
 import CaseModel
 import ErrorReporting
 import Foundation
-import Pipeline
+@testable import Pipeline
 import XCTest
 
 /// A run is one transaction: whatever a command does, and wherever a run is
@@ -140,6 +140,16 @@ final class TransactionTests: SampleCopyTestCase {
         let journal = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: journalURL)) as? [String: Any])
         XCTAssertEqual(journal["publicationsFile"] as? String, ".commit-publications.jsonl")
         XCTAssertEqual(((journal["state"] as? [String: Any])?["publications"] as? [Any])?.count, 0, "the rows are not in the journal itself")
+        // The memos follow the rest of the journal, written a piece at a time, and are read back into the state it finishes.
+        XCTAssertNil((journal["state"] as? [String: Any])?["renderMemoLines"])
+        let renderMemo = try XCTUnwrap(Data(base64Encoded: journal["renderMemoLines"] as? String ?? ""), "the render memo as base64")
+        let redactionMemo = try XCTUnwrap(Data(base64Encoded: journal["redactionMemo"] as? String ?? ""), "the redaction memo as base64")
+        var decoded = try JSONDecoder().decode(CommitJournal.self, from: Data(contentsOf: journalURL))
+        try decoded.memosIntoState()
+        XCTAssertEqual(decoded.state.renderMemoFile, renderMemo)
+        XCTAssertEqual(decoded.state.redactionMemoFile, redactionMemo)
+        XCTAssertNotNil(RenderMemo.read(renderMemo))
+        XCTAssertNotNil(RedactionMemo.read(redactionMemo))
         let lines = String(decoding: try Data(contentsOf: rowsURL), as: UTF8.self).split(separator: "\n")
         XCTAssertGreaterThan(lines.count, 40)
 

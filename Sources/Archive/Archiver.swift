@@ -81,20 +81,15 @@ public enum Archiver {
     /// SHA-256 of a whole file; nil when it cannot be opened or a read fails part-way
     /// (never the digest of the part that was read).
     public static func hashFile(_ path: String) -> FileDigest? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
         var hasher = SHA256()
         var size = 0
-        while true {
-            let chunk: Data
-            do {
-                guard let read = try handle.read(upToCount: 1 << 20), !read.isEmpty else { break }
-                chunk = read
-            } catch {
-                return nil
+        do {
+            try FilePieces.forEach(in: path) { piece in
+                hasher.update(data: piece)
+                size += piece.count
             }
-            hasher.update(data: chunk)
-            size += chunk.count
+        } catch {
+            return nil
         }
         return FileDigest(sha256: Array(hasher.finalize()).hex, size: size)
     }

@@ -512,7 +512,7 @@ private struct Publisher {
                 summary.published = log.values.filter { $0.withdrawnOn == nil }.count
                 summary.withdrawn = log.count - summary.published
                 // A page made again only because last night's was missing or damaged: its row is as the last run left it.
-                for id in toWrite where log[id] != nil && log.isAsLastNight(id) { log.releaseUnchanged(id) }
+                for id in toWrite where log[id] != nil { log.releaseUnchanged(id) }
                 return
             }
             findings += found
@@ -549,7 +549,7 @@ private struct Publisher {
             let hashes = concurrentMap(batch, chunkSize: 256) { Self.hash($0.publicCase, $0, frame: frame, copyInputs: copyInputs) }
             for (row, hash) in zip(batch, hashes) {
                 log[row.caseID]?.publicHash = hash
-                if !toWrite.contains(row.caseID), log.isAsLastNight(row.caseID) { log.releaseUnchanged(row.caseID) }
+                if !toWrite.contains(row.caseID) { log.releaseUnchanged(row.caseID) }
             }
         }
     }

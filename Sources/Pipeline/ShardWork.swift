@@ -164,13 +164,9 @@ public enum ShardWork {
             // Hashed as it is read, a megabyte at a time: a whole file (and a copy of it beside the name) was about
             // three times the export's largest file in memory, more than the worker's agency at a time.
             let path = folder.appendingPathComponent(name).path
-            guard let handle = FileHandle(forReadingAtPath: path) else {
-                throw FileSystemError(path: path, action: "读取导出文件", code: EIO)
-            }
-            defer { try? handle.close() }  // a file only read loses nothing if closing it fails
             hasher.update(data: Data(name.utf8) + Data([0]))
             do {
-                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+                try FilePieces.forEach(in: path) { hasher.update(data: $0) }
             } catch {
                 throw FileSystemError(path: path, action: "读取导出文件", code: OutputWriter.errnoOf(error))
             }

@@ -83,18 +83,23 @@ public struct ReviewGate: Sendable {
                        setAsideReviews: [String: String] = [:]) throws -> [ReviewAssessment] {
         let byID = Dictionary(reviews.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let byCase = Dictionary(reviews.map { ($0.caseID, $0) }, uniquingKeysWith: { first, _ in first })
-        return try cases.sorted { $0.id < $1.id }.map { item in
-            let review = item.reviewID.flatMap { byID[$0] } ?? byCase[item.id]
-            let rules = catalogue.rules(for: item)
-            var assessment = ReviewAssessment(
-                caseID: item.id, agencyCode: item.agencyCode, title: item.title, docNo: item.docNo,
-                decisionDate: item.decisionDate.iso, major: !rules.isEmpty, rules: rules, flaggedMajor: item.major,
-                reviewID: review?.id, conclusion: review.map { Self.standingConclusion($0).rawValue }, violations: [])
-            if assessment.major {
-                assessment.violations = try violations(item, review: review, setAside: setAsideReviews[item.id])
+        // Positions sorted, not the cases (sorting moves large values at every step); each case assessed on every core.
+        let order = cases.indices.sorted { cases[$0].id < cases[$1].id }
+        return try concurrentMap(order, chunkSize: 1024) { position in
+            Result { () throws -> ReviewAssessment in
+                let item = cases[position]
+                let review = item.reviewID.flatMap { byID[$0] } ?? byCase[item.id]
+                let rules = catalogue.rules(for: item)
+                var assessment = ReviewAssessment(
+                    caseID: item.id, agencyCode: item.agencyCode, title: item.title, docNo: item.docNo,
+                    decisionDate: item.decisionDate.iso, major: !rules.isEmpty, rules: rules, flaggedMajor: item.major,
+                    reviewID: review?.id, conclusion: review.map { Self.standingConclusion($0).rawValue }, violations: [])
+                if assessment.major {
+                    assessment.violations = try violations(item, review: review, setAside: setAsideReviews[item.id])
+                }
+                return assessment
             }
-            return assessment
-        }
+        }.map { try $0.get() }
     }
 
     /// A recheck that answers with one of the four conclusions replaces the first; 维持原审核意见 keeps it.

@@ -9,7 +9,8 @@
 #   4. 1 %       — every 100th case edited (Tests/Bench/mutate_export.py), then run again.
 # Each run is timed by /usr/bin/time -v: wall time, CPU time, peak RSS (and by the run itself per
 # stage, `run --timings`, printed after the table); documents per second
-# counts every document the run's output holds (rendered or kept) over the run's wall time.
+# counts every document the run's output holds (rendered or kept) over the run's wall time. Last, each of
+# issue #15's goals for one machine with its figure and whether it is met.
 #
 # Environment: CASES (default 100000), BENCH_DIR (default /tmp/sanxiang-nightly-$CASES),
 # AS_OF (default 2026-01-06, the generator's export date), BIN (default .build/release/sanxiang),
@@ -75,6 +76,31 @@ if "未重新生成任何文件" in open(out, encoding="utf-8").read():
     rendered = 0
 print(f"{label:<10} {wall:9.2f} {float(times['User time (seconds)']):9.2f} {float(times['System time (seconds)']):9.2f} "
       f"{docs:10d} {docs / wall if wall else 0:10.0f} {rendered:10d} {rss:9.0f}")
+# Kept for the goals' verdict at the end.
+with open(f"{log}.figures", "w") as figures:
+    figures.write(f"{wall} {rss}\n")
+EOF
+}
+
+# Issue #15's goals for one machine, each run against its own: cold <= 5 min, no change <= 10 s, 1 % <= 15 s,
+# every run's peak RSS <= 1 GiB. (The last goal, memory that grows with the largest agency rather than with the
+# export, is not a figure of one export: see README, "规模".)
+goals() {
+  python3 - "$BENCH_DIR" "$CASES" <<'EOF'
+import sys
+folder, cases = sys.argv[1], int(sys.argv[2])
+figures = {}
+for label in ("cold", "nochange", "full", "onepct"):
+    wall, rss = open(f"{folder}/{label}.time.figures").read().split()
+    figures[label] = (float(wall), float(rss))
+scale = "" if cases == 100000 else f" — set for 100,000 cases, this export has {cases:,}"
+print(f"goals (issue #15, this machine{scale}):")
+for label, name, limit in (("cold", "cold run", 300), ("nochange", "no change", 10), ("onepct", "1 % changed", 15)):
+    wall = figures[label][0]
+    print(f"  {name:<12} wall {wall:8.2f} s    goal <= {limit:4d} s    {'met' if wall <= limit else 'NOT MET'}")
+worst = max(figures, key=lambda label: figures[label][1])
+peak = figures[worst][1]
+print(f"  peak RSS     {peak:8.0f} MiB  goal <= 1024 MiB  {'met' if peak <= 1024 else 'NOT MET'} (highest: {worst})")
 EOF
 }
 
@@ -84,6 +110,7 @@ timed_run full --full-run
 python3 Tests/Bench/mutate_export.py --export "$INPUT" >"$BENCH_DIR/mutate.out"
 timed_run onepct
 echo "($(cat "$BENCH_DIR/mutate.out"); logs and summaries in $BENCH_DIR)"
+goals
 # Where each run's time went (`run --timings`: wall and CPU seconds per stage, peak RSS at each stage's end).
 for label in cold nochange full onepct; do
   echo "== $label"

@@ -47,15 +47,15 @@ public final class PostgresConnection {
     /// `url`: a libpq connection URI, `postgresql://user@host:port/database`.
     public init(url: String) throws {
         server = Self.describe(url)
-        guard let made = PQconnectdb(url) else {
+        guard let made = PQconnectdb(Self.withConnectTimeout(url)) else {
             throw PostgresError(server: server, action: "连接", detail: "libpq 无法分配连接", sqlState: "")
         }
         guard PQstatus(made) == CONNECTION_OK else {
             let detail = Self.text(PQerrorMessage(made))
             PQfinish(made)
+            let check = "请检查服务器是否在运行，地址、端口、数据库名、用户名和密码（PGPASSWORD 或 ~/.pgpass）是否正确"
             throw PostgresError(server: server, action: "连接",
-                                detail: "请检查服务器是否在运行，地址、端口、数据库名、用户名和密码（PGPASSWORD 或 ~/.pgpass）是否正确（\(detail)）",
-                                sqlState: "")
+                                detail: (Self.cause(of: detail).map { $0 + "。" } ?? "") + check + "（libpq：\(detail)）", sqlState: "")
         }
         connection = made
         // Notices (e.g. "relation already exists, skipping") would go to stderr: they are not the clerk's business.
@@ -77,13 +77,13 @@ public final class PostgresConnection {
             } ?? PQexecParams(connection, sql, 0, nil, nil, nil, nil, 0)
         }
         guard let result else {
-            throw PostgresError(server: server, action: action, detail: Self.text(PQerrorMessage(connection)), sqlState: "")
+            throw PostgresError(server: server, action: action, detail: Self.explained(Self.text(PQerrorMessage(connection))), sqlState: "")
         }
         defer { PQclear(result) }
         let status = PQresultStatus(result)
         guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) } ?? ""
-            throw PostgresError(server: server, action: action, detail: Self.text(PQresultErrorMessage(result)), sqlState: state)
+            throw PostgresError(server: server, action: action, detail: Self.explained(Self.text(PQresultErrorMessage(result))), sqlState: state)
         }
         let columnCount = Int(PQnfields(result))
         let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
@@ -116,6 +116,45 @@ public final class PostgresConnection {
     private static func text(_ pointer: UnsafePointer<CChar>?) -> String {
         let text = pointer.map { String(cString: $0) } ?? ""
         return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    }
+
+    /// Seconds a connection may take before libpq gives up: without a limit, a server that accepts and never answers
+    /// (a paused or partitioned host) held a worker and the publish step, silent, for as long as anyone waited.
+    static let connectTimeout = 10
+
+    /// The URI with `connect_timeout` added, unless it or the environment (PGCONNECT_TIMEOUT) sets one.
+    static func withConnectTimeout(_ url: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        guard !url.contains("connect_timeout="), environment["PGCONNECT_TIMEOUT"] == nil else { return url }
+        return url + (url.contains("?") ? "&" : "?") + "connect_timeout=\(connectTimeout)"
+    }
+
+    /// What libpq's words mean, in Chinese, for the failures an operator meets; nil for the rest (their words stand alone).
+    static func cause(of detail: String) -> String? {
+        let missing = detail.contains("does not exist")
+        if missing, detail.contains("role \"") { return "服务器上没有这个用户" }
+        if missing, detail.contains("database \"") { return "服务器上没有这个数据库" }
+        let causes: [(words: String, cause: String)] = [
+            ("password authentication failed", "用户名或密码不对"),
+            ("no password supplied", "服务器要求密码，但没有给出（请设 PGPASSWORD 或写入 ~/.pgpass）"),
+            ("Connection refused", "该主机和端口上没有 PostgreSQL 服务器在接受连接"),
+            ("could not translate host name", "主机名无法解析"),
+            ("invalid port number", "端口号无效"),
+            ("timeout expired", "连接超时：服务器在 \(connectTimeout) 秒内没有应答"),
+            ("server closed the connection unexpectedly", "服务器中途断开了连接"),
+            ("terminating connection", "服务器中途断开了连接"),
+            ("no connection to the server", "与服务器的连接已断开"),
+            ("could not receive data from server", "与服务器的连接已断开"),
+            ("could not send data to server", "与服务器的连接已断开"),
+            ("No such file or directory", "地址中没有主机名，本机也没有 PostgreSQL 的套接字（请写明主机和端口）"),
+            ("invalid URI", "地址格式有误"),
+            ("invalid connection option", "地址中有不认识的参数"),
+        ]
+        return causes.first { detail.contains($0.words) }?.cause
+    }
+
+    /// libpq's words behind their meaning, when known.
+    static func explained(_ detail: String) -> String {
+        cause(of: detail).map { "\($0)（libpq：\(detail)）" } ?? detail
     }
 
     /// `host:port/database` of a URI, without user or password.

@@ -36,6 +36,9 @@ public enum ConfigLoader {
             case "output": config.output = try reader.path(value, key: "output")
             case "state_store":
                 let text = try reader.path(value, key: "state_store")
+                if let problem = stateStoreAddressProblem(text) {
+                    throw reader.error(value, key: "state_store", problem)
+                }
                 if isPostgresURL(text) { config.shardQueue = text } else { config.stateStore = text }
             case "fonts": config.fonts = try reader.path(value, key: "fonts")
             case "calendar": config.calendar = try reader.path(value, key: "calendar")

@@ -178,6 +178,11 @@ public enum PipelineRunner {
             }
             let outcome = try perform(stage, run, output)
             run.ingest.setAside(outcome.setAside)
+            // Before any stage writes: a night's export with no case to accept is a broken one (see `EmptyExportError`);
+            // `check` (no state store) still lists why every row was set aside.
+            if request.recordsRun, request.useStateStore, run.ingest.cases.isEmpty {
+                throw StageFailure(stage: stage.name, underlying: EmptyExportError(run.ingest))
+            }
             state.merge(outcome.state)
             parts.append(outcome.summary)
             ownership.claim(stage.name, stage.claims(run))

@@ -208,3 +208,21 @@ public final class ShardQueue {
 public func isPostgresURL(_ text: String) -> Bool {
     text.hasPrefix("postgresql://") || text.hasPrefix("postgres://")
 }
+
+/// What is wrong with a state store given as something that looks like a database address but is not a PostgreSQL
+/// one (`postgresq://…`, `postgresql:/…`, `mysql://…`); nil for a PostgreSQL address or a file path. Taken for a path,
+/// such a typo made a new SQLite store under the current folder and the night's records went there, silently.
+public func stateStoreAddressProblem(_ text: String) -> String? {
+    guard !isPostgresURL(text) else { return nil }
+    let lowered = text.lowercased()
+    guard text.contains("://") || (lowered.hasPrefix("postgres") && text.contains(":")) || lowered.hasPrefix("pg:") else { return nil }
+    return "“\(maskingPassword(text))”像是数据库地址，但不是 postgresql://（或 postgres://）开头的 PostgreSQL 地址。"
+        + "PostgreSQL 状态库写作 postgresql://用户@主机:端口/数据库，SQLite 状态库写文件路径；请改正后重新运行。"
+}
+
+/// An address as a message may show it: a password in it (`user:password@host`) replaced by ***.
+func maskingPassword(_ address: String) -> String {
+    guard let scheme = address.range(of: "://"), let at = address[scheme.upperBound...].firstIndex(of: "@"),
+          let colon = address[scheme.upperBound..<at].firstIndex(of: ":") else { return address }
+    return String(address[..<address.index(after: colon)]) + "***" + String(address[at...])
+}

@@ -53,6 +53,19 @@ struct ShardManifest: Codable, Equatable {
     }
 }
 
+/// The database failed a worker after it had connected (a restart, a failover, the network): said with what to do.
+public struct WorkerInterruptedError: SanxiangError {
+    public let underlying: SanxiangError
+    public var message: String {
+        underlying.message + "（重新启动 sanxiang worker 是安全的：已完成的分片不会重做，本 worker 未完成的分片在租约到期后由任一 worker 重新领取。）"
+    }
+}
+
+/// A worker's setting that cannot work (given on the command line or in pipeline.yml alike).
+public struct WorkerSettingError: SanxiangError {
+    public let message: String
+}
+
 /// A shard's result that cannot be used, said for the operator; the publish step renders the shard itself.
 public struct ShardResultProblem: SanxiangError {
     public var shard: String
@@ -201,13 +214,22 @@ public enum ShardWork {
 
     /// Claims and renders shards until every shard of the night is done.
     public static func run(_ request: WorkerRequest, events: @escaping (WorkerEvent) -> Void) throws -> WorkerSummary {
+        do {
+            return try claimAndRender(request, events: events)
+        } catch let error as PostgresError where error.action != "连接" {
+            // Lost in the middle of the night: the operator's first question is whether starting again is safe.
+            throw WorkerInterruptedError(underlying: error)
+        }
+    }
+
+    private static func claimAndRender(_ request: WorkerRequest, events: @escaping (WorkerEvent) -> Void) throws -> WorkerSummary {
         let config = request.config
         guard let url = config.shardQueue else {
-            throw ConfigError(file: config.sourceName, line: nil, key: "state_store",
-                              problem: "sanxiang worker 需要 PostgreSQL 状态库：请把 state_store 设为 postgresql://用户@主机:端口/数据库。")
+            throw WorkerSettingError(message: "sanxiang worker 需要 PostgreSQL 状态库：请用 --state-store（或 \(config.sourceName) 的 state_store）"
+                                             + "给出 postgresql://用户@主机:端口/数据库。")
         }
         guard request.leaseSeconds >= 1 else {
-            throw ConfigError(file: config.sourceName, line: nil, key: "--lease", problem: "租约不能短于 1 秒。")
+            throw WorkerSettingError(message: "租约（--lease）不能短于 1 秒。")
         }
         let batch = try batch(config: config, asOf: request.asOf)
         // Connected first: a wrong address fails in a second, not after reading the export.
@@ -219,6 +241,8 @@ public enum ShardWork {
         var cut: (shards: Int, cases: Int)?
         if try !queue.isRegistered() {
             let registry = try export.shards(splitAbove: request.splitAbove)
+            // No shard to register is no night to make: a broken export (see `EmptyExportError`), said as the publish step says it.
+            guard !registry.isEmpty else { throw EmptyExportError(caseFiles: [], firstErrors: []) }
             if try queue.register(Array(registry.keys)) { cut = (registry.count, registry.values.reduce(0) { $0 + $1.cases }) }
         }
         let all = try queue.shards()

@@ -31,6 +31,7 @@ struct ExportOptions: ParsableArguments {
         if let input { settings.input = absolute(input, cwd).path }
         if let output { settings.output = absolute(output, cwd).path }
         if let stateStore {
+            if let problem = stateStoreAddressProblem(stateStore) { throw UserFacingError(message: "--state-store " + problem) }
             if isPostgresURL(stateStore) { settings.shardQueue = stateStore } else { settings.stateStore = absolute(stateStore, cwd).path }
         }
         return settings

@@ -49,6 +49,26 @@ final class ConfigTests: XCTestCase {
         XCTAssertEqual(sqlite.stateStoreURL.path, "/srv/sanxiang/Output/night.sqlite")
     }
 
+    /// A state store that looks like a database address but is no PostgreSQL one is refused, naming the key and line,
+    /// and never taken for a file path (a typo made a new SQLite store and the night's records went there); a password
+    /// in it is not repeated.
+    func testADatabaseAddressThatIsNotPostgreSQLIsRefused() {
+        for wrong in ["postgresq://sanxiang:secret@db:5432/s", "postgresql:/srv/db", "POSTGRESQL:db", "mysql://u@db/s", "pg://db/s"] {
+            XCTAssertNotNil(stateStoreAddressProblem(wrong), wrong)
+            XCTAssertThrowsError(try ConfigLoader.parse("output: out\nstate_store: \"\(wrong)\"\n", file: "pipeline.yml", baseFolder: base)) { error in
+                let config = error as? ConfigError
+                XCTAssertEqual(config?.key, "state_store", wrong)
+                XCTAssertEqual(config?.line, 2, wrong)
+                XCTAssertFalse(config?.message.contains("secret") ?? true, "the password is masked: \(config?.message ?? "")")
+            }
+        }
+        for right in ["postgresql://sanxiang@db:5432/s", "postgres://db/s", "night.sqlite", "/srv/state/night.sqlite", "state:2026.sqlite"] {
+            XCTAssertNil(stateStoreAddressProblem(right), right)
+        }
+        XCTAssertEqual(maskingPassword("x://user:pw@host/db"), "x://user:***@host/db")
+        XCTAssertEqual(maskingPassword("x://user@host/db"), "x://user@host/db")
+    }
+
     func testUnknownKeyNamesKeyAndLine() {
         let yaml = "input: in\noutput: out\nstage:\n  - ingest\n"
         XCTAssertThrowsError(try ConfigLoader.parse(yaml, file: "pipeline.yml", baseFolder: base)) { error in

@@ -50,6 +50,47 @@ final class HostileRunTests: SampleCopyTestCase {
         }
     }
 
+    /// Every file of the output folder but the lock (its holder's process id) and the staging area a failed run leaves.
+    private func outputFiles() throws -> [String: Data] {
+        try Repo.files(output).filter { $0.key != ".lock" && !$0.key.hasPrefix(".staging/") }
+    }
+
+    /// An export whose case files give no case to accept — a header only, rows that are not the contract's, every row
+    /// set aside — is a broken export: the run stops before writing and the last night stays whole, documents, portal,
+    /// store and ledger; `check` still lists why each row was set aside.
+    func testAnExportWithNoCaseToAcceptLeavesTheLastNightWhole() throws {
+        let first = try sanxiang()
+        XCTAssertTrue([0, 3].contains(first.code), first.output.suffix(800).description)
+        let lastNight = try outputFiles()
+        XCTAssertFalse(lastNight.keys.filter { $0.hasPrefix("internal/documents/") }.isEmpty)
+        let casesCSV = export.appendingPathComponent("cases.csv")
+        // The sample's header as it is (GB18030), up to its line end; its commas are ASCII in any of the contract's encodings.
+        let header = Array(try Data(contentsOf: casesCSV).prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") })
+        let emptyRow = [UInt8](repeating: UInt8(ascii: ","), count: header.filter { $0 == UInt8(ascii: ",") }.count)
+        try FileManager.default.removeItem(at: export.appendingPathComponent("cases.json"))
+        let broken: [(label: String, bytes: [UInt8], quoted: String?)] = [
+            ("header only", header + Array("\r\n".utf8), nil),
+            ("not the contract's columns", Array("foo,bar\n1,2\n".utf8), "cases.csv 第1行"),
+            ("every case without its id", header + Array("\r\n".utf8) + emptyRow + Array("\r\n".utf8), "必填项为空"),
+        ]
+        for (label, bytes, quoted) in broken {
+            try Data(bytes).write(to: casesCSV)
+            let result = try sanxiang()
+            XCTAssertEqual(result.code, 1, "\(label): \(result.output.suffix(800))")
+            XCTAssertTrue(result.output.contains("导出中没有可以接收的案件"), "\(label): \(result.output.suffix(800))")
+            XCTAssertTrue(result.output.contains("本次没有改动输出文件夹"), label)
+            if let quoted { XCTAssertTrue(result.output.contains(quoted), "\(label): the message quotes the case file's first errors") }
+            let now = try outputFiles()
+            XCTAssertEqual(Set(now.keys).symmetricDifference(lastNight.keys).sorted(), [], "\(label): files came or went")
+            XCTAssertEqual(lastNight.keys.sorted().filter { now[$0] != lastNight[$0] }, [], "\(label): files changed")
+        }
+        let verify = try Repo.run(Repo.executable, ["verify", "--output", output.path])
+        XCTAssertEqual(verify.code, 0, verify.output.suffix(800).description)
+        let check = try Repo.run(Repo.executable, ["check", "--input", export.path, "--as-of", asOf, "--output", parent.appendingPathComponent("check").path])
+        XCTAssertEqual(check.code, 3, "check lists the set-aside rows instead: \(check.output.suffix(800))")
+        XCTAssertFalse(check.output.contains("导出中没有可以接收的案件"), check.output.suffix(800).description)
+    }
+
     func testARunThatLostTheWholeCaseFilePublishesNoReport() throws {
         try Data("[{\"case_id\": \"X\",".utf8).write(to: export.appendingPathComponent("cases.json"))
         let result = try sanxiang()

@@ -41,6 +41,28 @@ final class ShardWorkerTests: XCTestCase {
         return (export, single, reference.code, sharded, common)
     }
 
+    /// A worker given an export with no case to accept says so and fails, registering nothing: exit 0 with “all shards
+    /// done” would leave the publish step to find out, and the night's operator to wonder why nothing was made.
+    func testAWorkerRefusesAnExportWithNoCaseToAccept() throws {
+        let export = parent.appendingPathComponent("export")
+        let generated = try Repo.run("/usr/bin/env", ["python3", Repo.generator.path, "--out", export.path, "--cases", "12",
+                                                      "--seed", "19", "--no-media"])
+        XCTAssertEqual(generated.code, 0, generated.output)
+        let cases = export.appendingPathComponent("cases.csv")
+        // The header's bytes up to its line end (a String would keep "\r\n" as one character and never split there).
+        let header = try Data(contentsOf: cases).prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }
+        try (header + Data("\r\n".utf8)).write(to: cases)
+        try? FileManager.default.removeItem(at: export.appendingPathComponent("cases.json"))
+        let worker = try Repo.run(Repo.executable, ["worker", "--config", config, "--input", export.path, "--output",
+                                                    parent.appendingPathComponent("out").path, "--as-of", asOf, "--state-store", server.url])
+        XCTAssertEqual(worker.code, 1, worker.output)
+        XCTAssertTrue(worker.output.contains("导出中没有可以接收的案件"), worker.output)
+        XCTAssertFalse(worker.output.contains("所有分片已完成"), worker.output)
+        let shards = try Repo.run("/usr/bin/env", ["psql", server.url, "-At", "-c", "SELECT count(*) FROM sanxiang_shards"])
+        XCTAssertEqual(shards.code, 0, shards.output)
+        XCTAssertEqual(shards.output.trimmingCharacters(in: .whitespacesAndNewlines), "0", "no shard registered")
+    }
+
     func testThreeWorkersOneKilledMatchASingleProcessRun() throws {
         let (export, single, referenceCode, sharded, common) = try exportWithSingleProcessRun(cases: 180, seed: 15)
         let workers = try (1...3).map { number in

@@ -21,6 +21,10 @@ public struct PostgresError: SanxiangError {
     public var message: String {
         "PostgreSQL 状态库（\(server)）\(action)失败" + (detail.isEmpty ? "。" : "：\(detail)")
     }
+
+    /// The action of a connection attempt: nothing had been done on the server yet.
+    public static let connecting = "连接"
+    public var whileConnecting: Bool { action == Self.connecting }
 }
 
 /// The rows of one statement, every value as text (libpq's text format), NULL as nil.
@@ -48,13 +52,13 @@ public final class PostgresConnection {
     public init(url: String) throws {
         server = Self.describe(url)
         guard let made = PQconnectdb(Self.withConnectTimeout(url)) else {
-            throw PostgresError(server: server, action: "连接", detail: "libpq 无法分配连接", sqlState: "")
+            throw PostgresError(server: server, action: PostgresError.connecting, detail: "libpq 无法分配连接", sqlState: "")
         }
         guard PQstatus(made) == CONNECTION_OK else {
             let detail = Self.text(PQerrorMessage(made))
             PQfinish(made)
             let check = "请检查服务器是否在运行，地址、端口、数据库名、用户名和密码（PGPASSWORD 或 ~/.pgpass）是否正确"
-            throw PostgresError(server: server, action: "连接",
+            throw PostgresError(server: server, action: PostgresError.connecting,
                                 detail: (Self.cause(of: detail).map { $0 + "。" } ?? "") + check + "（libpq：\(detail)）", sqlState: "")
         }
         connection = made

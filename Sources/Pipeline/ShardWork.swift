@@ -216,7 +216,7 @@ public enum ShardWork {
     public static func run(_ request: WorkerRequest, events: @escaping (WorkerEvent) -> Void) throws -> WorkerSummary {
         do {
             return try claimAndRender(request, events: events)
-        } catch let error as PostgresError where error.action != "连接" {
+        } catch let error as PostgresError where !error.whileConnecting {
             // Lost in the middle of the night: the operator's first question is whether starting again is safe.
             throw WorkerInterruptedError(underlying: error)
         }

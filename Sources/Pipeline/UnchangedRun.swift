@@ -261,6 +261,10 @@ public enum UnchangedRun {
         if var documents = last.documents {
             documents.kept = documents.documents
             documents.pages = 0
+            // Nothing was taken from workers' shards tonight: last night's warnings about them (shards not yet done then)
+            // would be read as tonight's.
+            documents.fromShards = nil
+            documents.shardWarnings = nil
             summary.documents = documents
         }
         if var portal = last.portal {

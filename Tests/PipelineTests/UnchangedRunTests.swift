@@ -122,6 +122,13 @@ final class UnchangedRunTests: SampleCopyTestCase {
         XCTAssertEqual(try stamps(output), before, "no file written, linked or removed")
         XCTAssertEqual(try treeHeads(output), heads, "nothing new to log")
         XCTAssertEqual(try Verifier.verify(root: output, input: export).problems, [])
+        // Told from the last summary, a night that took nothing from workers' shards repeats none of their warnings
+        // (a publish step that found shards unfinished, then all done by the next, unchanged, night).
+        var published = first
+        published.documents?.fromShards = 12
+        published.documents?.shardWarnings = ["5 个分片尚未由 sanxiang worker 完成，其文书由本次运行生成。"]
+        XCTAssertNil(UnchangedRun.rerun(of: published).documents?.fromShards)
+        XCTAssertNil(UnchangedRun.rerun(of: published).documents?.shardWarnings)
 
         let full = try night(fullRun: true)
         XCTAssertNil(full.unchanged, "--full-run runs every stage")

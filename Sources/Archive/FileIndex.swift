@@ -115,23 +115,25 @@ public struct FileIndex: Equatable {
     /// (≈ 120 MB at 100,000 cases) and its lines' rows made on every core stood beside the rows kept, at the commit's
     /// end — the night's peak on some nights.
     static func load(path: String, piece: Int) -> FileIndex? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
         var reader = Reader()
         var pending: [UInt8] = []
-        while true {
-            // A read that fails leaves no index (as an unreadable file did): the archive then reads its ledger.
-            let read: Data?
-            do { read = try handle.read(upToCount: max(1, piece)) } catch { return nil }
-            guard let read, !read.isEmpty else { break }  // the end of the file
-            pending += read
-            guard let end = pending.lastIndex(of: UInt8(ascii: "\n")) else { continue }
-            guard pending.withUnsafeBufferPointer({ reader.take(UnsafeBufferPointer(rebasing: $0[..<end])) }) else { return nil }
-            pending.removeSubrange(...end)
+        do {
+            try FilePieces.forEach(in: path, bytes: piece) { read in
+                pending += read
+                guard let end = pending.lastIndex(of: UInt8(ascii: "\n")) else { return }
+                guard pending.withUnsafeBufferPointer({ reader.take(UnsafeBufferPointer(rebasing: $0[..<end])) }) else { throw Unreadable() }
+                pending.removeSubrange(...end)
+            }
+        } catch {
+            // A file that cannot be opened or read, or a line that cannot be parsed, leaves no index: the archive then reads its ledger.
+            return nil
         }
         guard pending.withUnsafeBufferPointer({ reader.take($0) }) else { return nil }
         return reader.finish()
     }
+
+    /// A line of the index `Reader` could not take: reading stops there.
+    private struct Unreadable: Error {}
 
     /// The index's lines as they come, in order: the version, then (v2) the checkpoint and its media lines, then a row a
     /// line (read on every core, a piece's rows at a time). Empty lines are skipped. False, and nothing more is taken, at

@@ -238,7 +238,9 @@ struct Committer {
         sync()
         // Once every swap is done, the replaced trees under the staging folder are never read again (a journal replay
         // knows each swap done by its inode): they are removed while the state store's transaction runs, which is one
-        // core's work (together a second and a half of a 100,000-case night's commit, one after the other).
+        // core's work (together a second and a half of a 100,000-case night's commit, one after the other). They must be
+        // gone before the archive lists the output: their files are hard links of kept live files, and unlinking them
+        // changes those files' change time, which the listing records.
         let replacedTrees = Background { [stagingPath] in
             for swap in journal.swaps {
                 try FileWalker.removeTree((stagingPath as NSString).appendingPathComponent(swap.name), action: "清理暂存文件夹")
@@ -256,10 +258,7 @@ struct Committer {
         try removed.get()
         snapshot?.release()
         Fault.point("commit.state")
-        // The replaced trees go before the archive lists the output: their files are hard links of kept
-        // live files, and unlinking them changes those files' change time, which the listing records.
-        // (Once swapped, a journal replay never needs them: each swap is known done by its inode.)
-        // The written files' digests wait in the staging area: read first. They only spare the archive reading
+        // The written files' digests wait in the staging area: read first, before the rest of it goes. They only spare the archive reading
         // files back: when they cannot be read, it reads every file it would have taken from them.
         var asWritten: WrittenDigests.Table?
         if journal.archive != nil, let written {

@@ -22,7 +22,7 @@ public struct EmptyExportError: SanxiangError {
         firstErrors = Array((ofCases + errors.filter { !Self.isCaseFile($0.file) }).prefix(Self.quoted))
     }
 
-    private static func isCaseFile(_ name: String) -> Bool { name == "cases.csv" || name == "cases.json" }
+    private static func isCaseFile(_ name: String) -> Bool { name == ExportFile.casesCSV.rawValue || name == ExportFile.casesJSON.rawValue }
 
     init(caseFiles: [FileBalance], firstErrors: [Problem]) {
         self.caseFiles = caseFiles

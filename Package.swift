@@ -39,7 +39,7 @@ let package = Package(
         // The one thin, safe layer that owns every C pointer.
         // Optimised even in debug builds: converting the working fonts on a first
         // run takes half a minute unoptimised and a few seconds optimised.
-        .target(name: "Native", dependencies: ["CCairo", "CHarfBuzz", "CFreeType", "CLibXML2", "CLibPQ", "CairoDeflate", "CFileSystem", "ErrorReporting"],
+        .target(name: "Native", dependencies: ["CaseModel", "CCairo", "CHarfBuzz", "CFreeType", "CLibXML2", "CLibPQ", "CairoDeflate", "CFileSystem", "ErrorReporting"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
 
         // Typesetting: GB/T 9704 layout, HarfBuzz shaping, Cairo PDF/PS.
@@ -86,7 +86,7 @@ let package = Package(
                           linkerSettings: [.linkedLibrary("mimalloc")]),
 
         .target(name: "TestSupport", dependencies: ["Native"], path: "Tests/TestSupport"),
-        .testTarget(name: "NativeTests", dependencies: ["Native", "TestSupport"]),
+        .testTarget(name: "NativeTests", dependencies: ["Native", "CaseModel", "TestSupport"]),
         .testTarget(name: "TypesettingTests", dependencies: ["Typesetting", "Native", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "CaseModelTests", dependencies: ["CaseModel"]),
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "CaseModel", "Native", "TestSupport"]),

@@ -69,8 +69,12 @@ public struct CaseDetails: Hashable, Codable, Sendable {
 public struct ProcedureSteps: Hashable, Codable, Sendable {
     /// 立案日期: the 90-day limit of 行政处罚法 第六十条 runs from it.
     public var filedOn: CivilDate?
-    /// 办案经过: the procedural story in prose (may name a 法定代理人 or 委托代理人).
-    public var narrative: String
+    /// 办案经过: the procedural story in prose (may name a 法定代理人 or 委托代理人); `narrativeText` holds it.
+    public var narrative: String {
+        get { narrativeText.string }
+        set { narrativeText = ExportText(newValue) }
+    }
+    public var narrativeText: ExportText
     /// 告知日期: the 事先告知书 served (for 简易程序 the 当场 date).
     public var notifiedOn: CivilDate?
     /// 告知文书编号 of the 行政处罚事先告知书.
@@ -85,11 +89,17 @@ public struct ProcedureSteps: Hashable, Codable, Sendable {
     /// 集体讨论日期 of a major decision.
     public var discussedOn: CivilDate?
 
+    /// The members' names as before the narrative became `ExportText` (see `EnforcementCase.CodingKeys`).
+    enum CodingKeys: String, CodingKey {
+        case filedOn, narrativeText = "narrative", notifiedOn, noticeDocNo, statement, statementOutcome, hearingRequestedOn,
+             hearingNotifiedOn, hearingOn, discussedOn
+    }
+
     public init(filedOn: CivilDate? = nil, narrative: String = "", notifiedOn: CivilDate? = nil, noticeDocNo: String = "",
                 statement: StatementStatus? = nil, statementOutcome: String = "", hearingRequestedOn: CivilDate? = nil,
                 hearingNotifiedOn: CivilDate? = nil, hearingOn: CivilDate? = nil, discussedOn: CivilDate? = nil) {
         self.filedOn = filedOn
-        self.narrative = narrative
+        self.narrativeText = ExportText(narrative)
         self.notifiedOn = notifiedOn
         self.noticeDocNo = noticeDocNo
         self.statement = statement

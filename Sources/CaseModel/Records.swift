@@ -103,12 +103,22 @@ public struct EnforcementCase: Hashable, Codable, Sendable {
     public var docNo: String
     public var title: String
     public var party: Party
-    public var facts: String
+    /// 违法事实 (`factsText` holds it, in memory or in a `TextStore`).
+    public var facts: String {
+        get { factsText.string }
+        set { factsText = ExportText(newValue) }
+    }
+    public var factsText: ExportText
     public var evidence: [String]
     public var violatedProvisions: String
     public var penaltyProvisions: String
     public var discretion: String
-    public var decision: String
+    /// 处理决定 (`decisionText` holds it, in memory or in a `TextStore`).
+    public var decision: String {
+        get { decisionText.string }
+        set { decisionText = ExportText(newValue) }
+    }
+    public var decisionText: ExportText
     public var penaltyKinds: [PenaltyKind]
     public var fine: Yuan?
     public var confiscation: Yuan?
@@ -128,6 +138,21 @@ public struct EnforcementCase: Hashable, Codable, Sendable {
     public var extra: [String: String]
     public var source: SourceRef
 
+    /// The members' names as before the long texts became `ExportText`: the state store's content hash of a case
+    /// and the render keys are made from its encoding.
+    enum CodingKeys: String, CodingKey {
+        case id, agencyCode, actionType, procedure, docNo, title, party, factsText = "facts", evidence, violatedProvisions,
+             penaltyProvisions, discretion, decisionText = "decision", penaltyKinds, fine, confiscation, decisionDate,
+             servedDate, officerCerts, major, hearing, reviewID, disclosure, nondisclosureReason, tradeSecretSpans, status,
+             statusDate, statusReason, updatedAt, extra, source
+    }
+
+    /// Moves the long free texts into `store` (`ExportText.store(in:)`).
+    public mutating func storeTexts(in store: any TextStore) {
+        factsText.store(in: store)
+        decisionText.store(in: store)
+    }
+
     public init(id: String, agencyCode: String, actionType: ActionType, procedure: Procedure?, docNo: String,
                 title: String, party: Party, facts: String, evidence: [String], violatedProvisions: String,
                 penaltyProvisions: String, discretion: String, decision: String, penaltyKinds: [PenaltyKind],
@@ -143,12 +168,12 @@ public struct EnforcementCase: Hashable, Codable, Sendable {
         self.docNo = docNo
         self.title = title
         self.party = party
-        self.facts = facts
+        self.factsText = ExportText(facts)
         self.evidence = evidence
         self.violatedProvisions = violatedProvisions
         self.penaltyProvisions = penaltyProvisions
         self.discretion = discretion
-        self.decision = decision
+        self.decisionText = ExportText(decision)
         self.penaltyKinds = penaltyKinds
         self.fine = fine
         self.confiscation = confiscation

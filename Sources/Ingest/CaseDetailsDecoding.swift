@@ -4,6 +4,12 @@ import CaseModel
 struct DecodedCase: Sendable {
     var item: EnforcementCase
     var details: CaseDetails
+
+    /// Moves the case's long free texts into `store` (`ExportText`); those stored already stay where they are.
+    mutating func storeTexts(in store: any TextStore) {
+        item.storeTexts(in: store)
+        details.procedure.narrativeText.store(in: store)
+    }
 }
 
 extension RowDecoding {

@@ -9,8 +9,14 @@ public struct IngestOptions: Sendable {
     /// (`Session.decodeInPieces`; 8 MB is about 3,000 cases of the benchmark's export); smaller in tests, to read a small
     /// file in many pieces.
     var csvPieceBytes = 8 << 20
+    /// Where the accepted cases' long free texts are kept instead of memory (`ExportText`), as each piece of
+    /// cases.csv is decoded; nil keeps them in memory.
+    public var textStore: (any TextStore)?
 
-    public init(asOf: CivilDate) { self.asOf = asOf }
+    public init(asOf: CivilDate, textStore: (any TextStore)? = nil) {
+        self.asOf = asOf
+        self.textStore = textStore
+    }
 }
 
 /// How many rows of one file were read, accepted and set aside.
@@ -373,14 +379,20 @@ private struct Session {
         let officers = try decode(.officers, RowDecoding.officer)
         // The whole export's large CSV files are decoded as they are read (`decodeInPieces`); a part's rows are read by the index.
         let pieceBytes = part == nil ? options.csvPieceBytes : nil
+        let textStore = options.textStore
         let csvCases = try pieceBytes.map {
             try decodeInPieces(.casesCSV, pieceBytes: $0, keys: ["case_id", "agency_code"], progress: progress,
-                               sharing: Self.shareEvidence, problems: &problems, RowDecoding.caseRow)
+                               sharing: { (decoded: inout DecodedCase, interner: inout StringInterner) in
+                                   Self.shareEvidence(&decoded, &interner)
+                                   if let textStore { decoded.storeTexts(in: textStore) }
+                               }, problems: &problems, RowDecoding.caseRow)
         }
         try timedLoad(.casesCSV, .casesJSON)
         // Progress is cases.csv's when it had rows, else cases.json's.
-        let decodedCases = (csvCases?.values ?? []) + decodeCases(progress: csvCases?.values.isEmpty == false ? nil : progress,
+        var decodedCases = (csvCases?.values ?? []) + decodeCases(progress: csvCases?.values.isEmpty == false ? nil : progress,
                                                                   problems: &problems)
+        // cases.json's and a part's cases (cases.csv's are stored as each piece is decoded).
+        if let textStore { for index in decodedCases.indices { decodedCases[index].storeTexts(in: textStore) } }
         let caseKeys = (csvCases?.keys[0] ?? []) + keyed(tables[.casesCSV], "case_id", .casesCSV) + keyed(tables[.casesJSON], "case_id", .casesJSON)
         let caseAgencyCodes = (csvCases?.keys[1] ?? []) + [ExportFile.casesCSV, .casesJSON].flatMap { keyed(tables[$0], "agency_code", $0) }
         tables[.casesCSV] = nil

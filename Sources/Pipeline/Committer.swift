@@ -556,6 +556,9 @@ struct Committer {
 enum Fault {
     private static let target = ProcessInfo.processInfo.environment["SANXIANG_FAULT"]
 
+    /// Whether the tests asked for the fault `name` (one that is not a kill: see `UnreadableTexts`).
+    static func isSet(_ name: String) -> Bool { target == name }
+
     static func point(_ name: String) {
         guard let target, target == name else { return }
         kill(getpid(), SIGKILL)

@@ -177,6 +177,8 @@ public enum PipelineRunner {
                 pending = nil
             }
             let outcome = try perform(stage, run, output)
+            // A stage that read an empty text for one it could not read back made nothing that may be kept.
+            try run.checkStoredTexts(stage: stage.name)
             run.ingest.setAside(outcome.setAside)
             // Before any stage writes: a night's export with no case to accept is a broken one (see `EmptyExportError`);
             // `check` (no state store) still lists why every row was set aside.
@@ -219,7 +221,7 @@ public enum PipelineRunner {
         }
         let archive = config.stages.contains(.archive) && request.useStateStore
             ? ArchiveStage.request(run.ingest, config: config, asOf: request.asOf) : nil
-        run.releaseExportRecords()
+        try run.releaseExportRecords()
         // The stages that read no export record (the portal's site) run once it is let go of. The run's summary, stored with
         // the snapshot, is made before them: they add nothing to it and set nothing aside, and a failure still stops the run.
         for (index, stage) in recipe.enumerated() where !stage.needsExport {
@@ -238,6 +240,7 @@ public enum PipelineRunner {
         let inputsNow = inputs == nil || summaryText == nil ? nil : Background { try UnchangedRun.identity(of: request) }
         defer { _ = try? inputsNow?.wait() }
         try state.readStagedMemos()
+        try run.checkStoredTexts(stage: "commit")
         let committed = try committer.commit(output, ownership: ownership, state: state, snapshot: snapshot, archive: archive)
         summary.archive = committed.archive
         if config.shardQueue != nil, request.recordsRun {

@@ -230,6 +230,9 @@ final class RunContext {
     var config: PipelineConfig { request.config }
     var asOf: CivilDate { request.asOf }
     var ingest = IngestResult()
+    /// Where the ingest put the export's long free texts (`ExportText`), nil when they are in memory. Its failed
+    /// reads are counted: the run commits nothing when there was one (`checkStoredTexts`).
+    var textStore: (any TextStore)?
     private(set) var previous: PreviousState
     let events: (@Sendable (RunEvent) -> Void)?
 
@@ -361,9 +364,12 @@ final class RunContext {
     /// Once the snapshot and the archive's request are made, nothing reads the export's records: they are let go of
     /// on another thread (freeing millions of small objects takes about a second) while the commit works, so the
     /// commit's listing and index of the whole output do not come on top of them. The run's problems and balances stay.
-    func releaseExportRecords() {
+    func releaseExportRecords() throws {
         let records = ingest.takeRecords()
         DispatchQueue.global(qos: .utility).async { withExtendedLifetime(records) {} }
+        // The snapshot was the last to read the long texts: checked, then dropped before the commit syncs the disk.
+        try checkStoredTexts(stage: "snapshot")
+        textStore?.discard()
     }
 
     /// Once every stage has run: lets go of what only the stages read (the fonts' working subsets and Cairo
@@ -386,3 +392,44 @@ final class RunContext {
         previous.reportDeliveries = [:]
     }
 }
+
+extension RunContext {
+    /// Throws when a long text of the export could not be read back from the store the ingest put it in: a stage
+    /// that read it read an empty text, so nothing this run made may be committed.
+    func checkStoredTexts(stage: String) throws {
+        guard let textStore, textStore.failedReads > 0 else { return }
+        throw StageFailure(stage: stage, underlying: StoredTextsUnreadable(failedReads: textStore.failedReads, folder: config.outputURL.path))
+    }
+}
+
+/// The tests' stand-in for a disk that fails (`SANXIANG_FAULT=texts.unreadable`): texts are kept as the store keeps
+/// them, and every read of one fails.
+final class UnreadableTexts: TextStore, @unchecked Sendable {
+    private let kept: any TextStore
+    private let lock = NSLock()
+    private var failures = 0
+
+    init(_ kept: any TextStore) { self.kept = kept }
+
+    func keep(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? { kept.keep(bytes) }
+
+    func discard() { kept.discard() }
+
+    func text(at offset: Int, length: Int) -> String {
+        lock.withLock { failures += 1 }
+        return ""
+    }
+
+    var failedReads: Int { lock.withLock { failures } }
+}
+
+/// The export's long texts, kept in an unnamed file in the output folder for the night, could not all be read back.
+struct StoredTextsUnreadable: SanxiangError {
+    var failedReads: Int
+    var folder: String
+    var message: String {
+        "本次运行把导出中的长文本（违法事实、处理决定、办案经过）暂存在输出文件夹 \(folder) 所在磁盘的临时文件中，其中 \(failedReads) 处读取失败"
+            + "（磁盘读取错误）。本次运行不提交任何结果，上次的输出和状态保持不变；请检查该磁盘后重新运行。"
+    }
+}
+

@@ -185,7 +185,7 @@ public enum ShardWork {
             }
             hasher.update(data: Data([0]))
         }
-        let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = Array(hasher.finalize()).hex
         return asOf.iso + "/" + digest.prefix(32)
     }
 

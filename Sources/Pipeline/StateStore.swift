@@ -1,3 +1,4 @@
+import Archive
 import ErrorReporting
 import CaseModel
 import Crypto
@@ -270,16 +271,7 @@ public final class StateStore {
         return hex(hasher.finalize())
     }
 
-    private static func hex(_ digest: SHA256.Digest) -> String {
-        let hex = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for byte in digest {
-            out.append(hex[Int(byte >> 4)])
-            out.append(hex[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    private static func hex(_ digest: SHA256.Digest) -> String { Array(digest).hex }
 
     /// Lowercase hex SHA-256 of a case's canonical payload.
     public static func contentHash(_ payload: [UInt8]) -> String {

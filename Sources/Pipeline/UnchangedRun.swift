@@ -404,7 +404,7 @@ public enum UnchangedRun {
     }
 
     /// A digest in lower-case hex, as the record holds it.
-    private static func hex(_ digest: SHA256.Digest) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+    private static func hex(_ digest: SHA256.Digest) -> String { Array(digest).hex }
 
     /// The SHA-256 of the record's lines of `listed`, in lower-case hex, made a window of blocks at a time: the check
     /// before a night needs only the digest, not the record's 87 MB of lines at 100,000 cases.

@@ -137,6 +137,11 @@ public final class MerkleTree {
     }
 }
 
+extension SHA256.Digest {
+    /// Lowercase hex, as ledgers, indexes and stores hold a digest.
+    public var hex: String { Array(self).hex }
+}
+
 extension Array where Element == UInt8 {
     /// Lowercase hex.
     public var hex: String {

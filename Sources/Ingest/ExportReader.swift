@@ -391,8 +391,10 @@ private struct Session {
         // Progress is cases.csv's when it had rows, else cases.json's.
         var decodedCases = (csvCases?.values ?? []) + decodeCases(progress: csvCases?.values.isEmpty == false ? nil : progress,
                                                                   problems: &problems)
-        // cases.json's and a part's cases (cases.csv's are stored as each piece is decoded).
-        if let textStore { for index in decodedCases.indices { decodedCases[index].storeTexts(in: textStore) } }
+        // cases.json's and a part's cases: cases.csv's, first, were stored as each piece was decoded.
+        if let textStore {
+            for index in (csvCases?.values.count ?? 0)..<decodedCases.count { decodedCases[index].storeTexts(in: textStore) }
+        }
         let caseKeys = (csvCases?.keys[0] ?? []) + keyed(tables[.casesCSV], "case_id", .casesCSV) + keyed(tables[.casesJSON], "case_id", .casesJSON)
         let caseAgencyCodes = (csvCases?.keys[1] ?? []) + [ExportFile.casesCSV, .casesJSON].flatMap { keyed(tables[$0], "agency_code", $0) }
         tables[.casesCSV] = nil

@@ -107,11 +107,14 @@ public enum FileSystem {
 
     /// Writes every byte to an open file (retrying short writes and EINTR).
     public static func writeAll(_ descriptor: Int32, _ bytes: [UInt8], path: String, action: String = "写入文件") throws {
+        try bytes.withUnsafeBytes { try writeAll(descriptor, $0, path: path, action: action) }
+    }
+
+    /// `writeAll` of bytes in place.
+    public static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String, action: String = "写入文件") throws {
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { buffer in
-                Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-            }
+            let written = Glibc.write(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw FileSystemError(path: path, action: action, code: errno)
@@ -221,12 +224,15 @@ public enum FileSystem {
     /// Fills `buffer` from the file (fewer bytes only at its end): from where the descriptor stands, or from byte `offset`
     /// (`pread`, the descriptor's position left as it is); -1 on a read error.
     private static func readFully(_ descriptor: Int32, _ buffer: inout [UInt8], at offset: Int? = nil) -> Int {
+        buffer.withUnsafeMutableBytes { readFully(descriptor, into: $0, at: offset) }
+    }
+
+    /// `readFully` into memory in place.
+    static func readFully(_ descriptor: Int32, into raw: UnsafeMutableRawBufferPointer, at offset: Int? = nil) -> Int {
         var filled = 0
-        while filled < buffer.count {
-            let count = buffer.withUnsafeMutableBytes { raw in
-                let start = raw.baseAddress.map { $0 + filled }
-                return offset.map { pread(descriptor, start, raw.count - filled, off_t($0 + filled)) } ?? read(descriptor, start, raw.count - filled)
-            }
+        while filled < raw.count {
+            let start = raw.baseAddress.map { $0 + filled }
+            let count = offset.map { pread(descriptor, start, raw.count - filled, off_t($0 + filled)) } ?? read(descriptor, start, raw.count - filled)
             if count < 0, errno == EINTR { continue }
             guard count >= 0 else { return -1 }
             if count == 0 { break }

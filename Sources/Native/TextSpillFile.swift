@@ -32,19 +32,16 @@ public final class TextSpillFile: TextStore, @unchecked Sendable {
 
     public var failedReads: Int { lock.withLock { failures } }
 
-    /// After a failed write (a full disk) the store takes no more: every later text stays in memory.
+    /// After a failed write (a full disk) the store takes no more: every later text stays in memory. Texts are appended
+    /// with `write`, so the descriptor's position is the store's end (reads use `pread`, which leaves it where it is).
     public func keep(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         lock.withLock {
-            guard writable, let base = bytes.baseAddress else { return nil }
-            var done = 0
-            while done < bytes.count {
-                let written = pwrite(descriptor, base + done, bytes.count - done, off_t(end + done))
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else {
-                    writable = false
-                    return nil
-                }
-                done += written
+            guard writable else { return nil }
+            do {
+                try FileSystem.writeAll(descriptor, UnsafeRawBufferPointer(bytes), path: "导出长文本暂存文件")
+            } catch {
+                writable = false
+                return nil
             }
             let offset = end
             end += bytes.count
@@ -65,18 +62,8 @@ public final class TextSpillFile: TextStore, @unchecked Sendable {
     public func text(at offset: Int, length: Int) -> String {
         var complete = true
         let text = String(unsafeUninitializedCapacity: length) { buffer -> Int in
-            guard let base = buffer.baseAddress else { return 0 }
-            var done = 0
-            while done < length {
-                let read = pread(descriptor, base + done, length - done, off_t(offset + done))
-                if read < 0 && errno == EINTR { continue }
-                guard read > 0 else {
-                    complete = false
-                    return 0
-                }
-                done += read
-            }
-            return length
+            complete = FileSystem.readFully(descriptor, into: UnsafeMutableRawBufferPointer(buffer), at: offset) == length
+            return complete ? length : 0
         }
         if !complete { lock.withLock { failures += 1 } }
         return text

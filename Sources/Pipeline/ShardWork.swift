@@ -185,7 +185,7 @@ public enum ShardWork {
             }
             hasher.update(data: Data([0]))
         }
-        let digest = Array(hasher.finalize()).hex
+        let digest = hasher.finalize().hex
         return asOf.iso + "/" + digest.prefix(32)
     }
 

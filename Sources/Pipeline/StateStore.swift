@@ -268,14 +268,12 @@ public final class StateStore {
     static func contentHash(pieces: (([UInt8]) -> Void) -> Void) -> String {
         var hasher = SHA256()
         pieces { hasher.update(data: $0) }
-        return hex(hasher.finalize())
+        return hasher.finalize().hex
     }
-
-    private static func hex(_ digest: SHA256.Digest) -> String { Array(digest).hex }
 
     /// Lowercase hex SHA-256 of a case's canonical payload.
     public static func contentHash(_ payload: [UInt8]) -> String {
-        hex(SHA256.hash(data: payload))
+        SHA256.hash(data: payload).hex
     }
 
     /// The export's records, serialised and hashed (on every core) before the

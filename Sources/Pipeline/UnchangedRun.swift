@@ -115,7 +115,7 @@ public enum UnchangedRun {
             return (digest(of: listed), LivePaths(listed, under: inPlace, excluded: excluded))
         }
         live?.finish()
-        return (hex(hasher.finalize()), live)
+        return (hasher.finalize().hex, live)
     }
 
     /// The inputs' identity the record holds (nil: no record, or one that cannot be read), from its first
@@ -296,14 +296,14 @@ public enum UnchangedRun {
         try hashFolder(config.templatesURL, into: &hasher)
         hasher.update(data: Array(try lexiconIdentity().utf8))
         try hashFolder(config.inputURL, into: &hasher)
-        return hex(hasher.finalize())
+        return hasher.finalize().hex
     }
 
     /// SHA-256 of the redaction lexicon's files (read from beside the program, not built into it).
     static func lexiconIdentity() throws -> String {
         var hasher = SHA256()
         if let lexicon = Lexicon.standardFolder { try hashFolder(lexicon, into: &hasher) }
-        return hex(hasher.finalize())
+        return hasher.finalize().hex
     }
 
     /// The running executable's inode, size and times: a rebuilt or upgraded program is a new file.
@@ -403,15 +403,12 @@ public enum UnchangedRun {
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    /// A digest in lower-case hex, as the record holds it.
-    private static func hex(_ digest: SHA256.Digest) -> String { Array(digest).hex }
-
     /// The SHA-256 of the record's lines of `listed`, in lower-case hex, made a window of blocks at a time: the check
     /// before a night needs only the digest, not the record's 87 MB of lines at 100,000 cases.
     static func digest(of listed: [ListedFile]) -> String {
         var hasher = SHA256()
         forEachLineBlock(listed) { hasher.update(data: $0) }
-        return hex(hasher.finalize())
+        return hasher.finalize().hex
     }
 
     /// The record's lines of `listed`, one per file, handed to `body` in order, a block of 16,384 files at a time,

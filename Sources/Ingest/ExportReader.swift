@@ -380,12 +380,19 @@ private struct Session {
         // The whole export's large CSV files are decoded as they are read (`decodeInPieces`); a part's rows are read by the index.
         let pieceBytes = part == nil ? options.csvPieceBytes : nil
         let textStore = options.textStore
+        // cases.csv's texts are stored as each row is decoded, on every core (the store takes them from any thread).
+        let caseRow: (RawRow) -> (DecodedCase?, [Problem]) = textStore.map { store in
+            { row in
+                var (decoded, problems) = RowDecoding.caseRow(row)
+                decoded?.storeTexts(in: store)
+                return (decoded, problems)
+            }
+        } ?? RowDecoding.caseRow
         let csvCases = try pieceBytes.map {
             try decodeInPieces(.casesCSV, pieceBytes: $0, keys: ["case_id", "agency_code"], progress: progress,
                                sharing: { (decoded: inout DecodedCase, interner: inout StringInterner) in
                                    Self.shareEvidence(&decoded, &interner)
-                                   if let textStore { decoded.storeTexts(in: textStore) }
-                               }, problems: &problems, RowDecoding.caseRow)
+                               }, problems: &problems, caseRow)
         }
         try timedLoad(.casesCSV, .casesJSON)
         // Progress is cases.csv's when it had rows, else cases.json's.

@@ -1,6 +1,6 @@
 import CaseModel
 import Foundation
-import Native
+@testable import Native
 import XCTest
 
 /// The unnamed file that holds a night's long texts gives back every text as it was kept, from any thread, and leaves
@@ -46,6 +46,48 @@ final class TextSpillFileTests: XCTestCase {
         var late = ExportText(expected[0] + expected[1] + String(repeating: "x", count: ExportText.minimumStoredBytes))
         late.store(in: store)
         XCTAssertFalse(late.isStored)
+    }
+
+    /// Texts gather in memory and are written a batch at a time: those written and those not yet written both come back.
+    func testTextsComeBackWrittenOrGathered() throws {
+        let descriptor = open(folder.appendingPathComponent("spill").path, O_RDWR | O_CREAT | O_EXCL, 0o600)
+        XCTAssertGreaterThanOrEqual(descriptor, 0)
+        let store = TextSpillFile(descriptor: descriptor, batchBytes: 1_000)
+        let texts = (0..<300).map { "第\($0)段：" + String(repeating: "当事人于𠀀日擅自", count: 2 + $0 % 7) }
+        let kept = texts.map { text -> ExportText in
+            var value = ExportText(text)
+            value.store(in: store)
+            return value
+        }
+        XCTAssertTrue(kept.allSatisfy(\.isStored))
+        let onDisk = Int(lseek(descriptor, 0, SEEK_END))
+        XCTAssertGreaterThan(onDisk, 0, "full batches are written")
+        XCTAssertLessThan(onDisk, store.size, "the last texts are still gathered")
+        XCTAssertEqual(concurrentMap(kept, chunkSize: 8) { $0.string }, texts)
+        XCTAssertEqual(store.failedReads, 0)
+    }
+
+    /// A batch that cannot be written (a full disk: /dev/full) stays in memory and is read from there; texts offered after
+    /// it stay in their cases.
+    func testABatchThatCannotBeWrittenIsReadFromMemory() throws {
+        let descriptor = open("/dev/full", O_RDWR)
+        XCTAssertGreaterThanOrEqual(descriptor, 0)
+        let store = TextSpillFile(descriptor: descriptor, batchBytes: 500)
+        let texts = (0..<40).map { "处理决定第\($0)号：责令改正，并处罚款" + String(repeating: "伍仟元整", count: 1 + $0 % 5) }
+        let kept = texts.map { text -> ExportText in
+            var value = ExportText(text)
+            value.store(in: store)
+            return value
+        }
+        let stored = kept.prefix { $0.isStored }.count
+        XCTAssertGreaterThan(stored, 0)
+        XCTAssertLessThan(stored, texts.count, "after the failed write the store takes no more")
+        XCTAssertTrue(kept[stored...].allSatisfy { !$0.isStored })
+        XCTAssertEqual(kept.map(\.string), texts)
+        XCTAssertEqual(store.failedReads, 0)
+        store.discard()
+        XCTAssertEqual(kept[0].string, "")
+        XCTAssertEqual(store.failedReads, 1)
     }
 
     func testNoStoreWhereNoFileCanBeMade() {

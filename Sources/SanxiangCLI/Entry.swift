@@ -23,10 +23,23 @@ public struct SanxiangEntry: ParsableCommand {
 
     /// Runs the command and turns every failure into one message and an exit status.
     public static func main(arguments: [String]? = nil) -> Never {
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            // --help and --version come this way too, and are no mistake.
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            FileHandle.standardError.write(Data(UsageError.text(message: message(for: error), full: fullMessage(for: error)).utf8))
+            Foundation.exit(UsageError.exitStatus)
+        }
+        do {
             try command.run()
             Foundation.exit(0)
+        } catch let error as ValidationError {
+            // A value the command itself refuses (--split-above 0): a command line not understood, as the parser's own.
+            let name = type(of: command).configuration.commandName ?? ""
+            FileHandle.standardError.write(Data(UsageError.text(message: error.message, command: "sanxiang " + name).utf8))
+            Foundation.exit(UsageError.exitStatus)
         } catch let status as ExitCode {
             Foundation.exit(status.rawValue)
         } catch let error as SanxiangError {
@@ -55,7 +68,8 @@ struct VersionCommand: ParsableCommand {
     }
 }
 
-/// Exit statuses beyond 0 (all accepted), 3 (rows set aside) and 1 (could not run).
+/// Exit statuses beyond 0 (all accepted), 3 (rows set aside), 1 (could not run) and 64 (a command line not understood,
+/// `UsageError`).
 enum ExitStatus {
     /// Another process holds the output folder: nothing was done.
     static let busy: Int32 = 75

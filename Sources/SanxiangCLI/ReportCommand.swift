@@ -12,7 +12,7 @@ struct ReportCommand: ParsableCommand {
             读取导出数据，写入 <输出>/public/reports/<年度>/：report.pdf、index.html、statistics.json、statistics.csv，\
             并更新 public/feeds/reports.xml。已公开过的报告会被重新生成（用于更正）。
             `sanxiang run` 自每年1月1日起自动生成上一年度的报告，截止日（pipeline.yml 中 annual_report_deadline）之后不再自动改动。
-            退出状态：0 全部接收；3 有行被暂存（报告说明了原因）；1 无法运行。
+            退出状态：0 全部接收；3 有行被暂存（报告说明了原因）；1 无法运行；64 命令行有误。
             """)
 
     @OptionGroup var options: ExportOptions

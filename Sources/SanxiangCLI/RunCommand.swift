@@ -8,7 +8,7 @@ struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "按 pipeline.yml 中的阶段运行整条流水线。",
-        discussion: "退出状态：0 全部接收；3 有行被暂存（见 quarantine/report.txt）；4 公示前检查拦下了含个人信息的决定（见 internal/redaction/gate.json）；1 无法运行；75 输出文件夹正被另一个进程使用（未做任何改动）。")
+        discussion: "退出状态：0 全部接收；3 有行被暂存（见 quarantine/report.txt）；4 公示前检查拦下了含个人信息的决定（见 internal/redaction/gate.json）；1 无法运行；75 输出文件夹正被另一个进程使用（未做任何改动）；64 命令行有误（未做任何改动）。")
 
     @OptionGroup var options: ExportOptions
 
@@ -41,7 +41,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "只核查导出数据，不生成其他输出；给出 --output 时写入暂存清单。",
-        discussion: "退出状态：0 全部接收；3 有行被暂存；1 无法运行。")
+        discussion: "退出状态：0 全部接收；3 有行被暂存；1 无法运行；64 命令行有误。")
 
     @OptionGroup var options: ExportOptions
 

@@ -10,7 +10,7 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
             按账本（archive/ledger.jsonl）重新计算每个文件的 SHA-256 和 Merkle 树（RFC 6962/9162），\
             核对每次运行签名的树头（archive/tree-heads.jsonl）及前后一致性。
-            --case 给出该案件每个文件的包含证明。退出状态：0 全部一致；1 发现问题或无法核验。
+            --case 给出该案件每个文件的包含证明。退出状态：0 全部一致；1 发现问题或无法核验；64 命令行有误。
             """)
 
     @Option(name: .long, help: "流水线的输出文件夹。")

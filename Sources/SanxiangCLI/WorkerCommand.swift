@@ -13,7 +13,7 @@ struct WorkerCommand: ParsableCommand {
             可同时运行多个 worker（同一台或多台机器，输出文件夹须共享）；每个分片同一时间只有一个 worker 处理，\
             worker 中途退出的分片在租约到期后由其他 worker 重新领取，过期的结果不会被采用。\
             全部分片完成后退出。之后用同样的 --config、--input、--output、--as-of 运行 sanxiang run 发布。
-            退出状态：0 所有分片已完成；1 无法运行。
+            退出状态：0 所有分片已完成；1 无法运行；64 命令行有误。
             """)
 
     @OptionGroup var options: ExportOptions

@@ -45,6 +45,40 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(bad.output.contains("第2行") && bad.output.contains("stagez"), bad.output)
     }
 
+    /// A mistyped command line is said in Chinese, with the command's usage, and exits 64 having done nothing; the parser's
+    /// English reason never reaches the clerk. Help and the version are no mistake (0).
+    func testAMistypedCommandLineIsSaidInChineseAndDoesNothing() throws {
+        let folder = Repo.temporaryFolder("usage")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("out").path
+        let cases: [(arguments: [String], says: [String])] = [
+            (["run", "--output", output, "--bogus"], ["没有选项 --bogus", "用法：sanxiang run", "sanxiang run --help"]),
+            (["run", "--outptu", output], ["没有选项 --outptu（是不是 --output？）"]),
+            (["run", "--output"], ["选项 --output 后面缺少它的值", "说明：--output"]),
+            (["runn"], ["多出一个参数“runn”", "sanxiang --help"]),
+            (["check", "a", "b"], ["多出 2 个参数：“a”“b”"]),
+            (["report", "--output", output], ["缺少必需的 --year"]),
+            (["report", "--output", output, "--year", "二〇二五"], ["选项 --year 的值“二〇二五”不合要求"]),
+            (["run", "--output", output, "--full-run=yes"], ["选项 --full-run 不带值，却给了“yes”"]),
+            (["worker", "--output", output, "--as-of", "2026-01-06", "--split-above", "0"], ["--split-above 应为正整数", "sanxiang worker --help"]),
+        ]
+        for (arguments, says) in cases {
+            let result = try Repo.run(executable, arguments)
+            XCTAssertEqual(result.code, 64, arguments.joined(separator: " ") + "\n" + result.output)
+            XCTAssertTrue(result.output.hasPrefix("错误：命令行有误："), result.output)
+            for phrase in says { XCTAssertTrue(result.output.contains(phrase), phrase + "\n" + result.output) }
+            for english in ["Error:", "Usage:", "Unknown option", "Missing", "invalid", "Unexpected", "See '"] {
+                XCTAssertFalse(result.output.contains(english), english + "\n" + result.output)
+            }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: output), "nothing is written for a command line not understood")
+        }
+        for arguments in [["--help"], ["run", "--help"], ["--version"]] {
+            let result = try Repo.run(executable, arguments)
+            XCTAssertEqual(result.code, 0, result.output)
+            XCTAssertFalse(result.output.contains("命令行有误"), result.output)
+        }
+    }
+
     func testRunPrintsWhereItsOutputsAre() throws {
         let output = Repo.temporaryFolder("cli-run")
         defer { try? FileManager.default.removeItem(at: output) }

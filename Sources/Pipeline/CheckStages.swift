@@ -13,9 +13,11 @@ struct IngestStage: Stage {
     let readsLastOutput = false
 
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
-        // A run that writes its output keeps the long texts in an unnamed file beside it (`ExportText`): ≈ 200 MB of
-        // memory at 100,000 cases, from here to the commit. `check` reads and lets go, so it keeps them in memory.
-        run.textStore = run.request.recordsRun ? TextSpillFile(folder: run.config.outputURL.path) : nil
+        // A command that writes into its output folder (`run`, `report --year`) keeps the long texts in an unnamed file
+        // there (`ExportText`): ≈ 200 MB of memory at 100,000 cases, from here to the commit. `check` reads and lets go
+        // (and may have no output folder), so it keeps them in memory.
+        let writesOutput = run.request.useStateStore && run.request.writeOutputs
+        run.textStore = writesOutput ? TextSpillFile(folder: run.config.outputURL.path) : nil
         if Fault.isSet("texts.unreadable"), let kept = run.textStore { run.textStore = UnreadableTexts(kept) }
         let options = IngestOptions(asOf: run.asOf, textStore: run.textStore)
         run.ingest = try ExportReader.read(folder: run.config.inputURL, options: options) { done, total in

@@ -73,13 +73,17 @@ struct ReportStage: Stage {
         var entries = run.previous.reportFeed.filter { !produce || $0.year != year }
             .map { ReportFeed.Entry(year: $0.year, title: $0.title, summary: $0.summary, updated: $0.updated) }
         var state = StateChanges()
+        var written = ["feeds/", "feeds/reports.xml", "reports/", "reports/index.html"]
+        var findings: [GateFinding] = []
         if produce {
             let statistics = try compute(run, year: year)
             // The aggregate (for a 司法行政部门 running several agencies), then each 机关's own report.
-            try write(statistics, to: folder, agencyName: nil, run: run, output: output)
+            let gate = run.publicationGate()
+            written += try write(statistics, to: folder, agencyName: nil, run: run, output: output, gate: gate, findings: &findings)
             for agency in statistics.agencies {
                 if let own = statistics.agency(agency.agencyCode) {
-                    try write(own, to: "\(folder)/\(agency.agencyCode)", agencyName: agency.name, run: run, output: output)
+                    written += try write(own, to: "\(folder)/\(agency.agencyCode)", agencyName: agency.name, run: run, output: output,
+                                         gate: gate, findings: &findings)
                 }
             }
             let hash = StateStore.contentHash(try StatisticsExport.json(statistics))
@@ -96,6 +100,9 @@ struct ReportStage: Stage {
         let site = PortalSite(asOf: run.asOf, baseURL: run.config.portalBaseURL, agencies: run.ingest.agencies, officers: [],
                               decisions: [], info: run.config.portalSite, reports: PortalStage.reports(run, output: output))
         try output.writeUnlessSame(PortalReportsIndex.page(site), to: "public/reports/index.html")
+        // The reports are public files no case owns: a personal value in one stops the run, as in the site's files.
+        findings += run.publicationGate().sweep(folder: output.staging.appendingPathComponent("public"), only: written, owner: { _ in nil })
+        guard findings.isEmpty else { throw PublicationGateError(findings: findings) }
         let summary = summarise(run, year: year, produced: produce, folder: folder, published: state.reports)
         return StageOutcome(summary: .report(summary), state: state)
     }
@@ -122,10 +129,16 @@ struct ReportStage: Stage {
         return try StatisticsCalculator.compute(known)
     }
 
+    /// Writes one report's four files; returns their paths and their folder's relative to public/, for the gate's sweep.
+    /// The PDF is checked through the document it is drawn from (the sweep reads text files only).
     private func write(_ statistics: AnnualStatistics, to folder: String, agencyName: String?, run: RunContext,
-                       output: OutputWriter) throws {
+                       output: OutputWriter, gate: PublicationGate, findings: inout [GateFinding]) throws -> [String] {
+        let inPublic = String(folder.dropFirst("public/".count))
         let outline = ReportOutline(statistics)
-        let pdf = try run.typesetter().render(ReportDocument.document(outline, statistics: statistics))
+        let document = ReportDocument.document(outline, statistics: statistics)
+        let hits = gate.check(document)
+        if !hits.isEmpty { findings.append(GateFinding(caseID: nil, channel: inPublic + "/report.pdf", kinds: PublicationGate.kinds(hits))) }
+        let pdf = try run.typesetter().render(document)
         try output.writeUnlessSame(pdf.bytes, to: "\(folder)/report.pdf")
         let site = PortalSite(asOf: run.asOf, baseURL: run.config.portalBaseURL, agencies: run.ingest.agencies, officers: [],
                               decisions: [], info: run.config.portalSite)
@@ -136,6 +149,7 @@ struct ReportStage: Stage {
                                    to: "\(folder)/index.html")
         try output.writeUnlessSame(StatisticsExport.json(statistics), to: "\(folder)/statistics.json")
         try output.writeUnlessSame(StatisticsExport.csv(statistics), to: "\(folder)/statistics.csv")
+        return [inPublic + "/"] + ["report.pdf", "index.html", "statistics.json", "statistics.csv"].map { inPublic + "/" + $0 }
     }
 
     /// Deadlines, first publication, set-aside rows and warnings per agency, counting this run's publication as committed.

@@ -284,6 +284,17 @@ final class RunContext {
         try previous.storePath.map { try LastPublicCases(store: StateStore(path: $0), file: path) }
     }
 
+    /// The gate of tonight's export for public files no case owns: the portal stage's when it ran (the site stage takes it
+    /// later), else made here once (`report --year` runs no portal, and its report is public all the same).
+    func publicationGate() -> PublicationGate {
+        if let gate = portalSite?.gate ?? madeGate { return gate }
+        let gate = PublicationGate(index: PublicationGate.index(for: ingest))
+        madeGate = gate
+        return gate
+    }
+
+    private var madeGate: PublicationGate?
+
     /// What the portal stage left for the site stage, handed over once (nil: the portal did not run).
     func takePortalSite() -> PortalSiteWork? {
         defer { portalSite = nil }

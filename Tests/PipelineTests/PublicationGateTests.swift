@@ -211,6 +211,44 @@ final class PublicationGateTests: SampleCopyTestCase {
         XCTAssertEqual(try Data(contentsOf: home), before, "the last night's portal stays whole")
     }
 
+    /// The annual report is public too: a person's name that reached it (typed into the agency's name) stops
+    /// `report --year` — in the PDF, which the gate reads through the document it is drawn from, as in the page and the
+    /// statistics files — and the reports published before stay as they were.
+    func testAPersonalValueInTheAnnualReportStopsItAndKeepsTheLastReports() throws {
+        let config = try Repo.config(input: export, output: output, stages: [.ingest, .portal, .report])
+        _ = try PipelineRunner.run(RunRequest(config: config, asOf: asOf))
+        let reports = output.appendingPathComponent("public/reports")
+        let before = try Repo.files(reports)
+        let year = asOf.year - 1
+        XCTAssertNotNil(before["\(year)/report.pdf"], before.keys.sorted().joined(separator: " "))
+
+        let person = try publishedPerson()
+        let agency = try XCTUnwrap(try acceptedIngest().agencies.first { $0.code == person.agencyCode })
+        let url = export.appendingPathComponent("agencies.csv")
+        let text = try Repo.run("/usr/bin/iconv", ["-f", "GB18030", "-t", "UTF-8", url.path]).output
+        let edited = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.contains(agency.code) ? line.replacingOccurrences(of: agency.name, with: agency.name + "（联系人" + person.party.name + "）")
+                : String(line)
+        }.joined(separator: "\n")
+        XCTAssertNotEqual(edited, text)
+        try edited.write(to: url, atomically: true, encoding: .utf8)
+
+        var reportOnly = config
+        reportOnly.stages = [.ingest, .report]
+        let request = RunRequest(config: reportOnly, asOf: asOf, reportYear: year, recordsRun: false)
+        XCTAssertThrowsError(try PipelineRunner.run(request)) { error in
+            let failure = error as? StageFailure
+            XCTAssertEqual(failure?.stage, "report", "\(error)")
+            let findings = (failure?.underlying as? PublicationGateError)?.findings ?? []
+            let channels = Set(findings.map(\.channel))
+            for file in ["report.pdf", "index.html", "statistics.json", "statistics.csv"] {
+                XCTAssertTrue(channels.contains("reports/\(year)/\(agency.code)/\(file)"), "\(file): \(channels.sorted())")
+            }
+            XCTAssertTrue(findings.allSatisfy { $0.kinds == ["姓名"] && $0.caseID == nil }, "\(findings)")
+        }
+        XCTAssertEqual(try Repo.files(reports), before, "the reports published stay as they were")
+    }
+
     /// A person's phone entered as the agency's own (a clerk typing the switchboard for a party without one) is on the
     /// agency's page as the agency's published phone: no hit there, the run publishes and the case stays on the portal.
     func testAPersonsPhoneEnteredAsTheAgencysOwnStopsNothing() throws {

@@ -47,10 +47,21 @@ public final class PostgresConnection {
     private let connection: OpaquePointer
     /// host:port/database, for messages; the URL itself may carry a password.
     public let server: String
+    /// Seconds a statement may wait for the server's answer (`answer`).
+    public let answerTimeout: Double
+    /// Set once a statement went unanswered: what the server does with it is unknown, so the connection is not used again.
+    private var unanswered = false
+
+    /// How long a statement may wait for the server by default. The workers' statements are short (a claim, a renewal, a
+    /// registration of a few rows under a lock held as briefly); a server that has not answered in two minutes is hung
+    /// (stopped, swapped out, cut off behind a live TCP peer), and without a limit it held a worker silent, its shard
+    /// leased, for as long as anyone waited.
+    public static let defaultAnswerTimeout = 120.0
 
     /// `url`: a libpq connection URI, `postgresql://user@host:port/database`.
-    public init(url: String) throws {
+    public init(url: String, answerTimeout: Double = PostgresConnection.defaultAnswerTimeout) throws {
         server = Self.describe(url)
+        self.answerTimeout = answerTimeout
         guard let made = PQconnectdb(Self.withConnectTimeout(url)) else {
             throw PostgresError(server: server, action: PostgresError.connecting, detail: "libpq 无法分配连接", sqlState: "")
         }
@@ -71,16 +82,19 @@ public final class PostgresConnection {
     /// Runs one statement with `$1…$n` parameters passed as text (never spliced into the SQL).
     @discardableResult
     public func execute(_ sql: String, _ parameters: [String?] = [], action: String = "执行语句") throws -> PostgresRows {
+        guard !unanswered else {
+            throw PostgresError(server: server, action: action, detail: "此前的语句没有得到服务器应答，这个连接不再使用", sqlState: "")
+        }
         let copies: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.flatMap { strdup($0) } }
         defer { for copy in copies { free(copy) } }
-        let result: OpaquePointer? = copies.withUnsafeBufferPointer { buffer in
+        let sent: Int32 = copies.withUnsafeBufferPointer { buffer in
             buffer.baseAddress.map { base in
                 base.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: copies.count) {
-                    PQexecParams(connection, sql, Int32(copies.count), nil, $0, nil, nil, 0)
+                    PQsendQueryParams(connection, sql, Int32(copies.count), nil, $0, nil, nil, 0)
                 }
-            } ?? PQexecParams(connection, sql, 0, nil, nil, nil, nil, 0)
+            } ?? PQsendQueryParams(connection, sql, 0, nil, nil, nil, nil, 0)
         }
-        guard let result else {
+        guard sent == 1, let result = try answer(action: action) else {
             throw PostgresError(server: server, action: action, detail: Self.explained(Self.text(PQerrorMessage(connection))), sqlState: "")
         }
         defer { PQclear(result) }
@@ -100,6 +114,44 @@ public final class PostgresConnection {
         }
         let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
         return PostgresRows(columns: columns, rows: rows, affected: affected)
+    }
+
+    /// The result of the statement just sent, waited for at most `answerTimeout` seconds (libpq's own wait has no
+    /// limit). The first failed result when there are several, else the last; nil when the connection failed.
+    private func answer(action: String) throws -> OpaquePointer? {
+        let deadline = Date().addingTimeInterval(answerTimeout)
+        var kept: OpaquePointer?
+        while true {
+            while PQisBusy(connection) == 1 {
+                let left = deadline.timeIntervalSinceNow
+                guard left > 0 else {
+                    if let kept { PQclear(kept) }
+                    unanswered = true
+                    throw PostgresError(server: server, action: action, detail: "服务器在 \(Self.seconds(answerTimeout)) 秒内没有应答"
+                                        + "（服务器可能已停止响应或网络中断）", sqlState: "")
+                }
+                var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+                let ready = poll(&descriptor, 1, Int32(min(left, 1) * 1000) + 1)
+                if ready < 0, errno == EINTR { continue }
+                // Reads what arrived; 0 when the connection broke: its error message says why.
+                if ready != 0, PQconsumeInput(connection) == 0 {
+                    if let kept { PQclear(kept) }
+                    return nil
+                }
+            }
+            guard let next = PQgetResult(connection) else { return kept }
+            let failed = kept.map { PQresultStatus($0) != PGRES_COMMAND_OK && PQresultStatus($0) != PGRES_TUPLES_OK } ?? false
+            if failed {
+                PQclear(next)
+            } else {
+                if let kept { PQclear(kept) }
+                kept = next
+            }
+        }
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.

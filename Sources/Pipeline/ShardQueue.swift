@@ -44,8 +44,9 @@ public final class ShardQueue {
 
     /// Connects and creates the tables the first time (several workers starting together are serialised
     /// by an advisory lock: concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL).
-    public init(url: String, batch: String) throws {
-        connection = try PostgresConnection(url: url)
+    /// `answerTimeout`: seconds a statement may wait for the server (`PostgresConnection.answerTimeout`).
+    public init(url: String, batch: String, answerTimeout: Double = PostgresConnection.defaultAnswerTimeout) throws {
+        connection = try PostgresConnection(url: url, answerTimeout: answerTimeout)
         self.batch = batch
         // Created only when missing: a role allowed to use the tables need not be allowed to create any.
         let present = try connection.execute("""

@@ -484,19 +484,29 @@ final class LeaseKeeper: @unchecked Sendable {
     private var lostClaim = false
 
     var lost: Bool { lock.withLock { lostClaim } }
+    /// The renewing thread's connection: made here, then touched by that thread alone.
+    private var renewer: ShardQueue?
 
+    /// A renewal waits for the server at most a third of the lease (at least 5 s): one that waited longer could not save
+    /// the lease, and the next try, on a new connection, might.
     init(url: String, batch: String, claim: ShardClaim, leaseSeconds: Double) throws {
-        let queue = try ShardQueue(url: url, batch: batch)
+        let answerTimeout = max(leaseSeconds / 3, 5)
+        renewer = try ShardQueue(url: url, batch: batch, answerTimeout: answerTimeout)
         let thread = Thread { [self] in
             defer { finished.signal() }
             while stopped.wait(timeout: .now() + leaseSeconds / 3) == .timedOut {
                 do {
-                    if try !queue.renew(claim, leaseSeconds: leaseSeconds) {
+                    let current = try renewer ?? ShardQueue(url: url, batch: batch, answerTimeout: answerTimeout)
+                    renewer = current
+                    if try !current.renew(claim, leaseSeconds: leaseSeconds) {
                         lock.withLock { lostClaim = true }
                         return
                     }
                 } catch {
-                    // The server is unreachable for now: the lease may run out, and then the result is refused.
+                    // The server is unreachable or hung for now: the next renewal connects again (a connection whose
+                    // statement went unanswered is not used again). The lease may run out meanwhile, and then the result
+                    // is refused.
+                    renewer = nil
                     continue
                 }
             }

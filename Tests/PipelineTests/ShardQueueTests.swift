@@ -1,4 +1,5 @@
 import Dispatch
+import ErrorReporting
 import Foundation
 import Pipeline
 import XCTest
@@ -40,6 +41,55 @@ final class ShardQueueTests: XCTestCase {
         XCTAssertNil(try queue.claim(worker: "w3", leaseSeconds: 30), "a done shard is never claimed again")
         XCTAssertFalse(try queue.complete(first, resultHash: "h1-again"), "a shard is completed once")
         XCTAssertEqual(try queue.completed()[first.shard], CompletedShard(shard: first.shard, token: 1, resultHash: "h1"))
+    }
+
+    /// A server that stops answering (here every process of it stopped, as a hung or swapped-out host looks from a live TCP
+    /// peer) fails the statement after the answer timeout, said in Chinese, instead of holding the worker and its lease
+    /// silent for ever; the connection is not used again, and the server, once running again, serves a new one.
+    func testAServerThatStopsAnsweringFailsTheStatementInsteadOfHangingTheWorker() throws {
+        let server = try XCTUnwrap(Self.server, "PostgreSQL did not start")
+        let batch = "test-\(UUID().uuidString)"
+        let queue = try ShardQueue(url: server.url, batch: batch, answerTimeout: 2)
+        try queue.register(["A"])
+        let processes = try serverProcesses(server)
+        XCTAssertGreaterThan(processes.count, 1, "the postmaster and its backends")
+        for process in processes { kill(process, SIGSTOP) }
+        var thawed = false
+        func thaw() {
+            guard !thawed else { return }
+            thawed = true
+            for process in processes { kill(process, SIGCONT) }
+        }
+        defer { thaw() }
+        let started = Date()
+        XCTAssertThrowsError(try queue.claim(worker: "w1", leaseSeconds: 30)) { error in
+            let message = (error as? SanxiangError)?.message ?? "\(error)"
+            XCTAssertTrue(message.contains("服务器在 2 秒内没有应答"), message)
+        }
+        let waited = Date().timeIntervalSince(started)
+        XCTAssertGreaterThanOrEqual(waited, 1.9)
+        XCTAssertLessThan(waited, 15, "the statement waited no longer than its timeout")
+        let again = Date()
+        XCTAssertThrowsError(try queue.openCount(), "a connection whose statement went unanswered is not used again")
+        XCTAssertLessThan(Date().timeIntervalSince(again), 1)
+        thaw()
+        XCTAssertEqual(try ShardQueue(url: server.url, batch: batch).openCount(), 1, "nothing was claimed; the server serves again")
+    }
+
+    /// The server's postmaster (its pid file's first line) and every process it started.
+    private func serverProcesses(_ server: TestPostgres) throws -> [pid_t] {
+        let pidFile = server.folder.appendingPathComponent("pg/data/postmaster.pid")
+        let text = try String(contentsOf: pidFile, encoding: .utf8)
+        let postmaster = try XCTUnwrap(text.split(separator: "\n").first.flatMap { pid_t($0) })
+        var children: [pid_t] = []
+        for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc") {
+            guard let process = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // After the command's closing bracket: state, then the parent's pid.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, pid_t(fields[1]) == postmaster { children.append(process) }
+        }
+        return [postmaster] + children
     }
 
     func testTheHintIsTriedFirst() throws {

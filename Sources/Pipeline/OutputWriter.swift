@@ -52,6 +52,12 @@ public final class OutputWriter: @unchecked Sendable {
         }
     }
 
+    /// Removes the staging area of a run that stopped before its commit. A failure leaves it to the next run, which
+    /// empties it before anything else (`init`): nothing of it is ever served or committed.
+    func discardStaging() {
+        try? FileWalker.removeTree(stagingPath, action: "清理暂存文件夹")
+    }
+
     /// The POSIX code inside a Foundation error, for a Chinese message.
     static func errnoOf(_ error: Error) -> Int32 {
         if let posix = error as? POSIXError { return posix.code.rawValue }

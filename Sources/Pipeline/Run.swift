@@ -157,6 +157,10 @@ public enum PipelineRunner {
         // A command that remakes part of the output keeps the nightly record true for the files it only carries forward.
         let stampsBefore = inputs == nil ? try UnchangedRun.stampsBeforeOtherCommand(config) : nil
         let output = try OutputWriter(root: config.outputURL)
+        // A run that stops before its commit leaves no staging area behind (tonight's half-made portal and documents, GBs
+        // at 100,000 cases); once the commit has begun, its journal may need what is staged, and the commit removes it.
+        var committing = false
+        defer { if !committing { output.discardStaging() } }
         output.damaged = finding?.damaged ?? []
         output.liveInPlace = finding?.liveInPlace
         output.inPlaceFolders = inPlace
@@ -241,6 +245,7 @@ public enum PipelineRunner {
         defer { _ = try? inputsNow?.wait() }
         try state.readStagedMemos()
         try run.checkStoredTexts(stage: "commit")
+        committing = true
         let committed = try committer.commit(output, ownership: ownership, state: state, snapshot: snapshot, archive: archive)
         summary.archive = committed.archive
         if config.shardQueue != nil, request.recordsRun {

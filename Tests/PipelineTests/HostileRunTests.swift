@@ -50,9 +50,15 @@ final class HostileRunTests: SampleCopyTestCase {
         }
     }
 
-    /// Every file of the output folder but the lock (its holder's process id) and the staging area a failed run leaves.
+    /// Every file of the output folder but the lock (its holder's process id). A failed run leaves no staging area: it
+    /// shows here as files that came.
     private func outputFiles() throws -> [String: Data] {
-        try Repo.files(output).filter { $0.key != ".lock" && !$0.key.hasPrefix(".staging/") }
+        try Repo.files(output).filter { $0.key != ".lock" }
+    }
+
+    private func assertNoStagingLeft(_ label: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.appendingPathComponent(".staging").path),
+                       "\(label): a run that stopped before its commit leaves no staging area", file: file, line: line)
     }
 
     /// An export whose case files give no case to accept — a header only, rows that are not the contract's, every row
@@ -81,6 +87,7 @@ final class HostileRunTests: SampleCopyTestCase {
             XCTAssertTrue(result.output.contains("本次没有改动输出文件夹"), label)
             if let quoted { XCTAssertTrue(result.output.contains(quoted), "\(label): the message quotes the case file's first errors") }
             let now = try outputFiles()
+            assertNoStagingLeft(label)
             XCTAssertEqual(Set(now.keys).symmetricDifference(lastNight.keys).sorted(), [], "\(label): files came or went")
             XCTAssertEqual(lastNight.keys.sorted().filter { now[$0] != lastNight[$0] }, [], "\(label): files changed")
         }
@@ -105,6 +112,7 @@ final class HostileRunTests: SampleCopyTestCase {
         XCTAssertTrue(failed.output.contains("读取失败"), failed.output.suffix(800).description)
         XCTAssertTrue(failed.output.contains("上次的输出和状态保持不变"), failed.output.suffix(800).description)
         let now = try outputFiles()
+        assertNoStagingLeft("texts")
         XCTAssertEqual(Set(now.keys).symmetricDifference(lastNight.keys).sorted(), [], "files came or went")
         XCTAssertEqual(lastNight.keys.sorted().filter { now[$0] != lastNight[$0] }, [], "files changed")
         let verify = try Repo.run(Repo.executable, ["verify", "--output", output.path])

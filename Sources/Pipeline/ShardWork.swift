@@ -53,6 +53,21 @@ struct ShardManifest: Codable, Equatable {
     }
 }
 
+/// The shards other workers completed are not in this worker's output folder: the workers (and the publish step) do not
+/// share one folder — a volume not mounted where `--output` points, another machine's local disk. Every completed result
+/// missing: this worker is the odd one and claims nothing; some missing at the end: the night's results are split.
+public struct WorkerOutputMismatchError: SanxiangError {
+    public let output: String
+    public let absent: [String]
+    public let completed: Int
+    public var message: String {
+        let shards = absent.prefix(5).joined(separator: "、") + (absent.count > 5 ? " 等" : "")
+        return "本批次已完成的 \(completed) 个分片中有 \(absent.count) 个（\(shards)）的结果不在本 worker 的输出文件夹 \(output) 中："
+            + "各 worker 和发布步骤必须使用同一个共享文件夹（请检查共享存储是否已挂载到 --output 所指的位置）。"
+            + (absent.count == completed ? "本 worker 未领取任何分片。" : "发布步骤会自行生成这些分片的文书，但请先查明原因。")
+    }
+}
+
 /// The database failed a worker after it had connected (a restart, a failover, the network): said with what to do.
 public struct WorkerInterruptedError: SanxiangError {
     public let underlying: SanxiangError
@@ -247,6 +262,11 @@ public enum ShardWork {
         }
         let all = try queue.shards()
         events(cut.map { .registered(shards: $0.shards, cases: $0.cases) } ?? .joined(shards: all.count))
+        // A worker whose folder holds none of the results completed so far would write where the publish step never reads.
+        let before = try results(queue, output: config.outputURL)
+        if before.completed > 0, before.absent.count == before.completed {
+            throw WorkerOutputMismatchError(output: config.outputURL.path, absent: before.absent, completed: before.completed)
+        }
         let fingerprint = try PipelineRunner.renderFingerprint(config)
         let registered = Set(all)
         var hint = request.index.flatMap { all.isEmpty ? nil : all[$0 % all.count] }
@@ -316,7 +336,22 @@ public enum ShardWork {
             summary.documents += documents
             events(.completed(claim, documents: documents))
         }
+        // "Every shard is done" is said only when this folder holds every result (the publish step reads them from it).
+        let after = try results(queue, output: config.outputURL)
+        guard after.absent.isEmpty else {
+            throw WorkerOutputMismatchError(output: config.outputURL.path, absent: after.absent, completed: after.completed)
+        }
         return summary
+    }
+
+    /// The batch's completed shards whose accepted result (`shards/<batch>/<分片>/<令牌>/shard.json`) is not under `output`.
+    static func results(_ queue: ShardQueue, output: URL) throws -> (absent: [String], completed: Int) {
+        let completed = try queue.completed()
+        let absent = completed.values.filter { done in
+            let folder = ShardManifest.folder(output: output, batch: queue.batch, shard: done.shard).appendingPathComponent(String(done.token))
+            return !FileManager.default.fileExists(atPath: folder.appendingPathComponent(ShardManifest.fileName).path)
+        }
+        return (absent.map(\.shard).sorted(), completed.count)
     }
 
     /// The documents of one shard's cases as a run plans them after its validate stage: the validate

@@ -63,6 +63,42 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertEqual(shards.output.trimmingCharacters(in: .whitespacesAndNewlines), "0", "no shard registered")
     }
 
+    /// A worker whose output folder is not the one the others write (a volume not mounted where --output points) is
+    /// told so, and fails: one whose folder holds none of the completed results claims nothing; one that finds some of
+    /// them missing at the end does not say every shard is done.
+    func testAWorkerOnAnotherOutputFolderSaysSoInsteadOfEveryShardDone() throws {
+        let export = parent.appendingPathComponent("export")
+        let generated = try Repo.run("/usr/bin/env", ["python3", Repo.generator.path, "--out", export.path, "--cases", "40",
+                                                      "--seed", "23", "--no-media"])
+        XCTAssertEqual(generated.code, 0, generated.output)
+        let shared = parent.appendingPathComponent("shared")
+        func worker(_ output: URL, _ name: String) throws -> (code: Int32, output: String) {
+            try Repo.run(Repo.executable, ["worker", "--config", config, "--input", export.path, "--output", output.path,
+                                           "--as-of", asOf, "--state-store", server.url, "--lease", "3", "--name", name])
+        }
+        let first = try worker(shared, "w1")
+        XCTAssertEqual(first.code, 0, first.output)
+        XCTAssertTrue(first.output.contains("所有分片已完成"), first.output)
+
+        let elsewhere = parent.appendingPathComponent("unmounted")
+        let stray = try worker(elsewhere, "w2")
+        XCTAssertEqual(stray.code, 1, stray.output)
+        XCTAssertTrue(stray.output.contains("的结果不在本 worker 的输出文件夹 \(elsewhere.path) 中"), stray.output)
+        XCTAssertTrue(stray.output.contains("本 worker 未领取任何分片"), stray.output)
+        XCTAssertFalse(stray.output.contains("所有分片已完成"), stray.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: elsewhere.appendingPathComponent("shards").path), "nothing was written there")
+
+        // One accepted result gone from the shared folder: a worker there finds the rest, has nothing to claim, and fails.
+        let batch = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: shared.appendingPathComponent("shards").path).first)
+        let shards = shared.appendingPathComponent("shards/\(batch)")
+        let shard = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: shards.path).sorted().first)
+        try FileManager.default.removeItem(at: shards.appendingPathComponent(shard))
+        let last = try worker(shared, "w3")
+        XCTAssertEqual(last.code, 1, last.output)
+        XCTAssertTrue(last.output.contains("中有 1 个（\(shard)）的结果不在本 worker 的输出文件夹"), last.output)
+        XCTAssertTrue(last.output.contains("发布步骤会自行生成这些分片的文书"), last.output)
+    }
+
     func testThreeWorkersOneKilledMatchASingleProcessRun() throws {
         let (export, single, referenceCode, sharded, common) = try exportWithSingleProcessRun(cases: 180, seed: 15)
         let workers = try (1...3).map { number in

@@ -30,13 +30,23 @@ enum TimeLimits {
     static let hearingNoticeWorkingDays = 7
     static let calendarDays = "自然日", workingDays = "工作日"
 
-    /// `input.cases` in case-number order (`Supervisor.report` sorts them): the findings are listed so.
-    static func check(_ input: SupervisionInput, into report: inout SupervisionReport) throws {
-        for item in input.cases where item.actionType == .penalty {
-            let details = input.details[item.id] ?? CaseDetails(caseID: item.id)
-            if let finding = try decisionOverrun(item, details, input.calendar) { report.decisionTimeLimitOverruns.append(finding) }
-            if let finding = try lateService(item, details, input) { report.lateServices.append(finding) }
-            if let finding = try lateHearingNotice(item, details, input.calendar) { report.lateHearingNotices.append(finding) }
+    /// The penalty cases at `order` (case-number order, `Supervisor.report`), checked on every core; the findings are
+    /// listed in that order.
+    static func check(_ input: SupervisionInput, order: [Int], into report: inout SupervisionReport) throws {
+        let penalties = order.filter { input.cases[$0].actionType == .penalty }
+        let found = concurrentMap(penalties, chunkSize: 512) { position in
+            Result { () throws -> (TimeLimitFinding?, TimeLimitFinding?, TimeLimitFinding?) in
+                let item = input.cases[position]
+                let details = input.details[item.id] ?? CaseDetails(caseID: item.id)
+                return (try decisionOverrun(item, details, input.calendar), try lateService(item, details, input),
+                        try lateHearingNotice(item, details, input.calendar))
+            }
+        }
+        for result in found {
+            let (overrun, service, hearing) = try result.get()
+            if let overrun { report.decisionTimeLimitOverruns.append(overrun) }
+            if let service { report.lateServices.append(service) }
+            if let hearing { report.lateHearingNotices.append(hearing) }
         }
     }
 

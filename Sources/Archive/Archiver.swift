@@ -128,11 +128,19 @@ public enum Archiver {
         let current: [FileDigest]
         let template: TreeHead
         do {
-            let previousIndex = FileIndex.load(root: root)
-            state = try LoggedState.load(root: root, index: previousIndex)
+            // The last run's index and ledger are read while the output is walked: neither needs the other.
+            let known = knownFolders()
+            let exclusion = TreeHead(run: 0, asOf: asOf, input: input, treeSize: 0, rootHash: "", excluded: excluded, publicKey: "", signature: "")
+            let ((previousIndex, loaded), walked) = try EveryCore.both({ () throws -> (FileIndex?, LoggedState) in
+                let index = FileIndex.load(root: root)
+                return (index, try LoggedState.load(root: root, index: index))
+            }, {
+                try FileWalker.list(root: root, isExcluded: exclusion.isExcluded, known: known)
+            })
+            state = loaded
+            listed = walked
             template = TreeHead(run: state.nextRun, asOf: asOf, input: input, treeSize: 0, rootHash: "", excluded: excluded,
                                 publicKey: "", signature: "")
-            listed = try FileWalker.list(root: root, isExcluded: template.isExcluded, known: knownFolders())
             join = Self.joined(listed, rows: state.indexRows) ?? Self.lookedUp(listed, indexed: previousIndex?.entries ?? [:], state: state)
         }
         // Each listed file's `Known` holds what it needs of its logged output: the logged outputs themselves (the

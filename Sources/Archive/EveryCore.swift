@@ -29,6 +29,28 @@ enum EveryCore {
         }
     }
 
+    /// `first` and `second` at once, on two cores where there are two; the first's error is thrown when both throw.
+    static func both<A, B>(_ first: () throws -> A, _ second: () throws -> B) throws -> (A, B) {
+        let one = Slot<A>(), two = Slot<B>()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 { one.set(Result { try first() }) } else { two.set(Result { try second() }) }
+        }
+        return (try one.get(), try two.get())
+    }
+
+    /// One task's outcome, set once under its lock.
+    private final class Slot<T>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var outcome: Result<T, Error>?
+
+        func set(_ value: Result<T, Error>) { lock.withLock { outcome = value } }
+
+        func get() throws -> T {
+            guard let outcome = lock.withLock({ outcome }) else { throw ArchiveError(path: "", reason: "并行任务未返回结果") }
+            return try outcome.get()
+        }
+    }
+
     /// The results the tasks fill in, each its own range, under the lock.
     private final class Results<T>: @unchecked Sendable {
         var values: [T?]

@@ -75,7 +75,7 @@ final class CommandLineTests: XCTestCase {
         for arguments in [["--help"], ["run", "--help"], ["--version"]] {
             let result = try Repo.run(executable, arguments)
             XCTAssertEqual(result.code, 0, result.output)
-            XCTAssertFalse(result.output.contains("命令行有误"), result.output)
+            XCTAssertFalse(result.output.contains("错误：命令行有误"), result.output)
         }
     }
 

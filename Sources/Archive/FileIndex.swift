@@ -290,10 +290,11 @@ public struct FileIndex: Equatable {
     private static let rowsPerBlock = 16384
 
     /// The index lines of some rows (a row that cannot be written is left out).
-    private static func lines(_ rows: ArraySlice<(String, Entry)>) -> [UInt8] {
+    /// `allWritable`: every row was found writable already (`write` checks them all before it writes the head).
+    private static func lines(_ rows: ArraySlice<(String, Entry)>, allWritable: Bool) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(rows.count * 190)
-        for (path, entry) in rows where Self.isWritable((path, entry)) {
+        for (path, entry) in rows where allWritable || Self.isWritable((path, entry)) {
             let stamp = entry.stamp
             for number in [entry.leaf, Int(Int64(bitPattern: stamp.device)), Int(Int64(bitPattern: stamp.inode)), stamp.size,
                            stamp.modifiedSeconds, stamp.modifiedNanoseconds] {
@@ -335,7 +336,7 @@ public struct FileIndex: Equatable {
         // listing and the rows they were made from, the commit's peak.
         for start in stride(from: 0, to: blockCount, by: blocksPerWindow) {
             let window = EveryCore.map(count: min(blocksPerWindow, blockCount - start), block: 1) { range in
-                range.map { lines(block(start + $0)) }
+                range.map { lines(block(start + $0), allWritable: writable[start + $0] == true) }
             }
             for bytes in window { try writeAll(bytes ?? [], to: descriptor, path: temporary) }
         }

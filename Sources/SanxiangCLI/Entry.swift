@@ -29,8 +29,7 @@ public struct SanxiangEntry: ParsableCommand {
         } catch {
             // --help and --version come this way too, and are no mistake.
             guard exitCode(for: error) != .success else { exit(withError: error) }
-            FileHandle.standardError.write(Data(UsageError.text(message: message(for: error), full: fullMessage(for: error)).utf8))
-            Foundation.exit(UsageError.exitStatus)
+            UsageError.exit(saying: UsageError.text(message: message(for: error), full: fullMessage(for: error)))
         }
         do {
             try command.run()
@@ -38,8 +37,7 @@ public struct SanxiangEntry: ParsableCommand {
         } catch let error as ValidationError {
             // A value the command itself refuses (--split-above 0): a command line not understood, as the parser's own.
             let name = type(of: command).configuration.commandName ?? ""
-            FileHandle.standardError.write(Data(UsageError.text(message: error.message, command: "sanxiang " + name).utf8))
-            Foundation.exit(UsageError.exitStatus)
+            UsageError.exit(saying: UsageError.text(message: error.message, command: "sanxiang " + name))
         } catch let status as ExitCode {
             Foundation.exit(status.rawValue)
         } catch let error as SanxiangError {

@@ -7,6 +7,12 @@ enum UsageError {
     /// The exit status of a command line that was not understood (EX_USAGE): nothing was done.
     static let exitStatus: Int32 = 64
 
+    /// Says `text` on standard error and ends the process with `exitStatus`.
+    static func exit(saying text: String) -> Never {
+        FileHandle.standardError.write(Data(text.utf8))
+        Foundation.exit(exitStatus)
+    }
+
     /// The whole message: what was wrong, then the command's usage and where its help is.
     /// `message`: the parser's one-line reason; `full`: its full text with the usage lines.
     static func text(message: String, full: String) -> String {

@@ -54,11 +54,7 @@ final class TextSpillFileTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(descriptor, 0)
         let store = TextSpillFile(descriptor: descriptor, batchBytes: 1_000)
         let texts = (0..<300).map { "第\($0)段：" + String(repeating: "当事人于𠀀日擅自", count: 2 + $0 % 7) }
-        let kept = texts.map { text -> ExportText in
-            var value = ExportText(text)
-            value.store(in: store)
-            return value
-        }
+        let kept = Self.kept(texts, in: store)
         XCTAssertTrue(kept.allSatisfy(\.isStored))
         let onDisk = Int(lseek(descriptor, 0, SEEK_END))
         XCTAssertGreaterThan(onDisk, 0, "full batches are written")
@@ -74,11 +70,7 @@ final class TextSpillFileTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(descriptor, 0)
         let store = TextSpillFile(descriptor: descriptor, batchBytes: 500)
         let texts = (0..<40).map { "处理决定第\($0)号：责令改正，并处罚款" + String(repeating: "伍仟元整", count: 1 + $0 % 5) }
-        let kept = texts.map { text -> ExportText in
-            var value = ExportText(text)
-            value.store(in: store)
-            return value
-        }
+        let kept = Self.kept(texts, in: store)
         let stored = kept.prefix { $0.isStored }.count
         XCTAssertGreaterThan(stored, 0)
         XCTAssertLessThan(stored, texts.count, "after the failed write the store takes no more")
@@ -90,10 +82,19 @@ final class TextSpillFileTests: XCTestCase {
         XCTAssertEqual(store.failedReads, 1)
     }
 
+    /// Each text as an `ExportText` offered to `store`.
+    private static func kept(_ texts: [String], in store: TextSpillFile) -> [ExportText] {
+        texts.map { text in
+            var value = ExportText(text)
+            value.store(in: store)
+            return value
+        }
+    }
+
     func testNoStoreWhereNoFileCanBeMade() {
         XCTAssertNil(TextSpillFile(folder: folder.appendingPathComponent("missing").path))
         let file = folder.appendingPathComponent("a-file")
-        FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8)))
         XCTAssertNil(TextSpillFile(folder: file.path))
     }
 }

@@ -27,10 +27,7 @@ final class ShardWorkerTests: XCTestCase {
     /// A generated export, its single-process run (the reference every sharded output must equal),
     /// the folder the sharded run writes, and the options every worker and the publish step share.
     private func exportWithSingleProcessRun(cases: Int, seed: Int) throws -> (export: URL, single: URL, referenceCode: Int32, sharded: URL, common: [String]) {
-        let export = parent.appendingPathComponent("export")
-        let generated = try Repo.run("/usr/bin/env", ["python3", Repo.generator.path, "--out", export.path, "--cases", "\(cases)",
-                                                      "--seed", "\(seed)", "--no-media"])
-        XCTAssertEqual(generated.code, 0, generated.output)
+        let export = try Repo.generate(cases: cases, seed: seed, broken: 0, noMedia: true, into: parent)
         let single = parent.appendingPathComponent("single")
         let reference = try Repo.run(Repo.executable, ["run", "--config", config, "--input", export.path, "--output", single.path,
                                                        "--as-of", asOf])
@@ -44,10 +41,7 @@ final class ShardWorkerTests: XCTestCase {
     /// A worker given an export with no case to accept says so and fails, registering nothing: exit 0 with “all shards
     /// done” would leave the publish step to find out, and the night's operator to wonder why nothing was made.
     func testAWorkerRefusesAnExportWithNoCaseToAccept() throws {
-        let export = parent.appendingPathComponent("export")
-        let generated = try Repo.run("/usr/bin/env", ["python3", Repo.generator.path, "--out", export.path, "--cases", "12",
-                                                      "--seed", "19", "--no-media"])
-        XCTAssertEqual(generated.code, 0, generated.output)
+        let export = try Repo.generate(cases: 12, seed: 19, broken: 0, noMedia: true, into: parent)
         let cases = export.appendingPathComponent("cases.csv")
         // The header's bytes up to its line end (a String would keep "\r\n" as one character and never split there).
         let header = try Data(contentsOf: cases).prefix { $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\n") }
@@ -67,10 +61,7 @@ final class ShardWorkerTests: XCTestCase {
     /// told so, and fails: one whose folder holds none of the completed results claims nothing; one that finds some of
     /// them missing at the end does not say every shard is done.
     func testAWorkerOnAnotherOutputFolderSaysSoInsteadOfEveryShardDone() throws {
-        let export = parent.appendingPathComponent("export")
-        let generated = try Repo.run("/usr/bin/env", ["python3", Repo.generator.path, "--out", export.path, "--cases", "40",
-                                                      "--seed", "23", "--no-media"])
-        XCTAssertEqual(generated.code, 0, generated.output)
+        let export = try Repo.generate(cases: 40, seed: 23, broken: 0, noMedia: true, into: parent)
         let shared = parent.appendingPathComponent("shared")
         func worker(_ output: URL, _ name: String) throws -> (code: Int32, output: String) {
             try Repo.run(Repo.executable, ["worker", "--config", config, "--input", export.path, "--output", output.path,

@@ -58,12 +58,14 @@ enum Repo {
     }
 
     /// Runs gen_export.py and returns the export folder.
+    /// `noMedia`: records.csv without the media files (the workers' tests need none).
     static func generate(cases: Int, seed: Int, broken: Int, encoding: String = "utf-8", jsonShare: Double = 0,
-                         headerStyle: String = "zh", into parent: URL) throws -> URL {
+                         headerStyle: String = "zh", noMedia: Bool = false, into parent: URL) throws -> URL {
         let folder = parent.appendingPathComponent("seed\(seed)-\(encoding)-\(jsonShare)-\(headerStyle)")
         let status = try run("/usr/bin/env", ["python3", generator.path, "--out", folder.path, "--cases", "\(cases)",
                                               "--seed", "\(seed)", "--broken", "\(broken)", "--encoding", encoding,
-                                              "--json-share", "\(jsonShare)", "--header-style", headerStyle])
+                                              "--json-share", "\(jsonShare)", "--header-style", headerStyle]
+                                             + (noMedia ? ["--no-media"] : []))
         XCTAssertEqual(status.code, 0, status.output)
         return folder
     }

@@ -48,7 +48,9 @@ public enum FileSystem {
             try fill(descriptor, temporary)
             guard fsync(descriptor) == 0 else { throw FileSystemError(path: temporary, action: "写入文件", code: errno) }
         } catch {
+            // The old file stays; a half-written temporary beside it would only be mistaken for output.
             close(descriptor)
+            unlink(temporary)
             throw error
         }
         close(descriptor)

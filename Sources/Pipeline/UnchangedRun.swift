@@ -24,7 +24,7 @@ import Glibc
 /// killed before writing the new one only makes the next run a full one.
 public enum UnchangedRun {
     static let recordName = ".unchanged-run"
-    private static let format = "sanxiang-unchanged-run-v1"
+    static let format = "sanxiang-unchanged-run-v1"
 
     /// The record's first line: the inputs' identity, a digest of the output's stamps, and what
     /// the last run said. Each further line is one output file: its stamp, a tab, its path.
@@ -175,11 +175,6 @@ public enum UnchangedRun {
         try write(header, config) { emit in try forEachLineBlock(listed, emit) }
     }
 
-    /// The record with lines already made (`restamp`).
-    private static func write(_ header: Header, body: [UInt8], _ config: PipelineConfig) throws {
-        try write(header, config) { emit in try emit(body) }
-    }
-
     private static func write(_ header: Header, _ config: PipelineConfig, lines: ((_ piece: [UInt8]) throws -> Void) throws -> Void) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -188,44 +183,6 @@ public enum UnchangedRun {
             try emit(first)
             try withoutActuallyEscaping(emit) { try lines($0) }
         }
-    }
-
-    /// Before a command that remakes part of the output (`report --year`, `check --output`) commits: the
-    /// output's stamps, when a record exists to be kept up to date afterwards (nil: nothing to keep).
-    static func stampsBeforeOtherCommand(_ config: PipelineConfig) throws -> [String: String]? {
-        guard let (header, _) = read(config), header.format == format else { return nil }
-        return Dictionary(stamps(try outputListing(config)), uniquingKeysWith: { first, _ in first })
-    }
-
-    /// After such a command's commit: its swap hard-linked every file it kept, which changes their change
-    /// time, and the next night would take them all for edited and make every page again. A file whose
-    /// device, inode, size and modification time are the recorded ones, and whose change time still was the
-    /// recorded one before the command started (so nobody had edited it), gets its new change time in the
-    /// record. The header stays: the output differs from the recorded one by what the command wrote, which
-    /// the next night finds not as recorded and makes again, as before. An edit made with its modification
-    /// time put back while the command ran is not told from its link; `verify`, which reads every file
-    /// against the ledger, still finds it.
-    static func restamp(_ config: PipelineConfig, before: [String: String], listed: [ListedFile]?) throws {
-        guard let (header, record) = read(config), header.format == format, var recorded = stamps(in: record) else { return }
-        let after = stamps(try listed ?? outputListing(config))
-        var changed = false
-        for (path, stamp) in after {
-            guard let old = recorded[path], old != stamp, before[path] == old, sameFile(old, stamp) else { continue }
-            recorded[path] = stamp
-            changed = true
-        }
-        guard changed else { return }
-        var body: [UInt8] = []
-        for (path, stamp) in recorded.sorted(by: { $0.key < $1.key }) where !path.utf8.contains(UInt8(ascii: "\n")) {
-            body += Array("\(stamp)\t\(path)\n".utf8)
-        }
-        try write(header, body: body, config)
-    }
-
-    /// Two stamps of the same bytes, told apart only by their change time (the last field).
-    private static func sameFile(_ first: String, _ second: String) -> Bool {
-        guard let a = first.lastIndex(of: "/"), let b = second.lastIndex(of: "/") else { return false }
-        return first[..<a] == second[..<b]
     }
 
     /// The record's header and the whole record; nil when there is none or its header cannot be read
@@ -374,7 +331,7 @@ public enum UnchangedRun {
 
     /// `L` (reached through a link) or `F`, device, inode, size, modification and change time:
     /// "F/2049/1234/5678/1767225600.123456789/1767225600.123456789".
-    private static func appendStamp(of file: ListedFile, to bytes: inout [UInt8]) {
+    static func appendStamp(of file: ListedFile, to bytes: inout [UInt8]) {
         let stamp = file.stamp
         let slash = UInt8(ascii: "/"), point = UInt8(ascii: ".")
         bytes.append(UInt8(ascii: file.isLink ? "L" : "F"))

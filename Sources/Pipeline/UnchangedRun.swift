@@ -82,11 +82,9 @@ public enum UnchangedRun {
             liveInPlace = { walked.live }
         }
         guard outputs == header.outputs else {
-            // The record's lines are read only now: read whole on every night (≈ 87 MB at 100,000 cases), they stood beside
-            // the export being read. A walked listing is made whole again here (rare: a file edited or removed since).
-            guard let (whole, record) = read(config), whole == header, let recorded = stamps(in: record) else { return Finding() }
-            var damaged = Set<String>()
-            for (path, stamp) in stamps(try listed ?? outputListing(config)) where recorded[path] != stamp { damaged.insert(path) }
+            // The record's lines are read only now, a piece at a time beside the output's listing (whole when the inputs were
+            // the recorded ones, else walked again a window at a time): every night after `report --year` comes here.
+            guard let damaged = try damagedFiles(config, header: header, listed: listed) else { return Finding() }
             return Finding(damaged: damaged, gateKey: header.gateKey, liveInPlace: liveInPlace())
         }
         guard header.inputs == inputs else { return Finding(gateKey: header.gateKey, liveInPlace: liveInPlace()) }
@@ -183,6 +181,15 @@ public enum UnchangedRun {
             try emit(first)
             try withoutActuallyEscaping(emit) { try lines($0) }
         }
+    }
+
+    /// `damagedFiles` from the whole record and listing, for a record or output whose paths are not in the order of their
+    /// bytes (names not in normalization form C: never the pipeline's own).
+    static func damagedFilesWhole(_ config: PipelineConfig, header: Header, listed: [ListedFile]?) throws -> Set<String>? {
+        guard let (whole, record) = read(config), whole == header, let recorded = stamps(in: record) else { return nil }
+        var damaged = Set<String>()
+        for (path, stamp) in stamps(try listed ?? outputListing(config)) where recorded[path] != stamp { damaged.insert(path) }
+        return damaged
     }
 
     /// The record's header and the whole record; nil when there is none or its header cannot be read

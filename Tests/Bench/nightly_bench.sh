@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The nightly benchmark (`make bench-nightly`): three whole runs of the release binary on one
+# The nightly benchmark (`make bench-nightly`): whole runs of the release binary on one
 # generated export, as the nights of a real installation follow each other:
 #   1. cold      — a fresh output folder (every document, page, PDF and ledger entry made);
 #   2. no change — the same export again: the run finds export, configuration, as-of date, program
 #                  and output as the last run left them and writes nothing (Sources/Pipeline/UnchangedRun.swift);
 #   3. full      — the same again with `--full-run`: every stage runs on unchanged data (what a night
 #                  costs when only something outside the export changed, and what step 2 cost before);
-#   4. 1 %       — every 100th case edited (Tests/Bench/mutate_export.py), then run again.
+#   4. 1 %       — every 100th case edited (Tests/Bench/mutate_export.py), then run again;
+#   5. report    — `sanxiang report --year` for the year before the as-of date (the statistics office's command);
+#   6. afterrep  — the night after it, the export unchanged (its output is not the recorded one: the report's files).
 # Each run is timed by /usr/bin/time -v: wall time, CPU time, peak RSS (and by the run itself per
 # stage, `run --timings`, printed after the table); documents per second
 # counts every document the run's output holds (rendered or kept) over the run's wall time. Last, each of
@@ -39,12 +41,12 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "export: $CASES cases (gen_export.py --seed 7 --no-media), as of $AS_OF, binary $BIN"
 printf '%-10s %9s %9s %9s %10s %10s %10s %9s\n' run wall_s user_s sys_s docs docs/s rendered peak_MiB
 
-# Runs sanxiang once under /usr/bin/time and prints one line of figures.
-# Extra arguments after the label go to `sanxiang run`.
-timed_run() {
-  local label=$1 log=$BENCH_DIR/$1.time status=0
-  shift
-  /usr/bin/time -v -o "$log" "$BIN" run --config "$CONFIG" --input "$INPUT" --output "$OUT" --as-of "$AS_OF" --timings "$@" \
+# Runs a sanxiang command once under /usr/bin/time and prints one line of figures: the label, the command
+# (`run`, `report`), then its own arguments after the common ones.
+timed() {
+  local label=$1 command=$2 log=$BENCH_DIR/$1.time status=0
+  shift 2
+  /usr/bin/time -v -o "$log" "$BIN" "$command" --config "$CONFIG" --input "$INPUT" --output "$OUT" --as-of "$AS_OF" "$@" \
     >"$BENCH_DIR/$label.out" 2>&1 || status=$?
   # 3: rows set aside, 4: the publication gate withheld cases — both are ordinary nights.
   if [ "$status" -ne 0 ] && [ "$status" -ne 3 ] && [ "$status" -ne 4 ]; then
@@ -53,9 +55,9 @@ timed_run() {
     exit 1
   fi
   cp "$OUT/run-summary.json" "$BENCH_DIR/$label.summary.json"
-  python3 - "$label" "$log" "$OUT/run-summary.json" "$BENCH_DIR/$label.out" <<'EOF'
+  python3 - "$label" "$log" "$OUT/run-summary.json" "$BENCH_DIR/$label.out" "$command" <<'EOF'
 import json, sys
-label, log, summary, out = sys.argv[1:]
+label, log, summary, out, command = sys.argv[1:]
 times = {}
 for line in open(log):
     key, _, value = line.strip().rpartition(": ")
@@ -72,7 +74,7 @@ documents = json.load(open(summary)).get("documents") or {}
 docs = documents.get("documents", 0)
 rendered = docs - documents.get("kept", 0)
 # A run that found nothing changed leaves the last run's run-summary.json and says so on the terminal.
-if "未重新生成任何文件" in open(out, encoding="utf-8").read():
+if "未重新生成任何文件" in open(out, encoding="utf-8").read() or command != "run":
     rendered = 0
 print(f"{label:<10} {wall:9.2f} {float(times['User time (seconds)']):9.2f} {float(times['System time (seconds)']):9.2f} "
       f"{docs:10d} {docs / wall if wall else 0:10.0f} {rendered:10d} {rss:9.0f}")
@@ -80,6 +82,13 @@ print(f"{label:<10} {wall:9.2f} {float(times['User time (seconds)']):9.2f} {floa
 with open(f"{log}.figures", "w") as figures:
     figures.write(f"{wall} {rss}\n")
 EOF
+}
+
+# A nightly run: extra arguments go to `sanxiang run`.
+timed_run() {
+  local label=$1
+  shift
+  timed "$label" run --timings "$@"
 }
 
 # Issue #15's goals for one machine, each run against its own: cold <= 5 min, no change <= 10 s, 1 % <= 15 s,
@@ -90,7 +99,7 @@ goals() {
 import sys
 folder, cases = sys.argv[1], int(sys.argv[2])
 figures = {}
-for label in ("cold", "nochange", "full", "onepct"):
+for label in ("cold", "nochange", "full", "onepct", "report", "afterrep"):
     wall, rss = open(f"{folder}/{label}.time.figures").read().split()
     figures[label] = (float(wall), float(rss))
 scale = "" if cases == 100000 else f" — set for 100,000 cases, this export has {cases:,}"
@@ -109,10 +118,15 @@ timed_run nochange
 timed_run full --full-run
 python3 Tests/Bench/mutate_export.py --export "$INPUT" >"$BENCH_DIR/mutate.out"
 timed_run onepct
+# The statistics office's `report --year` for last year on the same output, and the night after it: the report swaps
+# public/ with every kept file hard-linked, so that night's output is never the one its record describes, and it works
+# out which files to make again from the whole record (over 1 GiB at 100,000 cases before session 35).
+timed report report --year $((${AS_OF:0:4} - 1))
+timed_run afterrep
 echo "($(cat "$BENCH_DIR/mutate.out"); logs and summaries in $BENCH_DIR)"
 goals
 # Where each run's time went (`run --timings`: wall and CPU seconds per stage, peak RSS at each stage's end).
-for label in cold nochange full onepct; do
+for label in cold nochange full onepct afterrep; do
   echo "== $label"
   sed -n '/^阶段用时/,/^  total/p' "$BENCH_DIR/$label.out"
 done

@@ -317,7 +317,7 @@ public enum UnchangedRun {
     }
 
     /// Whether a path is one of `excluded` (`excludedPaths`: a folder ends in "/" and takes everything under it).
-    private static func isExcluded(_ excluded: [String]) -> (String) -> Bool {
+    static func isExcluded(_ excluded: [String]) -> (String) -> Bool {
         { path in excluded.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 } }
     }
 
@@ -329,11 +329,14 @@ public enum UnchangedRun {
 
     /// Each file's path and its stamp as the record writes it.
     static func stamps(_ listed: [ListedFile]) -> [(path: String, stamp: String)] {
-        listed.map { file in
-            var text: [UInt8] = []
-            appendStamp(of: file, to: &text)
-            return (file.path, String(decoding: text, as: UTF8.self))
-        }
+        listed.map { file in (file.path, String(decoding: stamp(of: file), as: UTF8.self)) }
+    }
+
+    /// A listed file's stamp as the record writes it.
+    static func stamp(of file: ListedFile) -> [UInt8] {
+        var bytes: [UInt8] = []
+        appendStamp(of: file, to: &bytes)
+        return bytes
     }
 
     /// `L` (reached through a link) or `F`, device, inode, size, modification and change time:

@@ -107,13 +107,6 @@ extension UnchangedRun {
 
     static func recordPath(_ config: PipelineConfig) -> String { config.outputURL.appendingPathComponent(recordName).path }
 
-    /// The record's stamp of a listed file.
-    private static func stamp(of file: ListedFile) -> [UInt8] {
-        var bytes: [UInt8] = []
-        appendStamp(of: file, to: &bytes)
-        return bytes
-    }
-
     /// Two stamps of the same bytes, told apart only by their change time (the last field).
     private static func sameFile(_ first: [UInt8], _ second: [UInt8]) -> Bool {
         guard let a = first.lastIndex(of: UInt8(ascii: "/")), let b = second.lastIndex(of: UInt8(ascii: "/")) else { return false }
@@ -150,11 +143,8 @@ extension UnchangedRun {
         if let listed {
             try take(listed)
         } else {
-            let root = config.outputURL.standardizedFileURL
-            let excluded = excludedPaths(config)
-            let walked = try FileWalker.forEachWindow(root: root, isExcluded: { path in
-                excluded.contains { $0.hasSuffix("/") ? path.hasPrefix($0) : path == $0 }
-            }, take)
+            let walked = try FileWalker.forEachWindow(root: config.outputURL.standardizedFileURL,
+                                                      isExcluded: isExcluded(excludedPaths(config)), take)
             if !walked { inOrder = false }
         }
         while let line = lines.current {

@@ -68,12 +68,12 @@ struct PortalSiteStage: Stage {
             batch.append(row)
             if batch.count == Self.decodeBatch { try decodeBatch() }
         }
-        for row in log.values where !row.publicCase.isEmpty { try add(row) }
+        for row in log.values where row.holdsPublicCase { try add(row) }
         var fromStaged = Set<String>()
         if let staged {
             // The staged rows are the log's as the portal left them (final), with their public cases.
             try StagedPublications.forEachBlock(in: staged.path) { rows in
-                for row in rows where log[row.caseID]?.publicCase.isEmpty == true {
+                for row in rows where log[row.caseID]?.holdsPublicCase == false {
                     fromStaged.insert(row.caseID)
                     try add(row)
                 }
@@ -82,7 +82,7 @@ struct PortalSiteStage: Stage {
         let letGo = log.count - decisions.count - batch.count
         if letGo > 0, let storePath {
             try StateStore(path: storePath).forEachPublicCase { caseID, bytes in
-                guard var row = log[caseID], row.publicCase.isEmpty, !fromStaged.contains(caseID), !bytes.isEmpty else { return }
+                guard var row = log[caseID], !row.holdsPublicCase, !fromStaged.contains(caseID), !bytes.isEmpty else { return }
                 row.publicCase = bytes
                 try add(row)
             }

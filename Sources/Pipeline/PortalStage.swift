@@ -413,14 +413,13 @@ private struct Publisher {
                 }
             }
             settled = []
-            // The batch's rows left as the last run left them let go of their public cases again. A row whose page is to be
-            // written keeps its own until its public copy is drawn and the decisions' files are swept (`publishCases`).
-            let untouched = batch.compactMap { toWrite.contains($0.id) ? nil : log[$0.id] }.filter { !$0.publicCase.isEmpty }
+            // The batch's rows left as the last run left them let go of their public cases again.
+            let untouched = batch.compactMap { toWrite.contains($0.id) ? nil : log[$0.id] }.filter(\.holdsPublicCase)
             try settle(untouched, log: &log, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonightCases)
-            // The batch's new rows keep their public cases in the staging area until they are needed (`TonightPublicCases`).
-            let new = batch.compactMap { log.last($0.id) == nil ? log[$0.id] : nil }.filter { !$0.publicCase.isEmpty }
-            try tonightCases.keep(new)
-            for row in new { log[row.caseID]?.publicCase = [] }
+            // The rows whose pages are to be written keep their public cases in the staging area until their public copies
+            // are drawn and the decisions' files swept (`TonightPublicCases`); last night's of the same cases are let go of.
+            let toKeep = batch.compactMap { toWrite.contains($0.id) || log.last($0.id) == nil ? log[$0.id] : nil }
+            for (caseID, standIn) in try tonightCases.keep(toKeep) { log.setAside(caseID, standIn: standIn) }
         }
         // Last night's review page (kept open) and the last run's redaction memo (≈ 40 MB at 100,000 cases) are not needed
         // past the redactions: let go before the public copies are drawn and the decisions' files written.
@@ -433,9 +432,9 @@ private struct Publisher {
         for start in stride(from: 0, to: pending.count, by: Self.pdfBatch) {
             let copies = try pending[start..<min(start + Self.pdfBatch, pending.count)].map { copy in
                 let item = all[copy.position]
-                // Its row keeps its public case (or, new tonight, has it kept) until the decisions' files are swept (`settle`
-                // leaves the rows to write).
-                guard let row = log[item.id], !row.publicCase.isEmpty || tonightCases.holds(row) else { throw PublicationLogError(caseID: item.id) }
+                // Its row's public case is kept in the staging area until the decisions' files are swept (`settle` leaves
+                // the rows to write as they are).
+                guard let row = log[item.id], row.holdsPublicCase || tonightCases.holds(row) else { throw PublicationLogError(caseID: item.id) }
                 return (copy, item, row)
             }
             let batch = zip(copies, try tonightCases.filled(copies.map(\.2))).map { ($0.0, $0.1, $1) }
@@ -457,7 +456,7 @@ private struct Publisher {
                 case .stopped(let hits):
                     findings.append(GateFinding(caseID: item.id, channel: "公开版文书 " + copy.path, kinds: PublicationGate.kinds(hits)))
                     summary.withheld[PublicationGate.withheldReason, default: 0] += 1
-                    log[item.id] = log.last(item.id)
+                    log[item.id] = try lastNightRow(item.id, in: log)
                     tonightCases.forget(item.id)
                     _ = try takeDown(item.id, in: &log, reason: "依法不再公开", gate: gate)
                 }
@@ -537,7 +536,7 @@ private struct Publisher {
                 guard let id = finding.caseID else { continue }
                 summary.withheld[PublicationGate.withheldReason, default: 0] += 1
                 // Back to what the portal showed before this run (its public case read from the store again when let go of), then off it.
-                log[id] = try log.last(id).map { $0.publicCase.isEmpty ? try storedRow(id) ?? $0 : $0 }
+                log[id] = try lastNightRow(id, in: log)
                 tonight.forget(id)
                 if try takeDown(id, in: &log, reason: "依法不再公开", gate: gate) { toWrite.insert(id) }
                 for path in (owners ?? [:]).filter({ $0.value == id }).keys.sorted() { try writer.removeStaged("public/" + path) }
@@ -550,10 +549,10 @@ private struct Publisher {
     /// bytes it is stored as (the JSON the run made of it) with what else its page and public copy show, and a row then found
     /// as the last run left it lets go of its public case's bytes, in `log` and in `previous` alike, so the two still compare
     /// equal and the store keeps the bytes it has (every public case's JSON, about 190 MB at 100,000 cases, would otherwise
-    /// stay to the night's end). The rows of pages to write (`keeping`) keep theirs: their pages are made from them.
+    /// stay to the night's end). The rows of pages to write (`keeping`) keep theirs, set aside: their pages are made from them.
     private func settleLog(_ log: inout PublicationLogEdit, keeping toWrite: Set<String>,
                            frame: String, copyInputs: [String: String], tonight: TonightPublicCases) throws {
-        let rows = log.values.filter { !$0.publicCase.isEmpty || tonight.holds($0) }
+        let rows = log.values.filter { $0.holdsPublicCase || tonight.holds($0) }
         try settle(rows, log: &log, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonight)
     }
 
@@ -568,6 +567,13 @@ private struct Publisher {
                 if !toWrite.contains(row.caseID) { log.releaseUnchanged(row.caseID) }
             }
         }
+    }
+
+    /// Last night's row of a case with its public case: as the log holds it beside tonight's, or, let go of or set aside
+    /// there, as the store holds it.
+    private func lastNightRow(_ caseID: String, in log: PublicationLogEdit) throws -> PublicationRow? {
+        guard let row = log.last(caseID) else { return nil }
+        return row.holdsPublicCase ? row : try storedRow(caseID) ?? row
     }
 
     /// Last night's public cases of a batch's cases (`storedCases`: read back from the copy of the last log, `LastPublicCases`),
@@ -591,9 +597,9 @@ private struct Publisher {
                                 tonight: TonightPublicCases) throws -> Int {
         let site = PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: agencies, officers: [], decisions: [], info: config.portalSite)
         var rows = toWrite.sorted().compactMap { log[$0] }
-        // A row to write always holds its public case (`settle` keeps it) or, new tonight, has it kept (read back a batch at a
-        // time below); one that does neither is read from the store.
-        for (position, row) in rows.enumerated() where row.publicCase.isEmpty && !tonight.holds(row) {
+        // A row to write has its public case kept in the staging area (read back a batch at a time below) or, made again
+        // since (a notice), holds it; one that does neither is read from the store.
+        for (position, row) in rows.enumerated() where !row.holdsPublicCase && !tonight.holds(row) {
             guard let stored = try storedRow(row.caseID) else { throw PublicationLogError(caseID: row.caseID) }
             rows[position].publicCase = stored.publicCase
         }

@@ -66,6 +66,19 @@ struct PublicationLogEdit {
         rows[caseID]?.publicCase = []
     }
 
+    /// Tonight's public case of a case, set aside in the staging area (`TonightPublicCases`), replaced by `standIn` in
+    /// tonight's row; last night's row held beside is given the same stand-in when it held the same bytes, another
+    /// (`PublicationRow.otherStandIn`) when it held other bytes. So the rows compare as before, and neither night's bytes
+    /// stay in memory (last night's are still in the store). Not through the subscript: nothing the rows say changes.
+    mutating func setAside(_ caseID: String, standIn: [UInt8]) {
+        guard let bytes = rows[caseID]?.publicCase, !standIn.isEmpty else { return }
+        if var kept = changedLastNight[caseID], kept.holdsPublicCase {
+            kept.publicCase = kept.publicCase == bytes ? standIn : PublicationRow.otherStandIn
+            changedLastNight[caseID] = kept
+        }
+        rows[caseID]?.publicCase = standIn
+    }
+
     /// Tonight's rows that differ from last night's (new ones included), sorted by case id: what the store saves. A row
     /// that let go of its public case is last night's in both; one that reaches here without it is a fault that must not
     /// blank the stored one, and stops the run. `kept`: whether a row's public case waits in the staging area
@@ -73,7 +86,7 @@ struct PublicationLogEdit {
     func changedRows(kept: (PublicationRow) -> Bool = { _ in false }) throws -> [PublicationRow] {
         let ids = Array(changedLastNight.keys) + Array(absentLastNight)
         let changed = ids.compactMap { id in rows[id].flatMap { $0 == last(id) ? nil : $0 } }.sorted { $0.caseID < $1.caseID }
-        if let blank = changed.first(where: { $0.publicCase.isEmpty && !kept($0) }) { throw PublicationRowWithoutCase(caseID: blank.caseID) }
+        if let blank = changed.first(where: { !$0.holdsPublicCase && !kept($0) }) { throw PublicationRowWithoutCase(caseID: blank.caseID) }
         return changed
     }
 

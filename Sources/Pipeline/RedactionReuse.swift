@@ -57,7 +57,7 @@ struct RedactionReuse {
     /// `row`: the case's row of the last run's log, its public case and all (nil: none).
     func lastNight(_ item: EnforcementCase, row: PublicationRow?) -> ReusedRedaction? {
         guard let entry = last.cases[item.id], let key = inputKeys[item.id], entry.key == key, item.status != .withdrawn,
-              let row, row.withdrawnOn == nil, !row.publicCase.isEmpty, CaseRedaction.withheldReason(item) == nil else { return nil }
+              let row, row.withdrawnOn == nil, row.holdsPublicCase, CaseRedaction.withheldReason(item) == nil else { return nil }
         let reportPath = Self.reportPath(item)
         guard writer.canKeep(reportPath) else { return nil }
         var section: ReviewQueue.Section?

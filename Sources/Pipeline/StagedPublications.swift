@@ -48,6 +48,8 @@ final class StagedPublications: Sendable {
 
     /// A row as a line of the journal's publications file (sorted keys, a final line break).
     static func line(_ row: PublicationRow, path: String) throws -> [UInt8] {
+        // A row without its JSON (let go of, or a stand-in for it) would blank the decision in the store.
+        guard row.holdsPublicCase else { throw PublicationRowWithoutCase(caseID: row.caseID) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {

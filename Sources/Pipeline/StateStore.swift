@@ -36,7 +36,8 @@ public struct PublicationRow: Sendable, Equatable, Codable {
     public var deadline: CivilDate
     /// SHA-256 of what the portal shows for it: unchanged means its files are kept as they are.
     public var publicHash: String
-    /// The published PublicCase as JSON, so a decision stays on the portal when a later export lacks its row.
+    /// The published PublicCase as JSON, so a decision stays on the portal when a later export lacks its row. While the
+    /// portal works, empty when let go of and a stand-in when set aside (`holdsPublicCase`); never saved so.
     public var publicCase: [UInt8]
     public var pdfPath: String?
     /// False when the decision was due before this installation went live and no history
@@ -841,7 +842,7 @@ public final class StateStore {
         for row in rows {
             // A row is saved with the public case it shows: the portal lets go of the JSON of rows it found unchanged,
             // and such a row reaching here would blank the decision in the store, so it stops the commit instead.
-            guard !row.publicCase.isEmpty else { throw PublicationRowWithoutCase(caseID: row.caseID) }
+            guard row.holdsPublicCase else { throw PublicationRowWithoutCase(caseID: row.caseID) }
             try statement.execute(arguments: [row.caseID, row.agencyCode, row.indexNo, row.publishedOn.iso, row.withdrawnOn?.iso,
                                               row.withdrawalReason, row.deadline.iso, row.publicHash, Data(row.publicCase),
                                               row.pdfPath, row.timingKnown, row.historyURL])

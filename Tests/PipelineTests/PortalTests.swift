@@ -261,6 +261,29 @@ final class PortalTests: SampleCopyTestCase {
             XCTAssertTrue(row.publicCase == second[id]?.publicCase, "\(id): the same public case")
             XCTAssertNotEqual(row.publicHash, second[id]?.publicHash, "\(id): a new hash")
         }
+
+        // Evidence no longer published: nearly every public case changes, each page's bytes set aside while the night works
+        // (`TonightPublicCases`). The store then holds, for every decision, what a fresh run with that rule makes.
+        config.disclosurePolicy.fields["evidence"] = .drop
+        let fourth = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-13")!)).0
+        var freshConfig = try Repo.config(input: export, output: parent.appendingPathComponent("fresh-without-evidence"), stages: [.ingest, .portal])
+        freshConfig.portalSite = config.portalSite
+        freshConfig.disclosurePolicy = config.disclosurePolicy
+        _ = try PipelineRunner.run(RunRequest(config: freshConfig, asOf: CivilDate(iso: "2026-01-13")!))
+        let withoutEvidence = try StateStore(path: parent.appendingPathComponent("fresh-without-evidence/state.sqlite").path).publicationRows()
+        let last = try stored()
+        let changedCases = last.filter { rows[$0.key]?.publicCase != $0.value.publicCase }.count
+        XCTAssertGreaterThan(changedCases, rows.count / 2, "most public cases changed (a withdrawal's notice shows no evidence)")
+        XCTAssertEqual(fourth.portal?.pagesWritten, changedCases, "the page of each changed public case is written again")
+        for (id, row) in last {
+            XCTAssertTrue(row.holdsPublicCase, "\(id) is stored with its JSON, not a stand-in")
+            XCTAssertFalse(String(decoding: row.publicCase, as: UTF8.self).contains("\"evidence\""), id)
+            if row.withdrawnOn == nil {
+                XCTAssertTrue(row.publicCase == withoutEvidence[id]?.publicCase, "\(id)'s public case as a fresh run makes it")
+            }
+        }
+        let page = try pageText(ofDocNo: try docNo("TJLY-2025-000003"))
+        XCTAssertTrue(page.text.contains("变更说明"), "a page made from a public case read back from the staging area")
     }
 
     /// 索引号 continue from the highest number each agency has used in each year, gaps and all, and are

@@ -3,9 +3,9 @@ import Foundation
 @testable import Pipeline
 import XCTest
 
-/// Tonight's new rows' public cases wait in a file (`TonightPublicCases`): every kept row must come back with exactly its own
-/// bytes, in whatever order and batch it is asked for, a row that was not kept (or holds its own bytes, or was forgotten)
-/// must come back as it is, and nothing is read for a row whose log entry holds its public case.
+/// Tonight's public cases of the rows to write wait in a file (`TonightPublicCases`), each row holding a stand-in: every kept
+/// row must come back with exactly its own bytes, in whatever order and batch it is asked for, and a row that was not kept
+/// (or holds its own bytes, or another stand-in, or was forgotten) must come back as it is.
 final class TonightPublicCasesTests: XCTestCase {
     private let published = CivilDate(year: 2026, month: 1, day: 6)
     private let deadline = CivilDate(year: 2026, month: 1, day: 15)
@@ -31,10 +31,14 @@ final class TonightPublicCasesTests: XCTestCase {
                 original[id] = bytes
                 return try row(id, bytes)
             }
-            try kept.keep(rows)
-            for item in rows { log[item.caseID] = try row(item.caseID, []) }
+            let standIns = Dictionary(uniqueKeysWithValues: try kept.keep(rows).map { ($0.caseID, $0.standIn) })
+            XCTAssertEqual(Set(standIns.keys), Set(rows.filter { !$0.publicCase.isEmpty }.map(\.caseID)), "only rows with bytes are kept")
+            for item in rows { log[item.caseID] = try row(item.caseID, standIns[item.caseID] ?? []) }
         }
         XCTAssertTrue(log.values.allSatisfy { kept.holds($0) == !(original[$0.caseID] ?? []).isEmpty })
+        XCTAssertTrue(log.values.allSatisfy { !$0.holdsPublicCase }, "a stand-in is never taken for JSON")
+        XCTAssertEqual(Set(log.values.map(\.publicCase)).count, log.values.filter { !$0.publicCase.isEmpty }.count + 1,
+                       "every stand-in is its own")
         let asked = log.values.shuffled(using: &random)
         for start in stride(from: 0, to: asked.count, by: 37) {
             let part = Array(asked[start..<min(start + 37, asked.count)])
@@ -45,8 +49,11 @@ final class TonightPublicCasesTests: XCTestCase {
         // A row that holds its own bytes is left as it is; a forgotten one is no longer filled.
         let some = try XCTUnwrap(log.keys.sorted().first { !(original[$0] ?? []).isEmpty })
         XCTAssertEqual(try kept.filled(try row(some, Array("shell".utf8))).publicCase, Array("shell".utf8))
+        let standIn = try XCTUnwrap(log[some]?.publicCase)
+        XCTAssertEqual(try kept.filled(try row(some, PublicationRow.otherStandIn)).publicCase, PublicationRow.otherStandIn)
+        XCTAssertEqual(try kept.filled(try row(some, PublicationRow.standIn(1 << 40))).publicCase, PublicationRow.standIn(1 << 40))
         kept.forget(some)
-        XCTAssertFalse(kept.holds(try row(some, [])))
-        XCTAssertEqual(try kept.filled(try row(some, [])).publicCase, [])
+        XCTAssertFalse(kept.holds(try row(some, standIn)))
+        XCTAssertEqual(try kept.filled(try row(some, standIn)).publicCase, standIn)
     }
 }

@@ -9,6 +9,8 @@
 #   4. 1 %       — every 100th case edited (Tests/Bench/mutate_export.py), then run again;
 #   5. report    — `sanxiang report --year` for the year before the as-of date (the statistics office's command);
 #   6. afterrep  — the night after it, the export unchanged (its output is not the recorded one: the report's files).
+#   7. rules     — a disclosure rule changed (evidence no longer published, in a copy of CONFIG beside it): every public
+#                  case changes and every page is written again (1,132 MiB at 100,000 cases before session 36).
 # Each run is timed by /usr/bin/time -v: wall time, CPU time, peak RSS (and by the run itself per
 # stage, `run --timings`, printed after the table); documents per second
 # counts every document the run's output holds (rendered or kept) over the run's wall time. Last, each of
@@ -99,7 +101,7 @@ goals() {
 import sys
 folder, cases = sys.argv[1], int(sys.argv[2])
 figures = {}
-for label in ("cold", "nochange", "full", "onepct", "report", "afterrep"):
+for label in ("cold", "nochange", "full", "onepct", "report", "afterrep", "rules"):
     wall, rss = open(f"{folder}/{label}.time.figures").read().split()
     figures[label] = (float(wall), float(rss))
 scale = "" if cases == 100000 else f" — set for 100,000 cases, this export has {cases:,}"
@@ -123,10 +125,19 @@ timed_run onepct
 # out which files to make again from the whole record (over 1 GiB at 100,000 cases before session 35).
 timed report report --year $((${AS_OF:0:4} - 1))
 timed_run afterrep
+# The copy sits beside CONFIG: the paths in it are relative to its folder.
+RULES_CONFIG=$(dirname "$CONFIG")/.bench-rules-$$.yml
+trap 'rm -f "$RULES_CONFIG"' EXIT
+sed 's/^\(    evidence:\) transform/\1 drop/' "$CONFIG" >"$RULES_CONFIG"
+if cmp -s "$CONFIG" "$RULES_CONFIG"; then
+  echo "rules: $CONFIG has no 'evidence: transform' line under disclosure.fields to change" >&2
+  exit 1
+fi
+CONFIG=$RULES_CONFIG timed_run rules
 echo "($(cat "$BENCH_DIR/mutate.out"); logs and summaries in $BENCH_DIR)"
 goals
 # Where each run's time went (`run --timings`: wall and CPU seconds per stage, peak RSS at each stage's end).
-for label in cold nochange full onepct afterrep; do
+for label in cold nochange full onepct afterrep rules; do
   echo "== $label"
   sed -n '/^阶段用时/,/^  total/p' "$BENCH_DIR/$label.out"
 done

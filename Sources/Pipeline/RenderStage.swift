@@ -394,6 +394,7 @@ struct DocumentsStage: Stage {
         // the next (the plan of a whole export held tens of KiB per case). Shard results are adopted from
         // the plan of every case at once: they are grouped and read by agency.
         let slice = config.shardQueue == nil ? max(config.casesPerRenderSlice, 1) : max(items.count, 1)
+        let written = DiskRoom.Counter()
         for start in stride(from: 0, to: items.count, by: slice) {
             let part = Array(items[start..<min(start + slice, items.count)])
             let plan = planner.plan(part)
@@ -427,12 +428,21 @@ struct DocumentsStage: Stage {
                     }
                 }
             }
-            let done = try renderer.run(plan.filter { adopted[$0.item.id] == nil }, write: { try output.write($1, to: $0) },
-                                        unchanged: unchanged, keep: { try output.preserve($0) }) { done, total in
+            let done = try renderer.run(plan.filter { adopted[$0.item.id] == nil }, write: { path, bytes in
+                written.add(bytes.count)
+                try output.write(bytes, to: path)
+            }, unchanged: unchanged, keep: { try output.preserve($0) }) { done, total in
                 run.events?(.rows(done: start + part.count * done / max(total, 1), total: items.count))
             }
             result.summary.add(done.summary)
             result.problems += done.problems
+            // Stopped now, not when the disk fills after most of the drawing, if the rest cannot fit beside last night's.
+            let through = start + part.count
+            if let free = DiskRoom.freeBytes(at: output.staging.path),
+               let shortage = DiskRoom.shortage(bytesWritten: written.bytes, casesDone: through, casesLeft: items.count - through,
+                                                freeBytes: free, folder: config.outputURL.path) {
+                throw shortage
+            }
         }
         var summary = result.summary
         let carriedInOrder = carried.sorted(by: { $0.key < $1.key })

@@ -263,6 +263,9 @@ private struct Publisher {
         let frame = PortalPages.frameSignature(PortalSite(asOf: asOf, baseURL: config.portalBaseURL, agencies: [], officers: [],
                                                           decisions: [], info: config.portalSite))
         let copyInputs = try Self.copyInputs(ingest)
+        // Cases whose public copy the redacted data could not fill → the kind and templates it was tried with (`hash`).
+        var leftOut: [String: String] = [:]
+        let copyTemplates = try PipelineRunner.renderFingerprint(config)
 
         // Redaction, the gate's check and the review page's segments of each case run on every core,
         // in chunks of 64 cases: chunks of 1,024 left an export of up to 1,024 cases on one core, and
@@ -387,13 +390,26 @@ private struct Publisher {
                 if row.pdfPath != pdfPath { row.pdfPath = pdfPath }
                 if row.withdrawnOn != nil { published = Self.withdrawnShell(try publicCase()) }
                 let publicJSON = try row.withdrawnOn == nil ? madePublicJSON ?? Array(Self.json(try publicCase())) : Array(Self.json(try publicCase()))
+                // A public copy left out last night (its data could not fill it) stays out while nothing it is made from changed:
+                // tried again every night, it made its page again every night.
+                if let kind = done.decisionKind, row.pdfPath != nil, !done.particularsChanged, let previous, previous.withdrawnOn == nil,
+                   previous.pdfPath == nil {
+                    var asLeftOut = row
+                    asLeftOut.pdfPath = nil
+                    let marker = [item.id: kind + "|" + copyTemplates]
+                    if Self.hash(publicJSON, asLeftOut, frame: frame, copyInputs: copyInputs, leftOut: marker) == previous.publicHash {
+                        row = asLeftOut
+                        leftOut[item.id] = marker[item.id]
+                    }
+                }
                 settled.append(SettledRow(position: position, row: row, publicJSON: publicJSON, report: report,
                                           particularsChanged: done.particularsChanged, decisionKind: done.decisionKind))
             }
             // Whether each row's page and public copy are made again (its hash and two lstats) on every core: one core took
             // seconds of a night for 100,000 cases. Taken in below in the cases' order, as before.
+            let leftOutSoFar = leftOut
             let remade = concurrentMap(settled, chunkSize: 256) { [writer] in
-                Self.mustRemake($0, frame: frame, copyInputs: copyInputs, writer: writer)
+                Self.mustRemake($0, frame: frame, copyInputs: copyInputs, leftOut: leftOutSoFar, writer: writer)
             }
             for (settledRow, remake) in zip(settled, remade) {
                 var row = settledRow.row
@@ -415,7 +431,7 @@ private struct Publisher {
             settled = []
             // The batch's rows left as the last run left them let go of their public cases again.
             let untouched = batch.compactMap { toWrite.contains($0.id) ? nil : log[$0.id] }.filter(\.holdsPublicCase)
-            try settle(untouched, log: &log, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonightCases)
+            try settle(untouched, log: &log, keeping: toWrite, frame: frame, copyInputs: copyInputs, leftOut: leftOut, tonight: tonightCases)
             // The rows whose pages are to be written keep their public cases in the staging area until their public copies
             // are drawn and the decisions' files swept (`TonightPublicCases`); last night's of the same cases are let go of.
             let toKeep = batch.compactMap { toWrite.contains($0.id) || log.last($0.id) == nil ? log[$0.id] : nil }
@@ -453,6 +469,7 @@ private struct Publisher {
                     try writer.write(bytes, to: "public/" + copy.path)
                 case .incomplete:
                     log[item.id]?.pdfPath = nil
+                    leftOut[item.id] = copy.kind + "|" + copyTemplates
                 case .stopped(let hits):
                     findings.append(GateFinding(caseID: item.id, channel: "公开版文书 " + copy.path, kinds: PublicationGate.kinds(hits)))
                     summary.withheld[PublicationGate.withheldReason, default: 0] += 1
@@ -468,7 +485,7 @@ private struct Publisher {
         // The sections of every case with a removal, written now: not held through the site's writing.
         queue = []
         let passedBefore = previousGateKey == gateKey
-        try publishCases(log: &log, toWrite: toWrite, frame: frame, copyInputs: copyInputs, gate: gate,
+        try publishCases(log: &log, toWrite: toWrite, frame: frame, copyInputs: copyInputs, leftOut: leftOut, gate: gate,
                          passedBefore: passedBefore, findings: &findings, summary: &summary, agencies: ingest.agencies, tonight: tonightCases)
         // Only what stands published after the PDFs and the sweep (either may still have taken a case down).
         let stillPublished = tonight.filter { log[$0.key]?.withdrawnOn == nil && log[$0.key] != nil }
@@ -507,12 +524,12 @@ private struct Publisher {
     /// can take a case off the portal (`owners`): once they pass, the log is final, and the rest of the site is made
     /// from it alone (`PortalSiteStage`, after the export is let go of).
     /// `log`: tonight's, beside the last run's; rows found unchanged let go of their public cases in both (`settleLog`).
-    private func publishCases(log: inout PublicationLogEdit, toWrite: Set<String>,
-                              frame: String, copyInputs: [String: String], gate: PublicationGate, passedBefore: Bool,
+    private func publishCases(log: inout PublicationLogEdit, toWrite: Set<String>, frame: String, copyInputs: [String: String],
+                              leftOut: [String: String], gate: PublicationGate, passedBefore: Bool,
                               findings: inout [GateFinding], summary: inout PortalSummary, agencies: [Agency], tonight: TonightPublicCases) throws {
         var toWrite = toWrite
         for _ in 0..<3 {
-            try settleLog(&log, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonight)
+            try settleLog(&log, keeping: toWrite, frame: frame, copyInputs: copyInputs, leftOut: leftOut, tonight: tonight)
             let written = try writeCaseFiles(log.rows, toWrite: toWrite, agencies: agencies, tonight: tonight)
             // Made only when the sweep finds something (≈ 16 MB at 100,000 cases, at the stage's peak).
             var owners: [String: String]?
@@ -551,17 +568,17 @@ private struct Publisher {
     /// equal and the store keeps the bytes it has (every public case's JSON, about 190 MB at 100,000 cases, would otherwise
     /// stay to the night's end). The rows of pages to write (`keeping`) keep theirs, set aside: their pages are made from them.
     private func settleLog(_ log: inout PublicationLogEdit, keeping toWrite: Set<String>,
-                           frame: String, copyInputs: [String: String], tonight: TonightPublicCases) throws {
+                           frame: String, copyInputs: [String: String], leftOut: [String: String], tonight: TonightPublicCases) throws {
         let rows = log.values.filter { $0.holdsPublicCase || tonight.holds($0) }
-        try settle(rows, log: &log, keeping: toWrite, frame: frame, copyInputs: copyInputs, tonight: tonight)
+        try settle(rows, log: &log, keeping: toWrite, frame: frame, copyInputs: copyInputs, leftOut: leftOut, tonight: tonight)
     }
 
     /// `settleLog` for some rows of the log (each holding its public case, or having it kept in `tonight`).
-    private func settle(_ rows: [PublicationRow], log: inout PublicationLogEdit,
-                        keeping toWrite: Set<String>, frame: String, copyInputs: [String: String], tonight: TonightPublicCases) throws {
+    private func settle(_ rows: [PublicationRow], log: inout PublicationLogEdit, keeping toWrite: Set<String>, frame: String,
+                        copyInputs: [String: String], leftOut: [String: String], tonight: TonightPublicCases) throws {
         for start in stride(from: 0, to: rows.count, by: Self.decodeBatch) {
             let batch = try tonight.filled(Array(rows[start..<min(start + Self.decodeBatch, rows.count)]))
-            let hashes = concurrentMap(batch, chunkSize: 256) { Self.hash($0.publicCase, $0, frame: frame, copyInputs: copyInputs) }
+            let hashes = concurrentMap(batch, chunkSize: 256) { Self.hash($0.publicCase, $0, frame: frame, copyInputs: copyInputs, leftOut: leftOut) }
             for (row, hash) in zip(batch, hashes) {
                 log[row.caseID]?.publicHash = hash
                 if !toWrite.contains(row.caseID) { log.releaseUnchanged(row.caseID) }
@@ -694,9 +711,10 @@ private struct Publisher {
 
     /// Whether a row's page and public PDF are made again: what they are made from changed, or one is missing or damaged
     /// since the last run (then it is made again, not kept).
-    static func mustRemake(_ settled: SettledRow, frame: String, copyInputs: [String: String], writer: OutputWriter) -> Bool {
+    static func mustRemake(_ settled: SettledRow, frame: String, copyInputs: [String: String], leftOut: [String: String],
+                           writer: OutputWriter) -> Bool {
         let row = settled.row
-        return hash(settled.publicJSON, row, frame: frame, copyInputs: copyInputs) != row.publicHash
+        return hash(settled.publicJSON, row, frame: frame, copyInputs: copyInputs, leftOut: leftOut) != row.publicHash
             || !writer.canKeep("public/" + PublishedDecision.pagePath(indexNo: row.indexNo))
             || row.pdfPath.map { !writer.canKeep("public/" + $0) } == true || (settled.particularsChanged && row.pdfPath != nil)
     }
@@ -777,9 +795,13 @@ private struct Publisher {
     /// What a decision's page and public PDF are made from: its public case as JSON (`json`), the site's
     /// frame and its row's publication facts.
     /// `copyInputs`: what each case's public copy prints beyond its public case (`copyInputs(_:)`), looked up for the row's case.
-    static func hash(_ publicJSON: [UInt8], _ row: PublicationRow, frame: String, copyInputs: [String: String]) -> String {
+    static func hash(_ publicJSON: [UInt8], _ row: PublicationRow, frame: String, copyInputs: [String: String],
+                     leftOut: [String: String] = [:]) -> String {
         var bytes = publicJSON + Array((frame + (copyInputs[row.caseID] ?? "")).utf8)
         bytes += Array("\(row.indexNo)|\(row.publishedOn.iso)|\(row.withdrawnOn?.iso ?? "")|\(row.pdfPath ?? "")|\(row.deadline.iso)".utf8)
+        // A public copy its redacted data could not fill (`leftOut`): the kind and the templates it was tried with, so that it
+        // is tried again when they or what it is made from change, and not every night.
+        if row.pdfPath == nil, row.withdrawnOn == nil, let marker = leftOut[row.caseID] { bytes += Array("|left-out|\(marker)".utf8) }
         return StateStore.contentHash(bytes)
     }
 

@@ -284,6 +284,32 @@ final class PortalTests: SampleCopyTestCase {
         }
         let page = try pageText(ofDocNo: try docNo("TJLY-2025-000003"))
         XCTAssertTrue(page.text.contains("变更说明"), "a page made from a public case read back from the staging area")
+
+        // A 行政处罚决定书 cannot be filled without its evidence: those public copies are left out (their pages stand alone) …
+        let leftOut = Set(last.filter { $0.value.withdrawnOn == nil && $0.value.pdfPath == nil && rows[$0.key]?.pdfPath != nil }.keys)
+        XCTAssertFalse(leftOut.isEmpty, "some public copies need the evidence")
+        // … and not tried again, nor their pages made again, on a night that changes nothing they are made from.
+        let fifth = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-14")!)).0
+        XCTAssertEqual(fifth.portal?.pagesWritten, 0, "nothing changed: no page written")
+        XCTAssertEqual(try stored(), last, "the log as the night before")
+        // A template changed (a copy of the folder, one template with a comment added): the left-out copies are tried again
+        // (and still cannot be filled), every other page stays as it is.
+        let templates = parent.appendingPathComponent("templates")
+        try FileManager.default.copyItem(at: config.templatesURL, to: templates)
+        let template = templates.appendingPathComponent("行政处罚决定书.xml")
+        try (try Data(contentsOf: template) + Data("\n<!-- 修订 -->\n".utf8)).write(to: template)
+        config.templates = templates.path
+        let sixth = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-15")!)).0
+        XCTAssertEqual(sixth.portal?.pagesWritten, leftOut.count, "only the left-out copies' pages, tried again")
+        XCTAssertTrue(try stored().filter { leftOut.contains($0.key) }.allSatisfy { $0.value.pdfPath == nil }, "still left out")
+        // Evidence published again: the copies are made.
+        config.disclosurePolicy.fields["evidence"] = .transform
+        _ = try PipelineRunner.run(RunRequest(config: config, asOf: CivilDate(iso: "2026-01-16")!))
+        let again = try stored()
+        for id in leftOut {
+            let path = try XCTUnwrap(again[id]?.pdfPath, "\(id)'s public copy is made again")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent("public/" + path).path), path)
+        }
     }
 
     /// 索引号 continue from the highest number each agency has used in each year, gaps and all, and are

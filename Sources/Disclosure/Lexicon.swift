@@ -25,10 +25,19 @@ public final class Lexicon: Sendable {
     /// The lexicon shipped with the module, or why it could not be read.
     public static let standard: Result<Lexicon, DisclosureDataError> = {
         guard let folder = resourceFolder() else {
-            return .failure(DisclosureDataError(description: "找不到脱敏词典文件夹（Sanxiang_Disclosure.resources 或 SANXIANG_DISCLOSURE_DATA）"))
+            if let given = givenFolder {
+                return .failure(DisclosureDataError(description: "环境变量 SANXIANG_DISCLOSURE_DATA 指向的文件夹 \(given) 中没有脱敏词典文件（words.tsv、given-names.tsv）"))
+            }
+            return .failure(DisclosureDataError(description: "找不到脱敏词典文件夹：它应在 sanxiang 可执行文件旁的 Sanxiang_Disclosure.resources/Resources 中"
+                                                + "（安装时与可执行文件一起复制），或用环境变量 SANXIANG_DISCLOSURE_DATA 指定"))
         }
         return load(from: folder)
     }()
+
+    /// SANXIANG_DISCLOSURE_DATA, when set.
+    private static var givenFolder: String? {
+        ProcessInfo.processInfo.environment["SANXIANG_DISCLOSURE_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     /// Reads words.tsv and given-names.tsv from `folder`.
     public static func load(from folder: URL) -> Result<Lexicon, DisclosureDataError> {
@@ -59,13 +68,15 @@ public final class Lexicon: Sendable {
     /// The folder the standard lexicon is read from (its files are part of what decides a case's public form).
     public static var standardFolder: URL? { resourceFolder() }
 
-    /// Where the data files are: SANXIANG_DISCLOSURE_DATA, the resource bundle beside
-    /// the executable (as SwiftPM lays it out), or the source folder (tests, development).
+    /// Where the data files are: SANXIANG_DISCLOSURE_DATA when set (that folder alone: an operator who names a folder means
+    /// it, and another copy found instead would hide the mistake), else the resource bundle beside the executable (as
+    /// SwiftPM lays it out), or the source folder (tests, development).
     static func resourceFolder() -> URL? {
-        var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["SANXIANG_DISCLOSURE_DATA"], !path.isEmpty {
-            candidates.append(URL(fileURLWithPath: path))
+        if let path = givenFolder {
+            let folder = URL(fileURLWithPath: path)
+            return FileManager.default.fileExists(atPath: folder.appendingPathComponent("words.tsv").path) ? folder : nil
         }
+        var candidates: [URL] = []
         let bundleName = "Sanxiang_Disclosure.resources"
         candidates.append(Bundle.main.bundleURL.appendingPathComponent(bundleName).appendingPathComponent("Resources"))
         if let executable = Bundle.main.executableURL {

@@ -1,4 +1,3 @@
-import ErrorReporting
 import CaseModel
 import Disclosure
 import Documents
@@ -82,6 +81,14 @@ public struct PublicationLogError: SanxiangError {
 /// the export is let go of.
 struct PortalStage: Stage {
     let name = "portal"
+
+    /// The word and name model that every public file is redacted and checked with, read before anything else of a night
+    /// that publishes (`stages`: the night's stage names). Without it (a binary installed without its resource folder) the
+    /// portal withheld every case and then failed on an empty public/ with a message about personal data in it.
+    static func checkDisclosureData(stages: [String]) throws {
+        guard stages.contains("portal") || stages.contains("report") else { return }
+        if case .failure(let error) = Lexicon.standard { throw DisclosureDataMissing(reason: error.description) }
+    }
     let reads = "接收的案件、执法主体、执法人员；上次的公示记录和技术处理备忘；disclosure 字段策略"
     let territory = Self.caseFolders + ["internal/redaction/"]
     /// Every case's redaction report is made every night; most are the same bytes as the night before.
@@ -843,5 +850,13 @@ final class SharedStrings: @unchecked Sendable {
     func share(_ value: String, column: Int) -> String {
         guard value.utf8.count > StringInterner.inlineBytes else { return value }
         return lock.withLock { interner.shared(value, column: column) }
+    }
+}
+
+/// The disclosure lexicon could not be read: nothing is published or reported without it.
+struct DisclosureDataMissing: SanxiangError {
+    var reason: String
+    var message: String {
+        "公示和年度报告所需的脱敏词典无法读取：\(reason)。本次运行未做任何处理，上次的输出和状态保持不变。"
     }
 }

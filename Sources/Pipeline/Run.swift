@@ -131,6 +131,7 @@ public enum PipelineRunner {
         let config = request.config
         if config.stages.contains(.archive) { try ArchiveStage.checkKeyPlacement(config) }
         guard request.writeOutputs else { return try checkWithoutOutput(request, events: events) }
+        try PortalStage.checkDisclosureData(stages: allStages(request).map(\.name))
         let lock = try lockOutput(config, wait: request.lockWait)
         defer { lock.release() }
         let committer = Committer(config: config)

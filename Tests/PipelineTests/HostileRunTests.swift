@@ -122,6 +122,32 @@ final class HostileRunTests: SampleCopyTestCase {
         XCTAssertTrue([0, 3].contains(again.code), again.output.suffix(800).description)
     }
 
+    /// A binary whose disclosure lexicon cannot be read (installed without its resource folder; here the folder named by
+    /// SANXIANG_DISCLOSURE_DATA holds none) stops before it reads anything, saying so: it published nothing and failed on an
+    /// empty public/ with a message about personal data in it. The last night stays whole.
+    func testANightWithoutTheDisclosureLexiconStopsFirstAndSaysWhy() throws {
+        let first = try sanxiang()
+        XCTAssertTrue([0, 3].contains(first.code), first.output.suffix(800).description)
+        let lastNight = try outputFiles()
+        let empty = parent.appendingPathComponent("no-lexicon")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let arguments = ["run", "--input", export.path, "--as-of", "2026-01-11", "--config", Repo.root.appendingPathComponent("pipeline.yml").path,
+                         "--output", output.path]
+        let failed = try Repo.run(Repo.executable, arguments, environment: ["SANXIANG_DISCLOSURE_DATA": empty.path])
+        XCTAssertEqual(failed.code, 1, failed.output.suffix(800).description)
+        XCTAssertTrue(failed.output.contains("脱敏词典无法读取"), failed.output.suffix(800).description)
+        XCTAssertTrue(failed.output.contains(empty.path), "names the folder it looked in: \(failed.output.suffix(800))")
+        XCTAssertFalse(failed.output.contains("公示前检查"), failed.output.suffix(800).description)
+        XCTAssertFalse(failed.output.contains("接收案件"), "stopped before reading the export: \(failed.output.suffix(800))")
+        assertNoStagingLeft("no lexicon")
+        let now = try outputFiles()
+        XCTAssertEqual(Set(now.keys).symmetricDifference(lastNight.keys).sorted(), [], "files came or went")
+        XCTAssertEqual(lastNight.keys.sorted().filter { now[$0] != lastNight[$0] }, [], "files changed")
+        // `check` publishes nothing and does not need it.
+        let check = try Repo.run(Repo.executable, ["check", "--input", export.path, "--as-of", asOf], environment: ["SANXIANG_DISCLOSURE_DATA": empty.path])
+        XCTAssertEqual(check.code, 3, check.output.suffix(800).description)
+    }
+
     func testARunThatLostTheWholeCaseFilePublishesNoReport() throws {
         try Data("[{\"case_id\": \"X\",".utf8).write(to: export.appendingPathComponent("cases.json"))
         let result = try sanxiang()

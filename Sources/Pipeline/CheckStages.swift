@@ -63,7 +63,7 @@ struct ValidateStage: Stage {
     /// rules: the check reads nothing else, so they pass it again without their data being built.
     static func passedLastRun(_ run: RunContext) throws -> Set<String> {
         guard let previous = try run.lastRenderMemo(), let inputs = previous.inputs,
-              previous.fingerprint == (try PipelineRunner.renderFingerprint(run.config)) else { return [] }
+              previous.fingerprint == (try run.renderFingerprint()) else { return [] }
         let keys = try run.renderInputKeys()
         return Set(run.ingest.cases.lazy.filter { item in previous.cases[item.id] != nil && inputs[item.id] == keys[item.id] }.map(\.id))
     }

@@ -81,6 +81,13 @@ public struct PublicationLogError: SanxiangError {
 /// the export is let go of.
 struct PortalStage: Stage {
     let name = "portal"
+    let reads = "接收的案件、执法主体、执法人员；上次的公示记录和技术处理备忘；disclosure 字段策略"
+    let territory = Self.caseFolders + ["internal/redaction/"]
+    /// Every case's redaction report is made every night; most are the same bytes as the night before.
+    let inPlace = ["internal/redaction/"]
+
+    /// Where each decision's own files are (`Publisher.owners`): its page and its public copy.
+    static let caseFolders = ["public/decisions/", "public/documents/"]
 
     /// The word and name model that every public file is redacted and checked with, read before anything else of a night
     /// that publishes (`stages`: the night's stage names). Without it (a binary installed without its resource folder) the
@@ -89,13 +96,6 @@ struct PortalStage: Stage {
         guard stages.contains("portal") || stages.contains("report") else { return }
         if case .failure(let error) = Lexicon.standard { throw DisclosureDataMissing(reason: error.description) }
     }
-    let reads = "接收的案件、执法主体、执法人员；上次的公示记录和技术处理备忘；disclosure 字段策略"
-    let territory = Self.caseFolders + ["internal/redaction/"]
-    /// Every case's redaction report is made every night; most are the same bytes as the night before.
-    let inPlace = ["internal/redaction/"]
-
-    /// Where each decision's own files are (`Publisher.owners`): its page and its public copy.
-    static let caseFolders = ["public/decisions/", "public/documents/"]
 
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
         var history = PublicationHistory()
@@ -120,6 +120,7 @@ struct PortalStage: Stage {
         var last = try run.takeLastPublications()
         let lastCases = try run.lastPublicCases(file: output.stagedPath(of: LastPublicCases.fileName))
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
+                                    drawnWith: try run.renderFingerprint(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
                                     approved: approved, previousGateKey: run.previous.gateKey,
                                     memo: memo, storedRow: { try run.storedPublication($0) }, storedCases: { try lastCases?.read($0) ?? [:] })
@@ -193,6 +194,8 @@ private struct Publisher {
     let asOf: CivilDate
     let writer: OutputWriter
     let renderer: DocumentRenderer
+    /// What public copies are drawn with: the templates, fonts and document rules (`PipelineRunner.renderFingerprint`).
+    let drawnWith: String
     let history: PublicationHistory
     let goLive: (String) -> CivilDate
     /// Case ids the 法制科 approved for publication (used with `disclosure.require_approval`).
@@ -272,7 +275,6 @@ private struct Publisher {
         let copyInputs = try Self.copyInputs(ingest)
         // Cases whose public copy the redacted data could not fill → the kind and templates it was tried with (`hash`).
         var leftOut: [String: String] = [:]
-        let copyTemplates = try PipelineRunner.renderFingerprint(config)
 
         // Redaction, the gate's check and the review page's segments of each case run on every core,
         // in chunks of 64 cases: chunks of 1,024 left an export of up to 1,024 cases on one core, and
@@ -403,7 +405,7 @@ private struct Publisher {
                    previous.pdfPath == nil {
                     var asLeftOut = row
                     asLeftOut.pdfPath = nil
-                    let marker = [item.id: kind + "|" + copyTemplates]
+                    let marker = [item.id: leftOutMarker(kind: kind)]
                     if Self.hash(publicJSON, asLeftOut, frame: frame, copyInputs: copyInputs, leftOut: marker) == previous.publicHash {
                         row = asLeftOut
                         leftOut[item.id] = marker[item.id]
@@ -476,7 +478,7 @@ private struct Publisher {
                     try writer.write(bytes, to: "public/" + copy.path)
                 case .incomplete:
                     log[item.id]?.pdfPath = nil
-                    leftOut[item.id] = copy.kind + "|" + copyTemplates
+                    leftOut[item.id] = leftOutMarker(kind: copy.kind)
                 case .stopped(let hits):
                     findings.append(GateFinding(caseID: item.id, channel: "公开版文书 " + copy.path, kinds: PublicationGate.kinds(hits)))
                     summary.withheld[PublicationGate.withheldReason, default: 0] += 1
@@ -592,6 +594,9 @@ private struct Publisher {
             }
         }
     }
+
+    /// What a left-out public copy's row records of it (`hash`): its kind and what it was drawn with.
+    private func leftOutMarker(kind: String) -> String { kind + "|" + drawnWith }
 
     /// Last night's row of a case with its public case: as the log holds it beside tonight's, or, let go of or set aside
     /// there, as the store holds it.

@@ -368,7 +368,7 @@ struct DocumentsStage: Stage {
 
     func run(_ run: RunContext, into output: OutputWriter) throws -> StageOutcome {
         let config = run.config
-        let fingerprint = try PipelineRunner.renderFingerprint(config)
+        let fingerprint = try run.renderFingerprint()
         let inputs = try run.renderInputKeys()
         let previous = try run.lastRenderMemo().flatMap { $0.fingerprint == fingerprint ? $0 : nil }
         // Cases whose inputs are the last run's and whose files are as it left them are carried forward

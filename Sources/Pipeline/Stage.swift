@@ -248,6 +248,7 @@ final class RunContext {
     var gateKey: String?
 
     private var loadedRenderInputKeys: [String: String]?
+    private var loadedRenderFingerprint: String?
     private var loadedCalendar: WorkingCalendar?
     private var loadedTypesetter: Typesetter?
     private var loadedTemplates: TemplateLibrary?
@@ -335,6 +336,15 @@ final class RunContext {
         if let loadedRenderInputKeys { return loadedRenderInputKeys }
         let made = try RenderStage.inputKeys(ingest, config: config)
         loadedRenderInputKeys = made
+        return made
+    }
+
+    /// `PipelineRunner.renderFingerprint` of the run's configuration (it reads every template), once for the stages that
+    /// compare it with last night's or record it.
+    func renderFingerprint() throws -> String {
+        if let loadedRenderFingerprint { return loadedRenderFingerprint }
+        let made = try PipelineRunner.renderFingerprint(config)
+        loadedRenderFingerprint = made
         return made
     }
 

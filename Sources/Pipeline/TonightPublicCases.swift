@@ -24,7 +24,6 @@ final class TonightPublicCases {
 
     /// Keeps these rows' public cases (one write; a row that holds none is left out) and returns, by case id, the stand-in
     /// each row is to hold instead (`PublicationLogEdit.setAside`).
-    @discardableResult
     func keep(_ rows: [PublicationRow]) throws -> [(caseID: String, standIn: [UInt8])] {
         var block = Data()
         var offsets: [(caseID: String, range: Range<Int>, standIn: [UInt8])] = []

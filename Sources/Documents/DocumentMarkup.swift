@@ -10,6 +10,12 @@ public struct StatutoryElement: Sendable, Equatable {
     public var parts: [String]
 
     public var isPresent: Bool { !parts.isEmpty && parts.allSatisfy { !$0.isEmpty } }
+
+    public init(name: String, basis: String, parts: [String]) {
+        self.name = name
+        self.basis = basis
+        self.parts = parts
+    }
 }
 
 /// The small document markup templates render to, read with libxml2:

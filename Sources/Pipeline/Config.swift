@@ -117,6 +117,9 @@ public struct PipelineConfig: Sendable {
     /// Cases whose documents the render stage plans and renders together before it lets their data go
     /// (without workers). Not a pipeline.yml setting: tests set it small to run many slices.
     public var casesPerRenderSlice = 1024
+    /// `render_processes`: how many processes draw the documents of a `sanxiang run` (0: its own threads); nil: one
+    /// per core on a machine with more than one (`RenderProcessLauncher.count`).
+    public var renderProcesses: Int?
     /// The font manifest (fonts by role).
     public var fonts: String = "Fonts/fonts.yml"
     /// Document templates, one `<kind>.xml` per kind.

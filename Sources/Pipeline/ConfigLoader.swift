@@ -55,10 +55,11 @@ public enum ConfigLoader {
             case "portal": try portal(value, reader, into: &config)
             case "onsite_number_store": config.onsiteNumberStore = try reader.path(value, key: "onsite_number_store")
             case "field_form": config.fieldForm = try fieldForm(value, reader)
+            case "render_processes": config.renderProcesses = try reader.integer(value, key: "render_processes", range: 0...256)
             default: throw reader.unknown(key, in: "(根)", allowed: ["input", "output", "state_store", "fonts", "calendar", "templates", "documents",
                                                                          "stages", "printing", "agencies", "legal_review", "archive",
                                                                          "onsite_numbers", "onsite_number_store", "field_form", "disclosure", "portal",
-                                                                         "feed_schema"])
+                                                                         "feed_schema", "render_processes"])
             }
         }
         return config

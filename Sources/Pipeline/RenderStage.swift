@@ -17,10 +17,12 @@ public struct RenderSummary: Codable, Sendable {
     public var fromShards: Int?
     /// Shard results that could not be used, and why (their documents were rendered by the run).
     public var shardWarnings: [String]?
+    /// Render processes that could not start or died, and what was done instead (nil when none: see `RenderProcesses`).
+    public var processWarnings: [String]?
 
     enum CodingKeys: String, CodingKey {
         case documents, pages, byKind = "by_kind", casesSetAside = "cases_set_aside", kept, fromShards = "from_shards",
-             shardWarnings = "shard_warnings"
+             shardWarnings = "shard_warnings", processWarnings = "render_process_warnings"
     }
 
     /// Adds the counts of another part of the same run's documents (the shard figures are the stage's own).
@@ -141,8 +143,10 @@ public struct RenderStage {
     /// Renders in batches so memory stays bounded on large exports; returns the problems of set-aside cases.
     /// `write` is called from several threads at once, for different paths.
     /// `unchanged`: cases whose documents the last run made from the same data: `keep` carries them over.
+    /// `processes`: render processes to draw in, started when there is enough to draw (nil: this process's threads).
     public func run(_ plan: [CaseDocuments], write: (String, [UInt8]) throws -> Void,
                     unchanged: Set<String> = [], keep: ((String) throws -> Void)? = nil,
+                    processes: RenderProcessLauncher? = nil,
                     progress: ((Int, Int) -> Void)? = nil) throws -> (summary: RenderSummary, problems: [Problem]) {
         var summary = RenderSummary(documents: 0, pages: 0, byKind: [:], casesSetAside: 0)
         var problems: [Problem] = []
@@ -158,10 +162,12 @@ public struct RenderStage {
             }
         }
         let plan = work
+        let pool = processes?.processes(toDraw: plan.count)
         let batch = 128
         for start in stride(from: 0, to: plan.count, by: batch) {
             let slice = Array(plan[start..<min(plan.count, start + batch)])
-            let outcomes = concurrentMap(slice, chunkSize: 1) { render($0, write: write) }
+            let outcomes = pool.map { pool in pool.map(slice) { render($0, in: $1, of: pool, write: write) } }
+                ?? concurrentMap(slice, chunkSize: 1) { render($0, write: write) }
             for (entry, outcome) in zip(slice, outcomes) {
                 switch outcome {
                 case .rendered(let documents):
@@ -196,13 +202,45 @@ public struct RenderStage {
         }
     }
 
+    /// The same, drawn by a render process (`child`), or here when it has died.
+    private func render(_ entry: CaseDocuments, in child: RenderChild?, of pool: RenderProcesses,
+                        write: (String, [UInt8]) throws -> Void) -> Outcome {
+        let request = RenderWire.Request(decisionNo: entry.item.docNo, instances: entry.instances)
+        do {
+            switch try pool.draw(request, caseID: entry.item.id, in: child, here: { try RenderProcessServer.drawn(request, renderer: renderer) }) {
+            case .drawn(let documents):
+                var made: [(kind: String, pages: Int)] = []
+                for document in documents {
+                    guard entry.instances.indices.contains(document.instance) else { throw RenderWire.Malformed(what: "文书序号") }
+                    let instance = entry.instances[document.instance]
+                    try write(entry.path(of: instance), document.bytes)
+                    made.append((instance.kind, document.pages))
+                }
+                return .rendered(made)
+            case .missing(let missing):
+                return .missing(missing)
+            case .failed(let message):
+                return .failed(RenderProcessFailure(caseID: entry.item.id, message: message))
+            }
+        } catch {
+            return .failed(error)
+        }
+    }
+
     /// A case's documents drawn with `profile`: every one prepared first (a missing element in any
     /// refuses them all), each laid out once, for its own file and for the 案卷 that binds them.
     /// `only`: the file names to draw (nil: all), for `sanxiang render`.
     public static func render(_ entry: CaseDocuments, renderer: DocumentRenderer, profile: OutputProfile = .archive,
                               only: Set<String>? = nil) throws -> [(instance: DocumentInstance, rendered: RenderedDocument)] {
-        let members = entry.instances.filter { $0.kind != DocumentKind.dossier }
-        let dossier = entry.instances.first { $0.kind == DocumentKind.dossier && only?.contains($0.fileName) ?? true }
+        try render(entry.instances, decisionNo: entry.item.docNo, renderer: renderer, profile: profile, only: only)
+    }
+
+    /// The same from a case's document instances and its 文书编号 alone: all a render process is sent.
+    static func render(_ instances: [DocumentInstance], decisionNo: String, renderer: DocumentRenderer,
+                       profile: OutputProfile = .archive,
+                       only: Set<String>? = nil) throws -> [(instance: DocumentInstance, rendered: RenderedDocument)] {
+        let members = instances.filter { $0.kind != DocumentKind.dossier }
+        let dossier = instances.first { $0.kind == DocumentKind.dossier && only?.contains($0.fileName) ?? true }
         let wanted = members.map { only?.contains($0.fileName) ?? true }
         var prepared: [PreparedDocument?] = []
         for (member, drawn) in zip(members, wanted) {
@@ -212,7 +250,7 @@ public struct RenderStage {
         var volume: RenderedDocument?
         if let dossier {
             volume = try bind(dossier, members: members, prepared: prepared.compactMap { $0 }, laidOut: laidOut.compactMap { $0 },
-                              decisionNo: entry.item.docNo, renderer: renderer, profile: profile)
+                              decisionNo: decisionNo, renderer: renderer, profile: profile)
         }
         var out: [(instance: DocumentInstance, rendered: RenderedDocument)] = []
         for (index, member) in members.enumerated() where wanted[index] {
@@ -395,6 +433,8 @@ struct DocumentsStage: Stage {
         // the plan of every case at once: they are grouped and read by agency.
         let slice = config.shardQueue == nil ? max(config.casesPerRenderSlice, 1) : max(items.count, 1)
         let written = DiskRoom.Counter()
+        // Drawn by render processes when the command line allows it (`sanxiang run`).
+        let launcher = run.renderProcesses()
         for start in stride(from: 0, to: items.count, by: slice) {
             let part = Array(items[start..<min(start + slice, items.count)])
             let plan = planner.plan(part)
@@ -431,7 +471,7 @@ struct DocumentsStage: Stage {
             let done = try renderer.run(plan.filter { adopted[$0.item.id] == nil }, write: { path, bytes in
                 written.add(bytes.count)
                 try output.write(bytes, to: path)
-            }, unchanged: unchanged, keep: { try output.preserve($0) }) { done, total in
+            }, unchanged: unchanged, keep: { try output.preserve($0) }, processes: launcher) { done, total in
                 run.events?(.rows(done: start + part.count * done / max(total, 1), total: items.count))
             }
             result.summary.add(done.summary)
@@ -445,6 +485,8 @@ struct DocumentsStage: Stage {
             }
         }
         var summary = result.summary
+        let processWarnings = launcher?.takeWarnings() ?? []
+        summary.processWarnings = processWarnings.isEmpty ? nil : processWarnings
         let carriedInOrder = carried.sorted(by: { $0.key < $1.key })
         try output.keepChecked(carriedInOrder.flatMap(\.value))  // each passed canKeep above
         for (kind, count) in Self.countByKind(carriedInOrder) {

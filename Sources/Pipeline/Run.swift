@@ -101,6 +101,9 @@ public struct RunRequest: Sendable {
     /// False to run every stage even when the export, configuration, as-of date, program and output are
     /// exactly as the last committed run left them (`run --full-run`; see `UnchangedRun`).
     public var mayKeepUnchangedOutput = true
+    /// The program the render stage may start as render processes (`sanxiang run` sets itself); nil: it draws on its
+    /// own threads.
+    public var renderProgram: RenderProgram?
 
     public init(config: PipelineConfig, asOf: CivilDate, useStateStore: Bool = true, writeOutputs: Bool = true,
                 reportYear: Int? = nil, recordsRun: Bool = true, lockWait: Double = 0) {
@@ -167,6 +170,7 @@ public enum PipelineRunner {
         output.inPlaceFolders = inPlace
         previous.gateKey = finding?.gateKey
         let run = RunContext(request: request, previous: previous, events: events)
+        defer { run.endRenderProcesses() }  // a failed night's too
         // From here on the run's context holds the last run's state alone (it lets go of it before the commit).
         previous = PreviousState()
 

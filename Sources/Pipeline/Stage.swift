@@ -252,6 +252,7 @@ final class RunContext {
     private var loadedCalendar: WorkingCalendar?
     private var loadedTypesetter: Typesetter?
     private var loadedTemplates: TemplateLibrary?
+    private var loadedRenderProcesses: RenderProcessLauncher?
 
     /// The last run's gate key, once the output has been compared with its record.
     func learnLastGateKey(_ key: String?) { previous.gateKey = key }
@@ -378,6 +379,22 @@ final class RunContext {
         DocumentRenderer(typesetter: try typesetter(), templates: try templates())
     }
 
+    /// The render processes the render stage's documents and the portal's public copies are drawn in, started the first
+    /// time either has enough to draw; nil when the command line gave no program to start (they draw on threads).
+    func renderProcesses() -> RenderProcessLauncher? {
+        if let loadedRenderProcesses { return loadedRenderProcesses }
+        guard let program = request.renderProgram else { return nil }
+        let made = RenderProcessLauncher(program: program, count: RenderProcessLauncher.count(for: config), config: config)
+        loadedRenderProcesses = made
+        return made
+    }
+
+    /// Ends the render processes (once the stages that draw have run, or when the night fails).
+    func endRenderProcesses() {
+        loadedRenderProcesses?.close()
+        loadedRenderProcesses = nil
+    }
+
     /// After the render stage, nothing reads the last run's render memo (about 80 MB at 100,000 cases): let go of
     /// before the portal stage, the night's peak.
     func releaseLastRenderMemo() { previous.renderMemo = .read(nil) }
@@ -399,6 +416,7 @@ final class RunContext {
     /// listing of the whole output do not hold them too. The rest of the ingest stays until `releaseExportRecords`:
     /// the run's summary, quarantine and stored snapshot are made from it.
     func releaseStageCaches() {
+        endRenderProcesses()
         ingest.details = CaseDetailsTable()
         ingest.reviewDetails = [:]
         loadedTypesetter = nil

@@ -229,6 +229,7 @@ public enum UnchangedRun {
             // would be read as tonight's.
             documents.fromShards = nil
             documents.shardWarnings = nil
+            documents.processWarnings = nil
             summary.documents = documents
         }
         if var portal = last.portal {
@@ -237,6 +238,7 @@ public enum UnchangedRun {
             portal.newlyPublished = 0
             portal.timingUnknown = 0
             portal.late = []
+            portal.processWarnings = nil
             summary.portal = portal
         }
         summary.archive = nil

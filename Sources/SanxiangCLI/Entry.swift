@@ -17,7 +17,7 @@ public struct SanxiangEntry: ParsableCommand {
         version: "0.1.0",
         subcommands: [RunCommand.self, CheckCommand.self, RenderCommand.self, PrintCommand.self, NumbersCommand.self, PreviewCommand.self, ReportCommand.self,
                       VerifyCommand.self, CalendarCommand.self, WorkerCommand.self,
-                      BenchCommand.self, VersionCommand.self])
+                      BenchCommand.self, VersionCommand.self, RenderWorkerCommand.self])
 
     public init() {}
 

@@ -23,6 +23,7 @@ struct RunCommand: ParsableCommand {
         let config = try options.loadConfig()
         var request = RunRequest(config: config, asOf: try options.resolvedAsOf(), lockWait: options.wait)
         request.mayKeepUnchangedOutput = !fullRun
+        request.renderProgram = .current
         let (summary, ingest) = try TerminalRun.run(request, timings: timings)
         ProcessLifetime.keep(ingest)
         try TerminalRun.finish(summary, outputFolder: config.outputURL.path)
@@ -98,6 +99,7 @@ enum SummaryText {
                 + "；本次生成 \(documents.documents - documents.kept) 份 \(documents.pages) 页，数据未变沿用上次 \(documents.kept) 份。")
             if let fromShards = documents.fromShards { lines.append("其中 \(fromShards) 份取自 sanxiang worker 的分片结果。") }
             for warning in documents.shardWarnings ?? [] { lines.append("提醒：" + warning) }
+            for warning in documents.processWarnings ?? [] { lines.append("提醒：" + warning) }
         }
         if let portal = summary.portal {
             let withheld = portal.withheld.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，")
@@ -114,6 +116,7 @@ enum SummaryText {
                 lines.append("待法制科审核：\(portal.heldForApproval) 件决定的公开文本经过技术处理，审核通过前不公示（清单：internal/redaction/queue.html）。")
             }
             for warning in portal.warnings { lines.append("提醒：" + warning) }
+            for warning in portal.processWarnings ?? [] { lines.append("提醒：" + warning) }
             if portal.timingUnknown > 0 {
                 lines.append("另有 \(portal.timingUnknown) 件决定的应公示日期在本系统上线之前、原公示日期无记录，是否按期无法确认（未计为逾期）。")
             }

@@ -68,3 +68,25 @@ struct WorkerCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }
+
+/// `sanxiang render-worker`: a render process of `sanxiang run` (see `RenderProcesses`), started by it with a socket
+/// as its standard input and output. Not a command for people: hidden from the help.
+struct RenderWorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render-worker",
+        abstract: "sanxiang run 启动的文书生成进程（内部使用）。",
+        shouldDisplay: false)
+
+    @Option(name: .long, help: "字体清单。")
+    var fonts: String
+
+    @Option(name: .long, help: "文书模板文件夹。")
+    var templates: String
+
+    @Option(name: .long, help: "启动它的运行所用模板和字体的校验值。")
+    var expect: String
+
+    func run() throws {
+        try RenderProcessServer.serve(fonts: URL(fileURLWithPath: fonts), templates: URL(fileURLWithPath: templates), expect: expect)
+    }
+}

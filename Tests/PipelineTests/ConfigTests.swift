@@ -97,6 +97,8 @@ final class ConfigTests: XCTestCase {
             ("onsite_numbers:\n  \"1\": {prefix: \"A{year}\", first: 1, last: 10}\n  \"2\": {prefix: \"A{year}\", first: 5, last: 20}\n", "onsite_numbers", 2),
             ("onsite_numbers:\n  \"1\": {prefix: \"A〔2026〕\", first: 1, last: 10}\n", "onsite_numbers.1.prefix", 2),
             ("field_form:\n  paper: B5\n", "field_form.paper", 2),
+            ("input: a\nrender_processes: -1\n", "render_processes", 2),
+            ("render_processes: auto\n", "render_processes", 1),
         ]
         for (yaml, key, line) in cases {
             XCTAssertThrowsError(try ConfigLoader.parse(yaml, file: "pipeline.yml", baseFolder: base), yaml) { error in
@@ -104,6 +106,12 @@ final class ConfigTests: XCTestCase {
                 XCTAssertEqual((error as? ConfigError)?.line, line, yaml)
             }
         }
+    }
+
+    func testRenderProcesses() throws {
+        XCTAssertNil(try ConfigLoader.parse("input: a\n", file: "pipeline.yml", baseFolder: base).renderProcesses, "not set: one per core")
+        XCTAssertEqual(try ConfigLoader.parse("render_processes: 0\n", file: "pipeline.yml", baseFolder: base).renderProcesses, 0)
+        XCTAssertEqual(try ConfigLoader.parse("render_processes: 6\n", file: "pipeline.yml", baseFolder: base).renderProcesses, 6)
     }
 
     /// portal.site: every footer field; the repository's values are examples, marked as such.

@@ -27,8 +27,6 @@ public struct PortalSummary: Codable, Sendable {
     /// Cases whose redaction of the last run was reused (nothing it read had changed; see `RedactionMemo`).
     public var redactionsReused: Int?
     public var warnings: [String] = []
-    /// Render processes that died while drawing the public copies, and what was done instead (nil when none).
-    public var processWarnings: [String]?
 
     public struct LatePublication: Codable, Sendable {
         public var caseID: String
@@ -45,8 +43,7 @@ public struct PortalSummary: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case published, newlyPublished = "newly_published", pagesWritten = "pages_written", pagesKept = "pages_kept",
              withdrawn, withheld, late, timingUnknown = "timing_unknown", gateWithheld = "gate_withheld",
-             heldForApproval = "held_for_approval", redactionsReused = "redactions_reused", warnings,
-             processWarnings = "render_process_warnings"
+             heldForApproval = "held_for_approval", redactionsReused = "redactions_reused", warnings
     }
 }
 
@@ -123,7 +120,7 @@ struct PortalStage: Stage {
         var last = try run.takeLastPublications()
         let lastCases = try run.lastPublicCases(file: output.stagedPath(of: LastPublicCases.fileName))
         let summary = try Publisher(config: run.config, asOf: run.asOf, writer: output, renderer: try run.renderer(),
-                                    processes: run.renderProcesses(), drawnWith: try run.renderFingerprint(),
+                                    drawnWith: try run.renderFingerprint(),
                                     history: history, goLive: { run.config.configuredGoLive(agency: $0) ?? firstDay },
                                     approved: approved, previousGateKey: run.previous.gateKey,
                                     memo: memo, storedRow: { try run.storedPublication($0) }, storedCases: { try lastCases?.read($0) ?? [:] })
@@ -197,8 +194,6 @@ private struct Publisher {
     let asOf: CivilDate
     let writer: OutputWriter
     let renderer: DocumentRenderer
-    /// Render processes to draw the public copies in (nil: this process's threads).
-    let processes: RenderProcessLauncher?
     /// What public copies are drawn with: the templates, fonts and document rules (`PipelineRunner.renderFingerprint`).
     let drawnWith: String
     let history: PublicationHistory
@@ -468,19 +463,14 @@ private struct Publisher {
                 return (copy, item, row)
             }
             let batch = zip(copies, try tonightCases.filled(copies.map(\.2))).map { ($0.0, $0.1, $1) }
-            let draw = { (copy: PendingCopy, item: EnforcementCase, row: PublicationRow, drawer: PublicCopyDrawer) in
+            let rendered = concurrentMap(batch, chunkSize: 1) { copy, item, row in
                 Result { () -> PublicPDFResult in
                     let extras = PublicCopy.Extras(details: ingest.details(of: item), agency: ingest.agencyDetails[item.agencyCode],
                                                    redaction: redaction, officers: officers)
                     let entry = PublicPDF(path: copy.path, kind: copy.kind, item: item, published: try row.decodedPublicCase(),
                                           agency: agencies[item.agencyCode], extras: extras)
-                    return try publicPDF(entry, gate: gate, drawer: drawer)
+                    return try publicPDF(entry, gate: gate)
                 }
-            }
-            let rendered = if let pool = processes?.processes(toDraw: pending.count - start) {
-                pool.map(batch) { draw($0.0, $0.1, $0.2, .process($1, of: pool)) }
-            } else {
-                concurrentMap(batch, chunkSize: 1) { draw($0, $1, $2, .here) }
             }
             for ((copy, item, _), result) in zip(batch, rendered) {
                 switch try result.get() {
@@ -498,7 +488,6 @@ private struct Publisher {
                 }
             }
         }
-        if let said = processes?.takeWarnings(), !said.isEmpty { summary.processWarnings = said }
         try writer.stream(to: ReviewQueue.path) { emit in try ReviewQueue.page(queue, asOf: asOf, emit: emit) }
         summary.heldForApproval = queue.filter(\.held).count
         summary.warnings += try ReviewQueue.warnings(queue, asOf: asOf, calendar: calendar)
@@ -779,13 +768,7 @@ private struct Publisher {
     }
 
     /// The public copy of the case's decision document, from redacted data only, checked by the gate before it is drawn.
-    /// Where a public copy is drawn: on this thread, or by a render process (nil once it has died: then here).
-    enum PublicCopyDrawer {
-        case here
-        case process(RenderChild?, of: RenderProcesses)
-    }
-
-    private func publicPDF(_ entry: PublicPDF, gate: PublicationGate, drawer: PublicCopyDrawer) throws -> PublicPDFResult {
+    private func publicPDF(_ entry: PublicPDF, gate: PublicationGate) throws -> PublicPDFResult {
         guard let agency = entry.agency else { return .incomplete }
         let data = PublicCopy.documentData(entry.item, entry.published, agency: agency, extras: entry.extras)
         let prepared: PreparedDocument
@@ -794,25 +777,9 @@ private struct Publisher {
         } catch is MissingStatutoryElements {
             return .incomplete
         }
-        // Checked here, on what the copy prints, before anything is drawn; the process prepares the same data again.
         let hits = gate.check(prepared.document)
         guard hits.isEmpty else { return .stopped(hits) }
-        guard case .process(let child, let pool) = drawer else {
-            return .rendered(try renderer.render(prepared, profile: .publicCopy).bytes)
-        }
-        let request = RenderWire.Request(decisionNo: entry.item.docNo, instances: [DocumentInstance(kind: entry.kind, data: data)],
-                                         publicCopy: true)
-        switch try pool.draw(request, caseID: entry.item.id, in: child, here: {
-            [(0, 0, try renderer.render(prepared, profile: .publicCopy).bytes)]
-        }) {
-        case .drawn(let documents):
-            guard documents.count == 1, let copy = documents.first else { throw RenderWire.Malformed(what: "公开版文书份数") }
-            return .rendered(copy.bytes)
-        case .missing:
-            return .incomplete
-        case .failed(let message):
-            throw RenderProcessFailure(caseID: entry.item.id, message: message)
-        }
+        return .rendered(try renderer.render(prepared, profile: .publicCopy).bytes)
     }
 
     /// A withdrawn decision keeps only what identifies it.

@@ -12,8 +12,6 @@ enum RenderWire {
     struct Request {
         var decisionNo: String
         var instances: [DocumentInstance]
-        /// Drawn as a portal's public copy (`OutputProfile.publicCopy`), not for the archive.
-        var publicCopy = false
     }
 
     /// What a render process made of a request.
@@ -36,7 +34,6 @@ enum RenderWire {
     static func encode(_ request: Request) -> [UInt8] {
         var out = Writer()
         out.byte(version)
-        out.byte(request.publicCopy ? 1 : 0)
         out.text(request.decisionNo)
         out.count(request.instances.count)
         for instance in request.instances {
@@ -50,8 +47,6 @@ enum RenderWire {
     static func decodeRequest(_ bytes: [UInt8]) throws -> Request {
         var reader = Reader(bytes)
         guard try reader.byte() == version else { throw Malformed(what: "版本") }
-        let profile = try reader.byte()
-        guard profile <= 1 else { throw Malformed(what: "文书用途") }
         let decisionNo = try reader.text()
         var instances: [DocumentInstance] = []
         for _ in 0..<(try reader.count()) {
@@ -60,7 +55,7 @@ enum RenderWire {
             instances.append(DocumentInstance(kind: kind, index: index == 0 ? nil : index, data: try reader.value(depth: 0)))
         }
         try reader.end()
-        return Request(decisionNo: decisionNo, instances: instances, publicCopy: profile == 1)
+        return Request(decisionNo: decisionNo, instances: instances)
     }
 
     // MARK: responses

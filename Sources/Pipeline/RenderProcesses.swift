@@ -185,7 +185,7 @@ struct RenderProcessFailure: SanxiangError {
 }
 
 /// Starts the render processes the first time there are enough cases to draw for them to pay (each loads its fonts
-/// and templates first), and ends them once the stages that draw have run (`RunContext.endRenderProcesses`).
+/// and templates first), and ends them once they have drawn (`RunContext.endRenderProcesses`).
 public final class RenderProcessLauncher {
     let program: RenderProgram
     let count: Int
@@ -414,12 +414,11 @@ public enum RenderProcessServer {
         var served = 0
         while let frame = try RenderChild.readFrame(from: 0) {
             let request = try RenderWire.decodeRequest(frame)
-            // The tests' stand-ins for a render process killed during the night (out of memory, an operator): after its
-            // third case, or on its first public copy, before it answers.
-            if request.publicCopy && Fault.isSet("render-process.killed-at-copy") { kill(getpid(), SIGKILL) }
+            // The tests' stand-in for a render process killed during the night (out of memory, an operator): after its
+            // third case, before it answers the fourth.
+            if served == 3 && Fault.isSet("render-process.killed") { kill(getpid(), SIGKILL) }
             try RenderChild.writeFrame(RenderWire.encode(answer(request, renderer: renderer)), to: answers)
             served += 1
-            if served == 3 && Fault.isSet("render-process.killed") { kill(getpid(), SIGKILL) }
         }
     }
 
@@ -436,8 +435,7 @@ public enum RenderProcessServer {
     /// A request's documents, each by its position among the request's instances.
     static func drawn(_ request: RenderWire.Request, renderer: DocumentRenderer) throws -> [(instance: Int, pages: Int, bytes: [UInt8])] {
         let positions = Dictionary(request.instances.enumerated().map { ($1.fileName, $0) }, uniquingKeysWith: { first, _ in first })
-        let profile: OutputProfile = request.publicCopy ? .publicCopy : .archive
-        return try RenderStage.render(request.instances, decisionNo: request.decisionNo, renderer: renderer, profile: profile).map { instance, rendered in
+        return try RenderStage.render(request.instances, decisionNo: request.decisionNo, renderer: renderer).map { instance, rendered in
             guard let position = positions[instance.fileName] else { throw RenderWire.Malformed(what: "文书 \(instance.fileName)") }
             return (position, rendered.pageCount, rendered.bytes)
         }

@@ -205,25 +205,32 @@ public struct RenderStage {
     /// The same, drawn by a render process (`child`), or here when it has died.
     private func render(_ entry: CaseDocuments, in child: RenderChild?, of pool: RenderProcesses,
                         write: (String, [UInt8]) throws -> Void) -> Outcome {
-        let request = RenderWire.Request(decisionNo: entry.item.docNo, instances: entry.instances)
         do {
-            switch try pool.draw(request, caseID: entry.item.id, in: child, here: { try RenderProcessServer.drawn(request, renderer: renderer) }) {
-            case .drawn(let documents):
-                var made: [(kind: String, pages: Int)] = []
-                for document in documents {
-                    guard entry.instances.indices.contains(document.instance) else { throw RenderWire.Malformed(what: "文书序号") }
-                    let instance = entry.instances[document.instance]
-                    try write(entry.path(of: instance), document.bytes)
-                    made.append((instance.kind, document.pages))
-                }
-                return .rendered(made)
-            case .missing(let missing):
-                return .missing(missing)
-            case .failed(let message):
-                return .failed(RenderProcessFailure(caseID: entry.item.id, message: message))
-            }
+            let documents = try Self.draw(entry, in: child, of: pool, renderer: renderer)
+            for document in documents { try write(entry.path(of: document.instance), document.bytes) }
+            return .rendered(documents.map { ($0.instance.kind, $0.pages) })
+        } catch let missing as MissingStatutoryElements {
+            return .missing(missing)
         } catch {
             return .failed(error)
+        }
+    }
+
+    /// A case's documents as `render(_:renderer:)` makes them, drawn by a render process (`child`), or here when it has
+    /// died; a missing statutory element is thrown as there.
+    static func draw(_ entry: CaseDocuments, in child: RenderChild?, of pool: RenderProcesses,
+                     renderer: DocumentRenderer) throws -> [(instance: DocumentInstance, pages: Int, bytes: [UInt8])] {
+        let request = RenderWire.Request(decisionNo: entry.item.docNo, instances: entry.instances)
+        switch try pool.draw(request, caseID: entry.item.id, in: child, here: { try RenderProcessServer.drawn(request, renderer: renderer) }) {
+        case .drawn(let documents):
+            return try documents.map { document in
+                guard entry.instances.indices.contains(document.instance) else { throw RenderWire.Malformed(what: "文书序号") }
+                return (entry.instances[document.instance], document.pages, document.bytes)
+            }
+        case .missing(let missing):
+            throw missing
+        case .failed(let message):
+            throw RenderProcessFailure(caseID: entry.item.id, message: message)
         }
     }
 
@@ -486,6 +493,8 @@ struct DocumentsStage: Stage {
         }
         var summary = result.summary
         let processWarnings = launcher?.takeWarnings() ?? []
+        // Nothing else draws in them (the portal's public copies are drawn faster on its threads: see README, “排版”).
+        run.endRenderProcesses()
         summary.processWarnings = processWarnings.isEmpty ? nil : processWarnings
         let carriedInOrder = carried.sorted(by: { $0.key < $1.key })
         try output.keepChecked(carriedInOrder.flatMap(\.value))  // each passed canKeep above

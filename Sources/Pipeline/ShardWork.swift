@@ -108,6 +108,8 @@ public struct WorkerRequest: Sendable {
     public var worker: String
     /// An agency with more cases than this is cut into one shard per decision year (`ShardWork.shards`).
     public var splitAbove: Int
+    /// The program a worker may start as render processes (`sanxiang worker` sets itself; see `RenderProcesses`).
+    public var renderProgram: RenderProgram?
 
     public static let defaultSplitAbove = 20_000
 
@@ -131,6 +133,8 @@ public enum WorkerEvent: Sendable {
     case completed(ShardClaim, documents: Int)
     case refused(ShardClaim)
     case waiting(open: Int)
+    /// A render process that could not start or died; its cases were drawn on the worker's threads.
+    case renderProcess(String)
 }
 
 /// `sanxiang worker`: claims agency shards from PostgreSQL and renders their documents with the
@@ -249,7 +253,8 @@ public enum ShardWork {
         let batch = try batch(config: config, asOf: request.asOf)
         // Connected first: a wrong address fails in a second, not after reading the export.
         let queue = try ShardQueue(url: url, batch: batch)
-        let run = prepare(config: config, asOf: request.asOf)
+        let run = prepare(config: config, asOf: request.asOf, renderProgram: request.renderProgram)
+        defer { run.endRenderProcesses() }
         let export = try AgencyParts(config: config, asOf: request.asOf)
         // The first worker of a batch reads every agency's part to cut the shards; one that finds them registered
         // reads only the parts of the shards it claims, and cuts them as they were registered.
@@ -313,7 +318,9 @@ public enum ShardWork {
             let documents: Int
             do {
                 (folder, documents) = try write(claim, cases: items, slice: max(config.casesPerRenderSlice, 1), plan: planSlice,
-                                                index: index, fingerprint: fingerprint, renderer: renderer, output: config.outputURL)
+                                                index: index, fingerprint: fingerprint, renderer: renderer, output: config.outputURL,
+                                                processes: run.renderProcesses())
+                for warning in run.renderProcesses()?.takeWarnings() ?? [] { events(.renderProcess(warning)) }
             } catch let error as SanxiangError {
                 keeper.stop()
                 // Said with the shard; its lease runs out and another worker claims it again.
@@ -365,9 +372,10 @@ public enum ShardWork {
 
     /// The run's templates and renderer, without its stages: a worker reads the export an agency at a time
     /// (`AgencyParts`), and validation is per shard (`plan`).
-    static func prepare(config: PipelineConfig, asOf: CivilDate) -> RunContext {
-        RunContext(request: RunRequest(config: config, asOf: asOf, useStateStore: false, writeOutputs: false),
-                   previous: PreviousState(), events: nil)
+    static func prepare(config: PipelineConfig, asOf: CivilDate, renderProgram: RenderProgram? = nil) -> RunContext {
+        var request = RunRequest(config: config, asOf: asOf, useStateStore: false, writeOutputs: false)
+        request.renderProgram = renderProgram
+        return RunContext(request: request, previous: PreviousState(), events: nil)
     }
 
     /// Renders a shard's cases with the render stage's code into a temporary folder, `slice` cases planned and
@@ -376,7 +384,7 @@ public enum ShardWork {
     /// Returns the folder and the number of documents planned.
     static func write(_ claim: ShardClaim, cases items: [EnforcementCase], slice: Int, plan: ([EnforcementCase]) throws -> [CaseDocuments],
                       index: RenderStage.IngestIndex, fingerprint: String, renderer: DocumentRenderer,
-                      output: URL) throws -> (folder: URL, documents: Int) {
+                      output: URL, processes: RenderProcessLauncher? = nil) throws -> (folder: URL, documents: Int) {
         let parent = ShardManifest.folder(output: output, batch: claim.batch, shard: claim.shard)
         let final = parent.appendingPathComponent(String(claim.token))
         let temporary = parent.appendingPathComponent(".tmp-\(claim.token)-\(getpid())")
@@ -393,7 +401,7 @@ public enum ShardWork {
         for start in stride(from: 0, to: items.count, by: slice) {
             let entries = try plan(Array(items[start..<min(start + slice, items.count)]))
             documents += entries.reduce(0) { $0 + $1.instances.count }
-            cases += try render(entries, into: temporary, index: index, renderer: renderer)
+            cases += try render(entries, into: temporary, index: index, renderer: renderer, processes: processes)
         }
         let manifest = ShardManifest(batch: claim.batch, shard: claim.shard, token: claim.token, fingerprint: fingerprint, cases: cases)
         try writeDurably(try manifest.bytes(), to: temporary.appendingPathComponent(ShardManifest.fileName))
@@ -407,26 +415,34 @@ public enum ShardWork {
         return (final, documents)
     }
 
-    /// Renders and writes durably the documents of planned cases into the shard's temporary folder, on every core.
+    /// Renders and writes durably the documents of planned cases into the shard's temporary folder, on every core, or
+    /// by render processes when the worker may start them.
     private static func render(_ entries: [CaseDocuments], into temporary: URL, index: RenderStage.IngestIndex,
-                               renderer: DocumentRenderer) throws -> [ShardManifest.Case] {
-        let done = concurrentMap(entries, chunkSize: 1) { entry -> Result<ShardManifest.Case?, Error> in
-            Result {
+                               renderer: DocumentRenderer, processes: RenderProcessLauncher?) throws -> [ShardManifest.Case] {
+        let one = { (entry: CaseDocuments, draw: () throws -> [(instance: DocumentInstance, pages: Int, bytes: [UInt8])]) in
+            Result { () -> ShardManifest.Case? in
                 let key = try RenderStage.dataKey(entry, ingest: index)
-                let documents: [(instance: DocumentInstance, rendered: RenderedDocument)]
+                let documents: [(instance: DocumentInstance, pages: Int, bytes: [UInt8])]
                 do {
-                    documents = try RenderStage.render(entry, renderer: renderer)
+                    documents = try draw()
                 } catch is MissingStatutoryElements {
                     return nil
                 }
                 var listed: [ShardManifest.Document] = []
-                for (instance, rendered) in documents {
-                    let path = entry.path(of: instance)
-                    try writeDurably(rendered.bytes, to: temporary.appendingPathComponent(path))
-                    listed.append(.init(path: path, kind: instance.kind, pages: rendered.pageCount,
-                                        sha256: StateStore.contentHash(rendered.bytes)))
+                for document in documents {
+                    let path = entry.path(of: document.instance)
+                    try writeDurably(document.bytes, to: temporary.appendingPathComponent(path))
+                    listed.append(.init(path: path, kind: document.instance.kind, pages: document.pages,
+                                        sha256: StateStore.contentHash(document.bytes)))
                 }
                 return ShardManifest.Case(id: entry.item.id, key: key, documents: listed)
+            }
+        }
+        let done = if let pool = processes?.processes(toDraw: entries.count) {
+            pool.map(entries) { entry, child in one(entry) { try RenderStage.draw(entry, in: child, of: pool, renderer: renderer) } }
+        } else {
+            concurrentMap(entries, chunkSize: 1) { entry in
+                one(entry) { try RenderStage.render(entry, renderer: renderer).map { ($0.instance, $0.rendered.pageCount, $0.rendered.bytes) } }
             }
         }
         return try done.map { try $0.get() }.compactMap { $0 }

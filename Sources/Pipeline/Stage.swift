@@ -379,8 +379,8 @@ final class RunContext {
         DocumentRenderer(typesetter: try typesetter(), templates: try templates())
     }
 
-    /// The render processes the render stage's documents and the portal's public copies are drawn in, started the first
-    /// time either has enough to draw; nil when the command line gave no program to start (they draw on threads).
+    /// The render processes the render stage's documents are drawn in, started the first time it has enough to draw; nil
+    /// when the command line gave no program to start (it draws on threads).
     func renderProcesses() -> RenderProcessLauncher? {
         if let loadedRenderProcesses { return loadedRenderProcesses }
         guard let program = request.renderProgram else { return nil }
@@ -389,7 +389,7 @@ final class RunContext {
         return made
     }
 
-    /// Ends the render processes (once the stages that draw have run, or when the night fails).
+    /// Ends the render processes (once the render stage has drawn, or when the night fails).
     func endRenderProcesses() {
         loadedRenderProcesses?.close()
         loadedRenderProcesses = nil

@@ -238,7 +238,6 @@ public enum UnchangedRun {
             portal.newlyPublished = 0
             portal.timingUnknown = 0
             portal.late = []
-            portal.processWarnings = nil
             summary.portal = portal
         }
         summary.archive = nil

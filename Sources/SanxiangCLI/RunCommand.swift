@@ -116,7 +116,6 @@ enum SummaryText {
                 lines.append("待法制科审核：\(portal.heldForApproval) 件决定的公开文本经过技术处理，审核通过前不公示（清单：internal/redaction/queue.html）。")
             }
             for warning in portal.warnings { lines.append("提醒：" + warning) }
-            for warning in portal.processWarnings ?? [] { lines.append("提醒：" + warning) }
             if portal.timingUnknown > 0 {
                 lines.append("另有 \(portal.timingUnknown) 件决定的应公示日期在本系统上线之前、原公示日期无记录，是否按期无法确认（未计为逾期）。")
             }

@@ -40,8 +40,9 @@ struct WorkerCommand: ParsableCommand {
         let hint = index ?? ProcessInfo.processInfo.environment["JOB_COMPLETION_INDEX"].flatMap { Int($0) }
         let worker = name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())"
         guard splitAbove >= 1 else { throw ValidationError("--split-above 应为正整数。") }
-        let request = WorkerRequest(config: config, asOf: try options.resolvedAsOf(), leaseSeconds: lease, index: hint, worker: worker,
+        var request = WorkerRequest(config: config, asOf: try options.resolvedAsOf(), leaseSeconds: lease, index: hint, worker: worker,
                                     splitAbove: splitAbove)
+        request.renderProgram = .current
         var lastWaiting = -1
         let summary = try ShardWork.run(request) { event in
             switch event {
@@ -58,6 +59,8 @@ struct WorkerCommand: ParsableCommand {
             case .waiting(let open):
                 if open != lastWaiting { say("其余 \(open) 个分片正由其他 worker 处理，等待其完成或租约到期……") }
                 lastWaiting = open
+            case .renderProcess(let warning):
+                say("提醒：" + warning)
             }
         }
         say("本 worker 完成 \(summary.completed.count) 个分片、\(summary.documents) 份文书；作废 \(summary.refused.count) 次。所有分片已完成。")

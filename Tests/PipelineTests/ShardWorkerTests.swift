@@ -198,6 +198,25 @@ final class ShardWorkerTests: XCTestCase {
         XCTAssertEqual(verify.code, 0, verify.output)
     }
 
+    /// A worker draws its shards in render processes, as `sanxiang run` does; processes killed after their third case
+    /// leave the rest of their shards to the worker's threads, and the published night is still the single-process one.
+    func testAWorkerDrawsInRenderProcessesAndOutlivesThem() throws {
+        let (export, single, referenceCode, sharded, _) = try exportWithSingleProcessRun(cases: 240, seed: 29)
+        let common = ["--config", try RenderProcessTests.configFile(processes: 2, in: parent).path, "--input", export.path,
+                      "--output", sharded.path, "--as-of", asOf, "--state-store", server.url]
+        let worker = try Repo.run(Repo.executable, ["worker"] + common + ["--lease", "30", "--name", "p1"],
+                                  environment: ["SANXIANG_FAULT": "render-process.killed"])
+        XCTAssertEqual(worker.code, 0, worker.output)
+        XCTAssertTrue(worker.output.contains("提醒：文书生成进程"), worker.output)
+        XCTAssertTrue(worker.output.contains("被信号 9 终止"), worker.output)
+        let publish = try Repo.run(Repo.executable, ["run"] + common)
+        XCTAssertEqual(publish.code, referenceCode, publish.output)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: sharded.appendingPathComponent("run-summary.json")))
+        let documents = try XCTUnwrap((summary as? [String: Any])?["documents"] as? [String: Any])
+        XCTAssertEqual(documents["from_shards"] as? Int, documents["documents"] as? Int, publish.output)
+        try Repo.assertSameOutput(sharded, single, "a worker's render processes, killed")
+    }
+
     /// A worker frozen (SIGSTOP) in the middle of a shard loses its lease; another worker claims the
     /// shard again and completes it; thawed, the stale worker finishes its documents, learns that its
     /// claim is no longer current and throws its result away: nothing of it is published. A shard file

@@ -11,8 +11,18 @@ public struct RenderProgram: Sendable {
 
     public init(path: String) { self.path = path }
 
-    /// This running program, as the kernel knows it (a binary replaced on disk while it runs is still started as itself).
-    public static var current: RenderProgram { RenderProgram(path: "/proc/self/exe") }
+    /// This running program: its file, so `ps` and `top` name the processes `sanxiang`; the kernel's link to it
+    /// (`/proc/self/exe`) when that file is no longer this program (replaced on disk while the night runs).
+    public static var current: RenderProgram {
+        let link = "/proc/self/exe"
+        guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: link) else { return RenderProgram(path: link) }
+        var running = stat()
+        var named = stat()
+        guard stat(link, &running) == 0, stat(path, &named) == 0, running.st_dev == named.st_dev, running.st_ino == named.st_ino else {
+            return RenderProgram(path: link)
+        }
+        return RenderProgram(path: path)
+    }
 }
 
 /// Render processes: each draws documents with its own Cairo. Cairo 1.16's glyph cache is shared by every

@@ -11,7 +11,8 @@ final class ProgressPrinter: @unchecked Sendable {
     private var baseline: (time: Date, done: Int)?
     private var lastDraw = Date.distantPast
     private var drewLine = false
-    /// With `run --timings`: each stage's start (wall clock, the process's CPU seconds and peak RSS so far), printed at the end.
+    /// With `run --timings`: each stage's start (wall clock, the process's and its ended render processes' CPU seconds, and
+    /// its peak RSS so far), printed at the end.
     private let timings: Bool
     private var laps: [(stage: String, clock: UsageReading)] = []
 
@@ -68,7 +69,7 @@ final class ProgressPrinter: @unchecked Sendable {
     }
 
     private func printTimings(end: UsageReading) {
-        var lines = ["阶段用时（墙钟秒 / CPU 秒 / 至阶段结束的进程内存峰值 MiB）："]
+        var lines = ["阶段用时（墙钟秒 / CPU 秒，含文书生成进程 / 至阶段结束的进程内存峰值 MiB）："]
         func line(_ name: String, from start: UsageReading, to stop: UsageReading) -> String {
             "  " + name.padding(toLength: 12, withPad: " ", startingAt: 0)
                 + String(format: "%9.2f %9.2f %9.0f", stop.wall.timeIntervalSince(start.wall), stop.cpu - start.cpu, stop.peakMiB)
@@ -80,8 +81,9 @@ final class ProgressPrinter: @unchecked Sendable {
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 
-    /// One reading of the wall clock and of getrusage: user and system CPU seconds of every thread,
-    /// and the peak resident set so far (Linux reports it in KiB).
+    /// One reading of the wall clock and of getrusage: user and system CPU seconds of every thread and of the
+    /// render processes that have ended (they end with the render stage, so their drawing counts in that stage's CPU),
+    /// and this process's peak resident set so far (Linux reports it in KiB).
     private struct UsageReading {
         let wall = Date()
         let cpu: Double
@@ -90,8 +92,14 @@ final class ProgressPrinter: @unchecked Sendable {
         init() {
             var usage = rusage()
             getrusage(RUSAGE_SELF.rawValue, &usage)
-            cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+            var children = rusage()
+            getrusage(RUSAGE_CHILDREN.rawValue, &children)
+            cpu = Self.seconds(usage) + Self.seconds(children)
             peakMiB = Double(usage.ru_maxrss) / 1024
+        }
+
+        private static func seconds(_ usage: rusage) -> Double {
+            Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
         }
     }
 }

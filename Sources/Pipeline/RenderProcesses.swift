@@ -422,12 +422,13 @@ public enum RenderProcessServer {
         let renderer = try DocumentRenderer(fontManifest: fonts, templates: templates)
         try RenderChild.writeFrame(RenderChild.ready, to: answers)
         var served = 0
-        while let frame = try RenderChild.readFrame(from: 0) {
+        // A run that has gone (killed, or failed and closed the socket) is no one to tell: the process just ends.
+        while let frame = try? RenderChild.readFrame(from: 0) {
             let request = try RenderWire.decodeRequest(frame)
             // The tests' stand-in for a render process killed during the night (out of memory, an operator): after its
             // third case, before it answers the fourth.
             if served == 3 && Fault.isSet("render-process.killed") { kill(getpid(), SIGKILL) }
-            try RenderChild.writeFrame(RenderWire.encode(answer(request, renderer: renderer)), to: answers)
+            guard (try? RenderChild.writeFrame(RenderWire.encode(answer(request, renderer: renderer)), to: answers)) != nil else { return }
             served += 1
         }
     }

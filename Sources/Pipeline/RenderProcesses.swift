@@ -278,7 +278,15 @@ final class RenderChild: @unchecked Sendable {
         }
         pid = child
         socket = pair[0]
+        // A process that stops answering (stopped, or stuck) is given up after this long, not waited for all night.
+        var limit = timeval(tv_sec: RenderChild.answerSeconds, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
+
+    /// Far longer than any case takes (a 案卷 of hundreds of pages is drawn in seconds), and than loading the fonts.
+    /// The tests' stand-in for a stopped process (`render-process.stops`) waits 2 s.
+    static var answerSeconds: Int { Fault.isSet("render-process.stops") ? 2 : 600 }
 
     var isAlive: Bool {
         lock.lock()
@@ -305,14 +313,25 @@ final class RenderChild: @unchecked Sendable {
         return frame
     }
 
-    /// Stops using the process, and says how it ended.
+    /// Stops using the process, and says how it ended: one that is still there (stopped, stuck, or answering in a way
+    /// this program does not read) is killed first, so waiting for it ends.
     func giveUp() -> String {
         lock.lock()
         alive = false
         lock.unlock()
         shutdown(socket, Int32(SHUT_RDWR))
-        return ending(wait: true)
+        // One whose socket ended is exiting: a moment to say how it ended.
+        for _ in 0..<100 {
+            let ended = ending(wait: false)
+            if ended != RenderChild.stillThere { return ended }
+            usleep(10_000)
+        }
+        kill(pid, SIGKILL)
+        _ = ending(wait: true)
+        return "不再应答，已强制结束"
     }
+
+    private static let stillThere = "仍在运行"
 
     func close() {
         lock.lock()
@@ -326,11 +345,12 @@ final class RenderChild: @unchecked Sendable {
         _ = ending(wait: true)
     }
 
-    /// How the process ended (waited for: it has lost its input, so it is ending).
+    /// How the process ended; without `wait`, `stillThere` while it has not.
     private func ending(wait: Bool) -> String {
         var status: Int32 = 0
         var result: pid_t
         repeat { result = waitpid(pid, &status, wait ? 0 : WNOHANG) } while result < 0 && errno == EINTR
+        if result == 0 { return RenderChild.stillThere }
         guard result == pid else { return "已停止使用" }
         let signal = status & 0x7F
         if signal != 0 { return "被信号 \(signal) 终止" }
@@ -372,6 +392,7 @@ final class RenderChild: @unchecked Sendable {
                 let sent = send(fd, base + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
                 if sent < 0 {
                     if errno == EINTR { continue }
+                    if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure(what: "\(answerSeconds) 秒内没有接收") }
                     // Not a socket (a render process's own standard output when started by hand): plain write.
                     if errno == ENOTSOCK {
                         let wrote = write(fd, base + offset, buffer.count - offset)
@@ -395,6 +416,7 @@ final class RenderChild: @unchecked Sendable {
                 let got = read(fd, base + filled, count - filled)
                 if got < 0 {
                     if errno == EINTR { continue }
+                    if errno == EAGAIN || errno == EWOULDBLOCK { throw Failure(what: "\(answerSeconds) 秒内没有应答") }
                     throw Failure(what: String(cString: strerror(errno)))
                 }
                 if got == 0 { break }
@@ -428,6 +450,7 @@ public enum RenderProcessServer {
             // The tests' stand-in for a render process killed during the night (out of memory, an operator): after its
             // third case, before it answers the fourth.
             if served == 3 && Fault.isSet("render-process.killed") { kill(getpid(), SIGKILL) }
+            if served == 3 && Fault.isSet("render-process.stops") { kill(getpid(), SIGSTOP) }
             guard (try? RenderChild.writeFrame(RenderWire.encode(answer(request, renderer: renderer)), to: answers)) != nil else { return }
             served += 1
         }

@@ -144,6 +144,14 @@ final class RenderProcessTests: XCTestCase {
         let verify = try Repo.run(Repo.executable, ["verify", "--output", killed.output.path])
         XCTAssertEqual(verify.code, 0, verify.output.suffix(800).description)
         XCTAssertNotNil((try Self.summary(killed.output)["documents"] as? [String: Any])?["render_process_warnings"], "the summary says so")
+
+        // Every process stopped (SIGSTOP) at its fourth case: given up when it does not answer (2 s under this fault),
+        // killed, and its cases drawn here.
+        let stopped = try night(export, processes: 2, into: "stopped", environment: ["SANXIANG_FAULT": "render-process.stops"])
+        XCTAssertTrue(stopped.said.contains("不再应答，已强制结束（2 秒内没有应答）"), stopped.said.suffix(1500).description)
+        try Repo.assertSameOutput(stopped.output, threads.output, "render processes stopped")
+        let left = try Repo.run("/usr/bin/env", ["pgrep", "-f", "render-worker --fonts \(Repo.root.path)"])
+        XCTAssertNotEqual(left.code, 0, "no render process left behind: \(left.output)")
     }
 
     private static func summary(_ output: URL) throws -> [String: Any] {

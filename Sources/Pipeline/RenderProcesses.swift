@@ -70,8 +70,6 @@ final class RenderProcesses: @unchecked Sendable {
 
     private init(children: [RenderChild]) { self.children = children }
 
-    var count: Int { children.count }
-
     /// What went wrong with a process during the night (each said once).
     var warnings: [String] {
         lock.lock()
@@ -137,13 +135,7 @@ final class RenderProcesses: @unchecked Sendable {
 
     /// What both sides check that they draw with: the templates and the fonts' manifest, as the render fingerprint reads them.
     static func inputsCheck(fonts: URL, templates: URL) -> String {
-        var bytes: [UInt8] = Array("sanxiang-render-process-v1|".utf8)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: templates.path))?.sorted() ?? []
-        for name in names {
-            bytes += Array(name.utf8) + [0] + [UInt8](FileManager.default.contents(atPath: templates.appendingPathComponent(name).path) ?? Data())
-        }
-        bytes += [0] + [UInt8](FileManager.default.contents(atPath: fonts.path) ?? Data())
-        return StateStore.contentHash(bytes)
+        StateStore.contentHash(Array("sanxiang-render-process-v1|".utf8) + PipelineRunner.templateAndFontBytes(templates: templates, fonts: fonts))
     }
 
     private final class Box<T, U>: @unchecked Sendable {

@@ -351,6 +351,16 @@ public enum PipelineRunner {
         return library
     }
 
+    /// Every template file (name and bytes, in name order), then the fonts manifest: what a render process checks it draws
+    /// with (`RenderProcesses.inputsCheck`), and part of the render fingerprint.
+    static func templateAndFontBytes(templates: URL, fonts: URL) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: templates.path))?.sorted() ?? [] {
+            bytes += Array(name.utf8) + [UInt8](FileManager.default.contents(atPath: templates.appendingPathComponent(name).path) ?? Data())
+        }
+        return bytes + [UInt8](FileManager.default.contents(atPath: fonts.path) ?? Data())
+    }
+
     /// Templates, fonts manifest, mapping, hearing thresholds and the program's version: any change re-renders all.
     static func renderFingerprint(_ config: PipelineConfig) throws -> String {
         // Sets print in a different order in every process: each is sorted first.
@@ -369,11 +379,7 @@ public enum PipelineRunner {
         }
         let hearing = catalogue.penaltyKinds.map(\.rawValue).sorted().joined(separator: ",") + "|" + thresholds.joined(separator: ",")
         var bytes: [UInt8] = Array("sanxiang-render-v1|\(rules.joined(separator: "\n"))|\(hearing)".utf8)
-        let folder = config.templatesURL
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.sorted() ?? [] {
-            bytes += Array(name.utf8) + [UInt8](FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) ?? Data())
-        }
-        bytes += [UInt8](FileManager.default.contents(atPath: config.fontsURL.path) ?? Data())
+        bytes += templateAndFontBytes(templates: config.templatesURL, fonts: config.fontsURL)
         return StateStore.contentHash(bytes)
     }
 

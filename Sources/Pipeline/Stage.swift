@@ -416,7 +416,6 @@ final class RunContext {
     /// listing of the whole output do not hold them too. The rest of the ingest stays until `releaseExportRecords`:
     /// the run's summary, quarantine and stored snapshot are made from it.
     func releaseStageCaches() {
-        endRenderProcesses()
         ingest.details = CaseDetailsTable()
         ingest.reviewDetails = [:]
         loadedTypesetter = nil
